@@ -1,0 +1,54 @@
+"""Stable line ids derived from a line's own words.
+
+Rule: the id is the first 10 hex digits of SHA-1 over the line's *normalised* text
+(Unicode NFKC, lower case, curly quotes and dashes folded, every run of
+non-alphanumeric characters collapsed to one space, trimmed). A line whose
+normalised text already occurred earlier in the same story gets the suffix
+`-2`, `-3`, ... in order of occurrence.
+
+So an id never depends on the line's position or its speaker: inserting,
+deleting or re-attributing other lines leaves it unchanged, and so does a change
+of punctuation, case or spacing. Limits: editing a line's words gives it a new
+id (a recorded take for the old words becomes an orphan, by design); of two
+identical lines ("Yes."), the n-th occurrence keeps `-n`, so deleting the first
+one renumbers the later ones.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from typing import Iterable
+
+_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                       "\u2013": "-", "\u2014": "-", "\u2026": "..."})
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+ID_LENGTH = 10
+
+
+def normalise(text: str) -> str:
+    """The form of a line's text that its id is computed from."""
+    folded = unicodedata.normalize("NFKC", text).translate(_FOLD).lower()
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+def base_id(text: str) -> str:
+    """The id of the first line with this text in a story."""
+    return hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()[:ID_LENGTH]
+
+
+def assign_ids(texts: Iterable[str]) -> list[str]:
+    """Ids for lines in story order, disambiguating repeats with -2, -3, ..."""
+    seen: Counter[str] = Counter()
+    out = []
+    for text in texts:
+        base = base_id(text)
+        seen[base] += 1
+        out.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return out
+
+
+def scene_id(first_line_id: str) -> str:
+    """A scene's id comes from its first line, so settings on a scene survive re-parsing."""
+    return f"s-{first_line_id}"

@@ -1,0 +1,151 @@
+"""The data model: lines, characters, scenes, scripts and voice profiles. No I/O here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Literal
+
+LineKind = Literal["narration", "dialogue", "tag", "heading", "front_matter"]
+LINE_KINDS: tuple[str, ...] = ("narration", "dialogue", "tag", "heading", "front_matter")
+
+#: Deliveries applied in the mix (work on recorded takes too).
+MIX_DELIVERIES: tuple[str, ...] = ("phone", "memory", "flashback", "dream", "thought")
+#: Deliveries that change the synthesis (never applied to recorded takes).
+SYNTH_DELIVERIES: tuple[str, ...] = ("whisper", "shout")
+DELIVERIES: tuple[str, ...] = MIX_DELIVERIES + SYNTH_DELIVERIES
+
+NARRATOR = "Narrator"
+
+
+@dataclass
+class Line:
+    """One unit of the script: a stretch of narration, a quoted speech, a speech tag, ..."""
+
+    id: str
+    """Stable id derived from the line's own words (see audiodrama.ids)."""
+    kind: LineKind
+    """narration | dialogue | tag | heading | front_matter."""
+    text: str
+    """The words as they stand in the story (quote marks stripped for dialogue)."""
+    span: tuple[int, int]
+    """[start, end) character offsets into the story's plain text."""
+    speaker: str | None = None
+    """Character name for dialogue; None for narration (read by the narrator)."""
+    paragraph: int = 0
+    """Index of the paragraph the line sits in (drives pacing)."""
+    delivery: str | None = None
+    """phone | memory | flashback | dream | thought | whisper | shout, or None."""
+    confidence: float = 1.0
+    """How sure the attribution is, 0..1 (1 for narration)."""
+    rule: str = ""
+    """Which parser rule decided the speaker (for review)."""
+    addressee: str | None = None
+    """Who a dialogue line is spoken to, when the parser can tell (vocatives)."""
+    take: str | None = None
+    """Chosen recorded take file name (e.g. 'abc123.take2.wav'); None = default/first."""
+
+    @property
+    def is_spoken_by_character(self) -> bool:
+        """True for dialogue lines with a known speaker."""
+        return self.kind == "dialogue" and bool(self.speaker)
+
+
+@dataclass
+class Character:
+    """A character of the story, as found by the parser or given in a cast file."""
+
+    name: str
+    """Main name, used as the speaker in the script."""
+    aliases: list[str] = field(default_factory=list)
+    """Other names the story uses for the character (not including `name`)."""
+    gender: str = "unknown"
+    """female | male | unknown."""
+    lines: int = 0
+    """Number of dialogue lines attributed to the character (main characters have 5+)."""
+
+    def all_names(self) -> list[str]:
+        """The main name followed by the aliases."""
+        return [self.name, *[a for a in self.aliases if a != self.name]]
+
+
+@dataclass
+class Scene:
+    """A stretch of the story in one place and time; episodes group scenes."""
+
+    id: str
+    """Stable id derived from the scene's first line id ('s-<line id>')."""
+    lines: list[Line] = field(default_factory=list)
+    """The scene's lines in story order."""
+    episode: int = 1
+    """Episode (chapter) number, from 1."""
+    title: str = ""
+    """Optional title, e.g. the chapter heading for a chapter's first scene."""
+    transition: str | None = None
+    """Effect played before this scene (sting, whoosh, chime, bridge, none); None = default."""
+    ambience: str | None = None
+    """Ambience bed under the scene (room, rain, street, wind); None = default."""
+
+
+@dataclass
+class Script:
+    """A story's cast script: its characters and its scenes of lines."""
+
+    title: str
+    """Story title (also the folder name under audio_out/ when slugged)."""
+    source: str = ""
+    """Path of the story file the script was parsed from."""
+    characters: list[Character] = field(default_factory=list)
+    """Characters, main ones first."""
+    scenes: list[Scene] = field(default_factory=list)
+    """Scenes in story order."""
+    slug: str = ""
+    """File-name stem for script/, audio_out/ (e.g. 'demo')."""
+    language: str = "en"
+    """Language code passed to the voices."""
+
+    def lines(self) -> Iterator[Line]:
+        """Every line in story order."""
+        for scene in self.scenes:
+            yield from scene.lines
+
+    def line_by_id(self, line_id: str) -> Line:
+        """The line with this id; KeyError if none."""
+        for line in self.lines():
+            if line.id == line_id:
+                return line
+        raise KeyError(line_id)
+
+    def character(self, name: str) -> Character | None:
+        """The character called `name` (main name or alias), or None."""
+        for c in self.characters:
+            if name == c.name or name in c.aliases:
+                return c
+        return None
+
+    def episodes(self) -> dict[int, list[Scene]]:
+        """Scenes grouped by episode number, in order."""
+        out: dict[int, list[Scene]] = {}
+        for scene in self.scenes:
+            out.setdefault(scene.episode, []).append(scene)
+        return out
+
+
+@dataclass
+class VoiceProfile:
+    """How one character (or the narrator) sounds."""
+
+    engine: str = "pyttsx3"
+    """TTS engine name (pyttsx3 | espeak | silent)."""
+    voice: str = "en-us"
+    """Engine voice id; espeak-ng variants as 'en-us+f3'."""
+    rate: int = 175
+    """Words per minute."""
+    pitch: int = 50
+    """espeak-ng pitch 0..99."""
+    volume: float = 1.0
+    """0..1."""
+    effects: list[str] = field(default_factory=list)
+    """Mix effects always applied to this voice (e.g. 'phone')."""
+
+    def key(self) -> str:
+        """A canonical string of the fields that change the rendered audio."""
+        return f"{self.engine}|{self.voice}|{self.rate}|{self.pitch}|{self.volume:.3f}"

@@ -1,0 +1,143 @@
+"""Production settings (audiodrama.toml): pacing, mode, mastering, effects, rendering."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import SettingsError
+
+
+@dataclass
+class Pacing:
+    """Pauses between lines, in milliseconds."""
+
+    within_turn_ms: int = 250
+    """Between two pieces of one speaker's turn (a quote broken by a tag)."""
+    between_speakers_ms: int = 450
+    """When the voice changes within a paragraph or between dialogue paragraphs."""
+    paragraph_ms: int = 650
+    """After the end of a paragraph."""
+    scene_ms: int = 900
+    """Silence on each side of a scene-change effect."""
+    cutoff_ms: int = 60
+    """After a line cut off by a dash ("Sp-"): the next line comes in early."""
+    head_ms: int = 700
+    """Room tone at the start of an episode."""
+    tail_ms: int = 2000
+    """Room tone at the end of an episode."""
+
+
+@dataclass
+class Mix:
+    """How lines are assembled."""
+
+    mode: str = "drama"
+    """drama (speech tags left out) | audiobook (every word of narration read)."""
+    transition: str = "sting"
+    """Default scene-change effect: sting | whoosh | chime | bridge | none."""
+    ambience: str = "none"
+    """Default ambience bed under scenes: none | room | rain | street | wind."""
+    credits: bool = True
+    """Read opening and closing credits (title, author, cast)."""
+    author: str = ""
+    """Author named in the credits and tags."""
+
+
+@dataclass
+class Master:
+    """Mastering profile and output formats."""
+
+    profile: str = "podcast"
+    """podcast (-16 LUFS, -1 dBTP) | acx | none."""
+    sample_rate: int = 44100
+    """Output sample rate in Hz."""
+    channels: int = 2
+    """Output channels (podcast platforms reject mono WAV)."""
+    formats: list[str] = field(default_factory=lambda: ["wav", "mp3"])
+    """Episode formats to export: wav, mp3, opus, m4b."""
+    mp3_bitrate: str = "192k"
+    """MP3 bitrate (constant)."""
+
+
+@dataclass
+class Render:
+    """Line rendering."""
+
+    workers: int = 0
+    """Parallel synthesis processes; 0 = one per core."""
+
+
+@dataclass
+class Settings:
+    """Everything audiodrama.toml can set."""
+
+    pacing: Pacing = field(default_factory=Pacing)
+    mix: Mix = field(default_factory=Mix)
+    master: Master = field(default_factory=Master)
+    render: Render = field(default_factory=Render)
+
+
+def _fill(cls: type, data: dict[str, Any], where: str, path: Path) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    kwargs = {}
+    for key, value in data.items():
+        if key not in known:
+            raise SettingsError(f"unknown setting [{where}] {key}; known: {', '.join(known)}", path)
+        default = getattr(cls(), key)
+        if is_dataclass(default):
+            if not isinstance(value, dict):
+                raise SettingsError(f"[{key}] must be a table", path)
+            kwargs[key] = _fill(type(default), value, key, path)
+        elif isinstance(default, bool) != isinstance(value, bool) or (
+                not isinstance(value, type(default)) and not (isinstance(default, float) and isinstance(value, int))):
+            raise SettingsError(f"[{where}] {key} = {value!r} should be a {type(default).__name__}", path)
+        else:
+            kwargs[key] = value
+    return cls(**kwargs)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read audiodrama.toml; a missing file means all defaults."""
+    if not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"not valid TOML ({exc}); fix the syntax or delete the file for defaults", path)
+    settings = _fill(Settings, data, "top", path)
+    if settings.mix.mode not in ("drama", "audiobook"):
+        raise SettingsError(f"[mix] mode = {settings.mix.mode!r}: use \"drama\" or \"audiobook\"", path)
+    return settings
+
+
+DEFAULT_SETTINGS_TOML = """\
+# audiodrama production settings. Every key is optional; these are the defaults.
+
+[mix]
+mode = "drama"          # drama: speech tags ("Willow asked") left out | audiobook: every word read
+transition = "sting"    # scene-change effect: sting | whoosh | chime | bridge | none
+ambience = "none"       # bed under each scene: none | room | rain | street | wind
+credits = true          # opening/closing credits read by the narrator
+author = ""
+
+[pacing]                # milliseconds
+within_turn_ms = 250
+between_speakers_ms = 450
+paragraph_ms = 650
+scene_ms = 900
+cutoff_ms = 60
+head_ms = 700
+tail_ms = 2000
+
+[master]
+profile = "podcast"     # podcast (-16 LUFS, -1 dBTP) | acx | none
+sample_rate = 44100
+channels = 2
+formats = ["wav", "mp3"]
+mp3_bitrate = "192k"
+
+[render]
+workers = 0             # 0 = one per core
+"""
