@@ -14,6 +14,8 @@ SYNTH_DELIVERIES: tuple[str, ...] = ("whisper", "shout")
 DELIVERIES: tuple[str, ...] = MIX_DELIVERIES + SYNTH_DELIVERIES
 
 NARRATOR = "Narrator"
+#: Kinds of line that are rendered to audio (front matter is not, unless asked).
+VOICED_KINDS: tuple[str, ...] = ("narration", "dialogue", "tag", "heading")
 
 
 @dataclass

@@ -73,7 +73,6 @@ def detect_structure(text: str) -> list[Block]:
     front_until = _front_matter_end(text, paras)
     for i, (start, end) in enumerate(paras):
         body = text[start:end]
-        first_line = body.split("\n", 1)[0]
         if i < front_until:
             role: BlockRole = "front_matter"
         elif _BREAK.match(body):
@@ -98,7 +97,6 @@ def detect_structure(text: str) -> list[Block]:
         blocks.append(Block(start, end, role, chapter, scene,
                             " ".join(body.split()) if role == "heading" else ""))
         prev_end = end
-        del first_line
     return blocks
 
 

@@ -1,0 +1,35 @@
+# audiodrama: `make demo` installs everything and builds the demo episode;
+# `make test` installs everything and runs the whole test suite (what CI runs).
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN      = $(VENV)/bin
+SUDO     = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PACKAGES = espeak-ng libespeak-ng1 ffmpeg
+
+.PHONY: demo test install system clean-audio
+
+demo: install
+	$(BIN)/audiodrama build stories/demo.txt
+
+test: install
+	$(BIN)/python -m pytest -q
+
+install: system $(BIN)/.installed
+
+# System packages: espeak-ng (the voices pyttsx3 drives) and ffmpeg (MP3/Opus/M4B, probing).
+system:
+	@if ! command -v espeak-ng >/dev/null || ! command -v ffmpeg >/dev/null \
+	    || ! ldconfig -p | grep -q libespeak-ng.so.1; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	fi
+
+$(BIN)/.installed: pyproject.toml
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+clean-audio:
+	rm -rf audio_out/*/ audio_out/.cache

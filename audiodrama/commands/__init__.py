@@ -1,0 +1,1 @@
+"""Subcommands that live beside their stage (each module has register(subparsers))."""

@@ -1,0 +1,33 @@
+"""One build at a time per production: a second one is refused with a clear message."""
+from __future__ import annotations
+
+import fcntl
+import os
+from contextlib import contextmanager
+from typing import Iterator
+
+from .errors import ProductionError
+from .production import Production
+
+
+@contextmanager
+def production_lock(prod: Production) -> Iterator[None]:
+    """Hold an exclusive lock on the production while its files are being written.
+
+    The OS releases the lock when the process dies, so a killed build never leaves it stuck.
+    """
+    prod.out_dir.mkdir(parents=True, exist_ok=True)
+    path = prod.out_dir / ".lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 64).decode(errors="replace").strip() or "another process"
+            raise ProductionError(f"another audiodrama command (pid {holder}) is working on this production; "
+                                  "wait for it to finish, then run again", prod.root) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        yield
+    finally:
+        os.close(fd)

@@ -1,0 +1,176 @@
+"""The stages chained: parse -> cast -> render -> mix. The CLI and notebooks call these."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import script as script_io
+from .errors import ScriptError
+from .model import Character, Script
+from .production import Production, slugify
+from .sources import read_story
+
+log = logging.getLogger("audiodrama")
+
+
+def parse_file(story: Path, *, cast: list[Character] | None = None) -> Script:
+    """Parse a story file into a fresh Script (no files written)."""
+    from .parse import parse_story
+
+    text = read_story(story)
+    return parse_story(text, title=_title(story), slug=slugify(story.name), source=str(story),
+                       cast=cast)
+
+
+def _title(story: Path) -> str:
+    return story.stem.replace("_", " ").replace("-", " ").strip().title() or "Story"
+
+
+def carry_over_edits(new: Script, old: Script) -> int:
+    """Keep a person's edits (speakers, deliveries, takes, scene settings) from `old` by id."""
+    old_lines = {l.id: l for l in old.lines()}
+    kept = 0
+    for line in new.lines():
+        prev = old_lines.get(line.id)
+        if prev is None:
+            continue
+        if prev.rule == "edited" and (prev.kind, prev.speaker) != (line.kind, line.speaker):
+            line.kind, line.speaker, line.rule, line.confidence = prev.kind, prev.speaker, "edited", 1.0
+            kept += 1
+        if prev.delivery != line.delivery and prev.delivery is not None:
+            line.delivery = prev.delivery
+            kept += 1
+        line.take = prev.take
+    old_scenes = {s.id: s for s in old.scenes}
+    for scene in new.scenes:
+        prev_scene = old_scenes.get(scene.id)
+        if prev_scene:
+            scene.transition = prev_scene.transition or scene.transition
+            scene.ambience = prev_scene.ambience or scene.ambience
+            scene.title = prev_scene.title or scene.title
+    known = {c.name for c in new.characters}
+    for c in old.characters:
+        if c.name not in known and any(l.speaker == c.name for l in new.lines()):
+            new.characters.append(c)
+    script_io.recount_lines(new)
+    return kept
+
+
+def parse_into_production(story: Path, prod: Production, *, cast_file: Path | None = None) -> Script:
+    """Parse `story` and write script/<slug>.json and .fountain, keeping edits of an existing script."""
+    from .castfile import read_characters
+
+    cast = read_characters(cast_file) if cast_file else _production_cast(prod)
+    script = parse_file(story, cast=cast)
+    json_path, fountain_path = prod.script_json(script.slug), prod.script_fountain(script.slug)
+    if json_path.exists():
+        try:
+            old, _ = script_io.load(json_path, fountain_path)
+            carry_over_edits(script, old)
+        except ScriptError as exc:
+            log.warning("%s; parsing afresh", exc)
+    script_io.save(script, json_path, fountain_path)
+    return script
+
+
+def _production_cast(prod: Production) -> list[Character] | None:
+    """The characters listed in voices/cast.toml, so a production's stories share one cast.
+
+    Only names a person confirmed count: an empty or missing cast lets the parser discover.
+    """
+    from .castfile import read_characters
+
+    if not prod.cast_path.exists():
+        return None
+    chars = read_characters(prod.cast_path)
+    return chars or None
+
+
+def load_script(story_or_slug: str | Path, prod: Production) -> tuple[Script, list[str]]:
+    """The production's script for a story (its path, its slug or its script JSON), with Fountain edits applied."""
+    p = Path(story_or_slug)
+    if p.suffix == ".json" and p.exists():
+        return script_io.load(p, p.with_suffix(".fountain"))
+    slug = slugify(p.name)
+    return script_io.load(prod.script_json(slug), prod.script_fountain(slug))
+
+
+def script_for(story: Path, prod: Production) -> tuple[Script, list[str]]:
+    """Use script/<slug>.json when it exists (a person's edits win), else parse the story."""
+    slug = slugify(story.name)
+    if prod.script_json(slug).exists():
+        return script_io.load(prod.script_json(slug), prod.script_fountain(slug))
+    return parse_into_production(story, prod), []
+
+
+@dataclass
+class BuildResult:
+    """What a build did: the script, the cast, render counts, the episodes and timings."""
+
+    script: Script
+    cast: Any
+    rendered: dict[str, Any]
+    episodes: list[Any]
+    synthesised: int = 0
+    reused: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    edits: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        eps = ", ".join(f"{Path(str(e.wav or e.mp3)).name} {e.duration:.1f} s" for e in self.episodes)
+        times = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())
+        return (f"{self.script.slug}: {sum(1 for _ in self.script.lines())} lines, "
+                f"{len(self.script.characters)} characters; rendered {self.synthesised}, "
+                f"reused {self.reused}; episodes: {eps}; {times}")
+
+
+def build(story: Path, prod: Production, *, episodes: list[int] | None = None,
+          mode: str | None = None, workers: int | None = None, progress: bool = True,
+          **mix_options: Any) -> BuildResult:
+    """Run every stage for `story` in production `prod`, reusing what is already there."""
+    from .lock import production_lock
+
+    with production_lock(prod):
+        return _build(story, prod, episodes=episodes, mode=mode, workers=workers,
+                      progress=progress, **mix_options)
+
+
+def _build(story: Path, prod: Production, *, episodes: list[int] | None, mode: str | None,
+           workers: int | None, progress: bool, **mix_options: Any) -> BuildResult:
+    from .casting import cast_script
+    from .mix import mix_script
+    from .render import render_script
+
+    settings = prod.settings()
+    if mode:
+        settings.mix.mode = mode
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    script, edits = script_for(story, prod)
+    timings["parse"] = time.perf_counter() - t
+    t = time.perf_counter()
+    cast = cast_script(script, prod)
+    timings["cast"] = time.perf_counter() - t
+    t = time.perf_counter()
+    lines = _lines_for_episodes(script, episodes)
+    rendered = render_script(script, cast, prod, lines=lines,
+                             workers=workers or settings.render.workers or None, progress=progress)
+    timings["render"] = time.perf_counter() - t
+    t = time.perf_counter()
+    results = mix_script(script, rendered, prod, settings, episodes=episodes, progress=progress,
+                         **mix_options)
+    timings["mix"] = time.perf_counter() - t
+    synthesised = sum(1 for r in rendered.values() if not r.cached)
+    return BuildResult(script, cast, rendered, results, synthesised, len(rendered) - synthesised,
+                       timings, edits)
+
+
+def _lines_for_episodes(script: Script, episodes: list[int] | None):
+    if not episodes:
+        return None
+    from .model import VOICED_KINDS
+
+    return [l for s in script.scenes if s.episode in episodes for l in s.lines if l.kind in VOICED_KINDS]
