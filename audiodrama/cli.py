@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the cast script JSON to OUT and nothing else")
     p.add_argument("--cast", type=Path, metavar="CAST.toml",
                    help='use these characters ([characters."Name"] aliases, gender) instead of discovering them')
+    p.add_argument("--lang", metavar="CODE", help="the story's language (default: detected), e.g. en, fr, de")
 
     p = _add(sub, "review", "List dialogue lines whose speaker the parser is least sure of.",
              "audiodrama review demo --threshold 0.7", cmd_review)
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
              "audiodrama build stories/demo.txt", cmd_build)
     p.add_argument("story", type=Path, help="the story file")
     p.add_argument("--workers", type=int, default=None, help="parallel synthesis processes")
+    p.add_argument("--lang", metavar="CODE", help="the story's language (default: detected)")
     _mix_args(p)
 
     for name in COMMAND_MODULES:
@@ -119,8 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _mix_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--episode", type=int, action="append", help="only this episode (repeatable)")
+    p.add_argument("--scene", action="append", metavar="ID", help="only this scene id (repeatable)")
     p.add_argument("--mode", choices=("drama", "audiobook"),
                    help="drama: speech tags left out (default) | audiobook: every word read")
+    p.add_argument("--profile", choices=("podcast", "acx", "none"), help="mastering profile (default: settings)")
+    p.add_argument("--stems", action="store_true", default=None,
+                   help="also write one WAV per voice/effects/ambience and an Audacity label track")
+
+
+def _mix_options(args: argparse.Namespace) -> dict[str, object]:
+    return {"profile": args.profile, "stems": args.stems}
 
 
 def _version() -> str:
@@ -147,10 +157,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
     if args.json:
         cast = read_characters(args.cast) if args.cast else None
-        script = parse_file(args.story, cast=cast)
+        script = parse_file(args.story, cast=cast, lang=args.lang)
         script_io.save_json(script, args.json)
         return 0
-    script = parse_into_production(args.story, args.production, cast_file=args.cast)
+    script = parse_into_production(args.story, args.production, cast_file=args.cast, lang=args.lang)
     n = sum(1 for l in script.lines() if l.kind == "dialogue")
     print(f"wrote {args.production.script_json(script.slug)} and .fountain: {n} dialogue lines, "
           f"{len(script.characters)} characters, {len(script.scenes)} scenes")
@@ -200,43 +210,37 @@ def cmd_cast(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from .casting import cast_script
-    from .pipeline import _lines_for_episodes, load_script
+    from .pipeline import lines_for, load_script
     from .render import render_script
 
     script, _ = load_script(args.story, args.production)
     cast = cast_script(script, args.production)
-    rendered = render_script(script, cast, args.production, lines=_lines_for_episodes(script, args.episode),
+    rendered = render_script(script, cast, args.production, lines=lines_for(script, args.episode),
                              workers=args.workers, progress=not args.quiet)
-    new = sum(1 for r in rendered.values() if not r.cached)
-    print(f"rendered {new} lines, reused {len(rendered) - new} from the cache ({args.production.cache_dir})")
+    print(f"{rendered.summary()} ({args.production.cache_dir})")
     return 0
 
 
 def cmd_mix(args: argparse.Namespace) -> int:
-    from .casting import cast_script
-    from .mix import mix_script
-    from .pipeline import _lines_for_episodes, load_script
-    from .render import render_script
+    from .lock import production_lock
+    from .pipeline import load_script, voice_and_mix
 
-    script, _ = load_script(args.story, args.production)
-    cast = cast_script(script, args.production)
-    settings = args.production.settings()
-    if args.mode:
-        settings.mix.mode = args.mode
-    # Mixing needs every line's audio; lines already rendered come straight from the cache.
-    rendered = render_script(script, cast, args.production, lines=_lines_for_episodes(script, args.episode),
-                             progress=not args.quiet)
-    for ep in mix_script(script, rendered, args.production, settings, episodes=args.episode,
-                         progress=not args.quiet):
-        print(f"episode {ep.episode}: {ep.wav or ep.mp3} ({ep.duration:.1f} s, {ep.lufs:.1f} LUFS)")
+    with production_lock(args.production):
+        script, _ = load_script(args.story, args.production)
+        # Mixing needs every line's audio: lines already rendered come straight from the cache.
+        result = voice_and_mix(script, args.production, episodes=args.episode, scenes=args.scene,
+                               mode=args.mode, progress=not args.quiet, **_mix_options(args))
+    for ep in result.episodes:
+        print(f"episode {ep.episode}: {ep.wav or ep.mp3} ({ep.duration:.1f} s, {ep.lufs:.1f} LUFS, "
+              f"{ep.true_peak:.1f} dBTP)")
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
-    result = build(args.story, args.production, episodes=args.episode, mode=args.mode,
-                   workers=args.workers, progress=not args.quiet)
+    result = build(args.story, args.production, episodes=args.episode, scenes=args.scene, mode=args.mode,
+                   workers=args.workers, lang=args.lang, progress=not args.quiet, **_mix_options(args))
     for change in result.edits:
         print(f"applied edit: {change}")
     print(result.summary())

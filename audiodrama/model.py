@@ -103,6 +103,8 @@ class Script:
     """File-name stem for script/, audio_out/ (e.g. 'demo')."""
     language: str = "en"
     """Language code passed to the voices."""
+    source_hash: str = ""
+    """SHA-256 of the story's plain text when parsed (tells when the story changed)."""
 
     def lines(self) -> Iterator[Line]:
         """Every line in story order."""

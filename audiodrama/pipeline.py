@@ -1,28 +1,41 @@
 """The stages chained: parse -> cast -> render -> mix. The CLI and notebooks call these."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import fsutil
 from . import script as script_io
 from .errors import ScriptError
-from .model import Character, Script
+from .model import NARRATOR, Character, Script
 from .production import Production, slugify
-from .sources import read_story
+from .sources import Source, read_source, read_story, save_source_text
 
 log = logging.getLogger("audiodrama")
 
 
-def parse_file(story: Path, *, cast: list[Character] | None = None) -> Script:
-    """Parse a story file into a fresh Script (no files written)."""
+def parse_file(story: Path, *, cast: list[Character] | None = None, lang: str | None = None) -> Script:
+    """Parse a story file (.txt, .md, .html, .epub) into a fresh Script (no files written)."""
+    return parse_source(read_source(story), story, cast=cast, lang=lang)
+
+
+def parse_source(src: Source, story: Path, *, cast: list[Character] | None = None,
+                 lang: str | None = None) -> Script:
+    """Parse an already-read story into a fresh Script."""
     from .parse import parse_story
 
-    text = read_story(story)
-    return parse_story(text, title=_title(story), slug=slugify(story.name), source=str(story),
-                       cast=cast)
+    script = parse_story(src, title=_title(story) if not src.title else "", slug=slugify(story.name),
+                         source=str(story), cast=cast, lang=lang)
+    script.source_hash = text_hash(src.text)
+    return script
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _title(story: Path) -> str:
@@ -30,7 +43,10 @@ def _title(story: Path) -> str:
 
 
 def carry_over_edits(new: Script, old: Script) -> int:
-    """Keep a person's edits (speakers, deliveries, takes, scene settings) from `old` by id."""
+    """Keep a person's edits (speakers, deliveries, takes, scene settings) from `old` by id.
+
+    Returns how many line edits were carried over.
+    """
     old_lines = {l.id: l for l in old.lines()}
     kept = 0
     for line in new.lines():
@@ -59,19 +75,29 @@ def carry_over_edits(new: Script, old: Script) -> int:
     return kept
 
 
-def parse_into_production(story: Path, prod: Production, *, cast_file: Path | None = None) -> Script:
+def parse_into_production(story: Path, prod: Production, *, cast_file: Path | None = None,
+                          lang: str | None = None) -> Script:
     """Parse `story` and write script/<slug>.json and .fountain, keeping edits of an existing script."""
     from .castfile import read_characters
 
     cast = read_characters(cast_file) if cast_file else _production_cast(prod)
-    script = parse_file(story, cast=cast)
+    src = read_source(story)
+    script = parse_source(src, story, cast=cast, lang=lang)
     json_path, fountain_path = prod.script_json(script.slug), prod.script_fountain(script.slug)
     if json_path.exists():
         try:
             old, _ = script_io.load(json_path, fountain_path)
-            carry_over_edits(script, old)
         except ScriptError as exc:
-            log.warning("%s; parsing afresh", exc)
+            log.warning("%s; parsing afresh (the old file is kept as %s.bak)", exc, json_path.name)
+            fsutil.write_bytes(json_path.with_suffix(".json.bak"), json_path.read_bytes())
+        else:
+            carry_over_edits(script, old)
+            gone = {l.id for l in old.lines()} - {l.id for l in script.lines()}
+            edited_gone = [l.id for l in old.lines() if l.id in gone and l.rule == "edited"]
+            if gone:
+                log.warning("%d lines of the old script are no longer in %s%s", len(gone), story,
+                            f" (edited by hand: {', '.join(edited_gone[:8])})" if edited_gone else "")
+    save_source_text(prod, script.slug, src.text)
     script_io.save(script, json_path, fountain_path)
     return script
 
@@ -98,12 +124,21 @@ def load_script(story_or_slug: str | Path, prod: Production) -> tuple[Script, li
     return script_io.load(prod.script_json(slug), prod.script_fountain(slug))
 
 
-def script_for(story: Path, prod: Production) -> tuple[Script, list[str]]:
-    """Use script/<slug>.json when it exists (a person's edits win), else parse the story."""
+def script_for(story: Path, prod: Production, *, lang: str | None = None) -> tuple[Script, list[str]]:
+    """Use script/<slug>.json when it exists (a person's edits win), else parse the story.
+
+    When the story itself changed since it was parsed, it is parsed again and the person's
+    edits are carried over by line id (lines that are gone are reported).
+    """
     slug = slugify(story.name)
     if prod.script_json(slug).exists():
-        return script_io.load(prod.script_json(slug), prod.script_fountain(slug))
-    return parse_into_production(story, prod), []
+        script, edits = script_io.load(prod.script_json(slug), prod.script_fountain(slug))
+        if story.suffix == ".json" or not story.exists() or not script.source_hash:
+            return script, edits
+        if text_hash(read_story(story)) == script.source_hash:
+            return script, edits
+        log.warning("%s changed since it was parsed: parsing again, keeping your edits by line id", story)
+    return parse_into_production(story, prod, lang=lang), []
 
 
 @dataclass
@@ -128,20 +163,28 @@ class BuildResult:
 
 
 def build(story: Path, prod: Production, *, episodes: list[int] | None = None,
-          mode: str | None = None, workers: int | None = None, progress: bool = True,
-          **mix_options: Any) -> BuildResult:
+          scenes: list[str] | None = None, mode: str | None = None, workers: int | None = None,
+          lang: str | None = None, progress: bool = True, **mix_options: Any) -> BuildResult:
     """Run every stage for `story` in production `prod`, reusing what is already there."""
     from .lock import production_lock
 
     with production_lock(prod):
-        return _build(story, prod, episodes=episodes, mode=mode, workers=workers,
-                      progress=progress, **mix_options)
+        t = time.perf_counter()
+        script, edits = script_for(story, prod, lang=lang)
+        parse_s = time.perf_counter() - t
+        result = voice_and_mix(script, prod, episodes=episodes, scenes=scenes, mode=mode,
+                               workers=workers, progress=progress, **mix_options)
+        result.seconds = {"parse": parse_s, **result.seconds}
+        result.edits = edits
+        return result
 
 
-def _build(story: Path, prod: Production, *, episodes: list[int] | None, mode: str | None,
-           workers: int | None, progress: bool, **mix_options: Any) -> BuildResult:
+def voice_and_mix(script: Script, prod: Production, *, episodes: list[int] | None = None,
+                  scenes: list[str] | None = None, mode: str | None = None, workers: int | None = None,
+                  progress: bool = True, **mix_options: Any) -> BuildResult:
+    """Cast, render (story lines, then the credits) and mix a parsed script."""
     from .casting import cast_script
-    from .mix import mix_script
+    from .mix import credits_to_render, mix_script
     from .render import render_script
 
     settings = prod.settings()
@@ -149,28 +192,33 @@ def _build(story: Path, prod: Production, *, episodes: list[int] | None, mode: s
         settings.mix.mode = mode
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    script, edits = script_for(story, prod)
-    timings["parse"] = time.perf_counter() - t
-    t = time.perf_counter()
     cast = cast_script(script, prod)
     timings["cast"] = time.perf_counter() - t
     t = time.perf_counter()
-    lines = _lines_for_episodes(script, episodes)
-    rendered = render_script(script, cast, prod, lines=lines,
-                             workers=workers or settings.render.workers or None, progress=progress)
+    rendered = render_script(script, cast, prod, lines=lines_for(script, episodes, scenes),
+                             workers=workers, progress=progress)
+    credits = credits_to_render(script, rendered, settings)
+    if credits:
+        extra = render_script(script, cast, prod, lines=credits, workers=workers, progress=False)
+        rendered.update(extra)
+        rendered.synthesised += extra.synthesised
+        rendered.cached += extra.cached
     timings["render"] = time.perf_counter() - t
     t = time.perf_counter()
-    results = mix_script(script, rendered, prod, settings, episodes=episodes, progress=progress,
-                         **mix_options)
+    voices = {NARRATOR: cast.narrator, **cast.characters}
+    results = mix_script(script, rendered, prod, settings, episodes=episodes, scenes=scenes,
+                         voices=voices, progress=progress, **mix_options)
     timings["mix"] = time.perf_counter() - t
-    synthesised = sum(1 for r in rendered.values() if not r.cached)
-    return BuildResult(script, cast, rendered, results, synthesised, len(rendered) - synthesised,
-                       timings, edits)
+    return BuildResult(script, cast, rendered, results, rendered.synthesised,
+                       rendered.cached + rendered.recorded, timings)
 
 
-def _lines_for_episodes(script: Script, episodes: list[int] | None):
-    if not episodes:
+def lines_for(script: Script, episodes: list[int] | None = None, scenes: list[str] | None = None):
+    """The lines to render for a partial build (None = every voiced line)."""
+    if not episodes and not scenes:
         return None
     from .model import VOICED_KINDS
 
-    return [l for s in script.scenes if s.episode in episodes for l in s.lines if l.kind in VOICED_KINDS]
+    return [l for s in script.scenes
+            if (not episodes or s.episode in episodes) and (not scenes or s.id in scenes)
+            for l in s.lines if l.kind in VOICED_KINDS]

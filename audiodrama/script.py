@@ -25,6 +25,7 @@ def to_dict(script: Script) -> dict[str, Any]:
         "slug": script.slug,
         "source": script.source,
         "language": script.language,
+        "source_hash": script.source_hash,
         "characters": [asdict(c) for c in script.characters],
         "scenes": [
             {"id": s.id, "episode": s.episode, "title": s.title, "transition": s.transition,
@@ -64,7 +65,7 @@ def from_dict(data: dict[str, Any], where: str | Path = "<script>") -> Script:
                                 ambience=s.get("ambience")))
         return Script(title=data.get("title", ""), source=data.get("source", ""),
                       characters=characters, scenes=scenes, slug=data.get("slug", ""),
-                      language=data.get("language", "en"))
+                      language=data.get("language", "en"), source_hash=data.get("source_hash", ""))
     except ScriptError:
         raise
     except (KeyError, TypeError, ValueError, IndexError) as exc:

@@ -43,6 +43,20 @@ class Mix:
     """Read opening and closing credits (title, author, cast)."""
     author: str = ""
     """Author named in the credits and tags."""
+    cues: bool = True
+    """Play sound cues the narration names (a phone at "Ring! Ring!", a knock, a door)."""
+    ambience_db: float = -38.0
+    """Level of ambience beds between lines (dBFS RMS, before mastering; speech sits near -20)."""
+    duck_db: float = -10.0
+    """How far ambience dips under speech (dB)."""
+    stems: bool = False
+    """Also write stems (one WAV per character, narration, effects, ambience) and Audacity labels."""
+    episode_minutes: float = 0.0
+    """Split the story into episodes of about this many minutes at scene boundaries; 0 = by chapters."""
+    opening_credits: str = ""
+    """Opening credits text; "" = "{title}{by}." (+ the episode). Fields: {title} {by} {author} {episode} {cast}."""
+    closing_credits: str = ""
+    """Closing credits text; "" = "You have been listening to {title}{by}. With the voices of {cast}. ..."."""
 
 
 @dataclass
@@ -59,6 +73,8 @@ class Master:
     """Episode formats to export: wav, mp3, opus, m4b."""
     mp3_bitrate: str = "192k"
     """MP3 bitrate (constant)."""
+    cover: str = ""
+    """Cover image (JPEG/PNG) embedded in MP3/M4B tags and named in the feed; relative to the production."""
 
 
 @dataclass
@@ -121,6 +137,13 @@ transition = "sting"    # scene-change effect: sting | whoosh | chime | bridge |
 ambience = "none"       # bed under each scene: none | room | rain | street | wind
 credits = true          # opening/closing credits read by the narrator
 author = ""
+cues = true             # sound cues the narration names: phone at "Ring! Ring!", knock, door
+ambience_db = -38.0     # ambience level between lines (dBFS RMS; speech sits near -20)
+duck_db = -10.0         # how far ambience dips under speech
+stems = false           # also write stems (per character, narration, effects, ambience) + labels
+episode_minutes = 0.0   # split into episodes of about this length at scene breaks; 0 = by chapters
+opening_credits = ""    # "" = default; fields {title} {by} {author} {episode} {cast}
+closing_credits = ""
 
 [pacing]                # milliseconds
 within_turn_ms = 250
@@ -135,8 +158,9 @@ tail_ms = 2000
 profile = "podcast"     # podcast (-16 LUFS, -1 dBTP) | acx | none
 sample_rate = 44100
 channels = 2
-formats = ["wav", "mp3"]
+formats = ["wav", "mp3"]   # wav | mp3 | opus | m4b (m4b: one audiobook of the whole story)
 mp3_bitrate = "192k"
+cover = ""              # cover image for tags and the feed, e.g. "cover.jpg"
 
 [render]
 workers = 0             # 0 = one per core

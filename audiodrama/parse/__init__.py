@@ -2,22 +2,42 @@
 
 The stages are pure functions over the text:
 structure (paragraphs, headings, scene breaks, front matter) -> dialogue
-(quotes, characters, speaker attribution, speech tags) -> ids and scenes.
+(quotes, characters, speaker attribution, speech tags) -> ids and scenes -> deliveries
+(phone, dream, memory proposed where the text says so).
+
+Episodes are chapters (counted headings). Scene ids come from the scene's first story line
+(narration/dialogue/tag; the first line of any kind if it has none), so a chapter heading or
+an author's note added or edited above it does not change the id. Front matter (author's
+notes, summary, disclaimer) is kept as `front_matter` lines in the scene it precedes; the
+summary is the front_matter line whose text starts with "Summary" (see `summary_line`).
 """
 from __future__ import annotations
+
+from typing import Any
 
 from ..ids import assign_ids, scene_id
 from ..model import Character, Line, Scene, Script
 from .dialogue import segment_and_attribute
 from .structure import Block, detect_structure
 
-__all__ = ["parse_story", "detect_structure", "Block"]
+__all__ = ["parse_story", "detect_structure", "Block", "summary_line"]
+
+_STORY_KINDS = ("narration", "dialogue", "tag")
 
 
-def parse_story(text: str, *, title: str = "", slug: str = "", source: str = "",
-                cast: list[Character] | None = None) -> Script:
-    """Parse `text` into a Script. With `cast`, those characters (and aliases) are used."""
-    blocks = detect_structure(text)
+def parse_story(text: str | Any, *, title: str = "", slug: str = "", source: str = "",
+                cast: list[Character] | None = None, lang: str | None = None) -> Script:
+    """Parse `text` into a Script. With `cast`, those characters (and aliases) are used.
+
+    `text` may also be a `sources.Source` (from `read_source`): its marked headings, breaks,
+    notes, emphasis, title and language are then used too. `lang` overrides the language
+    (else the file's metadata, else detection from the text).
+    """
+    hints = None
+    if not isinstance(text, str):
+        hints, text = text, text.text
+        title = title or getattr(hints, "title", "")
+    blocks = detect_structure(text, hints)
     body_index = [i for i, b in enumerate(blocks) if b.role == "body"]
     body_lines, characters = segment_and_attribute(
         text, [(blocks[i].start, blocks[i].end) for i in body_index], cast)
@@ -32,19 +52,52 @@ def parse_story(text: str, *, title: str = "", slug: str = "", source: str = "",
     lines.sort(key=lambda l: l.span)
     for line, line_id in zip(lines, assign_ids(l.text for l in lines)):
         line.id = line_id
-    scenes: list[Scene] = []
-    current: tuple[int, int] | None = None
-    for line in lines:
-        b = blocks[line.paragraph]
-        if (b.chapter, b.scene) != current:
-            current = (b.chapter, b.scene)
-            scenes.append(Scene(id=scene_id(line.id), episode=b.chapter,
-                                title=b.title if b.role == "heading" else ""))
-        scenes[-1].lines.append(line)
+    scenes = _scenes(lines, blocks)
     counts: dict[str, int] = {}
     for line in lines:
         if line.kind == "dialogue" and line.speaker:
             counts[line.speaker] = counts.get(line.speaker, 0) + 1
     for c in characters:
         c.lines = counts.get(c.name, 0)
-    return Script(title=title, source=source, characters=characters, scenes=scenes, slug=slug)
+    from .language import detect_language
+
+    language = lang or _primary(getattr(hints, "language", "")) or detect_language(text)
+    script = Script(title=title, source=source, characters=characters, scenes=scenes, slug=slug,
+                    language=language)
+    from .deliveries import propose_deliveries
+
+    # italics proposed as memory only where the format marks them (not _underscores_ in .txt)
+    marked = getattr(hints, "format", "txt") != "txt"
+    propose_deliveries(script, text, blocks, emphasis=getattr(hints, "emphasis", None) if marked else None)
+    return script
+
+
+def _scenes(lines: list[Line], blocks: list[Block]) -> list[Scene]:
+    scenes: list[Scene] = []
+    current: tuple[int, int] | None = None
+    for line in lines:
+        b = blocks[line.paragraph]
+        if (b.chapter, b.scene) != current:
+            current = (b.chapter, b.scene)
+            scenes.append(Scene(id="", episode=b.chapter))
+        scene = scenes[-1]
+        scene.lines.append(line)
+        if b.role == "heading" and not any(l.kind in _STORY_KINDS for l in scene.lines):
+            scene.title = f"{scene.title}, {b.title}" if scene.title else b.title
+    for scene in scenes:
+        first = next((l for l in scene.lines if l.kind in _STORY_KINDS), scene.lines[0])
+        scene.id = scene_id(first.id)
+    return scenes
+
+
+def _primary(code: str) -> str:
+    """'en-GB' -> 'en' (metadata codes; a --lang value is passed through as given)."""
+    return code.replace("_", "-").split("-")[0].lower().strip()
+
+
+def summary_line(script: Script) -> Line | None:
+    """The story's summary, for a cold open: the front_matter line starting with 'Summary'."""
+    for line in script.lines():
+        if line.kind == "front_matter" and line.text.lower().startswith(("summary", "synopsis")):
+            return line
+    return None

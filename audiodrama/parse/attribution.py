@@ -1,0 +1,486 @@
+"""Speaker attribution: a sieve of rules, most precise first, each filling only open quotes.
+
+1. explicit-verb: a speech tag names the speaker (`said Emma`, `Willow asked`, `I said`).
+2. same-paragraph: an untagged quote in a paragraph whose other quote is tagged.
+3. continued: a paragraph that continues the previous paragraph's unclosed quote.
+4. pronoun: `he said` resolved to the most recent gender-compatible character, not the
+   one the quote addresses and, inside a conversation, not the previous speaker.
+5. vocative: the previous quote addressed someone by name ("Buffy? Are you okay?"):
+   that someone answers.
+6. narration: the paragraph's narration names exactly one character (the actor).
+7. turn-taking: A-B-A-B across consecutive quote paragraphs.
+8. conversation-fallback: the most likely participant of the current conversation.
+
+Every quote gets the rule that decided it and a confidence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .context import has_speech_word, is_lead_in, last_sentence_start, subject_of
+from .names import Mention, NameIndex
+from .quotes import Paragraph, Quote
+from .tags import PRONOUNS, Tag, tag_after, tag_before
+
+CONFIDENCE = {
+    "explicit-verb": 0.95, "lead-in": 0.85, "same-paragraph": 0.9, "continued": 0.9, "pronoun": 0.8,
+    "vocative": 0.75, "narration": 0.7, "turn-taking": 0.65, "conversation-fallback": 0.4,
+    "cast-none": 0.1,
+}
+
+GENDERED_NOUNS: dict[str, str] = {
+    **{w: "female" for w in "wife mother sister aunt lady daughter niece girl woman mamma mama "
+       "mum mom grandmother queen duchess princess widow maid mistress madam landlady "
+       "cousin-in-law hostess actress".split()},
+    **{w: "male" for w in "husband father brother uncle gentleman son nephew boy man papa "
+       "dad grandfather king duke prince lord master sir landlord host fellow".split()},
+}
+
+_TO_NAME = re.compile(
+    r"(?:\s*,)?\s+(?:[a-z]+ly\s+)?(?:to|turning to|addressing)\s+((?:(?:the|his|her)\s+)?"
+    r"[A-Z][\w'\u2019-]*\.?(?:\s+[A-Z][\w'\u2019-]*\.?){0,2}|(?:the|his|her)\s+[a-z]+)")
+
+_FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself)\b")
+
+_VOC_PREFIX = r"(?:(?:my|My)\s+(?:dear(?:est)?\s+|good\s+|poor\s+)?|(?:dear|Dear|oh|Oh|O|ah|Ah)\s+)?"
+_GREETING = (r"(?:oh|ah|o|sorry|hey|hi|hello|thanks|thank you|yes|no|please|well|okay|ok|look|"
+             r"listen|come on|good-?night|good-?bye|bye|morning|evening|dear|dearest|my dear|"
+             r"my dearest|my good|my poor|poor|darling|now|why)")
+# Before a vocative: the quote start or punctuation, then maybe a greeting word or two.
+_VOC_BEFORE = re.compile(r"(?:^|[,!?.;:\u2014\u2026-])\s*(?:" + _GREETING + r"[,!]?\s+){0,2}$|"
+                         r"^\s*(?:" + _GREETING + r"[,!]?\s+){1,2}$", re.IGNORECASE)
+_VOC_AFTER = re.compile(r"\s*[,!?.;:\u2014\u2026-]")
+# Words after which a sentence-final name is addressed (`You're right Will.`).
+_OBJECT_LEADS = frozenset("to with at for from about of by see saw seen meet met and or is was "
+                          "call called tell told ask asked love loved like find found than "
+                          "marry married visit visited trust believe help know knew".split())
+_VOC_LEADS = frozenset("right wrong sorry okay ok yes no please thanks too again friend love "
+                       "dear now here there".split())
+
+
+@dataclass
+class QuoteState:
+    """What the sieve knows about one quote."""
+
+    quote: Quote
+    speaker: int | None = None
+    rule: str = ""
+    confidence: float = 0.0
+    addressee: int | None = None
+    tag: Tag | None = None
+    tag_piece: int | None = None
+    """Index into the paragraph's pieces of the narration piece holding the tag."""
+    mentions: list[Mention] = field(default_factory=list)
+    """Character names inside the quote."""
+
+
+@dataclass
+class Turn:
+    """A paragraph with at least one quote."""
+
+    para: Paragraph
+    states: list[QuoteState] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    """Character mentions in the paragraph's narration (not in quotes)."""
+    pron_gender: str | None = None
+    """'male' / 'female' when a speech tag or lead-in names the speaker by pronoun."""
+    leadin: int | None = None
+    """Character that is the subject of the narration leading into the first quote."""
+
+    @property
+    def speaker(self) -> int | None:
+        """The paragraph's speaker: the speaker of its first attributed quote."""
+        for s in self.states:
+            if s.speaker is not None:
+                return s.speaker
+        return None
+
+
+class Attributor:
+    """Runs the sieve over the paragraphs of one story."""
+
+    def __init__(self, text: str, paras: list[Paragraph], index: NameIndex,
+                 genders: list[str], narrator: int | None, use_model: bool = True,
+                 weights: dict[str, float] | None = None):
+        self.use_model = use_model
+        self.weights = weights
+        self.text = text
+        self.paras = paras
+        self.index = index
+        self.genders = genders
+        self.narrator = narrator
+        self.turns: list[Turn] = []
+        self.turn_of_para: dict[int, int] = {}
+        # All narration mentions, in text order, for pronoun resolution.
+        self.para_mentions: list[list[Mention]] = []
+
+    # ------------------------------------------------------------------ driver
+    def prepare(self) -> list[Turn]:
+        """Find turns, narration mentions, speech tags and vocatives (no attribution)."""
+        for para in self.paras:
+            ments: list[Mention] = []
+            for piece in para.narration:
+                ments.extend(self.index.mentions(self.text, piece.start, piece.end))
+                if self.narrator is not None:
+                    # In first-person narration `I`, `me`, `my` name the narrator.
+                    ments.extend(Mention(m.start(), m.end(), self.narrator)
+                                 for m in _FIRST_PERSON.finditer(self.text, piece.start, piece.end))
+            if self.narrator is not None:
+                ments.sort(key=lambda m: m.start)
+            self.para_mentions.append(ments)
+            if para.quotes:
+                turn = Turn(para, [QuoteState(q) for q in para.quotes], ments)
+                self.turn_of_para[para.index] = len(self.turns)
+                self.turns.append(turn)
+        for turn in self.turns:
+            self._find_tags(turn)
+            self._find_vocatives(turn)
+        return self.turns
+
+    def run(self) -> list[Turn]:
+        """Attribute every quote; returns the turns (paragraphs with quotes) in order."""
+        self.run_precise()
+        if self.use_model:
+            from .ranker import decode
+            decode(self, self.weights)
+            return self.turns
+        return self.run_rules()
+
+    def run_precise(self) -> list[Turn]:
+        """Only the precise rules: explicit tags, lead-ins, continued quotes."""
+        if not self.para_mentions:
+            self.prepare()
+        for turn in self.turns:
+            self._explicit(turn)
+        for ti, turn in enumerate(self.turns):
+            self._lead_in(ti, turn)
+        for ti, turn in enumerate(self.turns):
+            self._continued(ti, turn)
+            self._spread(turn, "same-paragraph")
+        return self.turns
+
+    def run_rules(self) -> list[Turn]:
+        """The hand-written rules for what the precise ones left open (no model)."""
+        for ti, turn in enumerate(self.turns):
+            self._pronoun(ti, turn)
+            self._spread(turn, "same-paragraph")
+        for ti, turn in enumerate(self.turns):
+            self._vocative(ti, turn)
+            self._narration(ti, turn)
+            self._spread(turn, "same-paragraph")
+        self._turn_taking()
+        for ti, turn in enumerate(self.turns):
+            self._fallback(ti, turn)
+        return self.turns
+
+    # ------------------------------------------------------------------ helpers
+    def _set(self, st: QuoteState, who: int | None, rule: str, conf: float | None = None) -> None:
+        if who is None or st.speaker is not None:
+            return
+        st.speaker, st.rule = who, rule
+        st.confidence = CONFIDENCE.get(rule, 0.5) if conf is None else conf
+
+    def _prev_turn(self, ti: int, max_gap: int = 1) -> Turn | None:
+        """The previous turn if it is at most `max_gap` paragraphs before this one."""
+        if ti == 0:
+            return None
+        prev = self.turns[ti - 1]
+        if self.turns[ti].para.index - prev.para.index <= max_gap:
+            return prev
+        return None
+
+    def _resolve_subject(self, subj: str) -> int | None:
+        s = subj.strip()
+        if s in ("I",):
+            return self.narrator
+        return self.index.lookup(s)
+
+    # ------------------------------------------------------------------ rules
+    def _find_tags(self, turn: Turn) -> None:
+        pieces = turn.para.pieces
+        for pi, piece in enumerate(pieces):
+            if piece.kind != "q":
+                continue
+            st = next(s for s in turn.states if s.quote is piece.quote)
+            # after the quote: the tag must open the following narration piece
+            if pi + 1 < len(pieces) and pieces[pi + 1].kind == "n":
+                nxt = pieces[pi + 1]
+                tag = tag_after(self.text, nxt.start, nxt.end)
+                if tag:
+                    st.tag, st.tag_piece = tag, pi + 1
+                    continue
+            if pi > 0 and pieces[pi - 1].kind == "n":
+                prv = pieces[pi - 1]
+                tag = tag_before(self.text, prv.start, prv.end)
+                if tag:
+                    st.tag, st.tag_piece = tag, pi - 1
+
+    def _tag_addressee(self, st: QuoteState) -> None:
+        """`said she to Charlotte`: Charlotte is spoken to, so she does not speak."""
+        if st.tag is None or not st.tag.end:
+            return
+        m = _TO_NAME.match(self.text, st.tag.end, st.tag.end + 60)
+        if m:
+            who = self.index.lookup(m.group(1))
+            if who is not None:
+                st.addressee = who
+
+    def _find_vocatives(self, turn: Turn) -> None:
+        for st in turn.states:
+            s, e = st.quote.inner
+            st.mentions = self.index.mentions(self.text, s, e)
+            for m in st.mentions:
+                if self._is_vocative(m, s, e):
+                    st.addressee = m.char
+                    break
+            if st.addressee is None:
+                self._tag_addressee(st)
+
+    def _is_vocative(self, m: Mention, qs: int, qe: int) -> bool:
+        """A name set off by punctuation, opening or closing the quote, or after a greeting
+        ("Buffy? Are you", "No you're right Will.", "Oh sorry Buff!", "my dear Jane,")."""
+        before = self.text[max(qs, m.start - 24):m.start]
+        after = self.text[m.end:min(qe, m.end + 2)]
+        after_ok = m.end >= qe or bool(_VOC_AFTER.match(after))
+        if not after_ok:
+            return False
+        if m.start <= qs or _VOC_BEFORE.search(before):
+            return True
+        # `... right Will.`: a name closing a sentence of speech, not after a preposition
+        # or a verb that takes it as object (`find Spike.`, `to Bob.`)
+        prev_word = re.search(r"(\w+)\W*$", before)
+        pw = prev_word.group(1).lower() if prev_word else ""
+        if re.match(r"\s*[!?]", after):
+            # `Just let me go Spike?`, `Like what Buff?` -- unless the name is an object
+            return pw not in _OBJECT_LEADS
+        if re.match(r"\s*\.\s*$|\s*\.\s+[A-Z\"]", after + self.text[m.end + 2:m.end + 4]):
+            return pw in _VOC_LEADS
+        return False
+
+    def _explicit(self, turn: Turn) -> None:
+        for st in turn.states:
+            if st.tag is None:
+                continue
+            subj = st.tag.subject
+            if subj.lower() in PRONOUNS and subj != "I":
+                continue
+            who = self._resolve_subject(subj)
+            if who is not None and who != st.addressee:
+                self._set(st, who, "explicit-verb")
+
+    def _lead_in(self, ti: int, turn: Turn) -> None:
+        """Narration that leads into the first quote: its last sentence's subject speaks.
+
+        `Mr. Bennet coolly observed,` / new paragraph / the quote; or in the same
+        paragraph `Mr. Woodhouse's giving a gentle sigh, and saying, "..."`.
+        """
+        for st in turn.states:
+            if st.tag is not None and st.tag.subject.lower() in ("he", "she"):
+                turn.pron_gender = PRONOUNS[st.tag.subject.lower()]
+                break
+            if st.tag is not None and st.speaker is None:
+                # `said his wife`, `cried her mother`: no name, but the gender is told
+                head = st.tag.subject.split()[-1].lower().strip(".,;:!?")
+                if head in GENDERED_NOUNS:
+                    turn.pron_gender = GENDERED_NOUNS[head]
+                    break
+        self._inner_lead_ins(turn)
+        first = turn.para.pieces[0]
+        if first.kind == "n":
+            if first.quote is None and turn.para.pieces[1:2] and turn.para.pieces[1].kind == "q":
+                s, e = first.start, first.end
+            else:
+                return
+        else:
+            p = turn.para.index - 1
+            if p < 0 or self.paras[p].quotes or not self.paras[p].pieces:
+                return
+            s, e = self.paras[p].start, self.paras[p].end
+        if not is_lead_in(self.text, s, e):
+            return
+        ls = last_sentence_start(self.text, s, e)
+        if not has_speech_word(self.text, ls, e) and not self.text[ls:e].rstrip().endswith(":"):
+            return
+        pm = self.para_mentions[turn.para.index if first.kind == "n" else turn.para.index - 1]
+        subj = subject_of(self.text, ls, e, self.index, pm)
+        if subj is None:
+            return
+        st = turn.states[0]
+        if subj.char is not None:
+            turn.leadin = subj.char
+            if st.speaker is None and subj.char != st.addressee:
+                self._set(st, subj.char, "lead-in")
+                self._spread(turn, "same-paragraph")
+        elif subj.pronoun == "narrator":
+            if self.narrator is not None:
+                self._set(st, self.narrator, "lead-in")
+                self._spread(turn, "same-paragraph")
+        elif turn.pron_gender is None:
+            turn.pron_gender = subj.pronoun
+
+    def _inner_lead_ins(self, turn: Turn) -> None:
+        """A quote after narration between two quotes: `..." sighed the Lory; and an old
+        Crab took the opportunity of saying to her daughter "Ah, my dear!"`."""
+        pieces = turn.para.pieces
+        for pi in range(2, len(pieces)):
+            piece, before = pieces[pi], pieces[pi - 1]
+            if piece.kind != "q" or before.kind != "n" or piece.quote is None:
+                continue
+            st = next((x for x in turn.states if x.quote is piece.quote), None)
+            if st is None or st.speaker is not None or st.tag_piece == pi + 1:
+                continue
+            s, e = before.start, before.end
+            if not is_lead_in(self.text, s, e):
+                continue
+            ls = last_sentence_start(self.text, s, e, clauses=True)
+            if not has_speech_word(self.text, ls, e):
+                continue
+            subj = subject_of(self.text, ls, e, self.index, self.para_mentions[turn.para.index])
+            if subj is None:
+                ls = last_sentence_start(self.text, s, e)
+                subj = subject_of(self.text, ls, e, self.index, self.para_mentions[turn.para.index])
+            if subj is not None and subj.char is not None and subj.char != st.addressee:
+                self._set(st, subj.char, "lead-in")
+            elif subj is not None and subj.pronoun == "narrator" and self.narrator is not None:
+                self._set(st, self.narrator, "lead-in")
+
+    def _spread(self, turn: Turn, rule: str) -> None:
+        """Untagged quotes in a paragraph take the speaker of the nearest attributed one."""
+        known = [(i, s) for i, s in enumerate(turn.states) if s.speaker is not None]
+        if not known or len(known) == len(turn.states):
+            return
+        for i, st in enumerate(turn.states):
+            if st.speaker is None:
+                j, src = min(known, key=lambda k: (abs(k[0] - i), k[0] > i))
+                if st.addressee != src.speaker:
+                    self._set(st, src.speaker, rule, min(src.confidence, CONFIDENCE[rule]))
+
+    def _continued(self, ti: int, turn: Turn) -> None:
+        first = turn.states[0]
+        if first.quote.continued and first.speaker is None:
+            prev = self._prev_turn(ti)
+            if prev and prev.states[-1].speaker is not None:
+                self._set(first, prev.states[-1].speaker, "continued",
+                          min(prev.states[-1].confidence, CONFIDENCE["continued"]))
+
+    def _recent(self, ti: int, limit: int = 6) -> list[tuple[int, int]]:
+        """(position, character) of recent mentions and speakers, newest first."""
+        out: list[tuple[int, int]] = []
+        pidx = self.turns[ti].para.index
+        for p in range(pidx - 1, max(-1, pidx - limit - 1), -1):
+            t = self.turn_of_para.get(p)
+            items: list[tuple[int, int]] = [(m.start, m.char) for m in self.para_mentions[p]]
+            if t is not None:
+                for st in self.turns[t].states:
+                    if st.speaker is not None:
+                        items.append((st.quote.start, st.speaker))
+            out.extend(sorted(items, reverse=True))
+        return out
+
+    def _pronoun(self, ti: int, turn: Turn) -> None:
+        for st in turn.states:
+            if st.speaker is not None or st.tag is None:
+                continue
+            gender = PRONOUNS.get(st.tag.subject.lower())
+            if st.tag.subject == "I":
+                continue
+            if gender not in ("male", "female"):
+                continue
+            prev = self._prev_turn(ti)
+            prev_speaker = prev.speaker if prev else None
+            # candidates: mentions in this paragraph before the tag, newest first, then history
+            here = [(m.start, m.char) for m in turn.mentions if m.start < st.tag.start]
+            cands = sorted(here, reverse=True) + self._recent(ti)
+            best = None
+            for _, c in cands:
+                if self.genders[c] not in (gender, "unknown") or c == st.addressee:
+                    continue
+                if c == self.narrator:
+                    continue
+                if c == prev_speaker and not here:
+                    continue
+                if self.genders[c] == "unknown" and best is None:
+                    best = c
+                    continue
+                best = c
+                break
+            self._set(st, best, "pronoun")
+
+    def _vocative(self, ti: int, turn: Turn) -> None:
+        prev = self._prev_turn(ti)
+        if not prev:
+            return
+        addressed = prev.states[-1].addressee
+        if addressed is None or addressed == prev.states[-1].speaker:
+            return
+        for st in turn.states:
+            if st.addressee != addressed:
+                self._set(st, addressed, "vocative")
+
+    def _narration(self, ti: int, turn: Turn) -> None:
+        """The paragraph's narration names exactly one character: that one speaks."""
+        if all(s.speaker is not None for s in turn.states):
+            return
+        chars = {m.char for m in turn.mentions}
+        addressees = {s.addressee for s in turn.states}
+        # A mention as a possessive ("Buffy's shoulder") or object is weaker; prefer the
+        # names that start a sentence or a clause (the subject).
+        cands = chars - addressees
+        if len(cands) != 1:
+            subj = {m.char for m in turn.mentions if self._is_subject(m)} - addressees
+            if len(subj) != 1:
+                return
+            cands = subj
+        who = next(iter(cands))
+        for st in turn.states:
+            if st.addressee != who:
+                self._set(st, who, "narration")
+
+    def _is_subject(self, m: Mention) -> bool:
+        before = self.text[max(0, m.start - 3):m.start]
+        after = self.text[m.end:m.end + 2]
+        return (m.start == 0 or bool(re.search(r"(?:^|[.!?\"\u201d]\s*|\n)$", before))
+                or before.strip() == "") and not after.startswith(("'s", "\u2019s"))
+
+    def _turn_taking(self) -> None:
+        """A-B-A-B: in a run of adjacent quote paragraphs, speaker(p) = speaker(p-2)."""
+        for _ in range(2):
+            for ti, turn in enumerate(self.turns):
+                if turn.speaker is not None:
+                    continue
+                p1 = self._prev_turn(ti)
+                p2 = self._prev_turn(ti - 1) if p1 else None
+                who = None
+                if p1 and p2 and p1.speaker is not None and p2.speaker is not None \
+                        and p1.speaker != p2.speaker:
+                    who = p2.speaker
+                else:
+                    n1 = self.turns[ti + 1] if ti + 1 < len(self.turns) else None
+                    n2 = self.turns[ti + 2] if ti + 2 < len(self.turns) else None
+                    if n1 and n2 and n1.para.index == turn.para.index + 1 and \
+                            n2.para.index == turn.para.index + 2 and \
+                            n1.speaker is not None and n2.speaker is not None and \
+                            n1.speaker != n2.speaker:
+                        who = n2.speaker
+                if who is not None:
+                    for st in turn.states:
+                        if st.addressee != who:
+                            self._set(st, who, "turn-taking")
+
+    def _fallback(self, ti: int, turn: Turn) -> None:
+        if turn.speaker is not None and all(s.speaker is not None for s in turn.states):
+            return
+        prev = self._prev_turn(ti)
+        prev_speaker = prev.speaker if prev else None
+        counts: dict[int, float] = {}
+        for dist, (_, c) in enumerate(self._recent(ti, limit=12)):
+            counts[c] = counts.get(c, 0.0) + 1.0 / (1 + dist * 0.2)
+        addressees = {s.addressee for s in turn.states}
+        ranked = sorted((c for c in counts if c != prev_speaker and c not in addressees),
+                        key=lambda c: -counts[c])
+        who = ranked[0] if ranked else None
+        if who is None and prev_speaker is not None and prev_speaker not in addressees:
+            who = prev_speaker
+        for st in turn.states:
+            self._set(st, who, "conversation-fallback")

@@ -1,0 +1,286 @@
+"""Character discovery when no cast is given, and first-person narrator detection.
+
+Candidates are the names a text uses in speech tags (`said Emma`, `the Hatter said`)
+plus honorific names (`Mr. Darcy`, `Lady Catherine`) and names addressed in quotes.
+They are clustered into characters: `Darcy` joins `Mr. Darcy`, `Frank` joins
+`Frank Churchill`, `Miss Woodhouse` joins `Emma Woodhouse` (same surname, female),
+nicknames that begin a known name (`Buff`, `Will`) join it. Gender comes from
+honorifics, then from the pronouns that follow the name's mentions. Characters are
+ordered by how often they are named next to speech (main characters first).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from ..model import Character
+from .names import HONORIFICS, _RUN, gender_of_honorific, name_key
+from .quotes import Paragraph
+from .tags import tag_after, tag_before
+
+NARRATOR_FALLBACK = "Narrator (I)"
+
+# Capitalised words that are not names of people, even in speech tags.
+_STOP = frozenset(
+    "i i'm i'll i've i'd it he she they we you his her their our my your its this that these those "
+    "there here what who why how when where which then now but and or so yes no oh ah well "
+    "god heaven lord sir madam ma'am miss mr mrs ms dr mister mamma papa mama mother father "
+    "everybody everyone somebody someone nobody anybody all both each one two three none "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december christmas english french german "
+    "chapter volume book part the a an if as at in on of to for with not do did does "
+    "however still yet again instead meanwhile presently afterwards besides indeed perhaps "
+    "nevertheless therefore thus only even just once soon later".split())
+
+_VOCATIVE = re.compile(
+    r"(?:^|[,!?.;]\s+|\b(?:[Dd]ear(?:est)?|[Mm]y)\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+"
+    r"(?:\s+[A-Z][a-z]+)?)(?=\s*[,.!?])")
+_NAME_IN_QUOTE = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{2,})(?=\s*[?!.,])")
+_INTERJECTIONS = frozenset(
+    "yes no well oh ah come look listen good thank thanks please sure hello goodbye right okay "
+    "ok now here there why what how nothing never nonsense indeed perhaps certainly aye alas "
+    "hush stop wait quite true dear darling sir madam ma'am".split())
+
+_AGREE = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b[^.,;:!?\"\n]{0,30}?\b(his|himself|her|herself)\b")
+_NEXT_SENT_PRON = re.compile(r"[^.!?\"\n]{0,150}[.!?][\"'\u201d]?\s+(He|She)\b")
+
+_FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself)\b")
+_I_TAG = re.compile(r"(?:\bI\s+(?:[a-z]+ly\s+)?(?:said|asked|answered|replied|says|called|shouted)\b|"
+                    r"\b(?:said|asked|answered|replied)\s+I\b)")
+_PRON_AFTER = re.compile(r"\b(he|himself|she|herself)\b", re.IGNORECASE)
+
+
+def detect_first_person(text: str, paras: list[Paragraph]) -> bool:
+    """True when the narration is told by an `I` who speaks (`I said`)."""
+    i_count = tags = chars = 0
+    for p in paras:
+        for piece in p.narration:
+            seg = text[piece.start:piece.end]
+            chars += len(seg)
+            i_count += len(_FIRST_PERSON.findall(seg))
+            tags += len(_I_TAG.findall(seg))
+    if chars == 0:
+        return False
+    # First-person narration uses I/me/my all the time; a third-person narrator rarely.
+    return tags >= 2 and i_count * 1000 / chars >= 2.0 or tags >= 10
+
+
+def _clean_name(phrase: str) -> str | None:
+    phrase = phrase.replace("\u2019", "'")
+    # `Harvey. So` / `Cohn. He`: a run swept over a sentence end; keep the first sentence
+    # (but `Mr. Darcy` keeps its abbreviation).
+    cut = _sentence_cut(phrase)
+    if cut is not None:
+        phrase = phrase[:cut]
+    words = phrase.split()
+    # leading lowercase words are not part of a name (`while Bill`), `the` excepted
+    while words and words[0][:1].islower() and words[0] != "the":
+        words = words[1:]
+    while words and words[0].lower() in ("the", "a", "an", "poor", "old", "young", "little"):
+        # keep "the" for descriptions like "the Hatter": the key ignores it anyway
+        if words[0].lower() == "the" and len(words) > 1 and words[1][:1].isupper():
+            break
+        words = words[1:]
+    if not words:
+        return None
+    if words[-1].endswith("'s"):
+        words[-1] = words[-1][:-2]
+    name = " ".join(words).strip(",.;:!?")
+    k = name_key(name)
+    if not k or k in _STOP or all(w in _STOP for w in k.split()):
+        return None
+    if not any(w[:1].isupper() for w in name.split()):
+        return None
+    if k in HONORIFICS:
+        return None
+    return name
+
+
+def _sentence_cut(phrase: str) -> int | None:
+    """Offset of the first sentence end inside a name phrase, abbreviations skipped."""
+    for m in re.finditer(r"(\w+)\.\s", phrase):
+        if m.group(1).lower() not in HONORIFICS and len(m.group(1)) > 1:
+            return m.start() + len(m.group(1))
+    return None
+
+
+def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[float]]:
+    """Characters found in the text (main ones first) and a prominence score for each."""
+    tag_counts: Counter[str] = Counter()
+    for p in paras:
+        pieces = p.pieces
+        for pi, piece in enumerate(pieces):
+            if piece.kind != "q":
+                continue
+            tag = None
+            if pi + 1 < len(pieces) and pieces[pi + 1].kind == "n":
+                tag = tag_after(text, pieces[pi + 1].start, pieces[pi + 1].end)
+            if tag is None and pi > 0 and pieces[pi - 1].kind == "n":
+                tag = tag_before(text, pieces[pi - 1].start, pieces[pi - 1].end)
+            if tag is not None:
+                name = _clean_name(tag.subject)
+                if name:
+                    tag_counts[name] += 1
+    # Honorific names and plain capitalised runs in narration.
+    run_counts: Counter[str] = Counter()
+    ends: dict[str, list[int]] = defaultdict(list)
+    for p in paras:
+        for piece in p.narration:
+            for m in _RUN.finditer(text, piece.start, piece.end):
+                name = _clean_name(m.group(0))
+                if name:
+                    run_counts[name] += 1
+                    if len(ends[name]) < 150:
+                        ends[name].append(m.end())
+    # Names addressed in quotes ("Good-night, Jake."): people even if never tagged.
+    voc_counts: Counter[str] = Counter()
+    for p in paras:
+        for q in p.quotes:
+            for m in _VOCATIVE.finditer(text, q.inner[0], q.inner[1]):
+                name = _clean_name(m.group(1))
+                if name and name.lower() not in _INTERJECTIONS:
+                    voc_counts[name] += 1
+    nick_counts: Counter[str] = Counter(voc_counts)
+    for p in paras:
+        for q in p.quotes:
+            for m in _NAME_IN_QUOTE.finditer(text, q.inner[0], q.inner[1]):
+                nick_counts[m.group(1)] += 1
+    names: dict[str, float] = {}
+    for n, c in voc_counts.items():
+        if c >= 3:
+            names[n] = 0.5 * c
+    for n, c in tag_counts.items():
+        names[n] = names.get(n, 0.0) + 3.0 * c + run_counts.get(n, 0)
+    for n, c in run_counts.items():
+        first = n.split()[0].lower().rstrip(".")
+        if first in HONORIFICS and len(n.split()) > 1 and c >= 2:
+            names[n] = names.get(n, 0.0) + c
+    chars, prom = _cluster(names, run_counts, text, ends)
+    _nicknames(chars, nick_counts)
+    for c in chars:
+        # remember which characters are ever named in a speech tag (see narrator.py)
+        c.__dict__["_tagged"] = any(tag_counts.get(n, 0) for n in c.all_names())
+    return chars, prom
+
+
+def _nicknames(chars: list[Character], voc_counts: Counter[str]) -> None:
+    """A name addressed in quotes that begins exactly one character's name is that
+    character's nickname: `Will` for Willow, `Buff` for Buffy, `Xand` for Xander."""
+    known = {name_key(n) for c in chars for n in c.all_names()}
+    for voc in voc_counts:
+        k = name_key(voc)
+        if k in known or " " in k or len(k) < 3:
+            continue
+        owners = [c for c in chars
+                  if any(w.startswith(k) and len(w) > len(k)
+                         for n in c.all_names()
+                         for w in [x for x in name_key(n).split() if x not in HONORIFICS][:1])]
+        if len(owners) == 1:
+            owners[0].aliases.append(voc)
+
+
+def _cluster(names: dict[str, float], run_counts: Counter[str], text: str,
+             ends: dict[str, list[int]]) -> tuple[list[Character], list[float]]:
+    """Group name forms into characters."""
+    # Longest forms first: they anchor the clusters the short forms join.
+    forms = sorted(names, key=lambda n: (-len(n.split()), -names[n]))
+    clusters: list[list[str]] = []
+    owner: dict[str, int] = {}
+    for form in forms:
+        words = form.split()
+        hon = words[0].lower().rstrip(".") in HONORIFICS
+        target = None
+        key_words = [w for w in (words[1:] if hon else words) if w.lower() not in ("the",)]
+        hon_gender = gender_of_honorific(words[0]) if hon else None
+        best_score = 0.0
+        for ci, cl in enumerate(clusters):
+            cl_genders = {gender_of_honorific(o.split()[0]) for o in cl} - {None}
+            if hon_gender and cl_genders and hon_gender not in cl_genders:
+                continue          # `Mrs. Weston` never joins `Mr. Weston`
+            for other in cl:
+                ow = other.split()
+                o_hon = ow[0].lower().rstrip(".") in HONORIFICS
+                o_core = ow[1:] if o_hon else ow
+                o_gender = gender_of_honorific(ow[0]) if o_hon else None
+                if hon_gender and o_gender and hon_gender != o_gender:
+                    continue
+                if len(key_words) < len(o_core) and key_words and (
+                        o_core[-len(key_words):] == key_words or o_core[:len(key_words)] == key_words):
+                    # `Darcy` in `Mr. Darcy`, `Frank` in `Frank Churchill`
+                    if hon and o_core[:len(key_words)] == key_words and len(key_words) == 1 and not o_hon:
+                        continue      # `Mr. Frank` is not how the text names Frank Churchill
+                    score = names[other]
+                    if not hon and o_gender == "male":
+                        score *= 3      # a bare surname (`Weston`) is the man's
+                    if score > best_score:
+                        best_score, target = score, ci
+                elif key_words == o_core and hon != o_hon:
+                    score = names[other]
+                    if score > best_score:
+                        best_score, target = score, ci
+        if target is None:
+            clusters.append([form])
+        else:
+            clusters[target].append(form)
+    chars: list[Character] = []
+    prom: list[float] = []
+    for cl in clusters:
+        total = sum(names[f] for f in cl)
+        main = max(cl, key=lambda f: (names[f], len(f)))
+        aliases = [f for f in cl if f != main]
+        for f in cl:
+            # `the March Hare` is also written `March Hare`
+            if f.lower().startswith("the ") and f[4:] not in cl:
+                aliases.append(f[4:])
+        chars.append(Character(name=main, aliases=aliases, gender=_gender(cl, text, ends)))
+        prom.append(total)
+    order = sorted(range(len(chars)), key=lambda i: -prom[i])
+    return [chars[i] for i in order], [prom[i] for i in order]
+
+
+def _gender(forms: list[str], text: str, ends: dict[str, list[int]]) -> str:
+    votes: Counter[str] = Counter()
+    for f in forms:
+        g = gender_of_honorific(f.split()[0])
+        if g:
+            votes[g] += 5
+    if votes:
+        return votes.most_common(1)[0][0]
+    # Pronouns right after the name's mentions: "Willow ... she" (first 400 mentions).
+    heads = {f for f in forms if " " not in f}
+    longer = [r for r in ends if r.split()[0] in heads and r not in forms]
+    for e in sorted(p for f in [*forms, *longer] for p in ends.get(f, []))[:400]:
+        window = text[e:e + 100]
+        am = _AGREE.match(text, e, e + 80)
+        if am:
+            # `Xander rolled his eyes`, `Willow bit her lip`: subject-possessive agreement
+            w = am.group(1).lower()
+            votes["male" if w in ("his", "himself") else "female"] += 3 if w != "her" else 2
+            continue
+        nm = _NEXT_SENT_PRON.match(text, e, e + 200)
+        if nm:
+            # `Brett smiled. She ...`: the next sentence's subject pronoun is the best sign
+            votes["male" if nm.group(1) == "He" else "female"] += 2
+            continue
+        pm = _PRON_AFTER.search(window)
+        if pm:
+            w = pm.group(1).lower()
+            votes["male" if w in ("he", "himself") else "female"] += 1
+    if not votes:
+        return "unknown"
+    (g, c), = votes.most_common(1)
+    return g if c >= 1.5 * (sum(votes.values()) - c) and c >= 2 else "unknown"
+
+
+def genders_for(characters: list[Character]) -> list[str]:
+    """The gender list the attributor uses (unknown for anything else)."""
+    return [c.gender if c.gender in ("male", "female") else "unknown" for c in characters]
+
+
+def most_addressed(counts: dict[int, int]) -> int | None:
+    """The character most often addressed, or None (used to name the narrator)."""
+    if not counts:
+        return None
+    return max(counts, key=lambda c: counts[c])
+
+

@@ -1,0 +1,115 @@
+"""Reading the narration around a quote: sentences, lead-ins, subjects.
+
+A quote is often introduced by narration that does not follow the `NAME said` pattern:
+`Mr. John Knightley smiled, and replied,` (then a new paragraph opens with the quote),
+`Mr. Woodhouse's giving a gentle sigh, and saying, "..."`, `Emma thus moralised to
+herself:--`. Such a lead-in ends with a comma, colon or dash (or a speech verb); its
+speaker is the subject of that last sentence. These helpers find it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .names import NameIndex
+from .tags import SPEECH_VERBS
+
+_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mt|Col|Capt|Gen|Lt|Sgt|Rev|Prof|Messrs|Mme|Mlle|Jr|Sr)\.$")
+_SENT_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*\s+|[\n]\s*\n")
+_CLAUSE_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*\s+|[\n]\s*\n|,\s+(?=and\s|but\s|while\s|when\s)")
+_LEADIN_END = re.compile(r"(?:[,:;]|--|\u2014|-|\.\.\.|\u2026)[\s\-\u2014]*$")
+_SPEECH_WORD = re.compile(
+    r"\b(?:" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) +
+    r"|saying|say|speak|speaking|spoke|asking|replying|answering|crying|exclaiming|adding|"
+    r"continuing|beginning|whispering|calling|voice|words|reply|answer|remark|exclamation|"
+    r"accosted|addressed|observing|remarking|returning|thus|cried)\b")
+_SUBJ_PRON = re.compile(r"\b(he|she|I|He|She)\b")
+_AFTER_PREP = re.compile(r"\b(?:to|at|with|from|for|on|of|about|toward|towards|upon|than|and|or)\s+$")
+
+
+_SUBORDINATE = re.compile(
+    r"\s*(?:While|When|As|Before|After|Though|Although|If|Since|Until|Whilst|Once)\b[^,;:]{0,120},"
+    r"(?:\s*(?:however|therefore|then|at last|at length|too),)?")
+
+
+@dataclass
+class Subject:
+    """Who a stretch of narration is about: a character, or a pronoun to resolve."""
+
+    char: int | None
+    pronoun: str | None
+    """'male' / 'female' / 'narrator' for he / she / I; None for a name."""
+    pos: int
+
+
+def last_sentence_start(text: str, start: int, end: int, clauses: bool = False) -> int:
+    """Offset where the last sentence (or clause: `, and ...`) of text[start:end] begins."""
+    pos = start
+    for m in (_CLAUSE_BOUND if clauses else _SENT_BOUND).finditer(text, start, end):
+        if m.end() >= end:
+            break
+        head = text[max(start, m.start() - 5):m.start() + 1]
+        if _ABBREV.search(head):
+            continue
+        pos = m.end()
+    return pos
+
+
+def first_sentence_end(text: str, start: int, end: int) -> int:
+    """Offset just past the first sentence of text[start:end]."""
+    for m in _SENT_BOUND.finditer(text, start, end):
+        head = text[max(start, m.start() - 5):m.start() + 1]
+        if _ABBREV.search(head):
+            continue
+        return m.start() + 1
+    return end
+
+
+def is_lead_in(text: str, start: int, end: int) -> bool:
+    """True when narration text[start:end] ends by leading into a quote."""
+    tail = text[max(start, end - 40):end]
+    if _LEADIN_END.search(tail):
+        return True
+    # `the Queen said severely "Who is this?"`, `called out as loud as she could "..."`
+    m = None
+    for m in _SPEECH_WORD.finditer(text, max(start, end - 45), end):
+        pass
+    return m is not None and len(text[m.end():end].split()) <= 5
+
+
+def has_speech_word(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] mentions speaking (said, saying, replied, voice...)."""
+    return bool(_SPEECH_WORD.search(text, start, end))
+
+
+def subject_of(text: str, start: int, end: int, index: NameIndex,
+               mentions: list | None = None) -> Subject | None:
+    """The first character or subject pronoun of text[start:end] that is not an object.
+
+    `mentions`: precomputed mentions (objects with start, end, char) in the range.
+    """
+    if mentions is None:
+        mentions = index.mentions(text, start, end)
+    # `While he talked to Isabella, however, Emma found ... saying`: the subject of the
+    # main clause, not of a clause opening with a subordinator
+    sub = _SUBORDINATE.match(text, start, end)
+    if sub:
+        start = sub.end()
+    best: Subject | None = None
+    for m in mentions:
+        if m.start < start or m.start >= end:
+            continue
+        if _AFTER_PREP.search(text[max(start, m.start - 12):m.start]):
+            continue
+        best = Subject(m.char, None, m.start)
+        break
+    pm = None
+    for pm_ in _SUBJ_PRON.finditer(text, start, end):
+        if _AFTER_PREP.search(text[max(start, pm_.start() - 12):pm_.start()]):
+            continue
+        pm = pm_
+        break
+    if pm and (best is None or pm.start() < best.pos):
+        word = pm.group(1).lower()
+        return Subject(None, {"he": "male", "she": "female", "i": "narrator"}[word], pm.start())
+    return best

@@ -1,0 +1,218 @@
+"""Names: find proper-name mentions and map them to characters.
+
+`NameIndex` maps the names and aliases of a character list to the characters and finds
+their mentions in a stretch of text. Mentions are found as runs of capitalised words
+(`Mr. Darcy`, `Lady Catherine de Bourgh`, `the Mock Turtle`), then the longest run of
+words that is a known name wins. No big alternation regex: a dictionary look-up per run
+keeps the whole novel well under a second.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Character
+
+HONORIFICS_MALE = frozenset(
+    "mr mister sir lord colonel captain col capt major general gen count baron duke prince "
+    "king father uncle brother monsieur herr senor señor signor master dr doctor rev reverend "
+    "professor prof lieutenant sergeant admiral".split())
+HONORIFICS_FEMALE = frozenset(
+    "mrs miss ms lady madam madame mademoiselle mlle mme countess baroness duchess princess "
+    "queen mother aunt sister dame senora señora signora mistress".split())
+HONORIFICS = HONORIFICS_MALE | HONORIFICS_FEMALE
+# Foreign and long forms of honorifics, looked up as their English short form.
+_HON_SYNONYMS = {"monsieur": "mr", "mister": "mr", "herr": "mr", "senor": "mr", "señor": "mr",
+                 "signor": "mr", "madame": "mrs", "mme": "mrs", "senora": "mrs", "señora": "mrs",
+                 "mademoiselle": "miss", "mlle": "miss", "signorina": "miss", "senorita": "miss"}
+# Honorifics that never stand alone as a name (`Miss` alone is not a character).
+_DETERMINERS = ("the ", "a ", "an ")
+
+# A run of capitalised words, allowing a few lowercase particles inside (de, of, van).
+_RUN = re.compile(
+    r"(?:\b(?:the|The|a|A|an|An)\s+)?"
+    r"\b[A-Z][\w'\u2019-]*\.?(?:\s+(?:(?:de|van|von|of|la|le|du|da|di)\s+)?[A-Z][\w'\u2019-]*\.?)*")
+
+
+def name_key(name: str) -> str:
+    """Normalised form of a name for look-ups: lowercase, no periods, no leading article."""
+    k = name.lower().replace("\u2019", "'").replace(".", " ")
+    k = " ".join(k.split()).strip(" -,;:!?\"'\u2014")
+    first, _, rest = k.partition(" ")
+    if rest and first in _HON_SYNONYMS:
+        k = _HON_SYNONYMS[first] + " " + rest
+    for d in _DETERMINERS:
+        if k.startswith(d):
+            k = k[len(d):]
+            break
+    if k.endswith("'s"):
+        k = k[:-2]
+    return k
+
+
+@dataclass
+class Mention:
+    """A name mention in the text."""
+
+    start: int
+    end: int
+    char: int
+    """Index into the index's characters."""
+
+
+class NameIndex:
+    """Names and aliases of a list of characters, for look-up and mention finding."""
+
+    def __init__(self, characters: list[Character], prominence: list[float] | None = None):
+        self.characters = characters
+        self._cache: dict[str, list[tuple[int, int, int]]] = {}
+        self.keys: dict[str, int] = {}
+        self.max_words = 1
+        prom = prominence or [0.0] * len(characters)
+        owners: dict[str, list[int]] = {}
+        for i, c in enumerate(characters):
+            for n in c.all_names():
+                k = name_key(n)
+                if not k or k.startswith("_"):
+                    continue
+                owners.setdefault(k, [])
+                if i not in owners[k]:
+                    owners[k].append(i)
+        for k, idx in owners.items():
+            # An alias two characters share goes to the more prominent one (the first
+            # given, for a cast without counts): the reader takes it that way too.
+            best = max(idx, key=lambda i: (prom[i], -i))
+            self.keys[k] = best
+            self.max_words = max(self.max_words, len(k.split()))
+        # Derived names: a cast lists `Bill Gorton`, the story says `Bill` and `Gorton`
+        # and `Mr. Gorton`. Only parts that name exactly one character are kept.
+        derived: dict[str, set[int]] = {}
+        for i, c in enumerate(characters):
+            for n in c.all_names():
+                for part in _name_parts(n, c.gender):
+                    if part not in self.keys:
+                        derived.setdefault(part, set()).add(i)
+        for k, idx in derived.items():
+            if len(idx) == 1:
+                self.keys[k] = next(iter(idx))
+                self.max_words = max(self.max_words, len(k.split()))
+        # Descriptions written in lower case in the text: `the count`, `her sister`,
+        # `the drummer`. They are found by a second, small regex.
+        desc: set[str] = set()
+        for i, c in enumerate(characters):
+            for n in c.all_names():
+                words = n.split()
+                if len(words) >= 2 and words[0].lower() in ("the", "a", "an", "her", "his") \
+                        and len(words) <= 3:
+                    desc.add(" ".join(w.lower() for w in words[1:]))
+                k = name_key(n)
+                kw = k.split()
+                if len(kw) == 2 and kw[0] in HONORIFICS and self.keys.get(kw[0], i) == i:
+                    desc.add(kw[0])
+                    derived_hon = kw[0]
+                    if derived_hon not in self.keys and sum(
+                            1 for c2 in characters for n2 in c2.all_names()
+                            if name_key(n2).split()[:1] == [derived_hon]) == 1:
+                        self.keys[derived_hon] = i
+        desc = {d for d in desc if d in self.keys and not d.startswith("_")}
+        self._desc = re.compile(
+            r"\b(?:the|The|his|His|her|Her)\s+(" + "|".join(
+                re.escape(d).replace("\\ ", r"\s+") for d in sorted(desc, key=len, reverse=True))
+            + r")\b") if desc else None
+
+    def lookup(self, phrase: str) -> int | None:
+        """The character a whole phrase names (`Mr. Darcy`, `the Hatter`), or None."""
+        k = name_key(phrase)
+        if k in self.keys:
+            return self.keys[k]
+        # `her sister`, `poor Alice`, `old Mr. Bennet`: drop leading modifiers one by one.
+        words = k.split()
+        for i in range(1, len(words)):
+            sub = " ".join(words[i:])
+            if sub in self.keys:
+                return self.keys[sub]
+        return None
+
+    def mentions(self, text: str, start: int, end: int) -> list[Mention]:
+        """Mentions of known characters in text[start:end], in order."""
+        out: list[Mention] = []
+        for m in _RUN.finditer(text, start, end):
+            self._match_run(m.group(0), m.start(), out)
+        if self._desc is not None:
+            extra = []
+            for m in self._desc.finditer(text, start, end):
+                k = " ".join(m.group(1).lower().split())
+                if k in self.keys and not any(o.start <= m.start(1) < o.end for o in out):
+                    extra.append(Mention(m.start(), m.end(), self.keys[k]))
+            if extra:
+                out = sorted(out + extra, key=lambda x: x.start)
+        return out
+
+    def _match_run(self, run: str, offset: int, out: list[Mention]) -> None:
+        # Runs repeat a lot (`Emma`, `Mr. Knightley`): cache each run's matches.
+        hits = self._cache.get(run)
+        if hits is None:
+            hits = self._match_uncached(run)
+            self._cache[run] = hits
+        for s, e, c in hits:
+            out.append(Mention(s + offset, e + offset, c))
+
+    def _match_uncached(self, run: str) -> list[tuple[int, int, int]]:
+        """Longest known sub-runs of words, left to right, as (start, end, char) in run."""
+        words = [(w.start(), w.end(), w.group(0)) for w in re.finditer(r"\S+", run)]
+        hits: list[tuple[int, int, int]] = []
+        i = 0
+        n = len(words)
+        while i < n:
+            found = False
+            for j in range(min(n, i + self.max_words + 1), i, -1):
+                k = name_key(" ".join(w[2] for w in words[i:j]))
+                if k in self.keys:
+                    end = words[j - 1][1]
+                    last = words[j - 1][2]
+                    if last.endswith(".") and last[:-1].lower() not in HONORIFICS:
+                        end -= 1       # `Will.` ends a sentence: the period is not the name's
+                    hits.append((words[i][0], end, self.keys[k]))
+                    i = j
+                    found = True
+                    break
+            if not found:
+                i += 1
+        return hits
+
+
+_PARTICLES = frozenset("de van von of la le du da di the a an".split())
+
+
+def _name_parts(name: str, gender: str) -> list[str]:
+    """Shorter forms a story may use for a full name: first name, surname, `Mr. Surname`."""
+    k = name_key(name)
+    if k.startswith("_"):
+        return []
+    words = k.split()
+    hon = words[0] if words and words[0] in HONORIFICS else None
+    core = [w for w in (words[1:] if hon else words)]
+    if len(core) < 2 or any(w in _PARTICLES for w in core[:1]):
+        return []
+    # `Lady Catherine de Bourgh` -> `lady catherine`; `Bill Gorton` -> `bill`, `gorton`.
+    out = []
+    first, last = core[0], core[-1]
+    if not hon:
+        out.append(first)
+        if gender == "male":
+            out.append("mr " + last)
+    elif hon:
+        out.append(hon + " " + first)
+    if last not in _PARTICLES and len(last) > 2:
+        out.append(last)
+    return out
+
+
+def gender_of_honorific(word: str) -> str | None:
+    """'male' / 'female' for an honorific word (Mr., Lady), else None."""
+    w = word.lower().rstrip(".")
+    if w in HONORIFICS_MALE:
+        return "male"
+    if w in HONORIFICS_FEMALE:
+        return "female"
+    return None

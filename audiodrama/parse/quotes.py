@@ -1,0 +1,273 @@
+"""Quote finding: split each paragraph into quoted speech and the narration around it.
+
+Handles straight and curly double quotes, British single-quote dialogue (detected when
+a text uses it), quotes interrupted by a speech tag, quotes that continue over
+paragraphs (the old convention: no closing mark at the end of a paragraph, an
+opening mark at the start of the next), nested quotes ('single inside double' is just
+content of the outer quote) and unbalanced quotes (capped at the paragraph end).
+
+Pure functions over the text; never raises.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Double-quote marks: which ones can open, which can close.
+_DQ_OPEN = {"\u201c", "\u00ab", "\u201e"}
+_DQ_CLOSE = {"\u201d", "\u00bb"}
+_DQ_BOTH = {'"'}
+# Single-quote marks (only used when the text writes dialogue in single quotes).
+_SQ_OPEN = {"\u2018"}
+_SQ_CLOSE = {"\u2019"}
+_SQ_BOTH = {"'"}
+
+_SQ_OPENER_RE = re.compile(r"[\s(\[\u2014]['\u2018][A-Za-z\u00c0-\u024f]")
+_DQ_RE = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e]")
+_SQ_MARKS = re.compile(r"['\u2018\u2019]")
+_TAG_START = re.compile(
+    r"\s+(?:said|says|asked|cried|he|she|they|I|we|replied|answered|added|continued|thought)\b")
+
+
+@dataclass
+class Quote:
+    """One quoted stretch inside a paragraph."""
+
+    start: int
+    """Offset of the opening mark (or of the first word when the mark is missing)."""
+    end: int
+    """Offset just past the closing mark (or the paragraph end when unclosed)."""
+    inner: tuple[int, int]
+    """[start, end) of the quoted words, marks and surrounding spaces excluded."""
+    paragraph: int
+    """Index of the paragraph (into the `paragraphs` list)."""
+    closed: bool = True
+    """False when the paragraph ended before a closing mark."""
+    continued: bool = False
+    """True when this quote continues an unclosed quote of the previous paragraph."""
+
+
+@dataclass
+class Piece:
+    """A stretch of a paragraph: quoted speech ('q') or narration ('n')."""
+
+    kind: str
+    start: int
+    end: int
+    quote: Quote | None = None
+
+
+@dataclass
+class Paragraph:
+    """A body paragraph split into pieces that tile it."""
+
+    index: int
+    start: int
+    end: int
+    pieces: list[Piece] = field(default_factory=list)
+    single: bool = False
+    """True when the text writes dialogue in single quotes."""
+
+    @property
+    def quotes(self) -> list[Quote]:
+        """The quotes of the paragraph in order."""
+        return [p.quote for p in self.pieces if p.quote is not None]
+
+    @property
+    def narration(self) -> list[Piece]:
+        """The narration pieces in order."""
+        return [p for p in self.pieces if p.kind == "n"]
+
+
+def uses_single_quotes(text: str) -> bool:
+    """True when the text writes dialogue in single quotes ('Hello,' she said)."""
+    doubles = len(_DQ_RE.findall(text))
+    singles = len(_SQ_OPENER_RE.findall(text))
+    # British texts have nested double quotes now and then; dialogue in single quotes
+    # shows as many more single openers than double marks.
+    return singles >= 4 and doubles * 3 < singles
+
+
+def _marks(single: bool) -> tuple[set[str], set[str], set[str]]:
+    if single:
+        return _SQ_OPEN, _SQ_CLOSE, _SQ_BOTH
+    return _DQ_OPEN, _DQ_CLOSE, _DQ_BOTH
+
+
+def _is_apostrophe(text: str, i: int, is_open: bool, para_end: int) -> bool:
+    """In single-quote mode, tell an apostrophe (don't, boys', 'tis) from a quote mark."""
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if prev.isalnum() and nxt.isalnum():
+        return True                      # don't, o'clock
+    if is_open:
+        # A closing candidate must follow a word or punctuation.
+        if prev.isspace():
+            return True                  # ' floating after a space inside a quote: 'em, 'tis
+        if prev in "sS" and nxt == " ":
+            # plural possessive (the boys' books) unless a speech tag follows
+            rest = text[i + 1:min(para_end, i + 40)]
+            if rest[1:2].islower() and not _TAG_START.match(rest):
+                return True
+        return False
+    # An opening candidate must precede a word, after a space or the paragraph start.
+    return not (prev.isspace() or prev in "([\u2014-" or i == 0) or nxt.isspace()
+
+
+def split_paragraph(text: str, index: int, start: int, end: int, single: bool,
+                    continues: bool) -> Paragraph:
+    """Split text[start:end] into narration and quote pieces that tile it.
+
+    `continues`: the previous paragraph ended inside an open quote, so a quote
+    opening at the very start of this one continues it.
+    """
+    opens, closes, both = _marks(single)
+    para = Paragraph(index, start, end)
+    quotes: list[tuple[int, int, bool]] = []      # (open mark pos, close end, closed)
+    open_at = -1
+    virtual_open = -1
+    if continues and text[start] not in opens and text[start] not in both:
+        # The previous paragraph's quote went on without a new opening mark: if this
+        # paragraph has an odd number of marks, its first mark closes that quote.
+        n_marks = len(_DQ_RE.findall(text, start, end))
+        if n_marks % 2 == 1 and not single:
+            open_at = start
+            virtual_open = start
+    mark_re = _SQ_MARKS if single else _DQ_RE
+    for mm in mark_re.finditer(text, start, end):
+        i = mm.start()
+        ch = text[i]
+        if True:
+            if single and ch in both or single and ch in _SQ_CLOSE:
+                if _is_apostrophe(text, i, open_at >= 0, end):
+                    continue
+            if open_at < 0:
+                if ch in opens or ch in both:
+                    open_at = i
+                elif not single and i + 1 < end and text[i + 1].isalpha() and (
+                        i == start or text[i - 1].isspace()):
+                    open_at = i          # a closing curly mark used as an opener
+            else:
+                if ch in closes or ch in both:
+                    quotes.append((open_at, i + 1, True))
+                    open_at = -1
+                elif i + 1 >= end or text[i + 1].isspace():
+                    # an opening mark where a close belongs ("Hi,“ she said): close
+                    quotes.append((open_at, i + 1, True))
+                    open_at = -1
+    if open_at >= 0:
+        quotes.append((open_at, end, False))
+    pos = start
+    for qs, qe, closed in quotes:
+        if qs > pos:
+            _add_narration(text, para, pos, qs)
+        inner_s, inner_e = qs + (qs != virtual_open), qe - 1 if closed else qe
+        while inner_s < inner_e and text[inner_s].isspace():
+            inner_s += 1
+        while inner_e > inner_s and text[inner_e - 1].isspace():
+            inner_e -= 1
+        q = Quote(qs, qe, (inner_s, inner_e), index, closed,
+                  continued=continues and qs == start)
+        para.pieces.append(Piece("q", qs, qe, q))
+        pos = qe
+    if pos < end:
+        _add_narration(text, para, pos, end)
+    return para
+
+
+def _add_narration(text: str, para: Paragraph, s: int, e: int) -> None:
+    """Add text[s:e] as a narration piece, trimmed; nothing if it is all whitespace."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        para.pieces.append(Piece("n", s, e))
+
+
+def find_quotes(text: str, paragraphs: list[tuple[int, int]],
+                single: bool | None = None) -> list[Paragraph]:
+    """Split every paragraph into quote and narration pieces.
+
+    `single`: force single-quote (True) or double-quote (False) dialogue; None detects it.
+    """
+    if single is None:
+        single = uses_single_quotes(text)
+    out: list[Paragraph] = []
+    prev_open = False
+    for index, (s, e) in enumerate(paragraphs):
+        s, e = max(0, s), min(len(text), e)
+        if e <= s:
+            out.append(Paragraph(index, s, max(s, e), single=single))
+            prev_open = False
+            continue
+        para = split_paragraph(text, index, s, e, single, prev_open)
+        para.single = single
+        qs = para.quotes
+        prev_open = bool(qs) and not qs[-1].closed
+        out.append(para)
+    return out
+
+
+def nested_quotes(text: str, start: int, end: int, single: bool) -> list[tuple[int, int]]:
+    """[start, end) of the quotes nested in the quote text[start:end] ('single in double').
+
+    Used to split a long speech that quotes other people (Miss Bates: `'My dear,' said I,
+    'you must...'`) into lines; unclosed nested quotes are ignored.
+    """
+    inner_single = not single
+    marks = _SQ_MARKS if inner_single else _DQ_RE
+    out: list[tuple[int, int]] = []
+    open_at = -1
+    for m in marks.finditer(text, start, end):
+        i = m.start()
+        ch = text[i]
+        if inner_single and _is_apostrophe(text, i, open_at >= 0, end):
+            continue
+        if open_at < 0:
+            if ch in ("'", "\u2018", '"', "\u201c"):
+                open_at = i
+        elif ch in ("'", "\u2019", '"', "\u201d"):
+            out.append((open_at, i + 1))
+            open_at = -1
+    return out
+
+
+_INDENTED = re.compile(r"\n[ \t]{3,}\S")
+_SALUTATION = re.compile(r"^(?:[\"'\u201c]?\s*)(?:(?:[Mm]y\s+)?[Dd]ear(?:est)?\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?,|"
+                         r"[A-Z][A-Z .'-]{3,40},)[\"'\u201d]?\s*$")
+
+
+def is_written(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote) -> bool:
+    """True when a quote is written text read out (a letter, a poem), not speech.
+
+    Signs, all about layout: the paragraph is set off by indentation (how printed books set
+    letters and verse), the quote is verse (several short lines), or the paragraph before
+    is a letter's salutation (`MY DEAR MADAM,`, `Dear Sir,`).
+    """
+    s, e = quote.inner
+    if e - s < 40:
+        return False
+    line_start = text.rfind("\n", 0, para.start) + 1
+    indent = para.start - line_start
+    body = text[s:e]
+    if indent >= 3 and text[line_start:para.start].strip() == "" and (
+            _INDENTED.search(body) or e - s < 200):
+        return True
+    lines = [ln for ln in body.split("\n") if ln.strip()]
+    if len(lines) >= 4:
+        short = sum(1 for ln in lines if len(ln.strip()) < 45)
+        if short >= 0.75 * len(lines):
+            return True
+    if len(lines) >= 3:
+        # verse: every line opens with a capital (or is indented), which wrapped prose
+        # lines rarely all do
+        caps = all(ln[:1].isspace() or ln.lstrip()[:1].isupper() for ln in lines[1:])
+        indented = any(ln[:1].isspace() for ln in lines[1:])
+        if caps and (len(lines) >= 4 or indented):
+            return True
+    if prev is not None and prev.end - prev.start < 120:
+        last_line = text[prev.start:prev.end].rsplit("\n", 1)[-1].strip()
+        if _SALUTATION.match(last_line):
+            return True
+    return False

@@ -1,0 +1,416 @@
+"""The learned part of the sieve: rank the candidate speakers of a quote with no tag.
+
+After the precise rules (explicit tags, lead-ins, continued quotes) a quote still open is
+decided by a small conditional-logit model over the characters that could speak it:
+the people of the conversation, those named around it, the narrator. Each candidate is
+described by features that model how dialogue is written (turn-taking A-B-A-B, the
+pronoun of a `he said` tag, vocatives, narration naming the actor, recency, prominence).
+The weights (a few dozen floats, audiodrama/data/attribution_model.json) are trained by
+scripts/train_attribution.py on PDNC; without the file, hand-set weights are used.
+
+Turns are decided left to right, so the features of a turn see the speakers chosen for
+the turns before it, and the rule-decided turns (anchors) after it.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:        # pragma: no cover
+    from .attribution import Attributor, Turn
+
+FEATURES: tuple[str, ...] = (
+    "pron_match", "pron_mismatch", "pron_unknown",
+    "prev1", "prev1_gap", "prev2_alt", "prev2_same", "prev3", "prev4_alt",
+    "next1_anchor", "next2_anchor", "next2_alt",
+    "voc_prev", "voc_here", "voc_next", "named_in_quote", "named_in_prev_quote",
+    "ment_before", "ment_subj", "ment_after", "ment_only", "leadin",
+    "prevpara_ment", "prevpara_last", "prevpara_subj",
+    "rec0", "rec1", "rec2", "rec3plus",
+    "spoke_recent", "prom", "top1", "top2", "narrator", "nochain_rec0",
+    "chain_other", "spoke_in_chain", "anc_back_even", "anc_back_odd", "anc_fwd_even",
+    "anc_fwd_odd", "spoke_window", "npron_match", "npron_mismatch", "gender_only",
+    "grec0", "grec1", "gsubj0", "gtop", "pm_alt", "pm_prev1", "pm_chain_other", "pm_voc_prev",
+)
+
+# Hand-set weights: the rule order of the sieve, used when no trained file is shipped.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "pron_match": 2.0, "pron_mismatch": -4.0, "prev1": -2.5, "prev1_gap": 0.5,
+    "prev2_alt": 2.0, "next2_alt": 1.5, "next1_anchor": -1.5, "voc_prev": 2.5,
+    "voc_here": -4.0, "voc_next": 1.0, "named_in_quote": -1.0, "ment_before": 1.5,
+    "ment_subj": 1.0, "ment_only": 1.0, "leadin": 2.0, "prevpara_last": 0.5,
+    "rec0": 0.8, "rec1": 0.5, "rec2": 0.2, "spoke_recent": 0.5, "prom": 0.3,
+    "narrator": 0.3, "chain_other": 1.0, "spoke_in_chain": 0.5,
+}
+
+_NARR_PRON = re.compile(r"(?:^|[.!?][\"'\u201d]?\s+)(He|She)\b")
+
+MODEL_FILE = "attribution_model.json"
+
+
+@lru_cache(maxsize=4)
+def load_weights(path: str | None = None) -> dict[str, float]:
+    """Weights from `path`, else the packaged model, else the hand-set defaults."""
+    path = path or os.environ.get("AUDIODRAMA_ATTRIBUTION_MODEL") or None
+    try:
+        if path:
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+        else:
+            data = json.loads(resources.files("audiodrama.data").joinpath(MODEL_FILE)
+                              .read_text(encoding="utf-8"))
+        return {k: float(v) for k, v in data["weights"].items()}
+    except (OSError, ValueError, KeyError, ModuleNotFoundError, TypeError):
+        return dict(DEFAULT_WEIGHTS)
+
+
+class Context:
+    """Per-story values the features need, computed once."""
+
+    def __init__(self, att: "Attributor"):
+        self.att = att
+        counts: dict[int, int] = {}
+        for ments in att.para_mentions:
+            for m in ments:
+                counts[m.char] = counts.get(m.char, 0) + 1
+        for t in att.turns:
+            for st in t.states:
+                if st.speaker is not None:
+                    counts[st.speaker] = counts.get(st.speaker, 0) + 2
+        total = sum(counts.values()) or 1
+        self.prom = {c: math.log(1 + 100 * n / total) for c, n in counts.items()}
+        ranked = sorted(counts, key=lambda c: -counts[c])
+        self.top = ranked[:2]
+        self.top_by_gender: dict[str, int] = {}
+        for c in ranked:
+            g = att.genders[c] if c < len(att.genders) else "unknown"
+            if c != att.narrator:
+                self.top_by_gender.setdefault(g, c)
+        # Anchors: speakers the precise rules decided, fixed before ranking.
+        self.anchor = [t.speaker for t in att.turns]
+        self.static: dict[int, dict[int, dict[str, float]]] = {}
+        self.mention_items: dict[int, list[tuple[int, int]]] = {}
+        self.narr_gender: dict[int, str] = {}
+        # chain id of each turn: consecutive paragraphs with quotes
+        self.chain: list[int] = []
+        cid = -1
+        for i, t in enumerate(att.turns):
+            if i == 0 or t.para.index - att.turns[i - 1].para.index > 1:
+                cid += 1
+            self.chain.append(cid)
+
+
+def _adj(att: "Attributor", ti: int, tj: int) -> bool:
+    """Turns ti and tj exist and sit in consecutive paragraphs."""
+    if tj < 0 or tj >= len(att.turns) or ti < 0 or ti >= len(att.turns):
+        return False
+    return abs(att.turns[ti].para.index - att.turns[tj].para.index) == abs(ti - tj)
+
+
+def candidates(ctx: Context, ti: int, speakers: list[int | None]) -> dict[int, dict[str, float]]:
+    """The candidate speakers of turn `ti` with their features.
+
+    `speakers` holds the speakers decided so far (the history); the features that do not
+    depend on it are computed once per turn and cached.
+    """
+    att = ctx.att
+    turn = att.turns[ti]
+    static = ctx.static.get(ti)
+    if static is None:
+        static = ctx.static[ti] = _static(ctx, ti)
+    f: dict[int, dict[str, float]] = {c: dict(v) for c, v in static.items()}
+
+    def add(c: int | None, name: str, value: float = 1.0) -> None:
+        if c is None:
+            return
+        f.setdefault(c, {})
+        f[c][name] = max(f[c].get(name, 0.0), value)
+
+    # recency: distinct characters from mentions and earlier speakers, newest first
+    items = list(ctx.mention_items[ti])
+    lo_para = turn.para.index - 8
+    for j in range(ti - 1, max(-1, ti - 25), -1):
+        tj = att.turns[j]
+        if tj.para.index < lo_para:
+            break
+        if speakers[j] is not None:
+            items.append((tj.states[0].quote.start, speakers[j]))
+    items.sort(reverse=True)
+    recent: list[int] = []
+    for _, c in items:
+        if c not in recent:
+            recent.append(c)
+    for r, c in enumerate(recent[:6]):
+        add(c, "rec0" if r == 0 else "rec1" if r == 1 else "rec2" if r == 2 else "rec3plus")
+    # the conversation: previous turns (adjacent chain)
+    s1 = speakers[ti - 1] if _adj(att, ti, ti - 1) else None
+    s2 = speakers[ti - 2] if _adj(att, ti, ti - 2) else None
+    s3 = speakers[ti - 3] if _adj(att, ti, ti - 3) else None
+    s4 = speakers[ti - 4] if _adj(att, ti, ti - 4) else None
+    add(s1, "prev1")
+    if s1 is None and ti > 0 and turn.para.index - att.turns[ti - 1].para.index <= 3:
+        add(speakers[ti - 1], "prev1_gap")
+    if s2 is not None:
+        add(s2, "prev2_alt" if s2 != s1 else "prev2_same")
+    add(s3, "prev3")
+    if s4 is not None and s4 != s3:
+        add(s4, "prev4_alt")
+    chain = ctx.chain[ti]
+    for j in range(max(0, ti - 20), ti):
+        if speakers[j] is not None and turn.para.index - att.turns[j].para.index <= 60:
+            add(speakers[j], "spoke_window")
+    in_chain = []
+    for j in range(ti - 1, max(-1, ti - 9), -1):
+        if ctx.chain[j] != chain:
+            break
+        in_chain.append(speakers[j])
+    for c in in_chain:
+        add(c, "spoke_in_chain")
+    if s1 is not None:
+        others = [c for c in in_chain if c is not None and c != s1]
+        if others:
+            add(others[0], "chain_other")
+        else:
+            # the one-anchor conversation: the other participant is the most recent
+            # other character named before the chain
+            for c in recent:
+                if c != s1:
+                    add(c, "chain_other")
+                    break
+    spoke: dict[int, int] = {}
+    for j in range(max(0, ti - 8), ti):
+        if speakers[j] is not None:
+            spoke[speakers[j]] = spoke.get(speakers[j], 0) + 1
+    g = turn.pron_gender
+    if g in ("male", "female"):
+        # the told gender's most recent characters
+        n_seen = 0
+        for c in recent:
+            if c < len(att.genders) and att.genders[c] == g and c != att.narrator:
+                add(c, "grec0" if n_seen == 0 else "grec1")
+                n_seen += 1
+                if n_seen == 2:
+                    break
+        if not any(att.genders[c] == g for c in f if c < len(att.genders)):
+            # nobody of the told gender is around: the most prominent one of that gender
+            best = max((c for c in range(len(att.genders)) if att.genders[c] == g),
+                       key=lambda c: ctx.prom.get(c, 0.0), default=None)
+            add(best, "gender_only")
+    ng = ctx.narr_gender.get(ti)
+    adjacent = _adj(att, ti, ti - 1)
+    for c in list(f):
+        fc = f[c]
+        cg = att.genders[c] if c < len(att.genders) else "unknown"
+        if ng is not None:
+            if cg == ng and c != att.narrator:
+                fc["npron_match"] = 1.0
+            elif cg != "unknown":
+                fc["npron_mismatch"] = 1.0
+        if spoke.get(c):
+            fc["spoke_recent"] = math.log(1 + spoke[c])
+        fc["prom"] = ctx.prom.get(c, 0.0)
+        if not adjacent and "rec0" in fc:
+            fc["nochain_rec0"] = 1.0
+        if g in ("male", "female"):
+            if c == att.narrator:
+                fc["pron_mismatch"] = 1.0
+            elif cg == g:
+                fc["pron_match"] = 1.0
+                # conjunctions: the pronoun agrees AND the turn-taking points here
+                if "prev2_alt" in fc or "anc_back_even" in fc:
+                    fc["pm_alt"] = 1.0
+                if "prev1" in fc:
+                    fc["pm_prev1"] = 1.0
+                if "chain_other" in fc:
+                    fc["pm_chain_other"] = 1.0
+                if "voc_prev" in fc:
+                    fc["pm_voc_prev"] = 1.0
+            elif cg == "unknown":
+                fc["pron_unknown"] = 1.0
+            else:
+                fc["pron_mismatch"] = 1.0
+    return f
+
+
+def _static(ctx: Context, ti: int) -> dict[int, dict[str, float]]:
+    """The features of turn `ti` that do not depend on earlier decisions."""
+    att = ctx.att
+    turn = att.turns[ti]
+    text = att.text
+    f: dict[int, dict[str, float]] = {}
+
+    def add(c: int | None, name: str, value: float = 1.0) -> None:
+        if c is None:
+            return
+        f.setdefault(c, {})
+        f[c][name] = max(f[c].get(name, 0.0), value)
+
+    # mention recency (speakers are merged in per history)
+    items: list[tuple[int, int]] = []
+    first_q = turn.para.quotes[0].start
+    for p in range(turn.para.index - 1, max(-1, turn.para.index - 9), -1):
+        items.extend((m.start, m.char) for m in att.para_mentions[p])
+    items.extend((m.start, m.char) for m in turn.mentions if m.start < first_q)
+    ctx.mention_items[ti] = items
+    # anchors after, and the A-B-A-B parity of the nearest anchors
+    n1 = ctx.anchor[ti + 1] if _adj(att, ti, ti + 1) else None
+    n2 = ctx.anchor[ti + 2] if _adj(att, ti, ti + 2) else None
+    add(n1, "next1_anchor")
+    if n2 is not None:
+        add(n2, "next2_anchor")
+        if n1 is not None and n1 != n2:
+            add(n2, "next2_alt")
+    chain = ctx.chain[ti]
+    for step, even, odd in ((-1, "anc_back_even", "anc_back_odd"), (1, "anc_fwd_even", "anc_fwd_odd")):
+        j = ti + step
+        while 0 <= j < len(att.turns) and ctx.chain[j] == chain and abs(j - ti) <= 12:
+            if ctx.anchor[j] is not None:
+                add(ctx.anchor[j], even if (j - ti) % 2 == 0 else odd)
+                break
+            j += step
+    # vocatives and names inside quotes
+    if _adj(att, ti, ti - 1):
+        prev = att.turns[ti - 1]
+        add(prev.states[-1].addressee, "voc_prev")
+        for st in prev.states:
+            for m in st.mentions:
+                add(m.char, "named_in_prev_quote")
+    for st in turn.states:
+        add(st.addressee, "voc_here")
+        for m in st.mentions:
+            add(m.char, "named_in_quote")
+    if _adj(att, ti, ti + 1):
+        add(att.turns[ti + 1].states[0].addressee, "voc_next")
+    # narration of this paragraph and of the paragraph before
+    chars = {m.char for m in turn.mentions}
+    for m in turn.mentions:
+        add(m.char, "ment_before" if m.start < first_q else "ment_after")
+    if len(chars) == 1:
+        add(next(iter(chars)), "ment_only")
+    if turn.para.pieces[0].kind == "n" and turn.mentions:
+        m0 = turn.mentions[0]
+        if m0.start < turn.para.pieces[0].end and not text.startswith(("'s", "\u2019s"), m0.end):
+            add(m0.char, "ment_subj")
+    add(turn.leadin, "leadin")
+    p = turn.para.index - 1
+    if p >= 0 and not att.paras[p].quotes and att.para_mentions[p]:
+        pm = att.para_mentions[p]
+        for m in pm:
+            add(m.char, "prevpara_ment")
+        add(pm[-1].char, "prevpara_last")
+        add(pm[0].char, "prevpara_subj")
+    # standing of the character in the story
+    for c in ctx.top:
+        add(c, "top1" if c == ctx.top[0] else "top2")
+    if att.narrator is not None:
+        add(att.narrator, "narrator")
+    # the paragraph's narration names its actor by pronoun: `He put his finger ...`
+    for piece in turn.para.narration[:2]:
+        nm = _NARR_PRON.search(text, piece.start, min(piece.end, piece.start + 300))
+        if nm:
+            ctx.narr_gender[ti] = "male" if nm.group(1) == "He" else "female"
+            break
+    g = turn.pron_gender
+    if g in ("male", "female"):
+        add(_recent_subject(att, ti, g), "gsubj0")
+        add(ctx.top_by_gender.get(g), "gtop")
+    return f
+
+
+_SUBJ_BEFORE = re.compile(r"(?:^|[.!?;:][\"'\u201d]?\s+|\b(?:and|but|then|when|while)\s+)$")
+
+
+def _recent_subject(att: "Attributor", ti: int, gender: str) -> int | None:
+    """The last character of `gender` named as the subject of a clause, in the narration
+    of this paragraph (before its first quote) and the three before it."""
+    turn = att.turns[ti]
+    first_q = turn.para.quotes[0].start
+    text = att.text
+    for p in range(turn.para.index, max(-1, turn.para.index - 4), -1):
+        for m in reversed(att.para_mentions[p]):
+            if p == turn.para.index and m.start >= first_q:
+                continue
+            if m.char >= len(att.genders) or att.genders[m.char] != gender or m.char == att.narrator:
+                continue
+            if text.startswith(("'s", "\u2019s"), m.end):
+                continue
+            if _SUBJ_BEFORE.search(text[max(0, m.start - 12):m.start]) or m.start == att.paras[p].start:
+                return m.char
+    return None
+
+
+def score(feats: dict[str, float], weights: dict[str, float]) -> float:
+    """The linear score of one candidate."""
+    return sum(weights.get(k, 0.0) * v for k, v in feats.items())
+
+
+def rule_name(feats: dict[str, float]) -> str:
+    """The rule that best explains the choice, for review."""
+    if feats.get("pron_match"):
+        return "pronoun"
+    if feats.get("voc_prev"):
+        return "vocative"
+    if feats.get("leadin") or feats.get("ment_subj") or feats.get("ment_only"):
+        return "narration"
+    if feats.get("prev2_alt") or feats.get("next2_alt") or feats.get("chain_other"):
+        return "turn-taking"
+    return "conversation-fallback"
+
+
+def _ranked(cands: dict[int, dict[str, float]], w: dict[str, float]) -> list[tuple[float, int]]:
+    """(log-probability, candidate), best first; whoever the quote addresses is out."""
+    allowed = {c: v for c, v in cands.items() if not v.get("voc_here")} or cands
+    scored = {c: score(fe, w) for c, fe in allowed.items()}
+    top = max(scored.values())
+    logz = top + math.log(sum(math.exp(v - top) for v in scored.values()))
+    return sorted(((v - logz, c) for c, v in scored.items()), reverse=True)
+
+
+def decode(att: "Attributor", weights: dict[str, float] | None = None, beam: int = 2) -> None:
+    """Give every still-open turn its speaker: a beam search over each conversation.
+
+    The features of a turn depend on the speakers chosen before it (turn-taking), so a
+    greedy choice can derail a whole conversation; the beam keeps the `beam` best
+    histories and the best one wins when the conversation ends.
+    """
+    w = weights if weights is not None else load_weights(os.environ.get("AUDIODRAMA_ATTRIBUTION_MODEL"))
+    ctx = Context(att)
+    fixed: list[int | None] = [t.speaker if all(st.speaker is not None for st in t.states) else None
+                               for t in att.turns]
+    speakers: list[int | None] = [t.speaker for t in att.turns]
+    # a state: (log-probability, history of speakers, decisions as a linked tuple)
+    states: list[tuple[float, list[int | None], tuple | None]] = [(0.0, speakers, None)]
+    memo: dict[tuple, list[tuple[float, int, str]]] = {}
+    for ti in range(len(att.turns)):
+        if ti > 0 and ctx.chain[ti] != ctx.chain[ti - 1] and len(states) > 1:
+            states = [max(states, key=lambda s: s[0])]      # a conversation ended
+        if fixed[ti] is not None:
+            continue
+        nxt = []
+        for sc, hist, dec in states:
+            key = (ti, tuple(hist[max(0, ti - 25):ti]))
+            ranked = memo.get(key)
+            if ranked is None:
+                cands = candidates(ctx, ti, hist)
+                ranked = [(lp, c, rule_name(cands[c])) for lp, c in _ranked(cands, w)] if cands else []
+                memo[key] = ranked
+            if not ranked:
+                nxt.append((sc, hist, dec))
+                continue
+            for lp, c, rule in ranked[:beam]:
+                h = list(hist) if len(states) > 1 or beam > 1 else hist
+                h[ti] = c
+                nxt.append((sc + lp, h, (dec, ti, c, math.exp(lp), rule)))
+        nxt.sort(key=lambda s: -s[0])
+        states = nxt[:beam]
+    dec = max(states, key=lambda s: s[0])[2]
+    while dec is not None:
+        dec, ti, who, prob, rule = dec
+        for st in att.turns[ti].states:
+            if st.speaker is None and st.addressee != who:
+                st.speaker, st.rule, st.confidence = who, rule, round(prob, 3)

@@ -1,0 +1,201 @@
+"""Speech tags: the narration next to a quote that says who speaks ("he said", "said Emma").
+
+`tag_after` reads the narration that follows a quote, `tag_before` the narration that
+leads into one ("Elizabeth replied:"). Both return a `Tag` holding the subject phrase
+(a name, a pronoun, "I", a description such as "the old man") and where it is, or None.
+`is_pure_tag` tells whether a narration fragment only says who speaks (dropped in drama
+mode) or also describes something (always kept).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Verbs that introduce or tag speech, in their past / present forms. Kept to verbs
+# that mostly mean "said" so that "she smiled" is not a tag (it is narration).
+_VERBS = """
+said says say asked asks answered answers replied replies cried cries exclaimed exclaims
+added adds continued continues returned returns observed observes remarked remarks
+repeated repeats rejoined whispered whispers shouted shouts yelled yells called calls
+began begins resumed resumes interrupted interrupts retorted retorts murmured murmurs
+muttered mutters screamed screams screeched sobbed sighed sighs laughed laughs
+groaned growled snapped snaps roared roars bellowed begged begs pleaded urged insisted
+insists declared declares demanded demands inquired inquires enquired enquires
+suggested suggests explained explains agreed agrees protested protests objected
+responded responds stammered stuttered gasped gasps breathed hissed spoke speaks
+concluded concludes persisted pursued ventured went on told tells thought thinks
+wondered wonders mused admitted admits confessed replied cried shrieked squeaked
+sneered smiled grinned chuckled giggled whimpered wailed moaned grumbled teased
+corrected assented conceded acknowledged added promised warned announced reasoned
+reflected recollected recommended answered addressed says added observed
+""".split()
+SPEECH_VERBS: frozenset[str] = frozenset(_VERBS)
+# The verbs that are tags but also ordinary actions ("she smiled"): only count as a tag
+# right next to a quote, never in the "names one character" rule's sense of speaking.
+WEAK_VERBS: frozenset[str] = frozenset(
+    "smiled grinned chuckled giggled laughed laughs sighed sighs sobbed gasped gasps "
+    "breathed thought thinks wondered wonders mused sneered groaned growled moaned".split())
+
+PRONOUNS: dict[str, str] = {
+    "he": "male", "him": "male", "his": "male", "himself": "male",
+    "she": "female", "her": "female", "hers": "female", "herself": "female",
+    "i": "narrator", "me": "narrator", "my": "narrator", "myself": "narrator",
+    "they": "plural", "we": "plural", "it": "neuter",
+}
+SUBJECT_PRONOUNS = {"he", "she", "i", "they", "we", "it"}
+
+_ADV = r"(?:[a-z]+ly|then|now|again|at last|at length|presently|too|still|also|only|even|once more|once)"
+_VERB = r"(?:went on|" + "|".join(sorted((v for v in SPEECH_VERBS if " " not in v),
+                                         key=len, reverse=True)) + r")"
+# A subject phrase: pronoun, or a name / description of up to five words
+# (Mr. Darcy, the Mock Turtle, her mother, Lady Catherine de Bourgh, the old man).
+_NAME_WORD = r"(?:[A-Z][\w'\u2019-]*\.?|de|van|von|of|la|le|du|d'|the|a|an|his|her|their|my|your|old|young|little|poor|[a-z]+)"
+_SUBJ = (r"(?P<subj>(?:I|he|she|they|we|it|He|She|They|We|It)\b(?!')|"
+         r"(?:(?:the|The|a|A|an|An|his|His|her|Her|their|Their|my|My|poor|Poor|old|Old|young|Young|little|Little)\s+)*"
+         r"(?:[A-Z][\w'\u2019-]*\.?|[a-z][a-z-]+)(?:\s+(?:de|van|von|of|la|le|du|the)?\s*[A-Z][\w'\u2019-]*\.?){0,3})")
+
+# After a quote: `, he said`, `said Emma`, `Willow finally said`, `said the Hatter`.
+_AFTER_SUBJ_VERB = re.compile(
+    r"^[\s,\u2014\-]*" + _SUBJ + r"(?:\s+" + _ADV + r")?\s+(?P<verb>" + _VERB + r")\b")
+_AFTER_VERB_SUBJ = re.compile(
+    r"^[\s,\u2014\-]*(?P<verb>" + _VERB + r")(?:\s+" + _ADV + r")?\s+" + _SUBJ)
+# Before a quote: `Elizabeth replied:`, `said she,`, `he said to her,`.
+_BEFORE_SUBJ_VERB = re.compile(
+    _SUBJ + r"(?:\s+" + _ADV + r")?\s+(?P<verb>" + _VERB + r")"
+    r"(?:\s+" + _ADV + r")?(?:\s+to\s+[\w.' ]{1,30}?)?(?:\s+" + _ADV + r")?\s*[,:\u2014\-]*\s*$")
+_BEFORE_VERB_SUBJ = re.compile(
+    r"(?:^|[.;!?]\s+|,\s+|\b(?:then|and|Then|And)\s+)(?P<verb>" + _VERB + r")(?:\s+" + _ADV + r")?\s+"
+    + _SUBJ + r"\s*[,:\u2014\-]*\s*$")
+
+_NOT_SUBJECT = frozenset(
+    "that this which who what when where there here as and but so if then it's you "
+    "not be been was were had have has do did does never always".split())
+
+
+@dataclass
+class Tag:
+    """A speech tag found next to a quote."""
+
+    subject: str
+    """The subject phrase as written (`he`, `Mr. Darcy`, `the Hatter`, `I`)."""
+    start: int
+    """Offset of the subject phrase in the story text."""
+    verb: str
+    """The speech verb."""
+    side: str
+    """'after' (tag follows the quote) or 'before' (tag leads into it)."""
+    inverted: bool
+    """True for `said he` order."""
+    end: int = 0
+    """Offset just past the tag (verb and subject), where `to Charlotte` may follow."""
+
+
+_DETS = ("the", "a", "an", "his", "her", "their", "my", "your", "our", "poor", "old",
+         "young", "little")
+
+
+def _clean_subject(subj: str, leading_ok: bool) -> tuple[str, int] | None:
+    """The subject phrase without leading words that cannot start one, and its offset.
+
+    `and the Dormouse` -> `the Dormouse`; `heard the Rabbit` -> `the Rabbit` (only when
+    `leading_ok`, i.e. the tag is read backwards from the quote and words may precede it).
+    """
+    raw = subj.rstrip().rstrip(",")
+    words = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", raw)]
+    i = 0
+    while i < len(words):
+        w = words[i][1]
+        lw = w.lower()
+        if w in SUBJECT_PRONOUNS or w in ("He", "She", "They", "We", "It") or lw in _DETS \
+                or w[:1].isupper() and lw not in _NOT_SUBJECT:
+            break
+        if not leading_ok:
+            return None
+        i += 1
+    if i >= len(words):
+        return None
+    words = words[i:]
+    text = raw[words[0][0]:]
+    first = words[0][1]
+    if first.lower() in _NOT_SUBJECT and first not in ("I",):
+        return None
+    if first[:1].islower() and first not in SUBJECT_PRONOUNS and first.lower() not in _DETS:
+        return None
+    # a lone determiner (`said the`) or a determiner + lowercase word is fine (`her sister`)
+    if first.lower() in _DETS and len(words) == 1:
+        return None
+    return text, words[0][0]
+
+
+_WAS_NAMES = re.compile(
+    r"^[\s,\u2014\-]*was\s+(?P<subj>(?:[A-Z][\w'\u2019-]*\.?\s+){0,2}[A-Z][\w-]*)['\u2019]s\s+"
+    r"(?:[a-z]+\s+){0,2}(?P<verb>answer|reply|observation|remark|exclamation|amendment|"
+    r"injunction|question|rejoinder|retort|comment|cry|response|words)\b")
+
+
+def tag_after(text: str, start: int, end: int) -> Tag | None:
+    """The speech tag at the start of narration text[start:end] (right after a quote)."""
+    frag = text[start:min(end, start + 90)]
+    m = _WAS_NAMES.match(frag)
+    if m:
+        # `"He is very young," was Mr. Woodhouse's observation.`
+        return Tag(m.group("subj"), start + m.start("subj"), m.group("verb"), "after", True,
+                   start + m.end())
+    for rx, inverted in ((_AFTER_VERB_SUBJ, True), (_AFTER_SUBJ_VERB, False)):
+        m = rx.match(frag)
+        if m:
+            got = _clean_subject(m.group("subj"), False)
+            if got is None:
+                continue
+            subj, off = got
+            return Tag(subj, start + m.start("subj") + off, m.group("verb"), "after", inverted,
+                       start + m.end())
+    return None
+
+
+def tag_before(text: str, start: int, end: int) -> Tag | None:
+    """The speech tag at the end of narration text[start:end] (right before a quote)."""
+    frag_start = max(start, end - 90)
+    frag = text[frag_start:end]
+    if not frag.rstrip().endswith((",", ":", "\u2014", "-")) and not re.search(
+            r"\b(?:said|says|asked|replied|answered|cried|remarked|added|began|went on)\s*$", frag):
+        return None
+    for rx, inverted in ((_BEFORE_VERB_SUBJ, True), (_BEFORE_SUBJ_VERB, False)):
+        m = rx.search(frag)
+        if m:
+            got = _clean_subject(m.group("subj"), not inverted)
+            if got is None:
+                continue
+            subj, off = got
+            return Tag(subj, frag_start + m.start("subj") + off, m.group("verb"), "before", inverted,
+                       frag_start + m.end("verb"))
+    return None
+
+
+_PURE_TAG = re.compile(
+    r"^[\s,\u2014\-]*(?:" + _SUBJ + r"(?:\s+" + _ADV + r")?\s+" + _VERB + r"|" + _VERB +
+    r"(?:\s+" + _ADV + r")?\s+" + _SUBJ.replace("?P<subj>", "?:") + r")(?:\s+" + _ADV + r")?"
+    r"(?:\s+(?:to|at)\s+(?:him|her|them|me|us|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?))?"
+    r"(?:\s+" + _ADV + r")?\s*[.,;:!?\u2014\-]*\s*$")
+
+
+def is_pure_tag(fragment: str) -> bool:
+    """True when `fragment` only says who speaks: `he said.`, `said Mr. Darcy,`."""
+    if len(fragment) > 60:
+        return False
+    return bool(_PURE_TAG.match(fragment))
+
+
+_SENT_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+(?=[A-Z\"'\u201c\u2018])")
+
+
+def split_leading_tag(text: str, start: int, end: int) -> int | None:
+    """If narration text[start:end] opens with a sentence that is a pure tag (`She said.
+    That was a lie.`), the offset where that sentence ends; else None."""
+    m = _SENT_END.search(text, start, min(end, start + 80))
+    if not m:
+        return None
+    cut = m.start() + 1
+    if is_pure_tag(text[start:cut]):
+        return cut
+    return None

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Parse speed: each PDNC novel parsed in-process, start-up excluded.
+
+    .venv/bin/python bench/parse.py [--repeat N] [--cast]
+
+Prints, per novel, the size, the best of N wall-clock times of parse_story (structure,
+dialogue, attribution, ids; imports and the model file load happen before timing) and
+the throughput in MB/s. `--cast` passes the gold character list as the cast.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PDNC = REPO.parent / "shared" / "pdnc"
+
+
+def gold_cast(folder: Path):
+    from audiodrama.model import Character
+    csv.field_size_limit(10**9)
+    out = []
+    with open(folder / "character_info.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            main = row["Main Name"].strip()
+            aliases = ast.literal_eval(row["Aliases"]) if row["Aliases"].strip() else []
+            g = {"F": "female", "M": "male"}.get(row.get("Gender", "").strip(), "unknown")
+            out.append(Character(main, [a for a in aliases if a != main], g))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--cast", action="store_true")
+    ap.add_argument("--pdnc", type=Path, default=PDNC)
+    a = ap.parse_args(argv)
+    from audiodrama.parse import parse_story
+    from audiodrama.parse.ranker import load_weights
+    load_weights()          # the model file is read once per process: start-up
+    parse_story("Warm-up. \"Hello,\" said Ann.")
+    novels = sorted(p for p in a.pdnc.iterdir() if (p / "novel_text.txt").exists())
+    if not novels:
+        print(f"no novels under {a.pdnc}")
+        return 1
+    total_bytes = total_time = 0.0
+    for folder in novels:
+        text = (folder / "novel_text.txt").read_text(encoding="utf-8")
+        cast = gold_cast(folder) if a.cast else None
+        best = float("inf")
+        for _ in range(max(1, a.repeat)):
+            cast_copy = [type(c)(c.name, list(c.aliases), c.gender) for c in cast] if cast else None
+            t0 = time.perf_counter()
+            parse_story(text, cast=cast_copy)
+            best = min(best, time.perf_counter() - t0)
+        size = len(text.encode("utf-8"))
+        total_bytes += size
+        total_time += best
+        print(f"{folder.name:32} {size / 1e6:6.3f} MB  {best:6.3f} s  {size / 1e6 / best:6.2f} MB/s")
+    print(f"{'all':32} {total_bytes / 1e6:6.3f} MB  {total_time:6.3f} s  "
+          f"{total_bytes / 1e6 / total_time:6.2f} MB/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Train the speaker ranker (audiodrama/parse/ranker.py) on the PDNC novels.
+
+    .venv/bin/python scripts/train_attribution.py ../shared/pdnc        # LOO report + model
+    .venv/bin/python scripts/train_attribution.py ../shared/pdnc --loo-dir /tmp/loo
+
+For every quote paragraph the precise rules leave open, the candidates and their features
+are built exactly as at parse time (with the gold cast); the gold speaker is the label.
+A conditional-logit model (softmax over the candidates, L2-regularised) is fitted with
+L-BFGS. Training is done in two rounds: the first uses the gold speakers of the earlier
+turns as history, the second the first model's own decisions (so the model learns to live
+with its mistakes). It prints leave-one-novel-out accuracy (each novel scored by a model
+trained without it), writes the per-novel LOO models to --loo-dir if given (score them
+with AUDIODRAMA_ATTRIBUTION_MODEL=FILE), and writes the model trained on all novels to
+audiodrama/data/attribution_model.json.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+from audiodrama.model import Character
+from audiodrama.parse.dialogue import setup
+from audiodrama.parse.ranker import FEATURES, Context, candidates, score
+from audiodrama.parse.structure import detect_structure
+
+csv.field_size_limit(10**9)
+OUT = Path(__file__).resolve().parent.parent / "audiodrama" / "data" / "attribution_model.json"
+
+
+def load_novel(folder: Path):
+    """(text, cast, gold quotes [(start, end, speaker)])."""
+    text = (folder / "novel_text.txt").read_text(encoding="utf-8")
+    cast = []
+    with open(folder / "character_info.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            main = row["Main Name"].strip()
+            aliases = ast.literal_eval(row["Aliases"]) if row["Aliases"].strip() else []
+            g = {"F": "female", "M": "male"}.get(row.get("Gender", "").strip(), "unknown")
+            cast.append(Character(main, [a for a in aliases if a != main], g))
+    alias_owner = {}
+    for i, c in enumerate(cast):
+        for n in c.all_names():
+            alias_owner.setdefault(n, i)
+    gold = []
+    with open(folder / "quotation_info.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            spans = ast.literal_eval(row["quoteByteSpans"])
+            who = alias_owner.get(row["speaker"].strip())
+            gold.append((spans[0][0], spans[-1][1], who))
+    gold.sort()
+    return text, cast, gold
+
+
+def examples(folder: Path, weights: dict[str, float] | None):
+    """Candidate feature groups and labels for the open turns of one novel."""
+    text, cast, gold = load_novel(folder)
+    blocks = detect_structure(text)
+    paras = [(b.start, b.end) for b in blocks if b.role == "body"]
+    _, characters, att = setup(text, paras, cast, use_model=False)
+    att.run_precise()
+    ctx = Context(att)
+    import bisect
+    starts = [g[0] for g in gold]
+    labels: list[int | None] = []
+    for t in att.turns:
+        s, e = t.states[0].quote.inner
+        i = bisect.bisect_right(starts, e) - 1
+        lab = None
+        while i >= 0 and gold[i][1] > s:
+            if gold[i][0] < e:
+                lab = gold[i][2]
+                break
+            i -= 1
+        labels.append(lab)
+    speakers = [t.speaker for t in att.turns]
+    groups = []
+    for ti, t in enumerate(att.turns):
+        if t.speaker is not None:
+            continue
+        cands = candidates(ctx, ti, speakers)
+        # as at parse time: whoever the quote addresses does not speak it
+        kept = {c: v for c, v in cands.items() if not v.get("voc_here")}
+        cands = kept or cands
+        lab = labels[ti]
+        keys = list(cands)
+        if cands and weights is not None:
+            pred = max(keys, key=lambda c: score(cands[c], weights))
+        else:
+            pred = lab if lab is not None else None
+        speakers[ti] = pred
+        if lab is None or not cands:
+            continue
+        X = np.array([[cands[c].get(f, 0.0) for f in FEATURES] for c in keys])
+        y = keys.index(lab) if lab in keys else -1
+        groups.append((X, y))
+    return groups
+
+
+def fit(groups, l2: float = 1.0) -> np.ndarray:
+    """Conditional logit by L-BFGS; groups whose label is not a candidate are skipped."""
+    data = [(X, y) for X, y in groups if y >= 0 and len(X) > 1]
+
+    def f(w):
+        loss = 0.5 * l2 * w @ w
+        grad = l2 * w
+        for X, y in data:
+            s = X @ w
+            m = s.max()
+            p = np.exp(s - m)
+            z = p.sum()
+            p /= z
+            loss -= s[y] - m - math.log(z)
+            grad = grad - X[y] + p @ X
+        return loss, grad
+    res = minimize(f, np.zeros(len(FEATURES)), jac=True, method="L-BFGS-B")
+    return res.x
+
+
+def accuracy(groups, w) -> float:
+    ok = sum(1 for X, y in groups if y >= 0 and int(np.argmax(X @ w)) == y)
+    return ok / max(1, len(groups))
+
+
+def to_weights(w: np.ndarray) -> dict[str, float]:
+    return {f: round(float(v), 4) for f, v in zip(FEATURES, w)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("pdnc", type=Path)
+    ap.add_argument("--loo-dir", type=Path)
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--rounds", type=int, default=2, choices=(1, 2),
+                    help="1: history = gold speakers only; 2: also the model's own decisions")
+    a = ap.parse_args(argv)
+    novels = sorted(p for p in a.pdnc.iterdir() if (p / "quotation_info.csv").exists())
+    gold_hist = {n.name: examples(n, None) for n in novels}
+    if a.loo_dir:
+        a.loo_dir.mkdir(parents=True, exist_ok=True)
+    print("leave-one-novel-out (open turns only; 'reachable' = gold among candidates)")
+    for held in novels:
+        train = [g for n in novels if n != held for g in gold_hist[n.name]]
+        w1 = fit(train, a.l2)
+        w2 = w1
+        if a.rounds == 2:
+            # round 2: history from round-1 decisions
+            train2 = [g for n in novels if n != held for g in examples(n, to_weights(w1))]
+            w2 = fit(train + train2, a.l2)
+        test = examples(held, to_weights(w2))
+        reach = sum(1 for _, y in test if y >= 0) / max(1, len(test))
+        print(f"  {held.name}: {accuracy(test, w2):.3f} of {len(test)} open turns "
+              f"(reachable {reach:.3f})")
+        if a.loo_dir:
+            (a.loo_dir / f"{held.name}.json").write_text(
+                json.dumps({"weights": to_weights(w2), "trained_without": held.name}, indent=1))
+    allg = [g for n in novels for g in gold_hist[n.name]]
+    w = w1 = fit(allg, a.l2)
+    if a.rounds == 2:
+        allg2 = [g for n in novels for g in examples(n, to_weights(w1))]
+        w = fit(allg + allg2, a.l2)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps({"weights": to_weights(w), "features": list(FEATURES),
+                               "trained_on": [n.name for n in novels],
+                               "script": "scripts/train_attribution.py"}, indent=1) + "\n")
+    print(f"wrote {OUT}")
+    for f_, v in sorted(to_weights(w).items(), key=lambda kv: -abs(kv[1])):
+        print(f"  {f_:22} {v:+.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

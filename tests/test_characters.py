@@ -1,0 +1,65 @@
+"""Character discovery, names and aliases, the first-person narrator."""
+from __future__ import annotations
+
+from audiodrama.model import Character
+from audiodrama.parse.characters import detect_first_person, discover
+from audiodrama.parse.names import NameIndex, name_key
+from audiodrama.parse.quotes import find_quotes
+from audiodrama.parse.structure import paragraphs
+
+
+def found(text: str) -> list[Character]:
+    return discover(text, find_quotes(text, paragraphs(text)))[0]
+
+
+def test_name_key_normalises():
+    assert name_key("Mr. Darcy") == name_key("Mr Darcy") == "mr darcy"
+    assert name_key("the Hatter") == "hatter"
+    assert name_key("Monsieur Barnes") == "mr barnes"
+
+
+def test_index_longest_match_and_derived_parts():
+    idx = NameIndex([Character("Mr. John Knightley", ["John"], "male"),
+                     Character("Mr. Knightley", ["Knightley"], "male"),
+                     Character("Bill Gorton", [], "male")])
+    text = "Mr. John Knightley met Mr. Knightley and Bill at the inn; Gorton paid."
+    got = [(text[m.start:m.end], m.char) for m in idx.mentions(text, 0, len(text))]
+    assert got == [("Mr. John Knightley", 0), ("Mr. Knightley", 1), ("Bill", 2), ("Gorton", 2)]
+
+
+def test_lowercase_descriptions_are_mentions():
+    idx = NameIndex([Character("The Drummer", [], "male"), Character("Count Mippipopolous", [], "male")])
+    text = "Then the drummer chanted and the count laughed."
+    assert [m.char for m in idx.mentions(text, 0, len(text))] == [0, 1]
+
+
+def test_discovery_clusters_honorific_and_surname():
+    text = "\n\n".join([
+        '"Well," said Mr. Weston.', '"Yes," said Mrs. Weston.', "Weston laughed at his wife.",
+        '"Go," said Weston.', '"Come," said Frank Churchill.', '"No," said Frank.', '"I will," said Mr. Weston.'])
+    chars = found(text)
+    names = {c.name: c for c in chars}
+    mr = next(c for c in chars if "Mr. Weston" in c.all_names())
+    mrs = next(c for c in chars if "Mrs. Weston" in c.all_names())
+    assert mr is not mrs and mr.gender == "male" and mrs.gender == "female"
+    assert "Weston" in mr.all_names()
+    frank = next(c for c in chars if "Frank Churchill" in c.all_names())
+    assert "Frank" in frank.all_names()
+    assert len(names) == 3
+
+
+def test_gender_from_pronoun_agreement():
+    text = "\n\n".join([
+        '"Hi," said Willow.', "Willow bit her lip and looked away.",
+        "Willow smiled. She was happy.", '"Hey," said Xander.',
+        "Xander rolled his eyes.", "Xander shrugged. He did not care."])
+    by = {c.name: c.gender for c in found(text)}
+    assert by == {"Willow": "female", "Xander": "male"}
+
+
+def test_first_person_detection():
+    first = "\n\n".join(['I walked in. I sat down.', '"Hi," I said.', '"Hello," I said.',
+                         'My drink came and I drank it.'])
+    third = "\n\n".join(['She walked in.', '"Hi," she said.', '"Hello," he said.'])
+    for text, expected in ((first, True), (third, False)):
+        assert detect_first_person(text, find_quotes(text, paragraphs(text))) is expected

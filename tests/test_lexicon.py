@@ -1,0 +1,78 @@
+"""Pronunciation lexicon: applied before synthesis; an edit re-renders exactly the lines with the word."""
+from __future__ import annotations
+
+import pytest
+
+from audiodrama.casting import cast_script
+from audiodrama.errors import CastError
+from audiodrama.ids import assign_ids
+from audiodrama.lexicon import Lexicon, load_lexicon, name_samples, proper_names
+from audiodrama.model import Character, Line, Scene, Script
+from audiodrama.render import render_script
+
+TEXTS = [("Buffy walked in.", None), ("Where is Xand tonight?", "Ann"), ("It's time luv.", "Bob"),
+         ("Nothing to see here.", None), ("Buffy's coat is red.", "Bob"), ("Time luv, time.", "Ann")]
+
+
+def script() -> Script:
+    ids = assign_ids(t for t, _ in TEXTS)
+    lines = [Line(id=i, kind="dialogue" if w else "narration", text=t, span=(k, k + 1), speaker=w)
+             for k, (i, (t, w)) in enumerate(zip(ids, TEXTS))]
+    return Script(title="lex", slug="lex", scenes=[Scene(id="s", lines=lines)],
+                  characters=[Character("Ann", [], "female", 2), Character("Bob", [], "male", 2)])
+
+
+def test_apply_whole_words_case_and_possessive():
+    lex = Lexicon(words={"buffy": "Buffee", "xand": "[[z'and]]", "sunny d": "Sunny Dee"},
+                  characters={"Bob": {"luv": "[[l'Vv]]"}})
+    assert lex.apply("Buffy's BUFFY buffyish Xand", None) == "Buffee's Buffee buffyish [[z'and]]"
+    assert lex.apply("time luv", "Bob") == "time [[l'Vv]]"
+    assert lex.apply("time luv", "Ann") == "time luv"
+    assert lex.apply("a Sunny D please") == "a Sunny Dee please"
+
+
+def test_edit_rerenders_exactly_the_lines_with_the_word(production):
+    s = script()
+    cast = cast_script(s, production)
+    base = render_script(s, cast, production, progress=False)
+    production.lexicon_path.write_text('Buffy = "Buffee"\n')
+    first = render_script(s, cast, production, progress=False)
+    changed = {i for i, r in first.items() if not r.cached}
+    assert changed == {l.id for l in s.lines() if "Buffy" in l.text}
+    assert first[next(iter(changed))].text.startswith("Buff")  # the transcript keeps the spelling
+    assert "Buffy" in first[next(iter(changed))].text
+    production.lexicon_path.write_text('Buffy = "Buffee"\n[characters."Bob"]\nluv = "[[l\'Vv]]"\n')
+    second = render_script(s, cast, production, progress=False)
+    assert {i for i, r in second.items() if not r.cached} == {l.id for l in s.lines() if l.speaker == "Bob" and "luv" in l.text}
+    production.lexicon_path.unlink()
+    third = render_script(s, cast, production, progress=False)
+    assert third.synthesised == 0 and all(third[i].path == base[i].path for i in base)
+
+
+def test_phonemes_change_the_audio(production):
+    s = script()
+    cast = cast_script(s, production)
+    before = render_script(s, cast, production, progress=False)
+    production.lexicon_path.write_text("Xand = \"[[z'and@r]]\"\n")
+    after = render_script(s, cast, production, progress=False)
+    xid = next(l.id for l in s.lines() if "Xand" in l.text)
+    assert after[xid].path != before[xid].path
+    assert after[xid].path.stat().st_size != before[xid].path.stat().st_size
+
+
+@pytest.mark.parametrize("body", ['Buffy = 3\n', 'Buffy = "[[b\'Vfi"\n', '[characters]\nAnn = "x"\n'])
+def test_bad_lexicon_is_cast_error(production, body):
+    production.lexicon_path.write_text(body)
+    with pytest.raises(CastError) as err:
+        load_lexicon(production)
+    assert "lexicon.toml" in str(err.value)
+
+
+def test_names_listed_with_samples(production):
+    s = script()
+    cast = cast_script(s, production)
+    names = dict(proper_names(s))
+    assert names["Buffy"] == 2 and "Ann" in names
+    production.lexicon_path.write_text('Buffy = "Buffee"\n')
+    samples = {n: (spoken, path) for n, _, spoken, path in name_samples(s, cast, production)}
+    assert samples["Buffy"][0] == "Buffee" and samples["Buffy"][1].stat().st_size > 1000
