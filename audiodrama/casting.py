@@ -454,8 +454,19 @@ def measure_f0(samples: Any, sample_rate: int, fmin: float = 60.0, fmax: float =
     window_ac = np.fft.irfft(np.abs(np.fft.rfft(np.hanning(frame), n=2 * frame)) ** 2)[:frame]
     ac = ac / (ac[:, :1] + 1e-12) / (window_ac / window_ac[0] + 1e-12)
     lo, hi = int(sample_rate / fmax), int(sample_rate / fmin)
-    lags = np.argmax(ac[:, lo:hi], axis=1) + lo
-    peaks = ac[np.arange(len(ac)), lags]
+    band = ac[:, lo:hi]
+    best = band.max(axis=1, keepdims=True)
+    # Octave errors: take the shortest lag whose peak is within 10% of the best one.
+    first = np.argmax(band >= 0.9 * best, axis=1)
+    rows = np.arange(len(band))
+    for _ in range(hi - lo):  # climb to the top of that peak
+        nxt = np.minimum(first + 1, hi - lo - 1)
+        up = band[rows, nxt] > band[rows, first]
+        if not up.any():
+            break
+        first = np.where(up, nxt, first)
+    lags = first + lo
+    peaks = band[rows, first]
     voiced = lags[peaks > 0.5]
     if not len(voiced):
         return 0.0

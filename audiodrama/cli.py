@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
              "audiodrama render demo --workers 2", cmd_render)
     _story_arg(p)
     p.add_argument("--workers", type=int, default=None, help="parallel processes (default: one per core)")
+    _scheduler_arg(p)
     p.add_argument("--episode", type=int, action="append", help="only this episode (repeatable)")
 
     p = _add(sub, "mix", "Assemble rendered lines, pauses and scene effects into mastered episodes.",
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("story", type=Path, help="the story file")
     p.add_argument("--workers", type=int, default=None, help="parallel synthesis processes")
     p.add_argument("--lang", metavar="CODE", help="the story's language (default: detected)")
+    _scheduler_arg(p)
     _mix_args(p)
 
     for name in COMMAND_MODULES:
@@ -127,6 +129,12 @@ def _mix_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", choices=("podcast", "acx", "none"), help="mastering profile (default: settings)")
     p.add_argument("--stems", action="store_true", default=None,
                    help="also write one WAV per voice/effects/ambience and an Audacity label track")
+
+
+def _scheduler_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="render on Dask: local:N (a LocalCluster of N workers) or a scheduler address "
+                        "(tcp://host:8786; the cache must be on a filesystem every worker shares)")
 
 
 def _mix_options(args: argparse.Namespace) -> dict[str, object]:
@@ -216,7 +224,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     script, _ = load_script(args.story, args.production)
     cast = cast_script(script, args.production)
     rendered = render_script(script, cast, args.production, lines=lines_for(script, args.episode),
-                             workers=args.workers, progress=not args.quiet)
+                             workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
     print(f"{rendered.summary()} ({args.production.cache_dir})")
     return 0
 
@@ -240,7 +248,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
     result = build(args.story, args.production, episodes=args.episode, scenes=args.scene, mode=args.mode,
-                   workers=args.workers, lang=args.lang, progress=not args.quiet, **_mix_options(args))
+                   workers=args.workers, lang=args.lang, scheduler=args.scheduler, progress=not args.quiet,
+                   **_mix_options(args))
     for change in result.edits:
         print(f"applied edit: {change}")
     print(result.summary())

@@ -164,7 +164,8 @@ class BuildResult:
 
 def build(story: Path, prod: Production, *, episodes: list[int] | None = None,
           scenes: list[str] | None = None, mode: str | None = None, workers: int | None = None,
-          lang: str | None = None, progress: bool = True, **mix_options: Any) -> BuildResult:
+          lang: str | None = None, scheduler: str | None = None, progress: bool = True,
+          **mix_options: Any) -> BuildResult:
     """Run every stage for `story` in production `prod`, reusing what is already there."""
     from .lock import production_lock
 
@@ -173,7 +174,7 @@ def build(story: Path, prod: Production, *, episodes: list[int] | None = None,
         script, edits = script_for(story, prod, lang=lang)
         parse_s = time.perf_counter() - t
         result = voice_and_mix(script, prod, episodes=episodes, scenes=scenes, mode=mode,
-                               workers=workers, progress=progress, **mix_options)
+                               workers=workers, scheduler=scheduler, progress=progress, **mix_options)
         result.seconds = {"parse": parse_s, **result.seconds}
         result.edits = edits
         return result
@@ -181,7 +182,7 @@ def build(story: Path, prod: Production, *, episodes: list[int] | None = None,
 
 def voice_and_mix(script: Script, prod: Production, *, episodes: list[int] | None = None,
                   scenes: list[str] | None = None, mode: str | None = None, workers: int | None = None,
-                  progress: bool = True, **mix_options: Any) -> BuildResult:
+                  scheduler: str | None = None, progress: bool = True, **mix_options: Any) -> BuildResult:
     """Cast, render (story lines, then the credits) and mix a parsed script."""
     from .casting import cast_script
     from .mix import credits_to_render, mix_script
@@ -196,7 +197,7 @@ def voice_and_mix(script: Script, prod: Production, *, episodes: list[int] | Non
     timings["cast"] = time.perf_counter() - t
     t = time.perf_counter()
     rendered = render_script(script, cast, prod, lines=lines_for(script, episodes, scenes),
-                             workers=workers, progress=progress)
+                             workers=workers, scheduler=scheduler, progress=progress)
     credits = credits_to_render(script, rendered, settings)
     if credits:
         extra = render_script(script, cast, prod, lines=credits, workers=workers, progress=False)

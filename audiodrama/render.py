@@ -246,12 +246,13 @@ def _sweep_temporaries(cache: Path, max_age_s: float = 3600) -> None:
 
 def render_script(script: Script, cast: Cast, prod: Any, *, lines: list[Line] | None = None,
                   workers: int | None = None, progress: bool = True,
-                  engine: str | None = None) -> RenderResult:
+                  engine: str | None = None, scheduler: str | None = None) -> RenderResult:
     """Render every line to be voiced; line id -> RenderedLine (with counts on the result).
 
     `lines` defaults to every narration, dialogue, tag and heading line. `workers` defaults
     to settings [render] workers, or one per core. `engine` overrides every profile's engine
-    (e.g. 'silent' for fast tests).
+    (e.g. 'silent' for fast tests). `scheduler` ('local:N' or a Dask scheduler address)
+    renders on a Dask cluster instead of local processes.
     """
     from .lexicon import load_lexicon
     from .tts import recorded
@@ -306,7 +307,12 @@ def render_script(script: Script, cast: Cast, prod: Any, *, lines: list[Line] | 
     takes.save()
     for message in result.warnings:
         log.warning(message)
-    durations = run_jobs(list(jobs.values()), workers, progress)
+    if scheduler:  # a Dask cluster (local:N or an address) renders into the shared cache
+        from .distributed import run_jobs as run_on_cluster
+
+        durations = run_on_cluster(list(jobs.values()), scheduler, progress)
+    else:
+        durations = run_jobs(list(jobs.values()), workers, progress)
     for line, rendered in pending:
         rendered.duration = durations.get(str(rendered.path)) or wav_duration(rendered.path)
         if rendered.cached:

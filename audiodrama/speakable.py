@@ -19,8 +19,10 @@ the transcript use. Rules, in order:
    ("HE", "NEVER") rather than acronyms ("TV", "FBI", "L.A."): the word must be in the
    shipped word list, or have 4+ letters and a vowel.
 7. Words run together where formatting was lost ("I wouldloveto be") are split when the
-   token is lower case, 7+ letters, not itself a known word, and splits into 2-4 common
-   words (from the shipped list, each 2+ letters or "a"/"i"); otherwise it is left alone.
+   token is lower case, 7+ letters, not a known word nor an inflected or prefixed form of
+   one ("clasped", "reappearing"), and splits into 2-4 common words (3+ letters, or a short
+   function word such as "to", "of") of which one is among the 150 most frequent words;
+   otherwise it is left alone.
 
 Word list: audiodrama/data/words-en.txt.gz, the 30,000 most frequent English words
 (Wikipedia unigram counts as shipped with the MIT-licensed `wordninja` package), one per
@@ -39,8 +41,10 @@ _FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'
                        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
                        "\u2013": "\u2014", "\u2015": "\u2014", "\u00a0": " ", "\u2009": " "})
 _VOWEL = re.compile(r"[aeiouyAEIOUY]")
-COMMON = 12000
-"""Only the most frequent words of the list may be pieces of a split."""
+COMMON = 8000
+"""Only the most frequent words of the list may be pieces of a split (3-letter ones: top 3000)."""
+FUNCTION_RANK = 150
+"""A split must contain one of the 150 most frequent words ("would", "to", "of", ...)."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -58,15 +62,50 @@ def is_word(word: str) -> bool:
     return word.lower() in word_ranks()
 
 
-def split_run_together(token: str) -> list[str] | None:
-    """'wouldloveto' -> ['would', 'love', 'to']; None when the token should stay whole."""
+_SHORT_PIECES = frozenset("to in on at of by up so do go me my we he it is as an or be no us if am".split())
+_SUFFIXES = ("ings", "ing", "ed", "es", "s", "ly", "ers", "er", "est", "ness", "ment", "ments", "ful",
+             "able", "less", "ish", "y", "or", "ors", "an", "ian", "ion", "ism", "ist", "ists")
+
+
+def is_known(token: str) -> bool:
+    """A word of the list, or one inflected/derived from it (wince -> wincing, clasp -> clasped)."""
     ranks = word_ranks()
-    if not ranks or len(token) < 7 or not token.isalpha() or not token.islower() or token in ranks:
+    t = token.lower()
+    if t in ranks:
+        return True
+    for suffix in _SUFFIXES:
+        if t.endswith(suffix) and len(t) - len(suffix) >= 2:
+            stem = t[:-len(suffix)]
+            if stem in ranks or stem + "e" in ranks or (stem[-1] == stem[-2:-1] and stem[:-1] in ranks) \
+                    or (stem.endswith("i") and stem[:-1] + "y" in ranks) or is_prefixed(stem):
+                return True
+    return is_prefixed(t)
+
+
+def is_prefixed(t: str) -> bool:
+    """re-appear, un-known, ...: a common prefix before a listed word."""
+    ranks = word_ranks()
+    for prefix in ("re", "un", "in", "dis", "over", "under", "out", "mis", "pre", "non"):
+        if t.startswith(prefix) and t[len(prefix):] in ranks and len(t) - len(prefix) >= 4:
+            return True
+    return False
+
+
+def split_run_together(token: str) -> list[str] | None:
+    """'wouldloveto' -> ['would', 'love', 'to']; None when the token should stay whole.
+
+    Pieces must be among the COMMON most frequent words, at least 3 letters long or one of
+    a few short function words ("to", "in", "of", ...); the token must not be a known word,
+    nor an inflected or prefixed form of one ("clasped", "reappearing").
+    """
+    ranks = word_ranks()
+    if not ranks or len(token) < 7 or not token.isalpha() or not token.islower() or is_known(token):
         return None
 
     def cost(piece: str) -> float:
         r = ranks.get(piece)
-        if r is None or r >= COMMON or (len(piece) < 2 and piece not in ("a", "i")):
+        if r is None or r >= (COMMON if len(piece) >= 4 else 3000) or (
+                len(piece) < 3 and piece not in _SHORT_PIECES):
             return math.inf
         return math.log((r + 1) * math.log(len(ranks)))  # Zipf: cheaper for frequent words
 
@@ -85,6 +124,8 @@ def split_run_together(token: str) -> list[str] | None:
         start = best[end][2]
         pieces.append(token[start:end])
         end = start
+    if not any(ranks[p] < FUNCTION_RANK for p in pieces):
+        return None  # compounds of content words ("deadlock") are real words more often than not
     return pieces[::-1]
 
 

@@ -29,7 +29,7 @@ from scipy.optimize import minimize
 
 from audiodrama.model import Character
 from audiodrama.parse.dialogue import setup
-from audiodrama.parse.ranker import FEATURES, Context, candidates, score
+from audiodrama.parse.ranker import DEFAULT_WEIGHTS, FEATURES, Context, candidates, score
 from audiodrama.parse.structure import detect_structure
 
 csv.field_size_limit(10**9)
@@ -131,7 +131,13 @@ def accuracy(groups, w) -> float:
 
 
 def to_weights(w: np.ndarray) -> dict[str, float]:
-    return {f: round(float(v), 4) for f, v in zip(FEATURES, w)}
+    """Fitted weights; a feature that never fired in training keeps its hand-set default
+    (e.g. `gender_only`: PDNC always has someone of the told gender around)."""
+    out = {f: round(float(v), 4) for f, v in zip(FEATURES, w)}
+    for f in FEATURES:
+        if out[f] == 0.0 and f in DEFAULT_WEIGHTS:
+            out[f] = DEFAULT_WEIGHTS[f]
+    return out
 
 
 def main(argv=None) -> int:

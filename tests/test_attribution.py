@@ -120,7 +120,7 @@ def test_speaker_never_addresses_themselves():
 
 def test_narration_naming_the_actor():
     text = ('"We should go," said Bob.\n\n'
-            'Ann laughed. "Not yet."')
+            'Ann shook her head. "Not yet."')
     lines = dialogue(attribute(text, ANN_BOB)[0])
     assert lines[1].speaker == "Ann"
     assert lines[1].rule == "narration"

@@ -68,3 +68,10 @@ def test_cut_off_and_stutter_are_not_spelled(production):
     r = render_script(script, cast, production, lines=lines, progress=False)
     d = {k: v.duration for k, v in r.items()}
     assert d["a"] - d["b"] < 0.5 * (d["c"] - d["b"]), d
+
+
+def test_demo_words_are_not_split(demo_text):
+    import re
+
+    split = {w for w in set(re.findall(r"\b[a-z]{7,}\b", demo_text)) if split_run_together(w)}
+    assert "wouldloveto" in split and split <= {"wouldloveto", "belittle"}  # "be little" sounds the same

@@ -297,7 +297,7 @@ class Attributor:
             if p < 0 or self.paras[p].quotes or not self.paras[p].pieces:
                 return
             s, e = self.paras[p].start, self.paras[p].end
-        if not is_lead_in(self.text, s, e):
+        if not is_lead_in(self.text, s, e, loose=first.kind == "n"):
             return
         ls = last_sentence_start(self.text, s, e)
         if not has_speech_word(self.text, ls, e) and not self.text[ls:e].rstrip().endswith(":"):
@@ -331,7 +331,7 @@ class Attributor:
             if st is None or st.speaker is not None or st.tag_piece == pi + 1:
                 continue
             s, e = before.start, before.end
-            if not is_lead_in(self.text, s, e):
+            if not is_lead_in(self.text, s, e, loose=True):
                 continue
             ls = last_sentence_start(self.text, s, e, clauses=True)
             if not has_speech_word(self.text, ls, e):

@@ -65,12 +65,18 @@ def first_sentence_end(text: str, start: int, end: int) -> int:
     return end
 
 
-def is_lead_in(text: str, start: int, end: int) -> bool:
-    """True when narration text[start:end] ends by leading into a quote."""
+def is_lead_in(text: str, start: int, end: int, loose: bool = False) -> bool:
+    """True when narration text[start:end] ends by leading into a quote.
+
+    `loose` (narration and quote in the same paragraph): a speech verb followed by a few
+    words also leads in (`the Queen said severely "Who is this?"`)."""
     tail = text[max(start, end - 40):end]
     if _LEADIN_END.search(tail):
         return True
-    # `the Queen said severely "Who is this?"`, `called out as loud as she could "..."`
+    if re.search(r"\b(?:said|says|asked|replied|answered|cried|added|continued|began)\s*$", tail):
+        return True
+    if not loose:
+        return False
     m = None
     for m in _SPEECH_WORD.finditer(text, max(start, end - 45), end):
         pass

@@ -141,8 +141,8 @@ def delivered(profile: VoiceProfile, delivery: str | None) -> tuple[str, int, in
         rate = max(RATE_RANGE[0], int(rate * 0.88))
         volume = volume * 0.7
     elif delivery == "shout":
-        rate = min(RATE_RANGE[1], int(rate * 1.08))
-        pitch = min(PITCH_RANGE[1], pitch + 22)
+        rate = min(RATE_RANGE[1], int(rate * 1.1))
+        pitch = min(PITCH_RANGE[1], pitch + 30)
         volume = 1.0
     return voice, rate, pitch, volume
 
