@@ -431,7 +431,9 @@ def measure_f0(samples: Any, sample_rate: int, fmin: float = 60.0, fmax: float =
     """Median F0 in Hz of voiced frames (normalised autocorrelation); 0.0 if none is voiced.
 
     40 ms frames every 10 ms; a frame counts as voiced when it is louder than 5% of the
-    peak and its autocorrelation peak within [1/fmax, 1/fmin] is above 0.5.
+    peak and its autocorrelation peak within [1/fmax, 1/fmin] is above 0.5 (the shortest
+    lag within 10% of the best peak, against octave errors). Fewer than 20% voiced frames
+    among the loud ones -> 0.0.
     """
     import numpy as np
 
@@ -468,6 +470,6 @@ def measure_f0(samples: Any, sample_rate: int, fmin: float = 60.0, fmax: float =
     lags = first + lo
     peaks = band[rows, first]
     voiced = lags[peaks > 0.5]
-    if not len(voiced):
-        return 0.0
+    if len(voiced) < max(3, 0.2 * len(lags)):
+        return 0.0  # mostly unvoiced (whisper, noise): no pitch
     return float(np.median(sample_rate / voiced))

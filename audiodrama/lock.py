@@ -21,8 +21,10 @@ def production_lock(prod: Production) -> Iterator[None]:
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            # POSIX record locks belong to the process: render workers forked while it is
+            # held do not inherit it (a flock would stay held by the long-lived worker pool).
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, PermissionError):
             holder = os.read(fd, 64).decode(errors="replace").strip() or "another process"
             raise ProductionError(f"another audiodrama command (pid {holder}) is working on this production; "
                                   "wait for it to finish, then run again", prod.root) from None

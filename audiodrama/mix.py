@@ -158,17 +158,18 @@ def plan_episode(scenes: Sequence[Scene], durations: Mapping[str, float], settin
         trans = scene.transition or settings.mix.transition
         amb = scene.ambience or settings.mix.ambience
         chapter_start = 0.0 if n == 0 else t
+        played = trans if n else "none"
         if n == 0 and opening:
             for c in opening:
                 items.append(Item("credits", c.id, t, t + durations[c.id], scene.id, NARRATOR, "credits", c.text))
                 t += durations[c.id] + p.paragraph_ms / 1000.0
-            trans_here = settings.mix.transition if trans in ("none", "crossfade") else trans
+            played = settings.mix.transition if trans in ("none", "crossfade") else trans
             t += p.scene_ms / 1000.0 - p.paragraph_ms / 1000.0
-            t = _place_transition(items, trans_here, t, scene.id, p.scene_ms / 1000.0)
+            t = _place_transition(items, played, t, scene.id, p.scene_ms / 1000.0)
         elif n > 0:
             t += p.scene_ms / 1000.0
             t = _place_transition(items, trans, t, scene.id, p.scene_ms / 1000.0)
-        spans.append((scene.id, scene_title(scene, index), chapter_start, trans if n else "none", amb))
+        spans.append((scene.id, scene_title(scene, index), chapter_start, played, amb))
         prev: Line | None = None
         for line in scene.lines:
             if not is_heard(line, mode) or line.id not in durations:
@@ -226,7 +227,8 @@ def credit_lines(script: Script, settings: Settings, episode: int = 1) -> tuple[
         for line in scene.lines:
             if line.is_spoken_by_character:
                 speakers[line.speaker] = speakers.get(line.speaker, 0) + 1  # type: ignore[index]
-    names = sorted(speakers, key=lambda s: -speakers[s])
+    # Order of first appearance: re-attributing one line must not re-render the credits.
+    names = list(speakers)
     cast = (", ".join(names[:-1]) + " and " + names[-1]) if len(names) > 1 else "".join(names)
     fields = {"title": title, "author": settings.mix.author, "episode": episode, "cast": cast,
               "by": f" by {settings.mix.author}" if settings.mix.author else ""}

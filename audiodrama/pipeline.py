@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fsutil
+from .cache import record_use
 from . import script as script_io
 from .errors import ScriptError
 from .model import NARRATOR, Character, Script
@@ -204,6 +205,7 @@ def voice_and_mix(script: Script, prod: Production, *, episodes: list[int] | Non
         rendered.update(extra)
         rendered.synthesised += extra.synthesised
         rendered.cached += extra.cached
+    record_use(prod, script.slug, rendered, partial=bool(episodes or scenes))
     timings["render"] = time.perf_counter() - t
     t = time.perf_counter()
     voices = {NARRATOR: cast.narrator, **cast.characters}

@@ -143,7 +143,9 @@ def _executor(workers: int) -> ProcessPoolExecutor:
     if _EXECUTOR is not None and _EXECUTOR_SIZE == workers:
         return _EXECUTOR
     shutdown_workers()
-    engine_here = getattr(get_engine.__globals__["_ENGINES"].get("pyttsx3"), "_driver", None)
+    from .tts.base import _ENGINES
+
+    engine_here = getattr(_ENGINES.get("pyttsx3"), "_driver", None)
     # fork is fast (no re-import); but never fork a process whose espeak-ng thread is running.
     method = "fork" if engine_here is None and "fork" in multiprocessing.get_all_start_methods() else "spawn"
     _EXECUTOR = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),

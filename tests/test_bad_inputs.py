@@ -61,3 +61,19 @@ def test_same_story_in_every_encoding_gives_the_same_lines(tmp_path):
         assert run_parse(BAD / name, out).returncode == 0
         results.append([(l["text"], l["speaker"]) for l in dialogue(out)])
     assert all(r == results[0] for r in results)
+
+
+def test_a_20_mb_story_parses_in_bounded_time_and_memory(tmp_path):
+    import resource
+
+    from conftest import PDNC
+
+    emma = (PDNC / "Emma" / "novel_text.txt").read_text(encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_text((emma + "\n\n") * 23, encoding="utf-8")
+    assert big.stat().st_size > 20_000_000
+    r = run_parse(big, tmp_path / "big.json")  # times out (fails) after 120 s
+    assert r.returncode == 0, r.stderr
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert peak_mb < 2048, f"parsing 20 MB peaked at {peak_mb:.0f} MB"
+    assert len(dialogue(tmp_path / "big.json")) > 20000

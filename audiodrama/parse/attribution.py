@@ -1,16 +1,15 @@
-"""Speaker attribution: a sieve of rules, most precise first, each filling only open quotes.
+"""Speaker attribution: a sieve, most precise rules first, each filling only open quotes.
 
-1. explicit-verb: a speech tag names the speaker (`said Emma`, `Willow asked`, `I said`).
-2. same-paragraph: an untagged quote in a paragraph whose other quote is tagged.
-3. continued: a paragraph that continues the previous paragraph's unclosed quote.
-4. pronoun: `he said` resolved to the most recent gender-compatible character, not the
-   one the quote addresses and, inside a conversation, not the previous speaker.
-5. vocative: the previous quote addressed someone by name ("Buffy? Are you okay?"):
-   that someone answers.
-6. narration: the paragraph's narration names exactly one character (the actor).
-7. turn-taking: A-B-A-B across consecutive quote paragraphs.
-8. conversation-fallback: the most likely participant of the current conversation.
-
+Precise rules (run_precise):
+1. explicit-verb: a speech tag names the speaker (`said Emma`, `Willow asked`, `I said`,
+   `was Mr. Woodhouse's observation`), on either side of the quote.
+2. lead-in: the narration leading into a quote names its subject
+   (`Mr. Bennet coolly observed,` + new paragraph; `the Dormouse sulkily remarked, "..."`).
+3. continued: a paragraph continuing the previous paragraph's unclosed quote.
+4. same-paragraph: an untagged quote takes the speaker of the nearest tagged one.
+Then the open quotes are decided by the ranker (ranker.py: pronoun, vocative, narration,
+turn-taking, conversation-fallback -- learned weights, beam search per conversation), or,
+with use_model=False, by the hand-written rules in run_rules (same rule names).
 Every quote gets the rule that decided it and a confidence.
 """
 from __future__ import annotations

@@ -144,9 +144,16 @@ def _lines(text: str, paras: list[Paragraph], turns: list[Turn],
                 tag_pieces.add((t.para.index, st.tag_piece))
     out: list[Line] = []
     single = bool(paras) and paras[0].single
+    epigraph = _epigraph(paras, turns)
     for para in paras:
         prev_para = paras[para.index - 1] if para.index > 0 else None
         for pi, piece in enumerate(para.pieces):
+            if piece.kind == "q" and piece.quote is not None and para.index in epigraph:
+                # quoted, but nobody's line: no speaker, so the narrator voices it
+                out.append(Line(id="", kind="dialogue", text=_collapse(text[slice(*piece.quote.inner)]),
+                                span=(piece.start, piece.end), paragraph=para.index,
+                                confidence=0.9, rule="epigraph"))
+                continue
             if piece.kind == "q" and piece.quote is not None and is_written(text, para, prev_para, piece.quote):
                 # a letter or a poem read out: the narrator reads it
                 out.append(Line(id="", kind="narration", text=_collapse(text[piece.start:piece.end]),
@@ -195,6 +202,31 @@ def _lines(text: str, paras: list[Paragraph], turns: list[Turn],
             out.append(Line(id="", kind="narration", text=_collapse(frag),
                             span=(piece.start, piece.end), paragraph=para.index))
     return out
+
+
+def _epigraph(paras: list[Paragraph], turns: list[Turn]) -> set[int]:
+    """Paragraphs of an epigraph: a story that opens, before any narration, with an
+    untagged quotation running over several paragraphs (a song lyric, a motto). It stays
+    a quoted (dialogue) line but with no speaker: the narrator voices it."""
+    tagged = {t.para.index for t in turns if any(st.tag is not None for st in t.states)}
+    out: list[int] = []
+    for para in paras:
+        if not para.pieces:
+            continue
+        if any(p.kind == "n" for p in para.pieces) or para.index in tagged:
+            break
+        qs = para.quotes
+        if not out:
+            if len(qs) != 1 or qs[0].closed:
+                break          # an opening line of dialogue, not a multi-paragraph lyric
+            out.append(para.index)
+        elif qs and qs[0].continued:
+            out.append(para.index)
+            if qs[-1].closed:
+                break
+        else:
+            break
+    return set(out) if len(out) >= 2 else set()
 
 
 def _split_nested(text: str, start: int, end: int, inner: tuple[int, int],

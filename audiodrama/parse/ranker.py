@@ -45,7 +45,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "voc_here": -4.0, "voc_next": 1.0, "named_in_quote": -1.0, "ment_before": 1.5,
     "ment_subj": 1.0, "ment_only": 1.0, "leadin": 2.0, "prevpara_last": 0.5,
     "rec0": 0.8, "rec1": 0.5, "rec2": 0.2, "spoke_recent": 0.5, "prom": 0.3,
-    "narrator": 0.3, "chain_other": 1.0, "spoke_in_chain": 0.5,
+    "narrator": 0.3, "chain_other": 1.0, "spoke_in_chain": 0.5, "gender_only": 1.5,
 }
 
 _NARR_PRON = re.compile(r"(?:^|[.!?][\"'\u201d]?\s+)(He|She)\b")

@@ -13,6 +13,8 @@ def review(script: Script, threshold: float = 0.6) -> list[Line]:
     for order, line in enumerate(script.lines()):
         if line.kind != "dialogue":
             continue
+        if line.rule == "epigraph":
+            continue          # deliberately nobody's line
         conf = line.confidence if line.speaker else 0.0
         if conf < threshold:
             out.append((conf, order, line))

@@ -1,0 +1,25 @@
+"""`audiodrama cache` reports the render cache; --prune deletes only what no current script uses."""
+import subprocess
+import sys
+
+from audiodrama.pipeline import build
+from audiodrama.production import init_production
+
+
+def test_prune_keeps_what_the_script_uses(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDIODRAMA_ENGINE", "silent")
+    prod = init_production(tmp_path / "p")
+    story = prod.root / "s.txt"
+    story.write_text('"Hello there," said Anna.\n\n"Hi," Ben replied.\n', encoding="utf-8")
+    build(story, prod, progress=False, formats=["wav"])
+    used = set(prod.cache_dir.glob("*.wav"))
+    stale = prod.cache_dir / "0123456789abcdef01234567.wav"
+    stale.write_bytes(next(iter(used)).read_bytes())
+    cli = [sys.executable, "-m", "audiodrama", "-C", str(prod.root), "cache"]
+    out = subprocess.run(cli, capture_output=True, text=True, check=True).stdout
+    assert "1 files" in out and "used by no current script" in out
+    subprocess.run([*cli, "--prune"], capture_output=True, text=True, check=True)
+    assert not stale.exists()
+    assert set(prod.cache_dir.glob("*.wav")) == used
+    again = build(story, prod, progress=False, formats=["wav"])
+    assert again.synthesised == 0
