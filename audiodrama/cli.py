@@ -129,6 +129,7 @@ def _mix_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", choices=("podcast", "acx", "none"), help="mastering profile (default: settings)")
     p.add_argument("--stems", action="store_true", default=None,
                    help="also write one WAV per voice/effects/ambience and an Audacity label track")
+    p.add_argument("--intro", choices=("summary",), help="summary: read the story's summary as a cold open")
 
 
 def _scheduler_arg(p: argparse.ArgumentParser) -> None:
@@ -138,7 +139,7 @@ def _scheduler_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _mix_options(args: argparse.Namespace) -> dict[str, object]:
-    return {"profile": args.profile, "stems": args.stems}
+    return {"profile": args.profile, "stems": args.stems, "intro": args.intro}
 
 
 def _version() -> str:

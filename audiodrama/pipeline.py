@@ -165,8 +165,8 @@ class BuildResult:
 
 def build(story: Path, prod: Production, *, episodes: list[int] | None = None,
           scenes: list[str] | None = None, mode: str | None = None, workers: int | None = None,
-          lang: str | None = None, scheduler: str | None = None, progress: bool = True,
-          **mix_options: Any) -> BuildResult:
+          lang: str | None = None, scheduler: str | None = None, intro: str | None = None,
+          progress: bool = True, **mix_options: Any) -> BuildResult:
     """Run every stage for `story` in production `prod`, reusing what is already there."""
     from .lock import production_lock
 
@@ -175,7 +175,8 @@ def build(story: Path, prod: Production, *, episodes: list[int] | None = None,
         script, edits = script_for(story, prod, lang=lang)
         parse_s = time.perf_counter() - t
         result = voice_and_mix(script, prod, episodes=episodes, scenes=scenes, mode=mode,
-                               workers=workers, scheduler=scheduler, progress=progress, **mix_options)
+                               workers=workers, scheduler=scheduler, intro=intro, progress=progress,
+                               **mix_options)
         result.seconds = {"parse": parse_s, **result.seconds}
         result.edits = edits
         return result
@@ -183,8 +184,12 @@ def build(story: Path, prod: Production, *, episodes: list[int] | None = None,
 
 def voice_and_mix(script: Script, prod: Production, *, episodes: list[int] | None = None,
                   scenes: list[str] | None = None, mode: str | None = None, workers: int | None = None,
-                  scheduler: str | None = None, progress: bool = True, **mix_options: Any) -> BuildResult:
-    """Cast, render (story lines, then the credits) and mix a parsed script."""
+                  scheduler: str | None = None, intro: str | None = None, progress: bool = True,
+                  **mix_options: Any) -> BuildResult:
+    """Cast, render (story lines, then the credits) and mix a parsed script.
+
+    `intro="summary"` reads the story's summary (front matter) as a cold open.
+    """
     from .casting import cast_script
     from .mix import credits_to_render, mix_script
     from .render import render_script
@@ -192,6 +197,8 @@ def voice_and_mix(script: Script, prod: Production, *, episodes: list[int] | Non
     settings = prod.settings()
     if mode:
         settings.mix.mode = mode
+    if intro == "summary":
+        script = with_summary_cold_open(script)
     timings: dict[str, float] = {}
     t = time.perf_counter()
     cast = cast_script(script, prod)
@@ -214,6 +221,21 @@ def voice_and_mix(script: Script, prod: Production, *, episodes: list[int] | Non
     timings["mix"] = time.perf_counter() - t
     return BuildResult(script, cast, rendered, results, rendered.synthesised,
                        rendered.cached + rendered.recorded, timings)
+
+
+def with_summary_cold_open(script: Script) -> Script:
+    """A copy of `script` whose summary paragraph is narrated (it is front matter, unvoiced, by default)."""
+    import copy
+
+    from .parse import summary_line
+
+    found = summary_line(script)
+    if found is None:
+        log.warning("%s has no summary paragraph (\"Summary: ...\"); no cold open", script.source)
+        return script
+    script = copy.deepcopy(script)
+    script.line_by_id(found.id).kind = "narration"
+    return script
 
 
 def lines_for(script: Script, episodes: list[int] | None = None, scenes: list[str] | None = None):

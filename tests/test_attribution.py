@@ -259,3 +259,21 @@ def test_review_lists_low_confidence_lines_least_sure_first(demo_text):
     assert confs == sorted(confs) and max(confs) < 0.8
     assert not any(l.rule == "explicit-verb" for l in low)
     assert review(script, threshold=0.0) == []
+
+
+def test_opening_epigraph_has_no_speaker(demo_text):
+    script = parse_story(demo_text)
+    lyric = [l for l in script.lines() if l.kind == "dialogue"][:2]
+    assert lyric[0].text.startswith("I don't like walking around")
+    assert all(l.speaker is None and l.rule == "epigraph" for l in lyric)
+    # an ordinary opening line of dialogue is still a character's
+    assert speakers('"Wake up," said Ann.\n\nBob groaned.', ANN_BOB) == ["Ann"]
+
+
+def test_rules_recorded_on_every_dialogue_line(demo_text):
+    script = parse_story(demo_text)
+    known = {"explicit-verb", "lead-in", "same-paragraph", "continued", "pronoun", "vocative",
+             "narration", "turn-taking", "conversation-fallback", "epigraph"}
+    for line in script.lines():
+        if line.kind == "dialogue":
+            assert line.rule in known and 0.0 <= line.confidence <= 1.0

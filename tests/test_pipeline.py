@@ -145,3 +145,14 @@ def test_fountain_edit_changes_the_voice_of_that_line_only(demo_build):
     assert result.rendered[target.id].voice == cast.characters["Xander"].key()
     heard = {l["id"]: l["speaker"] for l in timeline(prod)["lines"]}
     assert heard[target.id] == "Xander"
+
+
+def test_summary_cold_open_is_read_only_when_asked(demo_build):
+    from audiodrama.pipeline import with_summary_cold_open
+
+    _, _, cold = demo_build
+    summary = [l for l in cold.script.lines() if l.kind == "front_matter" and l.text.startswith("Summary")]
+    assert len(summary) == 1
+    opened = with_summary_cold_open(cold.script)
+    assert opened.line_by_id(summary[0].id).kind == "narration"
+    assert cold.script.line_by_id(summary[0].id).kind == "front_matter"

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .context import has_speech_word, is_lead_in, last_sentence_start, subject_of
+from .context import (has_speech_word, is_lead_in, last_sentence_start, speaker_before_verb,
+                      subject_of)
 from .names import Mention, NameIndex
 from .quotes import Paragraph, Quote
 from .tags import PRONOUNS, Tag, tag_after, tag_before
@@ -302,7 +303,7 @@ class Attributor:
         if not has_speech_word(self.text, ls, e) and not self.text[ls:e].rstrip().endswith(":"):
             return
         pm = self.para_mentions[turn.para.index if first.kind == "n" else turn.para.index - 1]
-        subj = subject_of(self.text, ls, e, self.index, pm)
+        subj = speaker_before_verb(self.text, ls, e, self.index, pm)
         if subj is None:
             return
         st = turn.states[0]

@@ -88,6 +88,36 @@ def has_speech_word(text: str, start: int, end: int) -> bool:
     return bool(_SPEECH_WORD.search(text, start, end))
 
 
+def speaker_before_verb(text: str, start: int, end: int, index: NameIndex,
+                        mentions: list | None = None) -> Subject | None:
+    """The subject nearest before the last speech word of text[start:end]
+    (`..., Mrs. Elton, speaking louder, said,`); else the first subject."""
+    verb = None
+    for verb in _SPEECH_WORD.finditer(text, start, end):
+        pass
+    if verb is not None:
+        if mentions is None:
+            mentions = index.mentions(text, start, end)
+        best: Subject | None = None
+        for m in mentions:
+            if m.start < start or m.end > verb.start():
+                continue
+            if text.startswith(("'s", "\u2019s"), m.end):
+                continue
+            if _AFTER_PREP.search(text[max(start, m.start - 12):m.start]):
+                continue
+            best = Subject(m.char, None, m.start)
+        for pm in _SUBJ_PRON.finditer(text, start, verb.start()):
+            if best is None or pm.start() > best.pos:
+                if not _AFTER_PREP.search(text[max(start, pm.start() - 12):pm.start()]):
+                    word = pm.group(1).lower()
+                    best = Subject(None, {"he": "male", "she": "female", "i": "narrator"}[word],
+                                   pm.start())
+        if best is not None:
+            return best
+    return subject_of(text, start, end, index, mentions)
+
+
 def subject_of(text: str, start: int, end: int, index: NameIndex,
                mentions: list | None = None) -> Subject | None:
     """The first character or subject pronoun of text[start:end] that is not an object.

@@ -276,7 +276,9 @@ def _static(ctx: Context, ti: int) -> dict[int, dict[str, float]]:
     # vocatives and names inside quotes
     if _adj(att, ti, ti - 1):
         prev = att.turns[ti - 1]
-        add(prev.states[-1].addressee, "voc_prev")
+        for st in prev.states:
+            # `"I am afraid, Mr. Darcy," observed Miss Bingley, "that ..."`: any addressee
+            add(st.addressee, "voc_prev")
         for st in prev.states:
             for m in st.mentions:
                 add(m.char, "named_in_prev_quote")
