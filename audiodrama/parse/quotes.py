@@ -24,6 +24,7 @@ _SQ_BOTH = {"'"}
 
 _SQ_OPENER_RE = re.compile(r"[\s(\[\u2014]['\u2018][A-Za-z\u00c0-\u024f]")
 _DQ_RE = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e]")
+_SQ_AT_START = re.compile(r"\s*['\u2018][A-Za-z\u00c0-\u024f]")
 _SQ_MARKS = re.compile(r"['\u2018\u2019]")
 _TAG_START = re.compile(
     r"\s+(?:said|says|asked|cried|he|she|they|I|we|replied|answered|added|continued|thought)\b")
@@ -82,10 +83,10 @@ class Paragraph:
 def uses_single_quotes(text: str) -> bool:
     """True when the text writes dialogue in single quotes ('Hello,' she said)."""
     doubles = len(_DQ_RE.findall(text))
-    singles = len(_SQ_OPENER_RE.findall(text))
+    singles = len(_SQ_OPENER_RE.findall(text)) + (1 if _SQ_AT_START.match(text) else 0)
     # British texts have nested double quotes now and then; dialogue in single quotes
     # shows as many more single openers than double marks.
-    return singles >= 4 and doubles * 3 < singles
+    return singles >= 2 and doubles * 3 < singles
 
 
 def _marks(single: bool) -> tuple[set[str], set[str], set[str]]:
