@@ -2,7 +2,9 @@
 
 Each build records the cache files its story's lines were voiced from in
 audio_out/.cache/used/<slug>.json. Pruning deletes cache WAVs that no manifest of a story
-still in script/ names. Recorded takes live in voices/recorded/ and are never touched.
+still in script/ names, and the scene mixes (audio_out/.cache/mix/<slug>/, see mixcache) of
+stories no longer in script/ (a full build already drops a live story's stale scene mixes).
+Recorded takes live in voices/recorded/ and are never touched.
 """
 from __future__ import annotations
 
@@ -41,11 +43,15 @@ class CacheReport:
     unused_files: int
     unused_bytes: int
     stories: list[str]
+    mix_files: int = 0
+    """Scene mixes kept so an edit re-mixes only its scene."""
+    mix_bytes: int = 0
 
     def __str__(self) -> str:
         mb = lambda b: f"{b / 2**20:.1f} MB"  # noqa: E731
         return (f"{self.files} rendered lines, {mb(self.bytes)}; used by {', '.join(self.stories) or 'no story'}; "
-                f"{self.unused_files} files ({mb(self.unused_bytes)}) used by no current script")
+                f"{self.unused_files} files ({mb(self.unused_bytes)}) used by no current script; "
+                f"{self.mix_files} scene mixes, {mb(self.mix_bytes)}")
 
 
 def _used(prod: Production) -> tuple[set[str], list[str]]:
@@ -66,18 +72,31 @@ def _wavs(prod: Production) -> Iterable[Path]:
     return prod.cache_dir.glob("*.wav") if prod.cache_dir.exists() else []
 
 
+def _scene_mixes(prod: Production, orphans_only: bool) -> list[Path]:
+    """Scene-mix files; with `orphans_only`, those of stories whose script is gone."""
+    root = prod.cache_dir / "mix"
+    if not root.is_dir():
+        return []
+    return [f for folder in root.iterdir() if folder.is_dir()
+            and not (orphans_only and prod.script_json(folder.name).exists())
+            for f in folder.glob("*.npy")]
+
+
 def report(prod: Production) -> CacheReport:
     used, stories = _used(prod)
     files = list(_wavs(prod))
     unused = [f for f in files if stories and f.name not in used]
+    mixes = _scene_mixes(prod, orphans_only=False)
     return CacheReport(len(files), sum(f.stat().st_size for f in files), len(unused),
-                       sum(f.stat().st_size for f in unused), stories)
+                       sum(f.stat().st_size for f in unused), stories,
+                       len(mixes), sum(f.stat().st_size for f in mixes))
 
 
 def prune(prod: Production) -> CacheReport:
     """Delete cache files that no current script uses; returns what was deleted."""
     used, stories = _used(prod)
     gone = [f for f in _wavs(prod) if stories and f.name not in used]
+    gone += _scene_mixes(prod, orphans_only=True)
     size = 0
     for f in gone:
         size += f.stat().st_size

@@ -125,6 +125,24 @@ class Cast:
             return NARRATOR
         return speaker if speaker in self.characters else self.aliases.get(speaker, speaker)
 
+    def resolve(self, name: str) -> str:
+        """The cast name of a character name or alias; NARRATOR for "Narrator" in any case.
+
+        Raises CastError (naming the cast file and everyone it knows) for a name not in the cast.
+        """
+        if name.lower() == NARRATOR.lower():
+            return NARRATOR
+        resolved = self.name_for(name)
+        if resolved not in self.characters:
+            raise CastError(f"no character {name!r} in the cast (known: "
+                            f"{', '.join([NARRATOR, *self.characters])})", self.path)
+        return resolved
+
+    def profile_of(self, name: str) -> VoiceProfile:
+        """The voice profile of a character name, alias or the narrator (CastError if unknown)."""
+        resolved = self.resolve(name)
+        return self.narrator if resolved == NARRATOR else self.characters[resolved]
+
 
 # --- the distinctness measure -------------------------------------------------------------
 
@@ -228,7 +246,8 @@ def _script_characters(script: Script) -> list[Character]:
 
 # --- the file ------------------------------------------------------------------------------
 
-_PROFILE_FIELDS = ("engine", "voice", "rate", "pitch", "volume", "effects")
+PROFILE_FIELDS: tuple[str, ...] = ("engine", "voice", "rate", "pitch", "volume", "effects")
+"""The voice fields of a cast-file table (besides aliases and gender)."""
 
 
 def _profile_from(entry: dict[str, Any], where: str, path: Path) -> VoiceProfile:
@@ -237,7 +256,7 @@ def _profile_from(entry: dict[str, Any], where: str, path: Path) -> VoiceProfile
 
     defaults = VoiceProfile()
     values: dict[str, Any] = {}
-    for key in _PROFILE_FIELDS:
+    for key in PROFILE_FIELDS:
         values[key] = entry.get(key, getattr(defaults, key))
     engine = values["engine"]
     if engine not in engine_names():
@@ -347,7 +366,7 @@ def cast_script(script: Script, prod: Any) -> Cast:
     for char in script_chars:
         if char.name in known_names or any(a in existing.characters for a in char.aliases):
             entry = chars_doc.get(char.name)
-            if entry is not None and any(k not in entry for k in _PROFILE_FIELDS):
+            if entry is not None and any(k not in entry for k in PROFILE_FIELDS):
                 # A table from `parse --cast` (names only): add the voice, keep the rest.
                 main = char.lines >= MAIN_LINES
                 prof = pick_main(char, taken) if main else pick_minor(char, taken)
@@ -403,10 +422,65 @@ def _localise(profile: VoiceProfile, language_voice: str | None) -> VoiceProfile
 
 def _fill_missing(entry: Any, prof: VoiceProfile) -> None:
     """Add the profile fields an existing table lacks (never change one that is there)."""
-    for key in _PROFILE_FIELDS:
+    for key in PROFILE_FIELDS:
         if key not in entry:
             value = getattr(prof, key)
             entry[key] = float(value) if key == "volume" else (list(value) if key == "effects" else value)
+
+
+def update_profile(path: str | Path, name: str, **fields: Any) -> Cast:
+    """Set fields (engine, voice, rate, pitch, volume, effects) of one voice profile in a cast file.
+
+    `name` is a character's name or alias, or "Narrator". Comments, order and every other table
+    are kept. The changed profile and then the whole file are validated before anything is
+    written, and the file is replaced in one rename, so a bad value (CastError naming the table,
+    field and fix) leaves it as it was and a reader never sees half of it. A whole-number float
+    for rate or pitch is taken as an int, and one effect name as a list of one.
+    Returns the cast as reloaded from the saved file. E.g.
+    `update_profile(prod.cast_path, "Willow", pitch=70, rate=160)`.
+    """
+    path = Path(path)
+    cast = load_cast(path)
+    unknown = [k for k in fields if k not in PROFILE_FIELDS]
+    if unknown:
+        raise CastError(f"unknown profile field(s) {', '.join(unknown)}; use {', '.join(PROFILE_FIELDS)}", path)
+    resolved = cast.resolve(name)
+    values = {key: _field_value(key, value) for key, value in fields.items()}
+    doc = _doc_for(path)
+    if resolved == NARRATOR:
+        where = "[narrator]"
+        if "narrator" not in doc:  # the default narrator: write it out, then change it
+            doc.add("narrator", _table(cast.narrator, None))
+        table = doc["narrator"]
+    else:
+        where = f'[characters."{resolved}"]'
+        table = doc["characters"][resolved]
+    _profile_from({**table.unwrap(), **values}, where, path)  # a one-line CastError before any change
+    for key, value in values.items():
+        table[key] = value
+    text = tomlkit.dumps(doc)
+    updated = _cast_from_data(tomlkit.parse(text).unwrap(), path)  # the whole file still loads
+    if text != path.read_text(encoding="utf-8"):
+        fsutil.write_text(path, text)
+    return updated
+
+
+def _field_value(key: str, value: Any) -> Any:
+    """A profile field's value as the cast file stores it (anything else is left for validation)."""
+    if key in ("rate", "pitch"):
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+    elif key == "volume":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif key == "effects":
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, (list, tuple)):
+            return list(value)
+    return value
 
 
 def main_characters(script: Script) -> list[str]:

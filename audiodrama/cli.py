@@ -7,8 +7,9 @@ import logging
 import sys
 import textwrap
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
+from .commands import Handler, add_command
 from .errors import AudiodramaError
 from .production import Production, find_production, init_production
 
@@ -38,12 +39,8 @@ examples:
 
 
 def _add(sub: argparse._SubParsersAction, name: str, help_: str, example: str,
-         handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
-    p = sub.add_parser(name, help=help_, description=help_,
-                       epilog="example:\n  " + example,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.set_defaults(handler=handler)
-    return p
+         handler: Handler) -> argparse.ArgumentParser:
+    return add_command(sub, name, handler, help_, epilog="example:\n  " + example)
 
 
 def _story_arg(p: argparse.ArgumentParser) -> None:

@@ -1,7 +1,8 @@
 """Sound synthesised in code: scene-change effects, ambience beds, text cues, line deliveries.
 
 Everything here is a pure function returning a new float32 mono numpy array at the sample
-rate asked for (no downloaded samples, no I/O). Random parts use a fixed seed, so the same
+rate asked for (no downloaded samples; the only I/O is the optional on-disk memo of
+synthesised effects, `use_disk_cache`). Random parts use a fixed seed, so the same
 call always gives the same sound. Levels were set against speech levelled to about -20 LUFS:
 transitions and cues sit 0-6 LU under it; ambience beds are made at -45 dBFS RMS (the mixer
 sets their level and ducks them under speech).
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from scipy import signal
@@ -169,11 +171,45 @@ def transition(name: str, sr: int) -> np.ndarray:
     return _cached(name, sr)
 
 
+_DISK: Path | None = None
+
+
+def use_disk_cache(folder: Path | None) -> None:
+    """Keep synthesised effects and ambience tiles as files in `folder` too (None: memory only),
+    so that a new process (the next `audiodrama build`) reads them instead of synthesising."""
+    global _DISK
+    _DISK = Path(folder) if folder else None
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    import hashlib
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
+def _memo(kind: str, name: str, sr: int, make) -> bytes:
+    """make() (float32 bytes), read from / written to the disk cache when there is one."""
+    if _DISK is None:
+        return make()
+    path = _DISK / f"{kind}-{name}-{sr}-{_code_version()}.f32"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = make()
+    try:
+        from .fsutil import write_bytes
+        write_bytes(path, data)
+    except OSError:
+        pass
+    return data
+
+
 @lru_cache(maxsize=32)
 def _cached_impl(name: str, sr: int) -> bytes:
     makers = {"sting": sting, "whoosh": whoosh, "chime": chime, "bridge": bridge,
               "ring": ring, "knock": knock, "door": door}
-    return makers[name](sr).astype(np.float32).tobytes()
+    return _memo("fx", name, sr, lambda: makers[name](sr).astype(np.float32).tobytes())
 
 
 def _cached(name: str, sr: int) -> np.ndarray:
@@ -315,7 +351,7 @@ def _bed_tile(name: str, sr: int, seconds: float = 12.0) -> np.ndarray:
 
 @lru_cache(maxsize=16)
 def _bed_tile_bytes(name: str, sr: int) -> bytes:
-    return _bed_tile(name, sr).tobytes()
+    return _memo("bed", name, sr, lambda: _bed_tile(name, sr).tobytes())
 
 
 def ambience(name: str, seconds: float, sr: int) -> np.ndarray:
@@ -327,6 +363,27 @@ def ambience(name: str, seconds: float, sr: int) -> np.ndarray:
     reps = -(-n // len(tile))
     x = np.tile(tile, reps)[:n]
     return fade(x, sr, min(1.0, seconds / 4), min(1.0, seconds / 4))
+
+
+def add_ambience(out: np.ndarray, name: str, sr: int, gain: float = 1.0) -> None:
+    """out += gain * ambience(name, len(out) / sr, sr), tile by tile (no episode-long temporary)."""
+    n = len(out)
+    if name == "none" or n <= 0:
+        return
+    seconds = n / sr
+    tile = np.frombuffer(_bed_tile_bytes(name, sr), dtype=np.float32) * np.float32(gain)
+    for a in range(0, n, len(tile)):
+        b = min(n, a + len(tile))
+        out[a:b] += tile[: b - a]
+    for secs, head in ((min(1.0, seconds / 4), True), (min(1.0, seconds / 4), False)):
+        k = min(int(secs * sr), n)
+        if k <= 0:
+            continue
+        ramp = (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, k))).astype(np.float32)
+        part = out[:k] if head else out[n - k:]
+        idx = np.arange(k) if head else np.arange(n - k, n)
+        bed = tile[idx % len(tile)]
+        part -= bed * (1 - (ramp if head else ramp[::-1]))  # take back the unfaded part
 
 
 def duck_envelope(n: int, sr: int, speech: list[tuple[float, float]], depth_db: float = -10.0,

@@ -1,7 +1,9 @@
 """Exports: WAV/MP3 writers fed while mastering, tags and chapters, Opus, M4B, transcript, feed, labels.
 
 Every output is written through fsutil.atomic_path, so a reader never sees a half-written
-file. Encoders are ffmpeg processes fed from a thread, so encoding overlaps the mastering.
+file. The WAV is written while mastering (WavSink); the encoders (MP3, Opus, M4B) are ffmpeg
+processes that read the finished WAV, so the WAV is ready first. FfmpegSink, which encodes
+while mastering, is kept for callers that stream to an encoder.
 """
 from __future__ import annotations
 
@@ -53,6 +55,12 @@ class EpisodeResult:
     """Everything master_stream measured (lufs, true_peak, sample_peak, rms_db, gain_db)."""
     scenes: list[str] | None = None
     """The scene ids mixed when only part of the episode was built."""
+    seconds: dict = field(default_factory=dict)
+    """Wall-clock seconds: wav (plan, mix, master, WAV + timeline + transcript written), stems, encode."""
+    scenes_mixed: int = 0
+    """Scenes mixed afresh for this episode (the others came from the scene cache)."""
+    scenes_reused: int = 0
+    """Scenes whose pre-master mix was read back from the scene cache."""
 
     def _repr_html_(self) -> str:
         audio = self.mp3 or self.wav
@@ -154,6 +162,17 @@ def mp3_args(bitrate: str) -> list[str]:
     """ffmpeg arguments for constant-bitrate MP3 (ACX wants CBR)."""
     return ["-c:a", "libmp3lame", "-b:a", bitrate, "-write_xing", "1", "-id3v2_version", "0",
             "-write_id3v1", "0", "-f", "mp3"]
+
+
+def encode_mp3(wav: Path, target: Path, bitrate: str) -> Path:
+    """Encode a finished WAV to a constant-bitrate MP3 (untagged; see tag_mp3), atomically."""
+    with fsutil.atomic_path(target) as tmp:
+        proc = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(wav),
+                               *mp3_args(bitrate), str(tmp)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise AudiodramaError(f"ffmpeg could not encode ({proc.stderr.strip()[-400:]}); is ffmpeg "
+                                  "installed with libmp3lame?", target)
+    return target
 
 
 # ---------------------------------------------------------------- timeline, transcript, labels

@@ -2,12 +2,15 @@
 
 `plan_episode` decides when everything sounds and touches no audio. `assemble` places the
 audio into one preallocated float32 buffer (linear in the episode's length; no repeated
-AudioSegment `+=`). `mix_script` runs both for each episode, masters the result and
-exports it (WAV, MP3, ..., timeline JSON, WebVTT transcript).
+AudioSegment `+=`), one scene at a time: each scene's pre-master mix can be kept in the
+scene cache (audiodrama.mixcache), so after an edit only the edited scene is mixed again.
+`mix_script` runs both for each episode, masters the result and writes the WAV, timeline
+JSON and WebVTT transcript; then, as a separate step, encodes MP3 / Opus / M4B from the WAV.
 """
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +23,7 @@ from .errors import AudiodramaError
 from .export import EpisodeResult
 from .ids import base_id
 from .model import NARRATOR, Line, Scene, Script
-from .settings import Settings
+from .settings import Settings, for_scene
 
 #: Line kinds never heard, by mode.
 SKIPPED = {"drama": ("front_matter", "tag"), "audiobook": ("front_matter",)}
@@ -155,6 +158,7 @@ def plan_episode(scenes: Sequence[Scene], durations: Mapping[str, float], settin
     voiced_scenes = [(i, s) for i, s in enumerate(scenes, 1)
                      if any(is_heard(l, mode) and l.id in durations for l in s.lines)]
     for n, (index, scene) in enumerate(voiced_scenes):
+        here = for_scene(settings, scene.settings)     # the scene's own pacing, if it sets any
         trans = scene.transition or settings.mix.transition
         amb = scene.ambience or settings.mix.ambience
         chapter_start = 0.0 if n == 0 else t
@@ -167,20 +171,20 @@ def plan_episode(scenes: Sequence[Scene], durations: Mapping[str, float], settin
             t += p.scene_ms / 1000.0 - p.paragraph_ms / 1000.0
             t = _place_transition(items, played, t, scene.id, p.scene_ms / 1000.0)
         elif n > 0:
-            t += p.scene_ms / 1000.0
-            t = _place_transition(items, trans, t, scene.id, p.scene_ms / 1000.0)
+            t += here.pacing.scene_ms / 1000.0
+            t = _place_transition(items, trans, t, scene.id, here.pacing.scene_ms / 1000.0)
         spans.append((scene.id, scene_title(scene, index), chapter_start, played, amb))
         prev: Line | None = None
         for line in scene.lines:
             if not is_heard(line, mode) or line.id not in durations:
                 continue
             if prev is not None:
-                t += pause_between(prev, line, settings)
-            if line.kind == "narration" and settings.mix.cues:
+                t += pause_between(prev, line, here)
+            if line.kind == "narration" and here.mix.cues:
                 for cue in effects.cues_in(line.text):
                     d = effects.duration(cue)
                     items.append(Item("cue", cue, t, t + d, scene.id))
-                    t += d + p.within_turn_ms / 1000.0
+                    t += d + here.pacing.within_turn_ms / 1000.0
             d = durations[line.id]
             items.append(Item("line", line.id, t, t + d, scene.id, speaker_of(line), line.kind, line.text,
                               line.delivery))
@@ -344,32 +348,35 @@ def zeros(n: int) -> np.ndarray:
     return np.frombuffer(m, np.float32)
 
 
+def _load_item(item: Item, rendered: Mapping[str, RenderedLineLike], sr: int,
+               voices: Mapping[str, VoiceLike] | None) -> np.ndarray:
+    """An item's samples: a line loaded, levelled and treated; an effect synthesised."""
+    if item.kind in ("line", "credits"):
+        voice = (voices or {}).get(item.speaker)
+        volume_db = 20 * math.log10(max(getattr(voice, "volume", 1.0), 0.01))
+        x = level(load_line(rendered[item.name].path, sr), sr,
+                  LEVEL_DB + DELIVERY_DB.get(item.delivery or "", 0.0) + volume_db)
+        x = x[: int(round((item.end - item.start) * sr))]
+        for fx in [*getattr(voice, "effects", ()), item.delivery]:
+            if fx:
+                x = effects.apply_delivery(x, sr, fx)
+        return x
+    if item.kind == "transition":
+        return effects.transition(item.name, sr)
+    return effects.cue(item.name, sr)
+
+
 def _prepared(items: Sequence[Item], rendered: Mapping[str, RenderedLineLike], sr: int,
               voices: Mapping[str, VoiceLike] | None) -> Iterable[tuple[Item, np.ndarray]]:
     """(item, samples) in order; voiced lines are loaded, levelled and treated two at a time
     in threads (a bounded window, so memory stays small)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    def load(item: Item) -> np.ndarray:
-        if item.kind in ("line", "credits"):
-            voice = (voices or {}).get(item.speaker)
-            volume_db = 20 * math.log10(max(getattr(voice, "volume", 1.0), 0.01))
-            x = level(load_line(rendered[item.name].path, sr), sr,
-                      LEVEL_DB + DELIVERY_DB.get(item.delivery or "", 0.0) + volume_db)
-            x = x[: int(round((item.end - item.start) * sr))]
-            for fx in [*getattr(voice, "effects", ()), item.delivery]:
-                if fx:
-                    x = effects.apply_delivery(x, sr, fx)
-            return x
-        if item.kind == "transition":
-            return effects.transition(item.name, sr)
-        return effects.cue(item.name, sr)
-
     window = 16
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending = []
         for item in items:
-            pending.append((item, pool.submit(load, item)))
+            pending.append((item, pool.submit(_load_item, item, rendered, sr, voices)))
             if len(pending) >= window:
                 it, fut = pending.pop(0)
                 yield it, fut.result()
@@ -378,9 +385,15 @@ def _prepared(items: Sequence[Item], rendered: Mapping[str, RenderedLineLike], s
 
 
 def _add(buf: np.ndarray, x: np.ndarray, start: float, sr: int) -> None:
-    s = int(round(start * sr))
+    _add_at(buf, x, int(round(start * sr)))
+
+
+def _add_at(buf: np.ndarray, x: np.ndarray, s: int) -> None:
+    """buf[s:s+len(x)] += x, cut at the end of `buf`."""
     if s >= len(buf) or not len(x):
         return
+    if s < 0:
+        x, s = x[-s:], 0
     e = min(len(buf), s + len(x))
     buf[s:e] += x[: e - s]
 
@@ -390,40 +403,116 @@ def stem_of(item: Item) -> str:
     return item.speaker if item.kind in ("line", "credits") else "effects"
 
 
+@dataclass
+class _ScenePlan:
+    """What one scene's pre-master mix is made of, in samples from the scene's start."""
+
+    start: int
+    """Sample of the episode where the scene (its chapter) starts."""
+    items: list[tuple[Item, int]]
+    """Items with their sample offset from `start`."""
+    bed: tuple | None
+    """(ambience, samples, gain, duck_db, speech intervals in s) or None."""
+
+
+def _scene_plans(timeline: Timeline, sr: int, settings: Settings, only: str | None) -> list[_ScenePlan]:
+    """One plan per scene span, plus one (starting at 0) for items of no span, if any."""
+    keep = [i for i in timeline.items if only is None or stem_of(i) == only]
+    by_scene: dict[str, list[Item]] = {}
+    for i in keep:
+        by_scene.setdefault(i.scene, []).append(i)
+    plans = []
+    for span in timeline.scenes:
+        start = int(round(span.start * sr))
+        items = [(i, int(round(i.start * sr)) - start) for i in by_scene.pop(span.id, [])]
+        bed = None
+        if only in (None, "ambience") and span.ambience not in ("none", "", None):
+            gain = 10 ** ((settings.mix.ambience_db + 45.0) / 20)  # beds are made at -45 dBFS RMS
+            # relative times rounded to the microsecond: the same scene later in the episode gets the same bed
+            speech = tuple((round(i.start - span.start, 6), round(i.end - span.start, 6)) for i in timeline.items
+                           if i.scene == span.id and i.kind in ("line", "credits"))
+            overlap = 1.0 if span.end < timeline.duration else 0.0  # crossfade into the next scene's bed
+            n = int(round((span.end - span.start + overlap) * sr))
+            bed = (span.ambience, n, gain, settings.mix.duck_db, speech)
+        plans.append(_ScenePlan(start, items, bed))
+    rest = [(i, int(round(i.start * sr))) for items in by_scene.values() for i in items]
+    if rest:
+        plans.append(_ScenePlan(0, sorted(rest, key=lambda p: p[0].start), None))
+    return plans
+
+
+def _plan_key(plan: _ScenePlan, rendered: Mapping[str, RenderedLineLike], sr: int,
+              voices: Mapping[str, VoiceLike] | None) -> str:
+    from .mixcache import file_stamp, scene_key
+    parts: list[object] = [sr, plan.bed]
+    for item, rel in plan.items:
+        if item.kind in ("line", "credits"):
+            voice = (voices or {}).get(item.speaker)
+            parts.append((item.kind, rel, int(round((item.end - item.start) * sr)),
+                          file_stamp(rendered[item.name].path), tuple(getattr(voice, "effects", ()) or ()),
+                          float(getattr(voice, "volume", 1.0)), item.delivery or ""))
+        else:
+            parts.append((item.kind, item.name, rel))
+    return scene_key(parts)
+
+
+def _mix_scene(plan: _ScenePlan, rendered: Mapping[str, RenderedLineLike], sr: int,
+               voices: Mapping[str, VoiceLike] | None, bar=None) -> np.ndarray:
+    """A scene's pre-master mix, from its start to where its last sound (a reverb tail, the bed) ends."""
+    est = max([rel + int(round((i.end - i.start) * sr)) for i, rel in plan.items] + [plan.bed[1] if plan.bed else 0])
+    seg = np.zeros(est + 4 * sr, np.float32)  # slack for reverb and echo tails
+    used = 0
+    for (item, x), (_, rel) in zip(_prepared([i for i, _ in plan.items], rendered, sr, voices), plan.items):
+        if rel + len(x) > len(seg):
+            seg = np.concatenate([seg, np.zeros(rel + len(x) - len(seg) + sr, np.float32)])
+        _add_at(seg, x, rel)
+        used = max(used, rel + len(x))
+        if bar is not None:
+            bar.update(1)
+    if plan.bed:
+        name, n, gain, duck_db, speech = plan.bed
+        bed = effects.ambience(name, n / sr, sr)[:n] * np.float32(gain)
+        bed *= effects.duck_envelope(len(bed), sr, list(speech), duck_db)
+        if len(bed) > len(seg):
+            seg = np.concatenate([seg, np.zeros(len(bed) - len(seg), np.float32)])
+        _add_at(seg, bed, 0)
+        used = max(used, len(bed))
+    return seg[:used].copy() if used < len(seg) else seg
+
+
 def assemble(timeline: Timeline, rendered: Mapping[str, RenderedLineLike], sr: int, settings: Settings, *,
              only: str | None = None, voices: Mapping[str, VoiceLike] | None = None,
-             progress: bool = False) -> np.ndarray:
+             progress: bool = False, cache=None) -> np.ndarray:
     """The episode's mono mix as one float32 buffer, every item added at its planned sample.
 
-    `only` keeps one stem ('<speaker>', 'effects' or 'ambience'). A line's audio is levelled,
-    its delivery (and the speaker's profile effects and volume, from `voices`) applied; reverb
-    tails ring into the pause.
+    Each scene is mixed on its own (from the sample where its chapter starts) and added in;
+    with `cache` (a mixcache.SceneCache) a scene whose inputs did not change is read back
+    instead of mixed again. `only` keeps one stem ('<speaker>', 'effects' or 'ambience';
+    never cached). A line's audio is levelled, its delivery (and the speaker's profile effects
+    and volume, from `voices`) applied; reverb tails ring into the pause.
     """
     n = int(round(timeline.duration * sr))
     buf = zeros(n)
-    items = [i for i in timeline.items if only is None or stem_of(i) == only]
-    placed: Iterable[tuple[Item, np.ndarray]] = _prepared(items, rendered, sr, voices)
-    if progress:
-        from tqdm import tqdm
-        placed = tqdm(placed, total=len(items), desc=f"mix episode {timeline.episode}", unit="item", leave=False)
-    for item, x in placed:
-        _add(buf, x, item.start, sr)
-    if only in (None, "ambience"):
-        _add_ambience(buf, timeline, sr, settings)
+    plans = _scene_plans(timeline, sr, settings, only)
+    keys = [_plan_key(p, rendered, sr, voices) if cache is not None and only is None else None for p in plans]
+    todo = sum(len(p.items) for p, k in zip(plans, keys) if not (k and cache.has(k)))
+    bar = None
+    if progress and todo:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=todo, desc=f"mix episode {timeline.episode}", unit="item", leave=False)
+    try:
+        for plan, key in zip(plans, keys):
+            seg = cache.get(key) if key else None  # one scene in memory at a time
+            if seg is None:
+                seg = _mix_scene(plan, rendered, sr, voices, bar)
+                if key:
+                    cache.put(key, seg)
+            _add_at(buf, seg, plan.start)
+            del seg
+    finally:
+        if bar is not None:
+            bar.close()
     return buf
-
-
-def _add_ambience(buf: np.ndarray, timeline: Timeline, sr: int, settings: Settings) -> None:
-    gain = 10 ** ((settings.mix.ambience_db + 45.0) / 20)  # beds are made at -45 dBFS RMS
-    for span in timeline.scenes:
-        if span.ambience in ("none", "", None):
-            continue
-        speech = [(i.start - span.start, i.end - span.start) for i in timeline.items
-                  if i.scene == span.id and i.kind in ("line", "credits")]
-        overlap = 1.0 if span.end < timeline.duration else 0.0  # crossfade into the next scene's bed
-        bed = effects.ambience(span.ambience, span.end - span.start + overlap, sr) * np.float32(gain)
-        bed *= effects.duck_envelope(len(bed), sr, speech, settings.mix.duck_db)
-        _add(buf, bed, span.start, sr)
 
 
 # ---------------------------------------------------------------- episodes
@@ -468,13 +557,32 @@ class _Job:
     head: float | None = None
     tail: float | None = None
     temp_wavs: list[Path] = field(default_factory=list)
+    cache: object = None
+    """A mixcache.SceneCache, or None to mix every scene afresh."""
+
+
+@dataclass
+class _Done:
+    """An episode whose WAV is written, with what its encoders and stems need."""
+
+    result: EpisodeResult
+    wav: Path
+    stem: str
+    title: str
+    chapters: list[tuple[str, float, float]]
+    timeline: Timeline
+    gain_db: float
+    key: str | None = None
+    """The episode key (see _episode_key), or None without the scene cache."""
+    unchanged: bool = False
+    """True when the last build's files were kept: nothing was mixed, written or encoded."""
 
 
 def mix_script(script: Script, rendered: Mapping[str, RenderedLineLike], prod, settings: Settings, *,
                episodes: list[int] | None = None, scenes: list[str] | None = None, mode: str | None = None,
                profile: str | None = None, formats: Sequence[str] | None = None, stems: bool | None = None,
                voices: Mapping[str, VoiceLike] | None = None, episode_minutes: float | None = None,
-               progress: bool = True) -> list[EpisodeResult]:
+               progress: bool = True, scene_cache: bool = True) -> list[EpisodeResult]:
     """Mix, master and export each episode of `script` into prod.episode_dir(script.slug).
 
     `rendered` maps line id -> rendered audio (.path, .source); credits (`credits_to_render`)
@@ -484,8 +592,19 @@ def mix_script(script: Script, rendered: Mapping[str, RenderedLineLike], prod, s
     `voices` maps a speaker (or "Narrator") to its VoiceProfile: its `effects` (e.g. "phone")
     are applied to every line of that voice and its `volume` (0..1) after levelling. Writes <slug>-eNN.{wav,mp3,opus}, .timeline.json, .vtt, and with
     stems <slug>-eNN.stems/ and .labels.txt; with m4b, <slug>.m4b of the whole story.
+
+    Every episode's WAV (with its timeline and transcript) is finished first; the stems and
+    the encoders (MP3, Opus, M4B, which read the WAV) run after. Each result's `seconds` says
+    how long its WAV took and how long its encoding took. With `scene_cache`, each scene's
+    pre-master mix is kept in audio_out/.cache/mix/<slug>/ and reused while its inputs are
+    unchanged, so an edit re-mixes only its own scene (a full build forgets the unused ones);
+    an episode none of whose inputs changed since the last build (and whose files are as that
+    build left them; see .<stem>.build.json) is kept as it is: nothing is mixed or encoded.
     """
+    import time
+
     from . import export, master
+    from .mixcache import SceneCache
     mode = mode or settings.mix.mode
     prof = master.get_profile(profile or settings.master.profile)
     formats = list(formats or settings.master.formats)
@@ -511,33 +630,53 @@ def mix_script(script: Script, rendered: Mapping[str, RenderedLineLike], prod, s
                prof.channels or settings.master.channels, prod.episode_dir(script.slug),
                (prod.root / settings.master.cover) if settings.master.cover else None,
                list(scenes) if scenes else None, voices, progress)
+    if scene_cache:
+        job.cache = SceneCache(prod.cache_dir / "mix" / script.slug)
+    effects.use_disk_cache(prod.cache_dir / "effects" if scene_cache else None)
     if prof.head and prof.tail:  # ACX: room tone within the allowed range at both ends
         job.head = min(max(settings.pacing.head_ms / 1000, prof.head[0]), prof.head[1])
         job.tail = min(max(settings.pacing.tail_ms / 1000, prof.tail[0]), prof.tail[1])
     job.out_dir.mkdir(parents=True, exist_ok=True)
-    results: list[EpisodeResult] = []
+    done: list[_Done] = []
     try:
         for n in chosen:
-            result = _mix_one(job, n, all_eps)
-            if result:
-                results.append(result)
-        if chosen and not results:
+            d = _mix_one(job, n, all_eps)
+            if d:
+                done.append(d)
+        if chosen and not done:
             raise AudiodramaError(f"nothing to mix: no line of {script.slug} (episodes "
                                   f"{', '.join(map(str, chosen))}) has rendered audio; run `audiodrama render` first")
+        if job.cache is not None and episodes is None and not scenes:
+            job.cache.prune()  # a full build: scene mixes no episode uses are stale
+        for d in done:
+            if job.stems:
+                t = time.perf_counter()
+                _write_stems(job, d)
+                d.result.seconds["stems"] = time.perf_counter() - t
+        _encode_all(job, [d for d in done if not d.unchanged], all_eps)
+        for d in done:
+            if not d.unchanged:
+                _write_manifest(job, d)
+        results = [d.result for d in done]
         if "m4b" in formats and not scenes and results and episodes is None:
+            t = time.perf_counter()
             m4b = export.write_m4b(results, job.out_dir / f"{script.slug}.m4b", title=script.title or script.slug,
                                    author=settings.mix.author or "audiodrama", cover=job.cover)
             for r in results:
                 r.m4b = m4b
+            results[-1].seconds["encode"] = results[-1].seconds.get("encode", 0.0) + time.perf_counter() - t
     finally:
         for t in job.temp_wavs:
             t.unlink(missing_ok=True)
     return results
 
 
-def _mix_one(job: _Job, n: int, all_eps: dict[int, list[Scene]]) -> EpisodeResult | None:
-    """Plan, assemble, master and export episode `n`; None if nothing in it is voiced."""
+def _mix_one(job: _Job, n: int, all_eps: dict[int, list[Scene]]) -> _Done | None:
+    """Plan, assemble, master and write episode `n`'s WAV, timeline and transcript; None if nothing in it is voiced."""
+    import time
+
     from . import export, fsutil, master
+    t0 = time.perf_counter()
     script, settings, prof, formats = job.script, job.settings, job.profile, job.formats
     ep_scenes = [s for s in all_eps[n] if not job.scenes or s.id in job.scenes]
     credits = credit_lines(script, settings, n) if not job.scenes else ([], [])
@@ -546,56 +685,155 @@ def _mix_one(job: _Job, n: int, all_eps: dict[int, list[Scene]]) -> EpisodeResul
     if not tl.lines():
         return None
     stem = f"{script.slug}-e{n:02d}" + (f"-{'-'.join(job.scenes)}" if job.scenes else "")
-    buf = assemble(tl, job.rendered, job.sr, settings, voices=job.voices, progress=job.progress)
-    if prof.name == "acx":  # ACX rejects dead digital silence: a faint room tone (about -75 dBFS) throughout
-        buf += effects.ambience("room", tl.duration, job.sr)[: len(buf)] * np.float32(10 ** (-30 / 20))
-    wav = job.out_dir / f"{stem}.wav"
-    need_wav = "wav" in formats or "opus" in formats or ("m4b" in formats and not job.scenes)
-    if need_wav and "wav" not in formats:
-        wav = job.out_dir / f".{stem}.tmp.wav"
-        job.temp_wavs.append(wav)
-    sinks: list = [export.WavSink(wav, job.sr, job.channels)] if need_wav else []
-    mp3 = job.out_dir / f"{stem}.mp3" if "mp3" in formats else None
-    if mp3:
-        bitrate = prof.mp3_bitrate if prof.name == "acx" else settings.master.mp3_bitrate
-        sinks.append(export.FfmpegSink(mp3, job.sr, job.channels, export.mp3_args(bitrate)))
-    try:
-        figures = master.master_stream(buf, job.sr, prof, job.channels, sinks, progress=job.progress)
-    except BaseException:
-        for sink in sinks:
-            sink.abort()
-        raise
-    del buf  # before the stems: one episode-long buffer at a time
     title = _episode_title(script, n, all_eps)
     chapters = [(s.title, s.start, s.end) for s in tl.scenes]
-    artist = settings.mix.author or "audiodrama"
-    if mp3:
-        export.tag_mp3(mp3, title=title, album=script.title or script.slug, artist=artist, track=n,
-                       total=len(all_eps), chapters=chapters, cover=job.cover)
-    opus = None
-    if "opus" in formats:
-        opus = export.encode_with_chapters(wav, job.out_dir / f"{stem}.opus", export.OPUS_ARGS,
-                                           export.ffmetadata(title, script.title, artist, n, chapters),
-                                           chapters=chapters)
-    result = EpisodeResult(n, wav if "wav" in formats else None, mp3, job.out_dir / f"{stem}.timeline.json",
+    key = _episode_key(job, tl, title, chapters, len(all_eps)) if job.cache is not None else None
+    if key and not job.stems and "m4b" not in formats:
+        kept = _unchanged_episode(job, stem, key)
+        if kept:
+            kept.seconds["wav"] = time.perf_counter() - t0
+            return _Done(kept, job.out_dir / f"{stem}.wav", stem, title, chapters, tl, kept.figures["gain_db"],
+                         key, unchanged=True)
+    _manifest(job, stem).unlink(missing_ok=True)  # written again once every file of this build is there
+    hits = job.cache.hits if job.cache is not None else 0
+    buf = assemble(tl, job.rendered, job.sr, settings, voices=job.voices, progress=job.progress, cache=job.cache)
+    reused = (job.cache.hits - hits) if job.cache is not None else 0
+    if prof.name == "acx":  # ACX rejects dead digital silence: a faint room tone (about -75 dBFS) throughout
+        effects.add_ambience(buf, "room", job.sr, 10 ** (-30 / 20))
+    wav = job.out_dir / f"{stem}.wav"
+    if "wav" not in formats:  # the encoders read a temporary WAV
+        wav = job.out_dir / f".{stem}.tmp.wav"
+        job.temp_wavs.append(wav)
+    sink = export.WavSink(wav, job.sr, job.channels)
+    try:
+        figures = master.master_stream(buf, job.sr, prof, job.channels, [sink], progress=job.progress)
+    except BaseException:
+        sink.abort()
+        raise
+    del buf  # before the stems: one episode-long buffer at a time
+    result = EpisodeResult(n, wav if "wav" in formats else None, None, job.out_dir / f"{stem}.timeline.json",
                            job.out_dir / f"{stem}.vtt", tl.duration, figures["lufs"], figures["true_peak"],
-                           opus=opus, figures=figures, scenes=job.scenes)
-    if job.stems:
-        g = np.float32(10 ** (figures["gain_db"] / 20))
-        names = list(dict.fromkeys(stem_of(i) for i in tl.items))
-        if any(s.ambience not in ("none", "", None) for s in tl.scenes):
-            names.append("ambience")
-        tracks = ((name, assemble(tl, job.rendered, job.sr, settings, only=name, voices=job.voices) * g)
-                  for name in names)
-        result.stems = export.write_stems(job.out_dir / f"{stem}.stems", tracks, job.sr)
-        result.labels = job.out_dir / f"{stem}.labels.txt"
-        fsutil.write_text(result.labels, export.audacity_labels(tl))
+                           figures=figures, scenes=job.scenes, scenes_mixed=len(tl.scenes) - reused,
+                           scenes_reused=reused)
     export.write_json(result.timeline, export.timeline_dict(tl, script.slug, job.sr, {
         k: getattr(v, "source", "") for k, v in job.rendered.items()}, {
         "title": title, "profile": prof.name, "lufs": round(figures["lufs"], 2),
         "true_peak": round(figures["true_peak"], 2), "mode": job.mode}))
     fsutil.write_text(result.transcript, export.webvtt(tl, title))
+    result.seconds["wav"] = time.perf_counter() - t0
+    return _Done(result, wav, stem, title, chapters, tl, figures["gain_db"], key)
+
+
+def _episode_key(job: _Job, tl: Timeline, title: str, chapters: list, n_episodes: int) -> str:
+    """A hash of everything an episode's files depend on: every scene's mix inputs, the
+    timeline, the mastering profile, the formats, the tags and the code that makes them."""
+    import hashlib
+
+    from .mixcache import file_stamp, scene_key
+    here = Path(__file__).resolve().parent
+    code = hashlib.sha256(b"".join((here / f).read_bytes() for f in ("master.py", "export.py"))).hexdigest()
+    plans = _scene_plans(tl, job.sr, job.settings, None)
+    s, prof = job.script, job.profile
+    return scene_key([code, [_plan_key(p, job.rendered, job.sr, job.voices) for p in plans],
+                      [(i, getattr(job.rendered.get(i.name), "source", "")) for i in tl.items], tl.scenes,
+                      tl.duration, getattr(prof, "name", ""), job.sr, job.channels, sorted(job.formats),
+                      job.settings.master.mp3_bitrate, title, s.title or s.slug, job.settings.mix.author,
+                      n_episodes, chapters, file_stamp(job.cover) if job.cover else "", job.mode])
+
+
+def _manifest(job: _Job, stem: str) -> Path:
+    return job.out_dir / f".{stem}.build.json"
+
+
+def _unchanged_episode(job: _Job, stem: str, key: str) -> EpisodeResult | None:
+    """The episode as the last build wrote it, if its key is the same and its files are untouched."""
+    import json
+
+    from .mixcache import file_stamp
+    try:
+        data = json.loads(_manifest(job, stem).read_text(encoding="utf-8"))
+        if data.get("key") != key or any(file_stamp(Path(p)) != st for p, st in data["files"].items()):
+            return None
+        r = data["result"]
+        path = lambda k: Path(r[k]) if r.get(k) else None  # noqa: E731
+        result = EpisodeResult(r["episode"], path("wav"), path("mp3"), Path(r["timeline"]), path("transcript"),
+                               r["duration"], r["lufs"], r["true_peak"], opus=path("opus"), figures=r["figures"],
+                               scenes=r.get("scenes"), scenes_mixed=0, scenes_reused=r.get("n_scenes", 0))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if job.cache is not None:  # its scene mixes are still in use
+        job.cache.used.update(r.get("scene_keys", []))
     return result
+
+
+def _write_manifest(job: _Job, d: _Done) -> None:
+    """Remember what this build wrote for `d`, so that an unchanged rebuild can keep it."""
+    import json
+
+    from . import fsutil
+    from .mixcache import file_stamp
+    if not d.key:
+        return
+    r = d.result
+    files = [p for p in (r.wav, r.mp3, r.opus, r.timeline, r.transcript) if p]
+    keys = [_plan_key(p, job.rendered, job.sr, job.voices) for p in _scene_plans(d.timeline, job.sr, job.settings, None)]
+    data = {"key": d.key, "files": {str(p): file_stamp(p) for p in files},
+            "result": {"episode": r.episode, "wav": str(r.wav or ""), "mp3": str(r.mp3 or ""),
+                       "opus": str(r.opus or ""), "timeline": str(r.timeline), "transcript": str(r.transcript or ""),
+                       "duration": r.duration, "lufs": r.lufs, "true_peak": r.true_peak, "figures": r.figures,
+                       "scenes": r.scenes, "n_scenes": len(d.timeline.scenes), "scene_keys": keys}}
+    fsutil.write_text(_manifest(job, d.stem), json.dumps(data, indent=1) + "\n")
+
+
+def _write_stems(job: _Job, d: _Done) -> None:
+    from . import export, fsutil
+    tl = d.timeline
+    g = np.float32(10 ** (d.gain_db / 20))
+    names = list(dict.fromkeys(stem_of(i) for i in tl.items))
+    if any(s.ambience not in ("none", "", None) for s in tl.scenes):
+        names.append("ambience")
+    tracks = ((name, assemble(tl, job.rendered, job.sr, job.settings, only=name, voices=job.voices) * g)
+              for name in names)
+    d.result.stems = export.write_stems(job.out_dir / f"{d.stem}.stems", tracks, job.sr)
+    d.result.labels = job.out_dir / f"{d.stem}.labels.txt"
+    fsutil.write_text(d.result.labels, export.audacity_labels(tl))
+
+
+def _encode_one(job: _Job, d: _Done, n_episodes: int) -> None:
+    """MP3 (tagged, with chapters) and Opus of one episode, from its finished WAV."""
+    import time
+
+    from . import export
+    t = time.perf_counter()
+    script, settings, prof = job.script, job.settings, job.profile
+    artist = settings.mix.author or "audiodrama"
+    n = d.result.episode
+    if "mp3" in job.formats:
+        bitrate = prof.mp3_bitrate if prof.name == "acx" else settings.master.mp3_bitrate
+        mp3 = export.encode_mp3(d.wav, job.out_dir / f"{d.stem}.mp3", bitrate)
+        export.tag_mp3(mp3, title=d.title, album=script.title or script.slug, artist=artist, track=n,
+                       total=n_episodes, chapters=d.chapters, cover=job.cover)
+        d.result.mp3 = mp3
+    if "opus" in job.formats:
+        d.result.opus = export.encode_with_chapters(d.wav, job.out_dir / f"{d.stem}.opus", export.OPUS_ARGS,
+                                                    export.ffmetadata(d.title, script.title, artist, n, d.chapters),
+                                                    chapters=d.chapters)
+    d.result.seconds["encode"] = time.perf_counter() - t
+
+
+def _encode_all(job: _Job, done: list[_Done], all_eps: dict[int, list[Scene]]) -> None:
+    """Encode every episode, two ffmpeg processes at a time when there are several."""
+    if not any(f in job.formats for f in ("mp3", "opus")) or not done:
+        return
+    workers = min(len(done), 2, os.cpu_count() or 1)
+    if workers <= 1:
+        for d in done:
+            _encode_one(job, d, len(all_eps))
+        return
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for fut in [pool.submit(_encode_one, job, d, len(all_eps)) for d in done]:
+            fut.result()
 
 
 def _episode_title(script: Script, n: int, all_eps: dict[int, list[Scene]]) -> str:

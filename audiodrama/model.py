@@ -44,6 +44,9 @@ class Line:
     """Who a dialogue line is spoken to, when the parser can tell (vocatives)."""
     take: str | None = None
     """Chosen recorded take file name (e.g. 'abc123.take2.wav'); None = default/first."""
+    emphasis: list[tuple[int, int, str]] = field(default_factory=list)
+    """Italic/bold stretches of the story, as (start, end, 'italic' | 'bold') offsets into
+    `text`: kept beside the words, not in them, so text and id are the same in every format."""
 
     @property
     def is_spoken_by_character(self) -> bool:
@@ -85,6 +88,8 @@ class Scene:
     """Effect played before this scene (sting, whoosh, chime, bridge, none); None = default."""
     ambience: str | None = None
     """Ambience bed under the scene (room, rain, street, wind); None = default."""
+    settings: dict[str, int | float | bool] = field(default_factory=dict)
+    """This scene's overrides of [pacing] and [mix] settings, e.g. {"between_speakers_ms": 250}."""
 
 
 @dataclass

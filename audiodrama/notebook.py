@@ -22,11 +22,11 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 
+from .audition import SAMPLE_TEXT  # noqa: F401  (what a voice says by default)
 from .model import NARRATOR, Line, Script
 
 TARGET_LUFS = -16.0
 TARGET_TRUE_PEAK = -1.0
-SAMPLE_TEXT = "I never thought I would see you again, not after everything that happened here."
 EMBED_LIMIT = 12_000_000
 """Bytes of audio embedded in a notebook as is; longer episodes get a smaller preview."""
 
@@ -60,21 +60,21 @@ def load_script(story: str | Path, prod: Any) -> Script:
 
 @contextlib.contextmanager
 def notebook_progress() -> Iterator[None]:
-    """Make the library's tqdm bars notebook widgets (tqdm.auto) that stay visible."""
-    import tqdm as tqdm_pkg
-    from tqdm.auto import tqdm as auto_tqdm
+    """Keep the library's progress bars (tqdm.auto: widgets in Jupyter) on screen when done:
+    the library imports `tqdm.auto.tqdm` when a stage starts, so swapping it here works."""
+    import tqdm.auto as tqdm_auto
 
-    original = tqdm_pkg.tqdm
+    original = tqdm_auto.tqdm
 
     def bar(*args: Any, **kwargs: Any):
         kwargs["leave"] = True
-        return auto_tqdm(*args, **kwargs)
+        return original(*args, **kwargs)
 
-    tqdm_pkg.tqdm = bar  # type: ignore[assignment]
+    tqdm_auto.tqdm = bar  # type: ignore[assignment]
     try:
         yield
     finally:
-        tqdm_pkg.tqdm = original  # type: ignore[assignment]
+        tqdm_auto.tqdm = original  # type: ignore[assignment]
 
 
 # ---------------------------------------------------------------- tables
@@ -256,35 +256,14 @@ def cast_voices(script: Script, prod: Any):
     return cast
 
 
-def _cast_name(cast: Any, name: str) -> str:
-    if name.lower() == NARRATOR.lower():
-        return NARRATOR
-    resolved = cast.name_for(name)
-    if resolved not in cast.characters:
-        from .errors import CastError
-
-        raise CastError(f"no character {name!r} in the cast (known: {', '.join([NARRATOR, *cast.characters])})",
-                        cast.path)
-    return resolved
-
-
 def audition(script: Script | None, cast: Any, prod: Any, name: str, text: str | None = None):
     """Render a sample of one voice (the character's first line, or `text`); the RenderedLine.
 
     What `audiodrama audition NAME ["TEXT"]` renders (it also copies it to audio_out/auditions/).
     """
-    from .model import Script as ScriptCls
-    from .render import render_script
+    from .audition import render_audition
 
-    name = _cast_name(cast, name)
-    if text is None and script is not None:
-        text = next((l.text for l in script.lines() if l.kind == "dialogue" and l.speaker
-                     and cast.name_for(l.speaker) == name), None)
-    text = text or SAMPLE_TEXT
-    line = Line(id="audition", kind="narration" if name == NARRATOR else "dialogue", text=text,
-                span=(0, 0), speaker=None if name == NARRATOR else name)
-    result = render_script(script or ScriptCls(title="audition"), cast, prod, lines=[line], progress=False)
-    return result["audition"]
+    return render_audition(script, cast, prod, name, text).rendered
 
 
 def auditions(script: Script, cast: Any, prod: Any, names: Iterable[str] | None = None,
@@ -292,17 +271,18 @@ def auditions(script: Script, cast: Any, prod: Any, names: Iterable[str] | None 
     """An HTML table with an audition player for each name (default: narrator + main characters)."""
     from IPython.display import HTML
 
+    from .audition import render_audition
     from .casting import main_characters
 
     names = list(names) if names is not None else [NARRATOR, *main_characters(script)]
     rows = []
     for name in names:
-        r = audition(script, cast, prod, name, text)
-        p = cast.narrator if _cast_name(cast, name) == NARRATOR else cast.characters[_cast_name(cast, name)]
-        player = play(r.path)._repr_html_()
+        sample = render_audition(script, cast, prod, name, text)
+        p = sample.profile
+        player = play(sample.path)._repr_html_()
         rows.append(f"<tr><td><b>{html.escape(name)}</b></td><td><code>{html.escape(p.voice)}</code> "
                     f"rate {p.rate}, pitch {p.pitch}</td><td>{player}</td>"
-                    f"<td style='text-align:left'>{html.escape(r.text[:80])}</td></tr>")
+                    f"<td style='text-align:left'>{html.escape(sample.rendered.text[:80])}</td></tr>")
     return HTML("<table><tr><th>voice</th><th>profile</th><th>audition</th><th>says</th></tr>"
                 + "".join(rows) + "</table>")
 
@@ -313,33 +293,11 @@ def set_profile(prod: Any, name: str, **fields: Any):
     Comments and everything else in the file are kept; the result is validated before it is
     saved (CastError naming the problem). Returns the reloaded Cast. E.g.
     `set_profile(prod, "Willow", pitch=70, rate=160)` or `set_profile(prod, "Narrator", voice="en+m3")`.
+    Same as casting.update_profile(prod.cast_path, ...).
     """
-    import tomlkit
+    from .casting import update_profile
 
-    from . import fsutil
-    from .casting import _PROFILE_FIELDS, _cast_from_data, load_cast
-    from .errors import CastError
-
-    path = Path(prod.cast_path)
-    cast = load_cast(path)
-    unknown = [k for k in fields if k not in _PROFILE_FIELDS]
-    if unknown:
-        raise CastError(f"unknown profile field(s) {', '.join(unknown)}; use {', '.join(_PROFILE_FIELDS)}", path)
-    resolved = _cast_name(cast, name)
-    doc = tomlkit.parse(path.read_text(encoding="utf-8"))
-    table = doc["narrator"] if resolved == NARRATOR else doc["characters"][resolved]
-    for key, value in fields.items():
-        if key == "volume":
-            value = float(value)
-        elif key == "effects":
-            value = list(value)
-        elif key in ("rate", "pitch"):
-            value = int(value)
-        table[key] = value
-    text = tomlkit.dumps(doc)
-    _cast_from_data(tomlkit.parse(text).unwrap(), path)  # raises CastError before anything is saved
-    fsutil.write_text(path, text)
-    return load_cast(path)
+    return update_profile(prod.cast_path, name, **fields)
 
 
 def profile_editor(script: Script, prod: Any, name: str):
@@ -349,8 +307,8 @@ def profile_editor(script: Script, prod: Any, name: str):
     from .casting import load_cast
 
     cast = load_cast(prod.cast_path)
-    resolved = _cast_name(cast, name)
-    p = cast.narrator if resolved == NARRATOR else cast.characters[resolved]
+    resolved = cast.resolve(name)
+    p = cast.profile_of(resolved)
     voice = widgets.Text(value=p.voice, description="voice")
     pitch = widgets.IntSlider(value=p.pitch, min=0, max=99, description="pitch")
     rate = widgets.IntSlider(value=p.rate, min=80, max=450, description="rate (wpm)")

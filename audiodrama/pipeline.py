@@ -157,10 +157,13 @@ class BuildResult:
 
     def summary(self) -> str:
         eps = ", ".join(f"{Path(str(e.wav or e.mp3)).name} {e.duration:.1f} s" for e in self.episodes)
-        times = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())
+        after = ("stems", "encode")  # work done once the WAVs are written
+        times = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items() if k not in after)
+        ready = sum(v for k, v in self.seconds.items() if k not in after)
+        later = "".join(f"; {k} {self.seconds[k]:.1f} s" for k in after if k in self.seconds)
         return (f"{self.script.slug}: {sum(1 for _ in self.script.lines())} lines, "
                 f"{len(self.script.characters)} characters; rendered {self.synthesised}, "
-                f"reused {self.reused}; episodes: {eps}; {times}")
+                f"reused {self.reused}; episodes: {eps}; WAV ready in {ready:.1f} s ({times}){later}")
 
 
 def build(story: Path, prod: Production, *, episodes: list[int] | None = None,
@@ -218,7 +221,12 @@ def voice_and_mix(script: Script, prod: Production, *, episodes: list[int] | Non
     voices = {NARRATOR: cast.narrator, **cast.characters}
     results = mix_script(script, rendered, prod, settings, episodes=episodes, scenes=scenes,
                          voices=voices, progress=progress, **mix_options)
-    timings["mix"] = time.perf_counter() - t
+    total = time.perf_counter() - t
+    # mix = until every WAV is written; stems and encoding (MP3, Opus, M4B) come after, reported apart
+    timings["mix"] = sum(r.seconds.get("wav", 0.0) for r in results) or total
+    if any("stems" in r.seconds for r in results):
+        timings["stems"] = sum(r.seconds.get("stems", 0.0) for r in results)
+    timings["encode"] = max(0.0, total - timings["mix"] - timings.get("stems", 0.0))
     return BuildResult(script, cast, rendered, results, rendered.synthesised,
                        rendered.cached + rendered.recorded, timings)
 

@@ -183,7 +183,7 @@ def _chunks(jobs: list[SynthJob], workers: int) -> list[list[SynthJob]]:
 
 def run_jobs(jobs: list[SynthJob], workers: int, progress: bool) -> dict[str, float]:
     """Synthesise jobs (in worker processes for heavy engines); out path -> seconds."""
-    from tqdm import tqdm
+    from tqdm.auto import tqdm
 
     done: dict[str, float] = {}
     errors: list[str] = []
@@ -227,10 +227,13 @@ def run_jobs(jobs: list[SynthJob], workers: int, progress: bool) -> dict[str, fl
 
 def _speakable(line: Line, speaker: str, lexicon: Any) -> tuple[str, str]:
     """(clean text for the transcript, text handed to the engine with the lexicon applied)."""
-    from .speakable import speakable_text
+    from .speakable import speakable_text, stress_emphasis
 
     clean = speakable_text(line.text)
-    return clean, (lexicon.apply(clean, speaker) if lexicon is not None else clean)
+    spoken = lexicon.apply(clean, speaker) if lexicon is not None else clean
+    if line.emphasis:
+        spoken = stress_emphasis(spoken, line.text, line.emphasis)
+    return clean, spoken
 
 
 def _sweep_temporaries(cache: Path, max_age_s: float = 3600) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from . import fsutil
 from .errors import ScriptError
+from .settings import parse_scene_setting
 from .ids import assign_ids, base_id
 from .model import DELIVERIES, LINE_KINDS, NARRATOR, Character, Line, Scene, Script
 
@@ -29,7 +30,7 @@ def to_dict(script: Script) -> dict[str, Any]:
         "characters": [asdict(c) for c in script.characters],
         "scenes": [
             {"id": s.id, "episode": s.episode, "title": s.title, "transition": s.transition,
-             "ambience": s.ambience,
+             "ambience": s.ambience, **({"settings": dict(s.settings)} if s.settings else {}),
              "lines": [_line_dict(l) for l in s.lines]}
             for s in script.scenes
         ],
@@ -39,6 +40,10 @@ def to_dict(script: Script) -> dict[str, Any]:
 def _line_dict(line: Line) -> dict[str, Any]:
     d = asdict(line)
     d["span"] = list(line.span)
+    if line.emphasis:
+        d["emphasis"] = [list(e) for e in line.emphasis]
+    else:
+        del d["emphasis"]
     return d
 
 
@@ -59,10 +64,12 @@ def from_dict(data: dict[str, Any], where: str | Path = "<script>") -> Script:
                     id=l["id"], kind=kind, text=l["text"], span=(int(l["span"][0]), int(l["span"][1])),
                     speaker=l.get("speaker"), paragraph=int(l.get("paragraph", 0)),
                     delivery=l.get("delivery"), confidence=float(l.get("confidence", 1.0)),
-                    rule=l.get("rule", ""), addressee=l.get("addressee"), take=l.get("take")))
+                    rule=l.get("rule", ""), addressee=l.get("addressee"), take=l.get("take"),
+                    emphasis=[(int(a), int(b), str(k)) for a, b, k in l.get("emphasis", [])]))
             scenes.append(Scene(id=s["id"], lines=lines, episode=int(s.get("episode", 1)),
                                 title=s.get("title", ""), transition=s.get("transition"),
-                                ambience=s.get("ambience")))
+                                ambience=s.get("ambience"),
+                                settings=_scene_settings(s.get("settings") or {}, s["id"], where)))
         return Script(title=data.get("title", ""), source=data.get("source", ""),
                       characters=characters, scenes=scenes, slug=data.get("slug", ""),
                       language=data.get("language", "en"), source_hash=data.get("source_hash", ""))
@@ -71,6 +78,17 @@ def from_dict(data: dict[str, Any], where: str | Path = "<script>") -> Script:
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise ScriptError(f"not a valid cast script ({type(exc).__name__}: {exc}); "
                           "re-create it with `audiodrama parse`", where) from None
+
+
+def _scene_settings(data: dict[str, Any], scene: str, where: str | Path) -> dict[str, int | float | bool]:
+    """A scene's setting overrides, checked (types as in audiodrama.toml)."""
+    out = {}
+    for key, value in data.items():
+        try:
+            out[key] = parse_scene_setting(key, str(value).lower() if isinstance(value, bool) else str(value))
+        except ValueError as exc:
+            raise ScriptError(f"scene {scene}: {exc}", where) from None
+    return out
 
 
 def dumps(script: Script) -> str:
@@ -103,7 +121,9 @@ _FOUNTAIN_HELP = """\
    - Set a delivery: a (parenthetical) under the name: {deliveries}.
    - Edit the words of a line freely; delete a block to leave the line out.
    - The [[id]] note at the end of each block ties it to its recordings: keep it.
-   - Scene headings carry transition=, ambience= and the title after the number. */
+   - Scene headings carry transition=, ambience= and the title after the number; add a
+     pacing or mix setting for this scene alone as key=value (e.g. between_speakers_ms=250,
+     paragraph_ms=900, cues=false; every [pacing] key of audiodrama.toml). */
 """
 
 
@@ -114,7 +134,9 @@ def to_fountain(script: Script) -> str:
     for number, scene in enumerate(script.scenes, 1):
         title = f" - {scene.title}" if scene.title else ""
         out.append(f".SCENE {number}{title} [[{scene.id} episode={scene.episode} "
-                   f"transition={scene.transition or 'default'} ambience={scene.ambience or 'default'}]]")
+                   f"transition={scene.transition or 'default'} ambience={scene.ambience or 'default'}"
+                   + "".join(f" {k}={str(v).lower() if isinstance(v, bool) else v}"
+                             for k, v in scene.settings.items()) + "]]")
         out.append("")
         for line in scene.lines:
             text = " ".join(line.text.split())
@@ -167,7 +189,7 @@ def apply_fountain(script: Script, fountain: str, where: str | Path = "<fountain
     for block in _blocks(fountain):
         head = _SCENE_HEAD.match(block[0])
         if head and len(block) == 1:
-            _apply_scene(scenes, head.group(1), head.group(2), changes)
+            _apply_scene(scenes, head.group(1), head.group(2), changes, where)
             continue
         if ":" in block[0] and not any(_NOTE.search(b) for b in block):
             continue  # title page
@@ -192,7 +214,10 @@ def apply_fountain(script: Script, fountain: str, where: str | Path = "<fountain
             speaker = None if cue.upper() == NARRATOR.upper() else known.get(cue.upper(), cue.title())
             if body and re.fullmatch(r"\(.*\)", body[0]):
                 delivery = body.pop(0)[1:-1].strip() or None
-            new_kind = "dialogue" if speaker else ("narration" if line.kind == "dialogue" else line.kind)
+            # NARRATOR over a quoted line nobody speaks (an epigraph, a lyric) keeps it as is;
+            # over a character's line it makes the line narration
+            new_kind = "dialogue" if speaker or (line.kind == "dialogue" and line.speaker is None) \
+                else ("narration" if line.kind == "dialogue" else line.kind)
         else:
             new_kind = kind if kind != "dialogue" else "narration"
         if delivery is not None and delivery not in DELIVERIES:
@@ -219,12 +244,20 @@ def _is_cue(text: str) -> bool:
     return bool(core) and core.upper() == core and bool(re.search(r"[A-Z]", core)) and len(core) <= 40
 
 
-def _apply_scene(scenes: dict[str, Scene], heading: str, note: str, changes: list[str]) -> None:
+def _apply_scene(scenes: dict[str, Scene], heading: str, note: str, changes: list[str],
+                 where: str | Path) -> None:
     fields = note.split()
     scene = scenes.get(fields[0]) if fields else None
     if scene is None:
         return
     opts = dict(f.split("=", 1) for f in fields[1:] if "=" in f)
+    overrides = {k: v for k, v in opts.items() if k not in ("episode", "transition", "ambience")
+                 and v != "default"}
+    settings = _scene_settings(overrides, scene.id, where)
+    if settings != scene.settings:
+        changes.append(f"scene {scene.id}: settings -> "
+                       + (" ".join(f"{k}={v}" for k, v in settings.items()) or "defaults"))
+        scene.settings = settings
     title = heading.split(" - ", 1)[1].strip() if " - " in heading else ""
     for attr, value in (("transition", opts.get("transition")), ("ambience", opts.get("ambience"))):
         value = None if value in (None, "default") else value
@@ -252,6 +285,7 @@ def _update(line: Line, kind: str, speaker: str | None, delivery: str | None, wo
     if words and " ".join(line.text.split()) != words:
         changes.append(f"{line.id}: words edited")
         line.text = words
+        line.emphasis = []     # the offsets belonged to the old words
 
 
 def _reassign_ids(script: Script) -> None:

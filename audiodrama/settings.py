@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,47 @@ class Settings:
     mix: Mix = field(default_factory=Mix)
     master: Master = field(default_factory=Master)
     render: Render = field(default_factory=Render)
+
+
+#: [mix] keys a scene may override (the rest are whole-episode choices).
+SCENE_MIX_KEYS = ("cues",)
+
+
+def scene_setting_keys() -> list[str]:
+    """The settings a scene may override in the script: every [pacing] key and a few [mix] ones."""
+    return [f.name for f in fields(Pacing)] + list(SCENE_MIX_KEYS)
+
+
+def parse_scene_setting(key: str, value: str) -> int | float | bool:
+    """A scene override as written in the editable script (`key=value`), typed by its default;
+    ValueError says what is wrong."""
+    if key not in scene_setting_keys():
+        raise ValueError(f"unknown scene setting {key!r}; use one of {', '.join(scene_setting_keys())}")
+    default = getattr(Pacing(), key) if hasattr(Pacing(), key) else getattr(Mix(), key)
+    if isinstance(default, bool):
+        if value.lower() not in ("true", "false"):
+            raise ValueError(f"{key}={value}: use true or false")
+        return value.lower() == "true"
+    try:
+        number = type(default)(value)
+    except ValueError:
+        raise ValueError(f"{key}={value}: should be a {type(default).__name__}") from None
+    if isinstance(default, int) and number < 0:
+        raise ValueError(f"{key}={value}: must not be negative")
+    return number
+
+
+def for_scene(settings: Settings, overrides: dict[str, Any]) -> Settings:
+    """`settings` with a scene's overrides applied (a new object; `settings` is unchanged)."""
+    if not overrides:
+        return settings
+    pacing = {k: v for k, v in overrides.items() if hasattr(settings.pacing, k)}
+    mix = {k: v for k, v in overrides.items() if k in SCENE_MIX_KEYS}
+    unknown = set(overrides) - set(pacing) - set(mix)
+    if unknown:
+        raise SettingsError(f"unknown scene setting(s) {', '.join(sorted(unknown))}; "
+                            f"use {', '.join(scene_setting_keys())}", "script")
+    return replace(settings, pacing=replace(settings.pacing, **pacing), mix=replace(settings.mix, **mix))
 
 
 def _fill(cls: type, data: dict[str, Any], where: str, path: Path) -> Any:

@@ -303,6 +303,37 @@ def _read_epub(data: bytes, path: Path) -> Source:
 
 
 
+def emphasis_in_line(text: str, line: Any, emphasis: list[tuple[int, int, str]]
+                     ) -> list[tuple[int, int, str]]:
+    """The emphasis spans inside `line`, as offsets into `line.text` (the line's words with
+    runs of whitespace collapsed, as the parser writes them); [] when the text differs."""
+    a, z = line.span
+    spans = [(s, e, k) for s, e, k in emphasis if e > a and s < z]
+    if not spans:
+        return []
+    # map each source offset of the line to its offset in the collapsed text
+    where: dict[int, int] = {}
+    out_pos, pending_space = 0, False
+    for i in range(a, z):
+        if text[i].isspace():
+            pending_space = out_pos > 0
+            continue
+        if pending_space:
+            out_pos += 1
+            pending_space = False
+        where[i] = out_pos
+        out_pos += 1
+    found = []
+    for s, e, kind in spans:
+        inside = [i for i in range(max(s, a), min(e, z)) if i in where]
+        if inside:
+            found.append((where[inside[0]], where[inside[-1]] + 1, kind))
+    words = line.text
+    if not all(0 <= s < e <= len(words) for s, e, _ in found):
+        return []
+    return found
+
+
 def emphasis_for_lines(lines: Iterable[Any], emphasis: list[tuple[int, int, str]]
                        ) -> dict[str, list[tuple[int, int, str]]]:
     """{line id: [(start, end, kind)]}: the emphasis spans (plain-text offsets) inside each line."""

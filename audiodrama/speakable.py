@@ -196,6 +196,32 @@ def emphasised_words(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+MAX_STRESSED_WORDS = 3
+"""Italic/bold stretches up to this many words are stressed; longer ones (a whole
+remembered sentence) are a delivery's business, not emphasis."""
+
+
+def stress_emphasis(spoken: str, line_text: str, emphasis: list[tuple[int, int, str]]) -> str:
+    """`spoken` (the engine's text for the line) with the words of each short italic/bold
+    stretch of `line_text` (from the story's formatting) written in capitals, which the
+    engines voice as stressed (rule 6). Phoneme markup ([[...]]) is left alone."""
+    out = spoken
+    pos = 0
+    for s, e, _kind in sorted(emphasis):
+        words = re.findall(r"[A-Za-z][A-Za-z']*", line_text[s:e])
+        if not words or len(words) > MAX_STRESSED_WORDS or e - s >= len(line_text.strip()) - 1:
+            continue
+        pattern = r"\b" + r"\W+".join(re.escape(w) for w in words) + r"\b"
+        for m in re.finditer(pattern, out[pos:]):
+            a, b = pos + m.start(), pos + m.end()
+            if out.rfind("[[", 0, a) > out.rfind("]]", 0, a):
+                continue                      # inside phonemes
+            out = out[:a] + out[a:b].upper() + out[b:]
+            pos = b
+            break
+    return out
+
+
 def cutoff_fragment(word: str) -> bool:
     """True when a broken-off fragment ('Sp', 'D') has no vowel: voice it as sounds."""
     return bool(word) and word.isalpha() and not _VOWEL.search(word)

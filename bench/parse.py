@@ -10,27 +10,14 @@ the throughput in MB/s. `--cast` passes the gold character list as the cast.
 from __future__ import annotations
 
 import argparse
-import ast
-import csv
 import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PDNC = REPO.parent / "shared" / "pdnc"
-
-
-def gold_cast(folder: Path):
-    from audiodrama.model import Character
-    csv.field_size_limit(10**9)
-    out = []
-    with open(folder / "character_info.csv", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            main = row["Main Name"].strip()
-            aliases = ast.literal_eval(row["Aliases"]) if row["Aliases"].strip() else []
-            g = {"F": "female", "M": "male"}.get(row.get("Gender", "").strip(), "unknown")
-            out.append(Character(main, [a for a in aliases if a != main], g))
-    return out
+sys.path.insert(0, str(REPO / "scripts"))
+from pdnc import read_cast  # noqa: E402  (scripts/pdnc.py: the one PDNC reader)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     total_bytes = total_time = 0.0
     for folder in novels:
         text = (folder / "novel_text.txt").read_text(encoding="utf-8")
-        cast = gold_cast(folder) if a.cast else None
+        cast = read_cast(folder) if a.cast else None
         best = float("inf")
         for _ in range(max(1, a.repeat)):
             cast_copy = [type(c)(c.name, list(c.aliases), c.gender) for c in cast] if cast else None

@@ -23,3 +23,21 @@ def test_prune_keeps_what_the_script_uses(tmp_path, monkeypatch):
     assert set(prod.cache_dir.glob("*.wav")) == used
     again = build(story, prod, progress=False, formats=["wav"])
     assert again.synthesised == 0
+
+
+def test_prune_drops_the_scene_mixes_of_a_removed_story(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDIODRAMA_ENGINE", "silent")
+    prod = init_production(tmp_path / "p")
+    for name in ("a", "b"):
+        story = prod.root / f"{name}.txt"
+        story.write_text(f'"Hello {name}," said Anna.\n\n"Hi," Ben replied.\n', encoding="utf-8")
+        build(story, prod, progress=False, formats=["wav"])
+    mixes = {name: set((prod.cache_dir / "mix" / name).glob("*.npy")) for name in ("a", "b")}
+    assert all(mixes.values())
+    prod.script_json("b").unlink()
+    cli = [sys.executable, "-m", "audiodrama", "-C", str(prod.root), "cache"]
+    out = subprocess.run(cli, capture_output=True, text=True, check=True).stdout
+    assert f"{len(mixes['a']) + len(mixes['b'])} scene mixes" in out
+    subprocess.run([*cli, "--prune"], capture_output=True, text=True, check=True)
+    assert set((prod.cache_dir / "mix" / "a").glob("*.npy")) == mixes["a"]
+    assert not list((prod.cache_dir / "mix" / "b").glob("*.npy"))

@@ -7,8 +7,8 @@ import math
 import pytest
 import soundfile as sf
 
-from audiodrama.casting import (MAIN_LINES, Cast, cast_script, distinct, load_cast, measure_f0,
-                                predict_f0)
+from audiodrama.casting import (MAIN_LINES, NARRATOR_SLOT, PROFILE_FIELDS, Cast, cast_script, distinct,
+                                load_cast, measure_f0, predict_f0, update_profile)
 from audiodrama.castfile import read_characters
 from audiodrama.errors import CastError
 from audiodrama.ids import assign_ids
@@ -130,6 +130,85 @@ def test_bad_toml_is_one_line_error(production):
     production.cast_path.write_text("[narrator\nvoice = 1\n")
     with pytest.raises(CastError, match="TOML"):
         cast_script(make_script({"Ann": ("female", 6)}), production)
+
+
+def test_resolve_and_profile_of(production):
+    script = make_script({"Ann": ("female", 6), "Bob": ("male", 1)})
+    script.characters[0].aliases = ["Annie"]
+    cast = cast_script(script, production)
+    assert cast.resolve("Ann") == cast.resolve("Annie") == "Ann"
+    assert cast.resolve("narrator") == cast.resolve("NARRATOR") == "Narrator"
+    assert cast.profile_of("Annie") == cast.characters["Ann"]
+    assert cast.profile_of("Narrator") == cast.narrator
+    with pytest.raises(CastError) as err:
+        cast.profile_of("Nobody")
+    msg = str(err.value)
+    assert msg.startswith(str(production.cast_path)) and "'Nobody'" in msg
+    assert "known: Narrator, Ann, Bob" in msg and "\n" not in msg
+
+
+def test_update_profile_changes_only_the_named_fields(production):
+    script = make_script({"Ann": ("female", 6), "Bob": ("male", 5)})
+    script.characters[0].aliases = ["Annie"]
+    cast = cast_script(script, production)
+    path = production.cast_path
+    path.write_text(path.read_text().replace('[characters."Bob"]', '# Bob: keep this note\n[characters."Bob"]'))
+    before = path.read_text()
+    new = update_profile(path, "Annie", pitch=70.0, rate="160", effects="phone", volume=1)
+    ann = new.characters["Ann"]
+    assert (ann.pitch, ann.rate, ann.effects, ann.volume) == (70, 160, ["phone"], 1.0)
+    assert isinstance(ann.pitch, int) and isinstance(ann.volume, float)
+    assert ann.voice == cast.characters["Ann"].voice  # untouched fields stay
+    assert new.characters["Bob"] == cast.characters["Bob"] and new.narrator == cast.narrator
+    assert load_cast(path).characters["Ann"] == ann  # what it returns is what was saved
+    after = path.read_text()
+    assert "# Bob: keep this note" in after and after.splitlines()[:8] == before.splitlines()[:8]
+    assert 'effects = ["phone"]' in after
+    # putting the values back gives the file back, byte for byte
+    old = cast.characters["Ann"]
+    update_profile(path, "Ann", pitch=old.pitch, rate=old.rate, effects=old.effects, volume=old.volume)
+    assert path.read_text() == before
+    assert not list(path.parent.glob(".*.tmp*"))  # no temporary file left beside it
+
+
+@pytest.mark.parametrize("name,fields,expect", [
+    ("Ann", {"rate": 5000}, "rate"),
+    ("Ann", {"rate": "fast"}, "rate"),
+    ("Ann", {"pitch": None}, "pitch"),
+    ("Ann", {"voice": "klingon"}, "voice"),
+    ("Ann", {"volume": "loud"}, "volume"),
+    ("Ann", {"effects": 3}, "effects"),
+    ("Ann", {"engine": "festival"}, "engine"),
+    ("Ann", {"colour": "blue"}, "unknown profile field(s) colour"),
+    ("Nobody", {"pitch": 1}, "no character 'Nobody'"),
+])
+def test_update_profile_refuses_bad_input_and_leaves_the_file(production, name, fields, expect):
+    cast_script(make_script({"Ann": ("female", 6)}), production)
+    before = production.cast_path.read_text()
+    with pytest.raises(CastError) as err:
+        update_profile(production.cast_path, name, **fields)
+    msg = str(err.value)
+    assert expect in msg and str(production.cast_path) in msg and "\n" not in msg
+    if name == "Ann" and "unknown" not in expect:
+        assert '[characters."Ann"]' in msg
+    assert production.cast_path.read_text() == before
+
+
+def test_update_profile_without_a_narrator_table_and_without_a_file(production):
+    with pytest.raises(CastError, match="no cast file yet"):
+        update_profile(production.cast_path, "Narrator", rate=150)
+    production.cast_path.parent.mkdir(parents=True, exist_ok=True)
+    production.cast_path.write_text('# my cast\n[characters."Ann"]\naliases = []\ngender = "female"\n')
+    default = load_cast(production.cast_path).narrator
+    assert (default.voice, default.pitch, default.rate) == NARRATOR_SLOT
+    new = update_profile(production.cast_path, "narrator", rate=150)
+    assert new.narrator.rate == 150 and (new.narrator.voice, new.narrator.pitch) == NARRATOR_SLOT[:2]
+    text = production.cast_path.read_text()
+    assert text.startswith("# my cast\n") and "[narrator]" in text
+    assert all(f"{key} =" in text.split("[narrator]")[1] for key in PROFILE_FIELDS)
+    # a names-only table (from `parse --cast`) takes the one field given
+    ann = update_profile(production.cast_path, "Ann", pitch=61).characters["Ann"]
+    assert ann.pitch == 61 and "pitch = 61" in production.cast_path.read_text()
 
 
 def _measured(rendered: dict, script: Script, cast: Cast) -> dict[str, float]:

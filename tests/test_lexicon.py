@@ -31,30 +31,33 @@ def test_apply_whole_words_case_and_possessive():
     assert lex.apply("a Sunny D please") == "a Sunny Dee please"
 
 
-def test_edit_rerenders_exactly_the_lines_with_the_word(production):
+def _with_lexicon(production, body: str | None):
+    """Render the test script with `body` as the lexicon (None: no lexicon file)."""
     s = script()
     cast = cast_script(s, production)
-    base = render_script(s, cast, production, progress=False)
-    production.lexicon_path.write_text('Buffy = "Buffee"\n')
-    first = render_script(s, cast, production, progress=False)
+    if body is None:
+        production.lexicon_path.unlink(missing_ok=True)
+    else:
+        production.lexicon_path.write_text(body)
+    return s, render_script(s, cast, production, progress=False)
+
+
+def test_edit_rerenders_exactly_the_lines_with_the_word(production):
+    s, base = _with_lexicon(production, None)
+    _, first = _with_lexicon(production, 'Buffy = "Buffee"\n')
     changed = {i for i, r in first.items() if not r.cached}
     assert changed == {l.id for l in s.lines() if "Buffy" in l.text}
     assert first[next(iter(changed))].text.startswith("Buff")  # the transcript keeps the spelling
     assert "Buffy" in first[next(iter(changed))].text
-    production.lexicon_path.write_text('Buffy = "Buffee"\n[characters."Bob"]\nluv = "[[l\'Vv]]"\n')
-    second = render_script(s, cast, production, progress=False)
+    _, second = _with_lexicon(production, 'Buffy = "Buffee"\n[characters."Bob"]\nluv = "[[l\'Vv]]"\n')
     assert {i for i, r in second.items() if not r.cached} == {l.id for l in s.lines() if l.speaker == "Bob" and "luv" in l.text}
-    production.lexicon_path.unlink()
-    third = render_script(s, cast, production, progress=False)
+    _, third = _with_lexicon(production, None)
     assert third.synthesised == 0 and all(third[i].path == base[i].path for i in base)
 
 
 def test_phonemes_change_the_audio(production):
-    s = script()
-    cast = cast_script(s, production)
-    before = render_script(s, cast, production, progress=False)
-    production.lexicon_path.write_text("Xand = \"[[z'and@r]]\"\n")
-    after = render_script(s, cast, production, progress=False)
+    s, before = _with_lexicon(production, None)
+    _, after = _with_lexicon(production, "Xand = \"[[z'and@r]]\"\n")
     xid = next(l.id for l in s.lines() if "Xand" in l.text)
     assert after[xid].path != before[xid].path
     assert after[xid].path.stat().st_size != before[xid].path.stat().st_size

@@ -314,3 +314,40 @@ def test_voice_profile_effects_and_volume(episode):
     from scipy import signal
     f, pxx = signal.welch(treated[a:b], 44100, nperseg=4096)
     assert pxx[(f > 6000) & (f < 10000)].mean() < pxx[(f > 400) & (f < 3000)].mean() * 1e-3
+
+
+def test_scene_settings_override_pacing_for_that_scene_only(tmp_path):
+    from audiodrama.script import apply_fountain, from_dict, to_dict, to_fountain
+    from audiodrama.settings import Settings
+
+    def scene(words):
+        lines = [L("dialogue", w, speaker, para=i) for i, (w, speaker) in enumerate(words)]
+        return Scene(id=f"s-{lines[0].id}", lines=lines)
+
+    a = scene([("One.", "Ann"), ("Two.", "Bob")])
+    b = scene([("Three.", "Ann"), ("Four.", "Bob")])
+    durations = {l.id: 1.0 for s in (a, b) for l in s.lines}
+    settings = Settings()
+
+    def gaps(scenes):
+        tl = mix.plan_episode(scenes, durations, settings)
+        lines = [i for i in tl.items if i.kind == "line"]
+        return [round(y.start - x.end, 3) for x, y in zip(lines, lines[1:])]
+
+    before = gaps([a, b])
+    # set in the editable script, as a person would: the scene heading's note
+    script = Script(title="T", source="", characters=[], scenes=[a, b], slug="t")
+    fountain = to_fountain(script).replace(f"[[{a.id} episode=1 transition=default ambience=default",
+                                           f"[[{a.id} episode=1 transition=default ambience=default "
+                                           "paragraph_ms=2000 between_speakers_ms=2000", 1)
+    script, changes = apply_fountain(script, fountain, "t.fountain")
+    assert any("settings" in c for c in changes)
+    script = from_dict(to_dict(script))           # and kept in the JSON script
+    assert script.scenes[0].settings == {"paragraph_ms": 2000, "between_speakers_ms": 2000}
+    after = gaps(script.scenes)
+    assert after[0] == 2.0 and before[0] != 2.0   # the first scene's own gap
+    assert after[2] == before[2]                  # the other scene keeps the defaults
+    bad = to_fountain(script).replace("paragraph_ms=2000", "paragraph_ms=slow")
+    from audiodrama.errors import ScriptError
+    with pytest.raises(ScriptError, match="paragraph_ms=slow"):
+        apply_fountain(script, bad, "t.fountain")

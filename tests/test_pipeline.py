@@ -156,3 +156,35 @@ def test_summary_cold_open_is_read_only_when_asked(demo_build):
     opened = with_summary_cold_open(cold.script)
     assert opened.line_by_id(summary[0].id).kind == "narration"
     assert cold.script.line_by_id(summary[0].id).kind == "front_matter"
+
+
+def test_demo_episode_meets_the_publishing_checks(demo_build):
+    """Issue 6's definition of done, on the demo episode, with independent tools."""
+    from test_mix import ebur128
+
+    prod, _, cold = demo_build
+    ep = cold.episodes[0]
+    tl = timeline(prod)
+    for path in (ep.wav, ep.mp3):                       # ffmpeg's own meter, not ours
+        lufs, peak = ebur128(path)
+        assert -17.0 <= lufs <= -15.0 and peak <= -1.0, (path.name, lufs, peak)
+    info = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(ep.mp3)],
+                                     capture_output=True, text=True, check=True).stdout)
+    assert len(info["chapters"]) == len(tl["scenes"]) == 5
+    # the transcript lists every voiced line, in order, with the speaker the script gives it
+    script = script_io.load_json(prod.script_json("demo"))
+    speaker_of = {l.id: (l.speaker if l.kind == "dialogue" and l.speaker else NARRATOR) for l in script.lines()}
+    vtt = (prod.episode_dir("demo") / "demo-e01.vtt").read_text(encoding="utf-8")
+    voices = re.findall(r"<v ([^>]+)>", vtt)
+    story_lines = [l for l in tl["lines"] if l["id"] in speaker_of]
+    assert len(story_lines) > 100
+    heard = [l["speaker"] for l in tl["lines"]]
+    assert voices == heard
+    assert all(l["speaker"] == speaker_of[l["id"]] for l in story_lines)
+    # the phone rings at "Ring! Ring!": the cue sits right before that line and is loud
+    ring_line = next(l for l in tl["lines"] if "Ring! Ring!" in (l["text"] or ""))
+    ring = next(e for e in tl["effects"] if e["kind"] == "cue" and e["name"] == "ring")
+    assert 0 <= ring_line["start"] - ring["end"] < 0.5
+    audio, sr = sf.read(str(ep.wav), dtype="float32", always_2d=True)
+    part = audio[int(ring["start"] * sr):int(ring["end"] * sr)].mean(axis=1)
+    assert 20 * np.log10(np.sqrt(np.mean(part ** 2)) + 1e-12) > -35

@@ -1,6 +1,7 @@
 """Quote finding: unit cases and a hypothesis property test of the whole dialogue stage."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -62,7 +63,8 @@ def test_dialogue_text_collapses_whitespace_and_strips_marks():
     text = '"Hello\n   there,"   said Ann.'
     lines, _ = segment_and_attribute(text, paragraphs(text), [Character("Ann", [], "female")])
     assert lines[0].text == "Hello there,"
-    assert text[lines[0].span[0]] == '"'
+    # the span holds the spoken words, not the quote marks around them
+    assert text[slice(*lines[0].span)] == 'Hello\n   there,'
 
 
 def test_never_raises_on_edge_cases():
@@ -75,6 +77,9 @@ def test_never_raises_on_edge_cases():
 ALPHABET = ['"', "'", "\u201c", "\u201d", "\u2018", "\u2019", " ", "\n", "\n\n", "\n\n", "a", "He",
             "said", "Bob", "Ann", ",", ".", "I", "she", "Mr.", "Darcy", "?", "\u2014", "asked",
             "\u2026", "--", "Will", "my dear"]
+
+
+QUOTE_MARKS = set('"\'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u201a\u2039\u203a')
 
 
 def check_tiling(text: str, cast: list[Character] | None) -> None:
@@ -96,9 +101,11 @@ def check_tiling(text: str, cast: list[Character] | None) -> None:
         if line.kind == "dialogue" and line.speaker is not None:
             assert line.speaker in {c.name for c in chars}
         assert 0.0 <= line.confidence <= 1.0
+    # every word is in some line; only quote marks (typography) may fall between lines
     for s, e in paras:
         for i in range(s, e):
-            if not text[i].isspace():
+            dash_lead = text[i] in "\u2014\u2015\u2013" and not text[s:i].strip()
+            if not text[i].isspace() and text[i] not in QUOTE_MARKS and not dash_lead:
                 assert i in covered, (text, i)
 
 
@@ -114,3 +121,63 @@ def test_property_lines_tile_paragraphs(tokens, with_cast):
 @given(st.text(max_size=300))
 def test_property_any_unicode_text(text):
     check_tiling(text, None)
+
+
+def test_reported_speech_in_quote_marks_is_the_narrators():
+    from audiodrama.parse.reported import is_reported_speech
+    text = ('Mr. Woodhouse was soon composed enough for talking as usual. "He should be happy to see '
+            'Mrs. Goddard. He had a great regard for Mrs. Goddard; and Emma should write a line, '
+            'and invite her."\n\n"I will write at once," said Emma.')
+    lines, _ = segment_and_attribute(text, paragraphs(text),
+                                     [Character("Emma", [], "female"), Character("Mr. Woodhouse", [], "male")])
+    report = next(l for l in lines if "He should be happy" in l.text)
+    assert report.kind == "narration" and report.rule == "reported"
+    direct = next(l for l in lines if l.text.startswith("I will write"))
+    assert direct.kind == "dialogue" and direct.speaker == "Emma"
+    # direct speech in the past tense stays direct: a first/second person or a present tense
+    assert not is_reported_speech("He was a fine man, and I had loved him; they would have "
+                                  "married had he lived, and she knew it well enough.")
+    assert not is_reported_speech("He was here yesterday, and he had the letter with him; "
+                                  "he is gone now, and it would be no use to follow.")
+    assert not is_reported_speech("He was afraid.")
+    assert is_reported_speech("that he was proposing to leave Highbury the following morning in "
+                              "his way to Bath; where, in compliance with the pressing entreaties "
+                              "of some friends, he had engaged to spend a few weeks")
+
+
+LANGUAGE_SAMPLES = [
+    # (text, spoken words in order)
+    ("Marie entra.\n\n\u00ab Bonjour, Paul \u00bb, dit-elle.\n\n\u00ab Tu es en retard \u00bb, r\u00e9pondit Paul.",
+     ["Bonjour, Paul", "Tu es en retard"]),
+    ("Anna kam.\n\n\u201eGuten Morgen!\u201c, sagte sie.\n\n\u201eDu bist sp\u00e4t\u201c, antwortete Paul.",
+     ["Guten Morgen!", "Du bist sp\u00e4t"]),
+    ("Anna kam.\n\n\u00bbGuten Morgen!\u00ab, sagte sie.\n\n\u00bbDu bist sp\u00e4t\u00ab, antwortete er. \u00bbKomm.\u00ab",
+     ["Guten Morgen!", "Du bist sp\u00e4t", "Komm."]),
+    ("Anna kam.\n\n\u2039Guten Morgen!\u203a, sagte sie.\n\n\u2039Du bist sp\u00e4t\u203a, antwortete Paul.",
+     ["Guten Morgen!", "Du bist sp\u00e4t"]),
+    ("Ana entr\u00f3.\n\n\u2014\u00bfQu\u00e9 haces? \u2014pregunt\u00f3 Ana\u2014. Ven aqu\u00ed.\n\n"
+     "\u2014Nada \u2014dijo Pedro.\n\n\u2014Mentira.\n\nSe rieron.",
+     ["\u00bfQu\u00e9 haces?", "Ven aqu\u00ed.", "Nada", "Mentira."]),
+    ("Marie entra.\n\n\u2014 Oui, dit-il, je viens.\n\n\u2014 Non, r\u00e9pondit Marie. Elle sortit.\n\n"
+     "\u2014 Pourquoi ?\n\n\u2014 Parce que.",
+     ["Oui,", "je viens.", "Non,", "Pourquoi ?", "Parce que."]),
+]
+
+
+@pytest.mark.parametrize("text,spoken", LANGUAGE_SAMPLES)
+def test_other_languages_quote_conventions(text, spoken):
+    lines, _ = segment_and_attribute(text, paragraphs(text), None)
+    assert [l.text for l in lines if l.kind == "dialogue"] == spoken
+    # the incises and the narration stay narration, every word of them
+    narrated = " ".join(l.text for l in lines if l.kind != "dialogue")
+    for word in ("dit-elle", "sagte sie", "pregunt\u00f3 Ana", "dijo Pedro", "Se rieron", "Elle sortit"):
+        if word in text:
+            assert word in narrated
+
+
+def test_dash_dialogue_needs_several_dash_led_paragraphs():
+    from audiodrama.parse.quotes import uses_dash_dialogue
+    text = "He paused.\n\n\u2014and then the rain came.\n\n\"Hello,\" said Ann."
+    assert not uses_dash_dialogue(text, paragraphs(text))
+    lines, _ = segment_and_attribute(text, paragraphs(text), None)
+    assert [l.text for l in lines if l.kind == "dialogue"] == ["Hello,"]

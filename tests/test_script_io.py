@@ -104,3 +104,17 @@ def test_bad_json_is_a_one_line_error(tmp_path):
     p.write_text('{"scenes": [{"lines": [{}]}]}')
     with pytest.raises(ScriptError, match="re-create it"):
         script_io.load_json(p)
+
+
+def test_fountain_round_trip_keeps_a_speakerless_quote_as_dialogue():
+    from audiodrama.model import Line, Scene, Script
+    from audiodrama.script import apply_fountain, to_fountain
+
+    lyric = Line(id="a1", kind="dialogue", text="So hold my hand.", span=(0, 16), rule="epigraph")
+    said = Line(id="b2", kind="dialogue", text="Hi.", span=(17, 20), speaker="Ann")
+    script = Script(title="T", source="", characters=[], scenes=[Scene(id="s-a1", lines=[lyric, said])], slug="t")
+    same, changes = apply_fountain(script, to_fountain(script), "t.fountain")
+    assert changes == [] and [l.kind for l in same.lines()] == ["dialogue", "dialogue"]
+    # NARRATOR over a character's line still makes it narration
+    edited, changes = apply_fountain(script, to_fountain(script).replace("ANN", "NARRATOR"), "t.fountain")
+    assert [l.kind for l in edited.lines()] == ["dialogue", "narration"] and changes

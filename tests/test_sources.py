@@ -101,7 +101,7 @@ def test_formats_round_trip(demo_text, tmp_path):
     files["html"].write_text(_html(front, chapters)
                              .replace("<h1>Demo</h1>", ""), encoding="utf-8")
     _epub(files["epub"], front, chapters)
-    views = {}
+    views, emphasis = {}, {}
     for fmt, path in files.items():
         src = read_source(path)
         assert src.format == fmt
@@ -110,12 +110,21 @@ def test_formats_round_trip(demo_text, tmp_path):
             assert [(src.text[a:b], k) for a, b, k in src.emphasis] == [(ITALIC_WORDS, "italic")]
         script = parse_story(src, title="Demo", slug="demo", source=str(path))
         views[fmt] = {k: v for k, v in to_dict(script).items() if k != "source"}
+        emphasis[fmt] = [(l.id, l.text[a:b], k) for l in script.lines() for a, b, k in l.emphasis]
+        for scene in views[fmt]["scenes"]:      # formatting is compared below, words here
+            for line in scene["lines"]:
+                line.pop("emphasis", None)
         assert views[fmt]["scenes"] and _script_view(script)
         assert max(s.episode for s in script.scenes) == 2
         assert summary_line(script).text.startswith("Summary: Goes very AU")
     assert views["md"] == views["txt"]
     assert views["html"] == views["txt"]
     assert views["epub"] == views["txt"]
+    # the italics ride beside the line's words, offsets into its text, the same in every
+    # marked-up format (plain text has none)
+    assert emphasis["txt"] == []
+    assert len(emphasis["md"]) == 1 and emphasis["md"][0][1] == ITALIC_WORDS
+    assert emphasis["html"] == emphasis["md"] == emphasis["epub"]
     titles = [s.title for s in parse_story(read_source(files["epub"])).scenes if s.title]
     assert titles == ["Chapter 1", "Chapter Two: Headquarters"]
 
@@ -214,6 +223,14 @@ def test_emphasis_for_lines():
     script = parse_story(src)
     found = emphasis_for_lines(script.lines(), src.emphasis)
     assert [v for v in found.values()] == [[(1, 4, "italic")]]
+    run = next(l for l in script.lines() if l.kind == "dialogue")
+    assert run.text == "Run," and run.emphasis == [(0, 3, "italic")]
+    # kept in the JSON script, and dropped when the words are edited in the Fountain script
+    from audiodrama.script import apply_fountain, from_dict, to_fountain
+    assert next(from_dict(to_dict(script)).lines()).emphasis == [(0, 3, "italic")]
+    edited, _ = apply_fountain(script, to_fountain(script).replace("Run,", "Walk,"), "x.fountain")
+    walk = next(l for l in edited.lines() if l.text.startswith("Walk"))
+    assert walk.emphasis == []
 
 
 def test_source_text_path(production):

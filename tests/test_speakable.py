@@ -75,3 +75,18 @@ def test_demo_words_are_not_split(demo_text):
 
     split = {w for w in set(re.findall(r"\b[a-z]{7,}\b", demo_text)) if split_run_together(w)}
     assert "wouldloveto" in split and split <= {"wouldloveto", "belittle"}  # "be little" sounds the same
+
+
+def test_italic_words_are_stressed_not_long_italic_stretches():
+    from audiodrama.speakable import stress_emphasis
+    from audiodrama.tts.pyttsx3_engine import espeak_input
+
+    text = "I did say so, and I never take it back."
+    spoken = stress_emphasis(text, text, [(2, 5, "italic"), (20, 25, "bold")])
+    assert spoken == "I DID say so, and I NEVER take it back."
+    ssml, _ = espeak_input(spoken)
+    assert "<emphasis>did</emphasis>" in ssml and "<emphasis>never</emphasis>" in ssml
+    # a whole italic sentence is a delivery (memory/thought), not stress on every word
+    assert stress_emphasis(text, text, [(0, len(text), "italic")]) == text
+    # lexicon phonemes are left alone
+    assert stress_emphasis("I [[dId]] say so.", "I did say so.", [(2, 5, "italic")]) == "I [[dId]] say so."

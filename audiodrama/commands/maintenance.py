@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import argparse
 
+from . import add_command
+
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "cache", help="Report the render cache's size; --prune deletes lines no current script uses.",
+    """Add `cache` to the CLI's subparsers."""
+    p = add_command(
+        subparsers, "cache", cmd_cache,
+        "Report the render cache's size; --prune deletes lines no current script uses.",
         description="Report the render cache's size; --prune deletes lines no current script uses "
                     "(recorded takes in voices/recorded/ are never touched).",
-        epilog="examples:\n  audiodrama cache\n  audiodrama cache --prune",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog="examples:\n  audiodrama cache\n  audiodrama cache --prune")
     p.add_argument("--prune", action="store_true", help="delete the unused cache files")
-    p.set_defaults(handler=cmd_cache)
 
 
 def cmd_cache(args: argparse.Namespace) -> int:

@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 
 from ..errors import AudiodramaError
+from . import add_command
 
 
 def register(subparsers) -> None:
     """Add `check` and `feed` to the CLI's subparsers."""
-    fmt = argparse.RawDescriptionHelpFormatter
-    p = subparsers.add_parser(
-        "check", formatter_class=fmt,
-        help="measure an audio file against a publishing profile (podcast or acx)",
+    p = add_command(
+        subparsers, "check", cmd_check,
+        "measure an audio file against a publishing profile (podcast or acx)",
         description="Measure an audio file (WAV, MP3, Opus, M4B) - integrated loudness (ITU-R BS.1770), "
                     "true peak (4x oversampled), sample peak, RMS, noise floor, room tone at head and tail - "
                     "and compare the figures with a profile. Exits 1 if any rule fails.",
@@ -24,11 +24,10 @@ def register(subparsers) -> None:
     p.add_argument("--profile", default="podcast", choices=["podcast", "acx", "none"],
                    help="rules to check against (default: podcast: -16 LUFS +/- 1, <= -1 dBTP, 44.1 kHz stereo)")
     p.add_argument("--json", action="store_true", help="print the figures and checks as JSON")
-    p.set_defaults(handler=cmd_check)
 
-    f = subparsers.add_parser(
-        "feed", formatter_class=fmt,
-        help="write an RSS 2.0 podcast feed (itunes namespace) listing a story's MP3 episodes",
+    f = add_command(
+        subparsers, "feed", cmd_feed,
+        "write an RSS 2.0 podcast feed (itunes namespace) listing a story's MP3 episodes",
         description="Write audio_out/<story>/feed.xml: one <item> per <story>-eNN.mp3 found there, "
                     "with enclosure URLs built from --base-url (where you will upload the folder).",
         epilog="example:\n  audiodrama feed demo --base-url https://example.org/podcasts/demo/")
@@ -38,7 +37,6 @@ def register(subparsers) -> None:
     f.add_argument("--title", default=None, help="podcast title (default: the story's title)")
     f.add_argument("--author", default=None, help="author (default: [mix] author in audiodrama.toml)")
     f.add_argument("--description", default="", help="podcast description")
-    f.set_defaults(handler=cmd_feed)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -2,72 +2,60 @@
 from __future__ import annotations
 
 import argparse
-import shutil
-from pathlib import Path
 
-from ..errors import AudiodramaError, CastError, ScriptError
-
-FMT = argparse.RawDescriptionHelpFormatter
-SAMPLE_TEXT = "I never thought I would see you again, not after everything that happened here."
+from ..errors import AudiodramaError, ScriptError
+from . import Handler, add_command
 
 
-def _story_opt(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--story", default=None,
-                   help="story file or slug (default: the production's only script in script/)")
+def _add(subparsers, name: str, handler: Handler, help_: str, description: str, epilog: str, *,
+         story: bool = True) -> argparse.ArgumentParser:
+    """One voice-stage subcommand (see add_command), with --story unless `story` is False."""
+    p = add_command(subparsers, name, handler, help_, description=description, epilog=epilog)
+    if story:
+        p.add_argument("--story", default=None,
+                       help="story file or slug (default: the production's only script in script/)")
+    return p
 
 
 def register(subparsers) -> None:
     """Add `voices`, `audition`, `sides`, `status` and `names` to the CLI."""
-    p = subparsers.add_parser(
-        "voices", formatter_class=FMT, help="list the TTS engine's voices and variants",
-        description="List espeak-ng's voices (accents, used as e.g. 'en-us', 'en-gb-x-rp', 'en') and "
-                    "variants (timbres added with '+', e.g. 'en-us+f3'), with the gender each variant "
-                    "file declares and its median pitch at pitch 50 where measured.",
-        epilog="examples:\n  audiodrama voices\n  audiodrama voices --all      # every language")
+    p = _add(subparsers, "voices", cmd_voices, "list the TTS engine's voices and variants",
+             "List espeak-ng's voices (accents, used as e.g. 'en-us', 'en-gb-x-rp', 'en') and "
+             "variants (timbres added with '+', e.g. 'en-us+f3'), with the gender each variant "
+             "file declares and its median pitch at pitch 50 where measured.",
+             "examples:\n  audiodrama voices\n  audiodrama voices --all      # every language",
+             story=False)
     p.add_argument("--all", action="store_true", help="list every language, not only English")
-    p.set_defaults(handler=cmd_voices)
 
-    p = subparsers.add_parser(
-        "audition", formatter_class=FMT, help="render a sample with a character's voice profile",
-        description="Render TEXT (default: the character's first line, or a stock sentence) with the "
-                    "character's profile from voices/cast.toml, lexicon applied, into "
-                    "audio_out/auditions/<name>.wav, and print its length and measured pitch.",
-        epilog='examples:\n  audiodrama audition Buffy\n  audiodrama audition Narrator "Chapter one."')
+    p = _add(subparsers, "audition", cmd_audition, "render a sample with a character's voice profile",
+             "Render TEXT (default: the character's first line, or a stock sentence) with the "
+             "character's profile from voices/cast.toml, lexicon applied, into "
+             "audio_out/auditions/<name>.wav, and print its length and measured pitch.",
+             'examples:\n  audiodrama audition Buffy\n  audiodrama audition Narrator "Chapter one."')
     p.add_argument("character", help="character name or alias, or Narrator")
     p.add_argument("text", nargs="?", default=None, help="what to say")
-    _story_opt(p)
-    p.set_defaults(handler=cmd_audition)
 
-    p = subparsers.add_parser(
-        "sides", formatter_class=FMT, help="write recording scripts (Markdown + CSV) per character",
-        description="Write voices/sides/<story>-<character>.md and .csv: every line of the character "
-                    "with its id, the line before it, the delivery note and the file name to save the "
-                    "take as in voices/recorded/.",
-        epilog="examples:\n  audiodrama sides            # every character and the narrator\n"
-               "  audiodrama sides Willow --story demo")
+    p = _add(subparsers, "sides", cmd_sides, "write recording scripts (Markdown + CSV) per character",
+             "Write voices/sides/<story>-<character>.md and .csv: every line of the character "
+             "with its id, the line before it, the delivery note and the file name to save the "
+             "take as in voices/recorded/.",
+             "examples:\n  audiodrama sides            # every character and the narrator\n"
+             "  audiodrama sides Willow --story demo")
     p.add_argument("character", nargs="?", default=None, help="only this character")
-    _story_opt(p)
-    p.set_defaults(handler=cmd_sides)
 
-    p = subparsers.add_parser(
-        "status", formatter_class=FMT, help="recorded takes: per character counts, orphans, odd lengths",
-        description="Report how many lines of each character have a usable recorded take, takes set "
-                    "aside because their line changed speaker, orphans (takes whose line is gone; "
-                    "kept) and takes whose length does not fit their text (shorter than 0.4x or "
-                    "longer than 2.5x the time the words take at 150 words per minute).",
-        epilog="example:\n  audiodrama status --story demo")
-    _story_opt(p)
-    p.set_defaults(handler=cmd_status)
+    _add(subparsers, "status", cmd_status, "recorded takes: per character counts, orphans, odd lengths",
+         "Report how many lines of each character have a usable recorded take, takes set "
+         "aside because their line changed speaker, orphans (takes whose line is gone; "
+         "kept) and takes whose length does not fit their text (shorter than 0.4x or "
+         "longer than 2.5x the time the words take at 150 words per minute).",
+         "example:\n  audiodrama status --story demo")
 
-    p = subparsers.add_parser(
-        "names", formatter_class=FMT, help="list the story's proper names, each with a rendered sample",
-        description="List character names, aliases and other proper names of the story, render each "
-                    "with the narrator's voice (voices/lexicon.toml applied) into "
-                    "audio_out/names/<story>/, and show how the lexicon respells them.",
-        epilog="example:\n  audiodrama names --story demo\n"
-               "then fix a name in voices/lexicon.toml, e.g.  Xand = \"[[z'and]]\"")
-    _story_opt(p)
-    p.set_defaults(handler=cmd_names)
+    _add(subparsers, "names", cmd_names, "list the story's proper names, each with a rendered sample",
+         "List character names, aliases and other proper names of the story, render each "
+         "with the narrator's voice (voices/lexicon.toml applied) into "
+         "audio_out/names/<story>/, and show how the lexicon respells them.",
+         "example:\n  audiodrama names --story demo\n"
+         "then fix a name in voices/lexicon.toml, e.g.  Xand = \"[[z'and]]\"")
 
 
 def _script(args: argparse.Namespace):
@@ -118,13 +106,8 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 def cmd_audition(args: argparse.Namespace) -> int:
     """Render a sample of one character's voice."""
-    import soundfile as sf
+    from ..audition import render_audition
 
-    from ..casting import measure_f0
-    from ..model import NARRATOR, Line, Script
-    from ..render import render_script
-
-    prod = args.production
     script = None
     try:
         script = _script(args)
@@ -132,29 +115,11 @@ def cmd_audition(args: argparse.Namespace) -> int:
         if args.story:
             raise
     cast = _cast(args, script)
-    name = cast.name_for(args.character)
-    if args.character.lower() == NARRATOR.lower():
-        name = NARRATOR
-    if name != NARRATOR and name not in cast.characters:
-        raise CastError(f"no character {args.character!r} in the cast (known: "
-                        f"{', '.join([NARRATOR, *cast.characters])})", prod.cast_path)
-    text = args.text
-    if text is None and script is not None:
-        text = next((l.text for l in script.lines() if l.kind == "dialogue"
-                     and cast.name_for(l.speaker) == name), None)
-    text = text or SAMPLE_TEXT
-    line = Line(id="audition", kind="narration" if name == NARRATOR else "dialogue", text=text,
-                span=(0, 0), speaker=None if name == NARRATOR else name)
-    result = render_script(script or Script(title="audition"), cast, prod, lines=[line], progress=False)
-    r = result["audition"]
-    out = Path(prod.out_dir) / "auditions" / f"{name.replace('/', '_')}.wav"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(r.path, out)
-    x, sr = sf.read(str(out))
-    profile = cast.narrator if name == NARRATOR else cast.characters[name]
-    print(f"{name}: {profile.voice} rate {profile.rate} pitch {profile.pitch} volume {profile.volume}")
-    print(f"  said: {r.text}")
-    print(f"  {out}  ({r.duration:.1f} s, median pitch {measure_f0(x, sr):.0f} Hz)")
+    sample = render_audition(script, cast, args.production, args.character, args.text, save=True)
+    profile = sample.profile
+    print(f"{sample.name}: {profile.voice} rate {profile.rate} pitch {profile.pitch} volume {profile.volume}")
+    print(f"  said: {sample.rendered.text}")
+    print(f"  {sample.path}  ({sample.rendered.duration:.1f} s, median pitch {sample.median_f0():.0f} Hz)")
     return 0
 
 

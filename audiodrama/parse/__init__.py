@@ -52,6 +52,11 @@ def parse_story(text: str | Any, *, title: str = "", slug: str = "", source: str
     lines.sort(key=lambda l: l.span)
     for line, line_id in zip(lines, assign_ids(l.text for l in lines)):
         line.id = line_id
+    if getattr(hints, "emphasis", None):
+        from ..sources import emphasis_in_line
+
+        for line in lines:
+            line.emphasis = emphasis_in_line(text, line, hints.emphasis)
     scenes = _scenes(lines, blocks)
     counts: dict[str, int] = {}
     for line in lines:

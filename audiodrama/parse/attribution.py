@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 
 from .context import (has_speech_word, is_lead_in, last_sentence_start, speaker_before_verb,
                       subject_of)
-from .names import Mention, NameIndex
+from .names import KIN_NOUNS, Mention, NameIndex, family_names, kin_of, name_key
 from .quotes import Paragraph, Quote
 from .tags import PRONOUNS, Tag, tag_after, tag_before
 
 CONFIDENCE = {
     "explicit-verb": 0.95, "lead-in": 0.85, "same-paragraph": 0.9, "continued": 0.9, "pronoun": 0.8,
     "vocative": 0.75, "narration": 0.7, "turn-taking": 0.65, "conversation-fallback": 0.4,
-    "cast-none": 0.1,
+    "kinship": 0.85, "cast-none": 0.1,
 }
 
 GENDERED_NOUNS: dict[str, str] = {
@@ -41,7 +41,13 @@ _TO_NAME = re.compile(
     r"(?:\s*,)?\s+(?:[a-z]+ly\s+)?(?:to|turning to|addressing)\s+((?:(?:the|his|her)\s+)?"
     r"[A-Z][\w'\u2019-]*\.?(?:\s+[A-Z][\w'\u2019-]*\.?){0,2}|(?:the|his|her)\s+[a-z]+)")
 
-_FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself)\b")
+_TO_PRONOUN = re.compile(
+    r"(?:\s*,)?\s+(?:[a-z]+ly\s+)?(?:to|turning to|addressing)\s+(him|her|me)\b(?!\s+[a-z])")
+
+_FIRST_PERSON = re.compile(r"\bI\b")
+
+# `her aunt`, `his uncle`: a relation told relative to someone, not a name.
+_RELATIVE_TITLE = re.compile(r"(?:his|her|my|their|our|your)\s+[a-z]+", re.IGNORECASE)
 
 _VOC_PREFIX = r"(?:(?:my|My)\s+(?:dear(?:est)?\s+|good\s+|poor\s+)?|(?:dear|Dear|oh|Oh|O|ah|Ah)\s+)?"
 _GREETING = (r"(?:oh|ah|o|sorry|hey|hi|hello|thanks|thank you|yes|no|please|well|okay|ok|look|"
@@ -73,6 +79,10 @@ class QuoteState:
     """Index into the paragraph's pieces of the narration piece holding the tag."""
     mentions: list[Mention] = field(default_factory=list)
     """Character names inside the quote."""
+    addr_gender: str | None = None
+    """`I said to her`: the gender of whom the quote speaks to, when told by a pronoun."""
+    kin: list[int] = field(default_factory=list)
+    """Who `said his wife` / `her mother` can be, by the family names of the cast."""
 
 
 @dataclass
@@ -114,6 +124,8 @@ class Attributor:
         self.turn_of_para: dict[int, int] = {}
         # All narration mentions, in text order, for pronoun resolution.
         self.para_mentions: list[list[Mention]] = []
+        self.skip: set[int] = set()
+        """Paragraph indexes (an epigraph) the ranker leaves unattributed."""
 
     # ------------------------------------------------------------------ driver
     def prepare(self) -> list[Turn]:
@@ -129,6 +141,9 @@ class Attributor:
             if self.narrator is not None:
                 ments.sort(key=lambda m: m.start)
             self.para_mentions.append(ments)
+        self._drop_absent_relatives()
+        for para in self.paras:
+            ments = self.para_mentions[para.index]
             if para.quotes:
                 turn = Turn(para, [QuoteState(q) for q in para.quotes], ments)
                 self.turn_of_para[para.index] = len(self.turns)
@@ -155,6 +170,8 @@ class Attributor:
             self._explicit(turn)
         for ti, turn in enumerate(self.turns):
             self._lead_in(ti, turn)
+        for ti, turn in enumerate(self.turns):
+            self._kinship(ti, turn)
         for ti, turn in enumerate(self.turns):
             self._continued(ti, turn)
             self._spread(turn, "same-paragraph")
@@ -207,6 +224,11 @@ class Attributor:
             if pi + 1 < len(pieces) and pieces[pi + 1].kind == "n":
                 nxt = pieces[pi + 1]
                 tag = tag_after(self.text, nxt.start, nxt.end)
+                if tag and self._tag_leads_on(pieces, pi):
+                    # `"An invitation." The Frog-Footman repeated, in the same tone, "From
+                    # the Queen."`: a sentence closed by a full stop, then narration leading
+                    # into the next quote -- the tag is the next quote's
+                    tag = None
                 if tag:
                     st.tag, st.tag_piece = tag, pi + 1
                     continue
@@ -215,6 +237,15 @@ class Attributor:
                 tag = tag_before(self.text, prv.start, prv.end)
                 if tag:
                     st.tag, st.tag_piece = tag, pi - 1
+
+    def _tag_leads_on(self, pieces: list, pi: int) -> bool:
+        if pi + 2 >= len(pieces) or pieces[pi + 2].kind != "q" or pieces[pi].quote is None:
+            return False
+        qs, qe = pieces[pi].quote.inner
+        if not self.text[qs:qe].rstrip().rstrip("\"'\u201d\u2019_").endswith("."):
+            return False
+        nxt = pieces[pi + 1]
+        return bool(re.search(r"[,:]\s*$|[,:]?\s*(?:--|\u2014)\s*$", self.text[nxt.start:nxt.end]))
 
     def _tag_addressee(self, st: QuoteState) -> None:
         """`said she to Charlotte`: Charlotte is spoken to, so she does not speak."""
@@ -225,6 +256,14 @@ class Attributor:
             who = self.index.lookup(m.group(1))
             if who is not None:
                 st.addressee = who
+                return
+        m = _TO_PRONOUN.match(self.text, st.tag.end, st.tag.end + 40)
+        if m:
+            if m.group(1) == "me":
+                if self.narrator is not None and st.tag.subject != "I":
+                    st.addressee = self.narrator
+            else:
+                st.addr_gender = PRONOUNS[m.group(1)]
 
     def _find_vocatives(self, turn: Turn) -> None:
         for st in turn.states:
@@ -266,8 +305,130 @@ class Attributor:
             if subj.lower() in PRONOUNS and subj != "I":
                 continue
             who = self._resolve_subject(subj)
+            if who is not None and self._relative_phrase(subj) \
+                    and not self._present(turn.para.index, who):
+                # `said her aunt` names whoever is her aunt in this scene: the cast's `Aunt
+                # Philips` only when she is about; else it is a gendered description
+                continue
             if who is not None and who != st.addressee:
                 self._set(st, who, "explicit-verb")
+
+    def _drop_absent_relatives(self) -> None:
+        """`her aunt` in the narration is the cast's `Aunt Philips` only when she is about
+        (named in the scene); else it is some other aunt, so no mention."""
+        for p, ments in enumerate(self.para_mentions):
+            if any(self._relative(m.start, m.end) for m in ments):
+                self.para_mentions[p] = [m for m in ments if not self._relative(m.start, m.end)
+                                         or self._present(p, m.char, speakers=False)]
+
+    def _relative(self, start: int, end: int) -> bool:
+        return self._relative_phrase(self.text[start:end])
+
+    def _relative_phrase(self, phrase: str) -> bool:
+        """`her aunt` when the cast has no `her aunt` but an `Aunt Philips` (a relation
+        told relative to someone, matched through the bare title)."""
+        phrase = " ".join(phrase.split())
+        return bool(_RELATIVE_TITLE.fullmatch(phrase)) and name_key(phrase) not in self.index.keys
+
+    def _present(self, pidx: int, who: int, window: int = 40, speakers: bool = True) -> bool:
+        """Whether `who` is named (by a name or `the wife`, not by a relation told
+        relative to someone such as `her aunt`) in the narration of the paragraphs around `pidx`, or spoke there."""
+        for p in range(max(0, pidx - window), min(len(self.paras), pidx + 3)):
+            for m in self.para_mentions[p]:
+                if m.char == who and not self._relative(m.start, m.end):
+                    return True
+            t = self.turn_of_para.get(p) if speakers else None
+            if t is not None and p < pidx and any(s.speaker == who for s in self.turns[t].states):
+                return True
+        return False
+
+    def _families(self) -> list[tuple[set[str], set[str]]]:
+        """Surnames and titles of every character; a character known by first name only
+        (`Elizabeth`) takes the surname the story writes after it (`Elizabeth Bennet`)."""
+        fams = getattr(self, "_fams", None)
+        if fams is not None:
+            return fams
+        chars = self.index.characters
+        fams = [family_names(c) for c in chars]
+        # a surname is a name two characters share (`Miss Eliza` is a first name)
+        seen: dict[str, int] = {}
+        for sur, _ in fams:
+            for x in sur:
+                seen[x] = seen.get(x, 0) + 1
+        fams = [({x for x in sur if seen[x] > 1}, t) for sur, t in fams]
+        known = {s for sur, _ in fams for s in sur}
+        firsts: dict[str, list[int]] = {}
+        for i, c in enumerate(chars):
+            if fams[i][0]:
+                continue
+            for n in c.all_names():
+                if re.fullmatch(r"[A-Z][a-z]+", n):
+                    firsts.setdefault(n, []).append(i)
+        if known and firsts:
+            pat = re.compile(r"\b(" + "|".join(map(re.escape, firsts)) + r")\s+("
+                             + "|".join(re.escape(k.capitalize()) for k in known) + r")\b")
+            for m in pat.finditer(self.text):
+                for i in firsts[m.group(1)]:
+                    fams[i][0].add(m.group(2).lower())
+        self._fams = fams
+        return fams
+
+    def _kinship(self, ti: int, turn: Turn) -> None:
+        """`said his wife`, `cried her mother`: the speaker shares a surname with its owner.
+
+        1. The one the previous quote spoke to replies (`"Oh, Jane, ..."` / `replied her
+           sister`): taken when they can be anyone's sister (wife, mother...) in the cast.
+        2. Else the owner: the one this quote speaks to (`"My dear Mr. Bennet," said his
+           lady`), the one named before the tag, the previous speaker -- their kin, when
+           only one, speaks.
+        3. Else the kin of the recently named are only a hint for the ranker (`kin`).
+        """
+        fams = None
+        for st in turn.states:
+            if st.speaker is not None or st.tag is None:
+                continue
+            words = st.tag.subject.lower().split()
+            if len(words) != 2 or words[0] not in ("his", "her", "my") or words[1] not in KIN_NOUNS:
+                continue
+            rel = words[1]
+            owner_g = {"his": "male", "her": "female", "my": "narrator"}[words[0]]
+            fams = fams or self._families()
+
+            def owner_ok(c: int) -> bool:
+                return c == self.narrator if owner_g == "narrator" else \
+                    (c < len(self.genders) and self.genders[c] == owner_g)
+
+            def kin(o: int) -> list[int]:
+                return [k for k in kin_of(rel, o, self.index.characters, self.genders, fams)
+                        if k != st.addressee]
+
+            prev = self._prev_turn(ti, max_gap=2)
+            if prev is not None:
+                addressed = [x.addressee for x in prev.states
+                             if x.addressee is not None and x.addressee != prev.speaker]
+                hit = next((a for a in addressed if any(
+                    a in kin(o) for o in range(len(self.genders)) if o != a and owner_ok(o))), None)
+                if hit is not None:
+                    st.kin = [hit]
+                    self._set(st, hit, "kinship")
+                    continue
+            here = sorted(((m.start, m.char) for m in turn.mentions if m.start < st.tag.start),
+                          reverse=True)
+            strong = ([st.addressee] if st.addressee is not None else []) + [c for _, c in here] \
+                + ([prev.speaker] if prev and prev.speaker is not None else [])
+            o = next((c for c in strong if owner_ok(c)), None)
+            if o is not None and kin(o):
+                st.kin = kin(o)
+                if len(st.kin) == 1:
+                    self._set(st, st.kin[0], "kinship")
+                continue
+            owners: list[int] = []
+            for _, c in self._recent(ti):
+                if owner_ok(c) and c not in owners:
+                    owners.append(c)
+                    st.kin += [k for k in kin(c) if k not in st.kin]
+                if len(owners) == 2:
+                    break
 
     def _lead_in(self, ti: int, turn: Turn) -> None:
         """Narration that leads into the first quote: its last sentence's subject speaks.
@@ -294,9 +455,16 @@ class Attributor:
                 return
         else:
             p = turn.para.index - 1
-            if p < 0 or self.paras[p].quotes or not self.paras[p].pieces:
+            if p < 0 or not self.paras[p].pieces:
                 return
             s, e = self.paras[p].start, self.paras[p].end
+            if self.paras[p].quotes:
+                # `"...such attention to Jane!"--And ..., Mrs. Elton, speaking louder, said,`
+                # + new paragraph: the narration closing the paragraph before leads in
+                last = self.paras[p].pieces[-1]
+                if last.kind != "n" or len(self.text[last.start:last.end].split()) < 3:
+                    return
+                s = last.start
         if not is_lead_in(self.text, s, e, loose=first.kind == "n"):
             return
         ls = last_sentence_start(self.text, s, e)
@@ -328,8 +496,14 @@ class Attributor:
             if piece.kind != "q" or before.kind != "n" or piece.quote is None:
                 continue
             st = next((x for x in turn.states if x.quote is piece.quote), None)
-            if st is None or st.speaker is not None or st.tag_piece == pi + 1:
+            if st is None or st.speaker is not None:
                 continue
+            tag_gender = None
+            if st.tag_piece == pi + 1:
+                # `the White Rabbit interrupted: "..." he said`: the pronoun agrees, fine
+                tag_gender = PRONOUNS.get(st.tag.subject.lower()) if st.tag else None
+                if tag_gender not in ("male", "female"):
+                    continue
             s, e = before.start, before.end
             if not is_lead_in(self.text, s, e, loose=True):
                 continue
@@ -341,6 +515,8 @@ class Attributor:
                 ls = last_sentence_start(self.text, s, e)
                 subj = subject_of(self.text, ls, e, self.index, self.para_mentions[turn.para.index])
             if subj is not None and subj.char is not None and subj.char != st.addressee:
+                if tag_gender is not None and self.genders[subj.char] != tag_gender:
+                    continue
                 self._set(st, subj.char, "lead-in")
             elif subj is not None and subj.pronoun == "narrator" and self.narrator is not None:
                 self._set(st, self.narrator, "lead-in")
@@ -353,8 +529,26 @@ class Attributor:
         for i, st in enumerate(turn.states):
             if st.speaker is None:
                 j, src = min(known, key=lambda k: (abs(k[0] - i), k[0] > i))
+                hint = self._gender_hint(turn, i)
+                if hint is not None and self.genders[src.speaker] not in (hint, "unknown"):
+                    # `"..." said the King. "Come, that's good!" she said to herself`
+                    continue
                 if st.addressee != src.speaker:
                     self._set(st, src.speaker, rule, min(src.confidence, CONFIDENCE[rule]))
+
+    def _gender_hint(self, turn: Turn, i: int) -> str | None:
+        """The gender a quote's own pronoun tag (`she said`), or for the paragraph's first
+        quote the lead-in pronoun (`he went on:`), tells; else None."""
+        st = turn.states[i]
+        if st.tag is not None:
+            g = PRONOUNS.get(st.tag.subject.lower())
+            if g in ("male", "female"):
+                return g
+            head = st.tag.subject.split()[-1].lower().strip(".,;:!?")
+            return GENDERED_NOUNS.get(head)
+        if i == 0 and turn.para.pieces and turn.para.pieces[0].kind == "q":
+            return turn.pron_gender if turn.pron_gender in ("male", "female") else None
+        return None
 
     def _continued(self, ti: int, turn: Turn) -> None:
         first = turn.states[0]

@@ -47,6 +47,8 @@ _NEXT_SENT_PRON = re.compile(r"[^.!?\"\n]{0,150}[.!?][\"'\u201d]?\s+(He|She)\b")
 _FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself)\b")
 _I_TAG = re.compile(r"(?:\bI\s+(?:[a-z]+ly\s+)?(?:said|asked|answered|replied|says|called|shouted)\b|"
                     r"\b(?:said|asked|answered|replied)\s+I\b)")
+_OBJECT_BEFORE = re.compile(r"\b(?:to|at|with|from|for|of|about|by|on|toward|towards|upon|than|into|"
+                            r"behind|beside|like|after)\s+$")
 _PRON_AFTER = re.compile(r"\b(he|himself|she|herself)\b", re.IGNORECASE)
 
 
@@ -250,6 +252,11 @@ def _gender(forms: list[str], text: str, ends: dict[str, list[int]]) -> str:
     heads = {f for f in forms if " " not in f}
     longer = [r for r in ends if r.split()[0] in heads and r not in forms]
     for e in sorted(p for f in [*forms, *longer] for p in ends.get(f, []))[:400]:
+        # a name as an object (`glared at Xander.`, `across from Xander's apartment`) is
+        # not what the next pronoun refers to: the sentence's subject is
+        ws = text.rfind(" ", max(0, e - 40), e - 1)
+        if _OBJECT_BEFORE.search(text, max(0, ws - 16), ws + 1 if ws >= 0 else 0):
+            continue
         window = text[e:e + 100]
         am = _AGREE.match(text, e, e + 80)
         if am:

@@ -15,7 +15,7 @@ from .names import NameIndex
 from .tags import SPEECH_VERBS
 
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mt|Col|Capt|Gen|Lt|Sgt|Rev|Prof|Messrs|Mme|Mlle|Jr|Sr)\.$")
-_SENT_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*\s+|[\n]\s*\n")
+_SENT_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*(?:\s+|(?:--|\u2014)\s*(?=[A-Z]))|[\n]\s*\n")
 _CLAUSE_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*\s+|[\n]\s*\n|,\s+(?=and\s|but\s|while\s|when\s)")
 _LEADIN_END = re.compile(r"(?:[,:;]|--|\u2014|-|\.\.\.|\u2026)[\s\-\u2014]*$")
 _SPEECH_WORD = re.compile(
@@ -23,7 +23,31 @@ _SPEECH_WORD = re.compile(
     r"|saying|say|speak|speaking|spoke|asking|replying|answering|crying|exclaiming|adding|"
     r"continuing|beginning|whispering|calling|voice|words|reply|answer|remark|exclamation|"
     r"accosted|addressed|observing|remarking|returning|thus|cried)\b")
-_SUBJ_PRON = re.compile(r"\b(he|she|I|He|She)\b")
+_SUBJ_PRON = re.compile(r"\b(he|she|I|He|She|it|It)\b(?!')")
+_PRON_GENDER = {"he": "male", "she": "female", "i": "narrator", "it": "neuter",
+                "him": "male", "her": "female", "me": "narrator"}
+# `heard the King say`, `to hear it say`, `her overhearing Mr. Weston whisper`: a perception
+# verb with a bare infinitive of speech -- the one heard speaks, not the one hearing.
+_AFTER_PREP_ONLY = re.compile(r"\b(?:to|at|with|from|for|on|of|about|toward|towards|upon)\s+$")
+_IT_SUBJECT = re.compile(r"(?:^|[,;:.!?(\u2014-]\s*|\b(?:and|but|then|so|when|while|till|until|as|that)\s+)$")
+
+
+def _pron_ok(text: str, start: int, pos: int, word: str) -> bool:
+    """A subject pronoun not after a preposition; `it` only opening a clause (`and it said`,
+    not `took it`)."""
+    before = text[max(start, pos - 12):pos]
+    if _AFTER_PREP_ONLY.search(before):
+        return False
+    return word != "it" or bool(_IT_SUBJECT.search(before)) or pos == start
+
+
+_HEARD = re.compile(
+    r"\b(?:hear|heard|hears|hearing|overhear|overheard|overhearing)\s+"
+    r"(?P<who>(?:(?:the|The|a|A|one of)\s+)?[A-Z][\w'\u2019-]*\.?(?:\s+[A-Z][\w'\u2019-]*\.?){0,2}|"
+    r"him|her|it|me|one of them)"
+    r"(?:\s+[a-z]+ly|\s+next|\s+again|\s+suddenly)?\s+"
+    r"(?:say|says|said|whisper|call|call out|cry|cry out|exclaim|ask|add|reply|answer|begin|"
+    r"mutter|murmur|remark|observe|declare|repeat|shout|speak|go on|continue|sing)\b")
 _AFTER_PREP = re.compile(r"\b(?:to|at|with|from|for|on|of|about|toward|towards|upon|than|and|or)\s+$")
 
 
@@ -92,6 +116,18 @@ def speaker_before_verb(text: str, start: int, end: int, index: NameIndex,
                         mentions: list | None = None) -> Subject | None:
     """The subject nearest before the last speech word of text[start:end]
     (`..., Mrs. Elton, speaking louder, said,`); else the first subject."""
+    heard = None
+    for heard in _HEARD.finditer(text, start, end):
+        pass
+    if heard is not None:
+        who = heard.group("who")
+        if who.lower() in _PRON_GENDER:
+            return Subject(None, _PRON_GENDER[who.lower()], heard.start("who"))
+        if who.lower() != "one of them":
+            char = index.lookup(who)
+            if char is not None:
+                return Subject(char, None, heard.start("who"))
+        return Subject(None, "neuter", heard.start("who"))
     verb = None
     for verb in _SPEECH_WORD.finditer(text, start, end):
         pass
@@ -109,10 +145,9 @@ def speaker_before_verb(text: str, start: int, end: int, index: NameIndex,
             best = Subject(m.char, None, m.start)
         for pm in _SUBJ_PRON.finditer(text, start, verb.start()):
             if best is None or pm.start() > best.pos:
-                if not _AFTER_PREP.search(text[max(start, pm.start() - 12):pm.start()]):
-                    word = pm.group(1).lower()
-                    best = Subject(None, {"he": "male", "she": "female", "i": "narrator"}[word],
-                                   pm.start())
+                word = pm.group(1).lower()
+                if _pron_ok(text, start, pm.start(), word):
+                    best = Subject(None, _PRON_GENDER[word], pm.start())
         if best is not None:
             return best
     return subject_of(text, start, end, index, mentions)
@@ -141,11 +176,11 @@ def subject_of(text: str, start: int, end: int, index: NameIndex,
         break
     pm = None
     for pm_ in _SUBJ_PRON.finditer(text, start, end):
-        if _AFTER_PREP.search(text[max(start, pm_.start() - 12):pm_.start()]):
+        if not _pron_ok(text, start, pm_.start(), pm_.group(1).lower()):
             continue
         pm = pm_
         break
     if pm and (best is None or pm.start() < best.pos):
         word = pm.group(1).lower()
-        return Subject(None, {"he": "male", "she": "female", "i": "narrator"}[word], pm.start())
+        return Subject(None, _PRON_GENDER[word], pm.start())
     return best

@@ -22,6 +22,7 @@ from .characters import NARRATOR_FALLBACK, detect_first_person, discover, gender
 from .names import NameIndex
 from .narrator import name_narrator
 from .quotes import Paragraph, find_quotes, is_written, nested_quotes, uses_single_quotes
+from .reported import is_reported_speech
 from .tags import is_pure_tag, split_leading_tag
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,9 @@ def _segment_and_attribute(text: str, paragraphs: list[tuple[int, int]],
                            cast: list[Character] | None
                            ) -> tuple[list[Line], list[Character]]:
     paras, characters, attributor = setup(text, paragraphs, cast)
+    # an epigraph (a lyric opening the story) is nobody's line: keep it out of the
+    # conversation the ranker reasons about
+    attributor.skip = _epigraph(paras, attributor.prepare())
     turns = attributor.run()
     narrator = attributor.narrator
     if cast is None and narrator is not None and characters[narrator].name == NARRATOR_FALLBACK:
@@ -151,13 +155,20 @@ def _lines(text: str, paras: list[Paragraph], turns: list[Turn],
             if piece.kind == "q" and piece.quote is not None and para.index in epigraph:
                 # quoted, but nobody's line: no speaker, so the narrator voices it
                 out.append(Line(id="", kind="dialogue", text=_collapse(text[slice(*piece.quote.inner)]),
-                                span=(piece.start, piece.end), paragraph=para.index,
+                                span=_spoken_span(text, piece.start, piece.end, *piece.quote.inner),
+                                paragraph=para.index,
                                 confidence=0.9, rule="epigraph"))
                 continue
             if piece.kind == "q" and piece.quote is not None and is_written(text, para, prev_para, piece.quote):
                 # a letter or a poem read out: the narrator reads it
                 out.append(Line(id="", kind="narration", text=_collapse(text[piece.start:piece.end]),
                                 span=(piece.start, piece.end), paragraph=para.index))
+                continue
+            if (piece.kind == "q" and piece.quote is not None
+                    and is_reported_speech(_collapse(text[slice(*piece.quote.inner)]))):
+                out.append(Line(id="", kind="narration", text=_collapse(text[piece.start:piece.end]),
+                                span=(piece.start, piece.end), paragraph=para.index,
+                                rule="reported"))
                 continue
             if piece.kind == "q" and piece.quote is not None:
                 st = states.get(id(piece.quote))
@@ -180,7 +191,8 @@ def _lines(text: str, paras: list[Paragraph], turns: list[Turn],
                     ws, we = max(ps, s), min(pe, e)
                     part_words = _collapse(text[ws:we]) if len(parts) > 1 else words
                     out.append(Line(id="", kind="dialogue", text=part_words or words,
-                                    span=(ps, pe), speaker=speaker, paragraph=para.index,
+                                    span=_spoken_span(text, ps, pe, s, e), speaker=speaker,
+                                    paragraph=para.index,
                                     confidence=round(conf, 3), rule=rule, addressee=addressee))
                 continue
             frag = text[piece.start:piece.end]
@@ -202,6 +214,19 @@ def _lines(text: str, paras: list[Paragraph], turns: list[Turn],
             out.append(Line(id="", kind="narration", text=_collapse(frag),
                             span=(piece.start, piece.end), paragraph=para.index))
     return out
+
+
+def _spoken_span(text: str, start: int, end: int, inner_start: int, inner_end: int
+                 ) -> tuple[int, int]:
+    """The span of the words spoken: the quote marks and the space inside them are
+    typography, not speech, so a dialogue line's span leaves them out (a line that is
+    nothing but marks keeps its whole piece)."""
+    s, e = max(start, inner_start), min(end, inner_end)
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e) if e > s else (start, end)
 
 
 def _epigraph(paras: list[Paragraph], turns: list[Turn]) -> set[int]:

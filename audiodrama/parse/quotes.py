@@ -5,6 +5,9 @@ a text uses it), quotes interrupted by a speech tag, quotes that continue over
 paragraphs (the old convention: no closing mark at the end of a paragraph, an
 opening mark at the start of the next), nested quotes ('single inside double' is just
 content of the outer quote) and unbalanced quotes (capped at the paragraph end).
+Other languages' conventions are read too: « French » and »German« guillemets (the
+direction is detected per text), „German“ low-high quotes, ‹single› guillemets, and
+dash-led dialogue (— Oui, dit-il. / —Hola —dijo él—. ¿Qué tal?).
 
 Pure functions over the text; never raises.
 """
@@ -23,9 +26,10 @@ _SQ_CLOSE = {"\u2019"}
 _SQ_BOTH = {"'"}
 
 _SQ_OPENER_RE = re.compile(r"[\s(\[\u2014]['\u2018][A-Za-z\u00c0-\u024f]")
-_DQ_RE = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e]")
+_DQ_RE = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e\u2039\u203a]")
 _SQ_AT_START = re.compile(r"\s*['\u2018][A-Za-z\u00c0-\u024f]")
 _SQ_MARKS = re.compile(r"['\u2018\u2019]")
+_NESTED_SQ_MARKS = re.compile(r"['\u2018\u2019\u201a\u2039\u203a]")
 _TAG_START = re.compile(
     r"\s+(?:said|says|asked|cried|he|she|they|I|we|replied|answered|added|continued|thought)\b")
 
@@ -89,6 +93,37 @@ def uses_single_quotes(text: str) -> bool:
     return singles >= 2 and doubles * 3 < singles
 
 
+@dataclass(frozen=True)
+class Convention:
+    """How a text marks its dialogue: which marks open and close a quote."""
+
+    opens: frozenset[str]
+    closes: frozenset[str]
+    both: frozenset[str]
+    single: bool = False
+    """Dialogue in single quotes ('Hello,' she said)."""
+
+
+_GERMAN_GUILLEMET_OPEN = re.compile(r"(?:^|\s)[\u00bb\u203a](?=\w)")
+_FRENCH_GUILLEMET_OPEN = re.compile(r"(?:^|\s)[\u00ab\u2039]")
+
+
+def quote_convention(text: str, single: bool | None = None) -> Convention:
+    """The text's quote marks: single or double, and for double which way guillemets
+    point (« French » or »German«) and whether “ closes („German“) or opens (“English”)."""
+    if single is None:
+        single = uses_single_quotes(text)
+    if single:
+        return Convention(frozenset(_SQ_OPEN), frozenset(_SQ_CLOSE), frozenset(_SQ_BOTH), True)
+    opens, closes = set(_DQ_OPEN) | {"\u2039"}, set(_DQ_CLOSE) | {"\u203a"}
+    if len(_GERMAN_GUILLEMET_OPEN.findall(text)) > len(_FRENCH_GUILLEMET_OPEN.findall(text)):
+        opens, closes = (opens - {"\u00ab", "\u2039"}) | {"\u00bb", "\u203a"}, \
+            (closes - {"\u00bb", "\u203a"}) | {"\u00ab", "\u2039"}
+    if text.count("\u201e") >= max(1, text.count("\u201d")):
+        opens, closes = opens - {"\u201c"}, closes | {"\u201c"}     # „so“
+    return Convention(frozenset(opens), frozenset(closes), frozenset(_DQ_BOTH))
+
+
 def _marks(single: bool) -> tuple[set[str], set[str], set[str]]:
     if single:
         return _SQ_OPEN, _SQ_CLOSE, _SQ_BOTH
@@ -116,13 +151,17 @@ def _is_apostrophe(text: str, i: int, is_open: bool, para_end: int) -> bool:
 
 
 def split_paragraph(text: str, index: int, start: int, end: int, single: bool,
-                    continues: bool) -> Paragraph:
+                    continues: bool, convention: Convention | None = None) -> Paragraph:
     """Split text[start:end] into narration and quote pieces that tile it.
 
     `continues`: the previous paragraph ended inside an open quote, so a quote
-    opening at the very start of this one continues it.
+    opening at the very start of this one continues it. `convention`: the text's quote
+    marks (default: English marks, single or double as `single` says).
     """
-    opens, closes, both = _marks(single)
+    if convention is not None:
+        opens, closes, both = convention.opens, convention.closes, convention.both
+    else:
+        opens, closes, both = _marks(single)
     para = Paragraph(index, start, end)
     quotes: list[tuple[int, int, bool]] = []      # (open mark pos, close end, closed)
     open_at = -1
@@ -194,6 +233,8 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]],
     """
     if single is None:
         single = uses_single_quotes(text)
+    convention = quote_convention(text, single)
+    dashes = uses_dash_dialogue(text, paragraphs)
     out: list[Paragraph] = []
     prev_open = False
     for index, (s, e) in enumerate(paragraphs):
@@ -202,12 +243,83 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]],
             out.append(Paragraph(index, s, max(s, e), single=single))
             prev_open = False
             continue
-        para = split_paragraph(text, index, s, e, single, prev_open)
+        if dashes and _DASH_LED.match(text, s, e):
+            para = split_dash_paragraph(text, index, s, e)
+        else:
+            para = split_paragraph(text, index, s, e, single, prev_open, convention)
         para.single = single
         qs = para.quotes
         prev_open = bool(qs) and not qs[-1].closed
         out.append(para)
     return out
+
+
+_DASH_LED = re.compile(r"[ \t]*[\u2014\u2015\u2013][ \t\u00a0]*(?=\S)")
+# An incise after dash-led speech: Spanish/Italian set it off with dashes
+# (—Hola —dijo él—. ¿Qué tal?), French with a comma and an inverted verb (— Oui, dit-il.).
+_DASH_INCISE = re.compile(r"\s[\u2014\u2015\u2013](?=[^\W\d_])")
+_DASH_INCISE_END = re.compile(r"[\u2014\u2015\u2013]")
+_INVERTED_VERB = re.compile(
+    r"[,!?\u2026]\s+(?=[^\W\d_]+-(?:t-)?(?:il|elle|ils|elles|on|je|tu|nous|vous)\b"
+    r"|(?:dit|répondit|demanda|reprit|ajouta|murmura|cria|s'écria|fit|continua|lança)\s+\w)")
+_INCISE_WORDS = re.compile(r"[^,.;:!?\u2026]*")
+
+
+def uses_dash_dialogue(text: str, paragraphs: list[tuple[int, int]]) -> bool:
+    """True when the text writes dialogue as paragraphs led by a dash (— Oui, dit-il.)
+    rather than in quote marks: several dash-led paragraphs, and fewer quoted ones."""
+    led = quoted = 0
+    for s, e in paragraphs:
+        if _DASH_LED.match(text, s, e):
+            led += 1
+        elif _DQ_RE.search(text, s, e):
+            quoted += 1
+    return led >= 3 and led > quoted
+
+
+def split_dash_paragraph(text: str, index: int, start: int, end: int) -> Paragraph:
+    """Split a dash-led paragraph into speech and incises (the tag between two dashes, or
+    after a comma and an inverted verb); the speech resumes after a closing dash or comma."""
+    para = Paragraph(index, start, end)
+    lead = _DASH_LED.match(text, start, end)
+    pos = lead.end() if lead else start
+    opening = lead.start() + len(lead.group()) - len(lead.group().lstrip(" \t")) if lead else start
+    speaking = True
+    while pos < end and speaking:
+        spanish = _DASH_INCISE.search(text, pos, end)
+        french = _INVERTED_VERB.search(text, pos, end)
+        cut = min((m for m in (spanish, french) if m is not None), key=lambda m: m.start(), default=None)
+        speech_end = cut.start() + (1 if cut is french and cut is not None else 0) if cut else end
+        _add_speech(text, para, index, opening, pos, speech_end)
+        if cut is None:
+            return para
+        if cut is spanish:
+            close = _DASH_INCISE_END.search(text, cut.end(), end)
+            tag_end = close.end() if close else end
+            resume = tag_end
+            while resume < end and (text[resume] in ".,;: \t\u00a0\n"):
+                resume += 1
+            # "—dijo él—. ¿Qué tal?" goes on speaking; "—dijo él." ends the speech
+            speaking = close is not None and resume < end
+        else:
+            words = _INCISE_WORDS.match(text, cut.end(), end)
+            tag_end = words.end() if words else end
+            speaking = tag_end < end and text[tag_end] == ","
+            resume = tag_end + 1 if speaking else end
+            while speaking and resume < end and text[resume].isspace():
+                resume += 1
+            speaking = speaking and resume < end
+        _add_narration(text, para, speech_end, resume if speaking else end)
+        pos = opening = resume
+    return para
+
+
+def _add_speech(text: str, para: Paragraph, index: int, mark: int, s: int, e: int) -> None:
+    """Add text[s:e] as a quote piece starting at `mark` (its dash, when it has one)."""
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        para.pieces.append(Piece("q", mark, e, Quote(mark, e, (s, e), index, True)))
 
 
 def nested_quotes(text: str, start: int, end: int, single: bool) -> list[tuple[int, int]]:
@@ -217,7 +329,7 @@ def nested_quotes(text: str, start: int, end: int, single: bool) -> list[tuple[i
     'you must...'`) into lines; unclosed nested quotes are ignored.
     """
     inner_single = not single
-    marks = _SQ_MARKS if inner_single else _DQ_RE
+    marks = _NESTED_SQ_MARKS if inner_single else _DQ_RE
     out: list[tuple[int, int]] = []
     open_at = -1
     for m in marks.finditer(text, start, end):
@@ -226,9 +338,9 @@ def nested_quotes(text: str, start: int, end: int, single: bool) -> list[tuple[i
         if inner_single and _is_apostrophe(text, i, open_at >= 0, end):
             continue
         if open_at < 0:
-            if ch in ("'", "\u2018", '"', "\u201c"):
+            if ch in ("'", "\u2018", '"', "\u201c", "\u201a", "\u201e", "\u2039", "\u203a", "\u00ab", "\u00bb"):
                 open_at = i
-        elif ch in ("'", "\u2019", '"', "\u201d"):
+        elif ch in ("'", "\u2019", '"', "\u201d", "\u2018", "\u2039", "\u203a", "\u00ab", "\u00bb"):
             out.append((open_at, i + 1))
             open_at = -1
     return out

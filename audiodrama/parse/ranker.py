@@ -36,9 +36,12 @@ FEATURES: tuple[str, ...] = (
     "chain_other", "spoke_in_chain", "anc_back_even", "anc_back_odd", "anc_fwd_even",
     "anc_fwd_odd", "spoke_window", "npron_match", "npron_mismatch", "gender_only",
     "grec0", "grec1", "gsubj0", "gtop", "pm_alt", "pm_prev1", "pm_chain_other", "pm_voc_prev",
+    "voc_prev2", "beat_subj", "kin", "voc_prev_pron", "reply_voc", "reply_prev1",
+    "ment_obj", "beat_i", "gnp0", "rel_owner", "gloc",
 )
 
-# Hand-set weights: the rule order of the sieve, used when no trained file is shipped.
+# Hand-set weights: the rule order of the sieve, used when no trained file is shipped, and
+# the prior mean the training script regularises towards (scripts/train_attribution.py).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "pron_match": 2.0, "pron_mismatch": -4.0, "prev1": -2.5, "prev1_gap": 0.5,
     "prev2_alt": 2.0, "next2_alt": 1.5, "next1_anchor": -1.5, "voc_prev": 2.5,
@@ -46,11 +49,15 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "ment_subj": 1.0, "ment_only": 1.0, "leadin": 2.0, "prevpara_last": 0.5,
     "rec0": 0.8, "rec1": 0.5, "rec2": 0.2, "spoke_recent": 0.5, "prom": 0.3,
     "narrator": 0.3, "chain_other": 1.0, "spoke_in_chain": 0.5, "gender_only": 1.5,
+    "voc_prev2": 1.0, "beat_subj": 1.0, "kin": 2.0,
+    "voc_prev_pron": 1.0, "reply_voc": 1.0, "reply_prev1": -1.0, "rel_owner": -1.0,
 }
 
 _NARR_PRON = re.compile(r"(?:^|[.!?][\"'\u201d]?\s+)(He|She)\b")
 
 MODEL_FILE = "attribution_model.json"
+_REPLY = frozenset("replied replies answered answers returned returns rejoined retorted "
+                   "retorts responded responds".split())
 
 
 @lru_cache(maxsize=4)
@@ -176,12 +183,40 @@ def candidates(ctx: Context, ti: int, speakers: list[int | None]) -> dict[int, d
         if others:
             add(others[0], "chain_other")
         else:
-            # the one-anchor conversation: the other participant is the most recent
-            # other character named before the chain
+            # the one-anchor conversation: the other participant is the one the previous
+            # quote spoke to (by name, or `to her`), else the most recent other character
+            # named before the chain
+            prev_states = att.turns[ti - 1].states
+            told = next((st.addressee for st in prev_states
+                         if st.addressee is not None and st.addressee != s1), None)
+            g_told = next((st.addr_gender for st in prev_states if st.addr_gender), None)
             for c in recent:
-                if c != s1:
+                if told is not None and c != told:
+                    continue
+                if c != s1 and (g_told is None or c < len(att.genders) and att.genders[c] == g_told):
                     add(c, "chain_other")
                     break
+    # addressed two turns back and not heard from since: the reply may come late
+    # (`"Are you that stupid, Xand?!" she said.` / `"Not fair!" Andrew said.` / `"What I say?"`)
+    if _adj(att, ti, ti - 2):
+        for st in att.turns[ti - 2].states:
+            a = st.addressee
+            if a is not None and a != speakers[ti - 1] and a != speakers[ti - 2]:
+                add(a, "voc_prev2")
+    # `"..." I said to her.` / `"..."`: the newest other character of that gender replies
+    if s1 is not None:
+        for st in att.turns[ti - 1].states:
+            if st.addr_gender in ("male", "female"):
+                who = next((c for c in recent if c != s1 and c != att.narrator
+                            and c < len(att.genders) and att.genders[c] == st.addr_gender), None)
+                add(who, "voc_prev_pron")
+                break
+    # `"..." replied he`: an answer, so not the previous speaker, likely the one addressed
+    if any(st.tag is not None and st.tag.verb.lower() in _REPLY for st in turn.states):
+        add(s1, "reply_prev1")
+        if _adj(att, ti, ti - 1):
+            for st in att.turns[ti - 1].states:
+                add(st.addressee, "reply_voc")
     spoke: dict[int, int] = {}
     for j in range(max(0, ti - 8), ti):
         if speakers[j] is not None:
@@ -196,10 +231,16 @@ def candidates(ctx: Context, ti: int, speakers: list[int | None]) -> dict[int, d
                 n_seen += 1
                 if n_seen == 2:
                     break
-        if not any(att.genders[c] == g for c in f if c < len(att.genders)):
-            # nobody of the told gender is around: the most prominent one of that gender
-            best = max((c for c in range(len(att.genders)) if att.genders[c] == g),
-                       key=lambda c: ctx.prom.get(c, 0.0), default=None)
+        around = [c for c in f if c < len(att.genders) and att.genders[c] == g
+                  and any(k not in _STANDING for k in f[c])]
+        if not around:
+            # nobody of the told gender is around: the first one named in the narration
+            # that follows (a scene opening on `"It's time," he said.` names him later),
+            # else the most prominent one of that gender
+            best = _named_after(att, ti, g)
+            if best is None:
+                best = max((c for c in range(len(att.genders)) if att.genders[c] == g),
+                           key=lambda c: ctx.prom.get(c, 0.0), default=None)
             add(best, "gender_only")
     ng = ctx.narr_gender.get(ti)
     adjacent = _adj(att, ti, ti - 1)
@@ -283,15 +324,23 @@ def _static(ctx: Context, ti: int) -> dict[int, dict[str, float]]:
             for m in st.mentions:
                 add(m.char, "named_in_prev_quote")
     for st in turn.states:
+        for c in st.kin:
+            add(c, "kin")
         add(st.addressee, "voc_here")
         for m in st.mentions:
             add(m.char, "named_in_quote")
     if _adj(att, ti, ti + 1):
         add(att.turns[ti + 1].states[0].addressee, "voc_next")
     # narration of this paragraph and of the paragraph before
-    chars = {m.char for m in turn.mentions}
+    # `She turned to Mike. "This is Bill."`: a name after `to`/`at` is spoken to, not speaking
+    objs = {m.char for m in turn.mentions
+            if _OBJ_BEFORE.search(text, max(0, m.start - 12), m.start)}
+    chars = {m.char for m in turn.mentions} - objs
     for m in turn.mentions:
-        add(m.char, "ment_before" if m.start < first_q else "ment_after")
+        if m.char in objs:
+            add(m.char, "ment_obj")
+        else:
+            add(m.char, "ment_before" if m.start < first_q else "ment_after")
     if len(chars) == 1:
         add(next(iter(chars)), "ment_only")
     if turn.para.pieces[0].kind == "n" and turn.mentions:
@@ -299,6 +348,11 @@ def _static(ctx: Context, ti: int) -> dict[int, dict[str, float]]:
         if m0.start < turn.para.pieces[0].end and not text.startswith(("'s", "\u2019s"), m0.end):
             add(m0.char, "ment_subj")
     add(turn.leadin, "leadin")
+    beat = _beat_subject(att, ti)
+    if beat is not None and beat == att.narrator:
+        add(beat, "beat_i")     # `I said nothing.` / `"..."`: the other one may answer
+    else:
+        add(beat, "beat_subj")
     p = turn.para.index - 1
     if p >= 0 and not att.paras[p].quotes and att.para_mentions[p]:
         pm = att.para_mentions[p]
@@ -313,17 +367,103 @@ def _static(ctx: Context, ti: int) -> dict[int, dict[str, float]]:
         add(att.narrator, "narrator")
     # the paragraph's narration names its actor by pronoun: `He put his finger ...`
     for piece in turn.para.narration[:2]:
+        if turn.pron_gender is not None:
+            break       # the tag's pronoun names the speaker; `She looked up at him` is the other
         nm = _NARR_PRON.search(text, piece.start, min(piece.end, piece.start + 300))
         if nm:
             ctx.narr_gender[ti] = "male" if nm.group(1) == "He" else "female"
             break
+    # `said her aunt`: told relative to someone else -- the one `her` means (the
+    # story's point-of-view woman, the last one named) is not the speaker
+    for st in turn.states:
+        if st.speaker is None and st.tag is not None:
+            words = st.tag.subject.lower().split()
+            if len(words) == 2 and words[0] in ("his", "her"):
+                og = "male" if words[0] == "his" else "female"
+                add(_recent_nonobject(att, ti, og), "rel_owner")
+                add(ctx.top_by_gender.get(og), "rel_owner")
+                break
     g = turn.pron_gender
     if g in ("male", "female"):
         add(_recent_subject(att, ti, g), "gsubj0")
+        add(_recent_nonobject(att, ti, g), "gnp0")
         add(ctx.top_by_gender.get(g), "gtop")
+        add(_local_top(att, ti, g), "gloc")
     return f
 
 
+_STANDING = frozenset(("top1", "top2", "gtop", "prom", "narrator", "pron_match", "pron_mismatch",
+                       "pron_unknown", "npron_match", "npron_mismatch"))
+_LAST_SENT = re.compile(r"(?:^|[.!?][\"'\u201d]?\s+)(?=[A-Z])")
+_PRON_SUBJ = re.compile(r"(He|She)\b")
+
+
+def _local_top(att: "Attributor", ti: int, gender: str, window: int = 60) -> int | None:
+    """The character of `gender` the narration of the last `window` paragraphs names most
+    (the scene's man or woman of the moment: whom a long run of `he` / `she` is about)."""
+    p0 = att.turns[ti].para.index
+    counts: dict[int, int] = {}
+    text = att.text
+    for p in range(max(0, p0 - window), p0 + 1):
+        for m in att.para_mentions[p]:
+            c = m.char
+            if c < len(att.genders) and att.genders[c] == gender and c != att.narrator \
+                    and not text.startswith(("'s", "\u2019s"), m.end):
+                counts[c] = counts.get(c, 0) + 1
+    return max(counts, key=lambda c: counts[c]) if counts else None
+
+
+def _named_after(att: "Attributor", ti: int, gender: str) -> int | None:
+    """The first character of `gender` named in the narration of the next five paragraphs."""
+    p0 = att.turns[ti].para.index
+    for p in range(p0, min(len(att.paras), p0 + 6)):
+        for m in att.para_mentions[p]:
+            if m.char < len(att.genders) and att.genders[m.char] == gender and m.char != att.narrator:
+                return m.char
+    return None
+
+
+def _beat_subject(att: "Attributor", ti: int) -> int | None:
+    """The subject of the last sentence of a narration paragraph just before the quote's
+    paragraph (`She got up and walked over to Buffy.` / `"This will help."`): a name, or
+    `He`/`She` resolved to the last character of that gender named as a subject there."""
+    turn = att.turns[ti]
+    p = turn.para.index - 1
+    if p < 0 or att.paras[p].quotes or not att.para_mentions[p]:
+        return None
+    text = att.text
+    s, e = att.paras[p].start, att.paras[p].end
+    last = s
+    for m in _LAST_SENT.finditer(text, s, e):
+        if m.end() < e - 3:
+            last = m.end()
+    ments = att.para_mentions[p]
+    first = next((m for m in ments if m.start == last), None)
+    if first is not None and not text.startswith(("'s", "\u2019s"), first.end):
+        return first.char
+    if text.startswith("I ", last) and att.narrator is not None:
+        return att.narrator
+    pm = _PRON_SUBJ.match(text, last)
+    if pm is None:
+        return None
+    g = "male" if pm.group(1) == "He" else "female"
+    for m in reversed(ments):
+        if m.start < last and m.char < len(att.genders) and att.genders[m.char] == g \
+                and _SUBJ_BEFORE.search(text[max(0, m.start - 12):m.start]) or \
+                m.start == s and m.char < len(att.genders) and att.genders[m.char] == g:
+            return m.char
+    # `"Who's she?" Georgette turned to me.` / `She turned to Frances.`: the speaker of
+    # the quote before, when of that gender and not the one the sentence turns to
+    if ti > 0 and att.turns[ti - 1].para.index == p - 1:
+        sp = att.turns[ti - 1].speaker
+        named_here = {m.char for m in ments if m.start >= last}
+        if sp is not None and sp < len(att.genders) and att.genders[sp] == g \
+                and sp not in named_here:
+            return sp
+    return None
+
+
+_OBJ_BEFORE = re.compile(r"\b(?:to|at|towards?|with|for|of|from|by|on)\s+$")
 _SUBJ_BEFORE = re.compile(r"(?:^|[.!?;:][\"'\u201d]?\s+|\b(?:and|but|then|when|while)\s+)$")
 
 
@@ -343,6 +483,29 @@ def _recent_subject(att: "Attributor", ti: int, gender: str) -> int | None:
                 continue
             if _SUBJ_BEFORE.search(text[max(0, m.start - 12):m.start]) or m.start == att.paras[p].start:
                 return m.char
+    return None
+
+
+_PREP_BEFORE = re.compile(r"\b(?:to|at|towards?|with|for|from|into|upon|on|of|about)\s+$")
+
+
+def _recent_nonobject(att: "Attributor", ti: int, gender: str) -> int | None:
+    """The last character of `gender` named before the quote, not as the object of a
+    preposition (`towards Bingley`) nor as a possessive (`Sir William's`): whom `he` most
+    likely means (`...was scarcely heard by Darcy; ... he turned to his partner, and said,`)."""
+    turn = att.turns[ti]
+    first_q = turn.para.quotes[0].start
+    text = att.text
+    for p in range(turn.para.index, max(-1, turn.para.index - 3), -1):
+        for m in reversed(att.para_mentions[p]):
+            if p == turn.para.index and m.start >= first_q:
+                continue
+            if m.char >= len(att.genders) or att.genders[m.char] != gender or m.char == att.narrator:
+                continue
+            if text.startswith(("'s", "\u2019s"), m.end) \
+                    or _PREP_BEFORE.search(text, max(0, m.start - 12), m.start):
+                continue
+            return m.char
     return None
 
 
@@ -384,6 +547,7 @@ def decode(att: "Attributor", weights: dict[str, float] | None = None, beam: int
     ctx = Context(att)
     fixed: list[int | None] = [t.speaker if all(st.speaker is not None for st in t.states) else None
                                for t in att.turns]
+    skip = getattr(att, "skip", set())      # epigraph paragraphs: nobody speaks them
     speakers: list[int | None] = [t.speaker for t in att.turns]
     # a state: (log-probability, history of speakers, decisions as a linked tuple)
     states: list[tuple[float, list[int | None], tuple | None]] = [(0.0, speakers, None)]
@@ -391,7 +555,7 @@ def decode(att: "Attributor", weights: dict[str, float] | None = None, beam: int
     for ti in range(len(att.turns)):
         if ti > 0 and ctx.chain[ti] != ctx.chain[ti - 1] and len(states) > 1:
             states = [max(states, key=lambda s: s[0])]      # a conversation ended
-        if fixed[ti] is not None:
+        if fixed[ti] is not None or att.turns[ti].para.index in skip:
             continue
         nxt = []
         for sc, hist, dec in states:

@@ -431,9 +431,11 @@ def summary_block(text: str, blocks: Sequence[Block]) -> Block | None:
 
 # ----------------------------------------------------------------------------- scene cues
 
-_WAKE = re.compile(r"\b(?:woke|awoke|awoken|awakened|awakens|jolted awake|"
-                   r"startled awake|came to (?:her|his|my|their) senses)\b", re.IGNORECASE)
-_EYES_OPEN = re.compile(r"\b(?:open(?:ed|s)?|blinked open) (?:her|his|my|their|our|your) eyes\b",
+_POSSESSIVE = "her|his|my|their|our"
+_REFLEXIVE = r"(?:herself|himself|themselves|myself|ourselves)"
+_WAKE = re.compile(rf"\b(?:woke|awoke|awoken|awakened|awakens|jolted awake|"
+                   rf"startled awake|came to (?:{_POSSESSIVE}) senses)\b", re.IGNORECASE)
+_EYES_OPEN = re.compile(rf"\b(?:open(?:ed|s)?|blinked open) (?:{_POSSESSIVE}|your) eyes\b",
                         re.IGNORECASE)
 _DREAM_CONTEXT = re.compile(r"\b(?:dream\w*|nightmare\w*|unconscious|passed out|fainted)\b",
                             re.IGNORECASE)
@@ -443,9 +445,9 @@ _TRANSPORT = re.compile(
 _ARRIVE = re.compile(
     r"\b(?:arriv(?:ed|es|ing)|landed|pulled up) (?:at|in|on|outside|home|back)\b(?! the door)"
     r"|\b(?:got|gets|came|returned|headed|went|drove|walked) (?:back )?home\b"
-    r"|\b(?:reached|entered) (?:the|his|her|their|my|our|[A-Z]\w+'s) (?!door|room\b)"
-    r"|\bmade (?:her|his|their|my|our) way (?:to|into|back|home|down to|up to)\b"
-    r"|\bfound (?:herself|himself|themselves|myself|ourselves) (?:\w+ )?(?:in|at|on|outside)\b",
+    rf"|\b(?:reached|entered) (?:the|{_POSSESSIVE}|[A-Z]\w+'s) (?!door|room\b)"
+    rf"|\bmade (?:{_POSSESSIVE}) way (?:to|into|back|home|down to|up to)\b"
+    rf"|\bfound {_REFLEXIVE} (?:\w+ )?(?:in|at|on|outside)\b",
     re.IGNORECASE)
 _SEAT = re.compile(
     r"\bfound (?:a|an|the|some|an empty|a quiet) (?:\w+ ){0,3}?(?:bench|seat|spot|table|booth|"

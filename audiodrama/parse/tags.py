@@ -44,7 +44,8 @@ PRONOUNS: dict[str, str] = {
 }
 SUBJECT_PRONOUNS = {"he", "she", "i", "they", "we", "it"}
 
-_ADV = r"(?:[a-z]+ly|then|now|again|at last|at length|presently|too|still|also|only|even|once more|once)"
+_ADV = (r"(?:(?:very|most|more|rather|quite|so|less|too)\s+[a-z]+ly|[a-z]+ly|then|now|again|at last|"
+        r"at length|presently|too|still|also|only|even|once more|once|next|immediately|instantly)")
 _VERB = r"(?:went on|" + "|".join(sorted((v for v in SPEECH_VERBS if " " not in v),
                                          key=len, reverse=True)) + r")"
 # A subject phrase: pronoun, or a name / description of up to five words
@@ -61,7 +62,7 @@ _AFTER_VERB_SUBJ = re.compile(
     r"^[\s,\u2014\-]*(?P<verb>" + _VERB + r")(?:\s+" + _ADV + r")?\s+" + _SUBJ)
 # Before a quote: `Elizabeth replied:`, `said she,`, `he said to her,`.
 _BEFORE_SUBJ_VERB = re.compile(
-    _SUBJ + r"(?:\s+" + _ADV + r")?\s+(?P<verb>" + _VERB + r")"
+    r"(?<![\w'\u2019.-])" + _SUBJ + r"(?:\s+" + _ADV + r")?\s+(?P<verb>" + _VERB + r")"
     r"(?:\s+" + _ADV + r")?(?:\s+to\s+[\w.' ]{1,30}?)?(?:\s+" + _ADV + r")?\s*[,:\u2014\-]*\s*$")
 _BEFORE_VERB_SUBJ = re.compile(
     r"(?:^|[.;!?]\s+|,\s+|\b(?:then|and|Then|And)\s+)(?P<verb>" + _VERB + r")(?:\s+" + _ADV + r")?\s+"
@@ -100,7 +101,7 @@ def _clean_subject(subj: str, leading_ok: bool) -> tuple[str, int] | None:
     `and the Dormouse` -> `the Dormouse`; `heard the Rabbit` -> `the Rabbit` (only when
     `leading_ok`, i.e. the tag is read backwards from the quote and words may precede it).
     """
-    raw = subj.rstrip().rstrip(",")
+    raw = subj.rstrip().rstrip(",").rstrip("-\u2014").rstrip()
     words = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", raw)]
     i = 0
     while i < len(words):

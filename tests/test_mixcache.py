@@ -1,0 +1,122 @@
+"""The scene cache: an edit re-mixes only its scene, and never serves stale audio."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from audiodrama import script as script_io
+from audiodrama.pipeline import build
+
+
+def _wav_only(prod) -> None:
+    toml = prod.settings_path.read_text(encoding="utf-8")
+    prod.settings_path.write_text(re.sub(r'(?m)^formats = .*$', 'formats = ["wav"]', toml), encoding="utf-8")
+
+
+def _edit_words(prod, slug: str = "demo") -> str:
+    """Change the words of one narration line of the middle scene in the Fountain script."""
+    script, _ = script_io.load(prod.script_json(slug), prod.script_fountain(slug))
+    scene = script.scenes[len(script.scenes) // 2]
+    line = next(l for l in scene.lines if l.kind == "narration" and len(l.text.split()) > 4)
+    path = prod.script_fountain(slug)
+    text = path.read_text(encoding="utf-8")
+    words = re.search(r"(?m)^(.*)\[\[" + re.escape(line.id) + r"\b", text).group(1).rstrip()
+    path.write_text(text.replace(words, words + " And then the clock struck nine.", 1), encoding="utf-8")
+    return scene.id
+
+
+def _samples(path) -> np.ndarray:
+    return sf.read(str(path), dtype="int16", always_2d=True)[0]
+
+
+def test_an_edit_remixes_its_scene_and_matches_a_mix_from_scratch(production, monkeypatch):
+    monkeypatch.setenv("AUDIODRAMA_ENGINE", "silent")
+    prod = production
+    _wav_only(prod)
+    story = prod.root / "stories" / "demo.txt"
+    first = build(story, prod, progress=False)
+    [ep] = first.episodes
+    n_scenes = ep.scenes_mixed + ep.scenes_reused
+    assert n_scenes >= 3 and ep.scenes_reused == 0
+    before = _samples(ep.wav)
+
+    build(story, prod, progress=False)  # (the first reload of a parsed script may still settle a line's kind)
+    stamp = ep.wav.stat().st_mtime_ns
+    again = build(story, prod, progress=False)  # nothing changed: the episode is kept as it is
+    assert again.episodes[0].scenes_mixed == 0 and again.episodes[0].scenes_reused == n_scenes
+    assert again.episodes[0].wav.stat().st_mtime_ns == stamp and again.episodes[0].lufs == ep.lufs
+    ep.wav.unlink()  # ... unless its files were touched: then it is mastered again from the cached scenes
+    again = build(story, prod, progress=False)
+    assert again.episodes[0].scenes_mixed == 0 and again.episodes[0].scenes_reused == n_scenes
+    assert np.array_equal(_samples(again.episodes[0].wav), before)
+
+    _edit_words(prod)
+    edited = build(story, prod, progress=False)
+    [ep] = edited.episodes
+    assert edited.synthesised == 1
+    assert ep.scenes_mixed == 1 and ep.scenes_reused == n_scenes - 1
+    after = _samples(ep.wav)
+    timeline = ep.timeline.read_text(encoding="utf-8")
+    assert len(after) > len(before)  # the line got longer, and so did the episode
+
+    shutil.rmtree(prod.cache_dir / "mix")  # the edited script mixed from scratch
+    for manifest in prod.episode_dir("demo").glob(".*.build.json"):
+        manifest.unlink()
+    scratch = build(story, prod, progress=False)
+    assert scratch.synthesised == 0 and scratch.episodes[0].scenes_reused == 0
+    assert np.array_equal(_samples(scratch.episodes[0].wav), after)
+    assert scratch.episodes[0].timeline.read_text(encoding="utf-8") == timeline
+    assert scratch.episodes[0].lufs == pytest.approx(ep.lufs, abs=1e-9)
+    # the full build forgot the scene mixes no episode uses any more
+    assert len(list((prod.cache_dir / "mix" / "demo").glob("*.npy"))) == n_scenes
+
+
+def test_every_input_of_a_scene_is_in_its_key(tmp_path):
+    """Voice volume, effects, ambience settings and the line audio itself each re-mix the scene."""
+    import os
+
+    from audiodrama import mix
+    from audiodrama.mixcache import SceneCache
+    from audiodrama.model import VoiceProfile
+    from audiodrama.settings import Settings
+    from test_mix import demo_script
+
+    script = demo_script()
+    settings = Settings()
+    settings.mix.ambience = "rain"
+    rendered = {}
+    rng = np.random.default_rng(0)
+    for k, line in enumerate(script.lines()):
+        path = tmp_path / f"{line.id}.wav"
+        sf.write(str(path), (rng.standard_normal(22050) * 0.1).astype(np.float32), 22050)
+        rendered[line.id] = mix_rendered(path)
+    tl = mix.plan_episode(script.scenes, mix.line_durations(rendered), settings)
+    cache = SceneCache(tmp_path / "cache")
+
+    def mixed(**kw) -> int:
+        before = cache.hits
+        mix.assemble(tl, rendered, 44100, kw.get("settings", settings), voices=kw.get("voices"), cache=cache)
+        return len(tl.scenes) - (cache.hits - before)
+
+    assert mixed() == 2 and mixed() == 0
+    assert mixed(voices={"Willow": VoiceProfile(volume=0.5)}) == 1      # only the scene Willow speaks in
+    assert mixed(voices={"Willow": VoiceProfile(effects=["phone"])}) == 1
+    louder = Settings()
+    louder.mix.ambience_db = -30.0
+    assert mixed(settings=louder) == 2                                     # the beds changed
+    willow = next(l for l in script.lines() if l.speaker == "Willow")
+    path = rendered[willow.id].path                                        # a take re-recorded in place
+    sf.write(str(path), (rng.standard_normal(22050) * 0.1).astype(np.float32), 22050)
+    os.utime(path, ns=(os.stat(path).st_atime_ns, os.stat(path).st_mtime_ns + 10**9))
+    assert mixed() == 1
+    fresh = mix.assemble(tl, rendered, 44100, settings)                     # and the cached mix is right
+    assert np.array_equal(mix.assemble(tl, rendered, 44100, settings, cache=cache), fresh)
+
+
+def mix_rendered(path):
+    from test_mix import Rendered
+    return Rendered(path)
