@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("story", type=Path, help="the story file")
     p.add_argument("--workers", type=int, default=None, help="parallel synthesis processes")
     p.add_argument("--lang", metavar="CODE", help="the story's language (default: detected)")
+    p.add_argument("--watch", action="store_true",
+                   help="keep running: rebuild whenever the story, script, cast, lexicon, settings "
+                        "or a recorded take changes (Ctrl-C stops)")
     _scheduler_arg(p)
     _mix_args(p)
 
@@ -245,12 +248,20 @@ def cmd_mix(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
-    result = build(args.story, args.production, episodes=args.episode, scenes=args.scene, mode=args.mode,
-                   workers=args.workers, lang=args.lang, scheduler=args.scheduler, progress=not args.quiet,
-                   **_mix_options(args))
-    for change in result.edits:
-        print(f"applied edit: {change}")
-    print(result.summary())
+    def once() -> None:
+        result = build(args.story, args.production, episodes=args.episode, scenes=args.scene, mode=args.mode,
+                       workers=args.workers, lang=args.lang, scheduler=args.scheduler,
+                       progress=not args.quiet, **_mix_options(args))
+        for change in result.edits:
+            print(f"applied edit: {change}")
+        print(result.summary(), flush=True)
+
+    if args.watch:
+        from .watch import watch, watched_paths
+
+        watch(once, lambda: watched_paths(args.story, args.production))
+    else:
+        once()
     return 0
 
 

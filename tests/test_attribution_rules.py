@@ -2,6 +2,8 @@
 plus the demo story's lines they fix."""
 from __future__ import annotations
 
+import pytest
+
 from audiodrama.model import Character, Line
 from audiodrama.parse import parse_story
 from audiodrama.parse.characters import discover
@@ -13,6 +15,7 @@ from audiodrama.parse.structure import paragraphs
 from audiodrama.parse.tags import tag_after, tag_before
 
 ANN_BOB = [Character("Ann", [], "female"), Character("Bob", [], "male")]
+ANN_BOB_CARL = ANN_BOB + [Character("Carl", [], "male")]
 ALICE = [Character("Alice", [], "female"), Character("The King", ["King"], "male"),
          Character("The Rabbit", ["Rabbit"], "male"), Character("The Mouse", ["Mouse"], "unknown")]
 
@@ -65,14 +68,6 @@ def test_it_as_subject_is_not_skipped_for_an_earlier_name():
     assert subj is not None and subj.char == 0
 
 
-def test_narration_closing_a_quote_paragraph_leads_into_the_next():
-    text = ('"Such a pleasure!" said Ann.--And from her delight, Bob guessed a great deal.'
-            '--After a few whispers, Bob, speaking louder, said,\n\n'
-            '"Yes, here I am."')
-    lines = dialogue(text, ANN_BOB)
-    assert lines[-1].speaker == "Bob" and lines[-1].rule == "lead-in"
-
-
 def test_inner_lead_in_with_an_agreeing_pronoun_tag():
     text = ('"Very important," the King said, turning to the jury. They began to write, '
             'when Alice interrupted: "Unimportant, of course," she said.')
@@ -100,15 +95,6 @@ def test_opening_he_said_is_the_man_named_later():
             'Later Buffy met Xander and Xander laughed at her.')
     lines = dialogue(text, cast)
     assert [l.speaker for l in lines] == ["Spike", "Buffy", "Spike"]
-
-
-def test_action_beat_before_a_quote_names_its_speaker():
-    text = ('"What is that?" Bob asked.\n\n'
-            'Ann smiled once she found the page. She got up and walked over to the window, '
-            'holding up what she found.\n\n'
-            '"This will help us."')
-    lines = dialogue(text, ANN_BOB)
-    assert lines[-1].speaker == "Ann"
 
 
 # ---------------------------------------------------------------- gender discovery
@@ -160,26 +146,6 @@ def test_his_wife_is_the_married_woman_of_his_surname():
     assert lines[1].rule == "kinship"
 
 
-def test_her_mother_owner_is_the_one_spoken_to_before():
-    text = ('"I hope it will not rain, Margaret."\n\n'
-            '"It will not," said Edith.\n\n'
-            'Mr. Hale sat down by the fire.\n\n'
-            '"Dear Margaret, come here," said her mother. "You look tired."')
-    lines = dialogue(text, FAMILY)
-    assert lines[-1].speaker == "Mrs. Hale"
-
-
-def test_her_sister_who_was_spoken_to_replies():
-    cast = [Character("Jane", ["Jane Bennet", "Miss Bennet"], "female"),
-            Character("Elizabeth", ["Lizzy", "Elizabeth Bennet"], "female"),
-            Character("Mrs. Bennet", [], "female")]
-    text = ('Elizabeth and Jane were alone.\n\n'
-            '"Oh, Jane, you are too good," said Elizabeth.\n\n'
-            '"Perhaps," replied her sister, "but I will not think ill of him."')
-    lines = dialogue(text, cast)
-    assert lines[-1].speaker == "Jane" and lines[-1].rule == "kinship"
-
-
 def test_kin_of_uses_surnames_and_titles():
     from audiodrama.parse.names import kin_of
     genders = [c.gender for c in FAMILY]
@@ -194,17 +160,56 @@ def test_said_to_her_makes_a_woman_reply():
             '"You look tired," Carl said to her.\n\n'
             '"I am."\n\n'
             '"Sit down, then."')
-    cast = ANN_BOB + [Character("Carl", [], "male")]
+    cast = ANN_BOB_CARL
     lines = dialogue(text, cast)
     assert [l.speaker for l in lines] == ["Carl", "Ann", "Carl"]
 
 
-def test_object_of_turned_to_does_not_speak():
-    text = ('"Hello, Bob," said Ann.\n\n'
-            '"Hello."\n\n'
-            'She turned to Bob. "Where were you?"')
-    lines = dialogue(text, ANN_BOB)
-    assert lines[-1].speaker == "Ann"
+# ---------------------------------------------------------------- the last line's speaker
+
+BENNETS = [Character("Jane", ["Jane Bennet", "Miss Bennet"], "female"),
+           Character("Elizabeth", ["Lizzy", "Elizabeth Bennet"], "female"),
+           Character("Mrs. Bennet", [], "female")]
+
+# case: (passage, cast, the last line's speaker, the rule that must name it or None)
+LAST_SPEAKER = {
+    # narration closing a quote paragraph leads into the next
+    "narration_closing_a_quote_paragraph_leads_into_the_next": (
+        ('"Such a pleasure!" said Ann.--And from her delight, Bob guessed a great deal.'
+         '--After a few whispers, Bob, speaking louder, said,\n\n'
+         '"Yes, here I am."'), ANN_BOB, "Bob", "lead-in"),
+    # `replied her sister`: the sister who was spoken to replies
+    "her_sister_who_was_spoken_to_replies": (
+        ('Elizabeth and Jane were alone.\n\n'
+         '"Oh, Jane, you are too good," said Elizabeth.\n\n'
+         '"Perhaps," replied her sister, "but I will not think ill of him."'),
+        BENNETS, "Jane", "kinship"),
+    # an action beat before a quote names its speaker
+    "action_beat_before_a_quote": (
+        ('"What is that?" Bob asked.\n\n'
+         'Ann smiled once she found the page. She got up and walked over to the window, '
+         'holding up what she found.\n\n'
+         '"This will help us."'), ANN_BOB, "Ann", None),
+    # `her mother`: the owner is the one spoken to before
+    "her_mother_owner_is_the_one_spoken_to_before": (
+        ('"I hope it will not rain, Margaret."\n\n'
+         '"It will not," said Edith.\n\n'
+         'Mr. Hale sat down by the fire.\n\n'
+         '"Dear Margaret, come here," said her mother. "You look tired."'), FAMILY, "Mrs. Hale", None),
+    # the object of `turned to` does not speak
+    "object_of_turned_to_does_not_speak": (
+        ('"Hello, Bob," said Ann.\n\n'
+         '"Hello."\n\n'
+         'She turned to Bob. "Where were you?"'), ANN_BOB, "Ann", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LAST_SPEAKER))
+def test_last_line_speaker(case):
+    text, cast, speaker, rule = LAST_SPEAKER[case]
+    last = dialogue(text, cast)[-1]
+    assert last.speaker == speaker
+    assert rule is None or last.rule == rule
 
 
 def _features(text: str, cast: list[Character], ti: int) -> dict[str, dict[str, float]]:
@@ -217,33 +222,42 @@ def _features(text: str, cast: list[Character], ti: int) -> dict[str, dict[str, 
     return {chars[c].name: v for c, v in f.items()}
 
 
-def test_a_reply_tag_points_at_the_one_addressed_not_the_last_speaker():
-    cast = ANN_BOB + [Character("Carl", [], "male")]
-    text = ('Bob and Carl stood by the door.\n\n'
-            '"Are you coming, Carl?" said Bob.\n\n'
-            '"Not yet," he replied.')
-    f = _features(text, cast, 1)
-    assert f["Carl"].get("reply_voc") == 1.0
-    assert f["Bob"].get("reply_prev1") == 1.0
+# case: (passage, cast, turn index, {name: {feature: whether it fires}})
+FEATURES = {
+    # a reply tag points at the one addressed, not at the last speaker
+    "a_reply_tag_points_at_the_one_addressed_not_the_last_speaker": (
+        ('Bob and Carl stood by the door.\n\n'
+         '"Are you coming, Carl?" said Bob.\n\n'
+         '"Not yet," he replied.'),
+        ANN_BOB_CARL, 1, {"Carl": {"reply_voc": True}, "Bob": {"reply_prev1": True}}),
+    # `he` means the last man named, not as an object
+    "he_means_the_last_man_named_not_as_an_object": (
+        ('The words were scarcely heard by Bob; his eyes were fixed on Carl. At last he '
+         'turned to his partner, and said,\n\n"Where were we?"'),
+        ANN_BOB_CARL, 0, {"Bob": {"gnp0": True}, "Carl": {"gnp0": False}}),
+    # a pronoun beat is the previous speaker turning to someone
+    "a_pronoun_beat_is_the_previous_speaker_turning_to_someone": (
+        ('"Who is she?" Ann asked.\n\n'
+         'She turned to Cora.\n\n'
+         '"Do you like it here?"'),
+        ANN_BOB + [Character("Cora", [], "female")], 1,
+        {"Ann": {"beat_subj": True}, "Cora": {"beat_subj": False}}),
+    # `said the young man` after Bob spoke: a description, so most likely not Bob again
+    "a_description_tag_is_not_the_previous_speaker": (
+        ('Bob and Carl came in.\n\n'
+         '"I told you he would come early," cried Bob.\n\n'
+         '"It is a pleasure to be here," said the young man.'),
+        ANN_BOB_CARL, 1, {"Bob": {"desc_prev1": True}, "Carl": {"desc_prev1": False}}),
+}
 
 
-def test_he_means_the_last_man_named_not_as_an_object():
-    cast = ANN_BOB + [Character("Carl", [], "male")]
-    text = ('The words were scarcely heard by Bob; his eyes were fixed on Carl. At last he '
-            'turned to his partner, and said,\n\n"Where were we?"')
-    f = _features(text, cast, 0)
-    assert f["Bob"].get("gnp0") == 1.0
-    assert "gnp0" not in f.get("Carl", {})
-
-
-def test_a_pronoun_beat_is_the_previous_speaker_turning_to_someone():
-    cast = ANN_BOB + [Character("Cora", [], "female")]
-    text = ('"Who is she?" Ann asked.\n\n'
-            'She turned to Cora.\n\n'
-            '"Do you like it here?"')
-    f = _features(text, cast, 1)
-    assert f["Ann"].get("beat_subj") == 1.0
-    assert "beat_subj" not in f.get("Cora", {})
+@pytest.mark.parametrize("case", sorted(FEATURES))
+def test_candidate_features(case):
+    text, cast, ti, expected = FEATURES[case]
+    f = _features(text, cast, ti)
+    for name, feats in expected.items():
+        for feat, fires in feats.items():
+            assert (f.get(name, {}).get(feat) == 1.0) == fires, (name, feat)
 
 
 def test_first_person_beat_and_possessive_me_are_not_the_narrators_action():

@@ -37,7 +37,7 @@ FEATURES: tuple[str, ...] = (
     "anc_fwd_odd", "spoke_window", "npron_match", "npron_mismatch", "gender_only",
     "grec0", "grec1", "gsubj0", "gtop", "pm_alt", "pm_prev1", "pm_chain_other", "pm_voc_prev",
     "voc_prev2", "beat_subj", "kin", "voc_prev_pron", "reply_voc", "reply_prev1",
-    "ment_obj", "beat_i", "gnp0", "rel_owner", "gloc",
+    "ment_obj", "beat_i", "gnp0", "rel_owner", "gloc", "desc_prev1",
 )
 
 # Hand-set weights: the rule order of the sieve, used when no trained file is shipped, and
@@ -51,8 +51,10 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "narrator": 0.3, "chain_other": 1.0, "spoke_in_chain": 0.5, "gender_only": 1.5,
     "voc_prev2": 1.0, "beat_subj": 1.0, "kin": 2.0,
     "voc_prev_pron": 1.0, "reply_voc": 1.0, "reply_prev1": -1.0, "rel_owner": -1.0,
+    "desc_prev1": -1.5,
 }
 
+_DESCRIPTION = re.compile(r"(?:the|a|an)\s", re.IGNORECASE)
 _NARR_PRON = re.compile(r"(?:^|[.!?][\"'\u201d]?\s+)(He|She)\b")
 
 MODEL_FILE = "attribution_model.json"
@@ -217,6 +219,10 @@ def candidates(ctx: Context, ti: int, speakers: list[int | None]) -> dict[int, d
         if _adj(att, ti, ti - 1):
             for st in att.turns[ti - 1].states:
                 add(st.addressee, "reply_voc")
+    # `said the young man` after someone spoke: a description, not the name or pronoun
+    # the story would use for the one just heard, so most likely someone else
+    if any(st.tag is not None and _DESCRIPTION.match(st.tag.subject) for st in turn.states):
+        add(s1, "desc_prev1")
     spoke: dict[int, int] = {}
     for j in range(max(0, ti - 8), ti):
         if speakers[j] is not None:
@@ -470,20 +476,28 @@ _SUBJ_BEFORE = re.compile(r"(?:^|[.!?;:][\"'\u201d]?\s+|\b(?:and|but|then|when|w
 def _recent_subject(att: "Attributor", ti: int, gender: str) -> int | None:
     """The last character of `gender` named as the subject of a clause, in the narration
     of this paragraph (before its first quote) and the three before it."""
+    text = att.text
+    for p, m in _gendered_mentions_before(att, ti, gender, 4):
+        if _SUBJ_BEFORE.search(text[max(0, m.start - 12):m.start]) or m.start == att.paras[p].start:
+            return m.char
+    return None
+
+
+def _gendered_mentions_before(att: "Attributor", ti: int, gender: str, n_paras: int):
+    """(paragraph, mention) of the non-possessive mentions of characters of `gender` other
+    than the narrator, latest first, in the narration of turn `ti`'s paragraph before its
+    first quote and the `n_paras` - 1 paragraphs before it."""
     turn = att.turns[ti]
     first_q = turn.para.quotes[0].start
-    text = att.text
-    for p in range(turn.para.index, max(-1, turn.para.index - 4), -1):
+    for p in range(turn.para.index, max(-1, turn.para.index - n_paras), -1):
         for m in reversed(att.para_mentions[p]):
             if p == turn.para.index and m.start >= first_q:
                 continue
             if m.char >= len(att.genders) or att.genders[m.char] != gender or m.char == att.narrator:
                 continue
-            if text.startswith(("'s", "\u2019s"), m.end):
+            if att.text.startswith(("'s", "\u2019s"), m.end):
                 continue
-            if _SUBJ_BEFORE.search(text[max(0, m.start - 12):m.start]) or m.start == att.paras[p].start:
-                return m.char
-    return None
+            yield p, m
 
 
 _PREP_BEFORE = re.compile(r"\b(?:to|at|towards?|with|for|from|into|upon|on|of|about)\s+$")
@@ -493,18 +507,8 @@ def _recent_nonobject(att: "Attributor", ti: int, gender: str) -> int | None:
     """The last character of `gender` named before the quote, not as the object of a
     preposition (`towards Bingley`) nor as a possessive (`Sir William's`): whom `he` most
     likely means (`...was scarcely heard by Darcy; ... he turned to his partner, and said,`)."""
-    turn = att.turns[ti]
-    first_q = turn.para.quotes[0].start
-    text = att.text
-    for p in range(turn.para.index, max(-1, turn.para.index - 3), -1):
-        for m in reversed(att.para_mentions[p]):
-            if p == turn.para.index and m.start >= first_q:
-                continue
-            if m.char >= len(att.genders) or att.genders[m.char] != gender or m.char == att.narrator:
-                continue
-            if text.startswith(("'s", "\u2019s"), m.end) \
-                    or _PREP_BEFORE.search(text, max(0, m.start - 12), m.start):
-                continue
+    for _, m in _gendered_mentions_before(att, ti, gender, 3):
+        if not _PREP_BEFORE.search(att.text, max(0, m.start - 12), m.start):
             return m.char
     return None
 
