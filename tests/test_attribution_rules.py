@@ -127,6 +127,9 @@ def test_demo_lines_fixed_by_context(demo_text):
     assert who("You know why luv") == "Spike"
     # the action beat before it: `She got up and walked over to Buffy, showing her ...`
     assert who("This is going to help us find Spike") == "Willow"
+    # Buffy walked out, Willow `disappeared into thin air`, Andrew just spoke: Xander,
+    # whom Willow addressed, is the one left to answer
+    assert who("What I say?") == "Xander"
     xander = script.character("Xander")
     assert xander is not None and xander.gender == "male"
 
@@ -201,7 +204,41 @@ LAST_SPEAKER = {
         ('"Hello, Bob," said Ann.\n\n'
          '"Hello."\n\n'
          'She turned to Bob. "Where were you?"'), ANN_BOB, "Ann", None),
+    # who left the scene does not answer: Ann is gone, Carl just spoke, Bob was addressed
+    "one_who_left_the_scene_does_not_answer": (
+        ('Ann, Bob and Carl sat in the kitchen.\n\n'
+         '"You ate my cake," said Ann.\n\n'
+         '"It was Bob," said Carl.\n\n'
+         'Ann glared at Bob. "Are you that greedy, Bob?" she said. She snapped her fingers '
+         'and disappeared into thin air.\n\n'
+         '"That\'s not fair!" Carl said.\n\n'
+         '"What did I do?"'), ANN_BOB_CARL, "Bob", None),
+    # `an opportunity for Bob to draw near her and say,`: the infinitive's subject speaks
+    "for_someone_to_say_leads_in_their_quote": (
+        ('"Is he here?" asked Ann.\n\n'
+         'When Carl came in, there was at last an opportunity for Bob to draw near her '
+         'and say,\n\n'
+         '"I have to thank you."'), ANN_BOB_CARL, "Bob", "lead-in"),
 }
+
+
+def test_exits_name_who_leaves_the_scene():
+    from audiodrama.parse.dialogue import setup
+    from audiodrama.parse.ranker import _exits
+    cases = {
+        "Ann looked at Bob. She snapped her fingers and disappeared.": ["Ann"],
+        "Bob sighed. So he turned around and walked out the door.": ["Bob"],
+        "Carl left the room.": ["Carl"],
+        "Ann declined it, and the husband and wife walked off.": [],
+        "Bob went away and came back with a glass.": [],
+        "Carl had walked away to another part of the room.": [],
+        "Ann watched as he walked out.": [],
+        "Bob would have left the room.": [],
+    }
+    for text, who in cases.items():
+        _, chars, att = setup(text, paragraphs(text), ANN_BOB_CARL)
+        att.prepare()
+        assert [chars[c].name for _, _, c in _exits(att)] == who, text
 
 
 @pytest.mark.parametrize("case", sorted(LAST_SPEAKER))
