@@ -466,8 +466,8 @@ def master_stream(x: np.ndarray, sr: int, profile: Profile, channels: int, sinks
     parts: Iterable = chunks(len(x), int(CHUNK_SECONDS * sr), lim.margin)
     if progress:
         from tqdm.auto import tqdm
-        parts = tqdm(parts, total=-(-len(x) // int(CHUNK_SECONDS * sr)), desc="master", unit="10 s",
-                     leave=False)
+        parts = tqdm(parts, total=-(-len(x) // int(CHUNK_SECONDS * sr)), desc="master", unit="block",
+                     leave=False)   # a block is CHUNK_SECONDS of audio
     limited: list[tuple[int, np.ndarray]] = []  # (first sample, gain) of each stretch the limiter turned down
     scratch = np.empty(0, np.float32)
     for a, b, lo, hi in parts:

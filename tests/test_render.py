@@ -199,3 +199,16 @@ def test_alternating_settings_are_never_lost(cast_prod, tmp_path):
         fa, fb = (measure_f0(sf.read(str(r.path))[0], 22050) for r in (a, b))
         # within 3 semitones (the tracker wobbles ~2 on short lines); a lost pitch is 8+ away
         assert abs(12 * np.log2(fa / fb)) < 3.0, (line.id, fa, fb)
+
+
+def test_italic_emphasis_is_voiced_stressed_and_kept_out_of_the_transcript(cast_prod):
+    script, cast, prod = cast_prod
+    text = "I did say so, and I meant every word of it."
+    plain = Line(id="plain", kind="dialogue", text=text, span=(0, 1), speaker="Ann")
+    stressed = Line(id="stressed", kind="dialogue", text=text, span=(0, 1), speaker="Ann",
+                    emphasis=[(2, 5, "italic")])
+    result = render_script(script, cast, prod, lines=[plain, stressed], progress=False)
+    assert result["stressed"].path != result["plain"].path          # synthesised differently
+    assert result["stressed"].text == result["plain"].text == text  # the transcript keeps the words
+    a, b = (sf.read(str(result[k].path))[0] for k in ("plain", "stressed"))
+    assert len(a) != len(b) or not np.array_equal(a, b)
