@@ -181,3 +181,13 @@ def test_dash_dialogue_needs_several_dash_led_paragraphs():
     assert not uses_dash_dialogue(text, paragraphs(text))
     lines, _ = segment_and_attribute(text, paragraphs(text), None)
     assert [l.text for l in lines if l.kind == "dialogue"] == ["Hello,"]
+
+
+DASH_ALPHABET = ["\u2014", "\u2014 ", "\u2013", "Oui", "Hola", ",", ".", "dit-il", "dijo", "Ana", " ",
+                 "\n\n", "\n\n\u2014", "\n\n\u2014 ", "\u00ab", "\u00bb", "\u201e", "\u201c", "?", "r\u00e9pondit"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(DASH_ALPHABET), max_size=80))
+def test_property_dash_and_guillemet_dialogue_tiles(tokens):
+    check_tiling("\n\n\u2014 Oui.\n\n\u2014 Non.\n\n\u2014 Si." + "".join(tokens), None)
