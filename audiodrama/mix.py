@@ -81,6 +81,10 @@ class SceneSpan:
     end: float
     transition: str
     ambience: str
+    ambience_db: float | None = None
+    """This scene's own ambience level (a scene setting); None = the episode's."""
+    duck_db: float | None = None
+    """This scene's own ducking depth (a scene setting); None = the episode's."""
 
 
 @dataclass
@@ -152,7 +156,7 @@ def plan_episode(scenes: Sequence[Scene], durations: Mapping[str, float], settin
     p = settings.pacing
     t = (p.head_ms / 1000.0) if head is None else head
     items: list[Item] = []
-    spans: list[tuple[str, str, float, str, str]] = []  # id, title, start, transition, ambience
+    spans: list[tuple[str, str, float, str, str, Settings]] = []  # id, title, start, transition, ambience, settings
     opening = [c for c in credits[0] if c.id in durations]
     closing = [c for c in credits[1] if c.id in durations]
     voiced_scenes = [(i, s) for i, s in enumerate(scenes, 1)
@@ -173,7 +177,7 @@ def plan_episode(scenes: Sequence[Scene], durations: Mapping[str, float], settin
         elif n > 0:
             t += here.pacing.scene_ms / 1000.0
             t = _place_transition(items, trans, t, scene.id, here.pacing.scene_ms / 1000.0)
-        spans.append((scene.id, scene_title(scene, index), chapter_start, played, amb))
+        spans.append((scene.id, scene_title(scene, index), chapter_start, played, amb, here))
         prev: Line | None = None
         for line in scene.lines:
             if not is_heard(line, mode) or line.id not in durations:
@@ -199,8 +203,9 @@ def plan_episode(scenes: Sequence[Scene], durations: Mapping[str, float], settin
             items.append(Item("credits", c.id, t, t + durations[c.id], last, NARRATOR, "credits", c.text))
             t += durations[c.id]
     t += (p.tail_ms / 1000.0) if tail is None else tail
-    scene_spans = [SceneSpan(sid, title, start, spans[k + 1][2] if k + 1 < len(spans) else t, tr, amb)
-                   for k, (sid, title, start, tr, amb) in enumerate(spans)]
+    scene_spans = [SceneSpan(sid, title, start, spans[k + 1][2] if k + 1 < len(spans) else t, tr, amb,
+                             own.mix.ambience_db, own.mix.duck_db)
+                   for k, (sid, title, start, tr, amb, own) in enumerate(spans)]
     return Timeline(episode, t, items, scene_spans)
 
 
@@ -427,13 +432,15 @@ def _scene_plans(timeline: Timeline, sr: int, settings: Settings, only: str | No
         items = [(i, int(round(i.start * sr)) - start) for i in by_scene.pop(span.id, [])]
         bed = None
         if only in (None, "ambience") and span.ambience not in ("none", "", None):
-            gain = 10 ** ((settings.mix.ambience_db + 45.0) / 20)  # beds are made at -45 dBFS RMS
+            level = settings.mix.ambience_db if span.ambience_db is None else span.ambience_db
+            duck = settings.mix.duck_db if span.duck_db is None else span.duck_db
+            gain = 10 ** ((level + 45.0) / 20)  # beds are made at -45 dBFS RMS
             # relative times rounded to the microsecond: the same scene later in the episode gets the same bed
             speech = tuple((round(i.start - span.start, 6), round(i.end - span.start, 6)) for i in timeline.items
                            if i.scene == span.id and i.kind in ("line", "credits"))
             overlap = 1.0 if span.end < timeline.duration else 0.0  # crossfade into the next scene's bed
             n = int(round((span.end - span.start + overlap) * sr))
-            bed = (span.ambience, n, gain, settings.mix.duck_db, speech)
+            bed = (span.ambience, n, gain, duck, speech)
         plans.append(_ScenePlan(start, items, bed))
     rest = [(i, int(round(i.start * sr))) for items in by_scene.values() for i in items]
     if rest:

@@ -123,7 +123,7 @@ _FOUNTAIN_HELP = """\
    - The [[id]] note at the end of each block ties it to its recordings: keep it.
    - Scene headings carry transition=, ambience= and the title after the number; add a
      pacing or mix setting for this scene alone as key=value (e.g. between_speakers_ms=250,
-     paragraph_ms=900, cues=false; every [pacing] key of audiodrama.toml). */
+     paragraph_ms=900, ambience_db=-30, duck_db=-6, cues=false; every [pacing] key works). */
 """
 
 

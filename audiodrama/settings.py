@@ -96,7 +96,7 @@ class Settings:
 
 
 #: [mix] keys a scene may override (the rest are whole-episode choices).
-SCENE_MIX_KEYS = ("cues",)
+SCENE_MIX_KEYS = ("cues", "ambience_db", "duck_db")
 
 
 def scene_setting_keys() -> list[str]:

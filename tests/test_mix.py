@@ -351,3 +351,23 @@ def test_scene_settings_override_pacing_for_that_scene_only(tmp_path):
     from audiodrama.errors import ScriptError
     with pytest.raises(ScriptError, match="paragraph_ms=slow"):
         apply_fountain(script, bad, "t.fountain")
+
+
+def test_scene_sets_its_own_ambience_level(tmp_path, episode):
+    import copy
+
+    script, rendered, _ = episode
+    script = copy.deepcopy(script)
+    for scene in script.scenes:
+        scene.ambience = "rain"
+    script.scenes[0].settings = {"ambience_db": -20.0}      # a downpour in the first scene only
+    [r] = mix.mix_script(script, rendered, Production(tmp_path), Settings(), formats=["wav"], stems=True,
+                         profile="none", progress=False)
+    bed, sr = sf.read(str(r.stems["ambience"]), dtype="float32")
+    scenes = json.loads(r.timeline.read_text())["scenes"]
+
+    def rms_db(s):
+        part = bed[int(s["start"] * sr) + sr:int(s["end"] * sr) - sr]
+        return 20 * np.log10(np.sqrt(np.mean(part ** 2)) + 1e-12)
+
+    assert rms_db(scenes[0]) - rms_db(scenes[1]) > 12       # -20 against the default -38 dBFS
