@@ -156,7 +156,7 @@ def plan_episode(scenes: Sequence[Scene], durations: Mapping[str, float], settin
     p = settings.pacing
     t = (p.head_ms / 1000.0) if head is None else head
     items: list[Item] = []
-    spans: list[tuple[str, str, float, str, str, Settings]] = []  # id, title, start, transition, ambience, settings
+    spans: list[tuple[str, str, float, str, str, dict]] = []  # id, title, start, transition, ambience, scene settings
     opening = [c for c in credits[0] if c.id in durations]
     closing = [c for c in credits[1] if c.id in durations]
     voiced_scenes = [(i, s) for i, s in enumerate(scenes, 1)
@@ -177,7 +177,7 @@ def plan_episode(scenes: Sequence[Scene], durations: Mapping[str, float], settin
         elif n > 0:
             t += here.pacing.scene_ms / 1000.0
             t = _place_transition(items, trans, t, scene.id, here.pacing.scene_ms / 1000.0)
-        spans.append((scene.id, scene_title(scene, index), chapter_start, played, amb, here))
+        spans.append((scene.id, scene_title(scene, index), chapter_start, played, amb, scene.settings))
         prev: Line | None = None
         for line in scene.lines:
             if not is_heard(line, mode) or line.id not in durations:
@@ -204,7 +204,7 @@ def plan_episode(scenes: Sequence[Scene], durations: Mapping[str, float], settin
             t += durations[c.id]
     t += (p.tail_ms / 1000.0) if tail is None else tail
     scene_spans = [SceneSpan(sid, title, start, spans[k + 1][2] if k + 1 < len(spans) else t, tr, amb,
-                             own.mix.ambience_db, own.mix.duck_db)
+                             own.get("ambience_db"), own.get("duck_db"))
                    for k, (sid, title, start, tr, amb, own) in enumerate(spans)]
     return Timeline(episode, t, items, scene_spans)
 
