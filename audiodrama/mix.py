@@ -589,7 +589,7 @@ def mix_script(script: Script, rendered: Mapping[str, RenderedLineLike], prod, s
                episodes: list[int] | None = None, scenes: list[str] | None = None, mode: str | None = None,
                profile: str | None = None, formats: Sequence[str] | None = None, stems: bool | None = None,
                voices: Mapping[str, VoiceLike] | None = None, episode_minutes: float | None = None,
-               progress: bool = True, scene_cache: bool = True) -> list[EpisodeResult]:
+               progress: bool = True, scene_cache: bool | None = None) -> list[EpisodeResult]:
     """Mix, master and export each episode of `script` into prod.episode_dir(script.slug).
 
     `rendered` maps line id -> rendered audio (.path, .source); credits (`credits_to_render`)
@@ -602,7 +602,8 @@ def mix_script(script: Script, rendered: Mapping[str, RenderedLineLike], prod, s
 
     Every episode's WAV (with its timeline and transcript) is finished first; the stems and
     the encoders (MP3, Opus, M4B, which read the WAV) run after. Each result's `seconds` says
-    how long its WAV took and how long its encoding took. With `scene_cache`, each scene's
+    how long its WAV took and how long its encoding took. With `scene_cache` (default: the
+    [mix] scene_cache setting), each scene's
     pre-master mix is kept in audio_out/.cache/mix/<slug>/ and reused while its inputs are
     unchanged, so an edit re-mixes only its own scene (a full build forgets the unused ones);
     an episode none of whose inputs changed since the last build (and whose files are as that
@@ -637,6 +638,8 @@ def mix_script(script: Script, rendered: Mapping[str, RenderedLineLike], prod, s
                prof.channels or settings.master.channels, prod.episode_dir(script.slug),
                (prod.root / settings.master.cover) if settings.master.cover else None,
                list(scenes) if scenes else None, voices, progress)
+    if scene_cache is None:
+        scene_cache = settings.mix.scene_cache
     if scene_cache:
         job.cache = SceneCache(prod.cache_dir / "mix" / script.slug)
     effects.use_disk_cache(prod.cache_dir / "effects" if scene_cache else None)

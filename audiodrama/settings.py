@@ -55,6 +55,8 @@ class Mix:
     """Split the story into episodes of about this many minutes at scene boundaries; 0 = by chapters."""
     opening_credits: str = ""
     """Opening credits text; "" = "{title}{by}." (+ the episode). Fields: {title} {by} {author} {episode} {cast}."""
+    scene_cache: bool = True
+    """Keep each scene's mix on disk (about 630 MB per audio hour) so an edit re-mixes only its scene."""
     closing_credits: str = ""
     """Closing credits text; "" = "You have been listening to {title}{by}. With the voices of {cast}. ..."."""
 
@@ -183,6 +185,7 @@ ambience_db = -38.0     # ambience level between lines (dBFS RMS; speech sits ne
 duck_db = -10.0         # how far ambience dips under speech
 stems = false           # also write stems (per character, narration, effects, ambience) + labels
 episode_minutes = 0.0   # split into episodes of about this length at scene breaks; 0 = by chapters
+scene_cache = true      # keep scene mixes (~630 MB per audio hour) so an edit re-mixes one scene
 opening_credits = ""    # "" = default; fields {title} {by} {author} {episode} {cast}
 closing_credits = ""
 

@@ -41,3 +41,16 @@ def test_prune_drops_the_scene_mixes_of_a_removed_story(tmp_path, monkeypatch):
     subprocess.run([*cli, "--prune"], capture_output=True, text=True, check=True)
     assert set((prod.cache_dir / "mix" / "a").glob("*.npy")) == mixes["a"]
     assert not list((prod.cache_dir / "mix" / "b").glob("*.npy"))
+
+
+def test_scene_cache_can_be_turned_off_for_a_small_disk(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDIODRAMA_ENGINE", "silent")
+    prod = init_production(tmp_path / "p")
+    toml = prod.root / "audiodrama.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("scene_cache = true", "scene_cache = false"),
+                    encoding="utf-8")
+    story = prod.root / "s.txt"
+    story.write_text('"Hello there," said Anna.\n\n"Hi," Ben replied.\n', encoding="utf-8")
+    result = build(story, prod, progress=False, formats=["wav"])
+    assert result.episodes[0].wav.exists()
+    assert not list((prod.cache_dir / "mix").glob("**/*.npy"))
