@@ -74,7 +74,9 @@ def _wavs(prod: Production) -> Iterable[Path]:
 
 def _scene_mixes(prod: Production, orphans_only: bool) -> list[Path]:
     """Scene-mix files; with `orphans_only`, those of stories whose script is gone."""
-    root = prod.cache_dir / "mix"
+    from .mixcache import scene_cache_dir  # numpy: not needed by the rest of this module
+
+    root = scene_cache_dir(prod.cache_dir)
     if not root.is_dir():
         return []
     return [f for folder in root.iterdir() if folder.is_dir()

@@ -389,10 +389,6 @@ def _prepared(items: Sequence[Item], rendered: Mapping[str, RenderedLineLike], s
             yield it, fut.result()
 
 
-def _add(buf: np.ndarray, x: np.ndarray, start: float, sr: int) -> None:
-    _add_at(buf, x, int(round(start * sr)))
-
-
 def _add_at(buf: np.ndarray, x: np.ndarray, s: int) -> None:
     """buf[s:s+len(x)] += x, cut at the end of `buf`."""
     if s >= len(buf) or not len(x):
@@ -469,21 +465,23 @@ def _mix_scene(plan: _ScenePlan, rendered: Mapping[str, RenderedLineLike], sr: i
     est = max([rel + int(round((i.end - i.start) * sr)) for i, rel in plan.items] + [plan.bed[1] if plan.bed else 0])
     seg = np.zeros(est + 4 * sr, np.float32)  # slack for reverb and echo tails
     used = 0
-    for (item, x), (_, rel) in zip(_prepared([i for i, _ in plan.items], rendered, sr, voices), plan.items):
-        if rel + len(x) > len(seg):
+
+    def add(x: np.ndarray, rel: int) -> None:
+        nonlocal seg, used
+        if rel + len(x) > len(seg):         # a tail longer than the slack: grow
             seg = np.concatenate([seg, np.zeros(rel + len(x) - len(seg) + sr, np.float32)])
         _add_at(seg, x, rel)
         used = max(used, rel + len(x))
+
+    for (item, x), (_, rel) in zip(_prepared([i for i, _ in plan.items], rendered, sr, voices), plan.items):
+        add(x, rel)
         if bar is not None:
             bar.update(1)
     if plan.bed:
         name, n, gain, duck_db, speech = plan.bed
         bed = effects.ambience(name, n / sr, sr)[:n] * np.float32(gain)
         bed *= effects.duck_envelope(len(bed), sr, list(speech), duck_db)
-        if len(bed) > len(seg):
-            seg = np.concatenate([seg, np.zeros(len(bed) - len(seg), np.float32)])
-        _add_at(seg, bed, 0)
-        used = max(used, len(bed))
+        add(bed, 0)
     return seg[:used].copy() if used < len(seg) else seg
 
 
@@ -612,7 +610,7 @@ def mix_script(script: Script, rendered: Mapping[str, RenderedLineLike], prod, s
     import time
 
     from . import export, master
-    from .mixcache import SceneCache
+    from .mixcache import SceneCache, scene_cache_dir
     mode = mode or settings.mix.mode
     prof = master.get_profile(profile or settings.master.profile)
     formats = list(formats or settings.master.formats)
@@ -641,7 +639,7 @@ def mix_script(script: Script, rendered: Mapping[str, RenderedLineLike], prod, s
     if scene_cache is None:
         scene_cache = settings.mix.scene_cache
     if scene_cache:
-        job.cache = SceneCache(prod.cache_dir / "mix" / script.slug)
+        job.cache = SceneCache(scene_cache_dir(prod.cache_dir, script.slug))
     effects.use_disk_cache(prod.cache_dir / "effects" if scene_cache else None)
     if prof.head and prof.tail:  # ACX: room tone within the allowed range at both ends
         job.head = min(max(settings.pacing.head_ms / 1000, prof.head[0]), prof.head[1])

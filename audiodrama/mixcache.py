@@ -25,6 +25,11 @@ from . import fsutil
 FORMAT = "scene-mix-1"
 
 
+def scene_cache_dir(cache_dir: Path, slug: str = "") -> Path:
+    """Where a story's scene mixes live (the folder of all stories' mixes with no slug)."""
+    return cache_dir / "mix" / slug if slug else cache_dir / "mix"
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """A hash of the code that makes a scene's sound: a change to it invalidates the cache."""

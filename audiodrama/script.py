@@ -82,6 +82,8 @@ def from_dict(data: dict[str, Any], where: str | Path = "<script>") -> Script:
 
 def _scene_settings(data: dict[str, Any], scene: str, where: str | Path) -> dict[str, int | float | bool]:
     """A scene's setting overrides, checked (types as in audiodrama.toml)."""
+    if not isinstance(data, dict):
+        raise ScriptError(f"scene {scene}: settings must be a table of key = value, not {data!r}", where)
     out = {}
     for key, value in data.items():
         try:

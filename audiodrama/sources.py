@@ -303,14 +303,12 @@ def _read_epub(data: bytes, path: Path) -> Source:
 
 
 
-def emphasis_in_line(text: str, line: Any, emphasis: list[tuple[int, int, str]]
+def emphasis_in_line(text: str, line: Any, spans: list[tuple[int, int, str]]
                      ) -> list[tuple[int, int, str]]:
-    """The emphasis spans inside `line`, as offsets into `line.text` (the line's words with
-    runs of whitespace collapsed, as the parser writes them); [] when the text differs."""
+    """A line's emphasis `spans` (story offsets, as `emphasis_for_lines` gives them) as offsets
+    into `line.text` (the line's words with runs of whitespace collapsed, as the parser writes
+    them); [] when the text differs."""
     a, z = line.span
-    spans = [(s, e, k) for s, e, k in emphasis if e > a and s < z]
-    if not spans:
-        return []
     # map each source offset of the line to its offset in the collapsed text
     where: dict[int, int] = {}
     out_pos, pending_space = 0, False
@@ -339,11 +337,18 @@ def emphasis_for_lines(lines: Iterable[Any], emphasis: list[tuple[int, int, str]
     """{line id: [(start, end, kind)]}: the emphasis spans (plain-text offsets) inside each line."""
     import bisect
 
+    emphasis = sorted(emphasis)
     starts = [s for s, _, _ in emphasis]
+    reach, furthest = [], -1        # furthest end of the spans up to each index: nested spans
+    for _, e, _ in emphasis:       # (bold inside italic) start before the one just before `a`
+        furthest = max(furthest, e)
+        reach.append(furthest)
     out: dict[str, list[tuple[int, int, str]]] = {}
     for line in lines:
         a, z = line.span
-        i = max(0, bisect.bisect_left(starts, a) - 1)
+        i = bisect.bisect_left(starts, a)
+        while i > 0 and reach[i - 1] > a:
+            i -= 1
         found = []
         while i < len(emphasis) and emphasis[i][0] < z:
             s, e, kind = emphasis[i]

@@ -118,3 +118,12 @@ def test_fountain_round_trip_keeps_a_speakerless_quote_as_dialogue():
     # NARRATOR over a character's line still makes it narration
     edited, changes = apply_fountain(script, to_fountain(script).replace("ANN", "NARRATOR"), "t.fountain")
     assert [l.kind for l in edited.lines()] == ["dialogue", "narration"] and changes
+
+
+@pytest.mark.parametrize("bad", ["x", [1, 2], {"paragraph_ms": "slow"}, {"nope": 1}])
+def test_bad_scene_settings_in_json_are_one_line_errors(bad):
+    from audiodrama.errors import ScriptError
+    from audiodrama.script import from_dict
+
+    with pytest.raises(ScriptError, match="scene s1"):
+        from_dict({"scenes": [{"id": "s1", "settings": bad, "lines": []}]}, "x.json")

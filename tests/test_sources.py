@@ -345,3 +345,12 @@ def test_ffn_saved_page_fixture():
 def test_markdown_rule_under_a_paragraph_is_a_break():
     src = markdown_to_source("She left.\n---\nNext scene.\n\nA\n===\nB\n")
     assert src.text == "She left.\n\n* * *\n\nNext scene.\n\nA\n\n===\n\nB"
+
+
+def test_nested_emphasis_reaches_a_line_inside_both():
+    class L:
+        def __init__(self, id_, span):
+            self.id, self.span = id_, span
+    # italic 0-40 holds bold 10-20; a line at 25-30 lies in the italic only, one at 12-15 in both
+    found = emphasis_for_lines([L("a", (25, 30)), L("b", (12, 15))], [(10, 20, "bold"), (0, 40, "italic")])
+    assert found == {"a": [(25, 30, "italic")], "b": [(12, 15, "italic"), (12, 15, "bold")]}

@@ -52,11 +52,13 @@ def parse_story(text: str | Any, *, title: str = "", slug: str = "", source: str
     lines.sort(key=lambda l: l.span)
     for line, line_id in zip(lines, assign_ids(l.text for l in lines)):
         line.id = line_id
+    by_id = {line.id: line for line in lines}
     if getattr(hints, "emphasis", None):
-        from ..sources import emphasis_in_line
+        from ..sources import emphasis_for_lines, emphasis_in_line
 
-        for line in lines:
-            line.emphasis = emphasis_in_line(text, line, hints.emphasis)
+        for line_id, spans in emphasis_for_lines(lines, hints.emphasis).items():
+            line = by_id[line_id]
+            line.emphasis = emphasis_in_line(text, line, spans)
     scenes = _scenes(lines, blocks)
     counts: dict[str, int] = {}
     for line in lines:

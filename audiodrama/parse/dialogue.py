@@ -21,7 +21,7 @@ from .attribution import CONFIDENCE, Attributor, Turn
 from .characters import NARRATOR_FALLBACK, detect_first_person, discover, genders_for
 from .names import NameIndex
 from .narrator import name_narrator
-from .quotes import Paragraph, find_quotes, is_written, nested_quotes, uses_single_quotes
+from .quotes import Paragraph, find_quotes, is_written, nested_quotes, trim, uses_single_quotes
 from .reported import is_reported_speech
 from .tags import is_pure_tag, split_leading_tag
 
@@ -221,11 +221,7 @@ def _spoken_span(text: str, start: int, end: int, inner_start: int, inner_end: i
     """The span of the words spoken: the quote marks and the space inside them are
     typography, not speech, so a dialogue line's span leaves them out (a line that is
     nothing but marks keeps its whole piece)."""
-    s, e = max(start, inner_start), min(end, inner_end)
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
+    s, e = trim(text, max(start, inner_start), min(end, inner_end))
     return (s, e) if e > s else (start, end)
 
 
@@ -279,14 +275,7 @@ def _split_nested(text: str, start: int, end: int, inner: tuple[int, int],
     if end > pos:
         out.append((pos, end))
     # trim whitespace at the cut points; drop empty parts
-    trimmed = []
-    for ps, pe in out:
-        while ps < pe and text[ps].isspace():
-            ps += 1
-        while pe > ps and text[pe - 1].isspace():
-            pe -= 1
-        if pe > ps:
-            trimmed.append((ps, pe))
+    trimmed = [(ps, pe) for ps, pe in (trim(text, *p) for p in out) if pe > ps]
     return trimmed or [(start, end)]
 
 

@@ -84,6 +84,15 @@ class Paragraph:
         return [p for p in self.pieces if p.kind == "n"]
 
 
+def trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """[s, e) without the whitespace at either end (empty spans come back with s == e)."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
 def uses_single_quotes(text: str) -> bool:
     """True when the text writes dialogue in single quotes ('Hello,' she said)."""
     doubles = len(_DQ_RE.findall(text))
@@ -124,12 +133,6 @@ def quote_convention(text: str, single: bool | None = None) -> Convention:
     return Convention(frozenset(opens), frozenset(closes), frozenset(_DQ_BOTH))
 
 
-def _marks(single: bool) -> tuple[set[str], set[str], set[str]]:
-    if single:
-        return _SQ_OPEN, _SQ_CLOSE, _SQ_BOTH
-    return _DQ_OPEN, _DQ_CLOSE, _DQ_BOTH
-
-
 def _is_apostrophe(text: str, i: int, is_open: bool, para_end: int) -> bool:
     """In single-quote mode, tell an apostrophe (don't, boys', 'tis) from a quote mark."""
     prev = text[i - 1] if i > 0 else " "
@@ -156,12 +159,10 @@ def split_paragraph(text: str, index: int, start: int, end: int, single: bool,
 
     `continues`: the previous paragraph ended inside an open quote, so a quote
     opening at the very start of this one continues it. `convention`: the text's quote
-    marks (default: English marks, single or double as `single` says).
+    marks (default: English marks and ‹ ›, single or double as `single` says).
     """
-    if convention is not None:
-        opens, closes, both = convention.opens, convention.closes, convention.both
-    else:
-        opens, closes, both = _marks(single)
+    convention = convention or quote_convention("", single)
+    opens, closes, both = convention.opens, convention.closes, convention.both
     para = Paragraph(index, start, end)
     quotes: list[tuple[int, int, bool]] = []      # (open mark pos, close end, closed)
     open_at = -1
@@ -201,11 +202,7 @@ def split_paragraph(text: str, index: int, start: int, end: int, single: bool,
     for qs, qe, closed in quotes:
         if qs > pos:
             _add_narration(text, para, pos, qs)
-        inner_s, inner_e = qs + (qs != virtual_open), qe - 1 if closed else qe
-        while inner_s < inner_e and text[inner_s].isspace():
-            inner_s += 1
-        while inner_e > inner_s and text[inner_e - 1].isspace():
-            inner_e -= 1
+        inner_s, inner_e = trim(text, qs + (qs != virtual_open), qe - 1 if closed else qe)
         q = Quote(qs, qe, (inner_s, inner_e), index, closed,
                   continued=continues and qs == start)
         para.pieces.append(Piece("q", qs, qe, q))
@@ -217,10 +214,7 @@ def split_paragraph(text: str, index: int, start: int, end: int, single: bool,
 
 def _add_narration(text: str, para: Paragraph, s: int, e: int) -> None:
     """Add text[s:e] as a narration piece, trimmed; nothing if it is all whitespace."""
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
+    s, e = trim(text, s, e)
     if e > s:
         para.pieces.append(Piece("n", s, e))
 
@@ -316,8 +310,7 @@ def split_dash_paragraph(text: str, index: int, start: int, end: int) -> Paragra
 
 def _add_speech(text: str, para: Paragraph, index: int, mark: int, s: int, e: int) -> None:
     """Add text[s:e] as a quote piece starting at `mark` (its dash, when it has one)."""
-    while e > s and text[e - 1].isspace():
-        e -= 1
+    s, e = trim(text, s, e)
     if e > s:
         para.pieces.append(Piece("q", mark, e, Quote(mark, e, (s, e), index, True)))
 
