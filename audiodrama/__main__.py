@@ -1,6 +1,7 @@
 """`python -m audiodrama` is the `audiodrama` command."""
+
 import sys
 
-from .cli import main
+from audiodrama.cli import main
 
 sys.exit(main())

@@ -3,6 +3,7 @@
 `audiodrama audition NAME ["TEXT"]` and the notebooks' `audition`/`auditions` both call
 `render_audition`.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -10,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model import NARRATOR, Line, Script, VoiceProfile
+from audiodrama.model import NARRATOR, Line, Script, VoiceProfile
 
 if TYPE_CHECKING:
-    from .casting import Cast
-    from .render import RenderedLine
+    from audiodrama.casting import Cast
+    from audiodrama.render import RenderedLine
 
 SAMPLE_TEXT = "I never thought I would see you again, not after everything that happened here."
 """What a voice says when neither a text nor a line of the character's is at hand."""
@@ -28,7 +29,7 @@ class Audition:
     """The cast name (a character's main name, or NARRATOR)."""
     profile: VoiceProfile
     """The profile it was rendered with."""
-    rendered: "RenderedLine"
+    rendered: RenderedLine
     """The rendered line (in the render cache): its text, duration and file."""
     path: Path
     """The sample's file: audio_out/auditions/<name>.wav when saved, else the cached render."""
@@ -41,12 +42,12 @@ class Audition:
 
     def median_f0(self) -> float:
         """The sample's measured median pitch in Hz (0.0 when nothing is voiced)."""
-        from .casting import measure_f0
+        from audiodrama.casting import measure_f0
 
         return measure_f0(*self.samples())
 
 
-def audition_text(script: Script | None, cast: "Cast", name: str) -> str:
+def audition_text(script: Script | None, cast: Cast, name: str) -> str:
     """What `name` (a cast name) says: its first dialogue line in `script`, else SAMPLE_TEXT."""
     if script is not None:
         for line in script.lines():
@@ -60,22 +61,27 @@ def audition_path(prod: Any, name: str) -> Path:
     return Path(prod.out_dir) / "auditions" / f"{name.replace('/', '_')}.wav"
 
 
-def render_audition(script: Script | None, cast: "Cast", prod: Any, name: str, text: str | None = None,
-                    *, save: bool = False) -> Audition:
+def render_audition(
+    script: Script | None, cast: Cast, prod: Any, name: str, text: str | None = None, *, save: bool = False
+) -> Audition:
     """Render `text` (default: the character's first line, or SAMPLE_TEXT) in one voice.
 
     `name` is a character's name or alias, or "Narrator" (CastError listing the cast if it is
     none of these). The sample is rendered through the render cache with the lexicon applied,
     like a line of `script`; with `save` it is also copied to audio_out/auditions/<name>.wav.
     """
-    from .render import render_script
+    from audiodrama.render import render_script
 
     resolved = cast.resolve(name)
     if text is None:
         text = audition_text(script, cast, resolved)
-    line = Line(id="audition", kind="narration" if resolved == NARRATOR else "dialogue",
-                text=text or SAMPLE_TEXT, span=(0, 0),
-                speaker=None if resolved == NARRATOR else resolved)
+    line = Line(
+        id="audition",
+        kind="narration" if resolved == NARRATOR else "dialogue",
+        text=text or SAMPLE_TEXT,
+        span=(0, 0),
+        speaker=None if resolved == NARRATOR else resolved,
+    )
     result = render_script(script or Script(title="audition"), cast, prod, lines=[line], progress=False)
     rendered = result["audition"]
     path = Path(rendered.path)

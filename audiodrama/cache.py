@@ -6,15 +6,16 @@ still in script/ names, and the scene mixes (audio_out/.cache/mix/<slug>/, see m
 stories no longer in script/ (a full build already drops a live story's stale scene mixes).
 Recorded takes live in voices/recorded/ and are never touched.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
 
-from . import fsutil
-from .production import Production
+from audiodrama import fsutil
+from audiodrama.production import Production
 
 
 def _manifest(prod: Production, slug: str) -> Path:
@@ -23,8 +24,11 @@ def _manifest(prod: Production, slug: str) -> Path:
 
 def record_use(prod: Production, slug: str, rendered: Mapping[str, object], *, partial: bool) -> None:
     """Remember which cache files `slug` uses (merged with the old list for a partial build)."""
-    names = {Path(r.path).name for r in rendered.values()  # type: ignore[attr-defined]
-             if Path(r.path).parent == prod.cache_dir}  # type: ignore[attr-defined]
+    names = {
+        Path(r.path).name
+        for r in rendered.values()  # type: ignore[attr-defined]
+        if Path(r.path).parent == prod.cache_dir
+    }  # type: ignore[attr-defined]
     path = _manifest(prod, slug)
     if partial and path.exists():
         try:
@@ -48,10 +52,12 @@ class CacheReport:
     mix_bytes: int = 0
 
     def __str__(self) -> str:
-        mb = lambda b: f"{b / 2**20:.1f} MB"  # noqa: E731
-        return (f"{self.files} rendered lines, {mb(self.bytes)}; used by {', '.join(self.stories) or 'no story'}; "
-                f"{self.unused_files} files ({mb(self.unused_bytes)}) used by no current script; "
-                f"{self.mix_files} scene mixes, {mb(self.mix_bytes)}")
+        mb = lambda b: f"{b / 2**20:.1f} MB"
+        return (
+            f"{self.files} rendered lines, {mb(self.bytes)}; used by {', '.join(self.stories) or 'no story'}; "
+            f"{self.unused_files} files ({mb(self.unused_bytes)}) used by no current script; "
+            f"{self.mix_files} scene mixes, {mb(self.mix_bytes)}"
+        )
 
 
 def _used(prod: Production) -> tuple[set[str], list[str]]:
@@ -74,14 +80,17 @@ def _wavs(prod: Production) -> Iterable[Path]:
 
 def _scene_mixes(prod: Production, orphans_only: bool) -> list[Path]:
     """Scene-mix files; with `orphans_only`, those of stories whose script is gone."""
-    from .mixcache import scene_cache_dir  # numpy: not needed by the rest of this module
+    from audiodrama.mixcache import scene_cache_dir  # numpy: not needed by the rest of this module
 
     root = scene_cache_dir(prod.cache_dir)
     if not root.is_dir():
         return []
-    return [f for folder in root.iterdir() if folder.is_dir()
-            and not (orphans_only and prod.script_json(folder.name).exists())
-            for f in folder.glob("*.npy")]
+    return [
+        f
+        for folder in root.iterdir()
+        if folder.is_dir() and not (orphans_only and prod.script_json(folder.name).exists())
+        for f in folder.glob("*.npy")
+    ]
 
 
 def report(prod: Production) -> CacheReport:
@@ -89,9 +98,15 @@ def report(prod: Production) -> CacheReport:
     files = list(_wavs(prod))
     unused = [f for f in files if stories and f.name not in used]
     mixes = _scene_mixes(prod, orphans_only=False)
-    return CacheReport(len(files), sum(f.stat().st_size for f in files), len(unused),
-                       sum(f.stat().st_size for f in unused), stories,
-                       len(mixes), sum(f.stat().st_size for f in mixes))
+    return CacheReport(
+        len(files),
+        sum(f.stat().st_size for f in files),
+        len(unused),
+        sum(f.stat().st_size for f in unused),
+        stories,
+        len(mixes),
+        sum(f.stat().st_size for f in mixes),
+    )
 
 
 def prune(prod: Production) -> CacheReport:

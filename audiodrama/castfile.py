@@ -1,12 +1,13 @@
 """Read the character tables of a cast file (voices/cast.toml or a `parse --cast` file)."""
+
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from .errors import CastError
-from .model import Character
+from audiodrama.errors import CastError
+from audiodrama.model import Character
 
 GENDERS = ("female", "male", "unknown")
 
@@ -27,7 +28,7 @@ def characters_from_table(data: dict[str, Any], path: Path) -> list[Character]:
     """Characters from the [characters."Name"] tables of parsed cast TOML."""
     table = data.get("characters", {})
     if not isinstance(table, dict):
-        raise CastError("[characters] must be a table of [characters.\"Name\"] tables", path)
+        raise CastError('[characters] must be a table of [characters."Name"] tables', path)
     out = []
     for name, entry in table.items():
         if not isinstance(entry, dict):

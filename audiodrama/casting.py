@@ -19,6 +19,7 @@ Auto-casting rule (deterministic, stable):
 Because choices depend only on what is already cast, adding a character never changes
 anyone already in the file.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,10 +31,10 @@ from typing import Any
 import tomlkit
 from tomlkit.items import KeyType, SingleKey
 
-from . import fsutil
-from .castfile import GENDERS, read_toml
-from .errors import CastError
-from .model import NARRATOR, Character, Line, Script, VoiceProfile
+from audiodrama import fsutil
+from audiodrama.castfile import GENDERS, read_toml
+from audiodrama.errors import CastError
+from audiodrama.model import NARRATOR, Character, Line, Script, VoiceProfile
 
 MAIN_LINES = 5
 """A main character has at least this many dialogue lines."""
@@ -45,13 +46,45 @@ MIN_RATE_GAP = 15
 # Median F0 (Hz) of each espeak-ng 1.51 variant at pitch 50, measured on this engine with
 # an autocorrelation tracker (see tests/test_casting.py). '' = the voice's own timbre.
 BASE_F0: dict[str, float] = {
-    "": 101.1, "m1": 94.2, "m2": 100.2, "m3": 104.5, "m4": 93.0, "m5": 102.1, "m6": 100.7,
-    "m7": 105.5, "m8": 85.0, "f1": 179.3, "f2": 193.4, "f3": 208.0, "f4": 177.8, "f5": 204.2,
-    "klatt": 102.1, "klatt2": 102.6, "klatt3": 101.6, "Andy": 95.0, "Annie": 234.6,
-    "aunty": 173.6, "belinda": 227.3, "linda": 227.3, "steph": 183.8, "anika": 265.7,
-    "Alicia": 250.6, "Andrea": 245.0, "grandma": 200.5, "grandpa": 105.0, "david": 74.5,
-    "paul": 85.5, "quincy": 84.5, "Storm": 85.5, "Mike": 90.0, "victor": 94.6, "robert": 98.0,
-    "shelby": 180.7, "zac": 344.5, "whisper": 100.0, "whisperf": 200.0,
+    "": 101.1,
+    "m1": 94.2,
+    "m2": 100.2,
+    "m3": 104.5,
+    "m4": 93.0,
+    "m5": 102.1,
+    "m6": 100.7,
+    "m7": 105.5,
+    "m8": 85.0,
+    "f1": 179.3,
+    "f2": 193.4,
+    "f3": 208.0,
+    "f4": 177.8,
+    "f5": 204.2,
+    "klatt": 102.1,
+    "klatt2": 102.6,
+    "klatt3": 101.6,
+    "Andy": 95.0,
+    "Annie": 234.6,
+    "aunty": 173.6,
+    "belinda": 227.3,
+    "linda": 227.3,
+    "steph": 183.8,
+    "anika": 265.7,
+    "Alicia": 250.6,
+    "Andrea": 245.0,
+    "grandma": 200.5,
+    "grandpa": 105.0,
+    "david": 74.5,
+    "paul": 85.5,
+    "quincy": 84.5,
+    "Storm": 85.5,
+    "Mike": 90.0,
+    "victor": 94.6,
+    "robert": 98.0,
+    "shelby": 180.7,
+    "zac": 344.5,
+    "whisper": 100.0,
+    "whisperf": 200.0,
 }
 # F0 grows by about x1.2 for every 20 steps of espeak's pitch parameter (measured: m1
 # 79/95/115 Hz and f3 181/212/253 Hz at pitch 30/50/70).
@@ -60,24 +93,48 @@ PITCH_STEP = 1.2
 # (voice, pitch, rate) in order of preference.
 NARRATOR_SLOT = ("en-gb-x-rp", 42, 165)
 MALE_MAIN = [
-    ("en-us+m3", 60, 178), ("en-gb-scotland+m1", 28, 160), ("en+m7", 82, 190),
-    ("en-029+m2", 46, 198), ("en-us-nyc+m4", 70, 150), ("en-gb-x-gbclan+m6", 36, 205),
-    ("en-us+m8", 92, 170), ("en-gb-x-gbcwmd+klatt", 56, 140), ("en+m5", 20, 185),
-    ("en-us+Andy", 76, 215), ("en-gb-scotland+m7", 50, 230), ("en-029+m1", 64, 132),
+    ("en-us+m3", 60, 178),
+    ("en-gb-scotland+m1", 28, 160),
+    ("en+m7", 82, 190),
+    ("en-029+m2", 46, 198),
+    ("en-us-nyc+m4", 70, 150),
+    ("en-gb-x-gbclan+m6", 36, 205),
+    ("en-us+m8", 92, 170),
+    ("en-gb-x-gbcwmd+klatt", 56, 140),
+    ("en+m5", 20, 185),
+    ("en-us+Andy", 76, 215),
+    ("en-gb-scotland+m7", 50, 230),
+    ("en-029+m1", 64, 132),
 ]
 FEMALE_MAIN = [
-    ("en-us+f3", 50, 175), ("en+f1", 36, 165), ("en-gb-x-rp+f5", 74, 185),
-    ("en-gb-scotland+f4", 58, 150), ("en-029+f2", 26, 195), ("en-us-nyc+f3", 90, 168),
-    ("en+f4", 14, 180), ("en-us+Annie", 62, 205), ("en-gb-x-gbclan+f1", 84, 140),
-    ("en-us+steph", 40, 220), ("en-gb-x-gbcwmd+f5", 52, 130), ("en+belinda", 66, 158),
+    ("en-us+f3", 50, 175),
+    ("en+f1", 36, 165),
+    ("en-gb-x-rp+f5", 74, 185),
+    ("en-gb-scotland+f4", 58, 150),
+    ("en-029+f2", 26, 195),
+    ("en-us-nyc+f3", 90, 168),
+    ("en+f4", 14, 180),
+    ("en-us+Annie", 62, 205),
+    ("en-gb-x-gbclan+f1", 84, 140),
+    ("en-us+steph", 40, 220),
+    ("en-gb-x-gbcwmd+f5", 52, 130),
+    ("en+belinda", 66, 158),
 ]
 MALE_MINOR = [
-    ("en-us+m5", 52, 172), ("en+m6", 42, 168), ("en-gb-x-gbcwmd+m2", 60, 180),
-    ("en-us+m1", 70, 176), ("en+m8", 48, 170), ("en-029+m4", 55, 182),
+    ("en-us+m5", 52, 172),
+    ("en+m6", 42, 168),
+    ("en-gb-x-gbcwmd+m2", 60, 180),
+    ("en-us+m1", 70, 176),
+    ("en+m8", 48, 170),
+    ("en-029+m4", 55, 182),
 ]
 FEMALE_MINOR = [
-    ("en-us+f2", 48, 172), ("en+f5", 40, 170), ("en-gb-x-gbcwmd+f4", 62, 178),
-    ("en-us+f1", 56, 176), ("en-gb-x-rp+f2", 68, 168), ("en-029+f3", 32, 180),
+    ("en-us+f2", 48, 172),
+    ("en+f5", 40, 170),
+    ("en-gb-x-gbcwmd+f4", 62, 178),
+    ("en-us+f1", 56, 176),
+    ("en-gb-x-rp+f2", 68, 168),
+    ("en-029+f3", 32, 180),
 ]
 
 CAST_HEADER = """\
@@ -115,8 +172,9 @@ class Cast:
         if name is None:
             if line.speaker == NARRATOR:
                 return self.narrator
-            raise CastError(f"no voice profile for {line.speaker!r}; run `audiodrama cast` to add it",
-                            self.path)
+            raise CastError(
+                f"no voice profile for {line.speaker!r}; run `audiodrama cast` to add it", self.path
+            )
         return self.characters[name]
 
     def name_for(self, speaker: str | None) -> str:
@@ -134,8 +192,10 @@ class Cast:
             return NARRATOR
         resolved = self.name_for(name)
         if resolved not in self.characters:
-            raise CastError(f"no character {name!r} in the cast (known: "
-                            f"{', '.join([NARRATOR, *self.characters])})", self.path)
+            raise CastError(
+                f"no character {name!r} in the cast (known: {', '.join([NARRATOR, *self.characters])})",
+                self.path,
+            )
         return resolved
 
     def profile_of(self, name: str) -> VoiceProfile:
@@ -145,6 +205,7 @@ class Cast:
 
 
 # --- the distinctness measure -------------------------------------------------------------
+
 
 def _variant(voice: str) -> str:
     return voice.partition("+")[2].strip()
@@ -172,11 +233,15 @@ def distinct(a: VoiceProfile, b: VoiceProfile, *, margin: float = 0.0) -> bool:
     """True if a and b are told apart: pitch >= 2 semitones, or timbre (variant AND accent) and rate."""
     if semitones(a, b) >= MIN_SEMITONES + margin:
         return True
-    return (_variant(a.voice) != _variant(b.voice) and _accent(a.voice) != _accent(b.voice)
-            and abs(a.rate - b.rate) >= MIN_RATE_GAP)
+    return (
+        _variant(a.voice) != _variant(b.voice)
+        and _accent(a.voice) != _accent(b.voice)
+        and abs(a.rate - b.rate) >= MIN_RATE_GAP
+    )
 
 
 # --- auto-casting --------------------------------------------------------------------------
+
 
 def _hash(name: str) -> int:
     return int.from_bytes(hashlib.sha1(name.encode("utf-8")).digest()[:4], "big")
@@ -233,8 +298,11 @@ def line_counts(script: Script) -> dict[str, int]:
 def _script_characters(script: Script) -> list[Character]:
     """The script's characters (main first, stable), plus speakers missing from its list."""
     counts = line_counts(script)
-    chars = [Character(c.name, list(c.aliases), c.gender, max(c.lines, counts.get(c.name, 0)))
-             for c in script.characters if c.name != NARRATOR]
+    chars = [
+        Character(c.name, list(c.aliases), c.gender, max(c.lines, counts.get(c.name, 0)))
+        for c in script.characters
+        if c.name != NARRATOR
+    ]
     known = {n for c in chars for n in c.all_names()}
     for speaker, n in counts.items():
         if speaker not in known and speaker != NARRATOR:
@@ -252,7 +320,7 @@ PROFILE_FIELDS: tuple[str, ...] = ("engine", "voice", "rate", "pitch", "volume",
 
 def _profile_from(entry: dict[str, Any], where: str, path: Path) -> VoiceProfile:
     """A validated VoiceProfile from one table of the cast file."""
-    from .tts.base import engine_names, get_engine
+    from audiodrama.tts.base import engine_names, get_engine
 
     defaults = VoiceProfile()
     values: dict[str, Any] = {}
@@ -262,8 +330,9 @@ def _profile_from(entry: dict[str, Any], where: str, path: Path) -> VoiceProfile
     if engine not in engine_names():
         raise CastError(f"{where} engine = {engine!r}: use one of {', '.join(engine_names())}", path)
     if not isinstance(values["voice"], str) or not values["voice"].strip():
-        raise CastError(f'{where} voice must be a string such as "en-us+f3" '
-                        "(run `audiodrama voices` for the list)", path)
+        raise CastError(
+            f'{where} voice must be a string such as "en-us+f3" (run `audiodrama voices` for the list)', path
+        )
     for key in ("rate", "pitch"):
         v = values[key]
         if isinstance(v, float) and v.is_integer():
@@ -271,8 +340,14 @@ def _profile_from(entry: dict[str, Any], where: str, path: Path) -> VoiceProfile
     effects = values["effects"]
     if not isinstance(effects, list) or not all(isinstance(e, str) for e in effects):
         raise CastError(f'{where} effects must be a list of names, e.g. ["phone"]', path)
-    profile = VoiceProfile(engine=str(engine), voice=str(values["voice"]).strip(), rate=values["rate"],
-                           pitch=values["pitch"], volume=values["volume"], effects=list(effects))
+    profile = VoiceProfile(
+        engine=str(engine),
+        voice=str(values["voice"]).strip(),
+        rate=values["rate"],
+        pitch=values["pitch"],
+        volume=values["volume"],
+        effects=list(effects),
+    )
     problems = get_engine(profile.engine).validate(profile)
     if problems:
         field_name, _, message = problems[0].partition(": ")
@@ -282,13 +357,14 @@ def _profile_from(entry: dict[str, Any], where: str, path: Path) -> VoiceProfile
 
 
 def _cast_from_data(data: dict[str, Any], path: Path) -> Cast:
-    from .castfile import characters_from_table
+    from audiodrama.castfile import characters_from_table
 
     narrator_entry = data.get("narrator", {})
     if not isinstance(narrator_entry, dict):
         raise CastError("[narrator] must be a table", path)
-    narrator = (_profile_from(narrator_entry, "[narrator]", path) if narrator_entry
-                else _profile(NARRATOR_SLOT))
+    narrator = (
+        _profile_from(narrator_entry, "[narrator]", path) if narrator_entry else _profile(NARRATOR_SLOT)
+    )
     chars = characters_from_table(data, path)
     cast = Cast(narrator=narrator, path=path)
     for c in chars:
@@ -359,8 +435,9 @@ def cast_script(script: Script, prod: Any) -> Cast:
     counts = {c.name: c.lines for c in script_chars}
     # Profiles new main characters must stay apart from: the narrator, existing main characters
     # of this script, and existing characters this script does not have (other stories' cast).
-    taken = [existing.narrator] + [p for n, p in existing.characters.items()
-                                   if counts.get(n, MAIN_LINES) >= MAIN_LINES]
+    taken = [existing.narrator] + [
+        p for n, p in existing.characters.items() if counts.get(n, MAIN_LINES) >= MAIN_LINES
+    ]
     known_names = set(existing.characters) | set(existing.aliases)
     new_minor: list[tuple[Character, VoiceProfile]] = []
     for char in script_chars:
@@ -389,7 +466,7 @@ def cast_script(script: Script, prod: Any) -> Cast:
         known_names.add(char.name)
     # Minor characters last, so that they avoid every main voice chosen in this run too.
     for char, _ in new_minor:
-        prof = _localise(pick_minor(char, taken + [existing.narrator]), lang)
+        prof = _localise(pick_minor(char, [*taken, existing.narrator]), lang)
         entry = chars_doc[char.name]
         for key in ("engine", "voice", "rate", "pitch", "volume"):
             entry[key] = getattr(prof, key) if key != "volume" else float(prof.volume)
@@ -403,7 +480,7 @@ def cast_script(script: Script, prod: Any) -> Cast:
 
 def _language_voice(language: str) -> str | None:
     """The espeak-ng voice for a non-English story's language (None for English or unknown)."""
-    from .tts.pyttsx3_engine import espeak_voices
+    from audiodrama.tts.pyttsx3_engine import espeak_voices
 
     lang = (language or "en").lower()
     if lang == "en" or lang.startswith("en-"):
@@ -443,7 +520,9 @@ def update_profile(path: str | Path, name: str, **fields: Any) -> Cast:
     cast = load_cast(path)
     unknown = [k for k in fields if k not in PROFILE_FIELDS]
     if unknown:
-        raise CastError(f"unknown profile field(s) {', '.join(unknown)}; use {', '.join(PROFILE_FIELDS)}", path)
+        raise CastError(
+            f"unknown profile field(s) {', '.join(unknown)}; use {', '.join(PROFILE_FIELDS)}", path
+        )
     resolved = cast.resolve(name)
     values = {key: _field_value(key, value) for key, value in fields.items()}
     doc = _doc_for(path)
@@ -494,10 +573,12 @@ def cast_warnings(cast: Cast, script: Script) -> list[str]:
     people = [(NARRATOR, cast.narrator), *mains]
     out = []
     for i, (a, pa) in enumerate(people):
-        for b, pb in people[i + 1:]:
+        for b, pb in people[i + 1 :]:
             if not distinct(pa, pb):
-                out.append(f"{a} and {b} may sound alike ({semitones(pa, pb):.1f} semitones apart, "
-                           f"same timbre or rate): change one voice/pitch in voices/cast.toml")
+                out.append(
+                    f"{a} and {b} may sound alike ({semitones(pa, pb):.1f} semitones apart, "
+                    f"same timbre or rate): change one voice/pitch in voices/cast.toml"
+                )
     return out
 
 
@@ -518,9 +599,9 @@ def measure_f0(samples: Any, sample_rate: int, fmin: float = 60.0, fmax: float =
     if len(x) < frame:
         return 0.0
     starts = np.arange(0, len(x) - frame, hop)
-    frames = np.stack([x[s:s + frame] for s in starts])
+    frames = np.stack([x[s : s + frame] for s in starts])
     frames = frames - frames.mean(axis=1, keepdims=True)
-    rms = np.sqrt((frames ** 2).mean(axis=1))
+    rms = np.sqrt((frames**2).mean(axis=1))
     frames = frames[rms > 0.05 * (np.abs(x).max() or 1.0)]
     if not len(frames):
         return 0.0

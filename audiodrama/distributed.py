@@ -6,14 +6,16 @@ processes on this machine) or the address of a running scheduler (`tcp://host:87
 Every worker must see the production's cache folder at the same path (a shared filesystem);
 the mix then runs where the cache is, on the machine that called the build.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from .errors import RenderError
+from audiodrama.errors import RenderError
 
 
 @contextmanager
@@ -31,8 +33,9 @@ def client_for(scheduler: str) -> Iterator[Any]:
             workers = int(n or 0) or None
         except ValueError:
             raise RenderError(f"--scheduler {scheduler!r}: use local:N with N a number of workers") from None
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
         client = Client(cluster)
         try:
             yield client
@@ -43,8 +46,10 @@ def client_for(scheduler: str) -> Iterator[Any]:
     try:
         client = Client(scheduler, timeout="20s")
     except (OSError, TimeoutError) as exc:
-        raise RenderError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); "
-                          "start it (`dask scheduler`) or check the address") from None
+        raise RenderError(
+            f"cannot reach the Dask scheduler at {scheduler} ({exc}); "
+            "start it (`dask scheduler`) or check the address"
+        ) from None
     try:
         yield client
     finally:
@@ -54,8 +59,10 @@ def client_for(scheduler: str) -> Iterator[Any]:
 def _check_cache(folder: str) -> str:
     """Worker-side: the shared cache must be visible here, or nothing we write reaches the mix."""
     if not Path(folder).is_dir():
-        raise RenderError(f"{folder} is not visible on this Dask worker; the render cache must be on "
-                          "a filesystem shared by every worker (same path)")
+        raise RenderError(
+            f"{folder} is not visible on this Dask worker; the render cache must be on "
+            "a filesystem shared by every worker (same path)"
+        )
     return folder
 
 
@@ -63,7 +70,7 @@ def run_jobs(jobs: list[Any], scheduler: str, progress: bool = True) -> dict[str
     """Synthesise `jobs` (render.SynthJob) on the cluster; output path -> seconds of audio."""
     from tqdm.auto import tqdm
 
-    from .render import _chunks, _synth_chunk
+    from audiodrama.render import _chunks, _synth_chunk
 
     done: dict[str, float] = {}
     if not jobs:
@@ -77,8 +84,13 @@ def run_jobs(jobs: list[Any], scheduler: str, progress: bool = True) -> dict[str
 
         futures = client.map(_synth_chunk, _chunks(jobs, workers), pure=False)
         errors: list[str] = []
-        with tqdm(total=len(jobs), unit="line", desc=f"render on {workers} dask workers",
-                  disable=not progress, leave=False) as bar:
+        with tqdm(
+            total=len(jobs),
+            unit="line",
+            desc=f"render on {workers} dask workers",
+            disable=not progress,
+            leave=False,
+        ) as bar:
             for fut in as_completed(futures):
                 batch = fut.result()
                 for out, secs, err in batch:

@@ -1,16 +1,18 @@
 """Edits a person makes to a script from code (notebooks, `audiodrama edit`): saved to JSON and Fountain."""
+
 from __future__ import annotations
 
-from .errors import ScriptError
-from .model import DELIVERIES, NARRATOR, Character, Script
-from .production import Production
-from . import script as script_io
+from audiodrama import script as script_io
+from audiodrama.errors import ScriptError
+from audiodrama.model import DELIVERIES, NARRATOR, Character, Script
+from audiodrama.production import Production
 
 _UNSET = object()
 
 
-def edit_line(script: Script, prod: Production, line_id: str, *, speaker: object = _UNSET,
-              delivery: object = _UNSET) -> list[str]:
+def edit_line(
+    script: Script, prod: Production, line_id: str, *, speaker: object = _UNSET, delivery: object = _UNSET
+) -> list[str]:
     """Change a line's speaker and/or delivery and save the script (JSON + Fountain).
 
     `speaker=None` or "Narrator" makes the line narration; `delivery=None` clears it.
@@ -19,8 +21,10 @@ def edit_line(script: Script, prod: Production, line_id: str, *, speaker: object
     try:
         line = script.line_by_id(line_id)
     except KeyError:
-        raise ScriptError(f"no line with id {line_id}; ids are in the table and the .fountain notes",
-                          prod.script_json(script.slug)) from None
+        raise ScriptError(
+            f"no line with id {line_id}; ids are in the table and the .fountain notes",
+            prod.script_json(script.slug),
+        ) from None
     changes = []
     if speaker is not _UNSET:
         name = None if speaker in (None, "", NARRATOR) else str(speaker)

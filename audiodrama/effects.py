@@ -7,6 +7,7 @@ call always gives the same sound. Levels were set against speech levelled to abo
 transitions and cues sit 0-6 LU under it; ambience beds are made at -45 dBFS RMS (the mixer
 sets their level and ducks them under speech).
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,17 @@ AMBIENCES: tuple[str, ...] = ("room", "rain", "street", "wind", "none")
 CUES: tuple[str, ...] = ("ring", "knock", "door")
 
 #: Seconds each effect lasts (so the timeline planner needs no audio).
-_DURATIONS = {"sting": 2.2, "whoosh": 1.3, "chime": 2.6, "bridge": 4.8, "crossfade": 0.0,
-              "none": 0.0, "ring": 3.4, "knock": 1.1, "door": 1.6}
+_DURATIONS = {
+    "sting": 2.2,
+    "whoosh": 1.3,
+    "chime": 2.6,
+    "bridge": 4.8,
+    "crossfade": 0.0,
+    "none": 0.0,
+    "ring": 3.4,
+    "knock": 1.1,
+    "door": 1.6,
+}
 
 
 def duration(name: str) -> float:
@@ -43,12 +53,12 @@ def hash_str(text: str) -> int:
     """A stable (not per-process salted) integer hash of `text`."""
     h = 0
     for ch in text.encode():
-        h = (h * 131 + ch) % (2 ** 61 - 1)
+        h = (h * 131 + ch) % (2**61 - 1)
     return h
 
 
 def _t(seconds: float, sr: int) -> np.ndarray:
-    return np.arange(int(round(seconds * sr)), dtype=np.float64) / sr
+    return np.arange(round(seconds * sr), dtype=np.float64) / sr
 
 
 def _norm(x: np.ndarray, peak_db: float) -> np.ndarray:
@@ -101,11 +111,11 @@ def _tone(freq: float, t: np.ndarray, partials: int = 6, bright: float = 0.6) ->
 
 # ------------------------------------------------------------------ scene changes
 
+
 def sting(sr: int) -> np.ndarray:
     """A dramatic chord stab: low boom plus a bright minor chord that rings out."""
     t = _t(duration("sting"), sr)
-    chord = sum(_tone(f, t, 8, 0.7) * (1.0 + 0.003 * i) for i, f in
-                enumerate((220.0, 261.63, 329.63, 440.0)))
+    chord = sum(_tone(f, t, 8, 0.7) * (1.0 + 0.003 * i) for i, f in enumerate((220.0, 261.63, 329.63, 440.0)))
     chord = chord + 0.4 * sum(_tone(f * 1.004, t, 5, 0.6) for f in (220.0, 329.63))
     x = chord * _env(len(t), sr, 0.01, 0.55)
     boom = np.sin(2 * np.pi * (55 + 40 * np.exp(-t * 12)) * t) * _env(len(t), sr, 0.005, 0.35)
@@ -143,8 +153,12 @@ def chime(sr: int) -> np.ndarray:
 def bridge(sr: int) -> np.ndarray:
     """A soft musical bridge: a slow pad through four chords (i - VI - III - VII) with a bell line."""
     total = duration("bridge")
-    chords = ((220.0, 261.63, 329.63), (174.61, 220.0, 261.63),
-              (130.81, 196.0, 261.63), (196.0, 246.94, 293.66))
+    chords = (
+        (220.0, 261.63, 329.63),
+        (174.61, 220.0, 261.63),
+        (130.81, 196.0, 261.63),
+        (196.0, 246.94, 293.66),
+    )
     step = total / len(chords)
     n = int(total * sr)
     x = np.zeros(n)
@@ -184,6 +198,7 @@ def use_disk_cache(folder: Path | None) -> None:
 @lru_cache(maxsize=1)
 def _code_version() -> str:
     import hashlib
+
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
@@ -198,7 +213,8 @@ def _memo(kind: str, name: str, sr: int, make) -> bytes:
         pass
     data = make()
     try:
-        from .fsutil import write_bytes
+        from audiodrama.fsutil import write_bytes
+
         write_bytes(path, data)
     except OSError:
         pass
@@ -207,8 +223,15 @@ def _memo(kind: str, name: str, sr: int, make) -> bytes:
 
 @lru_cache(maxsize=32)
 def _cached_impl(name: str, sr: int) -> bytes:
-    makers = {"sting": sting, "whoosh": whoosh, "chime": chime, "bridge": bridge,
-              "ring": ring, "knock": knock, "door": door}
+    makers = {
+        "sting": sting,
+        "whoosh": whoosh,
+        "chime": chime,
+        "bridge": bridge,
+        "ring": ring,
+        "knock": knock,
+        "door": door,
+    }
     return _memo("fx", name, sr, lambda: makers[name](sr).astype(np.float32).tobytes())
 
 
@@ -218,10 +241,13 @@ def _cached(name: str, sr: int) -> np.ndarray:
 
 # ------------------------------------------------------------------ cues named by the text
 
+
 def ring(sr: int) -> np.ndarray:
     """A telephone bell ringing twice ("Ring! Ring!"): a bell tremolo at 20 Hz, 1.2 s on, 0.4 s off."""
     t = _t(duration("ring"), sr)
-    tone = np.sin(2 * np.pi * 1100 * t) + 0.6 * np.sin(2 * np.pi * 1375 * t) + 0.3 * np.sin(2 * np.pi * 2310 * t)
+    tone = (
+        np.sin(2 * np.pi * 1100 * t) + 0.6 * np.sin(2 * np.pi * 1375 * t) + 0.3 * np.sin(2 * np.pi * 2310 * t)
+    )
     trem = 0.5 + 0.5 * np.sign(np.sin(2 * np.pi * 20 * t))
     trem = signal.sosfilt(signal.butter(2, 200, fs=sr, output="sos"), trem)
     gate = np.zeros_like(t)
@@ -244,7 +270,7 @@ def knock(sr: int) -> np.ndarray:
         click = rng.standard_normal(k) * np.exp(-t * 250)
         click = signal.sosfilt(signal.butter(2, [800, 3000], "bandpass", fs=sr, output="sos"), click)
         a = int(start * sr)
-        x[a:a + k] += body + 0.6 * click
+        x[a : a + k] += body + 0.6 * click
     return _norm(x, -6.0)
 
 
@@ -265,7 +291,7 @@ def door(sr: int) -> np.ndarray:
     thud = np.sin(2 * np.pi * 70 * tt) * np.exp(-tt * 18)
     thud += 0.4 * _rng("door").standard_normal(len(tt)) * np.exp(-tt * 60)
     a = int(1.05 * sr)
-    x[a:a + len(tt)] += 3 * thud[: n - a]
+    x[a : a + len(tt)] += 3 * thud[: n - a]
     return _norm(x, -3.0)
 
 
@@ -278,13 +304,20 @@ def cue(name: str, sr: int) -> np.ndarray:
 
 _RING_WORD = r"(?:ring|brr+i*ng|ri+i*ng|ring-a-ling)"
 _RING = re.compile(
-    rf"\b{_RING_WORD}[!,.]*\s+{_RING_WORD}\b"                      # Ring! Ring!  / ring, ring
+    rf"\b{_RING_WORD}[!,.]*\s+{_RING_WORD}\b"  # Ring! Ring!  / ring, ring
     r"|(?:^|[.!?\"\u201d]\s+)(?:Ring|RING|Brr+i*ng|BRR+I*NG|Ri+ng)!"  # a sentence that is just "Ring!"
     r"|\b(?:tele)?phone\s+(?:rang|rings|ringing|began\s+to\s+ring|was\s+ringing|started\s+ringing)\b",
-    re.I | re.M)
-_KNOCK = re.compile(r"\bknock[\s,.!]+knock\b|\b(?:knock(?:ed|ing)?|rapped|bang(?:ed|ing)?)\s+(?:on|at)\s+(?:the|a|her|his|my)\s+door\b|\ba knock\b", re.I)
-_DOOR = re.compile(r"\bdoor\s+(?:slam(?:med|s)?|creak(?:ed|s)?|open(?:ed|s)?|close[ds]?|shut|swung)\b"
-                   r"|\b(?:slammed|opened|closed|shut)\s+the\s+door\b", re.I)
+    re.I | re.M,
+)
+_KNOCK = re.compile(
+    r"\bknock[\s,.!]+knock\b|\b(?:knock(?:ed|ing)?|rapped|bang(?:ed|ing)?)\s+(?:on|at)\s+(?:the|a|her|his|my)\s+door\b|\ba knock\b",
+    re.I,
+)
+_DOOR = re.compile(
+    r"\bdoor\s+(?:slam(?:med|s)?|creak(?:ed|s)?|open(?:ed|s)?|close[ds]?|shut|swung)\b"
+    r"|\b(?:slammed|opened|closed|shut)\s+the\s+door\b",
+    re.I,
+)
 
 
 def cues_in(text: str) -> list[str]:
@@ -298,6 +331,7 @@ def cues_in(text: str) -> list[str]:
 
 
 # ------------------------------------------------------------------ ambience beds
+
 
 def _pink(n: int, rng: np.random.Generator) -> np.ndarray:
     spec = np.fft.rfft(rng.standard_normal(n))
@@ -315,21 +349,29 @@ def _bed_tile(name: str, sr: int, seconds: float = 12.0) -> np.ndarray:
         x = signal.sosfilt(signal.butter(2, 900, fs=sr, output="sos"), _pink(n, rng))
         x += 0.01 * np.sin(2 * np.pi * 60 * np.arange(n) / sr)  # a little mains hum
     elif name == "rain":
-        hiss = signal.sosfilt(signal.butter(2, [1500, min(9000, sr * 0.45)], "bandpass", fs=sr, output="sos"),
-                              rng.standard_normal(n))
+        hiss = signal.sosfilt(
+            signal.butter(2, [1500, min(9000, sr * 0.45)], "bandpass", fs=sr, output="sos"),
+            rng.standard_normal(n),
+        )
         drops = np.zeros(n)
         idx = rng.integers(0, n, int(seconds * 60))
         drops[idx] = rng.uniform(0.5, 3.0, len(idx))
-        drops = signal.sosfilt(signal.butter(2, [2000, min(7000, sr * 0.45)], "bandpass", fs=sr, output="sos"), drops)
+        drops = signal.sosfilt(
+            signal.butter(2, [2000, min(7000, sr * 0.45)], "bandpass", fs=sr, output="sos"), drops
+        )
         x = hiss + 2.0 * drops + 0.6 * _pink(n, rng)
     elif name == "street":
         rumble = signal.sosfilt(signal.butter(2, 300, fs=sr, output="sos"), _pink(n, rng))
         t = np.arange(n) / sr
         cars = np.zeros(n)
         for c in rng.uniform(0, seconds, 3):
-            cars += np.exp(-((t - c) / 1.2) ** 2)
-        swish = signal.sosfilt(signal.butter(2, [200, 2500], "bandpass", fs=sr, output="sos"),
-                               rng.standard_normal(n)) * cars
+            cars += np.exp(-(((t - c) / 1.2) ** 2))
+        swish = (
+            signal.sosfilt(
+                signal.butter(2, [200, 2500], "bandpass", fs=sr, output="sos"), rng.standard_normal(n)
+            )
+            * cars
+        )
         x = rumble + 0.5 * swish
     elif name == "wind":
         t = np.arange(n) / sr
@@ -337,7 +379,7 @@ def _bed_tile(name: str, sr: int, seconds: float = 12.0) -> np.ndarray:
         low = signal.sosfilt(signal.butter(2, [150, 600], "bandpass", fs=sr, output="sos"), noise)
         high = signal.sosfilt(signal.butter(2, [600, 2000], "bandpass", fs=sr, output="sos"), noise)
         gust = 0.6 + 0.4 * np.sin(2 * np.pi * t / seconds * 2 + 1.0) * np.sin(2 * np.pi * t / seconds * 3)
-        x = low * gust + high * gust ** 3 * 0.5
+        x = low * gust + high * gust**3 * 0.5
     else:
         raise ValueError(f"unknown ambience {name!r}; use one of {', '.join(AMBIENCES)}")
     # make the tile loop seamlessly: crossfade its tail into its head
@@ -345,7 +387,7 @@ def _bed_tile(name: str, sr: int, seconds: float = 12.0) -> np.ndarray:
     ramp = np.linspace(0, 1, k)
     x[:k] = x[:k] * ramp + x[-k:] * (1 - ramp)
     x = x[:-k]
-    rms = np.sqrt(np.mean(x ** 2)) or 1.0
+    rms = np.sqrt(np.mean(x**2)) or 1.0
     return (x * (10 ** (-45 / 20) / rms)).astype(np.float32)
 
 
@@ -356,7 +398,7 @@ def _bed_tile_bytes(name: str, sr: int) -> bytes:
 
 def ambience(name: str, seconds: float, sr: int) -> np.ndarray:
     """`seconds` of ambience bed `name` (see AMBIENCES), faded in and out over 1 s; cost linear."""
-    n = int(round(seconds * sr))
+    n = round(seconds * sr)
     if name == "none" or n <= 0:
         return np.zeros(max(n, 0), np.float32)
     tile = np.frombuffer(_bed_tile_bytes(name, sr), dtype=np.float32)
@@ -380,21 +422,22 @@ def add_ambience(out: np.ndarray, name: str, sr: int, gain: float = 1.0) -> None
         if k <= 0:
             continue
         ramp = (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, k))).astype(np.float32)
-        part = out[:k] if head else out[n - k:]
+        part = out[:k] if head else out[n - k :]
         idx = np.arange(k) if head else np.arange(n - k, n)
         bed = tile[idx % len(tile)]
         part -= bed * (1 - (ramp if head else ramp[::-1]))  # take back the unfaded part
 
 
-def duck_envelope(n: int, sr: int, speech: list[tuple[float, float]], depth_db: float = -10.0,
-                  ramp: float = 0.3) -> np.ndarray:
+def duck_envelope(
+    n: int, sr: int, speech: list[tuple[float, float]], depth_db: float = -10.0, ramp: float = 0.3
+) -> np.ndarray:
     """A gain curve for an ambience bed of `n` samples: 1.0, dipping by `depth_db` under each
     (start, end) speech interval (seconds, relative to the bed's start) with `ramp`-second slopes."""
     ctl = 100  # control rate, Hz
     m = int(np.ceil(n / sr * ctl)) + 2
     mask = np.zeros(m)
     for a, b in speech:
-        mask[max(0, int(a * ctl)): max(0, int(np.ceil(b * ctl)))] = 1.0
+        mask[max(0, int(a * ctl)) : max(0, int(np.ceil(b * ctl)))] = 1.0
     w = max(1, int(ramp * ctl))
     kernel = np.ones(w) / w
     # widen then smooth, so the dip is fully down while speech sounds
@@ -405,6 +448,7 @@ def duck_envelope(n: int, sr: int, speech: list[tuple[float, float]], depth_db: 
 
 
 # ------------------------------------------------------------------ deliveries
+
 
 def telephone(x: np.ndarray, sr: int) -> np.ndarray:
     """A telephone voice: a little drive, then a steep 300-3400 Hz band-pass (zero-phase)."""
@@ -422,7 +466,7 @@ def _impulse(sr: int, rt60: float, predelay: float, tag: str) -> np.ndarray:
     ir = rng.standard_normal(n) * np.exp(-6.91 * np.maximum(t - predelay, 0) / rt60)
     ir[: int(predelay * sr)] = 0
     ir = signal.sosfilt(signal.butter(1, 4500, fs=sr, output="sos"), ir)
-    return ir / np.sqrt(np.sum(ir ** 2))
+    return ir / np.sqrt(np.sum(ir**2))
 
 
 @lru_cache(maxsize=16)
@@ -430,7 +474,9 @@ def _impulse_bytes(sr: int, rt60: float, predelay: float, tag: str) -> bytes:
     return _impulse(sr, rt60, predelay, tag).astype(np.float32).tobytes()
 
 
-def reverb(x: np.ndarray, sr: int, rt60: float = 1.2, wet: float = 0.35, predelay: float = 0.02) -> np.ndarray:
+def reverb(
+    x: np.ndarray, sr: int, rt60: float = 1.2, wet: float = 0.35, predelay: float = 0.02
+) -> np.ndarray:
     """`x` in a synthetic room (exponentially decaying noise impulse); the tail lengthens it."""
     ir = np.frombuffer(_impulse_bytes(sr, rt60, predelay, f"{rt60}"), dtype=np.float32)
     tail = signal.fftconvolve(x.astype(np.float32), ir)
@@ -444,7 +490,7 @@ def echo(x: np.ndarray, sr: int, delay: float = 0.22, feedback: float = 0.45, re
     d = int(delay * sr)
     out = np.zeros(len(x) + d * repeats, np.float32)
     for k in range(repeats + 1):
-        out[k * d: k * d + len(x)] += x * (feedback ** k)
+        out[k * d : k * d + len(x)] += x * (feedback**k)
     return out
 
 

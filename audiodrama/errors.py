@@ -1,4 +1,5 @@
 """Errors a user can act on: each message names the file and says what to do."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -13,16 +13,26 @@ id (a recorded take for the old words becomes an orphan, by design); of two
 identical lines ("Yes."), the n-th occurrence keeps `-n`, so deleting the first
 one renumbers the later ones.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                       "\u2013": "-", "\u2014": "-", "\u2026": "..."})
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+    }
+)
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 ID_LENGTH = 10
 

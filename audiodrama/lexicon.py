@@ -13,6 +13,7 @@ to the engine, so it is part of the render cache key: changing an entry re-rende
 the lines that contain the word. Phonemes are espeak-ng's (try `espeak-ng -x "word"`).
 `audiodrama names` lists the story's proper names with a rendered sample of each.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CastError
+from audiodrama.errors import CastError
 
 LEXICON_TEMPLATE = """\
 # Pronunciations: word = "respelling" or word = "[[espeak phonemes]]" (whole words, any case).
@@ -50,8 +51,9 @@ class Lexicon:
         if not entries:
             return None
         keys = sorted(entries, key=len, reverse=True)
-        return re.compile(r"(?<![\w\[])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w\]])",
-                          re.IGNORECASE)
+        return re.compile(
+            r"(?<![\w\[])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w\]])", re.IGNORECASE
+        )
 
     def apply(self, text: str, speaker: str | None = None) -> str:
         """`text` with the entries for `speaker` (then the production's) substituted."""
@@ -71,8 +73,11 @@ def _entries(table: dict[str, Any], where: str, path: Path) -> dict[str, str]:
     out = {}
     for word, value in table.items():
         if not isinstance(value, str) or not value.strip():
-            raise CastError(f'{where}{word} = {value!r}: give a respelling ("Buffee") or '
-                            'phonemes ("[[b\'Vfi]]") as a string', path)
+            raise CastError(
+                f'{where}{word} = {value!r}: give a respelling ("Buffee") or '
+                'phonemes ("[[b\'Vfi]]") as a string',
+                path,
+            )
         value = value.strip()
         if value.startswith("[[") != value.endswith("]]"):
             raise CastError(f"{where}{word} = {value!r}: phonemes go between [[ and ]]", path)
@@ -82,7 +87,7 @@ def _entries(table: dict[str, Any], where: str, path: Path) -> dict[str, str]:
 
 def load_lexicon(prod: Any) -> Lexicon | None:
     """The production's lexicon, or None when voices/lexicon.toml does not exist."""
-    from .castfile import read_toml
+    from audiodrama.castfile import read_toml
 
     path = Path(prod.lexicon_path)
     if not path.exists():
@@ -106,15 +111,46 @@ def load_lexicon(prod: Any) -> Lexicon | None:
 
 # --- proper names ----------------------------------------------------------------------------
 
-_NOT_NAMES = frozenset("oh hey maybe yeah okay ok um uh ah aw wow hmm please yes yep nope no well "
-                       "god damn sorry thanks sure mmm huh ugh whoa geez gosh".split())
+_NOT_NAMES = frozenset(
+    [
+        "oh",
+        "hey",
+        "maybe",
+        "yeah",
+        "okay",
+        "ok",
+        "um",
+        "uh",
+        "ah",
+        "aw",
+        "wow",
+        "hmm",
+        "please",
+        "yes",
+        "yep",
+        "nope",
+        "no",
+        "well",
+        "god",
+        "damn",
+        "sorry",
+        "thanks",
+        "sure",
+        "mmm",
+        "huh",
+        "ugh",
+        "whoa",
+        "geez",
+        "gosh",
+    ]
+)
 
 
 def proper_names(script: Any) -> list[tuple[str, int]]:
     """The story's proper names with their counts: character names and aliases, and capitalised
     words seen at least twice, never in lower case, that are not among the 1,500 most common
     English words. Most frequent first."""
-    from .speakable import word_ranks
+    from audiodrama.speakable import word_ranks
 
     ranks = word_ranks()
     text = "\n".join(l.text for l in script.lines() if l.kind != "front_matter")
@@ -123,24 +159,34 @@ def proper_names(script: Any) -> list[tuple[str, int]]:
         word = m.group(1).split("'")[0]
         counts[word] += 1
     lower = set(re.findall(r"\b[a-z]+\b", text))
-    names = {w: n for w, n in counts.items()
-             if n >= 2 and w.lower() not in lower and w.lower() not in _NOT_NAMES and ranks.get(w.lower(), 10 ** 9) > 1500}
+    names = {
+        w: n
+        for w, n in counts.items()
+        if n >= 2
+        and w.lower() not in lower
+        and w.lower() not in _NOT_NAMES
+        and ranks.get(w.lower(), 10**9) > 1500
+    }
     for c in script.characters:
         for n in c.all_names():
             names[n] = max(names.get(n, 0), len(re.findall(rf"\b{re.escape(n)}\b", text)))
     return sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def name_samples(script: Any, cast: Any, prod: Any, *, progress: bool = False) -> list[tuple[str, int, str, Path]]:
+def name_samples(
+    script: Any, cast: Any, prod: Any, *, progress: bool = False
+) -> list[tuple[str, int, str, Path]]:
     """Render each proper name with the narrator's voice (lexicon applied) into
     audio_out/names/<story>/<name>.wav; (name, count, spoken as, path) for each."""
-    from . import fsutil
-    from .model import Line
-    from .render import render_script
+    from audiodrama import fsutil
+    from audiodrama.model import Line
+    from audiodrama.render import render_script
 
     lex = load_lexicon(prod)
     names = proper_names(script)
-    lines = [Line(id=f"name-{i}", kind="narration", text=f"{n}.", span=(0, 0)) for i, (n, _) in enumerate(names)]
+    lines = [
+        Line(id=f"name-{i}", kind="narration", text=f"{n}.", span=(0, 0)) for i, (n, _) in enumerate(names)
+    ]
     rendered = render_script(script, cast, prod, lines=lines, progress=progress)
     out_dir = Path(prod.out_dir) / "names" / (script.slug or "story")
     out = []

@@ -1,13 +1,14 @@
 """One build at a time per production: a second one is refused with a clear message."""
+
 from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
-from .errors import ProductionError
-from .production import Production
+from audiodrama.errors import ProductionError
+from audiodrama.production import Production
 
 
 @contextmanager
@@ -26,8 +27,11 @@ def production_lock(prod: Production) -> Iterator[None]:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except (BlockingIOError, PermissionError):
             holder = os.read(fd, 64).decode(errors="replace").strip() or "another process"
-            raise ProductionError(f"another audiodrama command (pid {holder}) is working on this production; "
-                                  "wait for it to finish, then run again", prod.root) from None
+            raise ProductionError(
+                f"another audiodrama command (pid {holder}) is working on this production; "
+                "wait for it to finish, then run again",
+                prod.root,
+            ) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         yield

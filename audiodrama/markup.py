@@ -4,6 +4,7 @@ The rules are those of audiodrama.sources: one paragraph per block element, sepa
 blank line; headings are paragraphs of their own; <hr> becomes "* * *"; whitespace collapsed;
 italics/bold kept as spans, never in the text.
 """
+
 from __future__ import annotations
 
 import io
@@ -15,37 +16,111 @@ from typing import Any
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
-from .errors import StoryError
-from .sources import BREAK_TEXT, Source, Span
+from audiodrama.errors import StoryError
+from audiodrama.sources import BREAK_TEXT, Source, Span
 
 # ----------------------------------------------------------------------------- HTML
 
-_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre",
-               "section", "article", "header", "footer", "main", "aside", "ul", "ol", "dl", "dt",
-               "dd", "table", "tr", "td", "th", "figure", "figcaption", "center", "address",
-               "body", "html", "nav", "form", "fieldset", "details", "summary", "hgroup",
-               "tbody", "thead", "caption"}
-_SKIP_TAGS = {"script", "style", "head", "noscript", "template", "svg", "button", "select",
-              "input", "iframe", "object", "textarea", "title", "meta", "link"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "aside",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "figure",
+    "figcaption",
+    "center",
+    "address",
+    "body",
+    "html",
+    "nav",
+    "form",
+    "fieldset",
+    "details",
+    "summary",
+    "hgroup",
+    "tbody",
+    "thead",
+    "caption",
+}
+_SKIP_TAGS = {
+    "script",
+    "style",
+    "head",
+    "noscript",
+    "template",
+    "svg",
+    "button",
+    "select",
+    "input",
+    "iframe",
+    "object",
+    "textarea",
+    "title",
+    "meta",
+    "link",
+}
 _ITALIC_TAGS = {"i", "em", "cite", "var", "dfn"}
 _BOLD_TAGS = {"b", "strong"}
 #: Ids/classes of containers whose paragraphs are notes, not story (AO3/FFN downloads, EPUB).
-_FRONT_REGION = re.compile(r"^(?:preface|afterword|endnotes|end-notes|notes|chapter-notes|summary|"
-                           r"byline|authors?-?notes?|a-n|disclaimer|meta|message|landmarks|"
-                           r"frontmatter|front-matter|backmatter|copyright(?:-page)?|titlepage|"
-                           r"title-page|dedication|acknowledgments|toc)$", re.IGNORECASE)
-_WHOLE_FRONT = re.compile(r"^(?:preface|afterword|titlepage|title-page|copyright(?:-page)?|"
-                          r"frontmatter|front-matter|backmatter|toc|landmarks|pg-header|pg-footer|pg-machine-header|"
-                          r"pg-start-separator|pg-end-separator)$", re.IGNORECASE)
+_FRONT_REGION = re.compile(
+    r"^(?:preface|afterword|endnotes|end-notes|notes|chapter-notes|summary|"
+    r"byline|authors?-?notes?|a-n|disclaimer|meta|message|landmarks|"
+    r"frontmatter|front-matter|backmatter|copyright(?:-page)?|titlepage|"
+    r"title-page|dedication|acknowledgments|toc)$",
+    re.IGNORECASE,
+)
+_WHOLE_FRONT = re.compile(
+    r"^(?:preface|afterword|titlepage|title-page|copyright(?:-page)?|"
+    r"frontmatter|front-matter|backmatter|toc|landmarks|pg-header|pg-footer|pg-machine-header|"
+    r"pg-start-separator|pg-end-separator)$",
+    re.IGNORECASE,
+)
 #: Containers holding the story on a saved web page (FFN, AO3, Wattpad, generic).
-_STORY_CONTAINERS = ("#storytext", "#chapters", "#workskin", "div.storytext", "div.chapter-content",
-                     "div.panel-reading", "article", "main", "#content")
-_LABEL_ONLY = re.compile(r"^(?:summary|notes?|chapter notes|chapter end notes|end notes|"
-                         r"author'?s'? notes?|disclaimer|a/n|[\w' ]{2,30}:)$", re.IGNORECASE)
+_STORY_CONTAINERS = (
+    "#storytext",
+    "#chapters",
+    "#workskin",
+    "div.storytext",
+    "div.chapter-content",
+    "div.panel-reading",
+    "article",
+    "main",
+    "#content",
+)
+_LABEL_ONLY = re.compile(
+    r"^(?:summary|notes?|chapter notes|chapter end notes|end notes|"
+    r"author'?s'? notes?|disclaimer|a/n|[\w' ]{2,30}:)$",
+    re.IGNORECASE,
+)
 #: A paragraph holding only one of these labels is prefixed to the next one ("Summary: ...").
-_NOTE_LABEL = re.compile(r"^(?:summary|synopsis|notes?|chapter notes|chapter end notes|end notes|"
-                         r"author'?s'? notes?|disclaimer|a/n)\s*:?$", re.IGNORECASE)
-_NL = "\x00"   # a <br> inside a paragraph, until whitespace is collapsed
+_NOTE_LABEL = re.compile(
+    r"^(?:summary|synopsis|notes?|chapter notes|chapter end notes|end notes|"
+    r"author'?s'? notes?|disclaimer|a/n)\s*:?$",
+    re.IGNORECASE,
+)
+_NL = "\x00"  # a <br> inside a paragraph, until whitespace is collapsed
 
 
 class _Builder:
@@ -88,8 +163,12 @@ class _Builder:
         if not out:
             return None
         para = "".join(out)
-        if not self.pending_label and kind == "p" and len(para) <= 40 and (
-                _NOTE_LABEL.match(para) or (front and _LABEL_ONLY.match(para))):
+        if (
+            not self.pending_label
+            and kind == "p"
+            and len(para) <= 40
+            and (_NOTE_LABEL.match(para) or (front and _LABEL_ONLY.match(para)))
+        ):
             self.pending_label = para.rstrip(":").strip()
             return None
         offset = 0
@@ -152,9 +231,9 @@ def _soup(html: str) -> Any:
     for parser in ("lxml", "html.parser"):
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")       # XHTML read as HTML on purpose
+                warnings.simplefilter("ignore")  # XHTML read as HTML on purpose
                 return BeautifulSoup(html, parser)
-        except Exception:  # noqa: BLE001 - lxml missing: fall back to the stdlib parser
+        except Exception:
             continue
     raise StoryError("cannot parse this HTML")
 
@@ -166,15 +245,16 @@ def html_to_source(html: str, builder: _Builder | None = None, *, whole_front: b
     b = builder or _Builder()
     root = soup.body or soup
     if own:
-        title = soup.select_one("#preface h1") or soup.find("title")   # AO3: the work's h1
+        title = soup.select_one("#preface h1") or soup.find("title")  # AO3: the work's h1
         b.src.title = " ".join(title.get_text().split()) if title else ""
         author = soup.find("meta", attrs={"name": re.compile("^(author|dc.creator)$", re.I)})
         byline = soup.select_one("a[rel=author]") or soup.select_one("#profile_top a[href^='/u/']")
-        ffn_title = soup.select_one("#profile_top b")             # a saved FanFiction.net page
+        ffn_title = soup.select_one("#profile_top b")  # a saved FanFiction.net page
         if ffn_title is not None:
             b.src.title = " ".join(ffn_title.get_text().split())
-        b.src.author = (author.get("content", "") if author else "") or \
-            (" ".join(byline.get_text().split()) if byline else "")
+        b.src.author = (author.get("content", "") if author else "") or (
+            " ".join(byline.get_text().split()) if byline else ""
+        )
         html_tag = soup.find("html")
         b.src.language = (html_tag.get("lang") or html_tag.get("xml:lang") or "") if html_tag else ""
         container = _story_container(soup)
@@ -195,7 +275,7 @@ def html_to_source(html: str, builder: _Builder | None = None, *, whole_front: b
 def _story_container(soup: Any) -> Any:
     """The element holding the story (and its notes) on a saved archive page, if recognisable."""
     if soup.select_one("#preface") or soup.select_one("#afterword"):
-        return None                       # an AO3 download: the whole body, notes marked
+        return None  # an AO3 download: the whole body, notes marked
     for sel in _STORY_CONTAINERS:
         found = soup.select(sel)
         if len(found) == 1 and len(found[0].get_text(strip=True)) > 200:
@@ -232,8 +312,11 @@ def _walk(root: Any, b: _Builder, front: bool = False) -> None:
         if not isinstance(node, Tag):
             continue
         name = (node.name or "").lower().split(":")[-1]
-        if name in _SKIP_TAGS or node.get("hidden") is not None or \
-                re.search(r"display\s*:\s*none", node.get("style") or ""):
+        if (
+            name in _SKIP_TAGS
+            or node.get("hidden") is not None
+            or re.search(r"display\s*:\s*none", node.get("style") or "")
+        ):
             continue
         if name == "br":
             b.add(_NL, marks)
@@ -284,19 +367,26 @@ def _is_ornament_block(node: Any, style: str) -> bool:
     """A scene-break ornament (***, xXx, ~o~...), or a short centred paragraph holding no word."""
     if node.name not in ("p", "div", "center"):
         return False
-    centred = node.name == "center" or (node.get("align") or "").lower() == "center" \
-        or "center" in style or "center" in " ".join(node.get("class") or [])
+    centred = (
+        node.name == "center"
+        or (node.get("align") or "").lower() == "center"
+        or "center" in style
+        or "center" in " ".join(node.get("class") or [])
+    )
     text = node.get_text(strip=True)
-    from .parse.structure import is_break_text
+    from audiodrama.parse.structure import is_break_text
 
-    return is_break_text(text) or (centred and 0 < len(text) <= 12
-                                   and not re.search(r"[^\W\d_]{2,}", text))
+    return is_break_text(text) or (centred and 0 < len(text) <= 12 and not re.search(r"[^\W\d_]{2,}", text))
 
 
 # ----------------------------------------------------------------------------- EPUB
 
-_OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
-           "ncx": "http://www.daisy.org/z3986/2005/ncx/", "c": "urn:oasis:names:tc:opendocument:xmlns:container"}
+_OPF_NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
+}
 
 
 def read_epub(data: bytes, path: Path) -> Source:
@@ -320,13 +410,19 @@ def read_epub(data: bytes, path: Path) -> Source:
 
     manifest = {}
     for item in opf.iterfind(".//opf:manifest/opf:item", _OPF_NS):
-        manifest[item.get("id")] = (resolve(item.get("href")), item.get("media-type", ""),
-                                    item.get("properties", ""))
+        manifest[item.get("id")] = (
+            resolve(item.get("href")),
+            item.get("media-type", ""),
+            item.get("properties", ""),
+        )
     spine_el = opf.find(".//opf:spine", _OPF_NS)
-    spine = [(manifest[r.get("idref")], r.get("linear", "yes"))
-             for r in spine_el.iterfind("opf:itemref", _OPF_NS) if r.get("idref") in manifest]
+    spine = [
+        (manifest[r.get("idref")], r.get("linear", "yes"))
+        for r in spine_el.iterfind("opf:itemref", _OPF_NS)
+        if r.get("idref") in manifest
+    ]
     toc = _epub_toc(z, manifest, spine_el, resolve)
-    meta = lambda tag: (opf.findtext(f".//dc:{tag}", "", _OPF_NS) or "").strip()  # noqa: E731
+    meta = lambda tag: (opf.findtext(f".//dc:{tag}", "", _OPF_NS) or "").strip()
     b = _Builder()
     b.src.title, b.src.author, b.src.language = meta("title"), meta("creator"), meta("language")
     for (href, media, props), linear in spine:
@@ -343,8 +439,11 @@ def read_epub(data: bytes, path: Path) -> Source:
         # a whole document is front matter when its body, or a section holding nearly all of
         # its text, says so (epub:type="titlepage", class="copyright-page", ...)
         total = len(body.get_text(strip=True))
-        wrappers = [el for el in body.find_all(["section", "div"], limit=3)
-                    if len(el.get_text(strip=True)) >= 0.9 * total]
+        wrappers = [
+            el
+            for el in body.find_all(["section", "div"], limit=3)
+            if len(el.get_text(strip=True)) >= 0.9 * total
+        ]
         names = [n for el in [body, *wrappers] for n in _names(el)]
         front = linear == "no" or any(_WHOLE_FRONT.match(n) for n in names)
         label = toc.get(href)
@@ -364,18 +463,33 @@ def _norm(s: str) -> str:
 def _mark_toc_heading(body: Any, label: str, b: Any) -> None:
     """A TOC entry opens a chapter: its document's first heading, or the first paragraph
     that reads as the label, becomes the heading; failing both, the label is added."""
-    def in_notes(el: Any) -> bool:
-        return any(_FRONT_REGION.match(n) or _WHOLE_FRONT.match(n)
-                   for p in [el, *el.parents] if getattr(p, "attrs", None) is not None for n in _names(p))
 
-    first = next((el for el in body.find_all(True) if el.get_text(strip=True) and not
-                  el.find(list(_BLOCK_TAGS) + ["h1", "h2", "h3", "h4", "h5", "h6"])
-                  and not in_notes(el)), None)
+    def in_notes(el: Any) -> bool:
+        return any(
+            _FRONT_REGION.match(n) or _WHOLE_FRONT.match(n)
+            for p in [el, *el.parents]
+            if getattr(p, "attrs", None) is not None
+            for n in _names(p)
+        )
+
+    first = next(
+        (
+            el
+            for el in body.find_all(True)
+            if el.get_text(strip=True)
+            and not el.find([*list(_BLOCK_TAGS), "h1", "h2", "h3", "h4", "h5", "h6"])
+            and not in_notes(el)
+        ),
+        None,
+    )
     if first is not None and re.fullmatch(r"h[1-6]", first.name or ""):
         return
     first_text = _norm(first.get_text(" ")) if first is not None else ""
-    if first_text and len(first_text) <= 120 and (first_text == _norm(label)
-                                                  or first_text.startswith(_norm(label) + " ")):
+    if (
+        first_text
+        and len(first_text) <= 120
+        and (first_text == _norm(label) or first_text.startswith(_norm(label) + " "))
+    ):
         first.name = "h1"
         return
     b.flush()
@@ -391,13 +505,16 @@ def _epub_toc(z: zipfile.ZipFile, manifest: dict, spine_el: Any, resolve: Any) -
         try:
             soup = _soup(z.read(nav[0]).decode("utf-8", errors="replace"))
             toc_nav = soup.find("nav", attrs={"epub:type": "toc"}) or soup.find("nav")
-            for a in (toc_nav.find_all("a", href=True) if toc_nav else []):
+            for a in toc_nav.find_all("a", href=True) if toc_nav else []:
                 out.setdefault(resolve(a["href"], posixpath.dirname(nav[0])), a.get_text(" ", strip=True))
         except KeyError:
             pass
     ncx_id = spine_el.get("toc") if spine_el is not None else None
-    ncx = manifest.get(ncx_id) if ncx_id else next(
-        (v for v in manifest.values() if v[1] == "application/x-dtbncx+xml"), None)
+    ncx = (
+        manifest.get(ncx_id)
+        if ncx_id
+        else next((v for v in manifest.values() if v[1] == "application/x-dtbncx+xml"), None)
+    )
     if ncx and not out:
         try:
             root = ElementTree.fromstring(z.read(ncx[0]))

@@ -15,19 +15,21 @@ to blocks whose sample peak (times the filter's worst-case gain) could reach the
 The loudness of the mastered result is derived from the first measurement (gain is linear)
 and measured afresh only around the stretches the limiter turned down.
 """
+
 from __future__ import annotations
 
 import math
 import subprocess
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 from scipy import ndimage, signal
 
-from .errors import AudiodramaError
+from audiodrama.errors import AudiodramaError
 
 CHUNK_SECONDS = 10.0
 
@@ -60,14 +62,34 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
-    "podcast": Profile("podcast", "podcast platforms: -16 LUFS integrated, true peak <= -1 dBTP, 44.1 kHz stereo",
-                       lufs=-16.0, true_peak=-1.0, ceiling=-1.5, channels=2),
-    "acx": Profile("acx", "ACX/Audible: RMS -23..-18 dB, peaks <= -3 dB, noise floor <= -60 dB, 44.1 kHz, "
-                          "0.5-1 s room tone at the head and 1-5 s at the tail, MP3 192 kbps CBR",
-                   rms_db=-20.0, rms_range=(-23.0, -18.0), true_peak=-3.0, ceiling=-3.5, noise_floor=-60.0,
-                   channels=None, head=(0.5, 1.0), tail=(1.0, 5.0)),
-    "none": Profile("none", "no levelling; only a limiter at -1 dBTP so nothing clips", true_peak=-1.0,
-                    ceiling=-1.0, channels=None),
+    "podcast": Profile(
+        "podcast",
+        "podcast platforms: -16 LUFS integrated, true peak <= -1 dBTP, 44.1 kHz stereo",
+        lufs=-16.0,
+        true_peak=-1.0,
+        ceiling=-1.5,
+        channels=2,
+    ),
+    "acx": Profile(
+        "acx",
+        "ACX/Audible: RMS -23..-18 dB, peaks <= -3 dB, noise floor <= -60 dB, 44.1 kHz, "
+        "0.5-1 s room tone at the head and 1-5 s at the tail, MP3 192 kbps CBR",
+        rms_db=-20.0,
+        rms_range=(-23.0, -18.0),
+        true_peak=-3.0,
+        ceiling=-3.5,
+        noise_floor=-60.0,
+        channels=None,
+        head=(0.5, 1.0),
+        tail=(1.0, 5.0),
+    ),
+    "none": Profile(
+        "none",
+        "no levelling; only a limiter at -1 dBTP so nothing clips",
+        true_peak=-1.0,
+        ceiling=-1.0,
+        channels=None,
+    ),
 }
 
 
@@ -76,7 +98,9 @@ def get_profile(name: str) -> Profile:
     try:
         return PROFILES[name]
     except KeyError:
-        raise AudiodramaError(f"unknown mastering profile {name!r}; use one of {', '.join(PROFILES)}") from None
+        raise AudiodramaError(
+            f"unknown mastering profile {name!r}; use one of {', '.join(PROFILES)}"
+        ) from None
 
 
 def db(x: float) -> float:
@@ -86,9 +110,11 @@ def db(x: float) -> float:
 
 # ---------------------------------------------------------------- loudness
 
+
 @lru_cache(maxsize=8)
 def _k_weighting(sr: int) -> np.ndarray:
     import pyloudnorm
+
     meter = pyloudnorm.Meter(sr)
     return np.vstack([np.concatenate([f.b, f.a]) for f in meter._filters.values()])
 
@@ -121,7 +147,7 @@ class LoudnessMeter:
         self.sr, self.channels, self.weight = sr, channels, weight
         self.sos = _k_weighting(sr).astype(np.float32)
         self.zi = np.zeros((channels, self.sos.shape[0], 2), np.float32)
-        self.step = int(round(0.1 * sr))
+        self.step = round(0.1 * sr)
         self._carry = np.zeros((0, channels), np.float32)
         self._sub: list[np.ndarray] = []  # sum of squares per 100 ms sub-block (summed over channels)
 
@@ -134,7 +160,9 @@ class LoudnessMeter:
         else:
             y = np.empty(x.shape, np.float32)
             for c in range(self.channels):
-                y[:, c], self.zi[c] = signal.sosfilt(self.sos, x[:, c] + _anti_denormal(len(x)), zi=self.zi[c])
+                y[:, c], self.zi[c] = signal.sosfilt(
+                    self.sos, x[:, c] + _anti_denormal(len(x)), zi=self.zi[c]
+                )
         y = np.concatenate([self._carry, y]) if len(self._carry) else y
         full = len(y) // self.step * self.step
         if full:
@@ -172,8 +200,8 @@ def gated_loudness(sub: np.ndarray, step: int, weight: float = 1.0) -> float:
 # ---------------------------------------------------------------- true peak
 
 _TP_MARGIN = 16  # input samples of context each side for the oversampling filter
-_TP_REACH = 6    # input samples each side that one output of the 4x interpolator actually reads
-_TP_BLOCK = 16   # samples per block of the block-matrix interpolator
+_TP_REACH = 6  # input samples each side that one output of the 4x interpolator actually reads
+_TP_BLOCK = 16  # samples per block of the block-matrix interpolator
 
 
 def _tp_filter() -> np.ndarray:
@@ -218,10 +246,10 @@ def _tp_of_blocks(x: np.ndarray, blocks: np.ndarray, block: int = _TP_BLOCK) -> 
     win = np.where(inside, x[np.clip(idx, 0, max(n - 1, 0))], np.float32(0)).astype(np.float32, copy=False)
     up = win @ _tp_matrix(block)
     np.abs(up, out=up)
-    out = np.maximum(up[:, :block], up[:, block: 2 * block])
-    np.maximum(out, up[:, 2 * block: 3 * block], out=out)
-    np.maximum(out, up[:, 3 * block:], out=out)
-    return np.maximum(out, np.abs(win[:, _TP_REACH: _TP_REACH + block]), out=out)
+    out = np.maximum(up[:, :block], up[:, block : 2 * block])
+    np.maximum(out, up[:, 2 * block : 3 * block], out=out)
+    np.maximum(out, up[:, 3 * block :], out=out)
+    return np.maximum(out, np.abs(win[:, _TP_REACH : _TP_REACH + block]), out=out)
 
 
 def true_peak_per_sample(x: np.ndarray) -> np.ndarray:
@@ -235,7 +263,7 @@ def true_peak_per_sample(x: np.ndarray) -> np.ndarray:
     step = 1 << 14  # blocks per matrix product, so the windows stay small
     for a in range(0, nb, step):
         b = min(nb, a + step)
-        out[a * _TP_BLOCK: b * _TP_BLOCK] = _tp_of_blocks(x, np.arange(a, b)).ravel()
+        out[a * _TP_BLOCK : b * _TP_BLOCK] = _tp_of_blocks(x, np.arange(a, b)).ravel()
     return out[:n]
 
 
@@ -279,7 +307,7 @@ def _candidate_blocks(x: np.ndarray, threshold: float, block: int = _TP_BLOCK) -
     sub = np.abs(x[: full * coarse].reshape(full, coarse)[rows])
     if len(rows) < len(cb):  # the last, partial coarse block
         last = np.zeros((1, coarse), np.float32)
-        last[0, : n - full * coarse] = np.abs(x[full * coarse:])
+        last[0, : n - full * coarse] = np.abs(x[full * coarse :])
         sub = np.concatenate([sub, last])
     fm = np.maximum.reduceat(sub.ravel(), np.arange(0, sub.size, block))
     fine = (cb[:, None] * per + np.arange(per)).ravel()
@@ -328,6 +356,7 @@ def chunks(n: int, size: int, margin: int = 0) -> Iterator[tuple[int, int, int, 
 
 # ---------------------------------------------------------------- limiter
 
+
 class Limiter:
     """A look-ahead true-peak limiter, applied offline chunk by chunk (no delay).
 
@@ -355,7 +384,7 @@ class Limiter:
         """
         ctx = np.asarray(ctx, np.float32)
         g = np.ones(n, np.float32)
-        region = ctx[off: off + n]
+        region = ctx[off : off + n]
         spk = float(np.abs(region).max(initial=0.0))
         if spk <= 0.0:
             return g, 0.0
@@ -371,7 +400,9 @@ class Limiter:
             for start, gg in gains:
                 a2, b2 = max(start, off), min(start + len(gg), off + n)
                 if a2 < b2:
-                    np.minimum(g[a2 - off: b2 - off], gg[a2 - start: b2 - start], out=g[a2 - off: b2 - off])
+                    np.minimum(
+                        g[a2 - off : b2 - off], gg[a2 - start : b2 - start], out=g[a2 - off : b2 - off]
+                    )
         mine = (pos >= off) & (pos < off + n)
         peak = float((tp[mine] * g[pos[mine] - off]).max(initial=0.0))
         return g, max(peak, float(np.abs(region * g).max(initial=0.0)) if over.any() else spk)
@@ -402,10 +433,11 @@ class Limiter:
         idx = np.arange(total)
         end = np.minimum(idx + wa, total)
         smooth = np.minimum((cs[end] - cs[idx]) / (end - idx), held).astype(np.float32)
-        return [(int(o), smooth[int(b): int(b) + int(m)]) for o, b, m in zip(origin, base, lens)]
+        return [(int(o), smooth[int(b) : int(b) + int(m)]) for o, b, m in zip(origin, base, lens)]
 
 
 # ---------------------------------------------------------------- mastering
+
 
 class Sink(Protocol):
     """Receives the mastered audio as int16 blocks of shape (n, channels)."""
@@ -442,8 +474,15 @@ def to_pcm16(y: np.ndarray, channels: int, scratch: np.ndarray | None = None) ->
     return out
 
 
-def master_stream(x: np.ndarray, sr: int, profile: Profile, channels: int, sinks: Sequence[Sink],
-                  gain_db: float | None = None, progress: bool = False) -> dict:
+def master_stream(
+    x: np.ndarray,
+    sr: int,
+    profile: Profile,
+    channels: int,
+    sinks: Sequence[Sink],
+    gain_db: float | None = None,
+    progress: bool = False,
+) -> dict:
     """Level mono mix `x` to `profile`, limit its true peak, and write it to `sinks` as int16.
 
     Returns the figures of the result: lufs, true_peak (dBTP), sample_peak, rms_db, gain_db.
@@ -466,14 +505,16 @@ def master_stream(x: np.ndarray, sr: int, profile: Profile, channels: int, sinks
     parts: Iterable = chunks(len(x), int(CHUNK_SECONDS * sr), lim.margin)
     if progress:
         from tqdm.auto import tqdm
-        parts = tqdm(parts, total=-(-len(x) // int(CHUNK_SECONDS * sr)), desc="master", unit="block",
-                     leave=False)   # a block is CHUNK_SECONDS of audio
+
+        parts = tqdm(
+            parts, total=-(-len(x) // int(CHUNK_SECONDS * sr)), desc="master", unit="block", leave=False
+        )  # a block is CHUNK_SECONDS of audio
     limited: list[tuple[int, np.ndarray]] = []  # (first sample, gain) of each stretch the limiter turned down
     scratch = np.empty(0, np.float32)
     for a, b, lo, hi in parts:
         ctx = x[lo:hi] * g
         gain, tp = lim.gain(ctx, a - lo, b - a, tpk)
-        y = ctx[a - lo: b - lo]
+        y = ctx[a - lo : b - lo]
         if gain.min() < 1.0:
             y = y * gain
             if pre is not None:
@@ -494,11 +535,12 @@ def master_stream(x: np.ndarray, sr: int, profile: Profile, channels: int, sinks
         s.close()
     rms = math.sqrt(ss / max(1, len(x)))
     lufs = _limited_loudness(x, g, pre, limited) if pre is not None else meter.integrated()
-    return {"lufs": lufs, "true_peak": db(tpk), "sample_peak": db(spk),
-            "rms_db": db(rms), "gain_db": gain_db}
+    return {"lufs": lufs, "true_peak": db(tpk), "sample_peak": db(spk), "rms_db": db(rms), "gain_db": gain_db}
 
 
-def _limited_loudness(x: np.ndarray, g: float, pre: LoudnessMeter, limited: list[tuple[int, np.ndarray]]) -> float:
+def _limited_loudness(
+    x: np.ndarray, g: float, pre: LoudnessMeter, limited: list[tuple[int, np.ndarray]]
+) -> float:
     """Integrated loudness of x * g * (the limiter's gain), from the sub-block energies of x.
 
     Away from the limited stretches the energies are those of x times g**2 (K-weighting is
@@ -525,39 +567,55 @@ def _limited_loudness(x: np.ndarray, g: float, pre: LoudnessMeter, limited: list
         if k1 <= k0:
             continue
         w0 = max(0, k0 * step - reach)
-        seg = x[w0: k1 * step] * np.float32(g)
+        seg = x[w0 : k1 * step] * np.float32(g)
         for a, gg in runs:
             b = min(a + len(gg), k1 * step)
-            seg[a - w0: b - w0] *= gg[: b - a]
+            seg[a - w0 : b - w0] *= gg[: b - a]
         m = LoudnessMeter(pre.sr, 1, pre.weight)
         m.feed(seg)
         e = m.energies()
         j0 = w0 // step
-        sub[k0:k1] = e[k0 - j0: k1 - j0]
+        sub[k0:k1] = e[k0 - j0 : k1 - j0]
     return gated_loudness(sub, step, pre.weight)
 
 
 # ---------------------------------------------------------------- measuring files
 
+
 def _read_blocks(path: Path, block: int) -> tuple[int, int, Iterator[np.ndarray]]:
     """(sample_rate, channels, blocks of float32 (n, ch)) of an audio file, decoded in chunks."""
     import soundfile as sf
+
     try:
         info = sf.info(str(path))
         gen = sf.blocks(str(path), blocksize=block, dtype="float32", always_2d=True)
         return info.samplerate, info.channels, gen
     except Exception:  # formats libsndfile cannot read: let ffmpeg decode
         pass
-    probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
-                            "stream=sample_rate,channels", "-of", "csv=p=0", str(path)],
-                           capture_output=True, text=True)
+    probe = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-select_streams",
+            "a:0",
+            "-show_entries",
+            "stream=sample_rate,channels",
+            "-of",
+            "csv=p=0",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if probe.returncode != 0 or not probe.stdout.strip():
         raise AudiodramaError("cannot read this audio file; is it a WAV/MP3/Opus/M4B?", path)
     sr, ch = (int(v) for v in probe.stdout.strip().split("\n")[0].split(",")[:2])
 
     def gen() -> Iterator[np.ndarray]:
-        proc = subprocess.Popen(["ffmpeg", "-v", "error", "-i", str(path), "-f", "f32le", "-"],
-                                stdout=subprocess.PIPE)
+        proc = subprocess.Popen(
+            ["ffmpeg", "-v", "error", "-i", str(path), "-f", "f32le", "-"], stdout=subprocess.PIPE
+        )
         assert proc.stdout
         try:
             while True:
@@ -568,6 +626,7 @@ def _read_blocks(path: Path, block: int) -> tuple[int, int, Iterator[np.ndarray]
         finally:
             proc.stdout.close()
             proc.wait()
+
     return sr, ch, gen()
 
 
@@ -625,9 +684,18 @@ def measure(source: str | Path | np.ndarray, sr: int | None = None) -> dict:
         else:
             noise = float(10 * np.log10(ws.min())) if len(ws) else -math.inf
     head, tail_s = _edge_silence(win_db, 0.05)
-    figures = {"integrated_lufs": meter.integrated(), "true_peak": db(tpk), "sample_peak": db(spk),
-               "rms_db": db(math.sqrt(ss / max(1, n * ch))), "noise_floor": max(noise, -120.0),
-               "head": head, "tail": tail_s, "duration": n / sr, "sample_rate": sr, "channels": ch}
+    figures = {
+        "integrated_lufs": meter.integrated(),
+        "true_peak": db(tpk),
+        "sample_peak": db(spk),
+        "rms_db": db(math.sqrt(ss / max(1, n * ch))),
+        "noise_floor": max(noise, -120.0),
+        "head": head,
+        "tail": tail_s,
+        "duration": n / sr,
+        "sample_rate": sr,
+        "channels": ch,
+    }
     if not isinstance(source, np.ndarray):
         figures.update(_codec(Path(source)))
     return figures
@@ -636,9 +704,27 @@ def measure(source: str | Path | np.ndarray, sr: int | None = None) -> dict:
 def _codec(path: Path) -> dict:
     """codec and bit_rate (bits/s) of a file's first audio stream, by ffprobe ({} if unknown)."""
     try:
-        out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
-                              "stream=codec_name,bit_rate", "-of", "csv=p=0", str(path)],
-                             capture_output=True, text=True, timeout=60).stdout.strip().split(",")
+        out = (
+            subprocess.run(
+                [
+                    "ffprobe",
+                    "-v",
+                    "error",
+                    "-select_streams",
+                    "a:0",
+                    "-show_entries",
+                    "stream=codec_name,bit_rate",
+                    "-of",
+                    "csv=p=0",
+                    str(path),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            .stdout.strip()
+            .split(",")
+        )
     except (OSError, subprocess.SubprocessError):
         return {}
     info: dict = {"codec": out[0]} if out and out[0] else {}
@@ -665,31 +751,75 @@ def check(figures: dict, profile: Profile | str) -> list[Check]:
     if p.lufs is not None:
         v = figures["integrated_lufs"]
         target = p.lufs - (3.0 if figures["channels"] == 1 else 0.0)  # AES TD1004: mono 3 LU lower
-        out.append(Check("integrated loudness (LUFS)", v, f"{target:g} +/- {p.lufs_tolerance:g}"
-                         + (" (mono)" if figures["channels"] == 1 else ""), abs(v - target) <= p.lufs_tolerance))
+        out.append(
+            Check(
+                "integrated loudness (LUFS)",
+                v,
+                f"{target:g} +/- {p.lufs_tolerance:g}" + (" (mono)" if figures["channels"] == 1 else ""),
+                abs(v - target) <= p.lufs_tolerance,
+            )
+        )
     if p.rms_range is not None:
         v = figures["rms_db"]
-        out.append(Check("RMS (dB)", v, f"{p.rms_range[0]:g} .. {p.rms_range[1]:g}",
-                         p.rms_range[0] <= v <= p.rms_range[1]))
-    out.append(Check("true peak (dBTP)", figures["true_peak"], f"<= {p.true_peak:g}",
-                     figures["true_peak"] <= p.true_peak + 1e-6))
+        out.append(
+            Check(
+                "RMS (dB)",
+                v,
+                f"{p.rms_range[0]:g} .. {p.rms_range[1]:g}",
+                p.rms_range[0] <= v <= p.rms_range[1],
+            )
+        )
+    out.append(
+        Check(
+            "true peak (dBTP)",
+            figures["true_peak"],
+            f"<= {p.true_peak:g}",
+            figures["true_peak"] <= p.true_peak + 1e-6,
+        )
+    )
     if p.noise_floor is not None:
-        out.append(Check("noise floor (dB)", figures["noise_floor"], f"<= {p.noise_floor:g}",
-                         figures["noise_floor"] <= p.noise_floor))
+        out.append(
+            Check(
+                "noise floor (dB)",
+                figures["noise_floor"],
+                f"<= {p.noise_floor:g}",
+                figures["noise_floor"] <= p.noise_floor,
+            )
+        )
     if p.name != "none" and figures.get("codec") != "opus":  # Opus always runs at 48 kHz
-        out.append(Check("sample rate (Hz)", figures["sample_rate"], f"= {p.sample_rate}",
-                         figures["sample_rate"] == p.sample_rate))
+        out.append(
+            Check(
+                "sample rate (Hz)",
+                figures["sample_rate"],
+                f"= {p.sample_rate}",
+                figures["sample_rate"] == p.sample_rate,
+            )
+        )
     if p.channels and lossless:  # platforms reject mono WAV/FLAC; mono MP3/Opus/AAC are fine
-        out.append(Check("channels", figures["channels"], f"= {p.channels}", figures["channels"] == p.channels))
+        out.append(
+            Check("channels", figures["channels"], f"= {p.channels}", figures["channels"] == p.channels)
+        )
     if p.name == "acx" and figures.get("codec") == "mp3" and "bit_rate" in figures:
         want = int(p.mp3_bitrate.rstrip("k")) * 1000
-        out.append(Check("MP3 bit rate (kbit/s)", figures["bit_rate"] / 1000, f"= {want // 1000} CBR",
-                         abs(figures["bit_rate"] - want) <= 1000))
+        out.append(
+            Check(
+                "MP3 bit rate (kbit/s)",
+                figures["bit_rate"] / 1000,
+                f"= {want // 1000} CBR",
+                abs(figures["bit_rate"] - want) <= 1000,
+            )
+        )
     for key, rng in (("head", p.head), ("tail", p.tail)):
         if rng:
             v = figures[key]
-            out.append(Check(f"room tone at the {key} (s)", v, f"{rng[0]:g} .. {rng[1]:g}",
-                             rng[0] - 0.05 <= v <= rng[1] + 0.05))
+            out.append(
+                Check(
+                    f"room tone at the {key} (s)",
+                    v,
+                    f"{rng[0]:g} .. {rng[1]:g}",
+                    rng[0] - 0.05 <= v <= rng[1] + 0.05,
+                )
+            )
     return out
 
 
@@ -698,6 +828,8 @@ def format_checks(figures: dict, checks: list[Check], name: str = "") -> str:
     lines = [f"{name}: {figures['duration']:.1f} s, {figures['sample_rate']} Hz, {figures['channels']} ch"]
     for c in checks:
         lines.append(f"  {'ok  ' if c.ok else 'FAIL'} {c.name:<28} {c.value:8.2f}   ({c.rule})")
-    lines.append(f"  sample peak {figures['sample_peak']:.2f} dBFS, RMS {figures['rms_db']:.2f} dB, "
-                 f"loudness {figures['integrated_lufs']:.2f} LUFS, noise floor {figures['noise_floor']:.1f} dB")
+    lines.append(
+        f"  sample peak {figures['sample_peak']:.2f} dBFS, RMS {figures['rms_db']:.2f} dB, "
+        f"loudness {figures['integrated_lufs']:.2f} LUFS, noise floor {figures['noise_floor']:.1f} dB"
+    )
     return "\n".join(lines)

@@ -7,23 +7,25 @@ scene cache (audiodrama.mixcache), so after an edit only the edited scene is mix
 `mix_script` runs both for each episode, masters the result and writes the WAV, timeline
 JSON and WebVTT transcript; then, as a separate step, encodes MP3 / Opus / M4B from the WAV.
 """
+
 from __future__ import annotations
 
 import math
 import os
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
-from . import effects
-from .errors import AudiodramaError
-from .export import EpisodeResult
-from .ids import base_id
-from .model import NARRATOR, Line, Scene, Script
-from .settings import Settings, for_scene
+from audiodrama import effects
+from audiodrama.errors import AudiodramaError
+from audiodrama.export import EpisodeResult
+from audiodrama.ids import base_id
+from audiodrama.model import NARRATOR, Line, Scene, Script
+from audiodrama.settings import Settings, for_scene
 
 #: Line kinds never heard, by mode.
 SKIPPED = {"drama": ("front_matter", "tag"), "audiobook": ("front_matter",)}
@@ -51,6 +53,7 @@ class RenderedLineLike(Protocol):
 
 
 # ---------------------------------------------------------------- the timeline (pure)
+
 
 @dataclass(frozen=True)
 class Item:
@@ -142,9 +145,17 @@ def scene_title(scene: Scene, index: int) -> str:
     return f"Scene {index}"
 
 
-def plan_episode(scenes: Sequence[Scene], durations: Mapping[str, float], settings: Settings, *,
-                 episode: int = 1, credits: tuple[Sequence[Line], Sequence[Line]] = ((), ()),
-                 mode: str | None = None, head: float | None = None, tail: float | None = None) -> Timeline:
+def plan_episode(
+    scenes: Sequence[Scene],
+    durations: Mapping[str, float],
+    settings: Settings,
+    *,
+    episode: int = 1,
+    credits: tuple[Sequence[Line], Sequence[Line]] = ((), ()),
+    mode: str | None = None,
+    head: float | None = None,
+    tail: float | None = None,
+) -> Timeline:
     """Plan one episode: where each heard line, effect and cue starts and ends (seconds).
 
     `durations` maps line id -> seconds of audio; lines without one are not voiced. Scenes
@@ -156,20 +167,27 @@ def plan_episode(scenes: Sequence[Scene], durations: Mapping[str, float], settin
     p = settings.pacing
     t = (p.head_ms / 1000.0) if head is None else head
     items: list[Item] = []
-    spans: list[tuple[str, str, float, str, str, dict]] = []  # id, title, start, transition, ambience, scene settings
+    spans: list[
+        tuple[str, str, float, str, str, dict]
+    ] = []  # id, title, start, transition, ambience, scene settings
     opening = [c for c in credits[0] if c.id in durations]
     closing = [c for c in credits[1] if c.id in durations]
-    voiced_scenes = [(i, s) for i, s in enumerate(scenes, 1)
-                     if any(is_heard(l, mode) and l.id in durations for l in s.lines)]
+    voiced_scenes = [
+        (i, s)
+        for i, s in enumerate(scenes, 1)
+        if any(is_heard(l, mode) and l.id in durations for l in s.lines)
+    ]
     for n, (index, scene) in enumerate(voiced_scenes):
-        here = for_scene(settings, scene.settings)     # the scene's own pacing, if it sets any
+        here = for_scene(settings, scene.settings)  # the scene's own pacing, if it sets any
         trans = scene.transition or settings.mix.transition
         amb = scene.ambience or settings.mix.ambience
         chapter_start = 0.0 if n == 0 else t
         played = trans if n else "none"
         if n == 0 and opening:
             for c in opening:
-                items.append(Item("credits", c.id, t, t + durations[c.id], scene.id, NARRATOR, "credits", c.text))
+                items.append(
+                    Item("credits", c.id, t, t + durations[c.id], scene.id, NARRATOR, "credits", c.text)
+                )
                 t += durations[c.id] + p.paragraph_ms / 1000.0
             played = settings.mix.transition if trans in ("none", "crossfade") else trans
             t += p.scene_ms / 1000.0 - p.paragraph_ms / 1000.0
@@ -190,8 +208,11 @@ def plan_episode(scenes: Sequence[Scene], durations: Mapping[str, float], settin
                     items.append(Item("cue", cue, t, t + d, scene.id))
                     t += d + here.pacing.within_turn_ms / 1000.0
             d = durations[line.id]
-            items.append(Item("line", line.id, t, t + d, scene.id, speaker_of(line), line.kind, line.text,
-                              line.delivery))
+            items.append(
+                Item(
+                    "line", line.id, t, t + d, scene.id, speaker_of(line), line.kind, line.text, line.delivery
+                )
+            )
             t += d
             prev = line
     if closing and voiced_scenes:
@@ -203,9 +224,19 @@ def plan_episode(scenes: Sequence[Scene], durations: Mapping[str, float], settin
             items.append(Item("credits", c.id, t, t + durations[c.id], last, NARRATOR, "credits", c.text))
             t += durations[c.id]
     t += (p.tail_ms / 1000.0) if tail is None else tail
-    scene_spans = [SceneSpan(sid, title, start, spans[k + 1][2] if k + 1 < len(spans) else t, tr, amb,
-                             own.get("ambience_db"), own.get("duck_db"))
-                   for k, (sid, title, start, tr, amb, own) in enumerate(spans)]
+    scene_spans = [
+        SceneSpan(
+            sid,
+            title,
+            start,
+            spans[k + 1][2] if k + 1 < len(spans) else t,
+            tr,
+            amb,
+            own.get("ambience_db"),
+            own.get("duck_db"),
+        )
+        for k, (sid, title, start, tr, amb, own) in enumerate(spans)
+    ]
     return Timeline(episode, t, items, scene_spans)
 
 
@@ -218,6 +249,7 @@ def _place_transition(items: list[Item], name: str, t: float, scene: str, gap: f
 
 
 # ---------------------------------------------------------------- credits
+
 
 def credit_lines(script: Script, settings: Settings, episode: int = 1) -> tuple[list[Line], list[Line]]:
     """(opening, closing) credits of an episode, as narrator lines for the render stage to voice.
@@ -239,8 +271,13 @@ def credit_lines(script: Script, settings: Settings, episode: int = 1) -> tuple[
     # Order of first appearance: re-attributing one line must not re-render the credits.
     names = list(speakers)
     cast = (", ".join(names[:-1]) + " and " + names[-1]) if len(names) > 1 else "".join(names)
-    fields = {"title": title, "author": settings.mix.author, "episode": episode, "cast": cast,
-              "by": f" by {settings.mix.author}" if settings.mix.author else ""}
+    fields = {
+        "title": title,
+        "author": settings.mix.author,
+        "episode": episode,
+        "cast": cast,
+        "by": f" by {settings.mix.author}" if settings.mix.author else "",
+    }
     open_text = "{title}{by}."
     if len(eps) > 1:
         ep_title = next((s.title for s in eps.get(episode, []) if s.title), "")
@@ -248,16 +285,24 @@ def credit_lines(script: Script, settings: Settings, episode: int = 1) -> tuple[
     close_text = "You have been listening to {title}{by}." + (" With the voices of {cast}." if cast else "")
     close_text += " Narration by the narrator. Produced with audiodrama."
     try:
-        texts = [(settings.mix.opening_credits or open_text).format(**fields).strip(),
-                 (settings.mix.closing_credits or close_text).format(**fields).strip()]
+        texts = [
+            (settings.mix.opening_credits or open_text).format(**fields).strip(),
+            (settings.mix.closing_credits or close_text).format(**fields).strip(),
+        ]
     except (KeyError, IndexError, ValueError) as exc:
-        raise AudiodramaError(f"[mix] opening_credits/closing_credits: bad field {exc}; "
-                              "use {title} {by} {author} {episode} {cast}") from None
-    mk = lambda text: [Line(id="cr-" + base_id(text), kind="narration", text=text, span=(0, 0))] if text else []  # noqa: E731
+        raise AudiodramaError(
+            f"[mix] opening_credits/closing_credits: bad field {exc}; "
+            "use {title} {by} {author} {episode} {cast}"
+        ) from None
+    mk = lambda text: (
+        [Line(id="cr-" + base_id(text), kind="narration", text=text, span=(0, 0))] if text else []
+    )
     return mk(texts[0]), mk(texts[1])
 
 
-def credits_to_render(script: Script, rendered: Mapping[str, RenderedLineLike], settings: Settings) -> list[Line]:
+def credits_to_render(
+    script: Script, rendered: Mapping[str, RenderedLineLike], settings: Settings
+) -> list[Line]:
     """Every credit line mix_script will look for, for the render stage to voice (narrator).
 
     Call it after rendering the story's lines: when settings.mix.episode_minutes splits the
@@ -272,14 +317,16 @@ def credits_to_render(script: Script, rendered: Mapping[str, RenderedLineLike], 
     return list(out.values())
 
 
-def split_by_length(script: Script, durations: Mapping[str, float], settings: Settings,
-                    minutes: float | None = None) -> Script:
+def split_by_length(
+    script: Script, durations: Mapping[str, float], settings: Settings, minutes: float | None = None
+) -> Script:
     """A copy of `script` whose scenes are regrouped into episodes of about `minutes` each.
 
     Cuts fall only between scenes: a scene joins the current episode unless the episode is
     already closer to the target without it. minutes=None uses settings.mix.episode_minutes.
     """
     from dataclasses import replace
+
     target = 60.0 * (settings.mix.episode_minutes if minutes is None else minutes)
     if target <= 0:
         return script
@@ -295,13 +342,15 @@ def split_by_length(script: Script, durations: Mapping[str, float], settings: Se
 
 # ---------------------------------------------------------------- assembly
 
+
 def load_line(path: Path, sr: int) -> np.ndarray:
     """A rendered line as mono float32 at `sr` (any channels, any rate)."""
     import soundfile as sf
     from scipy import signal
+
     try:
         data, rate = sf.read(str(path), dtype="float32", always_2d=True)
-    except Exception as exc:  # noqa: BLE001 - name the file
+    except Exception as exc:
         raise AudiodramaError(f"cannot read rendered line audio ({exc}); re-render it", path) from exc
     x = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
     if rate != sr:
@@ -320,7 +369,7 @@ def level(x: np.ndarray, sr: int, target_db: float = -20.0, max_gain_db: float =
     active = frames[frames > 10 ** (-45 / 20)]
     if not len(active):
         return x
-    rms = math.sqrt(float(np.mean(active ** 2)))
+    rms = math.sqrt(float(np.mean(active**2)))
     gain_db = max(-max_gain_db, min(max_gain_db, target_db - 20 * math.log10(rms)))
     return (x * np.float32(10 ** (gain_db / 20))).astype(np.float32)
 
@@ -328,11 +377,12 @@ def level(x: np.ndarray, sr: int, target_db: float = -20.0, max_gain_db: float =
 def line_durations(rendered: Mapping[str, RenderedLineLike]) -> dict[str, float]:
     """Seconds of audio of each rendered line, from the file headers (no decoding)."""
     import soundfile as sf
+
     out = {}
     for line_id, r in rendered.items():
         try:
             info = sf.info(str(r.path))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise AudiodramaError(f"cannot read rendered line audio ({exc}); re-render it", r.path) from exc
         out[line_id] = info.frames / info.samplerate
     return out
@@ -344,6 +394,7 @@ def zeros(n: int) -> np.ndarray:
     if n * 4 < (64 << 20):
         return np.zeros(n, np.float32)
     import mmap
+
     m = mmap.mmap(-1, n * 4)
     if hasattr(mmap, "MADV_HUGEPAGE"):
         try:
@@ -353,15 +404,19 @@ def zeros(n: int) -> np.ndarray:
     return np.frombuffer(m, np.float32)
 
 
-def _load_item(item: Item, rendered: Mapping[str, RenderedLineLike], sr: int,
-               voices: Mapping[str, VoiceLike] | None) -> np.ndarray:
+def _load_item(
+    item: Item, rendered: Mapping[str, RenderedLineLike], sr: int, voices: Mapping[str, VoiceLike] | None
+) -> np.ndarray:
     """An item's samples: a line loaded, levelled and treated; an effect synthesised."""
     if item.kind in ("line", "credits"):
         voice = (voices or {}).get(item.speaker)
         volume_db = 20 * math.log10(max(getattr(voice, "volume", 1.0), 0.01))
-        x = level(load_line(rendered[item.name].path, sr), sr,
-                  LEVEL_DB + DELIVERY_DB.get(item.delivery or "", 0.0) + volume_db)
-        x = x[: int(round((item.end - item.start) * sr))]
+        x = level(
+            load_line(rendered[item.name].path, sr),
+            sr,
+            LEVEL_DB + DELIVERY_DB.get(item.delivery or "", 0.0) + volume_db,
+        )
+        x = x[: round((item.end - item.start) * sr)]
         for fx in [*getattr(voice, "effects", ()), item.delivery]:
             if fx:
                 x = effects.apply_delivery(x, sr, fx)
@@ -371,8 +426,12 @@ def _load_item(item: Item, rendered: Mapping[str, RenderedLineLike], sr: int,
     return effects.cue(item.name, sr)
 
 
-def _prepared(items: Sequence[Item], rendered: Mapping[str, RenderedLineLike], sr: int,
-              voices: Mapping[str, VoiceLike] | None) -> Iterable[tuple[Item, np.ndarray]]:
+def _prepared(
+    items: Sequence[Item],
+    rendered: Mapping[str, RenderedLineLike],
+    sr: int,
+    voices: Mapping[str, VoiceLike] | None,
+) -> Iterable[tuple[Item, np.ndarray]]:
     """(item, samples) in order; voiced lines are loaded, levelled and treated two at a time
     in threads (a bounded window, so memory stays small)."""
     from concurrent.futures import ThreadPoolExecutor
@@ -424,56 +483,79 @@ def _scene_plans(timeline: Timeline, sr: int, settings: Settings, only: str | No
         by_scene.setdefault(i.scene, []).append(i)
     plans = []
     for span in timeline.scenes:
-        start = int(round(span.start * sr))
-        items = [(i, int(round(i.start * sr)) - start) for i in by_scene.pop(span.id, [])]
+        start = round(span.start * sr)
+        items = [(i, round(i.start * sr) - start) for i in by_scene.pop(span.id, [])]
         bed = None
         if only in (None, "ambience") and span.ambience not in ("none", "", None):
             level = settings.mix.ambience_db if span.ambience_db is None else span.ambience_db
             duck = settings.mix.duck_db if span.duck_db is None else span.duck_db
             gain = 10 ** ((level + 45.0) / 20)  # beds are made at -45 dBFS RMS
             # relative times rounded to the microsecond: the same scene later in the episode gets the same bed
-            speech = tuple((round(i.start - span.start, 6), round(i.end - span.start, 6)) for i in timeline.items
-                           if i.scene == span.id and i.kind in ("line", "credits"))
+            speech = tuple(
+                (round(i.start - span.start, 6), round(i.end - span.start, 6))
+                for i in timeline.items
+                if i.scene == span.id and i.kind in ("line", "credits")
+            )
             overlap = 1.0 if span.end < timeline.duration else 0.0  # crossfade into the next scene's bed
-            n = int(round((span.end - span.start + overlap) * sr))
+            n = round((span.end - span.start + overlap) * sr)
             bed = (span.ambience, n, gain, duck, speech)
         plans.append(_ScenePlan(start, items, bed))
-    rest = [(i, int(round(i.start * sr))) for items in by_scene.values() for i in items]
+    rest = [(i, round(i.start * sr)) for items in by_scene.values() for i in items]
     if rest:
         plans.append(_ScenePlan(0, sorted(rest, key=lambda p: p[0].start), None))
     return plans
 
 
-def _plan_key(plan: _ScenePlan, rendered: Mapping[str, RenderedLineLike], sr: int,
-              voices: Mapping[str, VoiceLike] | None) -> str:
-    from .mixcache import file_stamp, scene_key
+def _plan_key(
+    plan: _ScenePlan,
+    rendered: Mapping[str, RenderedLineLike],
+    sr: int,
+    voices: Mapping[str, VoiceLike] | None,
+) -> str:
+    from audiodrama.mixcache import file_stamp, scene_key
+
     parts: list[object] = [sr, plan.bed]
     for item, rel in plan.items:
         if item.kind in ("line", "credits"):
             voice = (voices or {}).get(item.speaker)
-            parts.append((item.kind, rel, int(round((item.end - item.start) * sr)),
-                          file_stamp(rendered[item.name].path), tuple(getattr(voice, "effects", ()) or ()),
-                          float(getattr(voice, "volume", 1.0)), item.delivery or ""))
+            parts.append(
+                (
+                    item.kind,
+                    rel,
+                    round((item.end - item.start) * sr),
+                    file_stamp(rendered[item.name].path),
+                    tuple(getattr(voice, "effects", ()) or ()),
+                    float(getattr(voice, "volume", 1.0)),
+                    item.delivery or "",
+                )
+            )
         else:
             parts.append((item.kind, item.name, rel))
     return scene_key(parts)
 
 
-def _mix_scene(plan: _ScenePlan, rendered: Mapping[str, RenderedLineLike], sr: int,
-               voices: Mapping[str, VoiceLike] | None, bar=None) -> np.ndarray:
+def _mix_scene(
+    plan: _ScenePlan,
+    rendered: Mapping[str, RenderedLineLike],
+    sr: int,
+    voices: Mapping[str, VoiceLike] | None,
+    bar=None,
+) -> np.ndarray:
     """A scene's pre-master mix, from its start to where its last sound (a reverb tail, the bed) ends."""
-    est = max([rel + int(round((i.end - i.start) * sr)) for i, rel in plan.items] + [plan.bed[1] if plan.bed else 0])
+    est = max(
+        [rel + round((i.end - i.start) * sr) for i, rel in plan.items] + [plan.bed[1] if plan.bed else 0]
+    )
     seg = np.zeros(est + 4 * sr, np.float32)  # slack for reverb and echo tails
     used = 0
 
     def add(x: np.ndarray, rel: int) -> None:
         nonlocal seg, used
-        if rel + len(x) > len(seg):         # a tail longer than the slack: grow
+        if rel + len(x) > len(seg):  # a tail longer than the slack: grow
             seg = np.concatenate([seg, np.zeros(rel + len(x) - len(seg) + sr, np.float32)])
         _add_at(seg, x, rel)
         used = max(used, rel + len(x))
 
-    for (item, x), (_, rel) in zip(_prepared([i for i, _ in plan.items], rendered, sr, voices), plan.items):
+    for (_item, x), (_, rel) in zip(_prepared([i for i, _ in plan.items], rendered, sr, voices), plan.items):
         add(x, rel)
         if bar is not None:
             bar.update(1)
@@ -485,9 +567,17 @@ def _mix_scene(plan: _ScenePlan, rendered: Mapping[str, RenderedLineLike], sr: i
     return seg[:used].copy() if used < len(seg) else seg
 
 
-def assemble(timeline: Timeline, rendered: Mapping[str, RenderedLineLike], sr: int, settings: Settings, *,
-             only: str | None = None, voices: Mapping[str, VoiceLike] | None = None,
-             progress: bool = False, cache=None) -> np.ndarray:
+def assemble(
+    timeline: Timeline,
+    rendered: Mapping[str, RenderedLineLike],
+    sr: int,
+    settings: Settings,
+    *,
+    only: str | None = None,
+    voices: Mapping[str, VoiceLike] | None = None,
+    progress: bool = False,
+    cache=None,
+) -> np.ndarray:
     """The episode's mono mix as one float32 buffer, every item added at its planned sample.
 
     Each scene is mixed on its own (from the sample where its chapter starts) and added in;
@@ -496,7 +586,7 @@ def assemble(timeline: Timeline, rendered: Mapping[str, RenderedLineLike], sr: i
     never cached). A line's audio is levelled, its delivery (and the speaker's profile effects
     and volume, from `voices`) applied; reverb tails ring into the pause.
     """
-    n = int(round(timeline.duration * sr))
+    n = round(timeline.duration * sr)
     buf = zeros(n)
     plans = _scene_plans(timeline, sr, settings, only)
     keys = [_plan_key(p, rendered, sr, voices) if cache is not None and only is None else None for p in plans]
@@ -504,6 +594,7 @@ def assemble(timeline: Timeline, rendered: Mapping[str, RenderedLineLike], sr: i
     bar = None
     if progress and todo:
         from tqdm.auto import tqdm
+
         bar = tqdm(total=todo, desc=f"mix episode {timeline.episode}", unit="item", leave=False)
     try:
         for plan, key in zip(plans, keys):
@@ -530,14 +621,20 @@ def _check_script(script: Script, settings: Settings, mode: str, formats: Sequen
         raise AudiodramaError(f"unknown mix mode {mode!r}; use drama or audiobook")
     for f in formats:
         if f not in FORMATS:
-            raise AudiodramaError(f"unknown output format {f!r} in [master] formats; use {', '.join(FORMATS)}")
+            raise AudiodramaError(
+                f"unknown output format {f!r} in [master] formats; use {', '.join(FORMATS)}"
+            )
     for s in script.scenes:
         tr = s.transition or settings.mix.transition
         if tr not in effects.TRANSITIONS:
-            raise AudiodramaError(f"scene {s.id}: unknown transition {tr!r}; use one of {', '.join(effects.TRANSITIONS)}")
+            raise AudiodramaError(
+                f"scene {s.id}: unknown transition {tr!r}; use one of {', '.join(effects.TRANSITIONS)}"
+            )
         amb = s.ambience or settings.mix.ambience
         if amb not in effects.AMBIENCES:
-            raise AudiodramaError(f"scene {s.id}: unknown ambience {amb!r}; use one of {', '.join(effects.AMBIENCES)}")
+            raise AudiodramaError(
+                f"scene {s.id}: unknown ambience {amb!r}; use one of {', '.join(effects.AMBIENCES)}"
+            )
 
 
 @dataclass
@@ -583,11 +680,23 @@ class _Done:
     """True when the last build's files were kept: nothing was mixed, written or encoded."""
 
 
-def mix_script(script: Script, rendered: Mapping[str, RenderedLineLike], prod, settings: Settings, *,
-               episodes: list[int] | None = None, scenes: list[str] | None = None, mode: str | None = None,
-               profile: str | None = None, formats: Sequence[str] | None = None, stems: bool | None = None,
-               voices: Mapping[str, VoiceLike] | None = None, episode_minutes: float | None = None,
-               progress: bool = True, scene_cache: bool | None = None) -> list[EpisodeResult]:
+def mix_script(
+    script: Script,
+    rendered: Mapping[str, RenderedLineLike],
+    prod,
+    settings: Settings,
+    *,
+    episodes: list[int] | None = None,
+    scenes: list[str] | None = None,
+    mode: str | None = None,
+    profile: str | None = None,
+    formats: Sequence[str] | None = None,
+    stems: bool | None = None,
+    voices: Mapping[str, VoiceLike] | None = None,
+    episode_minutes: float | None = None,
+    progress: bool = True,
+    scene_cache: bool | None = None,
+) -> list[EpisodeResult]:
     """Mix, master and export each episode of `script` into prod.episode_dir(script.slug).
 
     `rendered` maps line id -> rendered audio (.path, .source); credits (`credits_to_render`)
@@ -609,8 +718,9 @@ def mix_script(script: Script, rendered: Mapping[str, RenderedLineLike], prod, s
     """
     import time
 
-    from . import export, master
-    from .mixcache import SceneCache, scene_cache_dir
+    from audiodrama import export, master
+    from audiodrama.mixcache import SceneCache, scene_cache_dir
+
     mode = mode or settings.mix.mode
     prof = master.get_profile(profile or settings.master.profile)
     formats = list(formats or settings.master.formats)
@@ -622,20 +732,35 @@ def mix_script(script: Script, rendered: Mapping[str, RenderedLineLike], prod, s
     chosen = sorted(all_eps) if episodes is None else episodes
     for n in chosen:
         if n not in all_eps:
-            raise AudiodramaError(f"no episode {n}; the script has episodes {', '.join(map(str, sorted(all_eps)))}")
+            raise AudiodramaError(
+                f"no episode {n}; the script has episodes {', '.join(map(str, sorted(all_eps)))}"
+            )
     if scenes:
         known = [s.id for s in script.scenes]
         missing = [s for s in scenes if s not in known]
         if missing:
-            raise AudiodramaError(f"no scene {', '.join(missing)} in the script; its scenes are "
-                                  f"{', '.join(known[:8])}{' ...' if len(known) > 8 else ''}")
+            raise AudiodramaError(
+                f"no scene {', '.join(missing)} in the script; its scenes are "
+                f"{', '.join(known[:8])}{' ...' if len(known) > 8 else ''}"
+            )
         chosen = [n for n in chosen if any(s.id in scenes for s in all_eps[n])]
-    job = _Job(script, rendered, settings, durations, mode, prof, formats,
-               settings.mix.stems if stems is None else stems,
-               prof.sample_rate if prof.name != "none" else settings.master.sample_rate,
-               prof.channels or settings.master.channels, prod.episode_dir(script.slug),
-               (prod.root / settings.master.cover) if settings.master.cover else None,
-               list(scenes) if scenes else None, voices, progress)
+    job = _Job(
+        script,
+        rendered,
+        settings,
+        durations,
+        mode,
+        prof,
+        formats,
+        settings.mix.stems if stems is None else stems,
+        prof.sample_rate if prof.name != "none" else settings.master.sample_rate,
+        prof.channels or settings.master.channels,
+        prod.episode_dir(script.slug),
+        (prod.root / settings.master.cover) if settings.master.cover else None,
+        list(scenes) if scenes else None,
+        voices,
+        progress,
+    )
     if scene_cache is None:
         scene_cache = settings.mix.scene_cache
     if scene_cache:
@@ -652,8 +777,10 @@ def mix_script(script: Script, rendered: Mapping[str, RenderedLineLike], prod, s
             if d:
                 done.append(d)
         if chosen and not done:
-            raise AudiodramaError(f"nothing to mix: no line of {script.slug} (episodes "
-                                  f"{', '.join(map(str, chosen))}) has rendered audio; run `audiodrama render` first")
+            raise AudiodramaError(
+                f"nothing to mix: no line of {script.slug} (episodes "
+                f"{', '.join(map(str, chosen))}) has rendered audio; run `audiodrama render` first"
+            )
         if job.cache is not None and episodes is None and not scenes:
             job.cache.prune()  # a full build: scene mixes no episode uses are stale
         for d in done:
@@ -668,8 +795,13 @@ def mix_script(script: Script, rendered: Mapping[str, RenderedLineLike], prod, s
         results = [d.result for d in done]
         if "m4b" in formats and not scenes and results and episodes is None:
             t = time.perf_counter()
-            m4b = export.write_m4b(results, job.out_dir / f"{script.slug}.m4b", title=script.title or script.slug,
-                                   author=settings.mix.author or "audiodrama", cover=job.cover)
+            m4b = export.write_m4b(
+                results,
+                job.out_dir / f"{script.slug}.m4b",
+                title=script.title or script.slug,
+                author=settings.mix.author or "audiodrama",
+                cover=job.cover,
+            )
             for r in results:
                 r.m4b = m4b
             results[-1].seconds["encode"] = results[-1].seconds.get("encode", 0.0) + time.perf_counter() - t
@@ -683,13 +815,22 @@ def _mix_one(job: _Job, n: int, all_eps: dict[int, list[Scene]]) -> _Done | None
     """Plan, assemble, master and write episode `n`'s WAV, timeline and transcript; None if nothing in it is voiced."""
     import time
 
-    from . import export, fsutil, master
+    from audiodrama import export, fsutil, master
+
     t0 = time.perf_counter()
     script, settings, prof, formats = job.script, job.settings, job.profile, job.formats
     ep_scenes = [s for s in all_eps[n] if not job.scenes or s.id in job.scenes]
     credits = credit_lines(script, settings, n) if not job.scenes else ([], [])
-    tl = plan_episode(ep_scenes, job.durations, settings, episode=n, credits=credits, mode=job.mode,
-                      head=job.head, tail=job.tail)
+    tl = plan_episode(
+        ep_scenes,
+        job.durations,
+        settings,
+        episode=n,
+        credits=credits,
+        mode=job.mode,
+        head=job.head,
+        tail=job.tail,
+    )
     if not tl.lines():
         return None
     stem = f"{script.slug}-e{n:02d}" + (f"-{'-'.join(job.scenes)}" if job.scenes else "")
@@ -700,11 +841,22 @@ def _mix_one(job: _Job, n: int, all_eps: dict[int, list[Scene]]) -> _Done | None
         kept = _unchanged_episode(job, stem, key)
         if kept:
             kept.seconds["wav"] = time.perf_counter() - t0
-            return _Done(kept, job.out_dir / f"{stem}.wav", stem, title, chapters, tl, kept.figures["gain_db"],
-                         key, unchanged=True)
+            return _Done(
+                kept,
+                job.out_dir / f"{stem}.wav",
+                stem,
+                title,
+                chapters,
+                tl,
+                kept.figures["gain_db"],
+                key,
+                unchanged=True,
+            )
     _manifest(job, stem).unlink(missing_ok=True)  # written again once every file of this build is there
     hits = job.cache.hits if job.cache is not None else 0
-    buf = assemble(tl, job.rendered, job.sr, settings, voices=job.voices, progress=job.progress, cache=job.cache)
+    buf = assemble(
+        tl, job.rendered, job.sr, settings, voices=job.voices, progress=job.progress, cache=job.cache
+    )
     reused = (job.cache.hits - hits) if job.cache is not None else 0
     if prof.name == "acx":  # ACX rejects dead digital silence: a faint room tone (about -75 dBFS) throughout
         effects.add_ambience(buf, "room", job.sr, 10 ** (-30 / 20))
@@ -719,14 +871,36 @@ def _mix_one(job: _Job, n: int, all_eps: dict[int, list[Scene]]) -> _Done | None
         sink.abort()
         raise
     del buf  # before the stems: one episode-long buffer at a time
-    result = EpisodeResult(n, wav if "wav" in formats else None, None, job.out_dir / f"{stem}.timeline.json",
-                           job.out_dir / f"{stem}.vtt", tl.duration, figures["lufs"], figures["true_peak"],
-                           figures=figures, scenes=job.scenes, scenes_mixed=len(tl.scenes) - reused,
-                           scenes_reused=reused)
-    export.write_json(result.timeline, export.timeline_dict(tl, script.slug, job.sr, {
-        k: getattr(v, "source", "") for k, v in job.rendered.items()}, {
-        "title": title, "profile": prof.name, "lufs": round(figures["lufs"], 2),
-        "true_peak": round(figures["true_peak"], 2), "mode": job.mode}))
+    result = EpisodeResult(
+        n,
+        wav if "wav" in formats else None,
+        None,
+        job.out_dir / f"{stem}.timeline.json",
+        job.out_dir / f"{stem}.vtt",
+        tl.duration,
+        figures["lufs"],
+        figures["true_peak"],
+        figures=figures,
+        scenes=job.scenes,
+        scenes_mixed=len(tl.scenes) - reused,
+        scenes_reused=reused,
+    )
+    export.write_json(
+        result.timeline,
+        export.timeline_dict(
+            tl,
+            script.slug,
+            job.sr,
+            {k: getattr(v, "source", "") for k, v in job.rendered.items()},
+            {
+                "title": title,
+                "profile": prof.name,
+                "lufs": round(figures["lufs"], 2),
+                "true_peak": round(figures["true_peak"], 2),
+                "mode": job.mode,
+            },
+        ),
+    )
     fsutil.write_text(result.transcript, export.webvtt(tl, title))
     result.seconds["wav"] = time.perf_counter() - t0
     return _Done(result, wav, stem, title, chapters, tl, figures["gain_db"], key)
@@ -737,16 +911,33 @@ def _episode_key(job: _Job, tl: Timeline, title: str, chapters: list, n_episodes
     timeline, the mastering profile, the formats, the tags and the code that makes them."""
     import hashlib
 
-    from .mixcache import file_stamp, scene_key
+    from audiodrama.mixcache import file_stamp, scene_key
+
     here = Path(__file__).resolve().parent
     code = hashlib.sha256(b"".join((here / f).read_bytes() for f in ("master.py", "export.py"))).hexdigest()
     plans = _scene_plans(tl, job.sr, job.settings, None)
     s, prof = job.script, job.profile
-    return scene_key([code, [_plan_key(p, job.rendered, job.sr, job.voices) for p in plans],
-                      [(i, getattr(job.rendered.get(i.name), "source", "")) for i in tl.items], tl.scenes,
-                      tl.duration, getattr(prof, "name", ""), job.sr, job.channels, sorted(job.formats),
-                      job.settings.master.mp3_bitrate, title, s.title or s.slug, job.settings.mix.author,
-                      n_episodes, chapters, file_stamp(job.cover) if job.cover else "", job.mode])
+    return scene_key(
+        [
+            code,
+            [_plan_key(p, job.rendered, job.sr, job.voices) for p in plans],
+            [(i, getattr(job.rendered.get(i.name), "source", "")) for i in tl.items],
+            tl.scenes,
+            tl.duration,
+            getattr(prof, "name", ""),
+            job.sr,
+            job.channels,
+            sorted(job.formats),
+            job.settings.master.mp3_bitrate,
+            title,
+            s.title or s.slug,
+            job.settings.mix.author,
+            n_episodes,
+            chapters,
+            file_stamp(job.cover) if job.cover else "",
+            job.mode,
+        ]
+    )
 
 
 def _manifest(job: _Job, stem: str) -> Path:
@@ -757,16 +948,29 @@ def _unchanged_episode(job: _Job, stem: str, key: str) -> EpisodeResult | None:
     """The episode as the last build wrote it, if its key is the same and its files are untouched."""
     import json
 
-    from .mixcache import file_stamp
+    from audiodrama.mixcache import file_stamp
+
     try:
         data = json.loads(_manifest(job, stem).read_text(encoding="utf-8"))
         if data.get("key") != key or any(file_stamp(Path(p)) != st for p, st in data["files"].items()):
             return None
         r = data["result"]
-        path = lambda k: Path(r[k]) if r.get(k) else None  # noqa: E731
-        result = EpisodeResult(r["episode"], path("wav"), path("mp3"), Path(r["timeline"]), path("transcript"),
-                               r["duration"], r["lufs"], r["true_peak"], opus=path("opus"), figures=r["figures"],
-                               scenes=r.get("scenes"), scenes_mixed=0, scenes_reused=r.get("n_scenes", 0))
+        path = lambda k: Path(r[k]) if r.get(k) else None
+        result = EpisodeResult(
+            r["episode"],
+            path("wav"),
+            path("mp3"),
+            Path(r["timeline"]),
+            path("transcript"),
+            r["duration"],
+            r["lufs"],
+            r["true_peak"],
+            opus=path("opus"),
+            figures=r["figures"],
+            scenes=r.get("scenes"),
+            scenes_mixed=0,
+            scenes_reused=r.get("n_scenes", 0),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if job.cache is not None:  # its scene mixes are still in use
@@ -778,30 +982,51 @@ def _write_manifest(job: _Job, d: _Done) -> None:
     """Remember what this build wrote for `d`, so that an unchanged rebuild can keep it."""
     import json
 
-    from . import fsutil
-    from .mixcache import file_stamp
+    from audiodrama import fsutil
+    from audiodrama.mixcache import file_stamp
+
     if not d.key:
         return
     r = d.result
     files = [p for p in (r.wav, r.mp3, r.opus, r.timeline, r.transcript) if p]
-    keys = [_plan_key(p, job.rendered, job.sr, job.voices) for p in _scene_plans(d.timeline, job.sr, job.settings, None)]
-    data = {"key": d.key, "files": {str(p): file_stamp(p) for p in files},
-            "result": {"episode": r.episode, "wav": str(r.wav or ""), "mp3": str(r.mp3 or ""),
-                       "opus": str(r.opus or ""), "timeline": str(r.timeline), "transcript": str(r.transcript or ""),
-                       "duration": r.duration, "lufs": r.lufs, "true_peak": r.true_peak, "figures": r.figures,
-                       "scenes": r.scenes, "n_scenes": len(d.timeline.scenes), "scene_keys": keys}}
+    keys = [
+        _plan_key(p, job.rendered, job.sr, job.voices)
+        for p in _scene_plans(d.timeline, job.sr, job.settings, None)
+    ]
+    data = {
+        "key": d.key,
+        "files": {str(p): file_stamp(p) for p in files},
+        "result": {
+            "episode": r.episode,
+            "wav": str(r.wav or ""),
+            "mp3": str(r.mp3 or ""),
+            "opus": str(r.opus or ""),
+            "timeline": str(r.timeline),
+            "transcript": str(r.transcript or ""),
+            "duration": r.duration,
+            "lufs": r.lufs,
+            "true_peak": r.true_peak,
+            "figures": r.figures,
+            "scenes": r.scenes,
+            "n_scenes": len(d.timeline.scenes),
+            "scene_keys": keys,
+        },
+    }
     fsutil.write_text(_manifest(job, d.stem), json.dumps(data, indent=1) + "\n")
 
 
 def _write_stems(job: _Job, d: _Done) -> None:
-    from . import export, fsutil
+    from audiodrama import export, fsutil
+
     tl = d.timeline
     g = np.float32(10 ** (d.gain_db / 20))
     names = list(dict.fromkeys(stem_of(i) for i in tl.items))
     if any(s.ambience not in ("none", "", None) for s in tl.scenes):
         names.append("ambience")
-    tracks = ((name, assemble(tl, job.rendered, job.sr, job.settings, only=name, voices=job.voices) * g)
-              for name in names)
+    tracks = (
+        (name, assemble(tl, job.rendered, job.sr, job.settings, only=name, voices=job.voices) * g)
+        for name in names
+    )
     d.result.stems = export.write_stems(job.out_dir / f"{d.stem}.stems", tracks, job.sr)
     d.result.labels = job.out_dir / f"{d.stem}.labels.txt"
     fsutil.write_text(d.result.labels, export.audacity_labels(tl))
@@ -811,7 +1036,8 @@ def _encode_one(job: _Job, d: _Done, n_episodes: int) -> None:
     """MP3 (tagged, with chapters) and Opus of one episode, from its finished WAV."""
     import time
 
-    from . import export
+    from audiodrama import export
+
     t = time.perf_counter()
     script, settings, prof = job.script, job.settings, job.profile
     artist = settings.mix.author or "audiodrama"
@@ -819,13 +1045,25 @@ def _encode_one(job: _Job, d: _Done, n_episodes: int) -> None:
     if "mp3" in job.formats:
         bitrate = prof.mp3_bitrate if prof.name == "acx" else settings.master.mp3_bitrate
         mp3 = export.encode_mp3(d.wav, job.out_dir / f"{d.stem}.mp3", bitrate)
-        export.tag_mp3(mp3, title=d.title, album=script.title or script.slug, artist=artist, track=n,
-                       total=n_episodes, chapters=d.chapters, cover=job.cover)
+        export.tag_mp3(
+            mp3,
+            title=d.title,
+            album=script.title or script.slug,
+            artist=artist,
+            track=n,
+            total=n_episodes,
+            chapters=d.chapters,
+            cover=job.cover,
+        )
         d.result.mp3 = mp3
     if "opus" in job.formats:
-        d.result.opus = export.encode_with_chapters(d.wav, job.out_dir / f"{d.stem}.opus", export.OPUS_ARGS,
-                                                    export.ffmetadata(d.title, script.title, artist, n, d.chapters),
-                                                    chapters=d.chapters)
+        d.result.opus = export.encode_with_chapters(
+            d.wav,
+            job.out_dir / f"{d.stem}.opus",
+            export.OPUS_ARGS,
+            export.ffmetadata(d.title, script.title, artist, n, d.chapters),
+            chapters=d.chapters,
+        )
     d.result.seconds["encode"] = time.perf_counter() - t
 
 
@@ -839,6 +1077,7 @@ def _encode_all(job: _Job, done: list[_Done], all_eps: dict[int, list[Scene]]) -
             _encode_one(job, d, len(all_eps))
         return
     from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for fut in [pool.submit(_encode_one, job, d, len(all_eps)) for d in done]:
             fut.result()

@@ -9,17 +9,18 @@ the sample rate, and the source code of the modules that make the sound. A chang
 changes the key, so a stale mix is never served. The mixes live in
 audio_out/.cache/mix/<story>/<key>.npy; a full build removes the ones it no longer uses.
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
-from . import fsutil
+from audiodrama import fsutil
 
 #: Bump to drop every cached scene mix (also dropped whenever mix.py, effects.py or this file change).
 FORMAT = "scene-mix-1"
@@ -95,9 +96,8 @@ class SceneCache:
         """Store a scene mix (atomically; a failure to write only costs speed next time)."""
         self.used.add(key)
         try:
-            with fsutil.atomic_path(self._path(key)) as tmp:
-                with open(tmp, "wb") as f:
-                    np.save(f, np.ascontiguousarray(x, np.float32), allow_pickle=False)
+            with fsutil.atomic_path(self._path(key)) as tmp, open(tmp, "wb") as f:
+                np.save(f, np.ascontiguousarray(x, np.float32), allow_pickle=False)
         except OSError:
             pass
 

@@ -1,8 +1,10 @@
 """The data model: lines, characters, scenes, scripts and voice profiles. No I/O here."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import Literal
 
 LineKind = Literal["narration", "dialogue", "tag", "heading", "front_matter"]
 LINE_KINDS: tuple[str, ...] = ("narration", "dialogue", "tag", "heading", "front_matter")

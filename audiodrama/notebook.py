@@ -12,18 +12,20 @@ The notebooks under notebooks/ call these; each one is also one CLI command away
     mix_episode                     audiodrama mix STORY
     mastering_table                 audiodrama check FILE (or the mix report)
 """
+
 from __future__ import annotations
 
 import contextlib
 import html
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 
-from .audition import SAMPLE_TEXT  # noqa: F401  (what a voice says by default)
-from .model import NARRATOR, Line, Script
+from audiodrama.audition import SAMPLE_TEXT  # noqa: F401  (what a voice says by default)
+from audiodrama.model import NARRATOR, Line, Script
 
 TARGET_LUFS = -16.0
 TARGET_TRUE_PEAK = -1.0
@@ -33,9 +35,10 @@ EMBED_LIMIT = 12_000_000
 
 # ---------------------------------------------------------------- production and script
 
+
 def open_production(root: str | Path = ".."):
     """The production folder `root` (a folder with audiodrama.toml; created if missing)."""
-    from .production import Production, init_production
+    from audiodrama.production import Production, init_production
 
     path = Path(root).expanduser().resolve()
     if not (path / "audiodrama.toml").exists():
@@ -50,7 +53,7 @@ def load_script(story: str | Path, prod: Any) -> Script:
 
     Same as `audiodrama parse STORY` the first time; later it loads what you edited.
     """
-    from .pipeline import script_for
+    from audiodrama.pipeline import script_for
 
     script, edits = script_for(Path(story), prod)
     for message in edits:
@@ -79,6 +82,7 @@ def notebook_progress() -> Iterator[None]:
 
 # ---------------------------------------------------------------- tables
 
+
 def script_table(script: Script, *, low_confidence_first: bool = True, kinds: Iterable[str] = ("dialogue",)):
     """The cast script as a pandas DataFrame: scene, line id, speaker, confidence, rule, delivery, text."""
     import pandas as pd
@@ -89,11 +93,22 @@ def script_table(script: Script, *, low_confidence_first: bool = True, kinds: It
         for line in scene.lines:
             if line.kind in wanted:
                 conf = line.confidence if (line.speaker or line.kind != "dialogue") else 0.0
-                rows.append({"scene": number, "line id": line.id, "kind": line.kind,
-                             "speaker": line.speaker or (NARRATOR if line.kind != "dialogue" else "(unattributed)"),
-                             "confidence": round(conf, 2), "rule": line.rule, "delivery": line.delivery or "",
-                             "text": line.text})
-    df = pd.DataFrame(rows, columns=["scene", "line id", "kind", "speaker", "confidence", "rule", "delivery", "text"])
+                rows.append(
+                    {
+                        "scene": number,
+                        "line id": line.id,
+                        "kind": line.kind,
+                        "speaker": line.speaker
+                        or (NARRATOR if line.kind != "dialogue" else "(unattributed)"),
+                        "confidence": round(conf, 2),
+                        "rule": line.rule,
+                        "delivery": line.delivery or "",
+                        "text": line.text,
+                    }
+                )
+    df = pd.DataFrame(
+        rows, columns=["scene", "line id", "kind", "speaker", "confidence", "rule", "delivery", "text"]
+    )
     if low_confidence_first and not df.empty:
         df = df.sort_values(["confidence", "scene"], kind="stable").reset_index(drop=True)
     return df
@@ -103,13 +118,24 @@ def review_table(script: Script, threshold: float = 0.6):
     """The lines `audiodrama review` lists (least sure first), as a DataFrame."""
     import pandas as pd
 
-    from .parse.review import review
+    from audiodrama.parse.review import review
 
     scene_of = {l.id: n for n, s in enumerate(script.scenes, 1) for l in s.lines}
-    rows = [{"scene": scene_of[l.id], "line id": l.id, "speaker": l.speaker or "(unattributed)",
-             "confidence": round(l.confidence if l.speaker else 0.0, 2), "rule": l.rule,
-             "delivery": l.delivery or "", "text": l.text} for l in review(script, threshold)]
-    return pd.DataFrame(rows, columns=["scene", "line id", "speaker", "confidence", "rule", "delivery", "text"])
+    rows = [
+        {
+            "scene": scene_of[l.id],
+            "line id": l.id,
+            "speaker": l.speaker or "(unattributed)",
+            "confidence": round(l.confidence if l.speaker else 0.0, 2),
+            "rule": l.rule,
+            "delivery": l.delivery or "",
+            "text": l.text,
+        }
+        for l in review(script, threshold)
+    ]
+    return pd.DataFrame(
+        rows, columns=["scene", "line id", "speaker", "confidence", "rule", "delivery", "text"]
+    )
 
 
 def character_counts(script: Script):
@@ -122,8 +148,10 @@ def character_counts(script: Script):
             r = rows.setdefault(line.speaker or "(unattributed)", [0, 0])
             r[0] += 1
             r[1] += len(line.text.split())
-    df = pd.DataFrame([{"character": k, "lines": v[0], "words": v[1]} for k, v in rows.items()],
-                      columns=["character", "lines", "words"])
+    df = pd.DataFrame(
+        [{"character": k, "lines": v[0], "words": v[1]} for k, v in rows.items()],
+        columns=["character", "lines", "words"],
+    )
     return df.sort_values("lines", ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -137,10 +165,19 @@ def profiles_table(cast: Any, script: Script | None = None):
             if line.kind == "dialogue" and line.speaker:
                 name = cast.name_for(line.speaker)
                 counts[name] = counts.get(name, 0) + 1
-    rows = [{"character": name, "lines": counts.get(name, 0) if name != NARRATOR else None,
-             "engine": p.engine, "voice": p.voice, "rate": p.rate, "pitch": p.pitch,
-             "volume": p.volume, "effects": ", ".join(p.effects)}
-            for name, p in [(NARRATOR, cast.narrator), *cast.characters.items()]]
+    rows = [
+        {
+            "character": name,
+            "lines": counts.get(name, 0) if name != NARRATOR else None,
+            "engine": p.engine,
+            "voice": p.voice,
+            "rate": p.rate,
+            "pitch": p.pitch,
+            "volume": p.volume,
+            "effects": ", ".join(p.effects),
+        }
+        for name, p in [(NARRATOR, cast.narrator), *cast.characters.items()]
+    ]
     df = pd.DataFrame(rows)
     if script is None:
         df = df.drop(columns=["lines"])
@@ -157,8 +194,10 @@ def render_sources(script: Script, rendered: Mapping[str, Any]):
         if r is not None:
             key = (getattr(r, "speaker", None) or NARRATOR, r.source)
             rows[key] = rows.get(key, 0) + 1
-    df = pd.DataFrame([{"voice": k[0], "source": k[1], "lines": n} for k, n in rows.items()],
-                      columns=["voice", "source", "lines"])
+    df = pd.DataFrame(
+        [{"voice": k[0], "source": k[1], "lines": n} for k, n in rows.items()],
+        columns=["voice", "source", "lines"],
+    )
     if df.empty:
         return df
     table = df.pivot_table(index="voice", columns="source", values="lines", fill_value=0, aggfunc="sum")
@@ -178,20 +217,32 @@ def rendered_table(script: Script, rendered: Mapping[str, Any]):
             r = rendered.get(line.id)
             if r is None:
                 continue
-            rows.append({"scene": number, "line id": line.id, "voice": r.speaker, "source": r.source,
-                         "take": r.take or "", "new": not r.cached, "seconds": round(r.duration, 2),
-                         "text": line.text})
-    return pd.DataFrame(rows, columns=["scene", "line id", "voice", "source", "take", "new", "seconds", "text"])
+            rows.append(
+                {
+                    "scene": number,
+                    "line id": line.id,
+                    "voice": r.speaker,
+                    "source": r.source,
+                    "take": r.take or "",
+                    "new": not r.cached,
+                    "seconds": round(r.duration, 2),
+                    "text": line.text,
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["scene", "line id", "voice", "source", "take", "new", "seconds", "text"]
+    )
 
 
 # ---------------------------------------------------------------- editing the script
+
 
 def apply_fixes(script: Script, prod: Any, fixes: Mapping[str, Any]) -> list[str]:
     """Apply {line id: speaker} or {line id: {"speaker": ..., "delivery": ...}} with edit_line.
 
     Same as `audiodrama edit STORY ID --speaker NAME [--delivery D]` for each entry.
     """
-    from .edit import edit_line
+    from audiodrama.edit import edit_line
 
     changes: list[str] = []
     for line_id, fix in (fixes or {}).items():
@@ -204,8 +255,8 @@ def speaker_editor(script: Script, prod: Any, line_ids: Iterable[str]):
     """ipywidgets dropdowns to change the speaker/delivery of the given lines; saves on change."""
     import ipywidgets as widgets
 
-    from .edit import edit_line
-    from .model import DELIVERIES
+    from audiodrama.edit import edit_line
+    from audiodrama.model import DELIVERIES
 
     names = [NARRATOR, *[c.name for c in script.characters if c.name != NARRATOR]]
     rows = []
@@ -214,13 +265,23 @@ def speaker_editor(script: Script, prod: Any, line_ids: Iterable[str]):
         options = list(names)
         if line.kind == "dialogue" and not line.speaker:
             options = ["(unattributed)", *options]
-        current = (script.character(line.speaker).name if line.speaker and script.character(line.speaker)
-                   else line.speaker) if line.speaker else ("(unattributed)" if line.kind == "dialogue" else NARRATOR)
+        current = (
+            (
+                script.character(line.speaker).name
+                if line.speaker and script.character(line.speaker)
+                else line.speaker
+            )
+            if line.speaker
+            else ("(unattributed)" if line.kind == "dialogue" else NARRATOR)
+        )
         if current not in options:
             options.append(current)
         speaker = widgets.Dropdown(options=options, value=current, layout=widgets.Layout(width="160px"))
-        delivery = widgets.Dropdown(options=["(none)", *DELIVERIES], value=line.delivery or "(none)",
-                                    layout=widgets.Layout(width="110px"))
+        delivery = widgets.Dropdown(
+            options=["(none)", *DELIVERIES],
+            value=line.delivery or "(none)",
+            layout=widgets.Layout(width="110px"),
+        )
         status = widgets.Label("")
 
         def save_speaker(change, line_id=line_id, status=status):
@@ -243,12 +304,13 @@ def speaker_editor(script: Script, prod: Any, line_ids: Iterable[str]):
 
 # ---------------------------------------------------------------- casting
 
+
 def cast_voices(script: Script, prod: Any):
     """voices/cast.toml for the script: existing profiles kept, new characters auto-cast.
 
     Same as `audiodrama cast STORY`; prints the casting warnings.
     """
-    from .casting import cast_script
+    from audiodrama.casting import cast_script
 
     cast = cast_script(script, prod)
     for w in cast.warnings:
@@ -261,18 +323,19 @@ def audition(script: Script | None, cast: Any, prod: Any, name: str, text: str |
 
     What `audiodrama audition NAME ["TEXT"]` renders (it also copies it to audio_out/auditions/).
     """
-    from .audition import render_audition
+    from audiodrama.audition import render_audition
 
     return render_audition(script, cast, prod, name, text).rendered
 
 
-def auditions(script: Script, cast: Any, prod: Any, names: Iterable[str] | None = None,
-              text: str | None = None):
+def auditions(
+    script: Script, cast: Any, prod: Any, names: Iterable[str] | None = None, text: str | None = None
+):
     """An HTML table with an audition player for each name (default: narrator + main characters)."""
     from IPython.display import HTML
 
-    from .audition import render_audition
-    from .casting import main_characters
+    from audiodrama.audition import render_audition
+    from audiodrama.casting import main_characters
 
     names = list(names) if names is not None else [NARRATOR, *main_characters(script)]
     rows = []
@@ -280,11 +343,16 @@ def auditions(script: Script, cast: Any, prod: Any, names: Iterable[str] | None 
         sample = render_audition(script, cast, prod, name, text)
         p = sample.profile
         player = play(sample.path)._repr_html_()
-        rows.append(f"<tr><td><b>{html.escape(name)}</b></td><td><code>{html.escape(p.voice)}</code> "
-                    f"rate {p.rate}, pitch {p.pitch}</td><td>{player}</td>"
-                    f"<td style='text-align:left'>{html.escape(sample.rendered.text[:80])}</td></tr>")
-    return HTML("<table><tr><th>voice</th><th>profile</th><th>audition</th><th>says</th></tr>"
-                + "".join(rows) + "</table>")
+        rows.append(
+            f"<tr><td><b>{html.escape(name)}</b></td><td><code>{html.escape(p.voice)}</code> "
+            f"rate {p.rate}, pitch {p.pitch}</td><td>{player}</td>"
+            f"<td style='text-align:left'>{html.escape(sample.rendered.text[:80])}</td></tr>"
+        )
+    return HTML(
+        "<table><tr><th>voice</th><th>profile</th><th>audition</th><th>says</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
 
 
 def set_profile(prod: Any, name: str, **fields: Any):
@@ -295,7 +363,7 @@ def set_profile(prod: Any, name: str, **fields: Any):
     `set_profile(prod, "Willow", pitch=70, rate=160)` or `set_profile(prod, "Narrator", voice="en+m3")`.
     Same as casting.update_profile(prod.cast_path, ...).
     """
-    from .casting import update_profile
+    from audiodrama.casting import update_profile
 
     return update_profile(prod.cast_path, name, **fields)
 
@@ -304,7 +372,7 @@ def profile_editor(script: Script, prod: Any, name: str):
     """Sliders for one voice's pitch and rate, a voice box and a button that saves and plays it."""
     import ipywidgets as widgets
 
-    from .casting import load_cast
+    from audiodrama.casting import load_cast
 
     cast = load_cast(prod.cast_path)
     resolved = cast.resolve(name)
@@ -331,12 +399,13 @@ def profile_editor(script: Script, prod: Any, name: str):
 
 # ---------------------------------------------------------------- rendering and mixing
 
+
 def render_lines(script: Script, cast: Any, prod: Any, **options: Any):
     """render_script with a notebook progress bar; prints and returns the RenderResult.
 
     Same as `audiodrama render STORY`: only lines whose text, voice or delivery changed are synthesised.
     """
-    from .render import render_script
+    from audiodrama.render import render_script
 
     with notebook_progress():
         result = render_script(script, cast, prod, progress=options.pop("progress", True), **options)
@@ -350,13 +419,14 @@ def mix_episode(script: Script, prod: Any, **options: Any):
 
     Same as `audiodrama mix STORY` after `audiodrama render STORY`; returns the BuildResult.
     """
-    from .pipeline import voice_and_mix
+    from audiodrama.pipeline import voice_and_mix
 
     with notebook_progress():
         return voice_and_mix(script, prod, progress=options.pop("progress", True), **options)
 
 
 # ---------------------------------------------------------------- listening
+
 
 def _read(path: Path) -> tuple[np.ndarray, int]:
     import soundfile as sf
@@ -405,8 +475,11 @@ def play_line(script: Script, rendered: Mapping[str, Any], line_id: str):
 
 def play_character(script: Script, rendered: Mapping[str, Any], name: str, limit: int = 8):
     """Play a character's first `limit` lines (Narrator: the lines the narrator voices)."""
-    picked = [l for l in script.lines() if l.id in rendered
-              and (getattr(rendered[l.id], "speaker", None) or NARRATOR) == name]
+    picked = [
+        l
+        for l in script.lines()
+        if l.id in rendered and (getattr(rendered[l.id], "speaker", None) or NARRATOR) == name
+    ]
     if not picked and name != NARRATOR:  # an alias
         picked = [l for l in script.lines() if l.kind == "dialogue" and l.speaker == name]
     return play(line_paths(script, rendered, picked[:limit]))
@@ -414,7 +487,11 @@ def play_character(script: Script, rendered: Mapping[str, Any], name: str, limit
 
 def play_scene(script: Script, rendered: Mapping[str, Any], scene: int | str, limit: int | None = None):
     """Play a scene's voiced lines, by number (from 1) or id (first `limit` lines)."""
-    sc = script.scenes[scene - 1] if isinstance(scene, int) else next(s for s in script.scenes if s.id == scene)
+    sc = (
+        script.scenes[scene - 1]
+        if isinstance(scene, int)
+        else next(s for s in script.scenes if s.id == scene)
+    )
     return play(line_paths(script, rendered, sc.lines[:limit]))
 
 
@@ -434,21 +511,43 @@ def play_episode(episode: Any, max_bytes: int = EMBED_LIMIT):
         source = Path(episode.wav) if episode.wav and Path(episode.wav).exists() else audio
         preview = audio.parent / f".preview-{audio.stem}.mp3"
         if not preview.exists() or preview.stat().st_mtime < source.stat().st_mtime:
-            subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(source), "-ac", "1",
-                            "-ar", "22050", "-b:a", "48k", "-compression_level", "9", str(preview)], check=True)
+            subprocess.run(
+                [
+                    "ffmpeg",
+                    "-hide_banner",
+                    "-loglevel",
+                    "error",
+                    "-y",
+                    "-i",
+                    str(source),
+                    "-ac",
+                    "1",
+                    "-ar",
+                    "22050",
+                    "-b:a",
+                    "48k",
+                    "-compression_level",
+                    "9",
+                    str(preview),
+                ],
+                check=True,
+            )
         src = preview
     else:
         src = audio
     mime = "audio/mpeg" if src.suffix == ".mp3" else "audio/wav"
     data = base64.b64encode(src.read_bytes()).decode()
     note = "" if src == audio else " (48 kbit/s mono preview)"
-    return HTML(f"<div><b>Episode {episode.episode}</b> &mdash; {episode.duration / 60:.1f} min, "
-                f"{episode.lufs:.1f} LUFS, {episode.true_peak:.1f} dBTP{note}<br>"
-                f'<audio controls preload="none" src="data:{mime};base64,{data}"></audio><br>'
-                f"<code>{html.escape(str(audio))}</code></div>")
+    return HTML(
+        f"<div><b>Episode {episode.episode}</b> &mdash; {episode.duration / 60:.1f} min, "
+        f"{episode.lufs:.1f} LUFS, {episode.true_peak:.1f} dBTP{note}<br>"
+        f'<audio controls preload="none" src="data:{mime};base64,{data}"></audio><br>'
+        f"<code>{html.escape(str(audio))}</code></div>"
+    )
 
 
 # ---------------------------------------------------------------- mastering figures
+
 
 def mastering_table(episode: Any, profile: str = "podcast", measure_wav: bool = False):
     """The episode's mastering figures against the profile (podcast: -16 +/- 1 LUFS, <= -1 dBTP).
@@ -459,7 +558,7 @@ def mastering_table(episode: Any, profile: str = "podcast", measure_wav: bool = 
     """
     import pandas as pd
 
-    from . import master
+    from audiodrama import master
 
     prof = master.get_profile(profile)
     rows = []
@@ -468,28 +567,65 @@ def mastering_table(episode: Any, profile: str = "podcast", measure_wav: bool = 
         lufs = episode.figures.get("lufs", episode.lufs)
         tp = episode.figures.get("true_peak", episode.true_peak)
         if prof.lufs is not None:
-            rows.append({"file": wav.name, "figure": "integrated loudness (LUFS)", "value": round(lufs, 2),
-                         "target": f"{prof.lufs:g} +/- {prof.lufs_tolerance:g}",
-                         "ok": "yes" if abs(lufs - prof.lufs) <= prof.lufs_tolerance else "NO"})
-        rows.append({"file": wav.name, "figure": "true peak (dBTP)", "value": round(tp, 2),
-                     "target": f"<= {prof.true_peak:g}", "ok": "yes" if tp <= prof.true_peak + 1e-6 else "NO"})
+            rows.append(
+                {
+                    "file": wav.name,
+                    "figure": "integrated loudness (LUFS)",
+                    "value": round(lufs, 2),
+                    "target": f"{prof.lufs:g} +/- {prof.lufs_tolerance:g}",
+                    "ok": "yes" if abs(lufs - prof.lufs) <= prof.lufs_tolerance else "NO",
+                }
+            )
+        rows.append(
+            {
+                "file": wav.name,
+                "figure": "true peak (dBTP)",
+                "value": round(tp, 2),
+                "target": f"<= {prof.true_peak:g}",
+                "ok": "yes" if tp <= prof.true_peak + 1e-6 else "NO",
+            }
+        )
         if "gain_db" in episode.figures:
-            rows.append({"file": wav.name, "figure": "gain applied (dB)", "value": round(episode.figures["gain_db"], 2),
-                         "target": "", "ok": ""})
+            rows.append(
+                {
+                    "file": wav.name,
+                    "figure": "gain applied (dB)",
+                    "value": round(episode.figures["gain_db"], 2),
+                    "target": "",
+                    "ok": "",
+                }
+            )
     for path in ((wav,) if measure_wav else ()) + (episode.mp3,):
         if not path or not Path(path).exists():
             continue
         figures = master.measure(path)
         for c in master.check(figures, prof):
-            rows.append({"file": Path(path).name, "figure": c.name, "value": round(float(c.value), 2),
-                         "target": c.rule, "ok": "yes" if c.ok else "NO"})
+            rows.append(
+                {
+                    "file": Path(path).name,
+                    "figure": c.name,
+                    "value": round(float(c.value), 2),
+                    "target": c.rule,
+                    "ok": "yes" if c.ok else "NO",
+                }
+            )
     return pd.DataFrame(rows, columns=["file", "figure", "value", "target", "ok"])
 
 
 # ---------------------------------------------------------------- plots
 
-SPEAKER_COLOURS = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c",
-                   "#ccb974", "#64b5cd"]
+SPEAKER_COLOURS = [
+    "#4c72b0",
+    "#dd8452",
+    "#55a868",
+    "#c44e52",
+    "#8172b3",
+    "#937860",
+    "#da8bc3",
+    "#8c8c8c",
+    "#ccb974",
+    "#64b5cd",
+]
 
 
 def short_term_loudness(samples: np.ndarray, sr: int, window_s: float = 3.0, hop_s: float = 0.1):
@@ -502,10 +638,10 @@ def short_term_loudness(samples: np.ndarray, sr: int, window_s: float = 3.0, hop
     """
     from scipy.signal import sosfreqz
 
-    from .master import k_weighting
+    from audiodrama.master import k_weighting
 
     x = np.asarray(samples, dtype=np.float32).reshape(len(samples), -1)
-    step = max(1, int(round(hop_s * sr)))
+    step = max(1, round(hop_s * sr))
     blocks = len(x) // step
     if blocks == 0:
         return np.zeros(0), np.zeros(0)
@@ -524,13 +660,13 @@ def short_term_loudness(samples: np.ndarray, sr: int, window_s: float = 3.0, hop
             energy += done[same]
             continue
         e = np.empty(blocks)
-        frames = x[:blocks * step, c].reshape(blocks, step)
+        frames = x[: blocks * step, c].reshape(blocks, step)
         for a in range(0, blocks, 512):
-            spec = np.fft.rfft(frames[a:a + 512], axis=1)
-            e[a:a + 512] = (spec.real ** 2 + spec.imag ** 2) @ weight
+            spec = np.fft.rfft(frames[a : a + 512], axis=1)
+            e[a : a + 512] = (spec.real**2 + spec.imag**2) @ weight
         done[c] = e
         energy += e
-    k = min(blocks, max(1, int(round(window_s / hop_s))))
+    k = min(blocks, max(1, round(window_s / hop_s)))
     window = np.convolve(energy, np.ones(k) / k, mode="valid")
     with np.errstate(divide="ignore"):
         lufs = -0.691 + 10 * np.log10(window)
@@ -550,22 +686,28 @@ def plot_episode(episode: Any, path: str | Path | None = None):
     audio, sr = sf.read(str(episode.wav), dtype="float32", always_2d=True)
     mono = audio.mean(axis=1)
     duration = len(mono) / sr
-    fig, (ax_wave, ax_loud, ax_tl) = plt.subplots(3, 1, figsize=(13, 7.5), sharex=True,
-                                                  gridspec_kw={"height_ratios": [1.6, 1.4, 2.0]})
+    fig, (ax_wave, ax_loud, ax_tl) = plt.subplots(
+        3, 1, figsize=(13, 7.5), sharex=True, gridspec_kw={"height_ratios": [1.6, 1.4, 2.0]}
+    )
     # waveform as a min/max envelope (every sample would be a solid block at this scale)
     cols = 4000
     per = max(1, len(mono) // cols)
-    env = mono[:per * (len(mono) // per)].reshape(-1, per)
+    env = mono[: per * (len(mono) // per)].reshape(-1, per)
     te = (np.arange(len(env)) + 0.5) * per / sr
     ax_wave.fill_between(te, env.min(axis=1), env.max(axis=1), color="#444", lw=0)
     ax_wave.set_ylabel("amplitude")
     ax_wave.set_ylim(-1, 1)
     title = f"{timeline.get('title') or timeline.get('story', '')}, episode {timeline.get('episode', episode.episode)}"
-    ax_wave.set_title(f"{title}: {episode.lufs:.1f} LUFS integrated (target {TARGET_LUFS:g}), "
-                      f"true peak {episode.true_peak:.1f} dBTP (max {TARGET_TRUE_PEAK:g})", fontsize=11)
+    ax_wave.set_title(
+        f"{title}: {episode.lufs:.1f} LUFS integrated (target {TARGET_LUFS:g}), "
+        f"true peak {episode.true_peak:.1f} dBTP (max {TARGET_TRUE_PEAK:g})",
+        fontsize=11,
+    )
     lt, lv = short_term_loudness(audio, sr)
     ax_loud.plot(lt, lv, color="#c44e52", lw=1, label="short-term loudness (3 s)")
-    ax_loud.axhline(TARGET_LUFS, ls="--", color="#555", lw=0.9, label=f"target {TARGET_LUFS:g} LUFS integrated")
+    ax_loud.axhline(
+        TARGET_LUFS, ls="--", color="#555", lw=0.9, label=f"target {TARGET_LUFS:g} LUFS integrated"
+    )
     ax_loud.set_ylabel("LUFS")
     ax_loud.set_ylim(-45, -5)
     ax_loud.legend(loc="lower right", fontsize=8, framealpha=0.8)
@@ -578,22 +720,35 @@ def plot_episode(episode: Any, path: str | Path | None = None):
         speakers.insert(0, NARRATOR)
     for entry in timeline["lines"]:
         row = speakers.index(entry["speaker"])
-        ax_tl.barh(row, entry["end"] - entry["start"], left=entry["start"], height=0.7,
-                   color=SPEAKER_COLOURS[row % len(SPEAKER_COLOURS)],
-                   **({"edgecolor": "black", "hatch": "//", "lw": 0.5} if entry.get("source") == "recorded" else {}))
+        ax_tl.barh(
+            row,
+            entry["end"] - entry["start"],
+            left=entry["start"],
+            height=0.7,
+            color=SPEAKER_COLOURS[row % len(SPEAKER_COLOURS)],
+            **({"edgecolor": "black", "hatch": "//", "lw": 0.5} if entry.get("source") == "recorded" else {}),
+        )
     for fx in timeline.get("effects", []):
         if isinstance(fx, dict) and "start" in fx and "end" in fx:
             ax_tl.axvspan(fx["start"], fx["end"], color="#2a9d8f", alpha=0.25, lw=0)
     ax_tl.set_yticks(range(len(speakers)), speakers)
     ax_tl.set_ylim(len(speakers) - 0.4, -0.6)
-    ax_tl.set_xlabel("seconds  (green lines: scene changes; shaded: transitions and cues; hatched: recorded takes)")
+    ax_tl.set_xlabel(
+        "seconds  (green lines: scene changes; shaded: transitions and cues; hatched: recorded takes)"
+    )
     ax_tl.set_xlim(0, duration)
     for scene in timeline.get("scenes", []):
         if scene["start"] > 0:
             for ax in (ax_wave, ax_loud, ax_tl):
                 ax.axvline(scene["start"], color="#2a9d8f", lw=1.2, alpha=0.9)
-        ax_wave.text(scene["start"] + duration * 0.004, 0.97, scene.get("title", ""), va="top", fontsize=8,
-                     color="#1d6f65")
+        ax_wave.text(
+            scene["start"] + duration * 0.004,
+            0.97,
+            scene.get("title", ""),
+            va="top",
+            fontsize=8,
+            color="#1d6f65",
+        )
     for ax in (ax_wave, ax_loud, ax_tl):
         ax.grid(axis="x", color="#ddd", lw=0.6)
     fig.tight_layout()

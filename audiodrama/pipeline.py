@@ -1,4 +1,5 @@
 """The stages chained: parse -> cast -> render -> mix. The CLI and notebooks call these."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fsutil
-from .cache import record_use
-from . import script as script_io
-from .errors import ScriptError
-from .model import NARRATOR, Character, Script
-from .production import Production, slugify
-from .sources import Source, read_source, read_story, save_source_text
+from audiodrama import fsutil
+from audiodrama import script as script_io
+from audiodrama.cache import record_use
+from audiodrama.errors import ScriptError
+from audiodrama.model import NARRATOR, Character, Script
+from audiodrama.production import Production, slugify
+from audiodrama.sources import Source, read_source, read_story, save_source_text
 
 log = logging.getLogger("audiodrama")
 
@@ -24,13 +25,20 @@ def parse_file(story: Path, *, cast: list[Character] | None = None, lang: str | 
     return parse_source(read_source(story), story, cast=cast, lang=lang)
 
 
-def parse_source(src: Source, story: Path, *, cast: list[Character] | None = None,
-                 lang: str | None = None) -> Script:
+def parse_source(
+    src: Source, story: Path, *, cast: list[Character] | None = None, lang: str | None = None
+) -> Script:
     """Parse an already-read story into a fresh Script."""
-    from .parse import parse_story
+    from audiodrama.parse import parse_story
 
-    script = parse_story(src, title=_title(story) if not src.title else "", slug=slugify(story.name),
-                         source=str(story), cast=cast, lang=lang)
+    script = parse_story(
+        src,
+        title=_title(story) if not src.title else "",
+        slug=slugify(story.name),
+        source=str(story),
+        cast=cast,
+        lang=lang,
+    )
     script.source_hash = text_hash(src.text)
     return script
 
@@ -76,10 +84,11 @@ def carry_over_edits(new: Script, old: Script) -> int:
     return kept
 
 
-def parse_into_production(story: Path, prod: Production, *, cast_file: Path | None = None,
-                          lang: str | None = None) -> Script:
+def parse_into_production(
+    story: Path, prod: Production, *, cast_file: Path | None = None, lang: str | None = None
+) -> Script:
     """Parse `story` and write script/<slug>.json and .fountain, keeping edits of an existing script."""
-    from .castfile import read_characters
+    from audiodrama.castfile import read_characters
 
     cast = read_characters(cast_file) if cast_file else _production_cast(prod)
     src = read_source(story)
@@ -96,8 +105,12 @@ def parse_into_production(story: Path, prod: Production, *, cast_file: Path | No
             gone = {l.id for l in old.lines()} - {l.id for l in script.lines()}
             edited_gone = [l.id for l in old.lines() if l.id in gone and l.rule == "edited"]
             if gone:
-                log.warning("%d lines of the old script are no longer in %s%s", len(gone), story,
-                            f" (edited by hand: {', '.join(edited_gone[:8])})" if edited_gone else "")
+                log.warning(
+                    "%d lines of the old script are no longer in %s%s",
+                    len(gone),
+                    story,
+                    f" (edited by hand: {', '.join(edited_gone[:8])})" if edited_gone else "",
+                )
     save_source_text(prod, script.slug, src.text)
     script_io.save(script, json_path, fountain_path)
     return script
@@ -108,7 +121,7 @@ def _production_cast(prod: Production) -> list[Character] | None:
 
     Only names a person confirmed count: an empty or missing cast lets the parser discover.
     """
-    from .castfile import read_characters
+    from audiodrama.castfile import read_characters
 
     if not prod.cast_path.exists():
         return None
@@ -161,41 +174,71 @@ class BuildResult:
         times = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items() if k not in after)
         ready = sum(v for k, v in self.seconds.items() if k not in after)
         later = "".join(f"; {k} {self.seconds[k]:.1f} s" for k in after if k in self.seconds)
-        return (f"{self.script.slug}: {sum(1 for _ in self.script.lines())} lines, "
-                f"{len(self.script.characters)} characters; rendered {self.synthesised}, "
-                f"reused {self.reused}; episodes: {eps}; WAV ready in {ready:.1f} s ({times}){later}")
+        return (
+            f"{self.script.slug}: {sum(1 for _ in self.script.lines())} lines, "
+            f"{len(self.script.characters)} characters; rendered {self.synthesised}, "
+            f"reused {self.reused}; episodes: {eps}; WAV ready in {ready:.1f} s ({times}){later}"
+        )
 
 
-def build(story: Path, prod: Production, *, episodes: list[int] | None = None,
-          scenes: list[str] | None = None, mode: str | None = None, workers: int | None = None,
-          lang: str | None = None, scheduler: str | None = None, intro: str | None = None,
-          progress: bool = True, **mix_options: Any) -> BuildResult:
+def build(
+    story: Path,
+    prod: Production,
+    *,
+    episodes: list[int] | None = None,
+    scenes: list[str] | None = None,
+    mode: str | None = None,
+    workers: int | None = None,
+    lang: str | None = None,
+    scheduler: str | None = None,
+    intro: str | None = None,
+    progress: bool = True,
+    **mix_options: Any,
+) -> BuildResult:
     """Run every stage for `story` in production `prod`, reusing what is already there."""
-    from .lock import production_lock
+    from audiodrama.lock import production_lock
 
     with production_lock(prod):
         t = time.perf_counter()
         script, edits = script_for(story, prod, lang=lang)
         parse_s = time.perf_counter() - t
-        result = voice_and_mix(script, prod, episodes=episodes, scenes=scenes, mode=mode,
-                               workers=workers, scheduler=scheduler, intro=intro, progress=progress,
-                               **mix_options)
+        result = voice_and_mix(
+            script,
+            prod,
+            episodes=episodes,
+            scenes=scenes,
+            mode=mode,
+            workers=workers,
+            scheduler=scheduler,
+            intro=intro,
+            progress=progress,
+            **mix_options,
+        )
         result.seconds = {"parse": parse_s, **result.seconds}
         result.edits = edits
         return result
 
 
-def voice_and_mix(script: Script, prod: Production, *, episodes: list[int] | None = None,
-                  scenes: list[str] | None = None, mode: str | None = None, workers: int | None = None,
-                  scheduler: str | None = None, intro: str | None = None, progress: bool = True,
-                  **mix_options: Any) -> BuildResult:
+def voice_and_mix(
+    script: Script,
+    prod: Production,
+    *,
+    episodes: list[int] | None = None,
+    scenes: list[str] | None = None,
+    mode: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    intro: str | None = None,
+    progress: bool = True,
+    **mix_options: Any,
+) -> BuildResult:
     """Cast, render (story lines, then the credits) and mix a parsed script.
 
     `intro="summary"` reads the story's summary (front matter) as a cold open.
     """
-    from .casting import cast_script
-    from .mix import credits_to_render, mix_script
-    from .render import render_script
+    from audiodrama.casting import cast_script
+    from audiodrama.mix import credits_to_render, mix_script
+    from audiodrama.render import render_script
 
     settings = prod.settings()
     if mode:
@@ -207,8 +250,15 @@ def voice_and_mix(script: Script, prod: Production, *, episodes: list[int] | Non
     cast = cast_script(script, prod)
     timings["cast"] = time.perf_counter() - t
     t = time.perf_counter()
-    rendered = render_script(script, cast, prod, lines=lines_for(script, episodes, scenes),
-                             workers=workers, scheduler=scheduler, progress=progress)
+    rendered = render_script(
+        script,
+        cast,
+        prod,
+        lines=lines_for(script, episodes, scenes),
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+    )
     credits = credits_to_render(script, rendered, settings)
     if credits:
         extra = render_script(script, cast, prod, lines=credits, workers=workers, progress=False)
@@ -219,27 +269,37 @@ def voice_and_mix(script: Script, prod: Production, *, episodes: list[int] | Non
     timings["render"] = time.perf_counter() - t
     t = time.perf_counter()
     voices = {NARRATOR: cast.narrator, **cast.characters}
-    results = mix_script(script, rendered, prod, settings, episodes=episodes, scenes=scenes,
-                         voices=voices, progress=progress, **mix_options)
+    results = mix_script(
+        script,
+        rendered,
+        prod,
+        settings,
+        episodes=episodes,
+        scenes=scenes,
+        voices=voices,
+        progress=progress,
+        **mix_options,
+    )
     total = time.perf_counter() - t
     # mix = until every WAV is written; stems and encoding (MP3, Opus, M4B) come after, reported apart
     timings["mix"] = sum(r.seconds.get("wav", 0.0) for r in results) or total
     if any("stems" in r.seconds for r in results):
         timings["stems"] = sum(r.seconds.get("stems", 0.0) for r in results)
     timings["encode"] = max(0.0, total - timings["mix"] - timings.get("stems", 0.0))
-    return BuildResult(script, cast, rendered, results, rendered.synthesised,
-                       rendered.cached + rendered.recorded, timings)
+    return BuildResult(
+        script, cast, rendered, results, rendered.synthesised, rendered.cached + rendered.recorded, timings
+    )
 
 
 def with_summary_cold_open(script: Script) -> Script:
     """A copy of `script` whose summary paragraph is narrated (it is front matter, unvoiced, by default)."""
     import copy
 
-    from .parse import summary_line
+    from audiodrama.parse import summary_line
 
     found = summary_line(script)
     if found is None:
-        log.warning("%s has no summary paragraph (\"Summary: ...\"); no cold open", script.source)
+        log.warning('%s has no summary paragraph ("Summary: ..."); no cold open', script.source)
         return script
     script = copy.deepcopy(script)
     script.line_by_id(found.id).kind = "narration"
@@ -250,8 +310,12 @@ def lines_for(script: Script, episodes: list[int] | None = None, scenes: list[st
     """The lines to render for a partial build (None = every voiced line)."""
     if not episodes and not scenes:
         return None
-    from .model import VOICED_KINDS
+    from audiodrama.model import VOICED_KINDS
 
-    return [l for s in script.scenes
-            if (not episodes or s.episode in episodes) and (not scenes or s.id in scenes)
-            for l in s.lines if l.kind in VOICED_KINDS]
+    return [
+        l
+        for s in script.scenes
+        if (not episodes or s.episode in episodes) and (not scenes or s.id in scenes)
+        for l in s.lines
+        if l.kind in VOICED_KINDS
+    ]

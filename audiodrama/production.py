@@ -1,13 +1,14 @@
 """A production folder: where a story's script, cast, recordings and episodes live."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fsutil
-from .errors import ProductionError
-from .settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
+from audiodrama import fsutil
+from audiodrama.errors import ProductionError
+from audiodrama.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
 
 SETTINGS_FILE = "audiodrama.toml"
 

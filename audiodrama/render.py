@@ -8,6 +8,7 @@ with nothing changed synthesises nothing, and an edit re-renders only the lines 
 changed. Synthesis runs in worker processes (one per core by default), each holding one
 initialised engine, fed longest lines first.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -22,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fsutil
-from .casting import Cast
-from .errors import AudiodramaError, RenderError
-from .model import NARRATOR, SYNTH_DELIVERIES, Line, Script
-from .tts.base import SAMPLE_RATE, SynthJob, get_engine
+from audiodrama import fsutil
+from audiodrama.casting import Cast
+from audiodrama.errors import AudiodramaError, RenderError
+from audiodrama.model import NARRATOR, SYNTH_DELIVERIES, Line, Script
+from audiodrama.tts.base import SAMPLE_RATE, SynthJob, get_engine
 
 log = logging.getLogger("audiodrama.render")
 
@@ -102,15 +103,15 @@ def wav_duration(path: Path) -> float:
 
 
 def _write_silence(path: Path, ms: int) -> None:
-    with fsutil.atomic_path(path) as tmp:
-        with wave.open(str(tmp), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(SAMPLE_RATE)
-            w.writeframes(b"\x00\x00" * int(SAMPLE_RATE * ms / 1000))
+    with fsutil.atomic_path(path) as tmp, wave.open(str(tmp), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes(b"\x00\x00" * int(SAMPLE_RATE * ms / 1000))
 
 
 # --- worker processes ------------------------------------------------------------------------
+
 
 def _synth_chunk(jobs: list[SynthJob]) -> list[tuple[str, float, str | None]]:
     """Worker: synthesise jobs, returning (out, seconds, error message or None) for each."""
@@ -140,16 +141,17 @@ _EXECUTOR_SIZE = 0
 def _executor(workers: int) -> ProcessPoolExecutor:
     """A process pool kept for the life of the process (workers keep their engines warm)."""
     global _EXECUTOR, _EXECUTOR_SIZE
-    if _EXECUTOR is not None and _EXECUTOR_SIZE == workers:
+    if _EXECUTOR is not None and workers == _EXECUTOR_SIZE:
         return _EXECUTOR
     shutdown_workers()
-    from .tts.base import _ENGINES
+    from audiodrama.tts.base import _ENGINES
 
     engine_here = getattr(_ENGINES.get("pyttsx3"), "_driver", None)
     # fork is fast (no re-import); but never fork a process whose espeak-ng thread is running.
     method = "fork" if engine_here is None and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    _EXECUTOR = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                                    initializer=_warm_up)
+    _EXECUTOR = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context(method), initializer=_warm_up
+    )
     _EXECUTOR_SIZE = workers
     return _EXECUTOR
 
@@ -214,8 +216,10 @@ def run_jobs(jobs: list[SynthJob], workers: int, progress: bool) -> dict[str, fl
                         bar.update(len(fut.result()))
             except BrokenProcessPool:
                 shutdown_workers()
-                raise RenderError("a synthesis worker died (espeak-ng crashed?); run the same "
-                                  "command again — finished lines are kept in the cache") from None
+                raise RenderError(
+                    "a synthesis worker died (espeak-ng crashed?); run the same "
+                    "command again — finished lines are kept in the cache"
+                ) from None
     finally:
         bar.close()
     if errors:
@@ -225,9 +229,10 @@ def run_jobs(jobs: list[SynthJob], workers: int, progress: bool) -> dict[str, fl
 
 # --- the stage -------------------------------------------------------------------------------
 
+
 def _speakable(line: Line, speaker: str, lexicon: Any) -> tuple[str, str]:
     """(clean text for the transcript, text handed to the engine with the lexicon applied)."""
-    from .speakable import speakable_text, stress_emphasis
+    from audiodrama.speakable import speakable_text, stress_emphasis
 
     clean = speakable_text(line.text)
     spoken = lexicon.apply(clean, speaker) if lexicon is not None else clean
@@ -249,9 +254,17 @@ def _sweep_temporaries(cache: Path, max_age_s: float = 3600) -> None:
             pass
 
 
-def render_script(script: Script, cast: Cast, prod: Any, *, lines: list[Line] | None = None,
-                  workers: int | None = None, progress: bool = True,
-                  engine: str | None = None, scheduler: str | None = None) -> RenderResult:
+def render_script(
+    script: Script,
+    cast: Cast,
+    prod: Any,
+    *,
+    lines: list[Line] | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+    engine: str | None = None,
+    scheduler: str | None = None,
+) -> RenderResult:
     """Render every line to be voiced; line id -> RenderedLine (with counts on the result).
 
     `lines` defaults to every narration, dialogue, tag and heading line. `workers` defaults
@@ -259,8 +272,8 @@ def render_script(script: Script, cast: Cast, prod: Any, *, lines: list[Line] | 
     (e.g. 'silent' for fast tests). `scheduler` ('local:N' or a Dask scheduler address)
     renders on a Dask cluster instead of local processes.
     """
-    from .lexicon import load_lexicon
-    from .tts import recorded
+    from audiodrama.lexicon import load_lexicon
+    from audiodrama.tts import recorded
 
     if workers is None:
         try:
@@ -299,8 +312,15 @@ def render_script(script: Script, cast: Cast, prod: Any, *, lines: list[Line] | 
             version_of[eng.name] = f"{eng.name}:{eng.version()}"
         key = cache_key(text, profile.key(), delivery, version_of[eng.name])
         path = cache / f"{key}.wav"
-        rendered = RenderedLine(path=path, source="tts", cached=True, speaker=speaker,
-                                voice=profile.key(), text=clean, effects=list(profile.effects))
+        rendered = RenderedLine(
+            path=path,
+            source="tts",
+            cached=True,
+            speaker=speaker,
+            voice=profile.key(),
+            text=clean,
+            effects=list(profile.effects),
+        )
         if not path.exists():
             rendered.cached = False
             if not text.strip():
@@ -313,7 +333,7 @@ def render_script(script: Script, cast: Cast, prod: Any, *, lines: list[Line] | 
     for message in result.warnings:
         log.warning(message)
     if scheduler:  # a Dask cluster (local:N or an address) renders into the shared cache
-        from .distributed import run_jobs as run_on_cluster
+        from audiodrama.distributed import run_jobs as run_on_cluster
 
         durations = run_on_cluster(list(jobs.values()), scheduler, progress)
     else:

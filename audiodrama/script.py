@@ -1,4 +1,5 @@
 """Script <-> JSON (for machines) and Script <-> Fountain (for people), round-tripping exactly."""
+
 from __future__ import annotations
 
 import json
@@ -7,16 +8,17 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from . import fsutil
-from .errors import ScriptError
-from .settings import parse_scene_setting
-from .ids import assign_ids, base_id
-from .model import DELIVERIES, LINE_KINDS, NARRATOR, Character, Line, Scene, Script
+from audiodrama import fsutil
+from audiodrama.errors import ScriptError
+from audiodrama.ids import assign_ids, base_id
+from audiodrama.model import DELIVERIES, LINE_KINDS, NARRATOR, Character, Line, Scene, Script
+from audiodrama.settings import parse_scene_setting
 
 FORMAT = "audiodrama-script/1"
 
 
 # ---------------------------------------------------------------- JSON
+
 
 def to_dict(script: Script) -> dict[str, Any]:
     """The JSON-ready form (contract: shared/bench/README.md, plus our extra keys)."""
@@ -29,9 +31,15 @@ def to_dict(script: Script) -> dict[str, Any]:
         "source_hash": script.source_hash,
         "characters": [asdict(c) for c in script.characters],
         "scenes": [
-            {"id": s.id, "episode": s.episode, "title": s.title, "transition": s.transition,
-             "ambience": s.ambience, **({"settings": dict(s.settings)} if s.settings else {}),
-             "lines": [_line_dict(l) for l in s.lines]}
+            {
+                "id": s.id,
+                "episode": s.episode,
+                "title": s.title,
+                "transition": s.transition,
+                "ambience": s.ambience,
+                **({"settings": dict(s.settings)} if s.settings else {}),
+                "lines": [_line_dict(l) for l in s.lines],
+            }
             for s in script.scenes
         ],
     }
@@ -50,34 +58,68 @@ def _line_dict(line: Line) -> dict[str, Any]:
 def from_dict(data: dict[str, Any], where: str | Path = "<script>") -> Script:
     """Rebuild a Script from its JSON form; ScriptError names what is wrong."""
     try:
-        characters = [Character(name=c["name"], aliases=list(c.get("aliases", [])),
-                                gender=c.get("gender", "unknown"), lines=int(c.get("lines", 0)))
-                      for c in data.get("characters", [])]
+        characters = [
+            Character(
+                name=c["name"],
+                aliases=list(c.get("aliases", [])),
+                gender=c.get("gender", "unknown"),
+                lines=int(c.get("lines", 0)),
+            )
+            for c in data.get("characters", [])
+        ]
         scenes = []
         for s in data["scenes"]:
             lines = []
             for l in s["lines"]:
                 kind = l["kind"]
                 if kind not in LINE_KINDS:
-                    raise ScriptError(f"line {l.get('id')}: unknown kind {kind!r}; use one of {', '.join(LINE_KINDS)}", where)
-                lines.append(Line(
-                    id=l["id"], kind=kind, text=l["text"], span=(int(l["span"][0]), int(l["span"][1])),
-                    speaker=l.get("speaker"), paragraph=int(l.get("paragraph", 0)),
-                    delivery=l.get("delivery"), confidence=float(l.get("confidence", 1.0)),
-                    rule=l.get("rule", ""), addressee=l.get("addressee"), take=l.get("take"),
-                    emphasis=[(int(a), int(b), str(k)) for a, b, k in l.get("emphasis", [])]))
-            scenes.append(Scene(id=s["id"], lines=lines, episode=int(s.get("episode", 1)),
-                                title=s.get("title", ""), transition=s.get("transition"),
-                                ambience=s.get("ambience"),
-                                settings=_scene_settings(s.get("settings") or {}, s["id"], where)))
-        return Script(title=data.get("title", ""), source=data.get("source", ""),
-                      characters=characters, scenes=scenes, slug=data.get("slug", ""),
-                      language=data.get("language", "en"), source_hash=data.get("source_hash", ""))
+                    raise ScriptError(
+                        f"line {l.get('id')}: unknown kind {kind!r}; use one of {', '.join(LINE_KINDS)}",
+                        where,
+                    )
+                lines.append(
+                    Line(
+                        id=l["id"],
+                        kind=kind,
+                        text=l["text"],
+                        span=(int(l["span"][0]), int(l["span"][1])),
+                        speaker=l.get("speaker"),
+                        paragraph=int(l.get("paragraph", 0)),
+                        delivery=l.get("delivery"),
+                        confidence=float(l.get("confidence", 1.0)),
+                        rule=l.get("rule", ""),
+                        addressee=l.get("addressee"),
+                        take=l.get("take"),
+                        emphasis=[(int(a), int(b), str(k)) for a, b, k in l.get("emphasis", [])],
+                    )
+                )
+            scenes.append(
+                Scene(
+                    id=s["id"],
+                    lines=lines,
+                    episode=int(s.get("episode", 1)),
+                    title=s.get("title", ""),
+                    transition=s.get("transition"),
+                    ambience=s.get("ambience"),
+                    settings=_scene_settings(s.get("settings") or {}, s["id"], where),
+                )
+            )
+        return Script(
+            title=data.get("title", ""),
+            source=data.get("source", ""),
+            characters=characters,
+            scenes=scenes,
+            slug=data.get("slug", ""),
+            language=data.get("language", "en"),
+            source_hash=data.get("source_hash", ""),
+        )
     except ScriptError:
         raise
     except (KeyError, TypeError, ValueError, IndexError) as exc:
-        raise ScriptError(f"not a valid cast script ({type(exc).__name__}: {exc}); "
-                          "re-create it with `audiodrama parse`", where) from None
+        raise ScriptError(
+            f"not a valid cast script ({type(exc).__name__}: {exc}); re-create it with `audiodrama parse`",
+            where,
+        ) from None
 
 
 def _scene_settings(data: dict[str, Any], scene: str, where: str | Path) -> dict[str, int | float | bool]:
@@ -131,19 +173,33 @@ _FOUNTAIN_HELP = """\
 
 def to_fountain(script: Script) -> str:
     """The editable form: Fountain, one block per line, the line id in a [[note]]."""
-    out = [f"Title: {script.title}", f"Source: {script.source}", f"Slug: {script.slug}", "",
-           _FOUNTAIN_HELP.format(deliveries=", ".join(DELIVERIES)), ""]
+    out = [
+        f"Title: {script.title}",
+        f"Source: {script.source}",
+        f"Slug: {script.slug}",
+        "",
+        _FOUNTAIN_HELP.format(deliveries=", ".join(DELIVERIES)),
+        "",
+    ]
     for number, scene in enumerate(script.scenes, 1):
         title = f" - {scene.title}" if scene.title else ""
-        out.append(f".SCENE {number}{title} [[{scene.id} episode={scene.episode} "
-                   f"transition={scene.transition or 'default'} ambience={scene.ambience or 'default'}"
-                   + "".join(f" {k}={str(v).lower() if isinstance(v, bool) else v}"
-                             for k, v in scene.settings.items()) + "]]")
+        out.append(
+            f".SCENE {number}{title} [[{scene.id} episode={scene.episode} "
+            f"transition={scene.transition or 'default'} ambience={scene.ambience or 'default'}"
+            + "".join(
+                f" {k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in scene.settings.items()
+            )
+            + "]]"
+        )
         out.append("")
         for line in scene.lines:
             text = " ".join(line.text.split())
             if line.kind == "dialogue":
-                out.append(f"@{(line.speaker or NARRATOR).upper()}" if _needs_force(line.speaker) else (line.speaker or NARRATOR).upper())
+                out.append(
+                    f"@{(line.speaker or NARRATOR).upper()}"
+                    if _needs_force(line.speaker)
+                    else (line.speaker or NARRATOR).upper()
+                )
                 if line.delivery:
                     out.append(f"({line.delivery})")
                 out.append(f"{text} [[{line.id}]]")
@@ -151,7 +207,11 @@ def to_fountain(script: Script) -> str:
                 note = line.id if line.kind == "narration" else f"{line.kind} {line.id}"
                 if line.delivery:
                     note += f" delivery={line.delivery}"
-                prefix = "!" if text.isupper() or text.startswith(("@", ".", "!", "(", "[", ">", "~", "=", "#", "/*")) else ""
+                prefix = (
+                    "!"
+                    if text.isupper() or text.startswith(("@", ".", "!", "(", "[", ">", "~", "=", "#", "/*"))
+                    else ""
+                )
                 out.append(f"{prefix}{text} [[{note}]]")
             out.append("")
     return "\n".join(out)
@@ -176,7 +236,9 @@ def _blocks(text: str) -> list[list[str]]:
     return blocks
 
 
-def apply_fountain(script: Script, fountain: str, where: str | Path = "<fountain>") -> tuple[Script, list[str]]:
+def apply_fountain(
+    script: Script, fountain: str, where: str | Path = "<fountain>"
+) -> tuple[Script, list[str]]:
     """Apply a person's edits in the Fountain form to `script` (matched by line and scene id).
 
     Returns the updated script and a list of human-readable changes. Speakers, deliveries,
@@ -202,8 +264,16 @@ def apply_fountain(script: Script, fountain: str, where: str | Path = "<fountain
         fields = note.group(1).split()
         if not fields:
             continue
-        kind, line_id = (fields[0], fields[1]) if fields[0] in LINE_KINDS and len(fields) > 1 else ("narration", fields[0])
-        opts = dict(f.split("=", 1) for f in fields[2 if kind != "narration" or fields[0] == "narration" else 1:] if "=" in f)
+        kind, line_id = (
+            (fields[0], fields[1])
+            if fields[0] in LINE_KINDS and len(fields) > 1
+            else ("narration", fields[0])
+        )
+        opts = dict(
+            f.split("=", 1)
+            for f in fields[2 if kind != "narration" or fields[0] == "narration" else 1 :]
+            if "=" in f
+        )
         line = by_id.get(line_id)
         if line is None:
             changes.append(f"skipped unknown line id {line_id}")
@@ -218,12 +288,17 @@ def apply_fountain(script: Script, fountain: str, where: str | Path = "<fountain
                 delivery = body.pop(0)[1:-1].strip() or None
             # NARRATOR over a quoted line nobody speaks (an epigraph, a lyric) keeps it as is;
             # over a character's line it makes the line narration
-            new_kind = "dialogue" if speaker or (line.kind == "dialogue" and line.speaker is None) \
+            new_kind = (
+                "dialogue"
+                if speaker or (line.kind == "dialogue" and line.speaker is None)
                 else ("narration" if line.kind == "dialogue" else line.kind)
+            )
         else:
             new_kind = kind if kind != "dialogue" else "narration"
         if delivery is not None and delivery not in DELIVERIES:
-            raise ScriptError(f"line {line_id}: unknown delivery ({delivery}); use one of {', '.join(DELIVERIES)}", where)
+            raise ScriptError(
+                f"line {line_id}: unknown delivery ({delivery}); use one of {', '.join(DELIVERIES)}", where
+            )
         words = " ".join(b.lstrip("!") if i == 0 else b for i, b in enumerate(body)).strip()
         _update(line, new_kind, speaker, delivery, words, changes)
     for scene in script.scenes:
@@ -234,7 +309,9 @@ def apply_fountain(script: Script, fountain: str, where: str | Path = "<fountain
         scene.lines = kept
     script.scenes = [s for s in script.scenes if s.lines]
     _reassign_ids(script)
-    if speaker_names := {l.speaker for l in script.lines() if l.speaker} - {c.name for c in script.characters}:
+    if speaker_names := {l.speaker for l in script.lines() if l.speaker} - {
+        c.name for c in script.characters
+    }:
         script.characters.extend(Character(name=n) for n in sorted(speaker_names))
     return script, changes
 
@@ -246,19 +323,23 @@ def _is_cue(text: str) -> bool:
     return bool(core) and core.upper() == core and bool(re.search(r"[A-Z]", core)) and len(core) <= 40
 
 
-def _apply_scene(scenes: dict[str, Scene], heading: str, note: str, changes: list[str],
-                 where: str | Path) -> None:
+def _apply_scene(
+    scenes: dict[str, Scene], heading: str, note: str, changes: list[str], where: str | Path
+) -> None:
     fields = note.split()
     scene = scenes.get(fields[0]) if fields else None
     if scene is None:
         return
     opts = dict(f.split("=", 1) for f in fields[1:] if "=" in f)
-    overrides = {k: v for k, v in opts.items() if k not in ("episode", "transition", "ambience")
-                 and v != "default"}
+    overrides = {
+        k: v for k, v in opts.items() if k not in ("episode", "transition", "ambience") and v != "default"
+    }
     settings = _scene_settings(overrides, scene.id, where)
     if settings != scene.settings:
-        changes.append(f"scene {scene.id}: settings -> "
-                       + (" ".join(f"{k}={v}" for k, v in settings.items()) or "defaults"))
+        changes.append(
+            f"scene {scene.id}: settings -> "
+            + (" ".join(f"{k}={v}" for k, v in settings.items()) or "defaults")
+        )
         scene.settings = settings
     title = heading.split(" - ", 1)[1].strip() if " - " in heading else ""
     for attr, value in (("transition", opts.get("transition")), ("ambience", opts.get("ambience"))):
@@ -271,8 +352,9 @@ def _apply_scene(scenes: dict[str, Scene], heading: str, note: str, changes: lis
         scene.title = title
 
 
-def _update(line: Line, kind: str, speaker: str | None, delivery: str | None, words: str,
-            changes: list[str]) -> None:
+def _update(
+    line: Line, kind: str, speaker: str | None, delivery: str | None, words: str, changes: list[str]
+) -> None:
     if kind != line.kind:
         changes.append(f"{line.id}: {line.kind} -> {kind}")
         line.kind = kind  # type: ignore[assignment]
@@ -287,7 +369,7 @@ def _update(line: Line, kind: str, speaker: str | None, delivery: str | None, wo
     if words and " ".join(line.text.split()) != words:
         changes.append(f"{line.id}: words edited")
         line.text = words
-        line.emphasis = []     # the offsets belonged to the old words
+        line.emphasis = []  # the offsets belonged to the old words
 
 
 def _reassign_ids(script: Script) -> None:
@@ -300,6 +382,7 @@ def _reassign_ids(script: Script) -> None:
 
 
 # ---------------------------------------------------------------- files
+
 
 def save(script: Script, json_path: Path, fountain_path: Path | None = None) -> None:
     """Write the JSON and (optionally) the Fountain form, each atomically."""

@@ -1,4 +1,5 @@
 """Production settings (audiodrama.toml): pacing, mode, mastering, effects, rendering."""
+
 from __future__ import annotations
 
 import tomllib
@@ -6,7 +7,7 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import SettingsError
+from audiodrama.errors import SettingsError
 
 
 @dataclass
@@ -133,8 +134,10 @@ def for_scene(settings: Settings, overrides: dict[str, Any]) -> Settings:
     mix = {k: v for k, v in overrides.items() if k in SCENE_MIX_KEYS}
     unknown = set(overrides) - set(pacing) - set(mix)
     if unknown:
-        raise SettingsError(f"unknown scene setting(s) {', '.join(sorted(unknown))}; "
-                            f"use {', '.join(scene_setting_keys())}", "script")
+        raise SettingsError(
+            f"unknown scene setting(s) {', '.join(sorted(unknown))}; use {', '.join(scene_setting_keys())}",
+            "script",
+        )
     return replace(settings, pacing=replace(settings.pacing, **pacing), mix=replace(settings.mix, **mix))
 
 
@@ -150,7 +153,9 @@ def _fill(cls: type, data: dict[str, Any], where: str, path: Path) -> Any:
                 raise SettingsError(f"[{key}] must be a table", path)
             kwargs[key] = _fill(type(default), value, key, path)
         elif isinstance(default, bool) != isinstance(value, bool) or (
-                not isinstance(value, type(default)) and not (isinstance(default, float) and isinstance(value, int))):
+            not isinstance(value, type(default))
+            and not (isinstance(default, float) and isinstance(value, int))
+        ):
             raise SettingsError(f"[{where}] {key} = {value!r} should be a {type(default).__name__}", path)
         else:
             kwargs[key] = value
@@ -167,7 +172,7 @@ def load_settings(path: Path) -> Settings:
         raise SettingsError(f"not valid TOML ({exc}); fix the syntax or delete the file for defaults", path)
     settings = _fill(Settings, data, "top", path)
     if settings.mix.mode not in ("drama", "audiobook"):
-        raise SettingsError(f"[mix] mode = {settings.mix.mode!r}: use \"drama\" or \"audiobook\"", path)
+        raise SettingsError(f'[mix] mode = {settings.mix.mode!r}: use "drama" or "audiobook"', path)
     return settings
 
 

@@ -15,23 +15,47 @@ binary (magic numbers, NUL bytes, control characters), a zip that is not an EPUB
 undecodable encoding. Encodings read: UTF-8 (BOM or not), UTF-16/32 with a BOM, UTF-16
 without one, Windows-1252 (curly quotes), else charset-normalizer's guess.
 """
+
 from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from xml.etree import ElementTree
 
-from .errors import StoryError
+from audiodrama.errors import StoryError
 
 MAX_BYTES = 64 * 1024 * 1024
-_BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"\x7fELF", b"ID3",
-                 b"RIFF", b"OggS", b"fLaC", b"\x1f\x8b", b"BZh", b"7z\xbc\xaf", b"Rar!",
-                 b"\xd0\xcf\x11\xe0")
-FORMATS = {".txt": "txt", ".text": "txt", "": "txt", ".md": "md", ".markdown": "md",
-           ".html": "html", ".htm": "html", ".xhtml": "html", ".epub": "epub"}
+_BINARY_MAGIC = (
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"%PDF",
+    b"\x7fELF",
+    b"ID3",
+    b"RIFF",
+    b"OggS",
+    b"fLaC",
+    b"\x1f\x8b",
+    b"BZh",
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"\xd0\xcf\x11\xe0",
+)
+FORMATS = {
+    ".txt": "txt",
+    ".text": "txt",
+    "": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".epub": "epub",
+}
 BREAK_TEXT = "* * *"
 
 Span = tuple[int, int]
@@ -72,6 +96,7 @@ class Source:
 
 # ----------------------------------------------------------------------------- entry points
 
+
 def read_story(path: str | Path) -> str:
     """The story's plain text (see the module docstring); StoryError if unusable."""
     return read_source(path).text
@@ -86,8 +111,9 @@ def read_source(path: str | Path, fmt: str | None = None) -> Source:
         raise StoryError("is a folder; give the story file inside it", p)
     size = p.stat().st_size
     if size > MAX_BYTES:
-        raise StoryError(f"is {size // 2**20} MB; stories over {MAX_BYTES // 2**20} MB are not "
-                         "supported; split it", p)
+        raise StoryError(
+            f"is {size // 2**20} MB; stories over {MAX_BYTES // 2**20} MB are not supported; split it", p
+        )
     data = p.read_bytes()
     fmt = fmt or FORMATS.get(p.suffix.lower())
     if fmt is None or (fmt == "txt" and data[:15].lstrip().lower().startswith((b"<!doctype html", b"<html"))):
@@ -104,8 +130,9 @@ def read_source(path: str | Path, fmt: str | None = None) -> Source:
     except StoryError:
         raise
     except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError) as exc:
-        raise StoryError(f"cannot read this {fmt} file ({exc}); save it again or convert it "
-                         "to .txt", p) from exc
+        raise StoryError(
+            f"cannot read this {fmt} file ({exc}); save it again or convert it to .txt", p
+        ) from exc
     src.format, src.path = fmt, str(p)
     if not src.text.strip():
         raise StoryError("is empty; nothing to voice", p)
@@ -121,7 +148,7 @@ def source_text_path(prod: Any, slug: str) -> Path:
 
 def save_source_text(prod: Any, slug: str, text: str) -> Path:
     """Write the plain text beside the script (atomically, only when it changed)."""
-    from . import fsutil
+    from audiodrama import fsutil
 
     target = source_text_path(prod, slug)
     if not (target.exists() and target.read_text(encoding="utf-8") == text):
@@ -131,15 +158,16 @@ def save_source_text(prod: Any, slug: str, text: str) -> Path:
 
 # ----------------------------------------------------------------------------- bytes -> text
 
+
 def decode(data: bytes, path: Path) -> str:
     """Bytes -> text with \\n line endings: UTF-8 (with or without BOM), UTF-16 (with a BOM,
     or without one when every other byte is zero), else the detected encoding (cp1252...)."""
     if data.startswith(b"PK\x03\x04"):
-        raise StoryError("is a zip archive (a .docx or .odt?), not a text; save the story as .txt, "
-                         ".html or .epub", path)
+        raise StoryError(
+            "is a zip archive (a .docx or .odt?), not a text; save the story as .txt, .html or .epub", path
+        )
     if data.startswith(_BINARY_MAGIC):
-        raise StoryError("looks like a binary file, not a story; give a .txt, .md, .html or "
-                         ".epub file", path)
+        raise StoryError("looks like a binary file, not a story; give a .txt, .md, .html or .epub file", path)
     text: str | None = None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = _try(data, "utf-16")
@@ -153,8 +181,9 @@ def decode(data: bytes, path: Path) -> str:
         elif even > 0.4 * len(head) / 2 and odd == 0:
             text = _try(data, "utf-16-be")
         if text is None:
-            raise StoryError("looks like a binary file, not a story; give a .txt, .md, .html or "
-                             ".epub file", path)
+            raise StoryError(
+                "looks like a binary file, not a story; give a .txt, .md, .html or .epub file", path
+            )
     if text is None:
         text = _try(data, "utf-8-sig")
     if text is None:
@@ -168,8 +197,7 @@ def decode(data: bytes, path: Path) -> str:
         text = str(best)
     controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > 0.01 * min(len(text), 20000) + 2:
-        raise StoryError("looks like a binary file, not a story; give a .txt, .md, .html or "
-                         ".epub file", path)
+        raise StoryError("looks like a binary file, not a story; give a .txt, .md, .html or .epub file", path)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -220,7 +248,7 @@ def _txt_emphasis(text: str, longest: int = 400) -> list[tuple[int, int, str]]:
     for m in _TXT_MARK.finditer(text):
         mark = m.group(0)
         if mark[0] == "\n":
-            open_at.clear()                     # a blank line ends the paragraph
+            open_at.clear()  # a blank line ends the paragraph
             continue
         a, z = m.start(), m.end()
         before = text[a - 1] if a else " "
@@ -234,6 +262,8 @@ def _txt_emphasis(text: str, longest: int = 400) -> list[tuple[int, int, str]]:
         elif can_open:
             open_at[mark] = z
     return sorted(out)
+
+
 _GUTENBERG_START = re.compile(r"^\*\*\*\s*START OF (?:THE|THIS) PROJECT GUTENBERG.*$", re.M | re.I)
 _GUTENBERG_END = re.compile(r"^\*\*\*\s*END OF (?:THE|THIS) PROJECT GUTENBERG", re.M | re.I)
 
@@ -247,7 +277,7 @@ def text_to_source(text: str) -> Source:
         src.front_matter.append((0, start.end()))
     if end:
         src.front_matter.append((end.start(), len(text)))
-    body = text[start.end() if start else 0:]
+    body = text[start.end() if start else 0 :]
     paras = [p.strip() for p in re.split(r"\n[ \t]*\n", body[:3000]) if p.strip()]
     if len(paras) >= 2 and len(paras[0]) <= 100 and "\n" not in paras[0]:
         by = re.match(r"^(?:by|written by)\s+(.{2,80})$", paras[1], re.IGNORECASE)
@@ -268,13 +298,13 @@ def markdown_to_source(md: str) -> Source:
         from markdown_it import MarkdownIt
     except ImportError as exc:  # pragma: no cover - markdown-it-py is a dependency
         raise StoryError("reading Markdown needs markdown-it-py: pip install markdown-it-py") from exc
-    front = re.match(r"^---\n(.*?)\n---\n", md, re.S)   # YAML front matter: title/author/lang
+    front = re.match(r"^---\n(.*?)\n---\n", md, re.S)  # YAML front matter: title/author/lang
     meta = {}
     if front:
         for line in front.group(1).splitlines():
             k, _, v = line.partition(":")
             meta[k.strip().lower()] = v.strip().strip("\"'")
-        md = md[front.end():]
+        md = md[front.end() :]
     # a '---' or '===' line right under a paragraph is a scene break in fiction, not a
     # setext heading underline: give it its own paragraph
     md = re.sub(r"(?m)^[ \t]*(-{3,}|={3,})[ \t]*$", r"\n\1\n", md)
@@ -289,22 +319,21 @@ def markdown_to_source(md: str) -> Source:
 
 # ----------------------------------------------------------------------------- HTML, EPUB
 
+
 def html_to_source(html: str) -> Source:
     """A saved story page or an archive download (see audiodrama.markup)."""
-    from .markup import html_to_source as convert
+    from audiodrama.markup import html_to_source as convert
 
     return convert(html)
 
 
 def _read_epub(data: bytes, path: Path) -> Source:
-    from .markup import read_epub
+    from audiodrama.markup import read_epub
 
     return read_epub(data, path)
 
 
-
-def emphasis_in_line(text: str, line: Any, spans: list[tuple[int, int, str]]
-                     ) -> list[tuple[int, int, str]]:
+def emphasis_in_line(text: str, line: Any, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """A line's emphasis `spans` (story offsets, as `emphasis_for_lines` gives them) as offsets
     into `line.text` (the line's words with runs of whitespace collapsed, as the parser writes
     them); [] when the text differs."""
@@ -332,15 +361,16 @@ def emphasis_in_line(text: str, line: Any, spans: list[tuple[int, int, str]]
     return found
 
 
-def emphasis_for_lines(lines: Iterable[Any], emphasis: list[tuple[int, int, str]]
-                       ) -> dict[str, list[tuple[int, int, str]]]:
+def emphasis_for_lines(
+    lines: Iterable[Any], emphasis: list[tuple[int, int, str]]
+) -> dict[str, list[tuple[int, int, str]]]:
     """{line id: [(start, end, kind)]}: the emphasis spans (plain-text offsets) inside each line."""
     import bisect
 
     emphasis = sorted(emphasis)
     starts = [s for s, _, _ in emphasis]
-    reach, furthest = [], -1        # furthest end of the spans up to each index: nested spans
-    for _, e, _ in emphasis:       # (bold inside italic) start before the one just before `a`
+    reach, furthest = [], -1  # furthest end of the spans up to each index: nested spans
+    for _, e, _ in emphasis:  # (bold inside italic) start before the one just before `a`
         furthest = max(furthest, e)
         reach.append(furthest)
     out: dict[str, list[tuple[int, int, str]]] = {}

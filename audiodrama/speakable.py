@@ -28,6 +28,7 @@ Word list: audiodrama/data/words-en.txt.gz, the 30,000 most frequent English wor
 (Wikipedia unigram counts as shipped with the MIT-licensed `wordninja` package), one per
 line, most frequent first.
 """
+
 from __future__ import annotations
 
 import functools
@@ -37,9 +38,24 @@ import re
 from pathlib import Path
 
 _WORDS_FILE = Path(__file__).with_name("data") / "words-en.txt.gz"
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-                       "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-                       "\u2013": "\u2014", "\u2015": "\u2014", "\u00a0": " ", "\u2009": " "})
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "\u2014",
+        "\u2015": "\u2014",
+        "\u00a0": " ",
+        "\u2009": " ",
+    }
+)
 _VOWEL = re.compile(r"[aeiouyAEIOUY]")
 COMMON = 8000
 """Only the most frequent words of the list may be pieces of a split (3-letter ones: top 3000)."""
@@ -62,9 +78,61 @@ def is_word(word: str) -> bool:
     return word.lower() in word_ranks()
 
 
-_SHORT_PIECES = frozenset("to in on at of by up so do go me my we he it is as an or be no us if am".split())
-_SUFFIXES = ("ings", "ing", "ed", "es", "s", "ly", "ers", "er", "est", "ness", "ment", "ments", "ful",
-             "able", "less", "ish", "y", "or", "ors", "an", "ian", "ion", "ism", "ist", "ists")
+_SHORT_PIECES = frozenset(
+    [
+        "to",
+        "in",
+        "on",
+        "at",
+        "of",
+        "by",
+        "up",
+        "so",
+        "do",
+        "go",
+        "me",
+        "my",
+        "we",
+        "he",
+        "it",
+        "is",
+        "as",
+        "an",
+        "or",
+        "be",
+        "no",
+        "us",
+        "if",
+        "am",
+    ]
+)
+_SUFFIXES = (
+    "ings",
+    "ing",
+    "ed",
+    "es",
+    "s",
+    "ly",
+    "ers",
+    "er",
+    "est",
+    "ness",
+    "ment",
+    "ments",
+    "ful",
+    "able",
+    "less",
+    "ish",
+    "y",
+    "or",
+    "ors",
+    "an",
+    "ian",
+    "ion",
+    "ism",
+    "ist",
+    "ists",
+)
 
 
 def is_known(token: str) -> bool:
@@ -75,9 +143,14 @@ def is_known(token: str) -> bool:
         return True
     for suffix in _SUFFIXES:
         if t.endswith(suffix) and len(t) - len(suffix) >= 2:
-            stem = t[:-len(suffix)]
-            if stem in ranks or stem + "e" in ranks or (stem[-1] == stem[-2:-1] and stem[:-1] in ranks) \
-                    or (stem.endswith("i") and stem[:-1] + "y" in ranks) or is_prefixed(stem):
+            stem = t[: -len(suffix)]
+            if (
+                stem in ranks
+                or stem + "e" in ranks
+                or (stem[-1] == stem[-2:-1] and stem[:-1] in ranks)
+                or (stem.endswith("i") and stem[:-1] + "y" in ranks)
+                or is_prefixed(stem)
+            ):
                 return True
     return is_prefixed(t)
 
@@ -86,7 +159,7 @@ def is_prefixed(t: str) -> bool:
     """re-appear, un-known, ...: a common prefix before a listed word."""
     ranks = word_ranks()
     for prefix in ("re", "un", "in", "dis", "over", "under", "out", "mis", "pre", "non"):
-        if t.startswith(prefix) and t[len(prefix):] in ranks and len(t) - len(prefix) >= 4:
+        if t.startswith(prefix) and t[len(prefix) :] in ranks and len(t) - len(prefix) >= 4:
             return True
     return False
 
@@ -104,8 +177,11 @@ def split_run_together(token: str) -> list[str] | None:
 
     def cost(piece: str) -> float:
         r = ranks.get(piece)
-        if r is None or r >= (COMMON if len(piece) >= 4 else 3000) or (
-                len(piece) < 3 and piece not in _SHORT_PIECES):
+        if (
+            r is None
+            or r >= (COMMON if len(piece) >= 4 else 3000)
+            or (len(piece) < 3 and piece not in _SHORT_PIECES)
+        ):
             return math.inf
         return math.log((r + 1) * math.log(len(ranks)))  # Zipf: cheaper for frequent words
 
@@ -168,10 +244,82 @@ def speakable_text(line_text: str) -> str:
 
 
 _SHORT_WORDS = frozenset(
-    "he she we me no so do my be go us it is am an at in on to up or if you not the and but his her "
-    "was are did can now yes all why who how one too any see get out our him had has may way new say "
-    "let far few big bad old own off hey yet ran run got she'd he'd i'm i'll its it's".split())
-_ACRONYMS = frozenset("nasa nato unesco ascii laser radar scuba".split())
+    [
+        "he",
+        "she",
+        "we",
+        "me",
+        "no",
+        "so",
+        "do",
+        "my",
+        "be",
+        "go",
+        "us",
+        "it",
+        "is",
+        "am",
+        "an",
+        "at",
+        "in",
+        "on",
+        "to",
+        "up",
+        "or",
+        "if",
+        "you",
+        "not",
+        "the",
+        "and",
+        "but",
+        "his",
+        "her",
+        "was",
+        "are",
+        "did",
+        "can",
+        "now",
+        "yes",
+        "all",
+        "why",
+        "who",
+        "how",
+        "one",
+        "too",
+        "any",
+        "see",
+        "get",
+        "out",
+        "our",
+        "him",
+        "had",
+        "has",
+        "may",
+        "way",
+        "new",
+        "say",
+        "let",
+        "far",
+        "few",
+        "big",
+        "bad",
+        "old",
+        "own",
+        "off",
+        "hey",
+        "yet",
+        "ran",
+        "run",
+        "got",
+        "she'd",
+        "he'd",
+        "i'm",
+        "i'll",
+        "its",
+        "it's",
+    ]
+)
+_ACRONYMS = frozenset(["nasa", "nato", "unesco", "ascii", "laser", "radar", "scuba"])
 
 
 def emphasised_words(text: str) -> list[tuple[int, int]]:
@@ -215,7 +363,7 @@ def stress_emphasis(spoken: str, line_text: str, emphasis: list[tuple[int, int, 
         for m in re.finditer(pattern, out[pos:]):
             a, b = pos + m.start(), pos + m.end()
             if out.rfind("[[", 0, a) > out.rfind("]]", 0, a):
-                continue                      # inside phonemes
+                continue  # inside phonemes
             out = out[:a] + out[a:b].upper() + out[b:]
             pos = b
             break

@@ -12,6 +12,7 @@ of W words lasts about W/2.5 s; a take is implausible when it is shorter than
 0.4 x that - 0.3 s, or longer than 2.5 x that + 2 s (durations as recorded, silence
 included).
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fsutil
-from .model import NARRATOR, Line, Script
-from .render import VOICED_KINDS
-from .tts.recorded import TakeIndex, list_takes
+from audiodrama import fsutil
+from audiodrama.model import NARRATOR, Line, Script
+from audiodrama.render import VOICED_KINDS
+from audiodrama.tts.recorded import TakeIndex, list_takes
 
 WORDS_PER_SECOND = 2.5
 
@@ -42,8 +43,8 @@ def _speaker(line: Line, cast: Any) -> str:
 
 
 def _cast_or_none(prod: Any) -> Any:
-    from .casting import load_cast
-    from .errors import CastError
+    from audiodrama.casting import load_cast
+    from audiodrama.errors import CastError
 
     try:
         return load_cast(prod.cast_path) if Path(prod.cast_path).exists() else None
@@ -83,17 +84,31 @@ def side_lines(script: Script, cast: Any, prod: Any, character: str) -> list[Sid
         if who == character:
             context = f"{_speaker(prev, cast)}: {prev.text}" if prev is not None else "(start of story)"
             existing = takes.get(line.id, [])
-            rows.append(SideLine(line.id, who, line.text, context, line.delivery or "",
-                                 next_take_name(line.id, existing),
-                                 ", ".join(t.path.name for t in existing)))
+            rows.append(
+                SideLine(
+                    line.id,
+                    who,
+                    line.text,
+                    context,
+                    line.delivery or "",
+                    next_take_name(line.id, existing),
+                    ", ".join(t.path.name for t in existing),
+                )
+            )
         prev = line
     return rows
 
 
 def sides(script: Script, cast: Any, prod: Any, character: str | None = None) -> list[Path]:
     """Write voices/sides/<story>-<character>.md and .csv for one character or all; the paths."""
-    names = [character] if character else [NARRATOR, *sorted(
-        {_speaker(l, cast) for l in script.lines() if l.kind == "dialogue" and l.speaker})]
+    names = (
+        [character]
+        if character
+        else [
+            NARRATOR,
+            *sorted({_speaker(l, cast) for l in script.lines() if l.kind == "dialogue" and l.speaker}),
+        ]
+    )
     if character and cast is not None:
         names = [cast.name_for(character)]
     out_dir = Path(prod.voices_dir) / "sides"
@@ -103,10 +118,14 @@ def sides(script: Script, cast: Any, prod: Any, character: str | None = None) ->
         if not rows:
             continue
         stem = out_dir / f"{script.slug or _slug(script.title)}-{_slug(name)}"
-        md = [f"# Recording script: {name} — {script.title or script.slug}", "",
-              f"{len(rows)} lines. Save each take in `{prod.recorded_dir}` under the file name given "
-              "(any of .wav .flac .mp3 .ogg .m4a; further takes as `<id>.take2.wav`). "
-              "Leave a second of silence around each line; it is trimmed.", ""]
+        md = [
+            f"# Recording script: {name} — {script.title or script.slug}",
+            "",
+            f"{len(rows)} lines. Save each take in `{prod.recorded_dir}` under the file name given "
+            "(any of .wav .flac .mp3 .ogg .m4a; further takes as `<id>.take2.wav`). "
+            "Leave a second of silence around each line; it is trimmed.",
+            "",
+        ]
         for i, r in enumerate(rows, 1):
             md.append(f"## {i}. `{r.file}`" + (f" — *{r.delivery}*" if r.delivery else ""))
             md.append("")
@@ -139,8 +158,11 @@ def recorded_duration(path: Path) -> float | None:
     ffprobe = shutil.which("ffprobe")
     if not ffprobe:
         return None
-    proc = subprocess.run([ffprobe, "-v", "error", "-show_entries", "format=duration", "-of",
-                           "default=nw=1:nk=1", str(path)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "default=nw=1:nk=1", str(path)],
+        capture_output=True,
+        text=True,
+    )
     try:
         return float(proc.stdout.strip())
     except ValueError:
@@ -172,9 +194,11 @@ class Status:
         out = ["character            recorded / lines"]
         for name in sorted(self.lines, key=lambda n: (-self.lines[n], n)):
             out.append(f"  {name:<20} {self.recorded.get(name, 0):>4} / {self.lines[name]}")
-        for title, items in (("set aside (line now spoken by someone else)", self.set_aside),
-                             ("orphans (no such line in this script; kept)", self.orphans),
-                             ("implausible length", self.implausible)):
+        for title, items in (
+            ("set aside (line now spoken by someone else)", self.set_aside),
+            ("orphans (no such line in this script; kept)", self.orphans),
+            ("implausible length", self.implausible),
+        ):
             out.append(f"{title}: {len(items)}")
             out += [f"  {i}" for i in items]
         return "\n".join(out)
@@ -205,10 +229,11 @@ def status(script: Script, prod: Any) -> Status:
             if d is None:
                 st.implausible.append(f"{t.path.name}: unreadable")
             elif not plausible(d, line.text):
-                st.implausible.append(f"{t.path.name}: {d:.1f} s for {len(line.text.split())} words "
-                                      f"(about {len(line.text.split()) / WORDS_PER_SECOND:.1f} s expected)")
+                st.implausible.append(
+                    f"{t.path.name}: {d:.1f} s for {len(line.text.split())} words "
+                    f"(about {len(line.text.split()) / WORDS_PER_SECOND:.1f} s expected)"
+                )
     for line_id, takes in index.takes.items():
         if line_id not in ids:
             st.orphans += [t.path.name for t in takes]
     return st
-

@@ -7,14 +7,15 @@ and scene mixes make it re-render and re-mix only what changed. Polling is
 used rather than inotify so that it works the same on every OS and on network shares;
 four looks a second at a few dozen files cost nothing next to a build.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
-from .errors import AudiodramaError
-from .production import Production
+from audiodrama.errors import AudiodramaError
+from audiodrama.production import Production
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -40,9 +41,15 @@ def snapshot(paths: Iterable[Path]) -> Snapshot:
     return out
 
 
-def watch(rebuild: Callable[[], None], paths: Callable[[], list[Path]], *,
-          report: Callable[[str], None] = print, interval: float = 0.25, settle: float = 0.15,
-          max_builds: int | None = None) -> int:
+def watch(
+    rebuild: Callable[[], None],
+    paths: Callable[[], list[Path]],
+    *,
+    report: Callable[[str], None] = print,
+    interval: float = 0.25,
+    settle: float = 0.15,
+    max_builds: int | None = None,
+) -> int:
     """Call `rebuild` now and after every change to `paths()`; returns how many builds ran.
 
     A change is acted on once the files have been still for `settle` seconds (an editor may
@@ -59,7 +66,7 @@ def watch(rebuild: Callable[[], None], paths: Callable[[], list[Path]], *,
             builds += 1
             if max_builds is not None and builds >= max_builds:
                 break
-            before = snapshot(paths())     # after the build: its own writes are not a change
+            before = snapshot(paths())  # after the build: its own writes are not a change
             report("watching for changes (Ctrl-C to stop)")
             while True:
                 time.sleep(interval)

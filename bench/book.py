@@ -8,6 +8,7 @@ separately, its largest synthesis worker), and how rendering scales from 1 to 2 
     .venv/bin/python bench/book.py ../shared/pdnc/PrideAndPrejudice/novel_text.txt
     .venv/bin/python bench/book.py --scaling-only --lines 1500
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,10 +62,14 @@ def full_build(story: Path, tmp: Path) -> None:
     self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     longest = max(e.duration for e in result.episodes)
-    print(f"{story.parent.name}: {len(result.episodes)} episodes, {audio / 3600:.2f} h of audio "
-          f"(longest episode {longest / 60:.1f} min), {result.synthesised} lines synthesised")
-    print(f"wall {wall / 60:.1f} min ({', '.join(f'{k} {v:.0f} s' for k, v in result.seconds.items())}); "
-          f"{audio / wall:.0f} audio hours per wall hour")
+    print(
+        f"{story.parent.name}: {len(result.episodes)} episodes, {audio / 3600:.2f} h of audio "
+        f"(longest episode {longest / 60:.1f} min), {result.synthesised} lines synthesised"
+    )
+    print(
+        f"wall {wall / 60:.1f} min ({', '.join(f'{k} {v:.0f} s' for k, v in result.seconds.items())}); "
+        f"{audio / wall:.0f} audio hours per wall hour"
+    )
     print(f"peak RSS: build process {self_mb:.0f} MB, largest child (worker/encoder) {child_mb:.0f} MB")
 
 
@@ -79,8 +84,10 @@ def main() -> int:
         if not a.scaling_only:
             full_build(a.story, Path(tmp))
         s = scaling(a.story, a.lines, Path(tmp))
-        print(f"render scaling on {a.lines} lines: 1 worker {s[1]:.1f} s, 2 workers {s[2]:.1f} s "
-              f"(speed-up {s[1] / s[2]:.2f}x on {os.cpu_count()} cores)")
+        print(
+            f"render scaling on {a.lines} lines: 1 worker {s[1]:.1f} s, 2 workers {s[2]:.1f} s "
+            f"(speed-up {s[1] / s[2]:.2f}x on {os.cpu_count()} cores)"
+        )
     return 0
 
 

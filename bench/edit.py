@@ -15,6 +15,7 @@ Target: WAV ready in under 3 s after a one-line edit.
 
 Timings on a shared 2-vCPU machine vary by +/- 20 %; no assertion is made here.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,19 +53,30 @@ def run(prod, story: Path, label: str) -> dict:
     r = build(story, prod, progress=False)
     wall = time.perf_counter() - t
     secs = dict(r.seconds)
-    after = secs.get("encode", None)
+    after = secs.get("encode")
     to_wav = sum(v for k, v in secs.items() if k not in ("encode", "stems")) if after is not None else wall
     ep = r.episodes[0]
     mixed = getattr(ep, "scenes_mixed", None)
     reused = getattr(ep, "scenes_reused", None)
-    row = {"label": label, "rendered": r.synthesised, "to_wav": to_wav, "encode": after, "wall": wall,
-           "mixed": mixed, "scenes": (mixed or 0) + (reused or 0), "lufs": ep.lufs, "tp": ep.true_peak,
-           "phases": secs}
+    row = {
+        "label": label,
+        "rendered": r.synthesised,
+        "to_wav": to_wav,
+        "encode": after,
+        "wall": wall,
+        "mixed": mixed,
+        "scenes": (mixed or 0) + (reused or 0),
+        "lufs": ep.lufs,
+        "tp": ep.true_peak,
+        "phases": secs,
+    }
     enc = f"{after:7.2f}" if after is not None else "   (in)"
     sc = f"{mixed}/{row['scenes']}" if mixed is not None else "-"
-    print(f"{label:<26} {r.synthesised:>8d} {to_wav:10.2f} {enc:>9} {wall:8.2f} {sc:>8} "
-          f"{ep.lufs:6.1f} {ep.true_peak:6.1f}   " + ", ".join(f"{k} {v:.2f}" for k, v in secs.items()),
-          flush=True)
+    print(
+        f"{label:<26} {r.synthesised:>8d} {to_wav:10.2f} {enc:>9} {wall:8.2f} {sc:>8} "
+        f"{ep.lufs:6.1f} {ep.true_peak:6.1f}   " + ", ".join(f"{k} {v:.2f}" for k, v in secs.items()),
+        flush=True,
+    )
     return row
 
 
@@ -75,8 +87,10 @@ def main() -> int:
         prod = init_production(Path(d) / "prod")
         story = prod.root / "demo.txt"
         shutil.copy(REPO / "stories" / "demo.txt", story)
-        print(f"{'build':<26} {'rendered':>8} {'to WAV s':>10} {'encode s':>9} {'wall s':>8} {'mixed':>8} "
-              f"{'LUFS':>6} {'dBTP':>6}   phases (s)")
+        print(
+            f"{'build':<26} {'rendered':>8} {'to WAV s':>10} {'encode s':>9} {'wall s':>8} {'mixed':>8} "
+            f"{'LUFS':>6} {'dBTP':>6}   phases (s)"
+        )
         run(prod, story, "first build")
         run(prod, story, "warm, nothing changed")
         run(prod, story, "warm, nothing changed")
@@ -88,8 +102,9 @@ def main() -> int:
         edit_one_line(prod, "demo", 3)
         exe = Path(sys.executable).parent / "audiodrama"
         t = time.perf_counter()
-        out = subprocess.run([str(exe), "-q", "-C", str(prod.root), "build", str(story)],
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [str(exe), "-q", "-C", str(prod.root), "build", str(story)], capture_output=True, text=True
+        )
         wall = time.perf_counter() - t
         if out.returncode != 0:
             print(out.stderr, file=sys.stderr)
@@ -98,12 +113,16 @@ def main() -> int:
         m = re.search(r"WAV ready in ([\d.]+) s", summary)
         e = re.search(r"encode ([\d.]+) s", summary)
         enc = float(e.group(1)) if e else 0.0
-        print(f"\n`audiodrama build` after a one-line edit: {wall:.2f} s wall in all, of which encoding "
-              f"{enc:.2f} s, so the WAV was written {wall - enc:.2f} s after the command started "
-              f"(the build itself reports {m.group(1) if m else '?'} s; the rest is Python start-up)")
+        print(
+            f"\n`audiodrama build` after a one-line edit: {wall:.2f} s wall in all, of which encoding "
+            f"{enc:.2f} s, so the WAV was written {wall - enc:.2f} s after the command started "
+            f"(the build itself reports {m.group(1) if m else '?'} s; the rest is Python start-up)"
+        )
         print(summary)
-        print(f"watch mode (`audiodrama build --watch`): a saved one-line edit -> new WAV in "
-              f"{watch_mode(prod, story):.2f} s (no start-up: the process stays alive)")
+        print(
+            f"watch mode (`audiodrama build --watch`): a saved one-line edit -> new WAV in "
+            f"{watch_mode(prod, story):.2f} s (no start-up: the process stays alive)"
+        )
     return 0
 
 
@@ -111,8 +130,12 @@ def watch_mode(prod, story: Path) -> float:
     """Seconds from saving an edit to the new WAV being in place, with `build --watch` running."""
     exe = Path(sys.executable).parent / "audiodrama"
     wav = prod.episode_dir("demo") / "demo-e01.wav"
-    proc = subprocess.Popen([str(exe), "-q", "-C", str(prod.root), "build", str(story), "--watch"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [str(exe), "-q", "-C", str(prod.root), "build", str(story), "--watch"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         for line in proc.stdout:
             if "watching for changes" in line:

@@ -15,6 +15,7 @@ Each size runs in a fresh child process so that its peak memory (ru_maxrss) is i
 (b) are each the best of two alternating runs, because timings on a shared 2-vCPU machine vary
 by +/- 15 %.
 """
+
 from __future__ import annotations
 
 import json
@@ -68,6 +69,7 @@ def make_pool(folder: Path) -> list[tuple[Path, str, str | None]]:
 def one(minutes: float, work: Path) -> dict:
     """Mix one synthetic episode of about `minutes`; runs in the child process."""
     import soundfile as sf
+
     from audiodrama import mix
     from audiodrama.model import Line, Scene, Script
     from audiodrama.production import Production
@@ -80,15 +82,29 @@ def one(minutes: float, work: Path) -> dict:
     scenes, rendered, total, k = [], {}, 0.0, 0
     while total < minutes * 60:
         lines = []
-        for j in range(40):  # a scene every 40 lines
+        for _j in range(40):  # a scene every 40 lines
             p, kind, speaker = pool[k % len(pool)]
             lid = f"l{k:06d}"
-            lines.append(Line(id=lid, kind=kind, text=POOL_TEXTS[k % len(pool)], span=(0, 0), speaker=speaker,
-                              paragraph=k // 2))
+            lines.append(
+                Line(
+                    id=lid,
+                    kind=kind,
+                    text=POOL_TEXTS[k % len(pool)],
+                    span=(0, 0),
+                    speaker=speaker,
+                    paragraph=k // 2,
+                )
+            )
             rendered[lid] = Rendered(p)
             total += lengths[k % len(pool)] + 0.5
             k += 1
-        scenes.append(Scene(id=f"s-{len(scenes)}", lines=lines, transition=["sting", "whoosh", "chime", "bridge"][len(scenes) % 4]))
+        scenes.append(
+            Scene(
+                id=f"s-{len(scenes)}",
+                lines=lines,
+                transition=["sting", "whoosh", "chime", "bridge"][len(scenes) % 4],
+            )
+        )
     script = Script(title=f"Bench {minutes:g}", slug=f"bench{minutes:g}", scenes=scenes)
     prod = Production(work / "prod")
     a = b = float("inf")
@@ -101,15 +117,43 @@ def one(minutes: float, work: Path) -> dict:
         [res] = mix.mix_script(script, rendered, prod, settings, formats=["wav", "mp3"], progress=False)
         took = time.perf_counter() - t0
         if took < b:
-            b, wav_s, enc_s = took, res.seconds.get("wav", float("nan")), res.seconds.get("encode", float("nan"))
+            b, wav_s, enc_s = (
+                took,
+                res.seconds.get("wav", float("nan")),
+                res.seconds.get("encode", float("nan")),
+            )
         t0 = time.perf_counter()
         out = work / "ffmpeg-only.mp3"
-        subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(res.wav),
-                        "-c:a", "libmp3lame", "-b:a", settings.master.mp3_bitrate, str(out)], check=True)
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-i",
+                str(res.wav),
+                "-c:a",
+                "libmp3lame",
+                "-b:a",
+                settings.master.mp3_bitrate,
+                str(out),
+            ],
+            check=True,
+        )
         a = min(a, time.perf_counter() - t0)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"minutes": res.duration / 60, "lines": k, "a": a, "b": b, "peak_mb": peak_mb,
-            "lufs": res.lufs, "true_peak": res.true_peak, "wav": wav_s, "encode": enc_s}
+    return {
+        "minutes": res.duration / 60,
+        "lines": k,
+        "a": a,
+        "b": b,
+        "peak_mb": peak_mb,
+        "lufs": res.lufs,
+        "true_peak": res.true_peak,
+        "wav": wav_s,
+        "encode": enc_s,
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -118,17 +162,22 @@ def main(argv: list[str]) -> int:
             print(json.dumps(one(float(argv[1]), Path(d))))
         return 0
     sizes = [float(v) for v in argv] or [10, 30, 60]
-    print(f"{'audio':>8} {'lines':>6} {'(a) ffmpeg':>11} {'(b) mix':>9} {'b/a':>5} {'s per audio h':>14} "
-          f"{'peak MB':>8} {'LUFS':>6} {'dBTP':>6} {'b: to WAV':>10} {'b: encode':>10}")
+    print(
+        f"{'audio':>8} {'lines':>6} {'(a) ffmpeg':>11} {'(b) mix':>9} {'b/a':>5} {'s per audio h':>14} "
+        f"{'peak MB':>8} {'LUFS':>6} {'dBTP':>6} {'b: to WAV':>10} {'b: encode':>10}"
+    )
     for m in sizes:
         proc = subprocess.run([sys.executable, __file__, "--one", str(m)], capture_output=True, text=True)
         if proc.returncode != 0:
             print(proc.stderr, file=sys.stderr)
             return 1
         r = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(f"{r['minutes']:7.1f}m {r['lines']:6d} {r['a']:10.1f}s {r['b']:8.1f}s {r['b'] / r['a']:5.2f} "
-              f"{r['b'] / (r['minutes'] / 60):13.1f}s {r['peak_mb']:8.0f} {r['lufs']:6.1f} {r['true_peak']:6.1f} "
-              f"{r.get('wav', float('nan')):9.1f}s {r.get('encode', float('nan')):9.1f}s", flush=True)
+        print(
+            f"{r['minutes']:7.1f}m {r['lines']:6d} {r['a']:10.1f}s {r['b']:8.1f}s {r['b'] / r['a']:5.2f} "
+            f"{r['b'] / (r['minutes'] / 60):13.1f}s {r['peak_mb']:8.0f} {r['lufs']:6.1f} {r['true_peak']:6.1f} "
+            f"{r.get('wav', float('nan')):9.1f}s {r.get('encode', float('nan')):9.1f}s",
+            flush=True,
+        )
     return 0
 
 

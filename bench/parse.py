@@ -7,6 +7,7 @@ Prints, per novel, the size, the best of N wall-clock times of parse_story (stru
 dialogue, attribution, ids; imports and the model file load happen before timing) and
 the throughput in MB/s. `--cast` passes the gold character list as the cast.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PDNC = REPO.parent / "shared" / "pdnc"
 sys.path.insert(0, str(REPO / "scripts"))
-from pdnc import read_cast  # noqa: E402  (scripts/pdnc.py: the one PDNC reader)
+from pdnc import read_cast
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,8 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     from audiodrama.parse import parse_story
     from audiodrama.parse.ranker import load_weights
-    load_weights()          # the model file is read once per process: start-up
-    parse_story("Warm-up. \"Hello,\" said Ann.")
+
+    load_weights()  # the model file is read once per process: start-up
+    parse_story('Warm-up. "Hello," said Ann.')
     novels = sorted(p for p in a.pdnc.iterdir() if (p / "novel_text.txt").exists())
     if not novels:
         print(f"no novels under {a.pdnc}")
@@ -48,8 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         total_bytes += size
         total_time += best
         print(f"{folder.name:32} {size / 1e6:6.3f} MB  {best:6.3f} s  {size / 1e6 / best:6.2f} MB/s")
-    print(f"{'all':32} {total_bytes / 1e6:6.3f} MB  {total_time:6.3f} s  "
-          f"{total_bytes / 1e6 / total_time:6.2f} MB/s")
+    print(
+        f"{'all':32} {total_bytes / 1e6:6.3f} MB  {total_time:6.3f} s  "
+        f"{total_bytes / 1e6 / total_time:6.2f} MB/s"
+    )
     return 0
 
 

@@ -9,6 +9,7 @@ prints b/a (target <= 1.25). Each figure is the best of --repeat runs, interleav
 other work on the machine adds noise. Also shown: a warm render (nothing to do), the
 re-render after a one-line edit, and the whole `audiodrama render` command when available.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,10 +25,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from audiodrama import render  # noqa: E402
-from audiodrama.casting import cast_script  # noqa: E402
-from audiodrama.parse import parse_story  # noqa: E402
-from audiodrama.production import init_production  # noqa: E402
+from audiodrama import render
+from audiodrama.casting import cast_script
+from audiodrama.parse import parse_story
+from audiodrama.production import init_production
 
 
 def _cpu() -> tuple[float, float]:
@@ -77,7 +78,9 @@ def main() -> int:
             wall, cpu = time_espeak(args.story, tmp / "espeak.wav")
             a_runs.append(wall)
             a_cpu.append(cpu)
-            b, result, prod, cast, (main_cpu, worker_cpu) = time_cold_render(script, tmp / f"prod{i}", args.workers)
+            b, result, prod, cast, (main_cpu, worker_cpu) = time_cold_render(
+                script, tmp / f"prod{i}", args.workers
+            )
             b_runs.append(b)
             b_cpu.append((main_cpu, worker_cpu))
         a, b = min(a_runs), min(b_runs)
@@ -85,17 +88,25 @@ def main() -> int:
 
         espeak_audio = sf.info(str(tmp / "espeak.wav")).duration
         audio = sum(r.duration for r in result.values())
-        print(f"cores: {os.cpu_count()}, workers: {args.workers or os.cpu_count()}, "
-              f"lines: {len(result)}, parse: {parse_s:.3f} s (not timed below)")
-        print(f"(a) espeak-ng -w whole text : {a:.3f} s  for {espeak_audio:.0f} s of audio "
-              f"({espeak_audio / a:.0f}x real time)  runs: {', '.join(f'{x:.3f}' for x in a_runs)}")
-        print(f"(b) cold render, per line   : {b:.3f} s  for {audio:.0f} s of audio "
-              f"({audio / b:.0f}x real time)  runs: {', '.join(f'{x:.3f}' for x in b_runs)}")
+        print(
+            f"cores: {os.cpu_count()}, workers: {args.workers or os.cpu_count()}, "
+            f"lines: {len(result)}, parse: {parse_s:.3f} s (not timed below)"
+        )
+        print(
+            f"(a) espeak-ng -w whole text : {a:.3f} s  for {espeak_audio:.0f} s of audio "
+            f"({espeak_audio / a:.0f}x real time)  runs: {', '.join(f'{x:.3f}' for x in a_runs)}"
+        )
+        print(
+            f"(b) cold render, per line   : {b:.3f} s  for {audio:.0f} s of audio "
+            f"({audio / b:.0f}x real time)  runs: {', '.join(f'{x:.3f}' for x in b_runs)}"
+        )
         print(f"b/a = {b / a:.2f}   (target <= 1.25)")
         bm, bw = min(b_cpu, key=sum)
-        print(f"CPU seconds (load-independent): espeak-ng {min(a_cpu):.3f}; render {bm + bw:.3f} = "
-              f"main process {bm:.3f} + workers {bw:.3f}   (load average now "
-              f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores: others' work inflates wall times)")
+        print(
+            f"CPU seconds (load-independent): espeak-ng {min(a_cpu):.3f}; render {bm + bw:.3f} = "
+            f"main process {bm:.3f} + workers {bw:.3f}   (load average now "
+            f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores: others' work inflates wall times)"
+        )
 
         t = time.perf_counter()
         warm = render.render_script(script, cast, prod, progress=False)
@@ -112,17 +123,30 @@ def main() -> int:
             croot = tmp / "cli"
             init_production(croot)
             shutil.copy(args.story, croot / "demo.txt")
-            ok = subprocess.run([cli, "-q", "-C", str(croot), "parse", str(croot / "demo.txt")],
-                                capture_output=True).returncode == 0
-            ok = ok and subprocess.run([cli, "-q", "-C", str(croot), "cast", "demo"],
-                                       capture_output=True).returncode == 0
+            ok = (
+                subprocess.run(
+                    [cli, "-q", "-C", str(croot), "parse", str(croot / "demo.txt")], capture_output=True
+                ).returncode
+                == 0
+            )
+            ok = (
+                ok
+                and subprocess.run(
+                    [cli, "-q", "-C", str(croot), "cast", "demo"], capture_output=True
+                ).returncode
+                == 0
+            )
             if ok:
                 t = time.perf_counter()
-                proc = subprocess.run([cli, "-q", "-C", str(croot), "render", "demo"], capture_output=True, text=True)
+                proc = subprocess.run(
+                    [cli, "-q", "-C", str(croot), "render", "demo"], capture_output=True, text=True
+                )
                 took = time.perf_counter() - t
                 if proc.returncode == 0:
-                    print(f"`audiodrama render demo` cold, whole command incl. Python start-up: {took:.3f} s "
-                          f"(/a = {took / a:.2f})")
+                    print(
+                        f"`audiodrama render demo` cold, whole command incl. Python start-up: {took:.3f} s "
+                        f"(/a = {took / a:.2f})"
+                    )
     finally:
         render.shutdown_workers()
         shutil.rmtree(tmp, ignore_errors=True)

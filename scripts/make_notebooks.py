@@ -3,6 +3,7 @@
 Edit this file, not the notebooks, then run:  .venv/bin/python scripts/make_notebooks.py
 The first code cell of each notebook is tagged "parameters" (papermill-style).
 """
+
 from __future__ import annotations
 
 import sys
@@ -13,19 +14,21 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 OUT = Path(__file__).resolve().parents[1] / "notebooks"
 
-COMMON_PARAMETERS = '''STORY = "../stories/demo.txt"   # the story file (or, once parsed, script/<slug>.json)
-PRODUCTION = ".."                 # the production folder (holds audiodrama.toml, script/, voices/, audio_out/)'''
+COMMON_PARAMETERS = """STORY = "../stories/demo.txt"   # the story file (or, once parsed, script/<slug>.json)
+PRODUCTION = ".."                 # the production folder (holds audiodrama.toml, script/, voices/, audio_out/)"""
 
-SETUP = '''from audiodrama import notebook as nb
+SETUP = """from audiodrama import notebook as nb
 
 prod = nb.open_production(PRODUCTION)
 script = nb.load_script(STORY, prod)
 print(f"{script.title}: {sum(1 for _ in script.lines())} lines, {len(script.scenes)} scenes, "
-      f"{len(script.characters)} characters; production {prod.root}")'''
+      f"{len(script.characters)} characters; production {prod.root}")"""
 
-SETUP_MD = ("Open the production and load the cast script: `script/<slug>.json` when it exists "
-            "(your edits win), otherwise the story is parsed and saved first. "
-            "CLI: `audiodrama parse {story}`.")
+SETUP_MD = (
+    "Open the production and load the cast script: `script/<slug>.json` when it exists "
+    "(your edits win), otherwise the story is parsed and saved first. "
+    "CLI: `audiodrama parse {story}`."
+)
 
 
 def md(text: str):
@@ -60,8 +63,8 @@ Run the cells top to bottom (Shift+Enter). The next notebook is `02_cast_voices.
 (or to `{"speaker": ..., "delivery": ...}`) and is applied when not empty; `THRESHOLD` is the
 confidence under which a line is listed for review.
 """),
-        parameters('''FIXES = {}                        # {line id: "Speaker"} or {line id: {"speaker": ..., "delivery": ...}}
-THRESHOLD = 0.6                   # lines attributed with less confidence are listed for review'''),
+        parameters("""FIXES = {}                        # {line id: "Speaker"} or {line id: {"speaker": ..., "delivery": ...}}
+THRESHOLD = 0.6                   # lines attributed with less confidence are listed for review"""),
         md(SETUP_MD.format(story="stories/demo.txt")),
         code(SETUP),
         md("""
@@ -71,8 +74,8 @@ Each entry of `FIXES` is applied with `edit_line` and saved, e.g.
 `FIXES = {"3f2a9c1b7e": "Willow"}` or `FIXES = {"3f2a9c1b7e": {"speaker": "Willow", "delivery": "phone"}}`.
 Applying a fix again changes nothing. CLI: `audiodrama edit demo 3f2a9c1b7e --speaker Willow`.
 """),
-        code('''changes = nb.apply_fixes(script, prod, FIXES)
-print("\\n".join(changes) or "no changes (FIXES is empty or already applied)")'''),
+        code("""changes = nb.apply_fixes(script, prod, FIXES)
+print("\\n".join(changes) or "no changes (FIXES is empty or already applied)")"""),
         md("""
 ## The cast script, least certain speakers first
 
@@ -80,24 +83,24 @@ Every dialogue line with its scene, id, speaker, confidence (0..1), the parser r
 and the delivery. Sorted by confidence, so what needs checking is on top.
 CLI: read `script/demo.fountain`, or `audiodrama review demo`.
 """),
-        code('''table = nb.script_table(script)
-table.head(25)'''),
+        code("""table = nb.script_table(script)
+table.head(25)"""),
         md("""
 ## Lines per character
 
 How many dialogue lines (and words) each character has; characters with 5 or more lines are
 *main* characters and get a voice of their own. CLI: `audiodrama cast demo` prints the cast.
 """),
-        code('''nb.character_counts(script)'''),
+        code("""nb.character_counts(script)"""),
         md("""
 ## The review list
 
 The lines attributed with less than `THRESHOLD` confidence, least sure first.
 CLI: `audiodrama review demo`.
 """),
-        code('''review = nb.review_table(script, THRESHOLD)
+        code("""review = nb.review_table(script, THRESHOLD)
 print(f"{len(review)} lines below {THRESHOLD:.0%} confidence")
-review'''),
+review"""),
         md("""
 ## Fix speakers and deliveries with dropdowns
 
@@ -105,8 +108,8 @@ Change a dropdown and the line is saved at once (the row says *saved*). Nothing 
 the next render re-renders only that line. Rerun the table cell above to see the result.
 CLI: `audiodrama edit demo LINE_ID --speaker Willow --delivery phone`.
 """),
-        code('''to_check = list(review["line id"]) or list(table["line id"][:10])
-nb.speaker_editor(script, prod, to_check)'''),
+        code("""to_check = list(review["line id"]) or list(table["line id"][:10])
+nb.speaker_editor(script, prod, to_check)"""),
         md("""
 ## Fix a speaker in one line of code
 
@@ -115,18 +118,18 @@ The same thing without widgets: `edit_line(script, prod, LINE_ID, speaker="Willo
 clears it). It saves at once and returns what changed.
 CLI: `audiodrama edit demo 3f2a9c1b7e --speaker Willow --delivery phone`.
 """),
-        code('''from audiodrama.edit import edit_line
+        code("""from audiodrama.edit import edit_line
 
 # edit_line(script, prod, "3f2a9c1b7e", speaker="Willow", delivery=None)   # uncomment with an id from the table
-nb.script_table(script).head(10)                                           # the table as it is now'''),
+nb.script_table(script).head(10)                                           # the table as it is now"""),
         md("""
 ## Saved
 
 The script lives in `script/` of the production; the `.fountain` file is the same script for
 people (change a NAME above a line to change who says it). Next: `02_cast_voices.ipynb`.
 """),
-        code('''print(prod.script_json(script.slug))
-print(prod.script_fountain(script.slug))'''),
+        code("""print(prod.script_json(script.slug))
+print(prod.script_fountain(script.slug))"""),
     ]
 
 
@@ -142,7 +145,9 @@ and change what you do not like. Your changes are kept: casting only ever adds n
 
 **Parameters**: `STORY`, `PRODUCTION`; `AUDITION_TEXT` (None = each character's first line).
 """),
-        parameters('''AUDITION_TEXT = None              # None: each voice says its character's first line'''),
+        parameters(
+            """AUDITION_TEXT = None              # None: each voice says its character's first line"""
+        ),
         md(SETUP_MD.format(story="stories/demo.txt")),
         code(SETUP),
         md("""
@@ -151,22 +156,22 @@ and change what you do not like. Your changes are kept: casting only ever adds n
 Load `voices/cast.toml`, auto-cast any new character (and the narrator), save it.
 Warnings name voices that may sound alike. CLI: `audiodrama cast demo`.
 """),
-        code('''cast = nb.cast_voices(script, prod)
-print(prod.cast_path)'''),
+        code("""cast = nb.cast_voices(script, prod)
+print(prod.cast_path)"""),
         md("""
 ## The voice profiles
 
 One row per voice, narrator first, with the character's number of dialogue lines.
 CLI: `cat voices/cast.toml`; `audiodrama voices` lists the voices and variants you can use.
 """),
-        code('''nb.profiles_table(cast, script)'''),
+        code("""nb.profiles_table(cast, script)"""),
         md("""
 ## Audition the narrator and the main characters
 
 Each voice says its character's first line (or `AUDITION_TEXT`).
 CLI: `audiodrama audition Willow` (or `audiodrama audition Willow "Some words."`).
 """),
-        code('''nb.auditions(script, cast, prod, text=AUDITION_TEXT)'''),
+        code("""nb.auditions(script, cast, prod, text=AUDITION_TEXT)"""),
         md("""
 ## Change a profile and hear it again
 
@@ -175,22 +180,22 @@ One line: `nb.set_profile(prod, NAME, pitch=..., rate=..., voice=...)` edits `vo
 cast. Here the narrator is made a little slower, auditioned, and put back as it was; change the
 values and keep the one you like. CLI: edit `voices/cast.toml`, then `audiodrama audition Narrator`.
 """),
-        code('''before = cast.narrator
+        code("""before = cast.narrator
 cast = nb.set_profile(prod, "Narrator", rate=before.rate - 15)
 print("now:", cast.narrator)
-nb.play(nb.audition(script, cast, prod, "Narrator").path)'''),
-        code('''cast = nb.set_profile(prod, "Narrator", rate=before.rate, pitch=before.pitch, voice=before.voice)
-print("back to:", cast.narrator)'''),
+nb.play(nb.audition(script, cast, prod, "Narrator").path)"""),
+        code("""cast = nb.set_profile(prod, "Narrator", rate=before.rate, pitch=before.pitch, voice=before.voice)
+print("back to:", cast.narrator)"""),
         md("""
 ## Or with sliders
 
 Move the sliders (or type a voice, e.g. `en-gb-scotland+f4`) and press the button: the profile
 is saved and the character says its first line with the new voice.
 """),
-        code('''from audiodrama.casting import main_characters
+        code("""from audiodrama.casting import main_characters
 
 editor = nb.profile_editor(script, prod, (main_characters(script) or ["Narrator"])[0])
-editor'''),
+editor"""),
         md("""
 Next: `03_render_lines.ipynb` renders every line with these voices.
 """),
@@ -210,9 +215,9 @@ that line is rendered again (see `synthesised` below).
 **Parameters**: `STORY`, `PRODUCTION`; `LINE` (a line id to play; None = the first dialogue line),
 `CHARACTER` (None = the first main character), `SCENE` (number, from 1).
 """),
-        parameters('''LINE = None                       # a line id to play (None: the first dialogue line)
+        parameters("""LINE = None                       # a line id to play (None: the first dialogue line)
 CHARACTER = None                  # a character to hear (None: the first main character)
-SCENE = 1                         # a scene number to hear (from 1)'''),
+SCENE = 1                         # a scene number to hear (from 1)"""),
         md(SETUP_MD.format(story="stories/demo.txt")),
         code(SETUP),
         md("""
@@ -223,10 +228,10 @@ dialogue, tag and heading line in parallel. `synthesised` counts the lines rende
 `cached` those already in the cache, `recorded` those voiced by a recording.
 CLI: `audiodrama render demo`.
 """),
-        code('''cast = nb.cast_voices(script, prod)
+        code("""cast = nb.cast_voices(script, prod)
 rendered = nb.render_lines(script, cast, prod)
 synthesised = rendered.synthesised
-print(rendered.summary())'''),
+print(rendered.summary())"""),
         md("""
 ## Recordings or TTS?
 
@@ -234,38 +239,38 @@ Per voice, how many lines come from recorded takes and how many from text-to-spe
 line, with `new` marking those rendered in this run. To use a recording for a line, save it as
 `voices/recorded/<line id>.wav` and run the render cell again. CLI: `audiodrama status --story demo`.
 """),
-        code('''nb.render_sources(script, rendered)'''),
-        code('''lines = nb.rendered_table(script, rendered)
+        code("""nb.render_sources(script, rendered)"""),
+        code("""lines = nb.rendered_table(script, rendered)
 new = lines[lines["new"]]
-new if 0 < len(new) < len(lines) else lines.head(10)   # the lines rendered in this run, or the first ten'''),
+new if 0 < len(new) < len(lines) else lines.head(10)   # the lines rendered in this run, or the first ten"""),
         md("""
 ## Play a line
 
 `nb.play_line(script, rendered, LINE_ID)`; the ids are in the tables above and in notebook 01.
 CLI: the file is `audio_out/.cache/<key>.wav` (see `rendered[LINE_ID].path`).
 """),
-        code('''line_id = LINE or next(l.id for l in script.lines() if l.kind == "dialogue" and l.id in rendered)
+        code("""line_id = LINE or next(l.id for l in script.lines() if l.kind == "dialogue" and l.id in rendered)
 print(line_id, rendered[line_id].speaker, "-", script.line_by_id(line_id).text)
-nb.play_line(script, rendered, line_id)'''),
+nb.play_line(script, rendered, line_id)"""),
         md("""
 ## Play a character
 
 The first eight lines of one character, joined. `nb.play_character(script, rendered, "Narrator")`
 plays the narrator. CLI: `audiodrama sides Willow --story demo` lists them for recording.
 """),
-        code('''from audiodrama.casting import main_characters
+        code("""from audiodrama.casting import main_characters
 
 who = CHARACTER or (main_characters(script) or ["Narrator"])[0]
 print(who)
-nb.play_character(script, rendered, who)'''),
+nb.play_character(script, rendered, who)"""),
         md("""
 ## Play a scene
 
 Every voiced line of one scene, in order, without the mix's effects and pacing (notebook 04
 plays the mixed episode). CLI: `audiodrama build demo --scene SCENE_ID` mixes one scene.
 """),
-        code('''print(f"scene {SCENE}: {script.scenes[SCENE - 1].id}, {len(script.scenes[SCENE - 1].lines)} lines")
-nb.play_scene(script, rendered, SCENE)'''),
+        code("""print(f"scene {SCENE}: {script.scenes[SCENE - 1].id}, {len(script.scenes[SCENE - 1].lines)} lines")
+nb.play_scene(script, rendered, SCENE)"""),
         md("""
 Next: `04_mix_episode.ipynb` mixes and masters the episode.
 """),
@@ -283,7 +288,7 @@ The rendered lines are placed on a timeline with pauses, scene transitions and e
 
 **Parameters**: `STORY`, `PRODUCTION`; `PLOT_PNG` (a path to save the timeline plot to, or None).
 """),
-        parameters('''PLOT_PNG = None                   # e.g. "../docs/timeline.png" to save the plot'''),
+        parameters("""PLOT_PNG = None                   # e.g. "../docs/timeline.png" to save the plot"""),
         md(SETUP_MD.format(story="stories/demo.txt")),
         code(SETUP),
         md("""
@@ -292,18 +297,18 @@ The rendered lines are placed on a timeline with pauses, scene transitions and e
 Cast and render whatever is not rendered yet (normally nothing: notebook 03 did it), then mix,
 master and export every episode. CLI: `audiodrama mix demo` (or `audiodrama build demo` for all stages).
 """),
-        code('''result = nb.mix_episode(script, prod)
+        code("""result = nb.mix_episode(script, prod)
 episode = result.episodes[0]
 print(result.summary())
 for ep in result.episodes:
-    print(ep.wav, ep.mp3, ep.timeline, sep="\\n")'''),
+    print(ep.wav, ep.mp3, ep.timeline, sep="\\n")"""),
         md("""
 ## Play the episode
 
 The mixed episode (a long one is embedded as a smaller preview; the files are unchanged).
 CLI: play `audio_out/demo/demo-e01.mp3` in any player.
 """),
-        code('''nb.play_episode(episode)'''),
+        code("""nb.play_episode(episode)"""),
         md("""
 ## Waveform, loudness and who speaks when
 
@@ -311,8 +316,8 @@ Top: the waveform. Middle: short-term loudness (3 s windows) against the -16 LUF
 Bottom: each voice's lines on the timeline; green lines are scene changes, shaded spans the
 transitions and cues. The data is `audio_out/demo/demo-e01.timeline.json`.
 """),
-        code('''fig = nb.plot_episode(episode, PLOT_PNG)
-fig'''),
+        code("""fig = nb.plot_episode(episode, PLOT_PNG)
+fig"""),
         md("""
 ## Mastering figures against the target
 
@@ -321,7 +326,7 @@ The WAV's integrated loudness and true peak as the mastering pass measured them,
 (-16 ± 1 LUFS integrated, true peak ≤ -1 dBTP). `nb.mastering_table(episode, measure_wav=True)`
 measures the WAV file again too. CLI: `audiodrama check audio_out/demo/demo-e01.mp3`.
 """),
-        code('''nb.mastering_table(episode)'''),
+        code("""nb.mastering_table(episode)"""),
     ]
 
 
@@ -335,7 +340,11 @@ NOTEBOOKS = {
 
 def build(name: str):
     nb = new_notebook(cells=NOTEBOOKS[name]())
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     for i, cell in enumerate(nb.cells):  # stable ids: regenerating gives the same files
         cell["id"] = f"{Path(name).stem[:2]}-{i:02d}"

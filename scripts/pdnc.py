@@ -2,6 +2,7 @@
 quotation_info.csv), for the training script and the benches. Development only: the
 package never reads PDNC.
 """
+
 from __future__ import annotations
 
 import ast

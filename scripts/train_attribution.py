@@ -19,6 +19,7 @@ the per-novel LOO models to --loo-dir if given (score them with
 AUDIODRAMA_ATTRIBUTION_MODEL=FILE), and writes the model trained on all novels to
 audiodrama/data/attribution_model.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,7 @@ from audiodrama.parse.ranker import DEFAULT_WEIGHTS, FEATURES, Context, candidat
 from audiodrama.parse.structure import detect_structure
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pdnc import load_novel  # noqa: E402  (scripts/pdnc.py)
+from pdnc import load_novel
 
 OUT = Path(__file__).resolve().parent.parent / "audiodrama" / "data" / "attribution_model.json"
 
@@ -45,10 +46,11 @@ def examples(folder: Path, weights: dict[str, float] | None):
     text, cast, gold = load_novel(folder)
     blocks = detect_structure(text)
     paras = [(b.start, b.end) for b in blocks if b.role == "body"]
-    _, characters, att = setup(text, paras, cast, use_model=False)
+    _, _characters, att = setup(text, paras, cast, use_model=False)
     att.run_precise()
     ctx = Context(att)
     import bisect
+
     starts = [g[0] for g in gold]
     labels: list[int | None] = []
     for t in att.turns:
@@ -111,6 +113,7 @@ def fit(groups, l2: float = 1.0) -> np.ndarray:
             loss -= s[y] - m - math.log(z)
             grad = grad - X[y] + p @ X
         return loss, grad
+
     res = minimize(f, w0.copy(), jac=True, method="L-BFGS-B")
     return res.x
 
@@ -133,15 +136,20 @@ def main(argv=None) -> int:
     ap.add_argument("--loo-dir", type=Path)
     ap.add_argument("--l2", type=float, default=3.0)
     ap.add_argument("--no-loo", action="store_true", help="skip the leave-one-out report")
-    ap.add_argument("--rounds", type=int, default=2, choices=(1, 2),
-                    help="1: history = gold speakers only; 2: also the model's own decisions")
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        choices=(1, 2),
+        help="1: history = gold speakers only; 2: also the model's own decisions",
+    )
     a = ap.parse_args(argv)
     novels = sorted(p for p in a.pdnc.iterdir() if (p / "quotation_info.csv").exists())
     gold_hist = {n.name: examples(n, None) for n in novels}
     if a.loo_dir:
         a.loo_dir.mkdir(parents=True, exist_ok=True)
     print("leave-one-novel-out (open turns only; 'reachable' = gold among candidates)")
-    for held in ([] if a.no_loo else novels):
+    for held in [] if a.no_loo else novels:
         train = [g for n in novels if n != held for g in gold_hist[n.name]]
         w1 = fit(train, a.l2)
         w2 = w1
@@ -151,20 +159,29 @@ def main(argv=None) -> int:
             w2 = fit(train + train2, a.l2)
         test = examples(held, to_weights(w2))
         reach = sum(1 for _, y in test if y >= 0) / max(1, len(test))
-        print(f"  {held.name}: {accuracy(test, w2):.3f} of {len(test)} open turns "
-              f"(reachable {reach:.3f})")
+        print(f"  {held.name}: {accuracy(test, w2):.3f} of {len(test)} open turns (reachable {reach:.3f})")
         if a.loo_dir:
             (a.loo_dir / f"{held.name}.json").write_text(
-                json.dumps({"weights": to_weights(w2), "trained_without": held.name}, indent=1))
+                json.dumps({"weights": to_weights(w2), "trained_without": held.name}, indent=1)
+            )
     allg = [g for n in novels for g in gold_hist[n.name]]
     w = w1 = fit(allg, a.l2)
     if a.rounds == 2:
         allg2 = [g for n in novels for g in examples(n, to_weights(w1))]
         w = fit(allg + allg2, a.l2)
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"weights": to_weights(w), "features": list(FEATURES),
-                               "trained_on": [n.name for n in novels],
-                               "script": "scripts/train_attribution.py"}, indent=1) + "\n")
+    OUT.write_text(
+        json.dumps(
+            {
+                "weights": to_weights(w),
+                "features": list(FEATURES),
+                "trained_on": [n.name for n in novels],
+                "script": "scripts/train_attribution.py",
+            },
+            indent=1,
+        )
+        + "\n"
+    )
     print(f"wrote {OUT}")
     for f_, v in sorted(to_weights(w).items(), key=lambda kv: -abs(kv[1])):
         print(f"  {f_:22} {v:+.3f}")

@@ -1,4 +1,5 @@
 """Shared fixtures: paths to the repo, the demo story and ../shared."""
+
 from __future__ import annotations
 
 import os

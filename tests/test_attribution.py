@@ -1,4 +1,5 @@
 """Speaker attribution: each rule pinned on a small hand-written passage, plus the demo."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,13 +28,17 @@ ANN_BOB = [Character("Ann", [], "female"), Character("Bob", [], "male")]
 
 # ---------------------------------------------------------------- explicit-verb
 
-@pytest.mark.parametrize("passage", [
-    '"It is late," said Ann.',
-    '"It is late," Ann said.',
-    '"It is late," Ann quietly replied.',
-    'Ann replied, "It is late."',
-    'Then said Ann: "It is late."',
-])
+
+@pytest.mark.parametrize(
+    "passage",
+    [
+        '"It is late," said Ann.',
+        '"It is late," Ann said.',
+        '"It is late," Ann quietly replied.',
+        'Ann replied, "It is late."',
+        'Then said Ann: "It is late."',
+    ],
+)
 def test_explicit_verb_both_orders_and_sides(passage):
     lines, _ = attribute(passage, ANN_BOB)
     (d,) = dialogue(lines)
@@ -43,13 +48,19 @@ def test_explicit_verb_both_orders_and_sides(passage):
 
 
 def test_explicit_with_alias_and_honorific():
-    cast = [Character("Fitzwilliam Darcy", ["Mr. Darcy"], "male"),
-            Character("Elizabeth Bennet", ["Lizzy"], "female")]
-    assert speakers('"Indeed," said Mr. Darcy.\n\n"Oh," cried Lizzy.', cast) == \
-        ["Fitzwilliam Darcy", "Elizabeth Bennet"]
+    cast = [
+        Character("Fitzwilliam Darcy", ["Mr. Darcy"], "male"),
+        Character("Elizabeth Bennet", ["Lizzy"], "female"),
+    ]
+    assert speakers('"Indeed," said Mr. Darcy.\n\n"Oh," cried Lizzy.', cast) == [
+        "Fitzwilliam Darcy",
+        "Elizabeth Bennet",
+    ]
     # a cast lists the full name; the story uses the first name or surname alone
-    assert speakers('"Indeed," said Darcy.\n\n"Oh," Elizabeth cried.', cast) == \
-        ["Fitzwilliam Darcy", "Elizabeth Bennet"]
+    assert speakers('"Indeed," said Darcy.\n\n"Oh," Elizabeth cried.', cast) == [
+        "Fitzwilliam Darcy",
+        "Elizabeth Bennet",
+    ]
 
 
 def test_broken_quote_gives_dialogue_tag_dialogue_same_speaker():
@@ -64,15 +75,21 @@ def test_descriptive_narration_is_never_a_tag():
     assert [l.kind for l in lines] == ["dialogue", "narration", "dialogue"]
     lines, _ = attribute('"Yeah, I\'m fine." She said. That was a lie.', ANN_BOB)
     assert [(l.kind, l.text) for l in lines] == [
-        ("dialogue", "Yeah, I'm fine."), ("tag", "She said."), ("narration", "That was a lie.")]
+        ("dialogue", "Yeah, I'm fine."),
+        ("tag", "She said."),
+        ("narration", "That was a lie."),
+    ]
 
 
 # ---------------------------------------------------------------- lead-in
 
+
 def test_lead_in_paragraph_names_the_next_speaker():
-    text = ("Ann came in and sat down.\n\n"
-            "Bob looked at her for a long while, and then coolly observed,\n\n"
-            '"You are late again."')
+    text = (
+        "Ann came in and sat down.\n\n"
+        "Bob looked at her for a long while, and then coolly observed,\n\n"
+        '"You are late again."'
+    )
     (d,) = dialogue(attribute(text, ANN_BOB)[0])
     assert d.speaker == "Bob"
     assert d.rule == "lead-in"
@@ -80,10 +97,9 @@ def test_lead_in_paragraph_names_the_next_speaker():
 
 # ---------------------------------------------------------------- pronoun
 
+
 def test_pronoun_resolves_to_the_gender_compatible_participant():
-    text = ('Ann and Bob walked down to the river.\n\n'
-            '"It is cold," she said.\n\n'
-            '"It is winter," he said.')
+    text = 'Ann and Bob walked down to the river.\n\n"It is cold," she said.\n\n"It is winter," he said.'
     lines = dialogue(attribute(text, ANN_BOB)[0])
     assert [l.speaker for l in lines] == ["Ann", "Bob"]
     assert [l.rule for l in lines] == ["pronoun", "pronoun"]
@@ -91,17 +107,16 @@ def test_pronoun_resolves_to_the_gender_compatible_participant():
 
 def test_gendered_description_acts_like_a_pronoun():
     cast = [Character("Mr. Bennet", [], "male"), Character("Mrs. Bennet", [], "female")]
-    text = ('Mr. Bennet put down his paper.\n\n'
-            '"Have you heard the news?" cried his wife.')
+    text = 'Mr. Bennet put down his paper.\n\n"Have you heard the news?" cried his wife.'
     (d,) = dialogue(attribute(text, cast)[0])
     assert d.speaker == "Mrs. Bennet"
 
 
 # ---------------------------------------------------------------- vocative
 
+
 def test_vocative_is_the_addressee_and_answers_next():
-    text = ('"Bob? Are you there?" Ann asked.\n\n'
-            '"I am right here."')
+    text = '"Bob? Are you there?" Ann asked.\n\n"I am right here."'
     lines = dialogue(attribute(text, ANN_BOB)[0])
     assert lines[0].speaker == "Ann" and lines[0].addressee == "Bob"
     assert lines[1].speaker == "Bob"
@@ -109,8 +124,7 @@ def test_vocative_is_the_addressee_and_answers_next():
 
 
 def test_speaker_never_addresses_themselves():
-    text = ('Ann and Bob sat by the fire.\n\n'
-            '"Ann, pass me the salt."')
+    text = 'Ann and Bob sat by the fire.\n\n"Ann, pass me the salt."'
     (d,) = dialogue(attribute(text, ANN_BOB)[0])
     assert d.addressee == "Ann"
     assert d.speaker == "Bob"
@@ -118,9 +132,9 @@ def test_speaker_never_addresses_themselves():
 
 # ---------------------------------------------------------------- narration
 
+
 def test_narration_naming_the_actor():
-    text = ('"We should go," said Bob.\n\n'
-            'Ann shook her head. "Not yet."')
+    text = '"We should go," said Bob.\n\nAnn shook her head. "Not yet."'
     lines = dialogue(attribute(text, ANN_BOB)[0])
     assert lines[1].speaker == "Ann"
     assert lines[1].rule == "narration"
@@ -128,13 +142,16 @@ def test_narration_naming_the_actor():
 
 # ---------------------------------------------------------------- turn-taking
 
+
 def test_turn_taking_alternates_across_untagged_paragraphs():
-    text = ('"Where were you?" said Ann.\n\n'
-            '"Out," said Bob.\n\n'
-            '"Out where?"\n\n'
-            '"Just out."\n\n'
-            '"That is no answer."\n\n'
-            '"It is the only one I have."')
+    text = (
+        '"Where were you?" said Ann.\n\n'
+        '"Out," said Bob.\n\n'
+        '"Out where?"\n\n'
+        '"Just out."\n\n'
+        '"That is no answer."\n\n'
+        '"It is the only one I have."'
+    )
     lines = dialogue(attribute(text, ANN_BOB)[0])
     assert [l.speaker for l in lines] == ["Ann", "Bob", "Ann", "Bob", "Ann", "Bob"]
     assert all(l.rule == "turn-taking" for l in lines[2:])
@@ -144,10 +161,13 @@ def test_turn_taking_alternates_across_untagged_paragraphs():
 
 # ---------------------------------------------------------------- continued quotes
 
+
 def test_continued_quote_keeps_the_speaker():
-    text = ('"This is the first part of a long speech," said Ann, "and it goes on.\n\n'
-            '"This paragraph continues it without a tag."\n\n'
-            '"And you talk too much," said Bob.')
+    text = (
+        '"This is the first part of a long speech," said Ann, "and it goes on.\n\n'
+        '"This paragraph continues it without a tag."\n\n'
+        '"And you talk too much," said Bob.'
+    )
     lines = dialogue(attribute(text, ANN_BOB)[0])
     assert [l.speaker for l in lines] == ["Ann", "Ann", "Ann", "Bob"]
     assert lines[2].rule == "continued"
@@ -155,16 +175,20 @@ def test_continued_quote_keeps_the_speaker():
 
 # ---------------------------------------------------------------- first person
 
+
 def test_first_person_narrator_is_a_character():
     text = "\n\n".join(
-        ['I met Bill at the cafe. I sat down and I ordered a drink.',
-         '"Hello, Jake," said Bill.',
-         '"Hello," I said.',
-         '"Going to the fights tonight?" asked Bill.',
-         '"I don\'t know," I said. "Maybe, Bill."',
-         '"Come on, Jake."',
-         '"All right," I said.',
-         '"Good man, Jake," said Bill.'])
+        [
+            "I met Bill at the cafe. I sat down and I ordered a drink.",
+            '"Hello, Jake," said Bill.',
+            '"Hello," I said.',
+            '"Going to the fights tonight?" asked Bill.',
+            '"I don\'t know," I said. "Maybe, Bill."',
+            '"Come on, Jake."',
+            '"All right," I said.',
+            '"Good man, Jake," said Bill.',
+        ]
+    )
     lines, chars = attribute(text)
     names = [c.name for c in chars]
     assert "Jake" in names and "Bill" in names
@@ -175,12 +199,15 @@ def test_first_person_narrator_is_a_character():
 
 def test_first_person_narrator_with_a_cast():
     cast = [Character("Jake Barnes", ["_narr"], "male"), Character("Bill Gorton", [], "male")]
-    text = ('I went to the cafe and I saw Bill there. I was glad.\n\n'
-            '"Hello," I said.\n\n"Hello, Jake," said Bill.\n\n"Sit down," I said.')
+    text = (
+        "I went to the cafe and I saw Bill there. I was glad.\n\n"
+        '"Hello," I said.\n\n"Hello, Jake," said Bill.\n\n"Sit down," I said.'
+    )
     assert speakers(text, cast) == ["Jake Barnes", "Bill Gorton", "Jake Barnes"]
 
 
 # ---------------------------------------------------------------- cast handling
+
 
 def test_with_cast_only_cast_characters_are_returned():
     cast = [Character("Ann", ["Annie"], "female")]
@@ -196,13 +223,16 @@ def test_empty_cast_gives_no_speakers():
 
 
 def test_discovery_clusters_aliases_and_genders():
-    text = "\n\n".join([
-        "Mr. Darcy walked into the room. Darcy looked at his watch.",
-        '"Good evening," said Mr. Darcy.',
-        "Elizabeth Bennet smiled at her sister.",
-        '"Good evening," said Elizabeth.',
-        '"You are late," said Darcy.',
-        '"I am never late," Elizabeth replied.'])
+    text = "\n\n".join(
+        [
+            "Mr. Darcy walked into the room. Darcy looked at his watch.",
+            '"Good evening," said Mr. Darcy.',
+            "Elizabeth Bennet smiled at her sister.",
+            '"Good evening," said Elizabeth.',
+            '"You are late," said Darcy.',
+            '"I am never late," Elizabeth replied.',
+        ]
+    )
     _, chars = attribute(text)
     by_name = {c.name: c for c in chars}
     darcy = next(c for c in chars if "Darcy" in c.all_names() or c.name == "Mr. Darcy")
@@ -215,12 +245,14 @@ def test_discovery_clusters_aliases_and_genders():
 
 # ---------------------------------------------------------------- the demo story
 
+
 def test_demo_phone_call_alternates_without_tags(demo_text):
     script = parse_story(demo_text)
     lines = [l for l in script.lines() if l.kind == "dialogue"]
 
     def who(start: str) -> Line:
         return next(l for l in lines if l.text.startswith(start))
+
     call = who("Buffy? Are you okay?")
     assert call.speaker == "Willow" and call.addressee == "Buffy"
     assert who("Yeah, I'm fine.").speaker == "Buffy"
@@ -239,10 +271,12 @@ def test_demo_vocatives_and_nicknames(demo_text):
     assert willow is not None and "Will" in willow.aliases
     buffy = script.character("Buffy")
     assert buffy is not None and "Buff" in buffy.aliases
-    for start, speaker, addressee in [("Buffy? Are you okay?", "Willow", "Buffy"),
-                                      ("Oh sorry Buff!", "Willow", "Buffy"),
-                                      ("No you're right Will.", "Buffy", "Willow"),
-                                      ("Like what Buff?", "Willow", "Buffy")]:
+    for start, speaker, addressee in [
+        ("Buffy? Are you okay?", "Willow", "Buffy"),
+        ("Oh sorry Buff!", "Willow", "Buffy"),
+        ("No you're right Will.", "Buffy", "Willow"),
+        ("Like what Buff?", "Willow", "Buffy"),
+    ]:
         line = next(l for l in lines if l.text.startswith(start))
         assert (line.speaker, line.addressee) == (speaker, addressee), start
     tags = [l.text for l in script.lines() if l.kind == "tag"]
@@ -250,6 +284,7 @@ def test_demo_vocatives_and_nicknames(demo_text):
 
 
 # ---------------------------------------------------------------- review
+
 
 def test_review_lists_low_confidence_lines_least_sure_first(demo_text):
     script = parse_story(demo_text)
@@ -272,8 +307,18 @@ def test_opening_epigraph_has_no_speaker(demo_text):
 
 def test_rules_recorded_on_every_dialogue_line(demo_text):
     script = parse_story(demo_text)
-    known = {"explicit-verb", "lead-in", "same-paragraph", "continued", "pronoun", "vocative",
-             "narration", "turn-taking", "conversation-fallback", "epigraph"}
+    known = {
+        "explicit-verb",
+        "lead-in",
+        "same-paragraph",
+        "continued",
+        "pronoun",
+        "vocative",
+        "narration",
+        "turn-taking",
+        "conversation-fallback",
+        "epigraph",
+    }
     for line in script.lines():
         if line.kind == "dialogue":
             assert line.rule in known and 0.0 <= line.confidence <= 1.0

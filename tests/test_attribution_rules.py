@@ -1,5 +1,6 @@
 """Speaker attribution rules added for issue 4, each pinned on a small hand-written passage,
 plus the demo story's lines they fix."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,9 +16,13 @@ from audiodrama.parse.structure import paragraphs
 from audiodrama.parse.tags import tag_after, tag_before
 
 ANN_BOB = [Character("Ann", [], "female"), Character("Bob", [], "male")]
-ANN_BOB_CARL = ANN_BOB + [Character("Carl", [], "male")]
-ALICE = [Character("Alice", [], "female"), Character("The King", ["King"], "male"),
-         Character("The Rabbit", ["Rabbit"], "male"), Character("The Mouse", ["Mouse"], "unknown")]
+ANN_BOB_CARL = [*ANN_BOB, Character("Carl", [], "male")]
+ALICE = [
+    Character("Alice", [], "female"),
+    Character("The King", ["King"], "male"),
+    Character("The Rabbit", ["Rabbit"], "male"),
+    Character("The Mouse", ["Mouse"], "unknown"),
+]
 
 
 def dialogue(text: str, cast: list[Character] | None = None) -> list[Line]:
@@ -26,6 +31,7 @@ def dialogue(text: str, cast: list[Character] | None = None) -> list[Line]:
 
 
 # ---------------------------------------------------------------- speech tags
+
 
 def test_tag_subject_starts_at_a_word_and_takes_adverb_phrases():
     s = "She spoke with great agitation; and Ann very feelingly replied, "
@@ -44,23 +50,27 @@ def test_tag_with_adverb_phrase_is_explicit():
 
 # ---------------------------------------------------------------- lead-ins
 
+
 def test_heard_someone_say_gives_the_one_heard():
     idx = NameIndex(ALICE)
-    for s, who in [("As they walked off, Alice heard the King say in a low voice, ", "The King"),
-                   ("and was just in time to hear the Rabbit say, as it turned a corner, ",
-                    "The Rabbit")]:
+    for s, who in [
+        ("As they walked off, Alice heard the King say in a low voice, ", "The King"),
+        ("and was just in time to hear the Rabbit say, as it turned a corner, ", "The Rabbit"),
+    ]:
         subj = speaker_before_verb(s, 0, len(s), idx)
         assert subj is not None and subj.char is not None
         assert ALICE[subj.char].name == who
-    text = ('Alice stood very still, and heard the Rabbit say to itself, "Oh my ears!"')
+    text = 'Alice stood very still, and heard the Rabbit say to itself, "Oh my ears!"'
     (d,) = dialogue(text, ALICE)
     assert d.speaker == "The Rabbit" and d.rule in ("lead-in", "explicit-verb")
 
 
 def test_it_as_subject_is_not_skipped_for_an_earlier_name():
     idx = NameIndex(ALICE)
-    s = ("When the Mouse heard this, it swam back to her (with passion, Alice thought), "
-         "and it said in a low trembling voice, ")
+    s = (
+        "When the Mouse heard this, it swam back to her (with passion, Alice thought), "
+        "and it said in a low trembling voice, "
+    )
     subj = speaker_before_verb(s, 0, len(s), idx)
     assert subj is not None and subj.char is None and subj.pronoun == "neuter"
     s = "Alice took it up and said, "
@@ -69,44 +79,53 @@ def test_it_as_subject_is_not_skipped_for_an_earlier_name():
 
 
 def test_inner_lead_in_with_an_agreeing_pronoun_tag():
-    text = ('"Very important," the King said, turning to the jury. They began to write, '
-            'when Alice interrupted: "Unimportant, of course," she said.')
+    text = (
+        '"Very important," the King said, turning to the jury. They began to write, '
+        'when Alice interrupted: "Unimportant, of course," she said.'
+    )
     lines = dialogue(text, ALICE)
     assert [l.speaker for l in lines] == ["The King", "Alice"]
 
 
 # ---------------------------------------------------------------- same-paragraph
 
+
 def test_same_paragraph_does_not_cross_a_pronoun_of_the_other_gender():
-    text = ('"You may go," said Bob, and he turned away. "That was rude," she said to herself.')
+    text = '"You may go," said Bob, and he turned away. "That was rude," she said to herself.'
     lines = dialogue(text, ANN_BOB)
     assert [l.speaker for l in lines] == ["Bob", "Ann"]
 
 
 # ---------------------------------------------------------------- ranker features
 
+
 def test_opening_he_said_is_the_man_named_later():
-    cast = [Character("Buffy", [], "female"), Character("Xander", [], "male"),
-            Character("Spike", [], "male")]
-    text = ('"It is time," he said, stroking her hair. She looked up at him.\n\n'
-            '"Not yet," she begged.\n\n'
-            '"You know why." He kissed her.\n\n'
-            'Spike held her close. Buffy closed her eyes.\n\n'
-            'Later Buffy met Xander and Xander laughed at her.')
+    cast = [Character("Buffy", [], "female"), Character("Xander", [], "male"), Character("Spike", [], "male")]
+    text = (
+        '"It is time," he said, stroking her hair. She looked up at him.\n\n'
+        '"Not yet," she begged.\n\n'
+        '"You know why." He kissed her.\n\n'
+        "Spike held her close. Buffy closed her eyes.\n\n"
+        "Later Buffy met Xander and Xander laughed at her."
+    )
     lines = dialogue(text, cast)
     assert [l.speaker for l in lines] == ["Spike", "Buffy", "Spike"]
 
 
 # ---------------------------------------------------------------- gender discovery
 
+
 def test_a_name_as_object_does_not_vote_for_the_next_pronoun():
-    text = "\n\n".join([
-        '"Hey!" Xander yelled, hugging her. He laughed.',
-        "Xander rolled his eyes and groaned.",
-        'Willow glared at Xander. "Are you that stupid?" she said.',
-        "Buffy sat across from Xander's building. She sat down.",
-        '"Hi," Willow said. She smiled.', '"Hi," said Buffy. She waved.',
-    ])
+    text = "\n\n".join(
+        [
+            '"Hey!" Xander yelled, hugging her. He laughed.',
+            "Xander rolled his eyes and groaned.",
+            'Willow glared at Xander. "Are you that stupid?" she said.',
+            "Buffy sat across from Xander's building. She sat down.",
+            '"Hi," Willow said. She smiled.',
+            '"Hi," said Buffy. She waved.',
+        ]
+    )
     paras = find_quotes(text, paragraphs(text), False)
     chars, _ = discover(text, paras)
     by = {c.name: c.gender for c in chars}
@@ -115,12 +134,14 @@ def test_a_name_as_object_does_not_vote_for_the_next_pronoun():
 
 # ---------------------------------------------------------------- the demo story
 
+
 def test_demo_lines_fixed_by_context(demo_text):
     script = parse_story(demo_text)
     lines = [l for l in script.lines() if l.kind == "dialogue"]
 
     def who(start: str) -> str | None:
         return next(l for l in lines if l.text.startswith(start)).speaker
+
     # a scene opening on `he said`: the only man around is named a few paragraphs on
     assert who("It's time luv") == "Spike"
     # A-B-A: `He put his finger under her chin` after her reply
@@ -136,14 +157,17 @@ def test_demo_lines_fixed_by_context(demo_text):
 
 # ---------------------------------------------------------------- kinship and replies
 
-FAMILY = [Character("Mr. Hale", [], "male"), Character("Mrs. Hale", [], "female"),
-          Character("Margaret", ["Margaret Hale"], "female"), Character("Edith", [], "female"),
-          Character("Mr. Thornton", [], "male")]
+FAMILY = [
+    Character("Mr. Hale", [], "male"),
+    Character("Mrs. Hale", [], "female"),
+    Character("Margaret", ["Margaret Hale"], "female"),
+    Character("Edith", [], "female"),
+    Character("Mr. Thornton", [], "male"),
+]
 
 
 def test_his_wife_is_the_married_woman_of_his_surname():
-    text = ('"We shall leave on Monday," said Mr. Hale.\n\n'
-            '"Monday!" cried his wife. "So soon?"')
+    text = '"We shall leave on Monday," said Mr. Hale.\n\n"Monday!" cried his wife. "So soon?"'
     lines = dialogue(text, FAMILY)
     assert [l.speaker for l in lines] == ["Mr. Hale", "Mrs. Hale", "Mrs. Hale"]
     assert lines[1].rule == "kinship"
@@ -151,6 +175,7 @@ def test_his_wife_is_the_married_woman_of_his_surname():
 
 def test_kin_of_uses_surnames_and_titles():
     from audiodrama.parse.names import kin_of
+
     genders = [c.gender for c in FAMILY]
     assert kin_of("wife", 0, FAMILY, genders) == [1]
     assert kin_of("husband", 1, FAMILY, genders) == [0]
@@ -159,10 +184,12 @@ def test_kin_of_uses_surnames_and_titles():
 
 
 def test_said_to_her_makes_a_woman_reply():
-    text = ('Ann and Bob and Carl came in. Carl sat down.\n\n'
-            '"You look tired," Carl said to her.\n\n'
-            '"I am."\n\n'
-            '"Sit down, then."')
+    text = (
+        "Ann and Bob and Carl came in. Carl sat down.\n\n"
+        '"You look tired," Carl said to her.\n\n'
+        '"I am."\n\n'
+        '"Sit down, then."'
+    )
     cast = ANN_BOB_CARL
     lines = dialogue(text, cast)
     assert [l.speaker for l in lines] == ["Carl", "Ann", "Carl"]
@@ -170,61 +197,101 @@ def test_said_to_her_makes_a_woman_reply():
 
 # ---------------------------------------------------------------- the last line's speaker
 
-BENNETS = [Character("Jane", ["Jane Bennet", "Miss Bennet"], "female"),
-           Character("Elizabeth", ["Lizzy", "Elizabeth Bennet"], "female"),
-           Character("Mrs. Bennet", [], "female")]
+BENNETS = [
+    Character("Jane", ["Jane Bennet", "Miss Bennet"], "female"),
+    Character("Elizabeth", ["Lizzy", "Elizabeth Bennet"], "female"),
+    Character("Mrs. Bennet", [], "female"),
+]
 
 # case: (passage, cast, the last line's speaker, the rule that must name it or None)
 LAST_SPEAKER = {
     # narration closing a quote paragraph leads into the next
     "narration_closing_a_quote_paragraph_leads_into_the_next": (
-        ('"Such a pleasure!" said Ann.--And from her delight, Bob guessed a great deal.'
-         '--After a few whispers, Bob, speaking louder, said,\n\n'
-         '"Yes, here I am."'), ANN_BOB, "Bob", "lead-in"),
+        (
+            '"Such a pleasure!" said Ann.--And from her delight, Bob guessed a great deal.'
+            "--After a few whispers, Bob, speaking louder, said,\n\n"
+            '"Yes, here I am."'
+        ),
+        ANN_BOB,
+        "Bob",
+        "lead-in",
+    ),
     # `replied her sister`: the sister who was spoken to replies
     "her_sister_who_was_spoken_to_replies": (
-        ('Elizabeth and Jane were alone.\n\n'
-         '"Oh, Jane, you are too good," said Elizabeth.\n\n'
-         '"Perhaps," replied her sister, "but I will not think ill of him."'),
-        BENNETS, "Jane", "kinship"),
+        (
+            "Elizabeth and Jane were alone.\n\n"
+            '"Oh, Jane, you are too good," said Elizabeth.\n\n'
+            '"Perhaps," replied her sister, "but I will not think ill of him."'
+        ),
+        BENNETS,
+        "Jane",
+        "kinship",
+    ),
     # an action beat before a quote names its speaker
     "action_beat_before_a_quote": (
-        ('"What is that?" Bob asked.\n\n'
-         'Ann smiled once she found the page. She got up and walked over to the window, '
-         'holding up what she found.\n\n'
-         '"This will help us."'), ANN_BOB, "Ann", None),
+        (
+            '"What is that?" Bob asked.\n\n'
+            "Ann smiled once she found the page. She got up and walked over to the window, "
+            "holding up what she found.\n\n"
+            '"This will help us."'
+        ),
+        ANN_BOB,
+        "Ann",
+        None,
+    ),
     # `her mother`: the owner is the one spoken to before
     "her_mother_owner_is_the_one_spoken_to_before": (
-        ('"I hope it will not rain, Margaret."\n\n'
-         '"It will not," said Edith.\n\n'
-         'Mr. Hale sat down by the fire.\n\n'
-         '"Dear Margaret, come here," said her mother. "You look tired."'), FAMILY, "Mrs. Hale", None),
+        (
+            '"I hope it will not rain, Margaret."\n\n'
+            '"It will not," said Edith.\n\n'
+            "Mr. Hale sat down by the fire.\n\n"
+            '"Dear Margaret, come here," said her mother. "You look tired."'
+        ),
+        FAMILY,
+        "Mrs. Hale",
+        None,
+    ),
     # the object of `turned to` does not speak
     "object_of_turned_to_does_not_speak": (
-        ('"Hello, Bob," said Ann.\n\n'
-         '"Hello."\n\n'
-         'She turned to Bob. "Where were you?"'), ANN_BOB, "Ann", None),
+        ('"Hello, Bob," said Ann.\n\n"Hello."\n\nShe turned to Bob. "Where were you?"'),
+        ANN_BOB,
+        "Ann",
+        None,
+    ),
     # who left the scene does not answer: Ann is gone, Carl just spoke, Bob was addressed
     "one_who_left_the_scene_does_not_answer": (
-        ('Ann, Bob and Carl sat in the kitchen.\n\n'
-         '"You ate my cake," said Ann.\n\n'
-         '"It was Bob," said Carl.\n\n'
-         'Ann glared at Bob. "Are you that greedy, Bob?" she said. She snapped her fingers '
-         'and disappeared into thin air.\n\n'
-         '"That\'s not fair!" Carl said.\n\n'
-         '"What did I do?"'), ANN_BOB_CARL, "Bob", None),
+        (
+            "Ann, Bob and Carl sat in the kitchen.\n\n"
+            '"You ate my cake," said Ann.\n\n'
+            '"It was Bob," said Carl.\n\n'
+            'Ann glared at Bob. "Are you that greedy, Bob?" she said. She snapped her fingers '
+            "and disappeared into thin air.\n\n"
+            '"That\'s not fair!" Carl said.\n\n'
+            '"What did I do?"'
+        ),
+        ANN_BOB_CARL,
+        "Bob",
+        None,
+    ),
     # `an opportunity for Bob to draw near her and say,`: the infinitive's subject speaks
     "for_someone_to_say_leads_in_their_quote": (
-        ('"Is he here?" asked Ann.\n\n'
-         'When Carl came in, there was at last an opportunity for Bob to draw near her '
-         'and say,\n\n'
-         '"I have to thank you."'), ANN_BOB_CARL, "Bob", "lead-in"),
+        (
+            '"Is he here?" asked Ann.\n\n'
+            "When Carl came in, there was at last an opportunity for Bob to draw near her "
+            "and say,\n\n"
+            '"I have to thank you."'
+        ),
+        ANN_BOB_CARL,
+        "Bob",
+        "lead-in",
+    ),
 }
 
 
 def test_exits_name_who_leaves_the_scene():
     from audiodrama.parse.dialogue import setup
     from audiodrama.parse.ranker import _exits
+
     cases = {
         "Ann looked at Bob. She snapped her fingers and disappeared.": ["Ann"],
         "Bob sighed. So he turned around and walked out the door.": ["Bob"],
@@ -253,6 +320,7 @@ def _features(text: str, cast: list[Character], ti: int) -> dict[str, dict[str, 
     """The ranker's candidate features of turn `ti`, by character name."""
     from audiodrama.parse.dialogue import setup
     from audiodrama.parse.ranker import Context, candidates
+
     _, chars, att = setup(text, paragraphs(text), cast)
     att.run_precise()
     f = candidates(Context(att), ti, [t.speaker for t in att.turns])
@@ -263,28 +331,39 @@ def _features(text: str, cast: list[Character], ti: int) -> dict[str, dict[str, 
 FEATURES = {
     # a reply tag points at the one addressed, not at the last speaker
     "a_reply_tag_points_at_the_one_addressed_not_the_last_speaker": (
-        ('Bob and Carl stood by the door.\n\n'
-         '"Are you coming, Carl?" said Bob.\n\n'
-         '"Not yet," he replied.'),
-        ANN_BOB_CARL, 1, {"Carl": {"reply_voc": True}, "Bob": {"reply_prev1": True}}),
+        ('Bob and Carl stood by the door.\n\n"Are you coming, Carl?" said Bob.\n\n"Not yet," he replied.'),
+        ANN_BOB_CARL,
+        1,
+        {"Carl": {"reply_voc": True}, "Bob": {"reply_prev1": True}},
+    ),
     # `he` means the last man named, not as an object
     "he_means_the_last_man_named_not_as_an_object": (
-        ('The words were scarcely heard by Bob; his eyes were fixed on Carl. At last he '
-         'turned to his partner, and said,\n\n"Where were we?"'),
-        ANN_BOB_CARL, 0, {"Bob": {"gnp0": True}, "Carl": {"gnp0": False}}),
+        (
+            "The words were scarcely heard by Bob; his eyes were fixed on Carl. At last he "
+            'turned to his partner, and said,\n\n"Where were we?"'
+        ),
+        ANN_BOB_CARL,
+        0,
+        {"Bob": {"gnp0": True}, "Carl": {"gnp0": False}},
+    ),
     # a pronoun beat is the previous speaker turning to someone
     "a_pronoun_beat_is_the_previous_speaker_turning_to_someone": (
-        ('"Who is she?" Ann asked.\n\n'
-         'She turned to Cora.\n\n'
-         '"Do you like it here?"'),
-        ANN_BOB + [Character("Cora", [], "female")], 1,
-        {"Ann": {"beat_subj": True}, "Cora": {"beat_subj": False}}),
+        ('"Who is she?" Ann asked.\n\nShe turned to Cora.\n\n"Do you like it here?"'),
+        [*ANN_BOB, Character("Cora", [], "female")],
+        1,
+        {"Ann": {"beat_subj": True}, "Cora": {"beat_subj": False}},
+    ),
     # `said the young man` after Bob spoke: a description, so most likely not Bob again
     "a_description_tag_is_not_the_previous_speaker": (
-        ('Bob and Carl came in.\n\n'
-         '"I told you he would come early," cried Bob.\n\n'
-         '"It is a pleasure to be here," said the young man.'),
-        ANN_BOB_CARL, 1, {"Bob": {"desc_prev1": True}, "Carl": {"desc_prev1": False}}),
+        (
+            "Bob and Carl came in.\n\n"
+            '"I told you he would come early," cried Bob.\n\n'
+            '"It is a pleasure to be here," said the young man.'
+        ),
+        ANN_BOB_CARL,
+        1,
+        {"Bob": {"desc_prev1": True}, "Carl": {"desc_prev1": False}},
+    ),
 }
 
 
@@ -298,9 +377,11 @@ def test_candidate_features(case):
 
 
 def test_first_person_beat_and_possessive_me_are_not_the_narrators_action():
-    text = ('"Hello," I said.\n\n"Hello, Jake," said Brett.\n\n"Sit down," I said.\n\n'
-            '"Thanks, Jake."\n\nI said nothing.\n\n'
-            '"Are you cross?"\n\n"No."\n\nShe stroked my head. "Poor old darling."')
+    text = (
+        '"Hello," I said.\n\n"Hello, Jake," said Brett.\n\n"Sit down," I said.\n\n'
+        '"Thanks, Jake."\n\nI said nothing.\n\n'
+        '"Are you cross?"\n\n"No."\n\nShe stroked my head. "Poor old darling."'
+    )
     lines = dialogue(text, [Character("Jake", [], "male"), Character("Brett", [], "female")])
     assert lines[-1].speaker == "Brett"
     f = _features(text, [Character("Jake", [], "male"), Character("Brett", [], "female")], 4)
@@ -309,11 +390,17 @@ def test_first_person_beat_and_possessive_me_are_not_the_narrators_action():
 
 # ---------------------------------------------------------------- relations and salience
 
-AUNTS = [Character("Elizabeth", ["Lizzy"], "female"), Character("Mrs. Gardiner", [], "female"),
-         Character("Aunt Philips", [], "female"), Character("Mr. Gardiner", [], "male")]
-AUNT_SCENE = ('Mrs. Gardiner and Elizabeth walked on. Mr. Gardiner stayed behind.\n\n'
-              '"Is not this a fine place, Lizzy?" said her aunt.\n\n'
-              '"It is," said Elizabeth.\n\n')
+AUNTS = [
+    Character("Elizabeth", ["Lizzy"], "female"),
+    Character("Mrs. Gardiner", [], "female"),
+    Character("Aunt Philips", [], "female"),
+    Character("Mr. Gardiner", [], "male"),
+]
+AUNT_SCENE = (
+    "Mrs. Gardiner and Elizabeth walked on. Mr. Gardiner stayed behind.\n\n"
+    '"Is not this a fine place, Lizzy?" said her aunt.\n\n'
+    '"It is," said Elizabeth.\n\n'
+)
 
 
 def test_her_aunt_is_not_a_cast_aunt_who_is_not_about():
@@ -325,8 +412,7 @@ def test_her_aunt_is_not_a_cast_aunt_who_is_not_about():
 
 
 def test_her_aunt_is_the_cast_aunt_when_she_is_about():
-    text = ('Aunt Philips came in with Elizabeth.\n\n'
-            '"You look tired, Lizzy," said her aunt.\n\n')
+    text = 'Aunt Philips came in with Elizabeth.\n\n"You look tired, Lizzy," said her aunt.\n\n'
     lines = dialogue(text, AUNTS)
     assert (lines[0].speaker, lines[0].rule) == ("Aunt Philips", "explicit-verb")
 
@@ -334,6 +420,7 @@ def test_her_aunt_is_the_cast_aunt_when_she_is_about():
 def _ranker_features(text: str, cast: list[Character], ti: int) -> dict[str, dict[str, float]]:
     from audiodrama.parse.dialogue import setup
     from audiodrama.parse.ranker import Context, candidates
+
     _, chars, att = setup(text, paragraphs(text), cast)
     att.run_precise()
     ctx = Context(att)
@@ -343,8 +430,7 @@ def _ranker_features(text: str, cast: list[Character], ti: int) -> dict[str, dic
 
 def test_the_owner_of_her_in_said_her_aunt_is_marked_as_not_speaking():
     # Elizabeth is the woman `her` means: the ranker's rel_owner feature marks her
-    text = AUNT_SCENE.replace("Mrs. Gardiner and Elizabeth walked on.",
-                              "Elizabeth walked on with her aunt.")
+    text = AUNT_SCENE.replace("Mrs. Gardiner and Elizabeth walked on.", "Elizabeth walked on with her aunt.")
     feats = _ranker_features(text, AUNTS, 0)
     assert feats["Elizabeth"].get("rel_owner") == 1.0
     assert not feats.get("Mrs. Gardiner", {}).get("rel_owner")
@@ -352,11 +438,16 @@ def test_the_owner_of_her_in_said_her_aunt_is_marked_as_not_speaking():
 
 def test_he_of_the_moment_is_the_man_the_scene_names_most():
     # Frank is the scene's man: named three times; Mr. Weston once, last
-    cast = [Character("Emma", [], "female"), Character("Frank Churchill", ["Frank"], "male"),
-            Character("Mr. Weston", [], "male")]
-    text = ("Frank Churchill came in. Emma liked Frank at once; Frank Churchill was gay and "
-            "easy.\n\nMr. Weston went out.\n\nEmma smiled.\n\n"
-            '"It is a fine day," he said.\n\n')
+    cast = [
+        Character("Emma", [], "female"),
+        Character("Frank Churchill", ["Frank"], "male"),
+        Character("Mr. Weston", [], "male"),
+    ]
+    text = (
+        "Frank Churchill came in. Emma liked Frank at once; Frank Churchill was gay and "
+        "easy.\n\nMr. Weston went out.\n\nEmma smiled.\n\n"
+        '"It is a fine day," he said.\n\n'
+    )
     feats = _ranker_features(text, cast, 0)
     assert feats["Frank Churchill"].get("gloc") == 1.0
     assert not feats["Mr. Weston"].get("gloc")

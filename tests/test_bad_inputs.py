@@ -1,4 +1,5 @@
 """Every bad story gets a correct result or a one-line error naming the file (exit 2), never a traceback."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 BAD = REPO / "tests" / "data" / "bad"
@@ -15,8 +15,12 @@ MUST_FAIL = {"empty.txt": "empty", "whitespace_only.txt": "empty", "png_renamed.
 
 
 def run_parse(story: Path, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "audiodrama", "-C", str(out.parent), "parse", str(story),
-                           "--json", str(out)], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "audiodrama", "-C", str(out.parent), "parse", str(story), "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def dialogue(out: Path) -> list[dict]:

@@ -1,4 +1,5 @@
 """`audiodrama cache` reports the render cache; --prune deletes only what no current script uses."""
+
 import subprocess
 import sys
 
@@ -47,8 +48,10 @@ def test_scene_cache_can_be_turned_off_for_a_small_disk(tmp_path, monkeypatch):
     monkeypatch.setenv("AUDIODRAMA_ENGINE", "silent")
     prod = init_production(tmp_path / "p")
     toml = prod.root / "audiodrama.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("scene_cache = true", "scene_cache = false"),
-                    encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("scene_cache = true", "scene_cache = false"),
+        encoding="utf-8",
+    )
     story = prod.root / "s.txt"
     story.write_text('"Hello there," said Anna.\n\n"Hi," Ben replied.\n', encoding="utf-8")
     result = build(story, prod, progress=False, formats=["wav"])

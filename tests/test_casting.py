@@ -1,4 +1,5 @@
 """Casting: the cast file, stability, validation, and main characters that sound apart (real espeak-ng)."""
+
 from __future__ import annotations
 
 import itertools
@@ -7,9 +8,19 @@ import math
 import pytest
 import soundfile as sf
 
-from audiodrama.casting import (MAIN_LINES, NARRATOR_SLOT, PROFILE_FIELDS, Cast, cast_script, distinct,
-                                load_cast, measure_f0, predict_f0, update_profile)
 from audiodrama.castfile import read_characters
+from audiodrama.casting import (
+    MAIN_LINES,
+    NARRATOR_SLOT,
+    PROFILE_FIELDS,
+    Cast,
+    cast_script,
+    distinct,
+    load_cast,
+    measure_f0,
+    predict_f0,
+    update_profile,
+)
 from audiodrama.errors import CastError
 from audiodrama.ids import assign_ids
 from audiodrama.model import Character, Line, Scene, Script, VoiceProfile
@@ -22,11 +33,15 @@ def make_script(people: dict[str, tuple[str, int]], narration: int = 1, extra: s
     """A script with `n` dialogue lines for each name -> (gender, n)."""
     texts: list[tuple[str, str | None]] = [(f"The story begins {extra}{i}.", None) for i in range(narration)]
     for name, (_, n) in people.items():
-        texts += [(f"{SAMPLE} {name} line {i}." if i == 0 else f"This is {name} speaking, line {i}.", name)
-                  for i in range(n)]
+        texts += [
+            (f"{SAMPLE} {name} line {i}." if i == 0 else f"This is {name} speaking, line {i}.", name)
+            for i in range(n)
+        ]
     ids = assign_ids(t for t, _ in texts)
-    lines = [Line(id=i, kind="dialogue" if who else "narration", text=t, span=(k, k + 1), speaker=who)
-             for k, (i, (t, who)) in enumerate(zip(ids, texts))]
+    lines = [
+        Line(id=i, kind="dialogue" if who else "narration", text=t, span=(k, k + 1), speaker=who)
+        for k, (i, (t, who)) in enumerate(zip(ids, texts))
+    ]
     chars = [Character(name, [], g, n) for name, (g, n) in people.items()]
     return Script(title="t", characters=chars, scenes=[Scene(id="s-1", lines=lines)], slug="t")
 
@@ -51,8 +66,16 @@ def test_cast_file_shape_and_reload(production):
 
 
 def test_gender_appropriate_and_minor_pool(production):
-    script = make_script({"Ann": ("female", 6), "Bea": ("female", 5), "Bob": ("male", 7),
-                          "Cy": ("male", 1), "Di": ("female", 2), "Ed": ("male", 1)})
+    script = make_script(
+        {
+            "Ann": ("female", 6),
+            "Bea": ("female", 5),
+            "Bob": ("male", 7),
+            "Cy": ("male", 1),
+            "Di": ("female", 2),
+            "Ed": ("male", 1),
+        }
+    )
     cast = cast_script(script, production)
     for name in ("Ann", "Bea", "Di"):
         assert predict_f0(cast.characters[name].voice, 50) > 150, name
@@ -73,8 +96,16 @@ def test_stable_when_a_character_is_added_and_edits_kept(production):
     edited = edited.replace(f"rate = {cast1.characters['Bob'].rate}", "rate = 140", 1)
     production.cast_path.write_text(edited)
     bob_before = load_cast(production.cast_path).characters["Bob"]
-    second = make_script({"Zed": ("male", 9), "Ann": ("female", 7), "Bob": ("male", 5),
-                          "Cy": ("male", 1), "Dee": ("female", 1)}, extra="again ")
+    second = make_script(
+        {
+            "Zed": ("male", 9),
+            "Ann": ("female", 7),
+            "Bob": ("male", 5),
+            "Cy": ("male", 1),
+            "Dee": ("female", 1),
+        },
+        extra="again ",
+    )
     cast2 = cast_script(second, production)
     assert cast2.characters["Ann"] == cast1.characters["Ann"]
     assert cast2.characters["Bob"] == bob_before and bob_before.rate == 140
@@ -102,14 +133,17 @@ def test_deterministic(tmp_path):
     assert a.cast_path.read_text() == b.cast_path.read_text()
 
 
-@pytest.mark.parametrize("old,new,field", [
-    ('voice = "en-us+f3"', 'voice = "klingon"', "voice"),
-    ('voice = "en-us+f3"', 'voice = "en-us+nosuch"', "voice"),
-    ("rate = 175", "rate = 500", "rate"),
-    ("pitch = 50", "pitch = 120", "pitch"),
-    ("volume = 1.0", "volume = 1.5", "volume"),
-    ('engine = "pyttsx3"', 'engine = "festival"', "engine"),
-])
+@pytest.mark.parametrize(
+    "old,new,field",
+    [
+        ('voice = "en-us+f3"', 'voice = "klingon"', "voice"),
+        ('voice = "en-us+f3"', 'voice = "en-us+nosuch"', "voice"),
+        ("rate = 175", "rate = 500", "rate"),
+        ("pitch = 50", "pitch = 120", "pitch"),
+        ("volume = 1.0", "volume = 1.5", "volume"),
+        ('engine = "pyttsx3"', 'engine = "festival"', "engine"),
+    ],
+)
 def test_bad_values_raise_cast_error(production, old, new, field):
     script = make_script({"Ann": ("female", 6)})
     cast_script(script, production)
@@ -152,7 +186,9 @@ def test_update_profile_changes_only_the_named_fields(production):
     script.characters[0].aliases = ["Annie"]
     cast = cast_script(script, production)
     path = production.cast_path
-    path.write_text(path.read_text().replace('[characters."Bob"]', '# Bob: keep this note\n[characters."Bob"]'))
+    path.write_text(
+        path.read_text().replace('[characters."Bob"]', '# Bob: keep this note\n[characters."Bob"]')
+    )
     before = path.read_text()
     new = update_profile(path, "Annie", pitch=70.0, rate="160", effects="phone", volume=1)
     ann = new.characters["Ann"]
@@ -171,17 +207,20 @@ def test_update_profile_changes_only_the_named_fields(production):
     assert not list(path.parent.glob(".*.tmp*"))  # no temporary file left beside it
 
 
-@pytest.mark.parametrize("name,fields,expect", [
-    ("Ann", {"rate": 5000}, "rate"),
-    ("Ann", {"rate": "fast"}, "rate"),
-    ("Ann", {"pitch": None}, "pitch"),
-    ("Ann", {"voice": "klingon"}, "voice"),
-    ("Ann", {"volume": "loud"}, "volume"),
-    ("Ann", {"effects": 3}, "effects"),
-    ("Ann", {"engine": "festival"}, "engine"),
-    ("Ann", {"colour": "blue"}, "unknown profile field(s) colour"),
-    ("Nobody", {"pitch": 1}, "no character 'Nobody'"),
-])
+@pytest.mark.parametrize(
+    "name,fields,expect",
+    [
+        ("Ann", {"rate": 5000}, "rate"),
+        ("Ann", {"rate": "fast"}, "rate"),
+        ("Ann", {"pitch": None}, "pitch"),
+        ("Ann", {"voice": "klingon"}, "voice"),
+        ("Ann", {"volume": "loud"}, "volume"),
+        ("Ann", {"effects": 3}, "effects"),
+        ("Ann", {"engine": "festival"}, "engine"),
+        ("Ann", {"colour": "blue"}, "unknown profile field(s) colour"),
+        ("Nobody", {"pitch": 1}, "no character 'Nobody'"),
+    ],
+)
 def test_update_profile_refuses_bad_input_and_leaves_the_file(production, name, fields, expect):
     cast_script(make_script({"Ann": ("female", 6)}), production)
     before = production.cast_path.read_text()
@@ -227,9 +266,11 @@ def _pairwise_distinct(profiles: dict[str, VoiceProfile], f0: dict[str, float]) 
     for a, b in itertools.combinations(sorted(profiles), 2):
         st = abs(12 * math.log2(f0[a] / f0[b]))
         pa, pb = profiles[a], profiles[b]
-        timbre = (pa.voice.partition("+")[2] != pb.voice.partition("+")[2]
-                  and pa.voice.partition("+")[0] != pb.voice.partition("+")[0]
-                  and abs(pa.rate - pb.rate) >= 15)
+        timbre = (
+            pa.voice.partition("+")[2] != pb.voice.partition("+")[2]
+            and pa.voice.partition("+")[0] != pb.voice.partition("+")[0]
+            and abs(pa.rate - pb.rate) >= 15
+        )
         if st < 2.0 and not timbre:
             bad.append(f"{a}/{b}: {st:.2f} st")
     return bad
@@ -265,8 +306,11 @@ def test_demo_main_characters_distinct(production, demo_text):
     assert not cast.warnings
     profiles = {n: cast.characters[n] for n in mains}
     profiles["Narrator"] = cast.narrator
-    sample = [Line(id=f"x{i}", kind="dialogue", text=SAMPLE, span=(0, 1), speaker=n)
-              for i, n in enumerate(profiles) if n != "Narrator"]
+    sample = [
+        Line(id=f"x{i}", kind="dialogue", text=SAMPLE, span=(0, 1), speaker=n)
+        for i, n in enumerate(profiles)
+        if n != "Narrator"
+    ]
     sample.append(Line(id="xn", kind="narration", text=SAMPLE, span=(0, 1)))
     rendered = render_script(script, cast, production, lines=sample, progress=False)
     f0 = {(l.speaker or "Narrator"): measure_f0(*sf.read(rendered[l.id].path)) for l in sample}

@@ -1,4 +1,5 @@
 """Character discovery, names and aliases, the first-person narrator."""
+
 from __future__ import annotations
 
 from audiodrama.model import Character
@@ -19,11 +20,15 @@ def test_name_key_normalises():
 
 
 def test_index_longest_match_and_derived_parts():
-    idx = NameIndex([Character("Mr. John Knightley", ["John"], "male"),
-                     Character("Mr. Knightley", ["Knightley"], "male"),
-                     Character("Bill Gorton", [], "male")])
+    idx = NameIndex(
+        [
+            Character("Mr. John Knightley", ["John"], "male"),
+            Character("Mr. Knightley", ["Knightley"], "male"),
+            Character("Bill Gorton", [], "male"),
+        ]
+    )
     text = "Mr. John Knightley met Mr. Knightley and Bill at the inn; Gorton paid."
-    got = [(text[m.start:m.end], m.char) for m in idx.mentions(text, 0, len(text))]
+    got = [(text[m.start : m.end], m.char) for m in idx.mentions(text, 0, len(text))]
     assert got == [("Mr. John Knightley", 0), ("Mr. Knightley", 1), ("Bill", 2), ("Gorton", 2)]
 
 
@@ -34,9 +39,17 @@ def test_lowercase_descriptions_are_mentions():
 
 
 def test_discovery_clusters_honorific_and_surname():
-    text = "\n\n".join([
-        '"Well," said Mr. Weston.', '"Yes," said Mrs. Weston.', "Weston laughed at his wife.",
-        '"Go," said Weston.', '"Come," said Frank Churchill.', '"No," said Frank.', '"I will," said Mr. Weston.'])
+    text = "\n\n".join(
+        [
+            '"Well," said Mr. Weston.',
+            '"Yes," said Mrs. Weston.',
+            "Weston laughed at his wife.",
+            '"Go," said Weston.',
+            '"Come," said Frank Churchill.',
+            '"No," said Frank.',
+            '"I will," said Mr. Weston.',
+        ]
+    )
     chars = found(text)
     names = {c.name: c for c in chars}
     mr = next(c for c in chars if "Mr. Weston" in c.all_names())
@@ -49,17 +62,24 @@ def test_discovery_clusters_honorific_and_surname():
 
 
 def test_gender_from_pronoun_agreement():
-    text = "\n\n".join([
-        '"Hi," said Willow.', "Willow bit her lip and looked away.",
-        "Willow smiled. She was happy.", '"Hey," said Xander.',
-        "Xander rolled his eyes.", "Xander shrugged. He did not care."])
+    text = "\n\n".join(
+        [
+            '"Hi," said Willow.',
+            "Willow bit her lip and looked away.",
+            "Willow smiled. She was happy.",
+            '"Hey," said Xander.',
+            "Xander rolled his eyes.",
+            "Xander shrugged. He did not care.",
+        ]
+    )
     by = {c.name: c.gender for c in found(text)}
     assert by == {"Willow": "female", "Xander": "male"}
 
 
 def test_first_person_detection():
-    first = "\n\n".join(['I walked in. I sat down.', '"Hi," I said.', '"Hello," I said.',
-                         'My drink came and I drank it.'])
-    third = "\n\n".join(['She walked in.', '"Hi," she said.', '"Hello," he said.'])
+    first = "\n\n".join(
+        ["I walked in. I sat down.", '"Hi," I said.', '"Hello," I said.', "My drink came and I drank it."]
+    )
+    third = "\n\n".join(["She walked in.", '"Hi," she said.', '"Hello," he said.'])
     for text, expected in ((first, True), (third, False)):
         assert detect_first_person(text, find_quotes(text, paragraphs(text))) is expected

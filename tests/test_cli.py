@@ -1,4 +1,5 @@
 """The CLI explains itself: every command has help, an example, and a README entry."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,9 +7,9 @@ import json
 import subprocess
 import sys
 
-from audiodrama.cli import build_parser
-
 from conftest import DEMO, REPO
+
+from audiodrama.cli import build_parser
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:
@@ -35,8 +36,11 @@ def test_top_level_help_runs():
 def test_parse_json_writes_only_out(tmp_path):
     out = tmp_path / "out.json"
     before = set(p for p in tmp_path.rglob("*"))
-    r = subprocess.run([sys.executable, "-m", "audiodrama", "-C", str(tmp_path), "parse", str(DEMO),
-                        "--json", str(out)], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "audiodrama", "-C", str(tmp_path), "parse", str(DEMO), "--json", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr
     assert set(p for p in tmp_path.rglob("*")) - before == {out}
     data = json.loads(out.read_text())
@@ -44,8 +48,20 @@ def test_parse_json_writes_only_out(tmp_path):
 
 
 def test_missing_story_is_a_one_line_error(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "audiodrama", "-C", str(tmp_path), "parse",
-                        str(tmp_path / "nope.txt"), "--json", str(tmp_path / "o.json")],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "audiodrama",
+            "-C",
+            str(tmp_path),
+            "parse",
+            str(tmp_path / "nope.txt"),
+            "--json",
+            str(tmp_path / "o.json"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1 and "nope.txt" in r.stderr and "Traceback" not in r.stderr

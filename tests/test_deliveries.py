@@ -1,4 +1,5 @@
 """Deliveries the parser proposes: dream, memory (remembered quotations) and phone."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,13 +8,13 @@ from audiodrama.model import Character
 from audiodrama.parse import parse_story
 from audiodrama.sources import html_to_source
 
-CAST = [Character("Anna", gender="female"), Character("Ben", gender="male"),
-        Character("Carl", gender="male")]
+CAST = [Character("Anna", gender="female"), Character("Ben", gender="male"), Character("Carl", gender="male")]
 
 
 def _deliveries(text, cast=CAST):
-    return [(l.speaker, l.text, l.delivery) for l in parse_story(text, cast=cast).lines()
-            if l.kind == "dialogue"]
+    return [
+        (l.speaker, l.text, l.delivery) for l in parse_story(text, cast=cast).lines() if l.kind == "dialogue"
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_demo_phone_is_willow_only_during_the_call(demo_script):
     assert phone[0].text == "Buffy? Are you okay?"
     assert phone[-1].text.startswith("What? You're saying you're not happy")
     scenes = {l.id: s.id for s in demo_script.scenes for l in s.lines}
-    assert len({scenes[l.id] for l in phone}) == 1          # the call ends with the scene
+    assert len({scenes[l.id] for l in phone}) == 1  # the call ends with the scene
 
 
 PHONE = """Anna was making dinner when her phone rang. She picked up the phone.
@@ -80,52 +81,68 @@ def test_phone_answered_until_hang_up():
 
 
 def test_phone_dialled_until_the_caller_arrives():
-    text = ('Anna sat at her desk. Carl was reading.\n\n"Tea?" Carl asked.\n\n"Yes please," Anna said.'
-            '\n\nShe dialed Ben\'s number and waited.\n\n"Ben here," Ben said.\n\n"It\'s Anna," Anna said.'
-            '\n\n"Oh hi," Ben said.\n\nBen arrived at the door ten minutes later.\n\n"Hello," Ben said.')
+    text = (
+        'Anna sat at her desk. Carl was reading.\n\n"Tea?" Carl asked.\n\n"Yes please," Anna said.'
+        '\n\nShe dialed Ben\'s number and waited.\n\n"Ben here," Ben said.\n\n"It\'s Anna," Anna said.'
+        '\n\n"Oh hi," Ben said.\n\nBen arrived at the door ten minutes later.\n\n"Hello," Ben said.'
+    )
     got = _deliveries(text)
-    assert [(t, d) for s, t, d in got if s == "Ben"] == [("Ben here,", "phone"), ("Oh hi,", "phone"),
-                                                       ("Hello,", None)]
+    assert [(t, d) for s, t, d in got if s == "Ben"] == [
+        ("Ben here,", "phone"),
+        ("Oh hi,", "phone"),
+        ("Hello,", None),
+    ]
     assert all(d is None for s, t, d in got if s != "Ben")
 
 
 def test_no_phone_without_an_absent_party():
-    text = ('Anna and Ben sat in the kitchen.\n\n"Hi," Ben said.\n\n"Hi," Anna said.\n\n'
-            'The phone rang. Anna picked up the phone.\n\n"Yes?" Anna said.\n\n"Who is it?" Ben asked.')
+    text = (
+        'Anna and Ben sat in the kitchen.\n\n"Hi," Ben said.\n\n"Hi," Anna said.\n\n'
+        'The phone rang. Anna picked up the phone.\n\n"Yes?" Anna said.\n\n"Who is it?" Ben asked.'
+    )
     assert all(d is None for _, _, d in _deliveries(text))
 
 
 def test_dream_with_an_opener():
-    text = ('Anna fell asleep on the couch. She dreamt of the sea.\n\n"Come with me," Ben said, holding out '
-            'his hand.\n\n"Where?" Anna asked.\n\nAnna woke with a start. The room was dark.\n\n'
-            '"Are you okay?" Carl asked.')
+    text = (
+        'Anna fell asleep on the couch. She dreamt of the sea.\n\n"Come with me," Ben said, holding out '
+        'his hand.\n\n"Where?" Anna asked.\n\nAnna woke with a start. The room was dark.\n\n'
+        '"Are you okay?" Carl asked.'
+    )
     assert [d for _, _, d in _deliveries(text)] == ["dream", "dream", None]
 
 
 def test_waking_without_a_dream_is_not_a_dream():
-    text = ('"Good night," Ben said.\n\n"Night," Anna said.\n\nThe next morning Anna woke early and '
-            'made coffee.\n\n"Morning," Ben said.')
+    text = (
+        '"Good night," Ben said.\n\n"Night," Anna said.\n\nThe next morning Anna woke early and '
+        'made coffee.\n\n"Morning," Ben said.'
+    )
     assert all(d is None for _, _, d in _deliveries(text))
 
 
 def test_memory_said_so():
-    text = ('Anna stood at the window for a long time.\n\nShe remembered what Ben had said on the '
-            'bridge that night.\n\n"I will always come back," Ben said.\n\n"Tea?" Carl asked.')
+    text = (
+        "Anna stood at the window for a long time.\n\nShe remembered what Ben had said on the "
+        'bridge that night.\n\n"I will always come back," Ben said.\n\n"Tea?" Carl asked.'
+    )
     assert [d for _, _, d in _deliveries(text)] == ["memory", None]
 
 
 def test_present_conversation_after_musing_is_not_memory():
-    musing = ("Anna thought about the years she had spent here, and how the house used to look "
-              "when her mother still kept the garden, long ago, before everything had changed and "
-              "the roses had gone wild and nobody came to visit any more on Sundays or holidays. ")
-    text = (f"{musing}\n\n\"Are you coming?\" Ben asked from the door.\n\n\"Yes,\" Anna said.\n\n"
-            f"\"Good,\" Ben said.")
+    musing = (
+        "Anna thought about the years she had spent here, and how the house used to look "
+        "when her mother still kept the garden, long ago, before everything had changed and "
+        "the roses had gone wild and nobody came to visit any more on Sundays or holidays. "
+    )
+    text = f'{musing}\n\n"Are you coming?" Ben asked from the door.\n\n"Yes," Anna said.\n\n"Good," Ben said.'
     assert all(d is None for _, _, d in _deliveries(text))
 
 
 def test_italic_dialogue_is_memory_in_marked_up_formats():
-    src = html_to_source('<p>Anna looked at the old photograph.</p><p>"<i>Promise me you will '
-                         'stay</i>," Ben said.</p><p>"Are you okay?" <i>Carl</i> asked.</p>')
+    src = html_to_source(
+        '<p>Anna looked at the old photograph.</p><p>"<i>Promise me you will '
+        'stay</i>," Ben said.</p><p>"Are you okay?" <i>Carl</i> asked.</p>'
+    )
     script = parse_story(src, cast=CAST)
     got = [(l.speaker, l.delivery) for l in script.lines() if l.kind == "dialogue"]
     assert got == [("Ben", "memory"), ("Carl", None)]
@@ -139,6 +156,7 @@ def test_deliveries_do_not_override_and_skip_narration(demo_script):
 def test_no_deliveries_proposed_in_classic_novels(novel):
     """Conservative cues: nothing in these novels is a call, a dream scene or a quoted memory."""
     from conftest import PDNC
+
     from audiodrama.sources import read_source
 
     script = parse_story(read_source(PDNC / novel / "novel_text.txt"))

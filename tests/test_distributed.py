@@ -1,4 +1,5 @@
 """Rendering on a real Dask LocalCluster (2 workers) gives the same episode as a single-process build."""
+
 from __future__ import annotations
 
 import json
@@ -8,12 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from conftest import DEMO
 
 from audiodrama.pipeline import build, parse_into_production
 from audiodrama.production import Production, init_production
 from audiodrama.render import shutdown_workers
-
-from conftest import DEMO
 
 STORY_PARAGRAPHS = 14  # the dream scene and the waking: several voices, quick to render
 
@@ -59,6 +59,8 @@ def test_local_cluster_renders_real_espeak_lines(tmp_path):
     a = build(single.root / story, single, workers=1, progress=False, formats=["wav"])
     b = build(cluster.root / story, cluster, scheduler="local:2", progress=False, formats=["wav"])
     assert b.synthesised == a.synthesised > 10
-    assert sorted(p.name for p in cluster.cache_dir.glob("*.wav")) == sorted(p.name for p in single.cache_dir.glob("*.wav"))
+    assert sorted(p.name for p in cluster.cache_dir.glob("*.wav")) == sorted(
+        p.name for p in single.cache_dir.glob("*.wav")
+    )
     assert _timeline(a) == _timeline(b)
     assert b.episodes[0].duration == pytest.approx(a.episodes[0].duration, rel=0.03)

@@ -1,4 +1,5 @@
 """Effects synthesised in code: transitions, cues, ambience, deliveries."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,7 +24,7 @@ def test_transitions_are_sound_of_the_stated_length(name):
     peak = np.abs(x).max()
     assert 10 ** (-12 / 20) < peak <= 10 ** (-5 / 20)
     assert np.array_equal(x, effects.transition(name, SR))  # deterministic
-    assert abs(x[-1]) < 0.01                                 # ends without a click
+    assert abs(x[-1]) < 0.01  # ends without a click
 
 
 def test_none_and_crossfade_are_silent_and_unknown_names_fail():
@@ -52,8 +53,8 @@ def test_cues_in_text():
 def test_ambience_beds(name):
     x = effects.ambience(name, 30.0, SR)
     assert len(x) == 30 * SR
-    mid = x[5 * SR: 25 * SR]
-    rms_db = 20 * np.log10(np.sqrt(np.mean(mid ** 2)))
+    mid = x[5 * SR : 25 * SR]
+    rms_db = 20 * np.log10(np.sqrt(np.mean(mid**2)))
     assert -50 < rms_db < -40
     assert abs(x[0]) < 1e-4 and abs(x[-1]) < 1e-4  # faded in and out
 
@@ -61,7 +62,10 @@ def test_ambience_beds(name):
 def test_ambience_differ_in_colour():
     rain = effects.ambience("rain", 10, SR)
     room = effects.ambience("room", 10, SR)
-    assert band_db(rain, 3000, 8000) - band_db(rain, 50, 200) > band_db(room, 3000, 8000) - band_db(room, 50, 200) + 20
+    assert (
+        band_db(rain, 3000, 8000) - band_db(rain, 50, 200)
+        > band_db(room, 3000, 8000) - band_db(room, 50, 200) + 20
+    )
 
 
 def test_duck_envelope_dips_under_speech():
@@ -87,7 +91,7 @@ def test_reverberant_deliveries_are_softer_with_a_tail(delivery):
     y = effects.apply_delivery(x, SR, delivery)
     assert len(y) > len(x)
     assert np.sqrt(np.mean(y[: SR // 2] ** 2)) < np.sqrt(np.mean(x[: SR // 2] ** 2))
-    tail = y[SR // 2 + SR // 20: SR]  # after the dry sound has stopped
+    tail = y[SR // 2 + SR // 20 : SR]  # after the dry sound has stopped
     assert np.abs(tail).max() > 0.005
 
 
@@ -103,17 +107,20 @@ def test_fades_and_crossfade():
     assert y[0] == 0 and y[-1] == 0 and y[SR // 2] == 1 and x[0] == 1
     z = effects.crossfade(x, x, SR, 0.5)
     assert len(z) == SR + SR // 2
-    assert np.abs(z[SR // 2: SR] ** 2).max() <= 2.0
+    assert np.abs(z[SR // 2 : SR] ** 2).max() <= 2.0
 
 
-@pytest.mark.parametrize("text, found", [
-    ("Ring! Ring! Buffy rubbed her hands over her eyes.", ["ring"]),
-    ("Brrring. Brrring. Nobody moved.", ["ring"]),
-    ("She sat down. Ring! There it was again.", ["ring"]),
-    ("Her phone rang twice.", ["ring"]),
-    ("She found the ring! It had been in her pocket.", []),
-    ("He gave her a ring, a ring of gold.", []),
-    ("Ding! The lift arrived.", []),
-])
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Ring! Ring! Buffy rubbed her hands over her eyes.", ["ring"]),
+        ("Brrring. Brrring. Nobody moved.", ["ring"]),
+        ("She sat down. Ring! There it was again.", ["ring"]),
+        ("Her phone rang twice.", ["ring"]),
+        ("She found the ring! It had been in her pocket.", []),
+        ("He gave her a ring, a ring of gold.", []),
+        ("Ding! The lift arrived.", []),
+    ],
+)
 def test_ring_cue_detection(text, found):
     assert effects.cues_in(text) == found

@@ -1,4 +1,5 @@
 """Exports read back with independent tools: ffprobe (chapters, durations), mutagen, an XML parser."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,18 +11,33 @@ from xml.etree import ElementTree as ET
 import numpy as np
 import pytest
 import soundfile as sf
+from test_mix import demo_script, ebur128, ffprobe_duration, render_fixture
 
 from audiodrama import export, master, mix
 from audiodrama.commands import mixing
 from audiodrama.production import Production
 from audiodrama.settings import Settings
 
-from test_mix import demo_script, ebur128, ffprobe_duration, render_fixture  # noqa: E402 - tests dir is on sys.path
-
 
 def probe(path: Path) -> dict:
-    return json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-show_format", "-show_streams",
-                                      "-of", "json", str(path)], capture_output=True, text=True, check=True).stdout)
+    return json.loads(
+        subprocess.run(
+            [
+                "ffprobe",
+                "-v",
+                "error",
+                "-show_chapters",
+                "-show_format",
+                "-show_streams",
+                "-of",
+                "json",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +48,21 @@ def series(tmp_path_factory):
     script.scenes[1].ambience = "rain"
     settings = Settings()
     settings.master.formats = ["mp3", "opus", "m4b"]
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=red:s=64x64", "-frames:v", "1",
-                    str(root / "cover.png")], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:s=64x64",
+            "-frames:v",
+            "1",
+            str(root / "cover.png"),
+        ],
+        check=True,
+    )
     settings.master.cover = "cover.png"
     rendered = render_fixture(script, settings, root / "lines")
     results = mix.mix_script(script, rendered, Production(root), settings, stems=True, progress=False)
@@ -41,7 +70,7 @@ def series(tmp_path_factory):
 
 
 def test_two_episodes_in_every_format(series):
-    root, _, results = series
+    _root, _, results = series
     assert [r.episode for r in results] == [1, 2]
     for r in results:
         assert r.wav is None and not list(r.timeline.parent.glob(".*.tmp.wav"))  # temporary WAVs removed
@@ -58,6 +87,7 @@ def test_two_episodes_in_every_format(series):
 
 def test_mp3_tags_with_cover(series):
     from mutagen.id3 import ID3
+
     root, _, results = series
     tags = ID3(str(results[1].mp3))
     assert str(tags["TRCK"]) == "2/2" and str(tags["TIT2"]).startswith("Demo Story, episode 2")
@@ -77,8 +107,9 @@ def test_m4b_audiobook_has_a_chapter_per_scene(series):
     chapters = info["chapters"]
     assert [c["tags"]["title"] for c in chapters] == ["The park", "Scene 1"]
     assert any(st.get("disposition", {}).get("attached_pic") for st in info["streams"])  # the cover
-    assert float(chapters[1]["start_time"]) == pytest.approx(json.loads(results[0].timeline.read_text())["duration"],
-                                                             abs=0.01)
+    assert float(chapters[1]["start_time"]) == pytest.approx(
+        json.loads(results[0].timeline.read_text())["duration"], abs=0.01
+    )
 
 
 def test_stems_are_aligned_and_labelled(series):
@@ -91,12 +122,12 @@ def test_stems_are_aligned_and_labelled(series):
     willow, sr = sf.read(str(r.stems["Willow"]), dtype="float32")
     assert willow.ndim == 1  # stems are mono: every source is centred
     for line in tl["lines"]:
-        seg = willow[int(line["start"] * sr) + 100:int(line["end"] * sr) - 100]
-        loud = np.sqrt(np.mean(seg ** 2)) > 1e-3
+        seg = willow[int(line["start"] * sr) + 100 : int(line["end"] * sr) - 100]
+        loud = np.sqrt(np.mean(seg**2)) > 1e-3
         assert loud == (line["speaker"] == "Willow"), line
     labels = r.labels.read_text().splitlines()
     assert len(labels) == len(tl["lines"])
-    start, end, label = labels[0].split("\t")
+    start, _end, label = labels[0].split("\t")
     assert float(start) == pytest.approx(tl["lines"][0]["start"], abs=1e-4) and label.endswith("Narrator")
     assert "ambience" in results[1].stems
 
@@ -117,7 +148,10 @@ def test_feed_lists_every_episode(series, capsys):
     assert urls == ["https://example.org/pod/demo-e01.mp3", "https://example.org/pod/demo-e02.mp3"]
     assert int(items[0].find("enclosure").get("length")) == results[0].mp3.stat().st_size
     itunes = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
-    assert items[1].find(itunes + "episode").text == "2" and items[0].find(itunes + "duration").text.count(":") == 2
+    assert (
+        items[1].find(itunes + "episode").text == "2"
+        and items[0].find(itunes + "duration").text.count(":") == 2
+    )
 
 
 def test_acx_build(tmp_path):
@@ -134,6 +168,8 @@ def test_acx_build(tmp_path):
 
 
 def test_vtt_escapes_and_times():
-    tl = mix.Timeline(1, 4000.0, [mix.Item("line", "abc", 3661.5, 3662.25, "s", "Mr <X>", "dialogue", "a < b & c")])
+    tl = mix.Timeline(
+        1, 4000.0, [mix.Item("line", "abc", 3661.5, 3662.25, "s", "Mr <X>", "dialogue", "a < b & c")]
+    )
     vtt = export.webvtt(tl)
     assert "01:01:01.500 --> 01:01:02.250" in vtt and "<v Mr &lt;X&gt;>a &lt; b &amp; c" in vtt

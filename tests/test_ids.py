@@ -1,5 +1,7 @@
 """Line ids come from a line's words: stable under position, speaker and punctuation changes."""
-from hypothesis import given, strategies as st
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from audiodrama.ids import assign_ids, base_id, normalise, scene_id
 

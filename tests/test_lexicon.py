@@ -1,4 +1,5 @@
 """Pronunciation lexicon: applied before synthesis; an edit re-renders exactly the lines with the word."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,21 +11,35 @@ from audiodrama.lexicon import Lexicon, load_lexicon, name_samples, proper_names
 from audiodrama.model import Character, Line, Scene, Script
 from audiodrama.render import render_script
 
-TEXTS = [("Buffy walked in.", None), ("Where is Xand tonight?", "Ann"), ("It's time luv.", "Bob"),
-         ("Nothing to see here.", None), ("Buffy's coat is red.", "Bob"), ("Time luv, time.", "Ann")]
+TEXTS = [
+    ("Buffy walked in.", None),
+    ("Where is Xand tonight?", "Ann"),
+    ("It's time luv.", "Bob"),
+    ("Nothing to see here.", None),
+    ("Buffy's coat is red.", "Bob"),
+    ("Time luv, time.", "Ann"),
+]
 
 
 def script() -> Script:
     ids = assign_ids(t for t, _ in TEXTS)
-    lines = [Line(id=i, kind="dialogue" if w else "narration", text=t, span=(k, k + 1), speaker=w)
-             for k, (i, (t, w)) in enumerate(zip(ids, TEXTS))]
-    return Script(title="lex", slug="lex", scenes=[Scene(id="s", lines=lines)],
-                  characters=[Character("Ann", [], "female", 2), Character("Bob", [], "male", 2)])
+    lines = [
+        Line(id=i, kind="dialogue" if w else "narration", text=t, span=(k, k + 1), speaker=w)
+        for k, (i, (t, w)) in enumerate(zip(ids, TEXTS))
+    ]
+    return Script(
+        title="lex",
+        slug="lex",
+        scenes=[Scene(id="s", lines=lines)],
+        characters=[Character("Ann", [], "female", 2), Character("Bob", [], "male", 2)],
+    )
 
 
 def test_apply_whole_words_case_and_possessive():
-    lex = Lexicon(words={"buffy": "Buffee", "xand": "[[z'and]]", "sunny d": "Sunny Dee"},
-                  characters={"Bob": {"luv": "[[l'Vv]]"}})
+    lex = Lexicon(
+        words={"buffy": "Buffee", "xand": "[[z'and]]", "sunny d": "Sunny Dee"},
+        characters={"Bob": {"luv": "[[l'Vv]]"}},
+    )
     assert lex.apply("Buffy's BUFFY buffyish Xand", None) == "Buffee's Buffee buffyish [[z'and]]"
     assert lex.apply("time luv", "Bob") == "time [[l'Vv]]"
     assert lex.apply("time luv", "Ann") == "time luv"
@@ -50,20 +65,22 @@ def test_edit_rerenders_exactly_the_lines_with_the_word(production):
     assert first[next(iter(changed))].text.startswith("Buff")  # the transcript keeps the spelling
     assert "Buffy" in first[next(iter(changed))].text
     _, second = _with_lexicon(production, 'Buffy = "Buffee"\n[characters."Bob"]\nluv = "[[l\'Vv]]"\n')
-    assert {i for i, r in second.items() if not r.cached} == {l.id for l in s.lines() if l.speaker == "Bob" and "luv" in l.text}
+    assert {i for i, r in second.items() if not r.cached} == {
+        l.id for l in s.lines() if l.speaker == "Bob" and "luv" in l.text
+    }
     _, third = _with_lexicon(production, None)
     assert third.synthesised == 0 and all(third[i].path == base[i].path for i in base)
 
 
 def test_phonemes_change_the_audio(production):
     s, before = _with_lexicon(production, None)
-    _, after = _with_lexicon(production, "Xand = \"[[z'and@r]]\"\n")
+    _, after = _with_lexicon(production, 'Xand = "[[z\'and@r]]"\n')
     xid = next(l.id for l in s.lines() if "Xand" in l.text)
     assert after[xid].path != before[xid].path
     assert after[xid].path.stat().st_size != before[xid].path.stat().st_size
 
 
-@pytest.mark.parametrize("body", ['Buffy = 3\n', 'Buffy = "[[b\'Vfi"\n', '[characters]\nAnn = "x"\n'])
+@pytest.mark.parametrize("body", ["Buffy = 3\n", 'Buffy = "[[b\'Vfi"\n', '[characters]\nAnn = "x"\n'])
 def test_bad_lexicon_is_cast_error(production, body):
     production.lexicon_path.write_text(body)
     with pytest.raises(CastError) as err:

@@ -1,4 +1,5 @@
 """Two commands at once in one production: the second is refused with a clear message."""
+
 import subprocess
 import sys
 import time
@@ -12,10 +13,19 @@ from audiodrama.production import init_production
 
 def test_second_process_is_refused_while_the_first_holds_the_lock(tmp_path):
     prod = init_production(tmp_path / "p")
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import time, sys; from audiodrama.lock import production_lock; from audiodrama.production import Production;"
-        f"cm = production_lock(Production(__import__('pathlib').Path({str(prod.root)!r}))); cm.__enter__();"
-        "print('locked', flush=True); time.sleep(30)")], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import time, sys; from audiodrama.lock import production_lock; from audiodrama.production import Production;"
+                f"cm = production_lock(Production(__import__('pathlib').Path({str(prod.root)!r}))); cm.__enter__();"
+                "print('locked', flush=True); time.sleep(30)"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(ProductionError, match="another audiodrama command"):

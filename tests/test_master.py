@@ -1,4 +1,5 @@
 """Mastering: our meter against pyloudnorm and ffmpeg, the true-peak limiter, profiles, `check`."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,28 +23,47 @@ SR = 44100
 def speech(tmp_path_factory) -> np.ndarray:
     """20 s of real espeak-ng speech at 44.1 kHz, quiet (peaks near -20 dBFS)."""
     from scipy import signal
+
     path = tmp_path_factory.mktemp("sp") / "speech.wav"
-    text = ("It was the kind of morning that made the whole town feel new. Buffy walked to the park, "
-            "and the wind followed her all the way, tugging at her coat. ") * 2
+    text = (
+        "It was the kind of morning that made the whole town feel new. Buffy walked to the park, "
+        "and the wind followed her all the way, tugging at her coat. "
+    ) * 2
     subprocess.run(["espeak-ng", "-v", "en-gb", "-w", str(path), text], check=True, capture_output=True)
-    x, sr = sf.read(str(path), dtype="float32")
+    x, _sr = sf.read(str(path), dtype="float32")
     x = signal.resample_poly(x, 2, 1).astype(np.float32)
     return x / np.abs(x).max() * 0.1
 
 
 def ffmpeg_ebur128(path: Path) -> tuple[float, float]:
-    err = subprocess.run(["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true",
-                          "-f", "null", "-"], capture_output=True, text=True).stderr
-    s = err[err.rindex("Summary:"):]
-    return (float(re.search(r"I:\s+(-?[\d.]+) LUFS", s).group(1)),
-            float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", s).group(1)))
+    err = subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+    ).stderr
+    s = err[err.rindex("Summary:") :]
+    return (
+        float(re.search(r"I:\s+(-?[\d.]+) LUFS", s).group(1)),
+        float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", s).group(1)),
+    )
 
 
 def test_meter_matches_pyloudnorm(speech):
     ref = pyloudnorm.Meter(SR).integrated_loudness(speech.astype(np.float64))
     m = master.LoudnessMeter(SR)
     for a in range(0, len(speech), 12345):  # odd chunking must not matter
-        m.feed(speech[a:a + 12345])
+        m.feed(speech[a : a + 12345])
     assert m.integrated() == pytest.approx(ref, abs=0.01)
     stereo = np.stack([speech, speech], 1).astype(np.float64)
     m2 = master.LoudnessMeter(SR, 1, weight=2.0)
@@ -64,8 +84,13 @@ def _master_to_wav(x, path, profile="podcast", channels=2):
 
 
 def test_podcast_master_meets_the_standard_by_ffmpeg(speech, tmp_path):
-    gain_only = speech * (10 ** ((-16 - pyloudnorm.Meter(SR).integrated_loudness(
-        np.stack([speech, speech], 1).astype(np.float64))) / 20))
+    gain_only = speech * (
+        10
+        ** (
+            (-16 - pyloudnorm.Meter(SR).integrated_loudness(np.stack([speech, speech], 1).astype(np.float64)))
+            / 20
+        )
+    )
     assert master.true_peak_per_sample(gain_only).max() > 10 ** (-1 / 20)  # gain alone would overshoot
     figures = _master_to_wav(speech, tmp_path / "m.wav")
     lufs, peak = ffmpeg_ebur128(tmp_path / "m.wav")
@@ -80,11 +105,13 @@ def test_podcast_master_meets_the_standard_by_ffmpeg(speech, tmp_path):
 def test_mastering_does_not_shift_time(tmp_path):
     x = np.zeros(5 * SR, np.float32)
     x[[SR, 3 * SR]] = 0.9  # two clicks, far above the ceiling after gain
-    x[2 * SR: 2 * SR + SR // 2] = 0.05 * np.sin(2 * np.pi * 440 * np.arange(SR // 2) / SR)
+    x[2 * SR : 2 * SR + SR // 2] = 0.05 * np.sin(2 * np.pi * 440 * np.arange(SR // 2) / SR)
     _master_to_wav(x, tmp_path / "c.wav", channels=1)
     y, _ = sf.read(str(tmp_path / "c.wav"), dtype="float32")
     assert len(y) == len(x)
-    assert np.argmax(np.abs(y[: 2 * SR])) == SR and np.argmax(np.abs(y[5 * SR // 2:])) + 5 * SR // 2 == 3 * SR
+    assert (
+        np.argmax(np.abs(y[: 2 * SR])) == SR and np.argmax(np.abs(y[5 * SR // 2 :])) + 5 * SR // 2 == 3 * SR
+    )
 
 
 def test_acx_profile(speech, tmp_path):
@@ -129,14 +156,14 @@ def test_every_command_has_help_and_an_example():
 def test_limiter_only_touches_what_it_must_and_never_overshoots():
     rng = np.random.default_rng(3)
     x = np.zeros(6 * SR, np.float32)
-    x[SR: 4 * SR] = rng.standard_normal(3 * SR).astype(np.float32) * 0.4  # peaks near +4 dBFS
-    x[5 * SR: 5 * SR + 4410] = 0.05 * np.sin(2 * np.pi * 300 * np.arange(4410) / SR)
+    x[SR : 4 * SR] = rng.standard_normal(3 * SR).astype(np.float32) * 0.4  # peaks near +4 dBFS
+    x[5 * SR : 5 * SR + 4410] = 0.05 * np.sin(2 * np.pi * 300 * np.arange(4410) / SR)
     lim = master.Limiter(SR, -1.5)
     g, peak = lim.gain(x, 0, len(x))
     y = x * g
     assert master.true_peak_per_sample(y).max() <= 10 ** (-1.5 / 20) * 1.01
     assert peak == pytest.approx(master.true_peak_per_sample(y).max(), rel=0.02)
-    assert g[: SR - lim.wm - lim.wa].min() == 1.0 and g[5 * SR:].min() == 1.0  # quiet parts untouched
+    assert g[: SR - lim.wm - lim.wa].min() == 1.0 and g[5 * SR :].min() == 1.0  # quiet parts untouched
     # the same as limiting computed on the whole signal without the hot-region shortcut
     need = np.minimum(1.0, 10 ** (-1.5 / 20) / np.maximum(master.true_peak_per_sample(x), 1e-12))
     assert np.all(g <= need + 1e-6)

@@ -1,6 +1,8 @@
 """Mix: the pure timeline planner, and whole episodes read back with ffprobe, ffmpeg and mutagen."""
+
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -24,20 +26,37 @@ class Rendered:
     source: str = "tts"
 
 
-def L(kind, text, speaker=None, para=0, delivery=None):  # noqa: N802 - short fixture helper
-    return Line(id=base_id(text), kind=kind, text=text, span=(0, 0), speaker=speaker, paragraph=para,
-                delivery=delivery)
+def L(kind, text, speaker=None, para=0, delivery=None):
+    return Line(
+        id=base_id(text),
+        kind=kind,
+        text=text,
+        span=(0, 0),
+        speaker=speaker,
+        paragraph=para,
+        delivery=delivery,
+    )
 
 
 def demo_script(two_episodes: bool = False) -> Script:
-    s1 = [L("heading", "Chapter One"), L("narration", "Buffy sat on the bench in the park.", para=1),
-          L("dialogue", "Hello there,", "Willow", 2), L("tag", "Willow said.", para=2),
-          L("dialogue", "how are you?", "Willow", 2), L("dialogue", "I am fine, I sup-", "Buffy", 3),
-          L("dialogue", "You are not fine.", "Willow", 4)]
-    s2 = [L("narration", "Ring! Ring! Buffy reached for her phone.", para=5),
-          L("dialogue", "Hello, it is me on the phone.", "Dawn", 6, "phone"),
-          L("dialogue", "I remember the old days.", "Buffy", 7, "memory")]
-    scenes = [Scene(id="s-park", lines=s1, title="The park"), Scene(id="s-phone", lines=s2, transition="whoosh")]
+    s1 = [
+        L("heading", "Chapter One"),
+        L("narration", "Buffy sat on the bench in the park.", para=1),
+        L("dialogue", "Hello there,", "Willow", 2),
+        L("tag", "Willow said.", para=2),
+        L("dialogue", "how are you?", "Willow", 2),
+        L("dialogue", "I am fine, I sup-", "Buffy", 3),
+        L("dialogue", "You are not fine.", "Willow", 4),
+    ]
+    s2 = [
+        L("narration", "Ring! Ring! Buffy reached for her phone.", para=5),
+        L("dialogue", "Hello, it is me on the phone.", "Dawn", 6, "phone"),
+        L("dialogue", "I remember the old days.", "Buffy", 7, "memory"),
+    ]
+    scenes = [
+        Scene(id="s-park", lines=s1, title="The park"),
+        Scene(id="s-phone", lines=s2, transition="whoosh"),
+    ]
     if two_episodes:
         scenes[1].episode = 2
     return Script(title="Demo Story", slug="demo", scenes=scenes)
@@ -57,28 +76,52 @@ def render_fixture(script: Script, settings: Settings, folder: Path) -> dict[str
     for line in lines:
         path = folder / f"{line.id}.wav"
         if not path.exists():
-            subprocess.run(["espeak-ng", "-v", VOICES.get(line.speaker, "en-gb"), "-w", str(path), line.text],
-                           check=True, capture_output=True)
+            subprocess.run(
+                ["espeak-ng", "-v", VOICES.get(line.speaker, "en-gb"), "-w", str(path), line.text],
+                check=True,
+                capture_output=True,
+            )
         out[line.id] = Rendered(path)
     return out
 
 
 def ebur128(path: Path) -> tuple[float, float]:
     """(integrated LUFS, true peak dBTP) by ffmpeg's own meter."""
-    err = subprocess.run(["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true",
-                          "-f", "null", "-"], capture_output=True, text=True).stderr
-    summary = err[err.rindex("Summary:"):]
+    err = subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+    ).stderr
+    summary = err[err.rindex("Summary:") :]
     lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
     peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
     return lufs, peak
 
 
 def ffprobe_duration(path: Path) -> float:
-    return float(subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
-                                 str(path)], capture_output=True, text=True, check=True).stdout)
+    return float(
+        subprocess.run(
+            ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
 
 
 # ---------------------------------------------------------------- planner (pure)
+
 
 def _durations(script: Script, seconds: float = 1.0) -> dict[str, float]:
     return {l.id: seconds for l in script.lines()}
@@ -89,12 +132,12 @@ def test_pauses_depend_on_context():
     script = demo_script()
     tl = mix.plan_episode(script.scenes, _durations(script), settings)
     by_text = {i.text: i for i in tl.lines()}
-    gap = lambda a, b: round(by_text[b].start - by_text[a].end, 4)  # noqa: E731
+    gap = lambda a, b: round(by_text[b].start - by_text[a].end, 4)
     p = settings.pacing
-    assert gap("Hello there,", "how are you?") == p.within_turn_ms / 1000      # tag left out, same turn
+    assert gap("Hello there,", "how are you?") == p.within_turn_ms / 1000  # tag left out, same turn
     assert gap("how are you?", "I am fine, I sup-") == max(p.paragraph_ms, p.between_speakers_ms) / 1000
     assert gap("I am fine, I sup-", "You are not fine.") == p.cutoff_ms / 1000  # cut off: comes in early
-    assert "Willow said." not in by_text                                        # drama mode drops tags
+    assert "Willow said." not in by_text  # drama mode drops tags
 
 
 def test_audiobook_mode_reads_tags_and_timeline_is_ordered():
@@ -138,6 +181,7 @@ def test_unvoiced_lines_and_empty_scenes_are_skipped():
 
 # ---------------------------------------------------------------- whole episodes
 
+
 @pytest.fixture(scope="module")
 def episode(tmp_path_factory):
     root = tmp_path_factory.mktemp("prod")
@@ -149,7 +193,7 @@ def episode(tmp_path_factory):
 
 
 def test_episode_files_timeline_and_lengths(episode):
-    script, rendered, r = episode
+    script, _rendered, r = episode
     assert r.wav.name == "demo-e01.wav" and r.mp3.name == "demo-e01.mp3"
     tl = json.loads(r.timeline.read_text())
     assert set(tl) >= {"story", "episode", "duration", "sample_rate", "lines", "scenes"}
@@ -182,7 +226,7 @@ def test_timeline_matches_the_audio(episode):
     tl = json.loads(r.timeline.read_text())
     x, sr = sf.read(str(r.wav), dtype="float32")
     x = x[:, 0]
-    rms = lambda a, b: float(np.sqrt(np.mean(x[int(a * sr):int(b * sr)] ** 2)) + 1e-9)  # noqa: E731
+    rms = lambda a, b: float(np.sqrt(np.mean(x[int(a * sr) : int(b * sr)] ** 2)) + 1e-9)
     for line in tl["lines"]:
         assert 20 * np.log10(rms(line["start"], line["end"])) > -40, line["text"]
     first = tl["lines"][0]
@@ -191,12 +235,13 @@ def test_timeline_matches_the_audio(episode):
 
 def test_phone_line_is_band_limited_and_ring_is_heard(episode):
     from scipy import signal
+
     _, _, r = episode
     tl = json.loads(r.timeline.read_text())
     x, sr = sf.read(str(r.wav), dtype="float32")
     x = x[:, 0]
     phone = next(l for l in tl["lines"] if l.get("delivery") == "phone")
-    seg = x[int(phone["start"] * sr):int(phone["end"] * sr)]
+    seg = x[int(phone["start"] * sr) : int(phone["end"] * sr)]
     f, pxx = signal.welch(seg, sr, nperseg=4096)
     band = pxx[(f > 400) & (f < 3000)].mean()
     assert pxx[(f > 60) & (f < 150)].mean() < band * 1e-3
@@ -204,20 +249,27 @@ def test_phone_line_is_band_limited_and_ring_is_heard(episode):
     ring = next(e for e in tl["effects"] if e["kind"] == "cue")
     ring_line = next(l for l in tl["lines"] if l["text"].startswith("Ring! Ring!"))
     assert ring["name"] == "ring" and ring["end"] <= ring_line["start"]
-    seg = x[int(ring["start"] * sr):int(ring["end"] * sr)]
+    seg = x[int(ring["start"] * sr) : int(ring["end"] * sr)]
     f, pxx = signal.welch(seg, sr, nperseg=4096)
-    assert 1000 < f[np.argmax(pxx)] < 1500       # the bell's strike tone
-    assert 20 * np.log10(np.sqrt(np.mean(seg ** 2))) > -35
+    assert 1000 < f[np.argmax(pxx)] < 1500  # the bell's strike tone
+    assert 20 * np.log10(np.sqrt(np.mean(seg**2))) > -35
 
 
 def test_mp3_tags_chapters_and_transcript(episode):
     from mutagen.id3 import ID3
+
     _, _, r = episode
     tags = ID3(str(r.mp3))
     assert str(tags["TIT2"]) == "Demo Story" and str(tags["TALB"]) == "Demo Story"
     assert str(tags["TRCK"]).startswith("1")
-    chaps = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(r.mp3)],
-                                      capture_output=True, text=True, check=True).stdout)["chapters"]
+    chaps = json.loads(
+        subprocess.run(
+            ["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(r.mp3)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )["chapters"]
     assert [c["tags"]["title"] for c in chaps] == ["The park", "Scene 2"]
     assert float(chaps[0]["start_time"]) == 0
     vtt = r.transcript.read_text()
@@ -230,8 +282,15 @@ def test_mp3_tags_chapters_and_transcript(episode):
 
 def test_scene_only_build(tmp_path, episode):
     script, rendered, _ = episode
-    [r] = mix.mix_script(script, rendered, Production(tmp_path), Settings(), scenes=["s-phone"], formats=["wav"],
-                         progress=False)
+    [r] = mix.mix_script(
+        script,
+        rendered,
+        Production(tmp_path),
+        Settings(),
+        scenes=["s-phone"],
+        formats=["wav"],
+        progress=False,
+    )
     tl = json.loads(r.timeline.read_text())
     assert r.wav.name == "demo-e01-s-phone.wav" and r.mp3 is None
     assert {l["scene"] for l in tl["lines"]} == {"s-phone"}
@@ -239,7 +298,9 @@ def test_scene_only_build(tmp_path, episode):
 
 def test_split_by_length_cuts_between_scenes():
     script = demo_script()
-    scenes = [Scene(id=f"s{k}", lines=[L("narration", f"Scene number {k} goes here.", para=k)]) for k in range(6)]
+    scenes = [
+        Scene(id=f"s{k}", lines=[L("narration", f"Scene number {k} goes here.", para=k)]) for k in range(6)
+    ]
     script = Script(title="T", slug="t", scenes=scenes)
     durations = {l.id: 60.0 for l in script.lines()}  # one minute per scene
     split = mix.split_by_length(script, durations, Settings(), minutes=2)
@@ -289,7 +350,8 @@ def test_recorded_stereo_take_at_another_rate(tmp_path, episode):
     assert item["source"] == "recorded" and item["end"] - item["start"] == pytest.approx(1.5, abs=1e-3)
     x, sr = sf.read(str(r.wav), dtype="float32")
     from scipy import signal
-    seg = x[int((item["start"] + 0.2) * sr):int((item["end"] - 0.2) * sr), 0]
+
+    seg = x[int((item["start"] + 0.2) * sr) : int((item["end"] - 0.2) * sr), 0]
     f, pxx = signal.welch(seg, sr, nperseg=8192)
     assert abs(f[np.argmax(pxx)] - 440) < 10
 
@@ -301,17 +363,20 @@ def test_nothing_rendered_is_an_error(tmp_path):
 
 def test_voice_profile_effects_and_volume(episode):
     from audiodrama.model import VoiceProfile
+
     script, rendered, _ = episode
     s = Settings()
     tl = mix.plan_episode(script.scenes, mix.line_durations(rendered), s)
     willow = next(i for i in tl.lines() if i.speaker == "Willow")
     plain = mix.assemble(tl, rendered, 44100, s, only="Willow")
-    treated = mix.assemble(tl, rendered, 44100, s, only="Willow",
-                           voices={"Willow": VoiceProfile(volume=0.5, effects=["phone"])})
+    treated = mix.assemble(
+        tl, rendered, 44100, s, only="Willow", voices={"Willow": VoiceProfile(volume=0.5, effects=["phone"])}
+    )
     a, b = int(willow.start * 44100), int(willow.end * 44100)
-    rms = lambda x: 20 * np.log10(np.sqrt(np.mean(x[a:b] ** 2)))  # noqa: E731
+    rms = lambda x: 20 * np.log10(np.sqrt(np.mean(x[a:b] ** 2)))
     assert rms(treated) < rms(plain) - 4
     from scipy import signal
+
     f, pxx = signal.welch(treated[a:b], 44100, nperseg=4096)
     assert pxx[(f > 6000) & (f < 10000)].mean() < pxx[(f > 400) & (f < 3000)].mean() * 1e-3
 
@@ -332,23 +397,26 @@ def test_scene_settings_override_pacing_for_that_scene_only(tmp_path):
     def gaps(scenes):
         tl = mix.plan_episode(scenes, durations, settings)
         lines = [i for i in tl.items if i.kind == "line"]
-        return [round(y.start - x.end, 3) for x, y in zip(lines, lines[1:])]
+        return [round(y.start - x.end, 3) for x, y in itertools.pairwise(lines)]
 
     before = gaps([a, b])
     # set in the editable script, as a person would: the scene heading's note
     script = Script(title="T", source="", characters=[], scenes=[a, b], slug="t")
-    fountain = to_fountain(script).replace(f"[[{a.id} episode=1 transition=default ambience=default",
-                                           f"[[{a.id} episode=1 transition=default ambience=default "
-                                           "paragraph_ms=2000 between_speakers_ms=2000", 1)
+    fountain = to_fountain(script).replace(
+        f"[[{a.id} episode=1 transition=default ambience=default",
+        f"[[{a.id} episode=1 transition=default ambience=default paragraph_ms=2000 between_speakers_ms=2000",
+        1,
+    )
     script, changes = apply_fountain(script, fountain, "t.fountain")
     assert any("settings" in c for c in changes)
-    script = from_dict(to_dict(script))           # and kept in the JSON script
+    script = from_dict(to_dict(script))  # and kept in the JSON script
     assert script.scenes[0].settings == {"paragraph_ms": 2000, "between_speakers_ms": 2000}
     after = gaps(script.scenes)
-    assert after[0] == 2.0 and before[0] != 2.0   # the first scene's own gap
-    assert after[2] == before[2]                  # the other scene keeps the defaults
+    assert after[0] == 2.0 and before[0] != 2.0  # the first scene's own gap
+    assert after[2] == before[2]  # the other scene keeps the defaults
     bad = to_fountain(script).replace("paragraph_ms=2000", "paragraph_ms=slow")
     from audiodrama.errors import ScriptError
+
     with pytest.raises(ScriptError, match="paragraph_ms=slow"):
         apply_fountain(script, bad, "t.fountain")
 
@@ -360,14 +428,22 @@ def test_scene_sets_its_own_ambience_level(tmp_path, episode):
     script = copy.deepcopy(script)
     for scene in script.scenes:
         scene.ambience = "rain"
-    script.scenes[0].settings = {"ambience_db": -20.0}      # a downpour in the first scene only
-    [r] = mix.mix_script(script, rendered, Production(tmp_path), Settings(), formats=["wav"], stems=True,
-                         profile="none", progress=False)
+    script.scenes[0].settings = {"ambience_db": -20.0}  # a downpour in the first scene only
+    [r] = mix.mix_script(
+        script,
+        rendered,
+        Production(tmp_path),
+        Settings(),
+        formats=["wav"],
+        stems=True,
+        profile="none",
+        progress=False,
+    )
     bed, sr = sf.read(str(r.stems["ambience"]), dtype="float32")
     scenes = json.loads(r.timeline.read_text())["scenes"]
 
     def rms_db(s):
-        part = bed[int(s["start"] * sr) + sr:int(s["end"] * sr) - sr]
-        return 20 * np.log10(np.sqrt(np.mean(part ** 2)) + 1e-12)
+        part = bed[int(s["start"] * sr) + sr : int(s["end"] * sr) - sr]
+        return 20 * np.log10(np.sqrt(np.mean(part**2)) + 1e-12)
 
-    assert rms_db(scenes[0]) - rms_db(scenes[1]) > 12       # -20 against the default -38 dBFS
+    assert rms_db(scenes[0]) - rms_db(scenes[1]) > 12  # -20 against the default -38 dBFS

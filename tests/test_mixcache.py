@@ -1,4 +1,5 @@
 """The scene cache: an edit re-mixes only its scene, and never serves stale audio."""
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,7 @@ from audiodrama.pipeline import build
 
 def _wav_only(prod) -> None:
     toml = prod.settings_path.read_text(encoding="utf-8")
-    prod.settings_path.write_text(re.sub(r'(?m)^formats = .*$', 'formats = ["wav"]', toml), encoding="utf-8")
+    prod.settings_path.write_text(re.sub(r"(?m)^formats = .*$", 'formats = ["wav"]', toml), encoding="utf-8")
 
 
 def _edit_words(prod, slug: str = "demo") -> str:
@@ -79,18 +80,19 @@ def test_every_input_of_a_scene_is_in_its_key(tmp_path):
     """Voice volume, effects, ambience settings and the line audio itself each re-mix the scene."""
     import os
 
+    from test_mix import demo_script
+
     from audiodrama import mix
     from audiodrama.mixcache import SceneCache
     from audiodrama.model import VoiceProfile
     from audiodrama.settings import Settings
-    from test_mix import demo_script
 
     script = demo_script()
     settings = Settings()
     settings.mix.ambience = "rain"
     rendered = {}
     rng = np.random.default_rng(0)
-    for k, line in enumerate(script.lines()):
+    for _k, line in enumerate(script.lines()):
         path = tmp_path / f"{line.id}.wav"
         sf.write(str(path), (rng.standard_normal(22050) * 0.1).astype(np.float32), 22050)
         rendered[line.id] = mix_rendered(path)
@@ -103,20 +105,21 @@ def test_every_input_of_a_scene_is_in_its_key(tmp_path):
         return len(tl.scenes) - (cache.hits - before)
 
     assert mixed() == 2 and mixed() == 0
-    assert mixed(voices={"Willow": VoiceProfile(volume=0.5)}) == 1      # only the scene Willow speaks in
+    assert mixed(voices={"Willow": VoiceProfile(volume=0.5)}) == 1  # only the scene Willow speaks in
     assert mixed(voices={"Willow": VoiceProfile(effects=["phone"])}) == 1
     louder = Settings()
     louder.mix.ambience_db = -30.0
-    assert mixed(settings=louder) == 2                                     # the beds changed
+    assert mixed(settings=louder) == 2  # the beds changed
     willow = next(l for l in script.lines() if l.speaker == "Willow")
-    path = rendered[willow.id].path                                        # a take re-recorded in place
+    path = rendered[willow.id].path  # a take re-recorded in place
     sf.write(str(path), (rng.standard_normal(22050) * 0.1).astype(np.float32), 22050)
     os.utime(path, ns=(os.stat(path).st_atime_ns, os.stat(path).st_mtime_ns + 10**9))
     assert mixed() == 1
-    fresh = mix.assemble(tl, rendered, 44100, settings)                     # and the cached mix is right
+    fresh = mix.assemble(tl, rendered, 44100, settings)  # and the cached mix is right
     assert np.array_equal(mix.assemble(tl, rendered, 44100, settings, cache=cache), fresh)
 
 
 def mix_rendered(path):
     from test_mix import Rendered
+
     return Rendered(path)

@@ -1,6 +1,7 @@
 """The notebooks: committed without outputs, generated from scripts/make_notebooks.py, and run
 top to bottom on a clean copy of the project (nbclient), including "fix a wrong speaker in
 01, re-render just that line in 03, hear the corrected episode in 04". Plus the helpers."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -10,7 +11,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import REPO
 
 NOTEBOOKS = ["01_parse_story.ipynb", "02_cast_voices.ipynb", "03_render_lines.ipynb", "04_mix_episode.ipynb"]
@@ -25,6 +25,7 @@ def _make_notebooks_module():
 
 
 # ---------------------------------------------------------------- static checks
+
 
 def test_every_notebook_is_committed_without_outputs():
     found = sorted((REPO / "notebooks").rglob("*.ipynb"))
@@ -43,8 +44,9 @@ def test_notebooks_match_their_generator(tmp_path):
     mod = _make_notebooks_module()
     mod.main(tmp_path)
     for name in NOTEBOOKS:
-        assert (tmp_path / name).read_text() == (REPO / "notebooks" / name).read_text(), \
+        assert (tmp_path / name).read_text() == (REPO / "notebooks" / name).read_text(), (
             f"{name} differs from scripts/make_notebooks.py; run .venv/bin/python scripts/make_notebooks.py"
+        )
 
 
 def test_first_code_cell_is_tagged_parameters():
@@ -60,11 +62,13 @@ def test_first_code_cell_is_tagged_parameters():
 
 # ---------------------------------------------------------------- running them
 
+
 def _copy_project(dest: Path) -> Path:
     """stories/, audiodrama.toml, notebooks/ and empty script/ voices/ audio_out/ (no cache)."""
     shutil.copytree(REPO / "stories", dest / "stories")
-    shutil.copytree(REPO / "notebooks", dest / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(
+        REPO / "notebooks", dest / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+    )
     shutil.copy(REPO / "audiodrama.toml", dest / "audiodrama.toml")
     for d in ("script", "voices/recorded", "audio_out"):
         (dest / d).mkdir(parents=True)
@@ -82,8 +86,12 @@ def _run(project: Path, name: str, parameters: str | None = None):
     nb = nbformat.read(project / "notebooks" / name, as_version=4)
     if parameters is not None:
         _set_parameters(nb, parameters)
-    NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
-                   resources={"metadata": {"path": str(project / "notebooks")}}).execute()
+    NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(project / "notebooks")}},
+    ).execute()
     return nb
 
 
@@ -114,8 +122,10 @@ def first_pass(project):
     for name in NOTEBOOKS:
         params = None
         if name.startswith("04"):
-            params = ('STORY = "../stories/demo.txt"\nPRODUCTION = ".."\n'
-                      f'PLOT_PNG = {str(project / "timeline.png")!r}')
+            params = (
+                'STORY = "../stories/demo.txt"\nPRODUCTION = ".."\n'
+                f"PLOT_PNG = {str(project / 'timeline.png')!r}"
+            )
         runs[name] = _run(project, name, params)
     return runs
 
@@ -152,8 +162,10 @@ def test_fix_a_speaker_in_01_rerenders_exactly_that_line(project, first_pass):
     target = next(l for l in lines if l["kind"] == "dialogue" and l["speaker"] == "Buffy")
     before = _cache(project)
 
-    params = ('STORY = "../stories/demo.txt"\nPRODUCTION = ".."\n'
-              f'FIXES = {{{target["id"]!r}: "Willow"}}\nTHRESHOLD = 0.6')
+    params = (
+        'STORY = "../stories/demo.txt"\nPRODUCTION = ".."\n'
+        f'FIXES = {{{target["id"]!r}: "Willow"}}\nTHRESHOLD = 0.6'
+    )
     nb01 = _run(project, "01_parse_story.ipynb", params)
     assert f"{target['id']}: speaker Buffy -> Willow" in _text(nb01)
     saved = json.loads((project / "script" / "demo.json").read_text())
@@ -172,6 +184,7 @@ def test_fix_a_speaker_in_01_rerenders_exactly_that_line(project, first_pass):
 
 
 # ---------------------------------------------------------------- helpers, without a kernel
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
@@ -192,12 +205,14 @@ def built(tmp_path_factory):
 def test_tables(built):
     from audiodrama import notebook as nb
 
-    prod, script, cast, rendered = built
+    _prod, script, cast, rendered = built
     table = nb.script_table(script)
     assert list(table["confidence"]) == sorted(table["confidence"])
     counts = nb.character_counts(script)
     assert counts.iloc[0]["character"] == "Buffy"
-    assert list(nb.review_table(script, 0.6)["confidence"]) == sorted(nb.review_table(script, 0.6)["confidence"])
+    assert list(nb.review_table(script, 0.6)["confidence"]) == sorted(
+        nb.review_table(script, 0.6)["confidence"]
+    )
     profiles = nb.profiles_table(cast, script)
     assert profiles.iloc[0]["character"] == "Narrator" and "Willow" in set(profiles["character"])
     sources = nb.render_sources(script, rendered)
@@ -209,10 +224,13 @@ def test_tables(built):
 def test_players(built):
     from audiodrama import notebook as nb
 
-    prod, script, cast, rendered = built
+    _prod, script, _cast, rendered = built
     first = next(l for l in script.lines() if l.kind == "dialogue")
-    for audio in (nb.play_line(script, rendered, first.id), nb.play_character(script, rendered, "Willow"),
-                  nb.play_scene(script, rendered, 1, limit=3)):
+    for audio in (
+        nb.play_line(script, rendered, first.id),
+        nb.play_character(script, rendered, "Willow"),
+        nb.play_scene(script, rendered, 1, limit=3),
+    ):
         assert "<audio" in audio._repr_html_()
 
 
@@ -220,7 +238,7 @@ def test_speaker_editor_saves_each_change(built):
     from audiodrama import notebook as nb
     from audiodrama.pipeline import load_script
 
-    prod, script, cast, rendered = built
+    prod, script, _cast, _rendered = built
     line = next(l for l in script.lines() if l.kind == "dialogue" and l.speaker == "Spike")
     box = nb.speaker_editor(script, prod, [line.id])
     speaker, delivery = box.children[0].children[:2]
@@ -237,7 +255,7 @@ def test_set_profile_keeps_comments_and_refuses_bad_values(built):
     from audiodrama import notebook as nb
     from audiodrama.errors import CastError
 
-    prod, script, cast, rendered = built
+    prod, _script, cast, _rendered = built
     text = prod.cast_path.read_text()
     new = nb.set_profile(prod, "Will", pitch=70, rate=150)  # an alias works
     assert (new.characters["Willow"].pitch, new.characters["Willow"].rate) == (70, 150)
@@ -271,9 +289,9 @@ def test_profile_editor_saves_and_plays(built):
     from audiodrama import notebook as nb
     from audiodrama.casting import load_cast
 
-    prod, script, cast, rendered = built
+    prod, script, cast, _rendered = built
     editor = nb.profile_editor(script, prod, "Buffy")
-    _, voice, pitch, rate, button, out = editor.children
+    _, voice, pitch, _rate, _button, out = editor.children
     pitch.value = 63
     editor.save_and_play()
     assert load_cast(prod.cast_path).characters["Buffy"].pitch == 63

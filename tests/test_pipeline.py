@@ -2,6 +2,7 @@
 
 One cold build, one warm build and one build after a hand edit of the Fountain script.
 """
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,6 @@ import os
 import re
 import subprocess
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,8 +23,9 @@ from audiodrama.pipeline import build
 
 @pytest.fixture(scope="module")
 def demo_build(tmp_path_factory):
-    from audiodrama.production import init_production
     from conftest import DEMO
+
+    from audiodrama.production import init_production
 
     prod = init_production(tmp_path_factory.mktemp("e2e") / "prod")
     story = prod.root / "demo.txt"
@@ -64,7 +65,7 @@ def test_every_quoted_passage_is_voiced_in_the_timeline(demo_build):
     assert not missing, missing
     # The opening song lyric is read by the narrator, not by a character.
     lyric = quotes[0]
-    assert text[lyric[0]:lyric[1]].startswith("I don't like walking around")
+    assert text[lyric[0] : lyric[1]].startswith("I don't like walking around")
     lyric_lines = [heard[i] for i, (s, e) in spans.items() if s < lyric[1] and e > lyric[0] and i in heard]
     assert {l["speaker"] for l in lyric_lines} == {NARRATOR}
 
@@ -89,11 +90,16 @@ def test_mp3_decodes_and_matches_the_timeline(demo_build):
     prod, _, cold = demo_build
     ep = cold.episodes[0]
     assert ep.mp3 and ep.mp3.exists() and ep.wav.exists()
-    probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
-                            str(ep.mp3)], capture_output=True, text=True, check=True)
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(ep.mp3)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     mp3_seconds = float(probe.stdout.strip())
-    decoded = subprocess.run(["ffmpeg", "-v", "error", "-i", str(ep.mp3), "-f", "null", "-"],
-                             capture_output=True, text=True)
+    decoded = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(ep.mp3), "-f", "null", "-"], capture_output=True, text=True
+    )
     assert decoded.returncode == 0 and not decoded.stderr.strip()
     tl = timeline(prod)
     assert mp3_seconds == pytest.approx(tl["duration"], abs=0.15)
@@ -109,12 +115,12 @@ def test_scene_changes_are_audible(demo_build):
     audio, sr = sf.read(str(cold.episodes[0].wav), dtype="float32", always_2d=True)
     mono = audio.mean(axis=1)
     spoken = [(l["start"], l["end"]) for l in tl["lines"]]
-    for prev, nxt in zip(tl["scenes"], tl["scenes"][1:]):
+    for _prev, nxt in zip(tl["scenes"], tl["scenes"][1:]):
         last_line_end = max(e for s, e in spoken if s < nxt["start"])
         first_line_start = min(s for s, e in spoken if s >= nxt["start"])
-        gap = mono[int(last_line_end * sr):int(first_line_start * sr)]
+        gap = mono[int(last_line_end * sr) : int(first_line_start * sr)]
         assert len(gap) > sr * 0.5, "a scene change has room for its effect"
-        rms_db = 20 * np.log10(np.sqrt(np.mean(gap ** 2)) + 1e-12)
+        rms_db = 20 * np.log10(np.sqrt(np.mean(gap**2)) + 1e-12)
         assert rms_db > -45, f"scene change before {nxt['id']} is silent ({rms_db:.1f} dBFS)"
 
 
@@ -129,12 +135,15 @@ def test_fountain_edit_changes_the_voice_of_that_line_only(demo_build):
     prod, story, _ = demo_build
     fountain = prod.script_fountain("demo")
     script = script_io.load_json(prod.script_json("demo"))
-    target = next(l for l in script.lines() if l.kind == "dialogue" and l.speaker == "Willow"
-                  and l.text.startswith("Okay"))
+    target = next(
+        l
+        for l in script.lines()
+        if l.kind == "dialogue" and l.speaker == "Willow" and l.text.startswith("Okay")
+    )
     text = fountain.read_text(encoding="utf-8")
     block = re.search(r"(?m)^WILLOW\n(?:\(.*\)\n)?Okay[^\n]*\[\[" + target.id + r"\]\]", text)
     assert block, "the line's block is in the Fountain file"
-    edited = text[:block.start()] + "XANDER" + text[block.start() + len("WILLOW"):]
+    edited = text[: block.start()] + "XANDER" + text[block.start() + len("WILLOW") :]
     fountain.write_text(edited, encoding="utf-8")
     later = time.time() + 2
     os.utime(fountain, (later, later))
@@ -165,15 +174,23 @@ def test_demo_episode_meets_the_publishing_checks(demo_build):
     prod, _, cold = demo_build
     ep = cold.episodes[0]
     tl = timeline(prod)
-    for path in (ep.wav, ep.mp3):                       # ffmpeg's own meter, not ours
+    for path in (ep.wav, ep.mp3):  # ffmpeg's own meter, not ours
         lufs, peak = ebur128(path)
         assert -17.0 <= lufs <= -15.0 and peak <= -1.0, (path.name, lufs, peak)
-    info = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(ep.mp3)],
-                                     capture_output=True, text=True, check=True).stdout)
+    info = json.loads(
+        subprocess.run(
+            ["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(ep.mp3)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     assert len(info["chapters"]) == len(tl["scenes"]) == 5
     # the transcript lists every voiced line, in order, with the speaker the script gives it
     script = script_io.load_json(prod.script_json("demo"))
-    speaker_of = {l.id: (l.speaker if l.kind == "dialogue" and l.speaker else NARRATOR) for l in script.lines()}
+    speaker_of = {
+        l.id: (l.speaker if l.kind == "dialogue" and l.speaker else NARRATOR) for l in script.lines()
+    }
     vtt = (prod.episode_dir("demo") / "demo-e01.vtt").read_text(encoding="utf-8")
     voices = re.findall(r"<v ([^>]+)>", vtt)
     story_lines = [l for l in tl["lines"] if l["id"] in speaker_of]
@@ -186,5 +203,5 @@ def test_demo_episode_meets_the_publishing_checks(demo_build):
     ring = next(e for e in tl["effects"] if e["kind"] == "cue" and e["name"] == "ring")
     assert 0 <= ring_line["start"] - ring["end"] < 0.5
     audio, sr = sf.read(str(ep.wav), dtype="float32", always_2d=True)
-    part = audio[int(ring["start"] * sr):int(ring["end"] * sr)].mean(axis=1)
-    assert 20 * np.log10(np.sqrt(np.mean(part ** 2)) + 1e-12) > -35
+    part = audio[int(ring["start"] * sr) : int(ring["end"] * sr)].mean(axis=1)
+    assert 20 * np.log10(np.sqrt(np.mean(part**2)) + 1e-12) > -35

@@ -1,4 +1,5 @@
 """Quote finding: unit cases and a hypothesis property test of the whole dialogue stage."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,22 +14,22 @@ from audiodrama.parse.structure import paragraphs
 
 def quotes_of(text: str) -> list[str]:
     paras = find_quotes(text, paragraphs(text))
-    return [text[q.inner[0]:q.inner[1]] for p in paras for q in p.quotes]
+    return [text[q.inner[0] : q.inner[1]] for p in paras for q in p.quotes]
 
 
 def test_straight_and_curly_double_quotes():
     assert quotes_of('"Hi," she said. "Bye."') == ["Hi,", "Bye."]
-    assert quotes_of('\u201cHi,\u201d she said. \u201cBye.\u201d') == ["Hi,", "Bye."]
+    assert quotes_of("\u201cHi,\u201d she said. \u201cBye.\u201d") == ["Hi,", "Bye."]
 
 
 def test_nested_single_inside_double_is_one_quote():
-    assert quotes_of('"He said \'no\' to me," she said.') == ["He said 'no' to me,"]
+    assert quotes_of("\"He said 'no' to me,\" she said.") == ["He said 'no' to me,"]
 
 
 def test_unclosed_quote_is_capped_at_paragraph_end():
     text = '"This never closes, she said.\n\nNarration follows here.'
     paras = find_quotes(text, paragraphs(text))
-    assert [text[q.inner[0]:q.inner[1]] for q in paras[0].quotes] == ["This never closes, she said."]
+    assert [text[q.inner[0] : q.inner[1]] for q in paras[0].quotes] == ["This never closes, she said."]
     assert paras[1].quotes == []
 
 
@@ -45,9 +46,11 @@ def test_continued_quote_closed_without_reopening_mark():
 
 
 def test_british_single_quote_dialogue_is_detected():
-    text = ("'I don't know,' said Alice. 'It's the boys' fault.'\n\n"
-            "'Nonsense,' said the Queen. 'Off with her head!'\n\n"
-            "'Won't you?' asked the Hatter.\n\n'No,' she said.")
+    text = (
+        "'I don't know,' said Alice. 'It's the boys' fault.'\n\n"
+        "'Nonsense,' said the Queen. 'Off with her head!'\n\n"
+        "'Won't you?' asked the Hatter.\n\n'No,' she said."
+    )
     assert uses_single_quotes(text)
     qs = quotes_of(text)
     assert qs[:2] == ["I don't know,", "It's the boys' fault."]
@@ -64,22 +67,56 @@ def test_dialogue_text_collapses_whitespace_and_strips_marks():
     lines, _ = segment_and_attribute(text, paragraphs(text), [Character("Ann", [], "female")])
     assert lines[0].text == "Hello there,"
     # the span holds the spoken words, not the quote marks around them
-    assert text[slice(*lines[0].span)] == 'Hello\n   there,'
+    assert text[slice(*lines[0].span)] == "Hello\n   there,"
 
 
 def test_never_raises_on_edge_cases():
-    for text, paras in [("", []), ("x", [(0, 1)]), ('"', [(0, 1)]), ("abc", [(5, 9)]),
-                        ('" "', [(0, 3)]), ("''''", [(0, 4)]), ('"a" "b', [(0, 3), (4, 6)])]:
-        lines, chars = segment_and_attribute(text, paras, None)
+    for text, paras in [
+        ("", []),
+        ("x", [(0, 1)]),
+        ('"', [(0, 1)]),
+        ("abc", [(5, 9)]),
+        ('" "', [(0, 3)]),
+        ("''''", [(0, 4)]),
+        ('"a" "b', [(0, 3), (4, 6)]),
+    ]:
+        lines, _chars = segment_and_attribute(text, paras, None)
         assert isinstance(lines, list)
 
 
-ALPHABET = ['"', "'", "\u201c", "\u201d", "\u2018", "\u2019", " ", "\n", "\n\n", "\n\n", "a", "He",
-            "said", "Bob", "Ann", ",", ".", "I", "she", "Mr.", "Darcy", "?", "\u2014", "asked",
-            "\u2026", "--", "Will", "my dear"]
+ALPHABET = [
+    '"',
+    "'",
+    "\u201c",
+    "\u201d",
+    "\u2018",
+    "\u2019",
+    " ",
+    "\n",
+    "\n\n",
+    "\n\n",
+    "a",
+    "He",
+    "said",
+    "Bob",
+    "Ann",
+    ",",
+    ".",
+    "I",
+    "she",
+    "Mr.",
+    "Darcy",
+    "?",
+    "\u2014",
+    "asked",
+    "\u2026",
+    "--",
+    "Will",
+    "my dear",
+]
 
 
-QUOTE_MARKS = set('"\'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u201a\u2039\u203a')
+QUOTE_MARKS = set("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u201a\u2039\u203a")
 
 
 def check_tiling(text: str, cast: list[Character] | None) -> None:
@@ -125,42 +162,64 @@ def test_property_any_unicode_text(text):
 
 def test_reported_speech_in_quote_marks_is_the_narrators():
     from audiodrama.parse.reported import is_reported_speech
-    text = ('Mr. Woodhouse was soon composed enough for talking as usual. "He should be happy to see '
-            'Mrs. Goddard. He had a great regard for Mrs. Goddard; and Emma should write a line, '
-            'and invite her."\n\n"I will write at once," said Emma.')
-    lines, _ = segment_and_attribute(text, paragraphs(text),
-                                     [Character("Emma", [], "female"), Character("Mr. Woodhouse", [], "male")])
+
+    text = (
+        'Mr. Woodhouse was soon composed enough for talking as usual. "He should be happy to see '
+        "Mrs. Goddard. He had a great regard for Mrs. Goddard; and Emma should write a line, "
+        'and invite her."\n\n"I will write at once," said Emma.'
+    )
+    lines, _ = segment_and_attribute(
+        text, paragraphs(text), [Character("Emma", [], "female"), Character("Mr. Woodhouse", [], "male")]
+    )
     report = next(l for l in lines if "He should be happy" in l.text)
     assert report.kind == "narration" and report.rule == "reported"
     direct = next(l for l in lines if l.text.startswith("I will write"))
     assert direct.kind == "dialogue" and direct.speaker == "Emma"
     # direct speech in the past tense stays direct: a first/second person or a present tense
-    assert not is_reported_speech("He was a fine man, and I had loved him; they would have "
-                                  "married had he lived, and she knew it well enough.")
-    assert not is_reported_speech("He was here yesterday, and he had the letter with him; "
-                                  "he is gone now, and it would be no use to follow.")
+    assert not is_reported_speech(
+        "He was a fine man, and I had loved him; they would have "
+        "married had he lived, and she knew it well enough."
+    )
+    assert not is_reported_speech(
+        "He was here yesterday, and he had the letter with him; "
+        "he is gone now, and it would be no use to follow."
+    )
     assert not is_reported_speech("He was afraid.")
-    assert is_reported_speech("that he was proposing to leave Highbury the following morning in "
-                              "his way to Bath; where, in compliance with the pressing entreaties "
-                              "of some friends, he had engaged to spend a few weeks")
+    assert is_reported_speech(
+        "that he was proposing to leave Highbury the following morning in "
+        "his way to Bath; where, in compliance with the pressing entreaties "
+        "of some friends, he had engaged to spend a few weeks"
+    )
 
 
 LANGUAGE_SAMPLES = [
     # (text, spoken words in order)
-    ("Marie entra.\n\n\u00ab Bonjour, Paul \u00bb, dit-elle.\n\n\u00ab Tu es en retard \u00bb, r\u00e9pondit Paul.",
-     ["Bonjour, Paul", "Tu es en retard"]),
-    ("Anna kam.\n\n\u201eGuten Morgen!\u201c, sagte sie.\n\n\u201eDu bist sp\u00e4t\u201c, antwortete Paul.",
-     ["Guten Morgen!", "Du bist sp\u00e4t"]),
-    ("Anna kam.\n\n\u00bbGuten Morgen!\u00ab, sagte sie.\n\n\u00bbDu bist sp\u00e4t\u00ab, antwortete er. \u00bbKomm.\u00ab",
-     ["Guten Morgen!", "Du bist sp\u00e4t", "Komm."]),
-    ("Anna kam.\n\n\u2039Guten Morgen!\u203a, sagte sie.\n\n\u2039Du bist sp\u00e4t\u203a, antwortete Paul.",
-     ["Guten Morgen!", "Du bist sp\u00e4t"]),
-    ("Ana entr\u00f3.\n\n\u2014\u00bfQu\u00e9 haces? \u2014pregunt\u00f3 Ana\u2014. Ven aqu\u00ed.\n\n"
-     "\u2014Nada \u2014dijo Pedro.\n\n\u2014Mentira.\n\nSe rieron.",
-     ["\u00bfQu\u00e9 haces?", "Ven aqu\u00ed.", "Nada", "Mentira."]),
-    ("Marie entra.\n\n\u2014 Oui, dit-il, je viens.\n\n\u2014 Non, r\u00e9pondit Marie. Elle sortit.\n\n"
-     "\u2014 Pourquoi ?\n\n\u2014 Parce que.",
-     ["Oui,", "je viens.", "Non,", "Pourquoi ?", "Parce que."]),
+    (
+        "Marie entra.\n\n\u00ab Bonjour, Paul \u00bb, dit-elle.\n\n\u00ab Tu es en retard \u00bb, r\u00e9pondit Paul.",
+        ["Bonjour, Paul", "Tu es en retard"],
+    ),
+    (
+        "Anna kam.\n\n\u201eGuten Morgen!\u201c, sagte sie.\n\n\u201eDu bist sp\u00e4t\u201c, antwortete Paul.",
+        ["Guten Morgen!", "Du bist sp\u00e4t"],
+    ),
+    (
+        "Anna kam.\n\n\u00bbGuten Morgen!\u00ab, sagte sie.\n\n\u00bbDu bist sp\u00e4t\u00ab, antwortete er. \u00bbKomm.\u00ab",
+        ["Guten Morgen!", "Du bist sp\u00e4t", "Komm."],
+    ),
+    (
+        "Anna kam.\n\n\u2039Guten Morgen!\u203a, sagte sie.\n\n\u2039Du bist sp\u00e4t\u203a, antwortete Paul.",
+        ["Guten Morgen!", "Du bist sp\u00e4t"],
+    ),
+    (
+        "Ana entr\u00f3.\n\n\u2014\u00bfQu\u00e9 haces? \u2014pregunt\u00f3 Ana\u2014. Ven aqu\u00ed.\n\n"
+        "\u2014Nada \u2014dijo Pedro.\n\n\u2014Mentira.\n\nSe rieron.",
+        ["\u00bfQu\u00e9 haces?", "Ven aqu\u00ed.", "Nada", "Mentira."],
+    ),
+    (
+        "Marie entra.\n\n\u2014 Oui, dit-il, je viens.\n\n\u2014 Non, r\u00e9pondit Marie. Elle sortit.\n\n"
+        "\u2014 Pourquoi ?\n\n\u2014 Parce que.",
+        ["Oui,", "je viens.", "Non,", "Pourquoi ?", "Parce que."],
+    ),
 ]
 
 
@@ -177,14 +236,35 @@ def test_other_languages_quote_conventions(text, spoken):
 
 def test_dash_dialogue_needs_several_dash_led_paragraphs():
     from audiodrama.parse.quotes import uses_dash_dialogue
-    text = "He paused.\n\n\u2014and then the rain came.\n\n\"Hello,\" said Ann."
+
+    text = 'He paused.\n\n\u2014and then the rain came.\n\n"Hello," said Ann.'
     assert not uses_dash_dialogue(text, paragraphs(text))
     lines, _ = segment_and_attribute(text, paragraphs(text), None)
     assert [l.text for l in lines if l.kind == "dialogue"] == ["Hello,"]
 
 
-DASH_ALPHABET = ["\u2014", "\u2014 ", "\u2013", "Oui", "Hola", ",", ".", "dit-il", "dijo", "Ana", " ",
-                 "\n\n", "\n\n\u2014", "\n\n\u2014 ", "\u00ab", "\u00bb", "\u201e", "\u201c", "?", "r\u00e9pondit"]
+DASH_ALPHABET = [
+    "\u2014",
+    "\u2014 ",
+    "\u2013",
+    "Oui",
+    "Hola",
+    ",",
+    ".",
+    "dit-il",
+    "dijo",
+    "Ana",
+    " ",
+    "\n\n",
+    "\n\n\u2014",
+    "\n\n\u2014 ",
+    "\u00ab",
+    "\u00bb",
+    "\u201e",
+    "\u201c",
+    "?",
+    "r\u00e9pondit",
+]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

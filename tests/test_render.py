@@ -1,4 +1,5 @@
 """Rendering with the real espeak-ng: the cache, atomic files, deliveries, the silent engine."""
+
 from __future__ import annotations
 
 import wave
@@ -6,6 +7,7 @@ import wave
 import numpy as np
 import pytest
 import soundfile as sf
+from test_casting import make_script
 
 from audiodrama import render
 from audiodrama.casting import cast_script, measure_f0
@@ -13,8 +15,6 @@ from audiodrama.errors import RenderError
 from audiodrama.model import Line
 from audiodrama.render import RenderResult, cache_key, render_script
 from audiodrama.tts.base import SynthJob, get_engine
-
-from test_casting import make_script
 
 
 @pytest.fixture
@@ -81,14 +81,16 @@ def test_profile_change_rerenders_that_characters_lines(cast_prod):
 def test_deliveries_change_synthesis(cast_prod):
     script, cast, prod = cast_prod
     text = "Get out of here right now, all of you, before it is too late."
-    lines = [Line(id=d or "plain", kind="dialogue", text=text, span=(0, 1), speaker="Ann", delivery=d)
-             for d in (None, "whisper", "shout", "phone")]
+    lines = [
+        Line(id=d or "plain", kind="dialogue", text=text, span=(0, 1), speaker="Ann", delivery=d)
+        for d in (None, "whisper", "shout", "phone")
+    ]
     result = render_script(script, cast, prod, lines=lines, progress=False)
     audio = {k: sf.read(str(r.path))[0] for k, r in result.items()}
     f0 = {k: measure_f0(x, 22050) for k, x in audio.items()}
-    assert f0["shout"] > f0["plain"] * 1.12           # shouting is higher (about x1.3)
+    assert f0["shout"] > f0["plain"] * 1.12  # shouting is higher (about x1.3)
     assert f0["whisper"] == 0.0 or f0["whisper"] < f0["plain"] * 0.5  # whispering is unvoiced
-    rms = {k: float(np.sqrt(np.mean(x ** 2))) for k, x in audio.items()}
+    rms = {k: float(np.sqrt(np.mean(x**2))) for k, x in audio.items()}
     assert rms["whisper"] < rms["plain"]
     # phone is a mix delivery: the synthesis is the plain one (same cache file)
     assert result["phone"].path == result["plain"].path
@@ -104,7 +106,9 @@ def test_engine_override_silent_is_deterministic(cast_prod):
     assert {i: r.path.read_bytes() for i, r in b.items()} == blobs
     ann = next(l.id for l in script.lines() if l.speaker == "Ann")
     bob = next(l.id for l in script.lines() if l.speaker == "Bob")
-    assert measure_f0(sf.read(str(b[ann].path))[0], 22050) > 1.4 * measure_f0(sf.read(str(b[bob].path))[0], 22050)
+    assert measure_f0(sf.read(str(b[ann].path))[0], 22050) > 1.4 * measure_f0(
+        sf.read(str(b[bob].path))[0], 22050
+    )
 
 
 def test_nothing_speakable_gives_short_silence(cast_prod):
@@ -167,7 +171,7 @@ def test_engine_errors_become_render_error(tmp_path):
     from audiodrama.model import VoiceProfile
 
     job = SynthJob(text="", profile=VoiceProfile(), delivery=None, out=str(tmp_path / "a.wav"))
-    (out, secs, err), = render._synth_chunk([job])
+    ((_out, secs, err),) = render._synth_chunk([job])
     assert err and secs == 0.0
     with pytest.raises(RenderError):
         get_engine("pyttsx3").synthesize_bytes("", VoiceProfile())  # type: ignore[attr-defined]
@@ -183,14 +187,30 @@ def test_alternating_settings_are_never_lost(cast_prod, tmp_path):
     script, cast, prod = cast_prod
     cast.characters["Ann"] = VoiceProfile(voice="en-us+f3", rate=110, pitch=70)
     cast.characters["Bob"] = VoiceProfile(voice="en+m3", rate=320, pitch=15)
-    lines = [Line(id=f"l{i}", kind="dialogue", text=f"Count with me to number {i} and then stop.",
-                  span=(0, 1), speaker="Ann" if i % 2 else "Bob") for i in range(24)]
+    lines = [
+        Line(
+            id=f"l{i}",
+            kind="dialogue",
+            text=f"Count with me to number {i} and then stop.",
+            span=(0, 1),
+            speaker="Ann" if i % 2 else "Bob",
+        )
+        for i in range(24)
+    ]
     mixed = render_script(script, cast, prod, lines=lines, progress=False)
     grouped_prod = init_production(tmp_path / "grouped")
     grouped = {}
     for who in ("Ann", "Bob"):
-        grouped.update(render_script(script, cast, grouped_prod, workers=1, progress=False,
-                                     lines=[l for l in lines if l.speaker == who]))
+        grouped.update(
+            render_script(
+                script,
+                cast,
+                grouped_prod,
+                workers=1,
+                progress=False,
+                lines=[l for l in lines if l.speaker == who],
+            )
+        )
     for line in lines:
         a, b = mixed[line.id], grouped[line.id]
         # (espeak-ng keeps a little state between utterances: lengths vary by ~1%; a lost
@@ -205,10 +225,11 @@ def test_italic_emphasis_is_voiced_stressed_and_kept_out_of_the_transcript(cast_
     script, cast, prod = cast_prod
     text = "I did say so, and I meant every word of it."
     plain = Line(id="plain", kind="dialogue", text=text, span=(0, 1), speaker="Ann")
-    stressed = Line(id="stressed", kind="dialogue", text=text, span=(0, 1), speaker="Ann",
-                    emphasis=[(2, 5, "italic")])
+    stressed = Line(
+        id="stressed", kind="dialogue", text=text, span=(0, 1), speaker="Ann", emphasis=[(2, 5, "italic")]
+    )
     result = render_script(script, cast, prod, lines=[plain, stressed], progress=False)
-    assert result["stressed"].path != result["plain"].path          # synthesised differently
+    assert result["stressed"].path != result["plain"].path  # synthesised differently
     assert result["stressed"].text == result["plain"].text == text  # the transcript keeps the words
     a, b = (sf.read(str(result[k].path))[0] for k in ("plain", "stressed"))
     assert len(a) != len(b) or not np.array_equal(a, b)

@@ -1,4 +1,5 @@
 """Kill a build in the middle of rendering (SIGKILL): the next build reuses every finished line."""
+
 from __future__ import annotations
 
 import os
@@ -8,20 +9,35 @@ import sys
 import time
 
 import soundfile as sf
+from conftest import PDNC
 
 from audiodrama.production import init_production
-
-from conftest import PDNC
 
 
 def test_killed_render_resumes_without_rendering_any_line_twice(tmp_path):
     prod = init_production(tmp_path / "p")
     story = prod.root / "alice.txt"
-    story.write_text((PDNC / "AlicesAdventuresInWonderland" / "novel_text.txt").read_text(encoding="utf-8")[:40000],
-                     encoding="utf-8")
-    cmd = [sys.executable, "-m", "audiodrama", "-q", "-C", str(prod.root), "render", str(story), "--workers", "1"]
-    subprocess.run([sys.executable, "-m", "audiodrama", "-q", "-C", str(prod.root), "parse", str(story)],
-                   check=True, capture_output=True)
+    story.write_text(
+        (PDNC / "AlicesAdventuresInWonderland" / "novel_text.txt").read_text(encoding="utf-8")[:40000],
+        encoding="utf-8",
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "audiodrama",
+        "-q",
+        "-C",
+        str(prod.root),
+        "render",
+        str(story),
+        "--workers",
+        "1",
+    ]
+    subprocess.run(
+        [sys.executable, "-m", "audiodrama", "-q", "-C", str(prod.root), "parse", str(story)],
+        check=True,
+        capture_output=True,
+    )
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.time() + 120
     while time.time() < deadline and len(list(prod.cache_dir.glob("*.wav"))) < 40:
@@ -45,4 +61,5 @@ def test_killed_render_resumes_without_rendering_any_line_twice(tmp_path):
     assert reused == done_before
     assert result.synthesised > 0
     assert not list(prod.cache_dir.glob("*.tmp*")) or all(
-        p.stat().st_mtime < time.time() for p in prod.cache_dir.glob("*.tmp*"))
+        p.stat().st_mtime < time.time() for p in prod.cache_dir.glob("*.tmp*")
+    )

@@ -1,4 +1,5 @@
 """The cast script round-trips through JSON and through the editable Fountain form."""
+
 from __future__ import annotations
 
 import os
@@ -13,21 +14,40 @@ from audiodrama.model import Character, Line, Scene, Script
 
 
 def make_script() -> Script:
-    texts = [("narration", None, "Ring! Ring! Buffy reached for her phone."),
-             ("dialogue", "Willow", "Buffy? Are you okay?"),
-             ("tag", None, "Willow asked."),
-             ("dialogue", "Buffy", "Yeah, I'm fine."),
-             ("narration", None, "THE END")]
+    texts = [
+        ("narration", None, "Ring! Ring! Buffy reached for her phone."),
+        ("dialogue", "Willow", "Buffy? Are you okay?"),
+        ("tag", None, "Willow asked."),
+        ("dialogue", "Buffy", "Yeah, I'm fine."),
+        ("narration", None, "THE END"),
+    ]
     ids = assign_ids(t for _, _, t in texts)
     lines, pos = [], 0
     for (kind, speaker, text), line_id in zip(texts, ids):
-        lines.append(Line(id=line_id, kind=kind, text=text, span=(pos, pos + len(text)), speaker=speaker,
-                          paragraph=len(lines) // 2, confidence=0.5 if speaker else 1.0, rule="test"))
+        lines.append(
+            Line(
+                id=line_id,
+                kind=kind,
+                text=text,
+                span=(pos, pos + len(text)),
+                speaker=speaker,
+                paragraph=len(lines) // 2,
+                confidence=0.5 if speaker else 1.0,
+                rule="test",
+            )
+        )
         pos += len(text) + 1
-    scenes = [Scene(id=scene_id(lines[0].id), lines=lines[:3]), Scene(id=scene_id(lines[3].id), lines=lines[3:], episode=2)]
-    return Script(title="Demo", source="demo.txt", slug="demo",
-                  characters=[Character("Willow", ["Will"], "female", 1), Character("Buffy", ["Buff"], "female", 1)],
-                  scenes=scenes)
+    scenes = [
+        Scene(id=scene_id(lines[0].id), lines=lines[:3]),
+        Scene(id=scene_id(lines[3].id), lines=lines[3:], episode=2),
+    ]
+    return Script(
+        title="Demo",
+        source="demo.txt",
+        slug="demo",
+        characters=[Character("Willow", ["Will"], "female", 1), Character("Buffy", ["Buff"], "female", 1)],
+        scenes=scenes,
+    )
 
 
 def test_json_round_trip_is_exact():
@@ -112,7 +132,9 @@ def test_fountain_round_trip_keeps_a_speakerless_quote_as_dialogue():
 
     lyric = Line(id="a1", kind="dialogue", text="So hold my hand.", span=(0, 16), rule="epigraph")
     said = Line(id="b2", kind="dialogue", text="Hi.", span=(17, 20), speaker="Ann")
-    script = Script(title="T", source="", characters=[], scenes=[Scene(id="s-a1", lines=[lyric, said])], slug="t")
+    script = Script(
+        title="T", source="", characters=[], scenes=[Scene(id="s-a1", lines=[lyric, said])], slug="t"
+    )
     same, changes = apply_fountain(script, to_fountain(script), "t.fountain")
     assert changes == [] and [l.kind for l in same.lines()] == ["dialogue", "dialogue"]
     # NARRATOR over a character's line still makes it narration

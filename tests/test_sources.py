@@ -1,4 +1,5 @@
 """Sources: .txt/.md/.html/.epub give the same plain text, lines and speakers; bad files fail clearly."""
+
 from __future__ import annotations
 
 import html
@@ -11,8 +12,14 @@ from audiodrama.errors import StoryError
 from audiodrama.parse import parse_story, summary_line
 from audiodrama.parse.structure import paragraphs
 from audiodrama.script import to_dict
-from audiodrama.sources import (emphasis_for_lines, html_to_source, markdown_to_source,
-                                read_source, read_story, source_text_path)
+from audiodrama.sources import (
+    emphasis_for_lines,
+    html_to_source,
+    markdown_to_source,
+    read_source,
+    read_story,
+    source_text_path,
+)
 
 ITALIC_WORDS = "Bourbon and smoke."
 
@@ -22,7 +29,7 @@ def _story(demo_text: str) -> tuple[list[str], list[tuple[str, list[str]]]]:
     paras = [" ".join(demo_text[s:e].split()) for s, e in paragraphs(demo_text)]
     front, body = paras[:2], paras[2:]
     ch1, ch2 = body[:29], body[29:]
-    ch2 = ch2[:12] + ["* * *"] + ch2[12:]
+    ch2 = [*ch2[:12], "* * *", *ch2[12:]]
     return front, [("Chapter 1", ch1), ("Chapter Two: Headquarters", ch2)]
 
 
@@ -56,9 +63,11 @@ def _html(front, chapters) -> str:
     body = "".join(_html_para(p) for p in front)
     for head, ps in chapters:
         body += f"<h2>{html.escape(head)}</h2>\n" + "\n".join(_html_para(p) for p in ps)
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Demo</title>"
-            f"<style>p {{margin: 0}}</style><script>var x = 1;</script></head><body>\n"
-            f"<h1>Demo</h1>{body}</body></html>")
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Demo</title>"
+        f"<style>p {{margin: 0}}</style><script>var x = 1;</script></head><body>\n"
+        f"<h1>Demo</h1>{body}</body></html>"
+    )
 
 
 def _epub(path, front, chapters) -> None:
@@ -87,19 +96,24 @@ def _epub(path, front, chapters) -> None:
 
 
 def _script_view(script):
-    return [(s.id, s.episode, s.title, [(l.id, l.kind, l.speaker, l.text, l.span, l.delivery)
-                                        for l in s.lines]) for s in script.scenes]
+    return [
+        (s.id, s.episode, s.title, [(l.id, l.kind, l.speaker, l.text, l.span, l.delivery) for l in s.lines])
+        for s in script.scenes
+    ]
 
 
 def test_formats_round_trip(demo_text, tmp_path):
     front, chapters = _story(demo_text)
     canonical = _txt(front, chapters)
-    files = {"txt": tmp_path / "demo.txt", "md": tmp_path / "demo.md",
-             "html": tmp_path / "demo.html", "epub": tmp_path / "demo.epub"}
+    files = {
+        "txt": tmp_path / "demo.txt",
+        "md": tmp_path / "demo.md",
+        "html": tmp_path / "demo.html",
+        "epub": tmp_path / "demo.epub",
+    }
     files["txt"].write_text(canonical, encoding="utf-8")
     files["md"].write_text(_md(front, chapters), encoding="utf-8")
-    files["html"].write_text(_html(front, chapters)
-                             .replace("<h1>Demo</h1>", ""), encoding="utf-8")
+    files["html"].write_text(_html(front, chapters).replace("<h1>Demo</h1>", ""), encoding="utf-8")
     _epub(files["epub"], front, chapters)
     views, emphasis = {}, {}
     for fmt, path in files.items():
@@ -111,7 +125,7 @@ def test_formats_round_trip(demo_text, tmp_path):
         script = parse_story(src, title="Demo", slug="demo", source=str(path))
         views[fmt] = {k: v for k, v in to_dict(script).items() if k != "source"}
         emphasis[fmt] = [(l.id, l.text[a:b], k) for l in script.lines() for a, b, k in l.emphasis]
-        for scene in views[fmt]["scenes"]:      # formatting is compared below, words here
+        for scene in views[fmt]["scenes"]:  # formatting is compared below, words here
             for line in scene["lines"]:
                 line.pop("emphasis", None)
         assert views[fmt]["scenes"] and _script_view(script)
@@ -131,7 +145,7 @@ def test_formats_round_trip(demo_text, tmp_path):
 
 def test_read_story_returns_the_text(tmp_path):
     p = tmp_path / "s.txt"
-    p.write_bytes(b"Title\r\n\r\n\"Hi,\" she said.\r\n")
+    p.write_bytes(b'Title\r\n\r\n"Hi," she said.\r\n')
     assert read_story(p) == 'Title\n\n"Hi," she said.\n'
 
 
@@ -168,23 +182,34 @@ def test_html_archive_download_notes_and_headings():
 
 
 def test_html_headings_without_chapter_words_open_chapters():
-    src = html_to_source("<body><h1>Story</h1><h2>The Ball</h2><p>Anna danced all night long.</p>"
-                         "<h2>The Morning</h2><p>Ben slept.</p><h3>Later</h3><p>Ben woke.</p></body>")
+    src = html_to_source(
+        "<body><h1>Story</h1><h2>The Ball</h2><p>Anna danced all night long.</p>"
+        "<h2>The Morning</h2><p>Ben slept.</p><h3>Later</h3><p>Ben woke.</p></body>"
+    )
     script = parse_story(src)
-    assert [(s.episode, s.title) for s in script.scenes] == [(1, "Story, The Ball"), (2, "The Morning"),
-                                                           (2, "Later")]
+    assert [(s.episode, s.title) for s in script.scenes] == [
+        (1, "Story, The Ball"),
+        (2, "The Morning"),
+        (2, "Later"),
+    ]
 
 
 def test_ffn_style_br_paragraphs():
-    src = html_to_source("<html><body><div id='storytext'>" + "Anna sat.<br><br>\"Hi,\" Ben said." * 1
-                         + "<br><br>" + "x " * 120 + "</div><div>Footer menu</div></body></html>")
+    src = html_to_source(
+        "<html><body><div id='storytext'>"
+        + 'Anna sat.<br><br>"Hi," Ben said.' * 1
+        + "<br><br>"
+        + "x " * 120
+        + "</div><div>Footer menu</div></body></html>"
+    )
     assert src.text.split("\n\n")[:2] == ["Anna sat.", '"Hi," Ben said.']
     assert "Footer" not in src.text
 
 
 def test_markdown_features():
-    src = markdown_to_source("---\ntitle: T\nauthor: A\nlang: de\n---\n# Chapter 1\n\n"
-                             "He said *hi* and **bold**.\n\n#\n\nNext.\n")
+    src = markdown_to_source(
+        "---\ntitle: T\nauthor: A\nlang: de\n---\n# Chapter 1\n\nHe said *hi* and **bold**.\n\n#\n\nNext.\n"
+    )
     assert src.text == "Chapter 1\n\nHe said hi and bold.\n\n* * *\n\nNext."
     assert (src.title, src.author, src.language) == ("T", "A", "de")
     assert [(src.text[a:b], k) for a, b, k in src.emphasis] == [("hi", "italic"), ("bold", "bold")]
@@ -194,22 +219,36 @@ def test_epub_ncx_only_and_front_matter(tmp_path):
     p = tmp_path / "b.epub"
     with zipfile.ZipFile(p, "w") as z:
         z.writestr("mimetype", "application/epub+zip")
-        z.writestr("META-INF/container.xml", '<?xml version="1.0"?><container version="1.0" '
-                   'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
-                   '<rootfile full-path="OEBPS/c.opf" media-type="application/oebps-package+xml"/>'
-                   '</rootfiles></container>')
-        z.writestr("OEBPS/c.opf", '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" '
-                   'version="2.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/">'
-                   '<dc:title>B</dc:title><dc:language>de-DE</dc:language></metadata><manifest>'
-                   '<item id="t" href="title.html" media-type="application/xhtml+xml"/>'
-                   '<item id="a" href="text/a.html" media-type="application/xhtml+xml"/>'
-                   '<item id="n" href="toc.ncx" media-type="application/x-dtbncx+xml"/></manifest>'
-                   '<spine toc="n"><itemref idref="t"/><itemref idref="a"/></spine></package>')
-        z.writestr("OEBPS/toc.ncx", '<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/">'
-                   '<navMap><navPoint id="p1"><navLabel><text>Erstes Kapitel</text></navLabel>'
-                   '<content src="text/a.html#x"/></navPoint></navMap></ncx>')
-        z.writestr("OEBPS/title.html", '<html><body epub:type="titlepage"><h1>B</h1><p>Copyright 2020</p></body></html>')
-        z.writestr("OEBPS/text/a.html", "<html><body><p>Er ging nach Hause und sie war nicht da.</p></body></html>")
+        z.writestr(
+            "META-INF/container.xml",
+            '<?xml version="1.0"?><container version="1.0" '
+            'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+            '<rootfile full-path="OEBPS/c.opf" media-type="application/oebps-package+xml"/>'
+            "</rootfiles></container>",
+        )
+        z.writestr(
+            "OEBPS/c.opf",
+            '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" '
+            'version="2.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            "<dc:title>B</dc:title><dc:language>de-DE</dc:language></metadata><manifest>"
+            '<item id="t" href="title.html" media-type="application/xhtml+xml"/>'
+            '<item id="a" href="text/a.html" media-type="application/xhtml+xml"/>'
+            '<item id="n" href="toc.ncx" media-type="application/x-dtbncx+xml"/></manifest>'
+            '<spine toc="n"><itemref idref="t"/><itemref idref="a"/></spine></package>',
+        )
+        z.writestr(
+            "OEBPS/toc.ncx",
+            '<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/">'
+            '<navMap><navPoint id="p1"><navLabel><text>Erstes Kapitel</text></navLabel>'
+            '<content src="text/a.html#x"/></navPoint></navMap></ncx>',
+        )
+        z.writestr(
+            "OEBPS/title.html",
+            '<html><body epub:type="titlepage"><h1>B</h1><p>Copyright 2020</p></body></html>',
+        )
+        z.writestr(
+            "OEBPS/text/a.html", "<html><body><p>Er ging nach Hause und sie war nicht da.</p></body></html>"
+        )
     src = read_source(p)
     assert src.text == "B\n\nCopyright 2020\n\nErstes Kapitel\n\nEr ging nach Hause und sie war nicht da."
     assert src.language == "de-DE"
@@ -227,6 +266,7 @@ def test_emphasis_for_lines():
     assert run.text == "Run," and run.emphasis == [(0, 3, "italic")]
     # kept in the JSON script, and dropped when the words are edited in the Fountain script
     from audiodrama.script import apply_fountain, from_dict, to_fountain
+
     assert next(from_dict(to_dict(script)).lines()).emphasis == [(0, 3, "italic")]
     edited, _ = apply_fountain(script, to_fountain(script).replace("Run,", "Walk,"), "x.fountain")
     walk = next(l for l in edited.lines() if l.text.startswith("Walk"))
@@ -237,18 +277,21 @@ def test_source_text_path(production):
     assert source_text_path(production, "demo") == production.root / "script" / "demo.txt"
 
 
-@pytest.mark.parametrize("name,data,needle", [
-    ("empty.txt", b"", "empty"),
-    ("blank.md", b"  \n\n \n", "empty"),
-    ("png.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary"),
-    ("zip.txt", b"PK\x03\x04" + b"\x00" * 40, "zip"),
-    ("noise.html", bytes(range(1, 32)) * 50, "binary"),
-    ("bad.epub", b"PK\x03\x04 not really a zip", "epub"),
-    ("notepub.epub", b"just some text", "EPUB"),
-    ("empty.html", b"<html><body><script>x()</script></body></html>", "empty"),
-    ("broken16.txt", "Hello there, story.".encode("utf-16") + b"\x00", "encoding"),
-    ("noise.txt", bytes(range(256)) * 20, "binary"),
-])
+@pytest.mark.parametrize(
+    "name,data,needle",
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.md", b"  \n\n \n", "empty"),
+        ("png.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary"),
+        ("zip.txt", b"PK\x03\x04" + b"\x00" * 40, "zip"),
+        ("noise.html", bytes(range(1, 32)) * 50, "binary"),
+        ("bad.epub", b"PK\x03\x04 not really a zip", "epub"),
+        ("notepub.epub", b"just some text", "EPUB"),
+        ("empty.html", b"<html><body><script>x()</script></body></html>", "empty"),
+        ("broken16.txt", "Hello there, story.".encode("utf-16") + b"\x00", "encoding"),
+        ("noise.txt", bytes(range(256)) * 20, "binary"),
+    ],
+)
 def test_bad_inputs(tmp_path, name, data, needle):
     p = tmp_path / name
     p.write_bytes(data)
@@ -274,14 +317,18 @@ def test_encodings(tmp_path, encoding):
 
 def test_html_encoding_from_meta(tmp_path):
     p = tmp_path / "s.html"
-    p.write_bytes('<html><head><meta charset="windows-1252"></head><body><p>\u201cCaf\u00e9,\u201d '
-                  'she said.</p></body></html>'.encode("cp1252"))
+    p.write_bytes(
+        '<html><head><meta charset="windows-1252"></head><body><p>\u201cCaf\u00e9,\u201d '
+        "she said.</p></body></html>".encode("cp1252")
+    )
     assert read_story(p) == "\u201cCaf\u00e9,\u201d she said."
 
 
 def test_gutenberg_header_is_front_matter():
-    text = ("The Project Gutenberg eBook of X\n\nLicence words.\n\n*** START OF THE PROJECT GUTENBERG "
-            "EBOOK X ***\n\nAnna sat down.\n\n*** END OF THE PROJECT GUTENBERG EBOOK X ***\n\nMore licence.")
+    text = (
+        "The Project Gutenberg eBook of X\n\nLicence words.\n\n*** START OF THE PROJECT GUTENBERG "
+        "EBOOK X ***\n\nAnna sat down.\n\n*** END OF THE PROJECT GUTENBERG EBOOK X ***\n\nMore licence."
+    )
     from audiodrama.sources import text_to_source
 
     script = parse_story(text_to_source(text))
@@ -294,8 +341,11 @@ def test_ao3_download_fixture():
     src = read_source(REPO / "tests" / "data" / "formats_ao3.html")
     assert (src.title, src.author, src.language) == ("The Lantern Keeper", "testwriter", "en")
     script = parse_story(src)
-    assert [(s.episode, s.title) for s in script.scenes] == [(1, "Chapter 1: The Storm"), (1, ""),
-                                                           (2, "Calm Water")]
+    assert [(s.episode, s.title) for s in script.scenes] == [
+        (1, "Chapter 1: The Storm"),
+        (1, ""),
+        (2, "Calm Water"),
+    ]
     story = [l.text for l in script.lines() if l.kind in ("narration", "dialogue", "tag")]
     assert story[0] == "Winter, on the island" and story[-1] == "Mara said."
     assert not any(w in " ".join(story) for w in ("Posted", "Kudos", "Rating", "comment", "Notes"))
@@ -303,8 +353,12 @@ def test_ao3_download_fixture():
     assert "Rating: General Audiences" in front
     assert "Chapter End Notes: Thanks for reading! Kudos make my day." in front
     assert summary_line(script).text == "Summary: Mara keeps the last lantern on the island."
-    assert [src.text[a:b] for a, b, _ in src.emphasis] == ["The Lantern Keeper", "island",
-                                                           "Winter, on the island", "minute"]
+    assert [src.text[a:b] for a, b, _ in src.emphasis] == [
+        "The Lantern Keeper",
+        "island",
+        "Winter, on the island",
+        "minute",
+    ]
 
 
 def test_epub_toc_label_names_a_styled_paragraph(tmp_path):
@@ -313,8 +367,10 @@ def test_epub_toc_label_names_a_styled_paragraph(tmp_path):
     book.set_identifier("x")
     book.set_title("X")
     c = epub.EpubHtml(title="Chapter 1", file_name="c1.xhtml")
-    c.content = ('<html><body><section id="pg-header"><p>The Project Gutenberg eBook of X</p></section>'
-                 '<p class="ct"><span>Chapter 1: The Storm</span></p><p>Anna sat.</p></body></html>')
+    c.content = (
+        '<html><body><section id="pg-header"><p>The Project Gutenberg eBook of X</p></section>'
+        '<p class="ct"><span>Chapter 1: The Storm</span></p><p>Anna sat.</p></body></html>'
+    )
     book.add_item(c)
     book.toc = [c]
     book.add_item(epub.EpubNcx())
@@ -337,8 +393,12 @@ def test_ffn_saved_page_fixture():
     assert [src.text[a:b] for a, b in src.breaks] == ["xXx"]
     script = parse_story(src)
     kinds = [(l.kind, l.text[:12]) for l in script.lines() if l.kind in ("front_matter", "heading")]
-    assert kinds == [("front_matter", "A/N: Thanks "), ("front_matter", "Disclaimer: "),
-                     ("heading", "Chapter 2: F"), ("front_matter", "Please revie")]
+    assert kinds == [
+        ("front_matter", "A/N: Thanks "),
+        ("front_matter", "Disclaimer: "),
+        ("heading", "Chapter 2: F"),
+        ("front_matter", "Please revie"),
+    ]
     assert [s.lines[0].text[:10] for s in script.scenes] == ["A/N: Thank", "By noon th"]
 
 
@@ -351,6 +411,7 @@ def test_nested_emphasis_reaches_a_line_inside_both():
     class L:
         def __init__(self, id_, span):
             self.id, self.span = id_, span
+
     # italic 0-40 holds bold 10-20; a line at 25-30 lies in the italic only, one at 12-15 in both
     found = emphasis_for_lines([L("a", (25, 30)), L("b", (12, 15))], [(10, 20, "bold"), (0, 40, "italic")])
     assert found == {"a": [(25, 30, "italic")], "b": [(12, 15, "italic"), (12, 15, "bold")]}

@@ -1,4 +1,5 @@
 """Speakable text: cleaned for TTS without changing the script."""
+
 from __future__ import annotations
 
 import pytest
@@ -55,16 +56,19 @@ def test_engine_input():
 
 def test_cut_off_and_stutter_are_not_spelled(production):
     """espeak-ng would say 'ess pee' for 'Sp': the fragment must be much shorter than that."""
+    from test_casting import make_script
+
     from audiodrama.casting import cast_script
     from audiodrama.model import Line
     from audiodrama.render import render_script
-    from test_casting import make_script
 
     script = make_script({"Ann": ("female", 1)})
     cast = cast_script(script, production)
-    lines = [Line(id="a", kind="dialogue", text="another Sp-", span=(0, 1), speaker="Ann"),
-             Line(id="b", kind="dialogue", text="another", span=(0, 1), speaker="Ann"),
-             Line(id="c", kind="dialogue", text="another S P", span=(0, 1), speaker="Ann")]
+    lines = [
+        Line(id="a", kind="dialogue", text="another Sp-", span=(0, 1), speaker="Ann"),
+        Line(id="b", kind="dialogue", text="another", span=(0, 1), speaker="Ann"),
+        Line(id="c", kind="dialogue", text="another S P", span=(0, 1), speaker="Ann"),
+    ]
     r = render_script(script, cast, production, lines=lines, progress=False)
     d = {k: v.duration for k, v in r.items()}
     assert d["a"] - d["b"] < 0.5 * (d["c"] - d["b"]), d

@@ -1,4 +1,5 @@
 """Recorded takes with real audio: replace, restore, speaker memory, bad files, sides, status."""
+
 from __future__ import annotations
 
 import csv
@@ -8,18 +9,17 @@ import subprocess
 import numpy as np
 import pytest
 import soundfile as sf
+from test_casting import make_script
 
 from audiodrama.casting import cast_script
 from audiodrama.render import render_script
 from audiodrama.takes import plausible, sides, status
 from audiodrama.tts.recorded import TAKE_TARGET_LUFS, loudness
 
-from test_casting import make_script
-
 
 def chirp(seconds: float, sr: int, f0: float = 300.0, f1: float = 1500.0) -> np.ndarray:
     t = np.arange(int(seconds * sr)) / sr
-    return 0.3 * np.sin(2 * np.pi * (f0 * t + (f1 - f0) * t ** 2 / (2 * seconds)))
+    return 0.3 * np.sin(2 * np.pi * (f0 * t + (f1 - f0) * t**2 / (2 * seconds)))
 
 
 def write_take(path, seconds=1.5, sr=44100, lead=0.5, tail=0.7, gain=1.0, stereo=True, subtype="PCM_24"):
@@ -131,7 +131,9 @@ def test_sides_and_status(setup):
     assert len(st.implausible) == 1 and bob_line.id in st.implausible[0]
     assert "orphans" in st.to_text()
     assert (prod.recorded_dir / "0123456789.wav").exists()
-    rows = list(csv.DictReader(next(p for p in sides(script, cast, prod, "Ann") if p.suffix == ".csv").open()))
+    rows = list(
+        csv.DictReader(next(p for p in sides(script, cast, prod, "Ann") if p.suffix == ".csv").open())
+    )
     assert rows[0]["recorded"] == f"{line.id}.wav" and rows[0]["file"] == f"{line.id}.take2.wav"
 
 

@@ -1,4 +1,5 @@
 """Auditions (the library function behind `audiodrama audition` and the notebooks) and the voice commands' parsers."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,14 +8,13 @@ import sys
 
 import pytest
 import soundfile as sf
+from test_casting import make_script
 
 from audiodrama.audition import SAMPLE_TEXT, audition_path, audition_text, render_audition
 from audiodrama.casting import cast_script, load_cast
 from audiodrama.cli import build_parser, main
 from audiodrama.commands import add_command
 from audiodrama.errors import CastError
-
-from test_casting import make_script
 
 VOICE_COMMANDS = ("voices", "audition", "sides", "status", "names")
 
@@ -86,8 +86,9 @@ def test_cli_audition_prints_the_profile_and_the_sample(silent, production, caps
     assert main(["-q", "-C", root, "audition", "Will", "Hello there."]) == 0
     out = capsys.readouterr().out.splitlines()
     willow = load_cast(production.cast_path).characters["Willow"]
-    assert out[0] == (f"Willow: {willow.voice} rate {willow.rate} pitch {willow.pitch} "
-                      f"volume {willow.volume}")
+    assert out[0] == (
+        f"Willow: {willow.voice} rate {willow.rate} pitch {willow.pitch} volume {willow.volume}"
+    )
     assert out[1] == "  said: Hello there."
     wav = production.out_dir / "auditions" / "Willow.wav"
     assert out[2].startswith(f"  {wav}  (") and out[2].endswith(" Hz)") and wav.exists()
@@ -95,8 +96,11 @@ def test_cli_audition_prints_the_profile_and_the_sample(silent, production, caps
 
 def test_cli_audition_errors_are_one_line(silent, production):
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "audiodrama", "-C", str(production.root), *args],
-                              capture_output=True, text=True)
+        return subprocess.run(
+            [sys.executable, "-m", "audiodrama", "-C", str(production.root), *args],
+            capture_output=True,
+            text=True,
+        )
 
     r = run("audition", "Buffy")  # no script and no cast yet
     assert r.returncode == 2 and "no cast file yet" in r.stderr
@@ -130,7 +134,7 @@ def test_voice_commands_share_one_setup():
 def test_add_command():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers()
-    handler = lambda args: 0  # noqa: E731
+    handler = lambda args: 0
     p = add_command(sub, "thing", handler, "do a thing", epilog="example:\n  audiodrama thing")
     assert (p.description, p.epilog) == ("do a thing", "example:\n  audiodrama thing")
     assert ap.parse_args(["thing"]).handler is handler

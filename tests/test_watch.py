@@ -1,4 +1,5 @@
 """`audiodrama build STORY --watch`: one process that rebuilds on every saved edit."""
+
 from __future__ import annotations
 
 import os
@@ -29,18 +30,36 @@ def test_watch_rebuilds_each_saved_edit_and_survives_a_bad_one(tmp_path):
     story = prod.root / "s.txt"
     story.write_text(STORY, encoding="utf-8")
     env = {**os.environ, "AUDIODRAMA_ENGINE": "silent"}
-    proc = subprocess.Popen([sys.executable, "-m", "audiodrama", "-C", str(prod.root), "-q", "build", str(story),
-                             "--watch", "--profile", "none"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "audiodrama",
+            "-C",
+            str(prod.root),
+            "-q",
+            "build",
+            str(story),
+            "--watch",
+            "--profile",
+            "none",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     try:
         first = _read_until(proc, "watching for changes")
         assert any("rendered" in l and "WAV ready" in l for l in first)
         fountain = prod.script_fountain("s")
         time.sleep(0.05)
-        fountain.write_text(fountain.read_text(encoding="utf-8").replace("Hi,", "Hi yourself,"), encoding="utf-8")
+        fountain.write_text(
+            fountain.read_text(encoding="utf-8").replace("Hi,", "Hi yourself,"), encoding="utf-8"
+        )
         second = _read_until(proc, "watching for changes")
         assert any("words edited" in l for l in second)
-        assert any("rendered 1," in l for l in second), second       # only the edited line
+        assert any("rendered 1," in l for l in second), second  # only the edited line
         # a bad edit is a one-line error, and the watch goes on
         prod.cast_path.write_text("[narrator\n", encoding="utf-8")
         third = _read_until(proc, "watching for changes")

@@ -1,20 +1,28 @@
 """Subcommands that live beside their stage (each module has register(subparsers))."""
+
 from __future__ import annotations
 
 import argparse
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-def add_command(subparsers: Any, name: str, handler: Handler, help_: str, *, epilog: str,
-                description: str | None = None) -> argparse.ArgumentParser:
+def add_command(
+    subparsers: Any, name: str, handler: Handler, help_: str, *, epilog: str, description: str | None = None
+) -> argparse.ArgumentParser:
     """Add one subcommand of `audiodrama`, wired to `handler`, and return its parser.
 
     `help_` is the line in the command list and, unless `description` is given, the text of
     `audiodrama NAME --help`; `epilog` (the examples) is printed as written.
     """
-    p = subparsers.add_parser(name, help=help_, description=description or help_, epilog=epilog,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparsers.add_parser(
+        name,
+        help=help_,
+        description=description or help_,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.set_defaults(handler=handler)
     return p

@@ -11,22 +11,30 @@ an author's note added or edited above it does not change the id. Front matter (
 notes, summary, disclaimer) is kept as `front_matter` lines in the scene it precedes; the
 summary is the front_matter line whose text starts with "Summary" (see `summary_line`).
 """
+
 from __future__ import annotations
 
 from typing import Any
 
-from ..ids import assign_ids, scene_id
-from ..model import Character, Line, Scene, Script
-from .dialogue import segment_and_attribute
-from .structure import Block, detect_structure
+from audiodrama.ids import assign_ids, scene_id
+from audiodrama.model import Character, Line, Scene, Script
+from audiodrama.parse.dialogue import segment_and_attribute
+from audiodrama.parse.structure import Block, detect_structure
 
-__all__ = ["parse_story", "detect_structure", "Block", "summary_line"]
+__all__ = ["Block", "detect_structure", "parse_story", "summary_line"]
 
 _STORY_KINDS = ("narration", "dialogue", "tag")
 
 
-def parse_story(text: str | Any, *, title: str = "", slug: str = "", source: str = "",
-                cast: list[Character] | None = None, lang: str | None = None) -> Script:
+def parse_story(
+    text: str | Any,
+    *,
+    title: str = "",
+    slug: str = "",
+    source: str = "",
+    cast: list[Character] | None = None,
+    lang: str | None = None,
+) -> Script:
     """Parse `text` into a Script. With `cast`, those characters (and aliases) are used.
 
     `text` may also be a `sources.Source` (from `read_source`): its marked headings, breaks,
@@ -40,21 +48,29 @@ def parse_story(text: str | Any, *, title: str = "", slug: str = "", source: str
     blocks = detect_structure(text, hints)
     body_index = [i for i, b in enumerate(blocks) if b.role == "body"]
     body_lines, characters = segment_and_attribute(
-        text, [(blocks[i].start, blocks[i].end) for i in body_index], cast)
+        text, [(blocks[i].start, blocks[i].end) for i in body_index], cast
+    )
     lines: list[Line] = []
     for line in body_lines:
         line.paragraph = body_index[line.paragraph]
         lines.append(line)
     for i, b in enumerate(blocks):
         if b.role in ("heading", "front_matter"):
-            lines.append(Line(id="", kind=b.role, text=" ".join(text[b.start:b.end].split()),
-                              span=(b.start, b.end), paragraph=i))
+            lines.append(
+                Line(
+                    id="",
+                    kind=b.role,
+                    text=" ".join(text[b.start : b.end].split()),
+                    span=(b.start, b.end),
+                    paragraph=i,
+                )
+            )
     lines.sort(key=lambda l: l.span)
     for line, line_id in zip(lines, assign_ids(l.text for l in lines)):
         line.id = line_id
     by_id = {line.id: line for line in lines}
     if getattr(hints, "emphasis", None):
-        from ..sources import emphasis_for_lines, emphasis_in_line
+        from audiodrama.sources import emphasis_for_lines, emphasis_in_line
 
         for line_id, spans in emphasis_for_lines(lines, hints.emphasis).items():
             line = by_id[line_id]
@@ -66,12 +82,13 @@ def parse_story(text: str | Any, *, title: str = "", slug: str = "", source: str
             counts[line.speaker] = counts.get(line.speaker, 0) + 1
     for c in characters:
         c.lines = counts.get(c.name, 0)
-    from .language import detect_language
+    from audiodrama.parse.language import detect_language
 
     language = lang or _primary(getattr(hints, "language", "")) or detect_language(text)
-    script = Script(title=title, source=source, characters=characters, scenes=scenes, slug=slug,
-                    language=language)
-    from .deliveries import propose_deliveries
+    script = Script(
+        title=title, source=source, characters=characters, scenes=scenes, slug=slug, language=language
+    )
+    from audiodrama.parse.deliveries import propose_deliveries
 
     # italics proposed as memory only where the format marks them (not _underscores_ in .txt)
     marked = getattr(hints, "format", "txt") != "txt"

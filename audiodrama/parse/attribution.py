@@ -12,37 +12,104 @@ turn-taking, conversation-fallback -- learned weights, beam search per conversat
 with use_model=False, by the hand-written rules in run_rules (same rule names).
 Every quote gets the rule that decided it and a confidence.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .context import (has_speech_word, is_lead_in, last_sentence_start, speaker_before_verb,
-                      subject_of)
-from .names import KIN_NOUNS, Mention, NameIndex, family_names, kin_of, name_key
-from .quotes import Paragraph, Quote
-from .tags import PRONOUNS, Tag, tag_after, tag_before
+from audiodrama.parse.context import (
+    has_speech_word,
+    is_lead_in,
+    last_sentence_start,
+    speaker_before_verb,
+    subject_of,
+)
+from audiodrama.parse.names import KIN_NOUNS, Mention, NameIndex, family_names, kin_of, name_key
+from audiodrama.parse.quotes import Paragraph, Quote
+from audiodrama.parse.tags import PRONOUNS, Tag, tag_after, tag_before
 
 CONFIDENCE = {
-    "explicit-verb": 0.95, "lead-in": 0.85, "same-paragraph": 0.9, "continued": 0.9, "pronoun": 0.8,
-    "vocative": 0.75, "narration": 0.7, "turn-taking": 0.65, "conversation-fallback": 0.4,
-    "kinship": 0.85, "cast-none": 0.1,
+    "explicit-verb": 0.95,
+    "lead-in": 0.85,
+    "same-paragraph": 0.9,
+    "continued": 0.9,
+    "pronoun": 0.8,
+    "vocative": 0.75,
+    "narration": 0.7,
+    "turn-taking": 0.65,
+    "conversation-fallback": 0.4,
+    "kinship": 0.85,
+    "cast-none": 0.1,
 }
 
 GENDERED_NOUNS: dict[str, str] = {
-    **{w: "female" for w in "wife mother sister aunt lady daughter niece girl woman mamma mama "
-       "mum mom grandmother queen duchess princess widow maid mistress madam landlady "
-       "cousin-in-law hostess actress".split()},
-    **{w: "male" for w in "husband father brother uncle gentleman son nephew boy man papa "
-       "dad grandfather king duke prince lord master sir landlord host fellow".split()},
+    **{
+        w: "female"
+        for w in [
+            "wife",
+            "mother",
+            "sister",
+            "aunt",
+            "lady",
+            "daughter",
+            "niece",
+            "girl",
+            "woman",
+            "mamma",
+            "mama",
+            "mum",
+            "mom",
+            "grandmother",
+            "queen",
+            "duchess",
+            "princess",
+            "widow",
+            "maid",
+            "mistress",
+            "madam",
+            "landlady",
+            "cousin-in-law",
+            "hostess",
+            "actress",
+        ]
+    },
+    **{
+        w: "male"
+        for w in [
+            "husband",
+            "father",
+            "brother",
+            "uncle",
+            "gentleman",
+            "son",
+            "nephew",
+            "boy",
+            "man",
+            "papa",
+            "dad",
+            "grandfather",
+            "king",
+            "duke",
+            "prince",
+            "lord",
+            "master",
+            "sir",
+            "landlord",
+            "host",
+            "fellow",
+        ]
+    },
 }
 
 _TO_NAME = re.compile(
     r"(?:\s*,)?\s+(?:[a-z]+ly\s+)?(?:to|turning to|addressing)\s+((?:(?:the|his|her)\s+)?"
-    r"[A-Z][\w'\u2019-]*\.?(?:\s+[A-Z][\w'\u2019-]*\.?){0,2}|(?:the|his|her)\s+[a-z]+)")
+    r"[A-Z][\w'\u2019-]*\.?(?:\s+[A-Z][\w'\u2019-]*\.?){0,2}|(?:the|his|her)\s+[a-z]+)"
+)
 
 _TO_PRONOUN = re.compile(
-    r"(?:\s*,)?\s+(?:[a-z]+ly\s+)?(?:to|turning to|addressing)\s+(him|her|me)\b(?!\s+[a-z])")
+    r"(?:\s*,)?\s+(?:[a-z]+ly\s+)?(?:to|turning to|addressing)\s+(him|her|me)\b(?!\s+[a-z])"
+)
 
 _FIRST_PERSON = re.compile(r"\bI\b")
 
@@ -50,19 +117,82 @@ _FIRST_PERSON = re.compile(r"\bI\b")
 _RELATIVE_TITLE = re.compile(r"(?:his|her|my|their|our|your)\s+[a-z]+", re.IGNORECASE)
 
 _VOC_PREFIX = r"(?:(?:my|My)\s+(?:dear(?:est)?\s+|good\s+|poor\s+)?|(?:dear|Dear|oh|Oh|O|ah|Ah)\s+)?"
-_GREETING = (r"(?:oh|ah|o|sorry|hey|hi|hello|thanks|thank you|yes|no|please|well|okay|ok|look|"
-             r"listen|come on|good-?night|good-?bye|bye|morning|evening|dear|dearest|my dear|"
-             r"my dearest|my good|my poor|poor|darling|now|why)")
+_GREETING = (
+    r"(?:oh|ah|o|sorry|hey|hi|hello|thanks|thank you|yes|no|please|well|okay|ok|look|"
+    r"listen|come on|good-?night|good-?bye|bye|morning|evening|dear|dearest|my dear|"
+    r"my dearest|my good|my poor|poor|darling|now|why)"
+)
 # Before a vocative: the quote start or punctuation, then maybe a greeting word or two.
-_VOC_BEFORE = re.compile(r"(?:^|[,!?.;:\u2014\u2026-])\s*(?:" + _GREETING + r"[,!]?\s+){0,2}$|"
-                         r"^\s*(?:" + _GREETING + r"[,!]?\s+){1,2}$", re.IGNORECASE)
+_VOC_BEFORE = re.compile(
+    r"(?:^|[,!?.;:\u2014\u2026-])\s*(?:" + _GREETING + r"[,!]?\s+){0,2}$|"
+    r"^\s*(?:" + _GREETING + r"[,!]?\s+){1,2}$",
+    re.IGNORECASE,
+)
 _VOC_AFTER = re.compile(r"\s*[,!?.;:\u2014\u2026-]")
 # Words after which a sentence-final name is addressed (`You're right Will.`).
-_OBJECT_LEADS = frozenset("to with at for from about of by see saw seen meet met and or is was "
-                          "call called tell told ask asked love loved like find found than "
-                          "marry married visit visited trust believe help know knew".split())
-_VOC_LEADS = frozenset("right wrong sorry okay ok yes no please thanks too again friend love "
-                       "dear now here there".split())
+_OBJECT_LEADS = frozenset(
+    [
+        "to",
+        "with",
+        "at",
+        "for",
+        "from",
+        "about",
+        "of",
+        "by",
+        "see",
+        "saw",
+        "seen",
+        "meet",
+        "met",
+        "and",
+        "or",
+        "is",
+        "was",
+        "call",
+        "called",
+        "tell",
+        "told",
+        "ask",
+        "asked",
+        "love",
+        "loved",
+        "like",
+        "find",
+        "found",
+        "than",
+        "marry",
+        "married",
+        "visit",
+        "visited",
+        "trust",
+        "believe",
+        "help",
+        "know",
+        "knew",
+    ]
+)
+_VOC_LEADS = frozenset(
+    [
+        "right",
+        "wrong",
+        "sorry",
+        "okay",
+        "ok",
+        "yes",
+        "no",
+        "please",
+        "thanks",
+        "too",
+        "again",
+        "friend",
+        "love",
+        "dear",
+        "now",
+        "here",
+        "there",
+    ]
+)
 
 
 @dataclass
@@ -110,9 +240,16 @@ class Turn:
 class Attributor:
     """Runs the sieve over the paragraphs of one story."""
 
-    def __init__(self, text: str, paras: list[Paragraph], index: NameIndex,
-                 genders: list[str], narrator: int | None, use_model: bool = True,
-                 weights: dict[str, float] | None = None):
+    def __init__(
+        self,
+        text: str,
+        paras: list[Paragraph],
+        index: NameIndex,
+        genders: list[str],
+        narrator: int | None,
+        use_model: bool = True,
+        weights: dict[str, float] | None = None,
+    ):
         self.use_model = use_model
         self.weights = weights
         self.text = text
@@ -136,8 +273,10 @@ class Attributor:
                 ments.extend(self.index.mentions(self.text, piece.start, piece.end))
                 if self.narrator is not None:
                     # In first-person narration `I`, `me`, `my` name the narrator.
-                    ments.extend(Mention(m.start(), m.end(), self.narrator)
-                                 for m in _FIRST_PERSON.finditer(self.text, piece.start, piece.end))
+                    ments.extend(
+                        Mention(m.start(), m.end(), self.narrator)
+                        for m in _FIRST_PERSON.finditer(self.text, piece.start, piece.end)
+                    )
             if self.narrator is not None:
                 ments.sort(key=lambda m: m.start)
             self.para_mentions.append(ments)
@@ -157,7 +296,8 @@ class Attributor:
         """Attribute every quote; returns the turns (paragraphs with quotes) in order."""
         self.run_precise()
         if self.use_model:
-            from .ranker import decode
+            from audiodrama.parse.ranker import decode
+
             decode(self, self.weights)
             return self.turns
         return self.run_rules()
@@ -245,7 +385,7 @@ class Attributor:
         if not self.text[qs:qe].rstrip().rstrip("\"'\u201d\u2019_").endswith("."):
             return False
         nxt = pieces[pi + 1]
-        return bool(re.search(r"[,:]\s*$|[,:]?\s*(?:--|\u2014)\s*$", self.text[nxt.start:nxt.end]))
+        return bool(re.search(r"[,:]\s*$|[,:]?\s*(?:--|\u2014)\s*$", self.text[nxt.start : nxt.end]))
 
     def _tag_addressee(self, st: QuoteState) -> None:
         """`said she to Charlotte`: Charlotte is spoken to, so she does not speak."""
@@ -279,8 +419,8 @@ class Attributor:
     def _is_vocative(self, m: Mention, qs: int, qe: int) -> bool:
         """A name set off by punctuation, opening or closing the quote, or after a greeting
         ("Buffy? Are you", "No you're right Will.", "Oh sorry Buff!", "my dear Jane,")."""
-        before = self.text[max(qs, m.start - 24):m.start]
-        after = self.text[m.end:min(qe, m.end + 2)]
+        before = self.text[max(qs, m.start - 24) : m.start]
+        after = self.text[m.end : min(qe, m.end + 2)]
         after_ok = m.end >= qe or bool(_VOC_AFTER.match(after))
         if not after_ok:
             return False
@@ -293,7 +433,7 @@ class Attributor:
         if re.match(r"\s*[!?]", after):
             # `Just let me go Spike?`, `Like what Buff?` -- unless the name is an object
             return pw not in _OBJECT_LEADS
-        if re.match(r"\s*\.\s*$|\s*\.\s+[A-Z\"]", after + self.text[m.end + 2:m.end + 4]):
+        if re.match(r"\s*\.\s*$|\s*\.\s+[A-Z\"]", after + self.text[m.end + 2 : m.end + 4]):
             return pw in _VOC_LEADS
         return False
 
@@ -305,8 +445,7 @@ class Attributor:
             if subj.lower() in PRONOUNS and subj != "I":
                 continue
             who = self._resolve_subject(subj)
-            if who is not None and self._relative_phrase(subj) \
-                    and not self._present(turn.para.index, who):
+            if who is not None and self._relative_phrase(subj) and not self._present(turn.para.index, who):
                 # `said her aunt` names whoever is her aunt in this scene: the cast's `Aunt
                 # Philips` only when she is about; else it is a gendered description
                 continue
@@ -318,8 +457,11 @@ class Attributor:
         (named in the scene); else it is some other aunt, so no mention."""
         for p, ments in enumerate(self.para_mentions):
             if any(self._relative(m.start, m.end) for m in ments):
-                self.para_mentions[p] = [m for m in ments if not self._relative(m.start, m.end)
-                                         or self._present(p, m.char, speakers=False)]
+                self.para_mentions[p] = [
+                    m
+                    for m in ments
+                    if not self._relative(m.start, m.end) or self._present(p, m.char, speakers=False)
+                ]
 
     def _relative(self, start: int, end: int) -> bool:
         return self._relative_phrase(self.text[start:end])
@@ -365,8 +507,13 @@ class Attributor:
                 if re.fullmatch(r"[A-Z][a-z]+", n):
                     firsts.setdefault(n, []).append(i)
         if known and firsts:
-            pat = re.compile(r"\b(" + "|".join(map(re.escape, firsts)) + r")\s+("
-                             + "|".join(re.escape(k.capitalize()) for k in known) + r")\b")
+            pat = re.compile(
+                r"\b("
+                + "|".join(map(re.escape, firsts))
+                + r")\s+("
+                + "|".join(re.escape(k.capitalize()) for k in known)
+                + r")\b"
+            )
             for m in pat.finditer(self.text):
                 for i in firsts[m.group(1)]:
                     fams[i][0].add(m.group(2).lower())
@@ -395,27 +542,42 @@ class Attributor:
             fams = fams or self._families()
 
             def owner_ok(c: int) -> bool:
-                return c == self.narrator if owner_g == "narrator" else \
-                    (c < len(self.genders) and self.genders[c] == owner_g)
+                return (
+                    c == self.narrator
+                    if owner_g == "narrator"
+                    else (c < len(self.genders) and self.genders[c] == owner_g)
+                )
 
             def kin(o: int) -> list[int]:
-                return [k for k in kin_of(rel, o, self.index.characters, self.genders, fams)
-                        if k != st.addressee]
+                return [
+                    k for k in kin_of(rel, o, self.index.characters, self.genders, fams) if k != st.addressee
+                ]
 
             prev = self._prev_turn(ti, max_gap=2)
             if prev is not None:
-                addressed = [x.addressee for x in prev.states
-                             if x.addressee is not None and x.addressee != prev.speaker]
-                hit = next((a for a in addressed if any(
-                    a in kin(o) for o in range(len(self.genders)) if o != a and owner_ok(o))), None)
+                addressed = [
+                    x.addressee
+                    for x in prev.states
+                    if x.addressee is not None and x.addressee != prev.speaker
+                ]
+                hit = next(
+                    (
+                        a
+                        for a in addressed
+                        if any(a in kin(o) for o in range(len(self.genders)) if o != a and owner_ok(o))
+                    ),
+                    None,
+                )
                 if hit is not None:
                     st.kin = [hit]
                     self._set(st, hit, "kinship")
                     continue
-            here = sorted(((m.start, m.char) for m in turn.mentions if m.start < st.tag.start),
-                          reverse=True)
-            strong = ([st.addressee] if st.addressee is not None else []) + [c for _, c in here] \
+            here = sorted(((m.start, m.char) for m in turn.mentions if m.start < st.tag.start), reverse=True)
+            strong = (
+                ([st.addressee] if st.addressee is not None else [])
+                + [c for _, c in here]
                 + ([prev.speaker] if prev and prev.speaker is not None else [])
+            )
             o = next((c for c in strong if owner_ok(c)), None)
             if o is not None and kin(o):
                 st.kin = kin(o)
@@ -462,7 +624,7 @@ class Attributor:
                 # `"...such attention to Jane!"--And ..., Mrs. Elton, speaking louder, said,`
                 # + new paragraph: the narration closing the paragraph before leads in
                 last = self.paras[p].pieces[-1]
-                if last.kind != "n" or len(self.text[last.start:last.end].split()) < 3:
+                if last.kind != "n" or len(self.text[last.start : last.end].split()) < 3:
                     return
                 s = last.start
         if not is_lead_in(self.text, s, e, loose=first.kind == "n"):
@@ -528,7 +690,7 @@ class Attributor:
             return
         for i, st in enumerate(turn.states):
             if st.speaker is None:
-                j, src = min(known, key=lambda k: (abs(k[0] - i), k[0] > i))
+                _j, src = min(known, key=lambda k: (abs(k[0] - i), k[0] > i))
                 hint = self._gender_hint(turn, i)
                 if hint is not None and self.genders[src.speaker] not in (hint, "unknown"):
                     # `"..." said the King. "Come, that's good!" she said to herself`
@@ -555,8 +717,12 @@ class Attributor:
         if first.quote.continued and first.speaker is None:
             prev = self._prev_turn(ti)
             if prev and prev.states[-1].speaker is not None:
-                self._set(first, prev.states[-1].speaker, "continued",
-                          min(prev.states[-1].confidence, CONFIDENCE["continued"]))
+                self._set(
+                    first,
+                    prev.states[-1].speaker,
+                    "continued",
+                    min(prev.states[-1].confidence, CONFIDENCE["continued"]),
+                )
 
     def _recent(self, ti: int, limit: int = 6) -> list[tuple[int, int]]:
         """(position, character) of recent mentions and speakers, newest first."""
@@ -632,10 +798,11 @@ class Attributor:
                 self._set(st, who, "narration")
 
     def _is_subject(self, m: Mention) -> bool:
-        before = self.text[max(0, m.start - 3):m.start]
-        after = self.text[m.end:m.end + 2]
-        return (m.start == 0 or bool(re.search(r"(?:^|[.!?\"\u201d]\s*|\n)$", before))
-                or before.strip() == "") and not after.startswith(("'s", "\u2019s"))
+        before = self.text[max(0, m.start - 3) : m.start]
+        after = self.text[m.end : m.end + 2]
+        return (
+            m.start == 0 or bool(re.search(r"(?:^|[.!?\"\u201d]\s*|\n)$", before)) or before.strip() == ""
+        ) and not after.startswith(("'s", "\u2019s"))
 
     def _turn_taking(self) -> None:
         """A-B-A-B: in a run of adjacent quote paragraphs, speaker(p) = speaker(p-2)."""
@@ -646,16 +813,26 @@ class Attributor:
                 p1 = self._prev_turn(ti)
                 p2 = self._prev_turn(ti - 1) if p1 else None
                 who = None
-                if p1 and p2 and p1.speaker is not None and p2.speaker is not None \
-                        and p1.speaker != p2.speaker:
+                if (
+                    p1
+                    and p2
+                    and p1.speaker is not None
+                    and p2.speaker is not None
+                    and p1.speaker != p2.speaker
+                ):
                     who = p2.speaker
                 else:
                     n1 = self.turns[ti + 1] if ti + 1 < len(self.turns) else None
                     n2 = self.turns[ti + 2] if ti + 2 < len(self.turns) else None
-                    if n1 and n2 and n1.para.index == turn.para.index + 1 and \
-                            n2.para.index == turn.para.index + 2 and \
-                            n1.speaker is not None and n2.speaker is not None and \
-                            n1.speaker != n2.speaker:
+                    if (
+                        n1
+                        and n2
+                        and n1.para.index == turn.para.index + 1
+                        and n2.para.index == turn.para.index + 2
+                        and n1.speaker is not None
+                        and n2.speaker is not None
+                        and n1.speaker != n2.speaker
+                    ):
                         who = n2.speaker
                 if who is not None:
                     for st in turn.states:
@@ -671,8 +848,9 @@ class Attributor:
         for dist, (_, c) in enumerate(self._recent(ti, limit=12)):
             counts[c] = counts.get(c, 0.0) + 1.0 / (1 + dist * 0.2)
         addressees = {s.addressee for s in turn.states}
-        ranked = sorted((c for c in counts if c != prev_speaker and c not in addressees),
-                        key=lambda c: -counts[c])
+        ranked = sorted(
+            (c for c in counts if c != prev_speaker and c not in addressees), key=lambda c: -counts[c]
+        )
         who = ranked[0] if ranked else None
         if who is None and prev_speaker is not None and prev_speaker not in addressees:
             who = prev_speaker

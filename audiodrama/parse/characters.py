@@ -8,47 +8,224 @@ nicknames that begin a known name (`Buff`, `Will`) join it. Gender comes from
 honorifics, then from the pronouns that follow the name's mentions. Characters are
 ordered by how often they are named next to speech (main characters first).
 """
+
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
 
-from ..model import Character
-from .names import HONORIFICS, _RUN, gender_of_honorific, name_key
-from .quotes import Paragraph
-from .tags import tag_after, tag_before
+from audiodrama.model import Character
+from audiodrama.parse.names import _RUN, HONORIFICS, gender_of_honorific, name_key
+from audiodrama.parse.quotes import Paragraph
+from audiodrama.parse.tags import tag_after, tag_before
 
 NARRATOR_FALLBACK = "Narrator (I)"
 
 # Capitalised words that are not names of people, even in speech tags.
 _STOP = frozenset(
-    "i i'm i'll i've i'd it he she they we you his her their our my your its this that these those "
-    "there here what who why how when where which then now but and or so yes no oh ah well "
-    "god heaven lord sir madam ma'am miss mr mrs ms dr mister mamma papa mama mother father "
-    "everybody everyone somebody someone nobody anybody all both each one two three none "
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december christmas english french german "
-    "chapter volume book part the a an if as at in on of to for with not do did does "
-    "however still yet again instead meanwhile presently afterwards besides indeed perhaps "
-    "nevertheless therefore thus only even just once soon later".split())
+    [
+        "i",
+        "i'm",
+        "i'll",
+        "i've",
+        "i'd",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+        "your",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "what",
+        "who",
+        "why",
+        "how",
+        "when",
+        "where",
+        "which",
+        "then",
+        "now",
+        "but",
+        "and",
+        "or",
+        "so",
+        "yes",
+        "no",
+        "oh",
+        "ah",
+        "well",
+        "god",
+        "heaven",
+        "lord",
+        "sir",
+        "madam",
+        "ma'am",
+        "miss",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "mister",
+        "mamma",
+        "papa",
+        "mama",
+        "mother",
+        "father",
+        "everybody",
+        "everyone",
+        "somebody",
+        "someone",
+        "nobody",
+        "anybody",
+        "all",
+        "both",
+        "each",
+        "one",
+        "two",
+        "three",
+        "none",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "christmas",
+        "english",
+        "french",
+        "german",
+        "chapter",
+        "volume",
+        "book",
+        "part",
+        "the",
+        "a",
+        "an",
+        "if",
+        "as",
+        "at",
+        "in",
+        "on",
+        "of",
+        "to",
+        "for",
+        "with",
+        "not",
+        "do",
+        "did",
+        "does",
+        "however",
+        "still",
+        "yet",
+        "again",
+        "instead",
+        "meanwhile",
+        "presently",
+        "afterwards",
+        "besides",
+        "indeed",
+        "perhaps",
+        "nevertheless",
+        "therefore",
+        "thus",
+        "only",
+        "even",
+        "just",
+        "once",
+        "soon",
+        "later",
+    ]
+)
 
 _VOCATIVE = re.compile(
     r"(?:^|[,!?.;]\s+|\b(?:[Dd]ear(?:est)?|[Mm]y)\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+"
-    r"(?:\s+[A-Z][a-z]+)?)(?=\s*[,.!?])")
+    r"(?:\s+[A-Z][a-z]+)?)(?=\s*[,.!?])"
+)
 _NAME_IN_QUOTE = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{2,})(?=\s*[?!.,])")
 _INTERJECTIONS = frozenset(
-    "yes no well oh ah come look listen good thank thanks please sure hello goodbye right okay "
-    "ok now here there why what how nothing never nonsense indeed perhaps certainly aye alas "
-    "hush stop wait quite true dear darling sir madam ma'am".split())
+    [
+        "yes",
+        "no",
+        "well",
+        "oh",
+        "ah",
+        "come",
+        "look",
+        "listen",
+        "good",
+        "thank",
+        "thanks",
+        "please",
+        "sure",
+        "hello",
+        "goodbye",
+        "right",
+        "okay",
+        "ok",
+        "now",
+        "here",
+        "there",
+        "why",
+        "what",
+        "how",
+        "nothing",
+        "never",
+        "nonsense",
+        "indeed",
+        "perhaps",
+        "certainly",
+        "aye",
+        "alas",
+        "hush",
+        "stop",
+        "wait",
+        "quite",
+        "true",
+        "dear",
+        "darling",
+        "sir",
+        "madam",
+        "ma'am",
+    ]
+)
 
 _AGREE = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b[^.,;:!?\"\n]{0,30}?\b(his|himself|her|herself)\b")
 _NEXT_SENT_PRON = re.compile(r"[^.!?\"\n]{0,150}[.!?][\"'\u201d]?\s+(He|She)\b")
 
 _FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself)\b")
-_I_TAG = re.compile(r"(?:\bI\s+(?:[a-z]+ly\s+)?(?:said|asked|answered|replied|says|called|shouted)\b|"
-                    r"\b(?:said|asked|answered|replied)\s+I\b)")
-_OBJECT_BEFORE = re.compile(r"\b(?:to|at|with|from|for|of|about|by|on|toward|towards|upon|than|into|"
-                            r"behind|beside|like|after)\s+$")
+_I_TAG = re.compile(
+    r"(?:\bI\s+(?:[a-z]+ly\s+)?(?:said|asked|answered|replied|says|called|shouted)\b|"
+    r"\b(?:said|asked|answered|replied)\s+I\b)"
+)
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:to|at|with|from|for|of|about|by|on|toward|towards|upon|than|into|"
+    r"behind|beside|like|after)\s+$"
+)
 _PRON_AFTER = re.compile(r"\b(he|himself|she|herself)\b", re.IGNORECASE)
 
 
@@ -57,14 +234,14 @@ def detect_first_person(text: str, paras: list[Paragraph]) -> bool:
     i_count = tags = chars = 0
     for p in paras:
         for piece in p.narration:
-            seg = text[piece.start:piece.end]
+            seg = text[piece.start : piece.end]
             chars += len(seg)
             i_count += len(_FIRST_PERSON.findall(seg))
             tags += len(_I_TAG.findall(seg))
     if chars == 0:
         return False
     # First-person narration uses I/me/my all the time; a third-person narrator rarely.
-    return tags >= 2 and i_count * 1000 / chars >= 2.0 or tags >= 10
+    return (tags >= 2 and i_count * 1000 / chars >= 2.0) or tags >= 10
 
 
 def _clean_name(phrase: str) -> str | None:
@@ -173,21 +350,26 @@ def _nicknames(chars: list[Character], voc_counts: Counter[str]) -> None:
         k = name_key(voc)
         if k in known or " " in k or len(k) < 3:
             continue
-        owners = [c for c in chars
-                  if any(w.startswith(k) and len(w) > len(k)
-                         for n in c.all_names()
-                         for w in [x for x in name_key(n).split() if x not in HONORIFICS][:1])]
+        owners = [
+            c
+            for c in chars
+            if any(
+                w.startswith(k) and len(w) > len(k)
+                for n in c.all_names()
+                for w in [x for x in name_key(n).split() if x not in HONORIFICS][:1]
+            )
+        ]
         if len(owners) == 1:
             owners[0].aliases.append(voc)
 
 
-def _cluster(names: dict[str, float], run_counts: Counter[str], text: str,
-             ends: dict[str, list[int]]) -> tuple[list[Character], list[float]]:
+def _cluster(
+    names: dict[str, float], run_counts: Counter[str], text: str, ends: dict[str, list[int]]
+) -> tuple[list[Character], list[float]]:
     """Group name forms into characters."""
     # Longest forms first: they anchor the clusters the short forms join.
     forms = sorted(names, key=lambda n: (-len(n.split()), -names[n]))
     clusters: list[list[str]] = []
-    owner: dict[str, int] = {}
     for form in forms:
         words = form.split()
         hon = words[0].lower().rstrip(".") in HONORIFICS
@@ -198,7 +380,7 @@ def _cluster(names: dict[str, float], run_counts: Counter[str], text: str,
         for ci, cl in enumerate(clusters):
             cl_genders = {gender_of_honorific(o.split()[0]) for o in cl} - {None}
             if hon_gender and cl_genders and hon_gender not in cl_genders:
-                continue          # `Mrs. Weston` never joins `Mr. Weston`
+                continue  # `Mrs. Weston` never joins `Mr. Weston`
             for other in cl:
                 ow = other.split()
                 o_hon = ow[0].lower().rstrip(".") in HONORIFICS
@@ -206,14 +388,17 @@ def _cluster(names: dict[str, float], run_counts: Counter[str], text: str,
                 o_gender = gender_of_honorific(ow[0]) if o_hon else None
                 if hon_gender and o_gender and hon_gender != o_gender:
                     continue
-                if len(key_words) < len(o_core) and key_words and (
-                        o_core[-len(key_words):] == key_words or o_core[:len(key_words)] == key_words):
+                if (
+                    len(key_words) < len(o_core)
+                    and key_words
+                    and (o_core[-len(key_words) :] == key_words or o_core[: len(key_words)] == key_words)
+                ):
                     # `Darcy` in `Mr. Darcy`, `Frank` in `Frank Churchill`
-                    if hon and o_core[:len(key_words)] == key_words and len(key_words) == 1 and not o_hon:
-                        continue      # `Mr. Frank` is not how the text names Frank Churchill
+                    if hon and o_core[: len(key_words)] == key_words and len(key_words) == 1 and not o_hon:
+                        continue  # `Mr. Frank` is not how the text names Frank Churchill
                     score = names[other]
                     if not hon and o_gender == "male":
-                        score *= 3      # a bare surname (`Weston`) is the man's
+                        score *= 3  # a bare surname (`Weston`) is the man's
                     if score > best_score:
                         best_score, target = score, ci
                 elif key_words == o_core and hon != o_hon:
@@ -257,7 +442,7 @@ def _gender(forms: list[str], text: str, ends: dict[str, list[int]]) -> str:
         ws = text.rfind(" ", max(0, e - 40), e - 1)
         if _OBJECT_BEFORE.search(text, max(0, ws - 16), ws + 1 if ws >= 0 else 0):
             continue
-        window = text[e:e + 100]
+        window = text[e : e + 100]
         am = _AGREE.match(text, e, e + 80)
         if am:
             # `Xander rolled his eyes`, `Willow bit her lip`: subject-possessive agreement
@@ -275,7 +460,7 @@ def _gender(forms: list[str], text: str, ends: dict[str, list[int]]) -> str:
             votes["male" if w in ("he", "himself") else "female"] += 1
     if not votes:
         return "unknown"
-    (g, c), = votes.most_common(1)
+    ((g, c),) = votes.most_common(1)
     return g if c >= 1.5 * (sum(votes.values()) - c) and c >= 2 else "unknown"
 
 
@@ -289,5 +474,3 @@ def most_addressed(counts: dict[int, int]) -> int | None:
     if not counts:
         return None
     return max(counts, key=lambda c: counts[c])
-
-

@@ -6,26 +6,36 @@ A quote is often introduced by narration that does not follow the `NAME said` pa
 herself:--`. Such a lead-in ends with a comma, colon or dash (or a speech verb); its
 speaker is the subject of that last sentence. These helpers find it.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from .names import NameIndex
-from .tags import SPEECH_VERBS
+from audiodrama.parse.names import NameIndex
+from audiodrama.parse.tags import SPEECH_VERBS
 
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mt|Col|Capt|Gen|Lt|Sgt|Rev|Prof|Messrs|Mme|Mlle|Jr|Sr)\.$")
 _SENT_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*(?:\s+|(?:--|\u2014)\s*(?=[A-Z]))|[\n]\s*\n")
 _CLAUSE_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*\s+|[\n]\s*\n|,\s+(?=and\s|but\s|while\s|when\s)")
 _LEADIN_END = re.compile(r"(?:[,:;]|--|\u2014|-|\.\.\.|\u2026)[\s\-\u2014]*$")
 _SPEECH_WORD = re.compile(
-    r"\b(?:" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) +
-    r"|saying|say|speak|speaking|spoke|asking|replying|answering|crying|exclaiming|adding|"
+    r"\b(?:"
+    + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+    + r"|saying|say|speak|speaking|spoke|asking|replying|answering|crying|exclaiming|adding|"
     r"continuing|beginning|whispering|calling|voice|words|reply|answer|remark|exclamation|"
-    r"accosted|addressed|observing|remarking|returning|thus|cried)\b")
+    r"accosted|addressed|observing|remarking|returning|thus|cried)\b"
+)
 _SUBJ_PRON = re.compile(r"\b(he|she|I|He|She|it|It)\b(?!')")
-_PRON_GENDER = {"he": "male", "she": "female", "i": "narrator", "it": "neuter",
-                "him": "male", "her": "female", "me": "narrator"}
+_PRON_GENDER = {
+    "he": "male",
+    "she": "female",
+    "i": "narrator",
+    "it": "neuter",
+    "him": "male",
+    "her": "female",
+    "me": "narrator",
+}
 # `heard the King say`, `to hear it say`, `her overhearing Mr. Weston whisper`: a perception
 # verb with a bare infinitive of speech -- the one heard speaks, not the one hearing.
 _AFTER_PREP_ONLY = re.compile(r"\b(?:to|at|with|from|for|on|of|about|toward|towards|upon)\s+$")
@@ -35,7 +45,7 @@ _IT_SUBJECT = re.compile(r"(?:^|[,;:.!?(\u2014-]\s*|\b(?:and|but|then|so|when|wh
 def _pron_ok(text: str, start: int, pos: int, word: str) -> bool:
     """A subject pronoun not after a preposition; `it` only opening a clause (`and it said`,
     not `took it`)."""
-    before = text[max(start, pos - 12):pos]
+    before = text[max(start, pos - 12) : pos]
     if _AFTER_PREP_ONLY.search(before):
         return False
     return word != "it" or bool(_IT_SUBJECT.search(before)) or pos == start
@@ -47,7 +57,8 @@ _HEARD = re.compile(
     r"him|her|it|me|one of them)"
     r"(?:\s+[a-z]+ly|\s+next|\s+again|\s+suddenly)?\s+"
     r"(?:say|says|said|whisper|call|call out|cry|cry out|exclaim|ask|add|reply|answer|begin|"
-    r"mutter|murmur|remark|observe|declare|repeat|shout|speak|go on|continue|sing)\b")
+    r"mutter|murmur|remark|observe|declare|repeat|shout|speak|go on|continue|sing)\b"
+)
 _AFTER_PREP = re.compile(r"\b(?:to|at|with|from|for|on|of|about|toward|towards|upon|than|and|or)\s+$")
 
 
@@ -57,7 +68,8 @@ _FOR_BEFORE = re.compile(r"\bfor\s+$")
 
 _SUBORDINATE = re.compile(
     r"\s*(?:While|When|As|Before|After|Though|Although|If|Since|Until|Whilst|Once)\b[^,;:]{0,120},"
-    r"(?:\s*(?:however|therefore|then|at last|at length|too),)?")
+    r"(?:\s*(?:however|therefore|then|at last|at length|too),)?"
+)
 
 
 @dataclass
@@ -76,7 +88,7 @@ def last_sentence_start(text: str, start: int, end: int, clauses: bool = False) 
     for m in (_CLAUSE_BOUND if clauses else _SENT_BOUND).finditer(text, start, end):
         if m.end() >= end:
             break
-        head = text[max(start, m.start() - 5):m.start() + 1]
+        head = text[max(start, m.start() - 5) : m.start() + 1]
         if _ABBREV.search(head):
             continue
         pos = m.end()
@@ -86,7 +98,7 @@ def last_sentence_start(text: str, start: int, end: int, clauses: bool = False) 
 def first_sentence_end(text: str, start: int, end: int) -> int:
     """Offset just past the first sentence of text[start:end]."""
     for m in _SENT_BOUND.finditer(text, start, end):
-        head = text[max(start, m.start() - 5):m.start() + 1]
+        head = text[max(start, m.start() - 5) : m.start() + 1]
         if _ABBREV.search(head):
             continue
         return m.start() + 1
@@ -98,7 +110,7 @@ def is_lead_in(text: str, start: int, end: int, loose: bool = False) -> bool:
 
     `loose` (narration and quote in the same paragraph): a speech verb followed by a few
     words also leads in (`the Queen said severely "Who is this?"`)."""
-    tail = text[max(start, end - 40):end]
+    tail = text[max(start, end - 40) : end]
     if _LEADIN_END.search(tail):
         return True
     if re.search(r"\b(?:said|says|asked|replied|answered|cried|added|continued|began)\s*$", tail):
@@ -108,7 +120,7 @@ def is_lead_in(text: str, start: int, end: int, loose: bool = False) -> bool:
     m = None
     for m in _SPEECH_WORD.finditer(text, max(start, end - 45), end):
         pass
-    return m is not None and len(text[m.end():end].split()) <= 5
+    return m is not None and len(text[m.end() : end].split()) <= 5
 
 
 def has_speech_word(text: str, start: int, end: int) -> bool:
@@ -116,8 +128,9 @@ def has_speech_word(text: str, start: int, end: int) -> bool:
     return bool(_SPEECH_WORD.search(text, start, end))
 
 
-def speaker_before_verb(text: str, start: int, end: int, index: NameIndex,
-                        mentions: list | None = None) -> Subject | None:
+def speaker_before_verb(
+    text: str, start: int, end: int, index: NameIndex, mentions: list | None = None
+) -> Subject | None:
     """The subject nearest before the last speech word of text[start:end]
     (`..., Mrs. Elton, speaking louder, said,`); else the first subject."""
     heard = None
@@ -144,9 +157,9 @@ def speaker_before_verb(text: str, start: int, end: int, index: NameIndex,
                 continue
             if text.startswith(("'s", "\u2019s"), m.end):
                 continue
-            if _AFTER_PREP.search(text[max(start, m.start - 12):m.start]) and not (
-                    _FOR_BEFORE.search(text[max(start, m.start - 6):m.start])
-                    and _FOR_TO.match(text, m.end)):
+            if _AFTER_PREP.search(text[max(start, m.start - 12) : m.start]) and not (
+                _FOR_BEFORE.search(text[max(start, m.start - 6) : m.start]) and _FOR_TO.match(text, m.end)
+            ):
                 continue
             best = Subject(m.char, None, m.start)
         for pm in _SUBJ_PRON.finditer(text, start, verb.start()):
@@ -159,8 +172,9 @@ def speaker_before_verb(text: str, start: int, end: int, index: NameIndex,
     return subject_of(text, start, end, index, mentions)
 
 
-def subject_of(text: str, start: int, end: int, index: NameIndex,
-               mentions: list | None = None) -> Subject | None:
+def subject_of(
+    text: str, start: int, end: int, index: NameIndex, mentions: list | None = None
+) -> Subject | None:
     """The first character or subject pronoun of text[start:end] that is not an object.
 
     `mentions`: precomputed mentions (objects with start, end, char) in the range.
@@ -176,7 +190,7 @@ def subject_of(text: str, start: int, end: int, index: NameIndex,
     for m in mentions:
         if m.start < start or m.start >= end:
             continue
-        if _AFTER_PREP.search(text[max(start, m.start - 12):m.start]):
+        if _AFTER_PREP.search(text[max(start, m.start - 12) : m.start]):
             continue
         best = Subject(m.char, None, m.start)
         break

@@ -30,42 +30,51 @@ phone   A call answered or placed ("Ring! Ring!", "the phone rang", "picked up t
         dead"), a scene change, the caller arriving (named with "arrived", "walked in", "at
         the door"), or 60 paragraphs.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from ..model import Line, Script
-from .structure import Block, first_narration_sentence, opens_on_waking
+from audiodrama.model import Line, Script
+from audiodrama.parse.structure import Block, first_narration_sentence, opens_on_waking
 
-_QUOTE_CHARS = "\"\u201c\u201d\u00ab\u00bb\u201e"
+_QUOTE_CHARS = '"\u201c\u201d\u00ab\u00bb\u201e'
 _DREAM_WORD = re.compile(r"\b(?:dream\w*|nightmare\w*)\b", re.IGNORECASE)
-_DREAM_OPEN = re.compile(r"\b(?:dreamt|dreamed|was dreaming|were dreaming|in (?:her|his|my|their|a) "
-                         r"dream|fell asleep|drifted off(?: to sleep)?|sleep (?:took|claimed))\b",
-                         re.IGNORECASE)
+_DREAM_OPEN = re.compile(
+    r"\b(?:dreamt|dreamed|was dreaming|were dreaming|in (?:her|his|my|their|a) "
+    r"dream|fell asleep|drifted off(?: to sleep)?|sleep (?:took|claimed))\b",
+    re.IGNORECASE,
+)
 _LOOK_BACK = re.compile(
     r"\b(?:remember\w*|recall\w*|reminded|reminds|memor(?:y|ies)|used to|back then|even then|"
     r"that's when|that was when|the first time|the last time|wished|never forg\w+|"
     r"could still (?:hear|see|feel)|echo(?:ed|ing)|years ago|long ago|thought back|"
     r"looking back|since (?:he|she|they) (?:died|left)|before (?:he|she|they) (?:died|left))\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _SAID_SO = re.compile(
     r"\b(?:remember(?:ed|s|ing)?|recall(?:ed|s|ing)?) (?:(?:him|her|them|\w+) (?:saying|telling)|"
     r"what (?:he|she|they|\w+) (?:had )?(?:said|told)|the words|(?:his|her|their) words)\b|"
     r"\b(?:words|voice) (?:echoed|rang|came back|played)\b|\bstill hear (?:him|her|them|his|her|their)\b|"
     r"\bthought back to\b|\bin (?:her|his|my) (?:head|mind|memory),? (?:she|he|I) (?:heard|could hear)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _CALL = re.compile(
     r"\bring[!,.]? ring\b|\b(?:phone|cell|cellphone|mobile|telephone) (?:rang|was ringing|"
     r"buzzed|vibrated|began to ring|started ringing)\b|\bpicked up (?:the|her|his|my|their) "
     r"(?:phone|receiver|cell)\b|\banswered (?:the|her|his|my) (?:phone|call|cell)\b|"
     r"\bpress(?:ed|es)? (?:answer|accept)\b|\b(?:tapped|swiped|hit) (?:answer|accept)\b|"
     r"\bdial(?:l)?ed\b|\bput (?:the|her|his|my) phone to (?:her|his|my) ear\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _HANG_UP = re.compile(
     r"\b(?:hung|hang|hangs|hanging) up\b|\bended the call\b|\bline (?:went|goes) dead\b|"
     r"\bclick(?:ed)? off\b|\bdial tone\b|\bput (?:the|her|his|my) phone (?:down|away)\b|"
-    r"\bsnapped (?:the|her|his|my) phone shut\b|\bcall (?:ended|dropped)\b", re.IGNORECASE)
+    r"\bsnapped (?:the|her|his|my) phone shut\b|\bcall (?:ended|dropped)\b",
+    re.IGNORECASE,
+)
 _ARRIVES = r"\b(?:arrived|walked in|came in|came through the door|showed up|appeared|knocked|at the door)\b"
 
 MAX_CALL_PARAGRAPHS = 60
@@ -75,8 +84,9 @@ MIN_LOOKING_BACK = 3
 MIN_ISLANDS = 2
 
 
-def propose_deliveries(script: Script, text: str, blocks: Sequence[Block],
-                       emphasis: Sequence[tuple[int, int, str]] | None = None) -> int:
+def propose_deliveries(
+    script: Script, text: str, blocks: Sequence[Block], emphasis: Sequence[tuple[int, int, str]] | None = None
+) -> int:
     """Set proposed deliveries on `script`'s dialogue lines in place; returns how many were set."""
     lines = [l for l in script.lines()]
     by_para: dict[int, list[Line]] = {}
@@ -93,16 +103,17 @@ def propose_deliveries(script: Script, text: str, blocks: Sequence[Block],
 
 
 class _Context:
-    def __init__(self, text: str, blocks: Sequence[Block], by_para: dict[int, list[Line]],
-                 script: Script) -> None:
+    def __init__(
+        self, text: str, blocks: Sequence[Block], by_para: dict[int, list[Line]], script: Script
+    ) -> None:
         self.text, self.blocks, self.by_para, self.script = text, blocks, by_para, script
         self.body = [i for i, b in enumerate(blocks) if b.role == "body"]
-        self.memory: set[int] = set()       # paragraphs holding remembered quotations
+        self.memory: set[int] = set()  # paragraphs holding remembered quotations
         self.dream: set[int] = set()
 
     def para(self, i: int) -> str:
         b = self.blocks[i]
-        return self.text[b.start:b.end]
+        return self.text[b.start : b.end]
 
     def has_dialogue(self, i: int) -> bool:
         return any(l.kind == "dialogue" for l in self.by_para.get(i, []))
@@ -117,6 +128,7 @@ class _Context:
 
 # ----------------------------------------------------------------------------- memory
 
+
 def _memories(ctx: _Context, _emphasis: Any) -> list[tuple[Line, str]]:
     out: list[tuple[Line, str]] = []
     body = ctx.body
@@ -127,16 +139,18 @@ def _memories(ctx: _Context, _emphasis: Any) -> list[tuple[Line, str]]:
             k += 1
             continue
         end = k
-        while end + 1 < len(body) and ctx.has_dialogue(body[end + 1]) and \
-                ctx.same_scene(body[k], body[end + 1]):
+        while (
+            end + 1 < len(body) and ctx.has_dialogue(body[end + 1]) and ctx.same_scene(body[k], body[end + 1])
+        ):
             end += 1
-        island = body[k:end + 1]
+        island = body[k : end + 1]
         before = body[k - 1] if k > 0 else None
         if len(island) <= 2 and before is not None and ctx.same_scene(before, island[0]):
             said_so = bool(_SAID_SO.search(_last_sentence(ctx.para(before)))) or any(
-                _SAID_SO.search(_last_sentence(_lead_in(ctx.para(i)))) for i in island)
+                _SAID_SO.search(_last_sentence(_lead_in(ctx.para(i)))) for i in island
+            )
             if said_so:
-                island = island[:1]          # the quotation the narration says is remembered
+                island = island[:1]  # the quotation the narration says is remembered
             if said_so or _in_reflective_passage(ctx, k, end):
                 ctx.memory.update(island)
                 out += [(l, "memory") for i in island for l in ctx.dialogue(i)]
@@ -187,7 +201,7 @@ def _walk(ctx: _Context, start: int, step: int, k: int) -> tuple[int, int]:
 def _lead_in(p: str) -> str:
     """The narration before a paragraph's first quote mark ('' if it opens with one)."""
     m = re.search(f"[{_QUOTE_CHARS}]", p)
-    return p[:m.start()] if m else ""
+    return p[: m.start()] if m else ""
 
 
 def _last_sentence(p: str) -> str:
@@ -215,6 +229,7 @@ def _italic_memories(ctx: _Context, emphasis: Any) -> list[tuple[Line, str]]:
 
 # ----------------------------------------------------------------------------- dream
 
+
 def _wakes(ctx: _Context, i: int) -> bool:
     return opens_on_waking(first_narration_sentence(ctx.para(i)))
 
@@ -240,8 +255,10 @@ def _dreams(ctx: _Context, _emphasis: Any) -> list[tuple[Line, str]]:
         elif named and ctx.blocks[i].cue and k > 0 and not ctx.same_scene(body[k - 1], i):
             scene = (ctx.blocks[body[k - 1]].chapter, ctx.blocks[body[k - 1]].scene)
             start = k - 1
-            while start > 0 and (ctx.blocks[body[start - 1]].chapter,
-                                 ctx.blocks[body[start - 1]].scene) == scene:
+            while (
+                start > 0
+                and (ctx.blocks[body[start - 1]].chapter, ctx.blocks[body[start - 1]].scene) == scene
+            ):
                 start -= 1
         else:
             continue
@@ -252,6 +269,7 @@ def _dreams(ctx: _Context, _emphasis: Any) -> list[tuple[Line, str]]:
 
 
 # ----------------------------------------------------------------------------- phone
+
 
 def _names(ctx: _Context) -> list[tuple[str, str]]:
     """(name as written, character name) for every character name and alias."""
@@ -275,10 +293,16 @@ def _phone_calls(ctx: _Context, _emphasis: Any) -> list[tuple[Line, str]]:
         if not m or i in ctx.memory or i in ctx.dream:
             k += 1
             continue
-        present = {l.speaker for j in body[:k] if ctx.same_scene(j, i) and j not in ctx.memory
-                   and j not in ctx.dream for l in ctx.dialogue(j) if l.speaker}
-        answerer = _first_name(narration[:m.end()], names, exclude_after=("from", "to", "called",
-                                                                           "dialed", "dialled", "was"))
+        present = {
+            l.speaker
+            for j in body[:k]
+            if ctx.same_scene(j, i) and j not in ctx.memory and j not in ctx.dream
+            for l in ctx.dialogue(j)
+            if l.speaker
+        }
+        answerer = _first_name(
+            narration[: m.end()], names, exclude_after=("from", "to", "called", "dialed", "dialled", "was")
+        )
         if answerer:
             present.add(answerer)
         # lines of the cue paragraph after the cue, then the following paragraphs
@@ -307,7 +331,7 @@ def _first_name(text: str, names: list[tuple[str, str]], exclude_after: tuple[st
     best = None
     for written, name in names:
         for m in re.finditer(rf"\b{re.escape(written)}\b", text):
-            before = text[:m.start()].split()[-1:] if text[:m.start()].split() else []
+            before = text[: m.start()].split()[-1:] if text[: m.start()].split() else []
             if before and before[0].lower().strip(",.'") in exclude_after:
                 continue
             if best is None or m.start() < best[0]:

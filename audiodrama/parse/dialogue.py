@@ -11,32 +11,40 @@ address in reply to the narrator's lines (`"Hello, Jake."`), else "Narrator (I)"
 a cast, the cast character with an alias `_narr`, `Narrator`, `I` or `Narrator (I)` is the
 narrator, else the cast character most often addressed next to the narrator's lines.
 """
+
 from __future__ import annotations
 
 import logging
 import re
 
-from ..model import Character, Line
-from .attribution import CONFIDENCE, Attributor, Turn
-from .characters import NARRATOR_FALLBACK, detect_first_person, discover, genders_for
-from .names import NameIndex
-from .narrator import name_narrator
-from .quotes import Paragraph, find_quotes, is_written, nested_quotes, trim, uses_single_quotes
-from .reported import is_reported_speech
-from .tags import is_pure_tag, split_leading_tag
+from audiodrama.model import Character, Line
+from audiodrama.parse.attribution import CONFIDENCE, Attributor, Turn
+from audiodrama.parse.characters import NARRATOR_FALLBACK, detect_first_person, discover, genders_for
+from audiodrama.parse.names import NameIndex
+from audiodrama.parse.narrator import name_narrator
+from audiodrama.parse.quotes import (
+    Paragraph,
+    find_quotes,
+    is_written,
+    nested_quotes,
+    trim,
+    uses_single_quotes,
+)
+from audiodrama.parse.reported import is_reported_speech
+from audiodrama.parse.tags import is_pure_tag, split_leading_tag
 
 log = logging.getLogger(__name__)
 
 _NARRATOR_ALIASES = {"_narr", "narrator", "i", "narrator (i)", "me"}
 
 
-def segment_and_attribute(text: str, paragraphs: list[tuple[int, int]],
-                          cast: list[Character] | None
-                          ) -> tuple[list[Line], list[Character]]:
+def segment_and_attribute(
+    text: str, paragraphs: list[tuple[int, int]], cast: list[Character] | None
+) -> tuple[list[Line], list[Character]]:
     """Lines (narration / dialogue / tag) tiling each paragraph, and the characters."""
     try:
         return _segment_and_attribute(text, paragraphs, cast)
-    except Exception:  # noqa: BLE001 - a parser bug must not stop the production
+    except Exception:
         log.exception("dialogue attribution failed; falling back to plain narration")
         lines = []
         for i, (s, e) in enumerate(paragraphs):
@@ -46,8 +54,9 @@ def segment_and_attribute(text: str, paragraphs: list[tuple[int, int]],
         return lines, list(cast or [])
 
 
-def setup(text: str, paragraphs: list[tuple[int, int]], cast: list[Character] | None,
-          use_model: bool = True) -> tuple[list[Paragraph], list[Character], Attributor]:
+def setup(
+    text: str, paragraphs: list[tuple[int, int]], cast: list[Character] | None, use_model: bool = True
+) -> tuple[list[Paragraph], list[Character], Attributor]:
     """Quotes, characters and a ready Attributor (not yet run) for a story."""
     paras = find_quotes(text, paragraphs, uses_single_quotes(text))
     first_person = detect_first_person(text, paras)
@@ -56,8 +65,14 @@ def setup(text: str, paragraphs: list[tuple[int, int]], cast: list[Character] | 
         characters = list(cast)
         index = NameIndex(characters)
         if first_person:
-            narrator = next((i for i, c in enumerate(characters)
-                             if any(n.lower() in _NARRATOR_ALIASES for n in c.all_names())), None)
+            narrator = next(
+                (
+                    i
+                    for i, c in enumerate(characters)
+                    if any(n.lower() in _NARRATOR_ALIASES for n in c.all_names())
+                ),
+                None,
+            )
     else:
         characters, prominence = discover(text, paras)
         index = NameIndex(characters, prominence)
@@ -71,9 +86,9 @@ def setup(text: str, paragraphs: list[tuple[int, int]], cast: list[Character] | 
     return paras, characters, Attributor(text, paras, index, genders, narrator, use_model)
 
 
-def _segment_and_attribute(text: str, paragraphs: list[tuple[int, int]],
-                           cast: list[Character] | None
-                           ) -> tuple[list[Line], list[Character]]:
+def _segment_and_attribute(
+    text: str, paragraphs: list[tuple[int, int]], cast: list[Character] | None
+) -> tuple[list[Line], list[Character]]:
     paras, characters, attributor = setup(text, paragraphs, cast)
     # an epigraph (a lyric opening the story) is nobody's line: keep it out of the
     # conversation the ranker reasons about
@@ -90,19 +105,26 @@ def _segment_and_attribute(text: str, paragraphs: list[tuple[int, int]],
     return lines, characters
 
 
-def _rename_narrator(text: str, paras: list[Paragraph], characters: list[Character],
-                     turns: list[Turn], narrator: int, attributor: Attributor
-                     ) -> tuple[list[Character], list[Turn]]:
+def _rename_narrator(
+    text: str,
+    paras: list[Paragraph],
+    characters: list[Character],
+    turns: list[Turn],
+    narrator: int,
+    attributor: Attributor,
+) -> tuple[list[Character], list[Turn]]:
     """Name the discovered narrator after what the others call them.
 
     The name most often addressed in the quotes next to the narrator's own lines, among
     the characters never named in a speech tag (the narrator is tagged `I`, never by
     name), is the narrator's name; that character and the narrator are merged.
     """
-    from .narrator import addressed_in_replies
+    from audiodrama.parse.narrator import addressed_in_replies
+
     counts = addressed_in_replies(turns, narrator)
-    counts = {c: n for c, n in counts.items()
-              if c != narrator and not characters[c].__dict__.get("_tagged", False)}
+    counts = {
+        c: n for c, n in counts.items() if c != narrator and not characters[c].__dict__.get("_tagged", False)
+    }
     if counts:
         best = max(counts, key=lambda c: counts[c])
         if counts[best] >= 3:
@@ -117,7 +139,7 @@ def _rename_narrator(text: str, paras: list[Paragraph], characters: list[Charact
                         st.speaker = narrator
                     if st.addressee == best:
                         st.addressee = narrator
-            other.name = ""      # dropped below
+            other.name = ""  # dropped below
     new_index = {}
     kept = []
     for i, c in enumerate(characters):
@@ -137,8 +159,9 @@ def _collapse(s: str) -> str:
     return " ".join(s.split())
 
 
-def _lines(text: str, paras: list[Paragraph], turns: list[Turn],
-           characters: list[Character], cast_given: bool) -> list[Line]:
+def _lines(
+    text: str, paras: list[Paragraph], turns: list[Turn], characters: list[Character], cast_given: bool
+) -> list[Line]:
     """Build the Line objects: every piece of every paragraph becomes one or two lines."""
     states = {id(st.quote): st for t in turns for st in t.states}
     tag_pieces: set[tuple[int, int]] = set()
@@ -154,26 +177,54 @@ def _lines(text: str, paras: list[Paragraph], turns: list[Turn],
         for pi, piece in enumerate(para.pieces):
             if piece.kind == "q" and piece.quote is not None and para.index in epigraph:
                 # quoted, but nobody's line: no speaker, so the narrator voices it
-                out.append(Line(id="", kind="dialogue", text=_collapse(text[slice(*piece.quote.inner)]),
-                                span=_spoken_span(text, piece.start, piece.end, *piece.quote.inner),
-                                paragraph=para.index,
-                                confidence=0.9, rule="epigraph"))
+                out.append(
+                    Line(
+                        id="",
+                        kind="dialogue",
+                        text=_collapse(text[slice(*piece.quote.inner)]),
+                        span=_spoken_span(text, piece.start, piece.end, *piece.quote.inner),
+                        paragraph=para.index,
+                        confidence=0.9,
+                        rule="epigraph",
+                    )
+                )
                 continue
-            if piece.kind == "q" and piece.quote is not None and is_written(text, para, prev_para, piece.quote):
+            if (
+                piece.kind == "q"
+                and piece.quote is not None
+                and is_written(text, para, prev_para, piece.quote)
+            ):
                 # a letter or a poem read out: the narrator reads it
-                out.append(Line(id="", kind="narration", text=_collapse(text[piece.start:piece.end]),
-                                span=(piece.start, piece.end), paragraph=para.index))
+                out.append(
+                    Line(
+                        id="",
+                        kind="narration",
+                        text=_collapse(text[piece.start : piece.end]),
+                        span=(piece.start, piece.end),
+                        paragraph=para.index,
+                    )
+                )
                 continue
-            if (piece.kind == "q" and piece.quote is not None
-                    and is_reported_speech(_collapse(text[slice(*piece.quote.inner)]))):
-                out.append(Line(id="", kind="narration", text=_collapse(text[piece.start:piece.end]),
-                                span=(piece.start, piece.end), paragraph=para.index,
-                                rule="reported"))
+            if (
+                piece.kind == "q"
+                and piece.quote is not None
+                and is_reported_speech(_collapse(text[slice(*piece.quote.inner)]))
+            ):
+                out.append(
+                    Line(
+                        id="",
+                        kind="narration",
+                        text=_collapse(text[piece.start : piece.end]),
+                        span=(piece.start, piece.end),
+                        paragraph=para.index,
+                        rule="reported",
+                    )
+                )
                 continue
             if piece.kind == "q" and piece.quote is not None:
                 st = states.get(id(piece.quote))
                 s, e = piece.quote.inner
-                words = _collapse(text[s:e]) or _collapse(text[piece.start:piece.end])
+                words = _collapse(text[s:e]) or _collapse(text[piece.start : piece.end])
                 speaker = addressee = None
                 rule, conf = "", 0.0
                 if st is not None and st.speaker is not None and st.speaker < len(characters):
@@ -185,39 +236,78 @@ def _lines(text: str, paras: list[Paragraph], turns: list[Turn],
                     rule, conf = "unattributed", 0.0
                 if st is not None and st.addressee is not None and st.addressee < len(characters):
                     addressee = characters[st.addressee].name
-                parts = [c for p in _split_nested(text, piece.start, piece.end, piece.quote.inner, single)
-                         for c in _chunk(text, *p)]
+                parts = [
+                    c
+                    for p in _split_nested(text, piece.start, piece.end, piece.quote.inner, single)
+                    for c in _chunk(text, *p)
+                ]
                 for ps, pe in parts:
                     ws, we = max(ps, s), min(pe, e)
                     part_words = _collapse(text[ws:we]) if len(parts) > 1 else words
-                    out.append(Line(id="", kind="dialogue", text=part_words or words,
-                                    span=_spoken_span(text, ps, pe, s, e), speaker=speaker,
-                                    paragraph=para.index,
-                                    confidence=round(conf, 3), rule=rule, addressee=addressee))
+                    out.append(
+                        Line(
+                            id="",
+                            kind="dialogue",
+                            text=part_words or words,
+                            span=_spoken_span(text, ps, pe, s, e),
+                            speaker=speaker,
+                            paragraph=para.index,
+                            confidence=round(conf, 3),
+                            rule=rule,
+                            addressee=addressee,
+                        )
+                    )
                 continue
-            frag = text[piece.start:piece.end]
+            frag = text[piece.start : piece.end]
             if (para.index, pi) in tag_pieces:
                 if is_pure_tag(frag):
-                    out.append(Line(id="", kind="tag", text=_collapse(frag),
-                                    span=(piece.start, piece.end), paragraph=para.index))
+                    out.append(
+                        Line(
+                            id="",
+                            kind="tag",
+                            text=_collapse(frag),
+                            span=(piece.start, piece.end),
+                            paragraph=para.index,
+                        )
+                    )
                     continue
                 cut = split_leading_tag(text, piece.start, piece.end)
                 if cut is not None:
                     rest = cut
                     while rest < piece.end and text[rest].isspace():
                         rest += 1
-                    out.append(Line(id="", kind="tag", text=_collapse(text[piece.start:cut]),
-                                    span=(piece.start, cut), paragraph=para.index))
-                    out.append(Line(id="", kind="narration", text=_collapse(text[rest:piece.end]),
-                                    span=(rest, piece.end), paragraph=para.index))
+                    out.append(
+                        Line(
+                            id="",
+                            kind="tag",
+                            text=_collapse(text[piece.start : cut]),
+                            span=(piece.start, cut),
+                            paragraph=para.index,
+                        )
+                    )
+                    out.append(
+                        Line(
+                            id="",
+                            kind="narration",
+                            text=_collapse(text[rest : piece.end]),
+                            span=(rest, piece.end),
+                            paragraph=para.index,
+                        )
+                    )
                     continue
-            out.append(Line(id="", kind="narration", text=_collapse(frag),
-                            span=(piece.start, piece.end), paragraph=para.index))
+            out.append(
+                Line(
+                    id="",
+                    kind="narration",
+                    text=_collapse(frag),
+                    span=(piece.start, piece.end),
+                    paragraph=para.index,
+                )
+            )
     return out
 
 
-def _spoken_span(text: str, start: int, end: int, inner_start: int, inner_end: int
-                 ) -> tuple[int, int]:
+def _spoken_span(text: str, start: int, end: int, inner_start: int, inner_end: int) -> tuple[int, int]:
     """The span of the words spoken: the quote marks and the space inside them are
     typography, not speech, so a dialogue line's span leaves them out (a line that is
     nothing but marks keeps its whole piece)."""
@@ -239,7 +329,7 @@ def _epigraph(paras: list[Paragraph], turns: list[Turn]) -> set[int]:
         qs = para.quotes
         if not out:
             if len(qs) != 1 or qs[0].closed:
-                break          # an opening line of dialogue, not a multi-paragraph lyric
+                break  # an opening line of dialogue, not a multi-paragraph lyric
             out.append(para.index)
         elif qs and qs[0].continued:
             out.append(para.index)
@@ -250,8 +340,9 @@ def _epigraph(paras: list[Paragraph], turns: list[Turn]) -> set[int]:
     return set(out) if len(out) >= 2 else set()
 
 
-def _split_nested(text: str, start: int, end: int, inner: tuple[int, int],
-                  single: bool) -> list[tuple[int, int]]:
+def _split_nested(
+    text: str, start: int, end: int, inner: tuple[int, int], single: bool
+) -> list[tuple[int, int]]:
     """A long speech that quotes others is split at its nested quotes (same speaker), so
     that each line stays a readable unit; short quotes stay whole."""
     s, e = inner
@@ -283,8 +374,7 @@ _PAREN = re.compile(r"\([^()\n]{1,60}\)")
 _SENTENCE_END = re.compile(r"(?:[.!?;]|--|\u2014)[\"'\u201d\u2019)_]*\s+")
 
 
-def _chunk(text: str, start: int, end: int, size: int = 250,
-           longer_than: int = 500) -> list[tuple[int, int]]:
+def _chunk(text: str, start: int, end: int, size: int = 250, longer_than: int = 500) -> list[tuple[int, int]]:
     """Split a long speech into runs of whole sentences of about `size` characters (one
     line each, same speaker), so a listener-facing line stays a breath long."""
     if end - start <= longer_than:

@@ -5,25 +5,26 @@ frequent function words, and picks the language with the highest share; below a 
 (or for texts too short to tell) it answers the default. Accurate for prose of a few
 sentences in the languages listed; anything else: pass `--lang`.
 """
+
 from __future__ import annotations
 
 import re
 
 _STOPWORDS: dict[str, str] = {
     "en": "the and to of a i in was he that it his her you she had with for as on at not but is be "
-          "my have him me said this from they all so were what would there no if we out up",
+    "my have him me said this from they all so were what would there no if we out up",
     "fr": "le la les de des du et un une il elle je tu nous vous est dans que qui ne pas pour sur "
-          "au aux avec ce cette mais son sa ses lui était avait dit on y se",
+    "au aux avec ce cette mais son sa ses lui était avait dit on y se",
     "de": "der die das und ist nicht ich sie er es ein eine zu den mit sich auf dem des war hatte "
-          "aber auch wie noch nach wenn sagte ihr ihm mir mich dass doch",
+    "aber auch wie noch nach wenn sagte ihr ihm mir mich dass doch",
     "es": "el la los las de y que en un una es no se lo por con para su al del como pero más le "
-          "dijo estaba había yo ella él muy sí",
+    "dijo estaba había yo ella él muy sí",
     "it": "il lo la gli le di e che un una non è per con del della si ma come mi ti era aveva "
-          "disse lui lei sono ho questo anche",
+    "disse lui lei sono ho questo anche",
     "pt": "o a os as de e que um uma não é em do da no na com para se por mas ele ela disse "
-          "estava tinha eu você muito",
+    "estava tinha eu você muito",
     "nl": "de het een en van ik je dat die niet is in zijn was hij ze er op te met voor maar als "
-          "had zei wat naar",
+    "had zei wat naar",
     "sv": "och det att i en jag som är på inte med han hon var för den till har de ett sa men",
     "pl": "i w nie na się to że z do jest jak ale co tak jego jej po był była za już powiedział",
 }
@@ -54,12 +55,12 @@ def detect_language(text: str, default: str = "en") -> str:
 
 #: Quote conventions `quote_style` can report, with their (opening, closing) marks.
 QUOTE_STYLES: dict[str, tuple[str, str]] = {
-    "english": ("\u201c", "\u201d"),          # “...”  (or straight "...")
-    "guillemets": ("\u00ab", "\u00bb"),       # « ... »  French, Russian, ...
+    "english": ("\u201c", "\u201d"),  # “...”  (or straight "...")
+    "guillemets": ("\u00ab", "\u00bb"),  # « ... »  French, Russian, ...
     "reversed-guillemets": ("\u00bb", "\u00ab"),  # » ... «  German books, Danish
-    "german": ("\u201e", "\u201c"),           # „ ... “  German, Czech, ...
+    "german": ("\u201e", "\u201c"),  # „ ... “  German, Czech, ...
     "single-guillemets": ("\u2039", "\u203a"),  # ‹ ... ›
-    "dash": ("\u2014", ""),                   # — Oui, dit-il.  French, Spanish, Russian
+    "dash": ("\u2014", ""),  # — Oui, dit-il.  French, Spanish, Russian
 }
 _DASH_LED = re.compile(r"^[ \t]*[\u2014\u2013\u2015][ \t\u00a0]?\S", re.MULTILINE)
 
@@ -71,12 +72,14 @@ def quote_style(text: str) -> str:
     counts = {
         "english": t.count("\u201c") + t.count('"') // 2,
         "guillemets": min(t.count("\u00ab"), t.count("\u00bb")) if t.find("\u00ab") < t.find("\u00bb") else 0,
-        "reversed-guillemets": min(t.count("\u00ab"), t.count("\u00bb")) if -1 < t.find("\u00bb") < t.find("\u00ab") else 0,
+        "reversed-guillemets": min(t.count("\u00ab"), t.count("\u00bb"))
+        if -1 < t.find("\u00bb") < t.find("\u00ab")
+        else 0,
         "german": t.count("\u201e"),
         "single-guillemets": min(t.count("\u2039"), t.count("\u203a")),
         "dash": len(_DASH_LED.findall(t)),
     }
     if counts["german"]:
-        counts["english"] = max(0, counts["english"] - counts["german"])   # „…“ closes with “
+        counts["english"] = max(0, counts["english"] - counts["german"])  # „…“ closes with “
     best = max(counts, key=lambda k: counts[k])
     return best if counts[best] > 0 else "english"

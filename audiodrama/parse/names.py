@@ -6,32 +6,104 @@ their mentions in a stretch of text. Mentions are found as runs of capitalised w
 words that is a known name wins. No big alternation regex: a dictionary look-up per run
 keeps the whole novel well under a second.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from ..model import Character
+from audiodrama.model import Character
 
 HONORIFICS_MALE = frozenset(
-    "mr mister sir lord colonel captain col capt major general gen count baron duke prince "
-    "king father uncle brother monsieur herr senor señor signor master dr doctor rev reverend "
-    "professor prof lieutenant sergeant admiral".split())
+    [
+        "mr",
+        "mister",
+        "sir",
+        "lord",
+        "colonel",
+        "captain",
+        "col",
+        "capt",
+        "major",
+        "general",
+        "gen",
+        "count",
+        "baron",
+        "duke",
+        "prince",
+        "king",
+        "father",
+        "uncle",
+        "brother",
+        "monsieur",
+        "herr",
+        "senor",
+        "señor",
+        "signor",
+        "master",
+        "dr",
+        "doctor",
+        "rev",
+        "reverend",
+        "professor",
+        "prof",
+        "lieutenant",
+        "sergeant",
+        "admiral",
+    ]
+)
 HONORIFICS_FEMALE = frozenset(
-    "mrs miss ms lady madam madame mademoiselle mlle mme countess baroness duchess princess "
-    "queen mother aunt sister dame senora señora signora mistress".split())
+    [
+        "mrs",
+        "miss",
+        "ms",
+        "lady",
+        "madam",
+        "madame",
+        "mademoiselle",
+        "mlle",
+        "mme",
+        "countess",
+        "baroness",
+        "duchess",
+        "princess",
+        "queen",
+        "mother",
+        "aunt",
+        "sister",
+        "dame",
+        "senora",
+        "señora",
+        "signora",
+        "mistress",
+    ]
+)
 HONORIFICS = HONORIFICS_MALE | HONORIFICS_FEMALE
 # Foreign and long forms of honorifics, looked up as their English short form.
-_HON_SYNONYMS = {"monsieur": "mr", "mister": "mr", "herr": "mr", "senor": "mr", "señor": "mr",
-                 "signor": "mr", "madame": "mrs", "mme": "mrs", "senora": "mrs", "señora": "mrs",
-                 "mademoiselle": "miss", "mlle": "miss", "signorina": "miss", "senorita": "miss"}
+_HON_SYNONYMS = {
+    "monsieur": "mr",
+    "mister": "mr",
+    "herr": "mr",
+    "senor": "mr",
+    "señor": "mr",
+    "signor": "mr",
+    "madame": "mrs",
+    "mme": "mrs",
+    "senora": "mrs",
+    "señora": "mrs",
+    "mademoiselle": "miss",
+    "mlle": "miss",
+    "signorina": "miss",
+    "senorita": "miss",
+}
 # Honorifics that never stand alone as a name (`Miss` alone is not a character).
 _DETERMINERS = ("the ", "a ", "an ")
 
 # A run of capitalised words, allowing a few lowercase particles inside (de, of, van).
 _RUN = re.compile(
     r"(?:\b(?:the|The|a|A|an|An)\s+)?"
-    r"\b[A-Z][\w'\u2019-]*\.?(?:\s+(?:(?:de|van|von|of|la|le|du|da|di)\s+)?[A-Z][\w'\u2019-]*\.?)*")
+    r"\b[A-Z][\w'\u2019-]*\.?(?:\s+(?:(?:de|van|von|of|la|le|du|da|di)\s+)?[A-Z][\w'\u2019-]*\.?)*"
+)
 
 
 def name_key(name: str) -> str:
@@ -43,7 +115,7 @@ def name_key(name: str) -> str:
         k = _HON_SYNONYMS[first] + " " + rest
     for d in _DETERMINERS:
         if k.startswith(d):
-            k = k[len(d):]
+            k = k[len(d) :]
             break
     if k.endswith("'s"):
         k = k[:-2]
@@ -102,23 +174,38 @@ class NameIndex:
         for i, c in enumerate(characters):
             for n in c.all_names():
                 words = n.split()
-                if len(words) >= 2 and words[0].lower() in ("the", "a", "an", "her", "his") \
-                        and len(words) <= 3:
+                if (
+                    len(words) >= 2
+                    and words[0].lower() in ("the", "a", "an", "her", "his")
+                    and len(words) <= 3
+                ):
                     desc.add(" ".join(w.lower() for w in words[1:]))
                 k = name_key(n)
                 kw = k.split()
                 if len(kw) == 2 and kw[0] in HONORIFICS and self.keys.get(kw[0], i) == i:
                     desc.add(kw[0])
                     derived_hon = kw[0]
-                    if derived_hon not in self.keys and sum(
-                            1 for c2 in characters for n2 in c2.all_names()
-                            if name_key(n2).split()[:1] == [derived_hon]) == 1:
+                    if (
+                        derived_hon not in self.keys
+                        and sum(
+                            1
+                            for c2 in characters
+                            for n2 in c2.all_names()
+                            if name_key(n2).split()[:1] == [derived_hon]
+                        )
+                        == 1
+                    ):
                         self.keys[derived_hon] = i
         desc = {d for d in desc if d in self.keys and not d.startswith("_")}
-        self._desc = re.compile(
-            r"\b(?:the|The|his|His|her|Her)\s+(" + "|".join(
-                re.escape(d).replace("\\ ", r"\s+") for d in sorted(desc, key=len, reverse=True))
-            + r")\b") if desc else None
+        self._desc = (
+            re.compile(
+                r"\b(?:the|The|his|His|her|Her)\s+("
+                + "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(desc, key=len, reverse=True))
+                + r")\b"
+            )
+            if desc
+            else None
+        )
 
     def lookup(self, phrase: str) -> int | None:
         """The character a whole phrase names (`Mr. Darcy`, `the Hatter`), or None."""
@@ -171,7 +258,7 @@ class NameIndex:
                     end = words[j - 1][1]
                     last = words[j - 1][2]
                     if last.endswith(".") and last[:-1].lower() not in HONORIFICS:
-                        end -= 1       # `Will.` ends a sentence: the period is not the name's
+                        end -= 1  # `Will.` ends a sentence: the period is not the name's
                     hits.append((words[i][0], end, self.keys[k]))
                     i = j
                     found = True
@@ -181,7 +268,7 @@ class NameIndex:
         return hits
 
 
-_PARTICLES = frozenset("de van von of la le du da di the a an".split())
+_PARTICLES = frozenset(["de", "van", "von", "of", "la", "le", "du", "da", "di", "the", "a", "an"])
 
 
 def _name_parts(name: str, gender: str) -> list[str]:
@@ -223,7 +310,21 @@ def gender_of_honorific(word: str) -> str | None:
 _MARRIED_F = frozenset(("mrs", "lady", "dame"))
 _TITLED_M = frozenset(("mr", "sir", "lord"))
 KIN_NOUNS = frozenset(
-    "wife lady husband mother mamma mama father papa sister brother daughter son".split())
+    [
+        "wife",
+        "lady",
+        "husband",
+        "mother",
+        "mamma",
+        "mama",
+        "father",
+        "papa",
+        "sister",
+        "brother",
+        "daughter",
+        "son",
+    ]
+)
 
 
 def family_names(character: Character) -> tuple[set[str], set[str]]:
@@ -246,8 +347,13 @@ def family_names(character: Character) -> tuple[set[str], set[str]]:
     return surnames, titles
 
 
-def kin_of(relation: str, owner: int, characters: list[Character], genders: list[str],
-           families: list[tuple[set[str], set[str]]] | None = None) -> list[int]:
+def kin_of(
+    relation: str,
+    owner: int,
+    characters: list[Character],
+    genders: list[str],
+    families: list[tuple[set[str], set[str]]] | None = None,
+) -> list[int]:
     """The characters that can be `owner`'s `relation` (wife, mother, sister, ...) by
     surname and title; [] when the names do not tell."""
     fam = families or [family_names(c) for c in characters]

@@ -5,21 +5,25 @@ own lines ("Hello, Jake," said Bill. / "Hello," I said.). We count the names add
 in the quotes right next to the narrator's quotes; the most addressed one is the
 narrator's name.
 """
+
 from __future__ import annotations
 
-from ..model import Character
-from .attribution import Attributor, Turn
-from .names import NameIndex
-from .quotes import Paragraph
+from audiodrama.model import Character
+from audiodrama.parse.attribution import Attributor, Turn
+from audiodrama.parse.names import NameIndex
+from audiodrama.parse.quotes import Paragraph
 
 
-def addressed_in_replies(turns: list[Turn], narrator: int | None,
-                         i_tagged_only: bool = False) -> dict[int, int]:
+def addressed_in_replies(
+    turns: list[Turn], narrator: int | None, i_tagged_only: bool = False
+) -> dict[int, int]:
     """How often each character is addressed in a quote adjacent to a narrator's quote."""
     counts: dict[int, int] = {}
     for ti, t in enumerate(turns):
-        is_narr = any((st.tag is not None and st.tag.subject == "I") if i_tagged_only
-                      else st.speaker == narrator for st in t.states)
+        is_narr = any(
+            (st.tag is not None and st.tag.subject == "I") if i_tagged_only else st.speaker == narrator
+            for st in t.states
+        )
         if not is_narr:
             continue
         for tj in (ti - 1, ti + 1):
@@ -30,8 +34,14 @@ def addressed_in_replies(turns: list[Turn], narrator: int | None,
     return counts
 
 
-def name_narrator(text: str, paras: list[Paragraph], index: NameIndex, genders: list[str],
-                  characters: list[Character], cast_mode: bool = True) -> int | None:
+def name_narrator(
+    text: str,
+    paras: list[Paragraph],
+    index: NameIndex,
+    genders: list[str],
+    characters: list[Character],
+    cast_mode: bool = True,
+) -> int | None:
     """The cast character who is the first-person narrator, or None."""
     att = Attributor(text, paras, index, genders, None)
     turns = att.prepare()

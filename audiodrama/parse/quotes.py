@@ -11,6 +11,7 @@ dash-led dialogue (— Oui, dit-il. / —Hola —dijo él—. ¿Qué tal?).
 
 Pure functions over the text; never raises.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,8 @@ _SQ_AT_START = re.compile(r"\s*['\u2018][A-Za-z\u00c0-\u024f]")
 _SQ_MARKS = re.compile(r"['\u2018\u2019]")
 _NESTED_SQ_MARKS = re.compile(r"['\u2018\u2019\u201a\u2039\u203a]")
 _TAG_START = re.compile(
-    r"\s+(?:said|says|asked|cried|he|she|they|I|we|replied|answered|added|continued|thought)\b")
+    r"\s+(?:said|says|asked|cried|he|she|they|I|we|replied|answered|added|continued|thought)\b"
+)
 
 
 @dataclass
@@ -126,10 +128,12 @@ def quote_convention(text: str, single: bool | None = None) -> Convention:
         return Convention(frozenset(_SQ_OPEN), frozenset(_SQ_CLOSE), frozenset(_SQ_BOTH), True)
     opens, closes = set(_DQ_OPEN) | {"\u2039"}, set(_DQ_CLOSE) | {"\u203a"}
     if len(_GERMAN_GUILLEMET_OPEN.findall(text)) > len(_FRENCH_GUILLEMET_OPEN.findall(text)):
-        opens, closes = (opens - {"\u00ab", "\u2039"}) | {"\u00bb", "\u203a"}, \
-            (closes - {"\u00bb", "\u203a"}) | {"\u00ab", "\u2039"}
+        opens, closes = (
+            (opens - {"\u00ab", "\u2039"}) | {"\u00bb", "\u203a"},
+            (closes - {"\u00bb", "\u203a"}) | {"\u00ab", "\u2039"},
+        )
     if text.count("\u201e") >= max(1, text.count("\u201d")):
-        opens, closes = opens - {"\u201c"}, closes | {"\u201c"}     # „so“
+        opens, closes = opens - {"\u201c"}, closes | {"\u201c"}  # „so“
     return Convention(frozenset(opens), frozenset(closes), frozenset(_DQ_BOTH))
 
 
@@ -138,14 +142,14 @@ def _is_apostrophe(text: str, i: int, is_open: bool, para_end: int) -> bool:
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + 1] if i + 1 < len(text) else " "
     if prev.isalnum() and nxt.isalnum():
-        return True                      # don't, o'clock
+        return True  # don't, o'clock
     if is_open:
         # A closing candidate must follow a word or punctuation.
         if prev.isspace():
-            return True                  # ' floating after a space inside a quote: 'em, 'tis
+            return True  # ' floating after a space inside a quote: 'em, 'tis
         if prev in "sS" and nxt == " ":
             # plural possessive (the boys' books) unless a speech tag follows
-            rest = text[i + 1:min(para_end, i + 40)]
+            rest = text[i + 1 : min(para_end, i + 40)]
             if rest[1:2].islower() and not _TAG_START.match(rest):
                 return True
         return False
@@ -153,8 +157,15 @@ def _is_apostrophe(text: str, i: int, is_open: bool, para_end: int) -> bool:
     return not (prev.isspace() or prev in "([\u2014-" or i == 0) or nxt.isspace()
 
 
-def split_paragraph(text: str, index: int, start: int, end: int, single: bool,
-                    continues: bool, convention: Convention | None = None) -> Paragraph:
+def split_paragraph(
+    text: str,
+    index: int,
+    start: int,
+    end: int,
+    single: bool,
+    continues: bool,
+    convention: Convention | None = None,
+) -> Paragraph:
     """Split text[start:end] into narration and quote pieces that tile it.
 
     `continues`: the previous paragraph ended inside an open quote, so a quote
@@ -164,7 +175,7 @@ def split_paragraph(text: str, index: int, start: int, end: int, single: bool,
     convention = convention or quote_convention("", single)
     opens, closes, both = convention.opens, convention.closes, convention.both
     para = Paragraph(index, start, end)
-    quotes: list[tuple[int, int, bool]] = []      # (open mark pos, close end, closed)
+    quotes: list[tuple[int, int, bool]] = []  # (open mark pos, close end, closed)
     open_at = -1
     virtual_open = -1
     if continues and text[start] not in opens and text[start] not in both:
@@ -179,15 +190,19 @@ def split_paragraph(text: str, index: int, start: int, end: int, single: bool,
         i = mm.start()
         ch = text[i]
         if True:
-            if single and ch in both or single and ch in _SQ_CLOSE:
+            if (single and ch in both) or (single and ch in _SQ_CLOSE):
                 if _is_apostrophe(text, i, open_at >= 0, end):
                     continue
             if open_at < 0:
                 if ch in opens or ch in both:
                     open_at = i
-                elif not single and i + 1 < end and text[i + 1].isalpha() and (
-                        i == start or text[i - 1].isspace()):
-                    open_at = i          # a closing curly mark used as an opener
+                elif (
+                    not single
+                    and i + 1 < end
+                    and text[i + 1].isalpha()
+                    and (i == start or text[i - 1].isspace())
+                ):
+                    open_at = i  # a closing curly mark used as an opener
             else:
                 if ch in closes or ch in both:
                     quotes.append((open_at, i + 1, True))
@@ -203,8 +218,7 @@ def split_paragraph(text: str, index: int, start: int, end: int, single: bool,
         if qs > pos:
             _add_narration(text, para, pos, qs)
         inner_s, inner_e = trim(text, qs + (qs != virtual_open), qe - 1 if closed else qe)
-        q = Quote(qs, qe, (inner_s, inner_e), index, closed,
-                  continued=continues and qs == start)
+        q = Quote(qs, qe, (inner_s, inner_e), index, closed, continued=continues and qs == start)
         para.pieces.append(Piece("q", qs, qe, q))
         pos = qe
     if pos < end:
@@ -219,8 +233,7 @@ def _add_narration(text: str, para: Paragraph, s: int, e: int) -> None:
         para.pieces.append(Piece("n", s, e))
 
 
-def find_quotes(text: str, paragraphs: list[tuple[int, int]],
-                single: bool | None = None) -> list[Paragraph]:
+def find_quotes(text: str, paragraphs: list[tuple[int, int]], single: bool | None = None) -> list[Paragraph]:
     """Split every paragraph into quote and narration pieces.
 
     `single`: force single-quote (True) or double-quote (False) dialogue; None detects it.
@@ -255,7 +268,8 @@ _DASH_INCISE = re.compile(r"\s[\u2014\u2015\u2013](?=[^\W\d_])")
 _DASH_INCISE_END = re.compile(r"[\u2014\u2015\u2013]")
 _INVERTED_VERB = re.compile(
     r"[,!?\u2026]\s+(?=[^\W\d_]+-(?:t-)?(?:il|elle|ils|elles|on|je|tu|nous|vous)\b"
-    r"|(?:dit|répondit|demanda|reprit|ajouta|murmura|cria|s'écria|fit|continua|lança)\s+\w)")
+    r"|(?:dit|répondit|demanda|reprit|ajouta|murmura|cria|s'écria|fit|continua|lança)\s+\w)"
+)
 _INCISE_WORDS = re.compile(r"[^,.;:!?\u2026]*")
 
 
@@ -331,7 +345,18 @@ def nested_quotes(text: str, start: int, end: int, single: bool) -> list[tuple[i
         if inner_single and _is_apostrophe(text, i, open_at >= 0, end):
             continue
         if open_at < 0:
-            if ch in ("'", "\u2018", '"', "\u201c", "\u201a", "\u201e", "\u2039", "\u203a", "\u00ab", "\u00bb"):
+            if ch in (
+                "'",
+                "\u2018",
+                '"',
+                "\u201c",
+                "\u201a",
+                "\u201e",
+                "\u2039",
+                "\u203a",
+                "\u00ab",
+                "\u00bb",
+            ):
                 open_at = i
         elif ch in ("'", "\u2019", '"', "\u201d", "\u2018", "\u2039", "\u203a", "\u00ab", "\u00bb"):
             out.append((open_at, i + 1))
@@ -340,8 +365,10 @@ def nested_quotes(text: str, start: int, end: int, single: bool) -> list[tuple[i
 
 
 _INDENTED = re.compile(r"\n[ \t]{3,}\S")
-_SALUTATION = re.compile(r"^(?:[\"'\u201c]?\s*)(?:(?:[Mm]y\s+)?[Dd]ear(?:est)?\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?,|"
-                         r"[A-Z][A-Z .'-]{3,40},)[\"'\u201d]?\s*$")
+_SALUTATION = re.compile(
+    r"^(?:[\"'\u201c]?\s*)(?:(?:[Mm]y\s+)?[Dd]ear(?:est)?\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?,|"
+    r"[A-Z][A-Z .'-]{3,40},)[\"'\u201d]?\s*$"
+)
 
 
 def is_written(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote) -> bool:
@@ -357,8 +384,11 @@ def is_written(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote)
     line_start = text.rfind("\n", 0, para.start) + 1
     indent = para.start - line_start
     body = text[s:e]
-    if indent >= 3 and text[line_start:para.start].strip() == "" and (
-            _INDENTED.search(body) or e - s < 200):
+    if (
+        indent >= 3
+        and text[line_start : para.start].strip() == ""
+        and (_INDENTED.search(body) or e - s < 200)
+    ):
         return True
     lines = [ln for ln in body.split("\n") if ln.strip()]
     if len(lines) >= 4:
@@ -373,7 +403,7 @@ def is_written(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote)
         if caps and (len(lines) >= 4 or indented):
             return True
     if prev is not None and prev.end - prev.start < 120:
-        last_line = text[prev.start:prev.end].rsplit("\n", 1)[-1].strip()
+        last_line = text[prev.start : prev.end].rsplit("\n", 1)[-1].strip()
         if _SALUTATION.match(last_line):
             return True
     return False

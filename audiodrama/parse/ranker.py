@@ -18,6 +18,7 @@ constraint applied when decoding, like dropping whoever a quote addresses; the m
 trained on the full candidate sets (training under the constraint too scored lower in
 leave-one-novel-out on PDNC: 5197 vs 5203 quotes).
 """
+
 from __future__ import annotations
 
 import json
@@ -28,36 +29,112 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:        # pragma: no cover
-    from .attribution import Attributor, Turn
+if TYPE_CHECKING:  # pragma: no cover
+    from audiodrama.parse.attribution import Attributor
 
 FEATURES: tuple[str, ...] = (
-    "pron_match", "pron_mismatch", "pron_unknown",
-    "prev1", "prev1_gap", "prev2_alt", "prev2_same", "prev3", "prev4_alt",
-    "next1_anchor", "next2_anchor", "next2_alt",
-    "voc_prev", "voc_here", "voc_next", "named_in_quote", "named_in_prev_quote",
-    "ment_before", "ment_subj", "ment_after", "ment_only", "leadin",
-    "prevpara_ment", "prevpara_last", "prevpara_subj",
-    "rec0", "rec1", "rec2", "rec3plus",
-    "spoke_recent", "prom", "top1", "top2", "narrator", "nochain_rec0",
-    "chain_other", "spoke_in_chain", "anc_back_even", "anc_back_odd", "anc_fwd_even",
-    "anc_fwd_odd", "spoke_window", "npron_match", "npron_mismatch", "gender_only",
-    "grec0", "grec1", "gsubj0", "gtop", "pm_alt", "pm_prev1", "pm_chain_other", "pm_voc_prev",
-    "voc_prev2", "beat_subj", "kin", "voc_prev_pron", "reply_voc", "reply_prev1",
-    "ment_obj", "beat_i", "gnp0", "rel_owner", "gloc", "desc_prev1",
+    "pron_match",
+    "pron_mismatch",
+    "pron_unknown",
+    "prev1",
+    "prev1_gap",
+    "prev2_alt",
+    "prev2_same",
+    "prev3",
+    "prev4_alt",
+    "next1_anchor",
+    "next2_anchor",
+    "next2_alt",
+    "voc_prev",
+    "voc_here",
+    "voc_next",
+    "named_in_quote",
+    "named_in_prev_quote",
+    "ment_before",
+    "ment_subj",
+    "ment_after",
+    "ment_only",
+    "leadin",
+    "prevpara_ment",
+    "prevpara_last",
+    "prevpara_subj",
+    "rec0",
+    "rec1",
+    "rec2",
+    "rec3plus",
+    "spoke_recent",
+    "prom",
+    "top1",
+    "top2",
+    "narrator",
+    "nochain_rec0",
+    "chain_other",
+    "spoke_in_chain",
+    "anc_back_even",
+    "anc_back_odd",
+    "anc_fwd_even",
+    "anc_fwd_odd",
+    "spoke_window",
+    "npron_match",
+    "npron_mismatch",
+    "gender_only",
+    "grec0",
+    "grec1",
+    "gsubj0",
+    "gtop",
+    "pm_alt",
+    "pm_prev1",
+    "pm_chain_other",
+    "pm_voc_prev",
+    "voc_prev2",
+    "beat_subj",
+    "kin",
+    "voc_prev_pron",
+    "reply_voc",
+    "reply_prev1",
+    "ment_obj",
+    "beat_i",
+    "gnp0",
+    "rel_owner",
+    "gloc",
+    "desc_prev1",
 )
 
 # Hand-set weights: the rule order of the sieve, used when no trained file is shipped, and
 # the prior mean the training script regularises towards (scripts/train_attribution.py).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "pron_match": 2.0, "pron_mismatch": -4.0, "prev1": -2.5, "prev1_gap": 0.5,
-    "prev2_alt": 2.0, "next2_alt": 1.5, "next1_anchor": -1.5, "voc_prev": 2.5,
-    "voc_here": -4.0, "voc_next": 1.0, "named_in_quote": -1.0, "ment_before": 1.5,
-    "ment_subj": 1.0, "ment_only": 1.0, "leadin": 2.0, "prevpara_last": 0.5,
-    "rec0": 0.8, "rec1": 0.5, "rec2": 0.2, "spoke_recent": 0.5, "prom": 0.3,
-    "narrator": 0.3, "chain_other": 1.0, "spoke_in_chain": 0.5, "gender_only": 1.5,
-    "voc_prev2": 1.0, "beat_subj": 1.0, "kin": 2.0,
-    "voc_prev_pron": 1.0, "reply_voc": 1.0, "reply_prev1": -1.0, "rel_owner": -1.0,
+    "pron_match": 2.0,
+    "pron_mismatch": -4.0,
+    "prev1": -2.5,
+    "prev1_gap": 0.5,
+    "prev2_alt": 2.0,
+    "next2_alt": 1.5,
+    "next1_anchor": -1.5,
+    "voc_prev": 2.5,
+    "voc_here": -4.0,
+    "voc_next": 1.0,
+    "named_in_quote": -1.0,
+    "ment_before": 1.5,
+    "ment_subj": 1.0,
+    "ment_only": 1.0,
+    "leadin": 2.0,
+    "prevpara_last": 0.5,
+    "rec0": 0.8,
+    "rec1": 0.5,
+    "rec2": 0.2,
+    "spoke_recent": 0.5,
+    "prom": 0.3,
+    "narrator": 0.3,
+    "chain_other": 1.0,
+    "spoke_in_chain": 0.5,
+    "gender_only": 1.5,
+    "voc_prev2": 1.0,
+    "beat_subj": 1.0,
+    "kin": 2.0,
+    "voc_prev_pron": 1.0,
+    "reply_voc": 1.0,
+    "reply_prev1": -1.0,
+    "rel_owner": -1.0,
     "desc_prev1": -1.5,
 }
 
@@ -65,8 +142,21 @@ _DESCRIPTION = re.compile(r"(?:the|a|an)\s", re.IGNORECASE)
 _NARR_PRON = re.compile(r"(?:^|[.!?][\"'\u201d]?\s+)(He|She)\b")
 
 MODEL_FILE = "attribution_model.json"
-_REPLY = frozenset("replied replies answered answers returned returns rejoined retorted "
-                   "retorts responded responds".split())
+_REPLY = frozenset(
+    [
+        "replied",
+        "replies",
+        "answered",
+        "answers",
+        "returned",
+        "returns",
+        "rejoined",
+        "retorted",
+        "retorts",
+        "responded",
+        "responds",
+    ]
+)
 
 
 @lru_cache(maxsize=4)
@@ -78,8 +168,9 @@ def load_weights(path: str | None = None) -> dict[str, float]:
             with open(path, encoding="utf-8") as f:
                 data = json.load(f)
         else:
-            data = json.loads(resources.files("audiodrama.data").joinpath(MODEL_FILE)
-                              .read_text(encoding="utf-8"))
+            data = json.loads(
+                resources.files("audiodrama.data").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+            )
         return {k: float(v) for k, v in data["weights"].items()}
     except (OSError, ValueError, KeyError, ModuleNotFoundError, TypeError):
         return dict(DEFAULT_WEIGHTS)
@@ -88,7 +179,7 @@ def load_weights(path: str | None = None) -> dict[str, float]:
 class Context:
     """Per-story values the features need, computed once."""
 
-    def __init__(self, att: "Attributor"):
+    def __init__(self, att: Attributor):
         self.att = att
         counts: dict[int, int] = {}
         for ments in att.para_mentions:
@@ -124,7 +215,7 @@ class Context:
             self.chain.append(cid)
 
 
-def _adj(att: "Attributor", ti: int, tj: int) -> bool:
+def _adj(att: Attributor, ti: int, tj: int) -> bool:
     """Turns ti and tj exist and sit in consecutive paragraphs."""
     if tj < 0 or tj >= len(att.turns) or ti < 0 or ti >= len(att.turns):
         return False
@@ -199,13 +290,14 @@ def candidates(ctx: Context, ti: int, speakers: list[int | None]) -> dict[int, d
             # quote spoke to (by name, or `to her`), else the most recent other character
             # named before the chain
             prev_states = att.turns[ti - 1].states
-            told = next((st.addressee for st in prev_states
-                         if st.addressee is not None and st.addressee != s1), None)
+            told = next(
+                (st.addressee for st in prev_states if st.addressee is not None and st.addressee != s1), None
+            )
             g_told = next((st.addr_gender for st in prev_states if st.addr_gender), None)
             for c in recent:
                 if told is not None and c != told:
                     continue
-                if c != s1 and (g_told is None or c < len(att.genders) and att.genders[c] == g_told):
+                if c != s1 and (g_told is None or (c < len(att.genders) and att.genders[c] == g_told)):
                     add(c, "chain_other")
                     break
     # addressed two turns back and not heard from since: the reply may come late
@@ -219,8 +311,17 @@ def candidates(ctx: Context, ti: int, speakers: list[int | None]) -> dict[int, d
     if s1 is not None:
         for st in att.turns[ti - 1].states:
             if st.addr_gender in ("male", "female"):
-                who = next((c for c in recent if c != s1 and c != att.narrator
-                            and c < len(att.genders) and att.genders[c] == st.addr_gender), None)
+                who = next(
+                    (
+                        c
+                        for c in recent
+                        if c != s1
+                        and c != att.narrator
+                        and c < len(att.genders)
+                        and att.genders[c] == st.addr_gender
+                    ),
+                    None,
+                )
                 add(who, "voc_prev_pron")
                 break
     # `"..." replied he`: an answer, so not the previous speaker, likely the one addressed
@@ -247,16 +348,22 @@ def candidates(ctx: Context, ti: int, speakers: list[int | None]) -> dict[int, d
                 n_seen += 1
                 if n_seen == 2:
                     break
-        around = [c for c in f if c < len(att.genders) and att.genders[c] == g
-                  and any(k not in _STANDING for k in f[c])]
+        around = [
+            c
+            for c in f
+            if c < len(att.genders) and att.genders[c] == g and any(k not in _STANDING for k in f[c])
+        ]
         if not around:
             # nobody of the told gender is around: the first one named in the narration
             # that follows (a scene opening on `"It's time," he said.` names him later),
             # else the most prominent one of that gender
             best = _named_after(att, ti, g)
             if best is None:
-                best = max((c for c in range(len(att.genders)) if att.genders[c] == g),
-                           key=lambda c: ctx.prom.get(c, 0.0), default=None)
+                best = max(
+                    (c for c in range(len(att.genders)) if att.genders[c] == g),
+                    key=lambda c: ctx.prom.get(c, 0.0),
+                    default=None,
+                )
             add(best, "gender_only")
     ng = ctx.narr_gender.get(ti)
     adjacent = _adj(att, ti, ti - 1)
@@ -349,8 +456,7 @@ def _static(ctx: Context, ti: int) -> dict[int, dict[str, float]]:
         add(att.turns[ti + 1].states[0].addressee, "voc_next")
     # narration of this paragraph and of the paragraph before
     # `She turned to Mike. "This is Bill."`: a name after `to`/`at` is spoken to, not speaking
-    objs = {m.char for m in turn.mentions
-            if _OBJ_BEFORE.search(text, max(0, m.start - 12), m.start)}
+    objs = {m.char for m in turn.mentions if _OBJ_BEFORE.search(text, max(0, m.start - 12), m.start)}
     chars = {m.char for m in turn.mentions} - objs
     for m in turn.mentions:
         if m.char in objs:
@@ -366,7 +472,7 @@ def _static(ctx: Context, ti: int) -> dict[int, dict[str, float]]:
     add(turn.leadin, "leadin")
     beat = _beat_subject(att, ti)
     if beat is not None and beat == att.narrator:
-        add(beat, "beat_i")     # `I said nothing.` / `"..."`: the other one may answer
+        add(beat, "beat_i")  # `I said nothing.` / `"..."`: the other one may answer
     else:
         add(beat, "beat_subj")
     p = turn.para.index - 1
@@ -384,7 +490,7 @@ def _static(ctx: Context, ti: int) -> dict[int, dict[str, float]]:
     # the paragraph's narration names its actor by pronoun: `He put his finger ...`
     for piece in turn.para.narration[:2]:
         if turn.pron_gender is not None:
-            break       # the tag's pronoun names the speaker; `She looked up at him` is the other
+            break  # the tag's pronoun names the speaker; `She looked up at him` is the other
         nm = _NARR_PRON.search(text, piece.start, min(piece.end, piece.start + 300))
         if nm:
             ctx.narr_gender[ti] = "male" if nm.group(1) == "He" else "female"
@@ -408,13 +514,25 @@ def _static(ctx: Context, ti: int) -> dict[int, dict[str, float]]:
     return f
 
 
-_STANDING = frozenset(("top1", "top2", "gtop", "prom", "narrator", "pron_match", "pron_mismatch",
-                       "pron_unknown", "npron_match", "npron_mismatch"))
+_STANDING = frozenset(
+    (
+        "top1",
+        "top2",
+        "gtop",
+        "prom",
+        "narrator",
+        "pron_match",
+        "pron_mismatch",
+        "pron_unknown",
+        "npron_match",
+        "npron_mismatch",
+    )
+)
 _LAST_SENT = re.compile(r"(?:^|[.!?][\"'\u201d]?\s+)(?=[A-Z])")
 _PRON_SUBJ = re.compile(r"(He|She)\b")
 
 
-def _local_top(att: "Attributor", ti: int, gender: str, window: int = 60) -> int | None:
+def _local_top(att: Attributor, ti: int, gender: str, window: int = 60) -> int | None:
     """The character of `gender` the narration of the last `window` paragraphs names most
     (the scene's man or woman of the moment: whom a long run of `he` / `she` is about)."""
     p0 = att.turns[ti].para.index
@@ -423,13 +541,17 @@ def _local_top(att: "Attributor", ti: int, gender: str, window: int = 60) -> int
     for p in range(max(0, p0 - window), p0 + 1):
         for m in att.para_mentions[p]:
             c = m.char
-            if c < len(att.genders) and att.genders[c] == gender and c != att.narrator \
-                    and not text.startswith(("'s", "\u2019s"), m.end):
+            if (
+                c < len(att.genders)
+                and att.genders[c] == gender
+                and c != att.narrator
+                and not text.startswith(("'s", "\u2019s"), m.end)
+            ):
                 counts[c] = counts.get(c, 0) + 1
     return max(counts, key=lambda c: counts[c]) if counts else None
 
 
-def _named_after(att: "Attributor", ti: int, gender: str) -> int | None:
+def _named_after(att: Attributor, ti: int, gender: str) -> int | None:
     """The first character of `gender` named in the narration of the next five paragraphs."""
     p0 = att.turns[ti].para.index
     for p in range(p0, min(len(att.paras), p0 + 6)):
@@ -439,7 +561,7 @@ def _named_after(att: "Attributor", ti: int, gender: str) -> int | None:
     return None
 
 
-def _beat_subject(att: "Attributor", ti: int) -> int | None:
+def _beat_subject(att: Attributor, ti: int) -> int | None:
     """The subject of the last sentence of a narration paragraph just before the quote's
     paragraph (`She got up and walked over to Buffy.` / `"This will help."`): a name, or
     `He`/`She` resolved to the last character of that gender named as a subject there."""
@@ -464,17 +586,19 @@ def _beat_subject(att: "Attributor", ti: int) -> int | None:
         return None
     g = "male" if pm.group(1) == "He" else "female"
     for m in reversed(ments):
-        if m.start < last and m.char < len(att.genders) and att.genders[m.char] == g \
-                and _SUBJ_BEFORE.search(text[max(0, m.start - 12):m.start]) or \
-                m.start == s and m.char < len(att.genders) and att.genders[m.char] == g:
+        if (
+            m.start < last
+            and m.char < len(att.genders)
+            and att.genders[m.char] == g
+            and _SUBJ_BEFORE.search(text[max(0, m.start - 12) : m.start])
+        ) or (m.start == s and m.char < len(att.genders) and att.genders[m.char] == g):
             return m.char
     # `"Who's she?" Georgette turned to me.` / `She turned to Frances.`: the speaker of
     # the quote before, when of that gender and not the one the sentence turns to
     if ti > 0 and att.turns[ti - 1].para.index == p - 1:
         sp = att.turns[ti - 1].speaker
         named_here = {m.char for m in ments if m.start >= last}
-        if sp is not None and sp < len(att.genders) and att.genders[sp] == g \
-                and sp not in named_here:
+        if sp is not None and sp < len(att.genders) and att.genders[sp] == g and sp not in named_here:
             return sp
     return None
 
@@ -483,17 +607,17 @@ _OBJ_BEFORE = re.compile(r"\b(?:to|at|towards?|with|for|of|from|by|on)\s+$")
 _SUBJ_BEFORE = re.compile(r"(?:^|[.!?;:][\"'\u201d]?\s+|\b(?:and|but|then|when|while)\s+)$")
 
 
-def _recent_subject(att: "Attributor", ti: int, gender: str) -> int | None:
+def _recent_subject(att: Attributor, ti: int, gender: str) -> int | None:
     """The last character of `gender` named as the subject of a clause, in the narration
     of this paragraph (before its first quote) and the three before it."""
     text = att.text
     for p, m in _gendered_mentions_before(att, ti, gender, 4):
-        if _SUBJ_BEFORE.search(text[max(0, m.start - 12):m.start]) or m.start == att.paras[p].start:
+        if _SUBJ_BEFORE.search(text[max(0, m.start - 12) : m.start]) or m.start == att.paras[p].start:
             return m.char
     return None
 
 
-def _gendered_mentions_before(att: "Attributor", ti: int, gender: str, n_paras: int):
+def _gendered_mentions_before(att: Attributor, ti: int, gender: str, n_paras: int):
     """(paragraph, mention) of the non-possessive mentions of characters of `gender` other
     than the narrator, latest first, in the narration of turn `ti`'s paragraph before its
     first quote and the `n_paras` - 1 paragraphs before it."""
@@ -513,7 +637,7 @@ def _gendered_mentions_before(att: "Attributor", ti: int, gender: str, n_paras: 
 _PREP_BEFORE = re.compile(r"\b(?:to|at|towards?|with|for|from|into|upon|on|of|about)\s+$")
 
 
-def _recent_nonobject(att: "Attributor", ti: int, gender: str) -> int | None:
+def _recent_nonobject(att: Attributor, ti: int, gender: str) -> int | None:
     """The last character of `gender` named before the quote, not as the object of a
     preposition (`towards Bingley`) nor as a possessive (`Sir William's`): whom `he` most
     likely means (`...was scarcely heard by Darcy; ... he turned to his partner, and said,`)."""
@@ -530,24 +654,31 @@ _EXIT = re.compile(
     r"|(?:left|quitted|quit|fled)\s+(?:the|this|that|her|his)\s+(?:room|house|apartment|office|"
     r"kitchen|parlou?r|hall|table|building|shop|store|bar|party|scene|place|flat|cottage|"
     r"drawing-room|library|study)\b"
-    r"|disappeared|vanished|departed|was\s+gone|hung\s+up)")
-_EXIT_SUBJ = re.compile(r"(?:(?:So|Then|And|But|Finally|Suddenly|Now|At last),?\s+(?:then\s+)?)?"
-                        r"(?:([Hh]e|[Ss]he)\b|(?=[A-Z]))")
+    r"|disappeared|vanished|departed|was\s+gone|hung\s+up)"
+)
+_EXIT_SUBJ = re.compile(
+    r"(?:(?:So|Then|And|But|Finally|Suddenly|Now|At last),?\s+(?:then\s+)?)?"
+    r"(?:([Hh]e|[Ss]he)\b|(?=[A-Z]))"
+)
 # between the subject and the exit verb: another clause or actor means someone else may leave
-_EXIT_BLOCK = re.compile(r"\b(?:he|she|they|we|I|you|him|them|who|which|that|as|when|while|"
-                         r"until|till|before|after|if|would|could|should|might|must|to|not|"
-                         r"never|cannot|can|will|shall|have|almost|nearly)\b|n't|[;:]",
-                         re.IGNORECASE)
+_EXIT_BLOCK = re.compile(
+    r"\b(?:he|she|they|we|I|you|him|them|who|which|that|as|when|while|"
+    r"until|till|before|after|if|would|could|should|might|must|to|not|"
+    r"never|cannot|can|will|shall|have|almost|nearly)\b|n't|[;:]",
+    re.IGNORECASE,
+)
 # `Jane declined it, and the husband and wife walked off`: a new subject
 _NEW_SUBJ = re.compile(r"\b(?:and|but)\s+(?:(?:the|a|an|his|her|their|my|our)\b|[A-Z])")
 _SENT_END = re.compile(r"[.!?]+")
 # `walked away to another part of the room`: still in the scene
-_NOT_OUT = re.compile(r"\s+(?:to|towards?|across|into)\s+"
-                      r"(?:another|the other|the window|the fire)")
+_NOT_OUT = re.compile(
+    r"\s+(?:to|towards?|across|into)\s+"
+    r"(?:another|the other|the window|the fire)"
+)
 _BACK = re.compile(r"\b(?:came|come|coming|got|went|walked)\s+back\b|\breturned\b")
 
 
-def _exits(att: "Attributor") -> list[tuple[int, int, int]]:
+def _exits(att: Attributor) -> list[tuple[int, int, int]]:
     """(position, sentence end, character) of the narration sentences telling a character
     leaves the scene: `She snapped her fingers and disappeared into thin air.` / `So she
     turned around and walked out the door.` The subject is a name at the sentence's start,
@@ -580,17 +711,20 @@ def _exits(att: "Attributor") -> list[tuple[int, int, int]]:
                     who, subj_end = m.char, m.end
                 if who is None or who == att.narrator:
                     continue
-                between = text[subj_end:ex.start()]
-                if _EXIT_BLOCK.search(between) or _NEW_SUBJ.search(between) or any(
-                        subj_end <= m.start < ex.start() for m in ments):
+                between = text[subj_end : ex.start()]
+                if (
+                    _EXIT_BLOCK.search(between)
+                    or _NEW_SUBJ.search(between)
+                    or any(subj_end <= m.start < ex.start() for m in ments)
+                ):
                     continue
                 if _BACK.search(text, ex.end(), se_end) or _NOT_OUT.match(text, ex.end()):
-                    continue        # `He went away and came back with ...`
+                    continue  # `He went away and came back with ...`
                 out.append((ex.start(), se_end, who))
     return out
 
 
-def _last_of_gender(att: "Attributor", p0: int, pos: int, gender: str) -> int | None:
+def _last_of_gender(att: Attributor, p0: int, pos: int, gender: str) -> int | None:
     """Whom `he`/`she` at `pos` means: the last character of `gender` named before it in
     narration (not as a possessive or a preposition's object), or a speaker of that gender
     decided by the rules, in this paragraph and the two before."""
@@ -598,16 +732,25 @@ def _last_of_gender(att: "Attributor", p0: int, pos: int, gender: str) -> int | 
     for p in range(p0, max(-1, p0 - 3), -1):
         found: list[tuple[int, int]] = []
         for m in att.para_mentions[p]:
-            if m.start < pos and m.char < len(att.genders) and att.genders[m.char] == gender \
-                    and m.char != att.narrator and not text.startswith(("'s", "\u2019s"), m.end) \
-                    and not _PREP_BEFORE.search(text, max(0, m.start - 12), m.start):
+            if (
+                m.start < pos
+                and m.char < len(att.genders)
+                and att.genders[m.char] == gender
+                and m.char != att.narrator
+                and not text.startswith(("'s", "\u2019s"), m.end)
+                and not _PREP_BEFORE.search(text, max(0, m.start - 12), m.start)
+            ):
                 found.append((m.start, m.char))
         ti = att.turn_of_para.get(p)
         if ti is not None:
             for st in att.turns[ti].states:
                 c = st.speaker
-                if c is not None and st.quote.start < pos and c < len(att.genders) \
-                        and att.genders[c] == gender:
+                if (
+                    c is not None
+                    and st.quote.start < pos
+                    and c < len(att.genders)
+                    and att.genders[c] == gender
+                ):
                     found.append((st.quote.start, c))
         if found:
             return max(found)[1]
@@ -640,8 +783,7 @@ def _gone(ctx: Context, ti: int, speakers: list[int | None], window: int = 12) -
 _PRON = re.compile(r"\b(?:(he|him|his)|(she|her))\b", re.IGNORECASE)
 
 
-def _gone_static(att: "Attributor", exits: list[tuple[int, int, int]], ti: int,
-                 window: int) -> dict[int, int]:
+def _gone_static(att: Attributor, exits: list[tuple[int, int, int]], ti: int, window: int) -> dict[int, int]:
     """Character -> end of the sentence telling it left, for those not named nor meant by a
     narration pronoun since (the part of `_gone` that does not depend on the decoding)."""
     turn = att.turns[ti]
@@ -695,8 +837,9 @@ def rule_name(feats: dict[str, float]) -> str:
     return "conversation-fallback"
 
 
-def _ranked(cands: dict[int, dict[str, float]], w: dict[str, float],
-            gone: set[int] = frozenset()) -> list[tuple[float, int]]:
+def _ranked(
+    cands: dict[int, dict[str, float]], w: dict[str, float], gone: set[int] = frozenset()
+) -> list[tuple[float, int]]:
     """(log-probability, candidate), best first; whoever the quote addresses is out, and
     so is whoever left the scene (`_gone`), unless nobody would be left."""
     allowed = {c: v for c, v in cands.items() if not v.get("voc_here")} or cands
@@ -707,7 +850,7 @@ def _ranked(cands: dict[int, dict[str, float]], w: dict[str, float],
     return sorted(((v - logz, c) for c, v in scored.items()), reverse=True)
 
 
-def decode(att: "Attributor", weights: dict[str, float] | None = None, beam: int = 2) -> None:
+def decode(att: Attributor, weights: dict[str, float] | None = None, beam: int = 2) -> None:
     """Give every still-open turn its speaker: a beam search over each conversation.
 
     The features of a turn depend on the speakers chosen before it (turn-taking), so a
@@ -716,27 +859,27 @@ def decode(att: "Attributor", weights: dict[str, float] | None = None, beam: int
     """
     w = weights if weights is not None else load_weights(os.environ.get("AUDIODRAMA_ATTRIBUTION_MODEL"))
     ctx = Context(att)
-    fixed: list[int | None] = [t.speaker if all(st.speaker is not None for st in t.states) else None
-                               for t in att.turns]
-    skip = getattr(att, "skip", set())      # epigraph paragraphs: nobody speaks them
+    fixed: list[int | None] = [
+        t.speaker if all(st.speaker is not None for st in t.states) else None for t in att.turns
+    ]
+    skip = getattr(att, "skip", set())  # epigraph paragraphs: nobody speaks them
     speakers: list[int | None] = [t.speaker for t in att.turns]
     # a state: (log-probability, history of speakers, decisions as a linked tuple)
     states: list[tuple[float, list[int | None], tuple | None]] = [(0.0, speakers, None)]
     memo: dict[tuple, list[tuple[float, int, str]]] = {}
     for ti in range(len(att.turns)):
         if ti > 0 and ctx.chain[ti] != ctx.chain[ti - 1] and len(states) > 1:
-            states = [max(states, key=lambda s: s[0])]      # a conversation ended
+            states = [max(states, key=lambda s: s[0])]  # a conversation ended
         if fixed[ti] is not None or att.turns[ti].para.index in skip:
             continue
         nxt = []
         for sc, hist, dec in states:
-            key = (ti, tuple(hist[max(0, ti - 25):ti]))
+            key = (ti, tuple(hist[max(0, ti - 25) : ti]))
             ranked = memo.get(key)
             if ranked is None:
                 cands = candidates(ctx, ti, hist)
                 gone = _gone(ctx, ti, hist) if cands else set()
-                ranked = [(lp, c, rule_name(cands[c]))
-                          for lp, c in _ranked(cands, w, gone)] if cands else []
+                ranked = [(lp, c, rule_name(cands[c])) for lp, c in _ranked(cands, w, gone)] if cands else []
                 memo[key] = ranked
             if not ranked:
                 nxt.append((sc, hist, dec))

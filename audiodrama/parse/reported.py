@@ -10,23 +10,29 @@ to flag no annotated quotation on the four PDNC novels): a long quote with no fi
 second person, no present tense, a third-person pronoun, at least two back-shifted verbs,
 and an opening that reads as a report ("that he...", "He was...", "Would not she...").
 """
+
 from __future__ import annotations
 
 import re
 
 _FIRST_SECOND = re.compile(
     r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves|you|your|yours|yourself|yourselves"
-    r"|ye|thee|thou|thy|let's)\b", re.I)
+    r"|ye|thee|thou|thy|let's)\b",
+    re.I,
+)
 _PRESENT = re.compile(
     r"\b(?:is|am|are|isn't|aren't|will|won't|shall|shan't|can|can't|cannot|have|haven't"
-    r"|has|hasn't|do|don't|does|doesn't)\b|['\u2019](?:s|re|ll|ve)\b", re.I)
+    r"|has|hasn't|do|don't|does|doesn't)\b|['\u2019](?:s|re|ll|ve)\b",
+    re.I,
+)
 _BACKSHIFTED = re.compile(r"\b(?:was|were|had|would|should|could|might|did)\b", re.I)
 _THIRD = re.compile(r"\b(?:he|she|they|him|her|them|his|their)\b", re.I)
 _AUX = r"(?:was|were|had|would|should|could|might|did)"
 _REPORT_OPENING = re.compile(
-    rf"(?:that|he|she|they)\b"                                  # continues the narration
-    rf"|(?:He|She|They)\s+(?:{_AUX}|thought|hoped|feared)\b"     # He was afraid...
-    rf"|(?:Was|Were|Had|Would|Should|Could|Might|Did)(?:\s+not)?\s+(?:he|she|they)\b")
+    rf"(?:that|he|she|they)\b"  # continues the narration
+    rf"|(?:He|She|They)\s+(?:{_AUX}|thought|hoped|feared)\b"  # He was afraid...
+    rf"|(?:Was|Were|Had|Would|Should|Could|Might|Did)(?:\s+not)?\s+(?:he|she|they)\b"
+)
 
 MIN_LENGTH = 80
 

@@ -1,7 +1,8 @@
 """Low-confidence lines for a person to check (the CLI and notebooks list them)."""
+
 from __future__ import annotations
 
-from ..model import Line, Script
+from audiodrama.model import Line, Script
 
 
 def review(script: Script, threshold: float = 0.6) -> list[Line]:
@@ -14,7 +15,7 @@ def review(script: Script, threshold: float = 0.6) -> list[Line]:
         if line.kind != "dialogue":
             continue
         if line.rule == "epigraph":
-            continue          # deliberately nobody's line
+            continue  # deliberately nobody's line
         conf = line.confidence if line.speaker else 0.0
         if conf < threshold:
             out.append((conf, order, line))

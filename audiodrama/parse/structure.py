@@ -32,12 +32,15 @@ Rules (each one documented where it is defined):
   The story summary is the front-matter paragraph that starts with "Summary" (see
   `summary_block`).
 """
+
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 BlockRole = Literal["body", "heading", "break", "front_matter"]
 
@@ -46,19 +49,23 @@ _BREAK = re.compile(
     r"^\s*(?:[*#~=_\-\u2013\u2014\u2022\u00b7+.oO\u2055\u273b\u2726\u2727\u2605\u2606\u25c6\u25c7\u2666]\s*){3,}$"
     r"|^\s*#\s*$"
     r"|^\s*[\u2042\u2766\u2767\u00a7\u2055\u2619\u2767\u269c\u2740\u273f\u2748\u2749\u274a\u274b]+\s*$"
-    r"|^\s*(?i:x\s*){3,}$")
-_NUMBER = (r"(?:[0-9]{1,4}|[ivxlcdm]{1,8}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-           r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
-           r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]?(?:one|two|three|"
-           r"four|five|six|seven|eight|nine))?|hundred|first|second|third|fourth|fifth|sixth|"
-           r"seventh|eighth|ninth|tenth|last|final|the\s+\w+)")
+    r"|^\s*(?i:x\s*){3,}$"
+)
+_NUMBER = (
+    r"(?:[0-9]{1,4}|[ivxlcdm]{1,8}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]?(?:one|two|three|"
+    r"four|five|six|seven|eight|nine))?|hundred|first|second|third|fourth|fifth|sixth|"
+    r"seventh|eighth|ninth|tenth|last|final|the\s+\w+)"
+)
 _CHAPTER = re.compile(
     r"^\s*(?:#{1,6}\s*)?(?:chapter|chap\.?|ch\.|book|part|volume|vol\.|act|chapitre|kapitel|cap[ií]tulo|capitolo|"
     r"hoofdstuk|livre|teil|parte)\s*" + _NUMBER + r"\b\.?"
     r"(?:\s*[:.\-\u2013\u2014)|]\s*.{0,100}|\s+\(.{1,100}\))?\s*$"
     r"|^\s*(?:#{1,6}\s*)?(?:prologue|epilogue|interlude|prolog|epilog|pr[oó]logo|ep[ií]logo|afterword|foreword|"
     r"preface|introduction)\b\.?(?:\s*[:.\-\u2013\u2014]\s*.{0,100})?\s*$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 #: Labels that open a note rather than the story (checked at the top and after a heading).
 _FRONT = re.compile(
     r"^\s*[(\[]?\s*(?:summary|synopsis|a/n|a\.n\.|author'?s'?\s*notes?|authors?\s*notes?|"
@@ -66,28 +73,38 @@ _FRONT = re.compile(
     r"categories|characters|relationships?|tags|additional tags|spoilers?|dedication|beta(?:'d| read| reader)?|"
     r"word\s*count|words|status|genres?|language|published|updated|series|stats|chapters|"
     r"(?:chapter\s+)?end\s+notes|chapter\s+notes)\s*[:\-\u2013\u2014]",
-    re.IGNORECASE)
-_NOTES_HEADING = re.compile(r"^\s*(?:#{1,6}\s*)?(?:preface|foreword|afterword|introduction|"
-                            r"acknowledge?ments?|author'?s'? notes?|notes)\b", re.IGNORECASE)
+    re.IGNORECASE,
+)
+_NOTES_HEADING = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:preface|foreword|afterword|introduction|"
+    r"acknowledge?ments?|author'?s'? notes?|notes)\b",
+    re.IGNORECASE,
+)
 #: Words of an author talking about the story (an unlabelled note).
 _META = re.compile(
     r"\b(?:fics?|fanfic\w*|fan fiction|one-?shot|reviews?|reviewers|r&r|disclaimer|i (?:don'?t|do not) "
     r"own|own nothing|belongs? to|beta(?:'d| reader)?|update[sd]?|readers|my first|this story|"
     r"a story|the story|the series|the show|the comics|the books|season \d+|canon|(?-i:AU|OOC)|"
     r"hope you (?:enjoy|like)|enjoy!|please be nice|constructive criticism)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 #: An author's note anywhere in the story.
-_AN = re.compile(r"^\s*[(\[]?\s*(?:(?i:a/n|a\.n\.|author'?s'?\s*notes?|(?:chapter\s+)?end\s+notes\s*:|"
-                 r"chapter\s+notes\s*:)|AN\s*:)")
+_AN = re.compile(
+    r"^\s*[(\[]?\s*(?:(?i:a/n|a\.n\.|author'?s'?\s*notes?|(?:chapter\s+)?end\s+notes\s*:|"
+    r"chapter\s+notes\s*:)|AN\s*:)"
+)
 #: Sign-offs at the end of a chapter.
 _SIGNOFF = re.compile(
     r"^\s*[(\[]?\s*(?:please\s+(?:read\s+and\s+)?review|review\s*(?:please|!)|r\s*&\s*r\b|reviews?\s+(?:are|make)|"
     r"thanks?\s+(?:you\s+)?for\s+reading|to\s+be\s+continued|tbc\b|end\s+(?:of\s+)?chapter|"
     r"(?:hope|let me know)\s+you\s+(?:liked|enjoyed|like|enjoy)|"
     r"(?:please\s+)?(?:drop by|leave)\b.{0,60}\b(?:comment|review|kudos))",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _BYLINE = re.compile(r"^\s*(?:by|written by|par|von|por|di)\s+\S.{0,80}$", re.IGNORECASE)
-_QUOTED = re.compile(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb|\u201e[^\u201c\u201d]*[\u201c\u201d]")
+_QUOTED = re.compile(
+    r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb|\u201e[^\u201c\u201d]*[\u201c\u201d]"
+)
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(A-Z])")
 
 
@@ -112,6 +129,7 @@ class Block:
 
 
 # ----------------------------------------------------------------------------- paragraphs
+
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """[start, end) of every paragraph, whitespace trimmed (see the module rules)."""
@@ -183,6 +201,7 @@ def is_break_text(para: str) -> bool:
 
 # ----------------------------------------------------------------------------- structure
 
+
 def detect_structure(text: str, hints: Any = None) -> list[Block]:
     """Blocks for every paragraph, with headings, scene breaks and front matter marked.
 
@@ -195,12 +214,17 @@ def detect_structure(text: str, hints: Any = None) -> list[Block]:
     explicit_breaks = any(r == "break" for r in roles)
     level = getattr(hints, "chapter_level", 1)
     sub_heads = [(s, e) for s, e, lvl in getattr(hints, "headings", None) or [] if lvl > level]
-    subheading = {i for i, (s, e) in enumerate(paras) if roles[i] == "heading" and
-                  not is_heading_text(text[s:e]) and any(a <= s and e <= b for a, b in sub_heads)}
+    subheading = {
+        i
+        for i, (s, e) in enumerate(paras)
+        if roles[i] == "heading"
+        and not is_heading_text(text[s:e])
+        and any(a <= s and e <= b for a, b in sub_heads)
+    }
     blocks: list[Block] = []
     chapter, scene = 1, 1
-    seen_body = False          # body text since the last heading
-    scene_paras = 0            # body paragraphs in the current scene
+    seen_body = False  # body text since the last heading
+    scene_paras = 0  # body paragraphs in the current scene
     pending_cue = ""
     prev_end = 0
     for i, (start, end) in enumerate(paras):
@@ -234,8 +258,9 @@ def detect_structure(text: str, hints: Any = None) -> list[Block]:
                     cue, scene_paras = found, 0
             seen_body = True
             scene_paras += 1
-        blocks.append(Block(start, end, role, chapter, scene,
-                            " ".join(body.split()) if role == "heading" else "", cue))
+        blocks.append(
+            Block(start, end, role, chapter, scene, " ".join(body.split()) if role == "heading" else "", cue)
+        )
         prev_end = end
     return blocks
 
@@ -252,12 +277,13 @@ def _roles(text: str, paras: list[tuple[int, int]], hints: Any) -> list[BlockRol
     def inside(span: tuple[int, int], marks: Sequence[tuple[int, int]]) -> bool:
         """The paragraph lies in a mark, or a mark starts inside the paragraph."""
         k = bisect.bisect_right(marks, (span[0], float("inf")))
-        return any(s <= span[0] and span[1] <= e or span[0] <= s < span[1]
-                   for s, e in marks[max(0, k - 2):k + 2])
+        return any(
+            (s <= span[0] and span[1] <= e) or span[0] <= s < span[1] for s, e in marks[max(0, k - 2) : k + 2]
+        )
 
     roles: list[BlockRole] = []
     for span in paras:
-        body = text[span[0]:span[1]]
+        body = text[span[0] : span[1]]
         if inside(span, hint_front):
             roles.append("front_matter")
         elif is_break_text(body) or inside(span, hint_breaks):
@@ -294,7 +320,7 @@ def _numbered_headings(text: str, paras: Sequence[tuple[int, int]], roles: Seque
             found.append((i, int(v) if v.isdigit() else _roman(v)))
     if len(found) < 2 or found[0][1] != 1:
         return []
-    good = sum(1 for (_, a), (_, b) in zip(found, found[1:]) if b == a + 1 or b == 1)
+    good = sum(1 for (_, a), (_, b) in itertools.pairwise(found) if b == a + 1 or b == 1)
     return [i for i, _ in found] if good >= 0.8 * (len(found) - 1) else []
 
 
@@ -304,8 +330,9 @@ def _mark_front_matter(text: str, paras: list[tuple[int, int]], roles: list[Bloc
     n = len(paras)
     # 1. Labelled notes at the top (first 8 paragraphs, before the first heading) and
     #    any unlabelled paragraph before the last of them.
-    first_head = next((i for i, r in enumerate(roles) if r == "heading"
-                       and not _NOTES_HEADING.match(para[i].strip())), n)
+    first_head = next(
+        (i for i, r in enumerate(roles) if r == "heading" and not _NOTES_HEADING.match(para[i].strip())), n
+    )
     top = []
     for i in range(min(12, first_head)):
         if roles[i] != "body":
@@ -313,7 +340,7 @@ def _mark_front_matter(text: str, paras: list[tuple[int, int]], roles: list[Bloc
         if _FRONT.match(para[i]):
             top.append(i)
         elif _QUOTED.search(para[i]):
-            break          # speech: the story has begun; a later "Note:" is the story's own
+            break  # speech: the story has begun; a later "Note:" is the story's own
     if top:
         for i in range(top[-1] + 1):
             if roles[i] in ("body", "heading"):
@@ -340,13 +367,23 @@ def _mark_front_matter(text: str, paras: list[tuple[int, int]], roles: list[Bloc
     heads = [i for i, r in enumerate(roles) if r == "heading"]
     if len(heads) >= 2 and first_head > 0:
         before = [i for i in range(first_head) if roles[i] == "body"]
-        if (sum(len(para[i]) for i in before) <= 1500 and len(before) <= 12
-                and all(len(para[i]) <= 600 for i in before)):
+        if (
+            sum(len(para[i]) for i in before) <= 1500
+            and len(before) <= 12
+            and all(len(para[i]) <= 600 for i in before)
+        ):
             for i in before:
                 roles[i] = "front_matter"
     # A title followed by a byline at the very top, even without headings.
-    if n >= 3 and roles[0] == "body" and len(para[0]) <= 100 and "\n" not in para[0].strip() \
-            and roles[1] == "body" and _BYLINE.match(para[1]) and not _QUOTED.search(para[0]):
+    if (
+        n >= 3
+        and roles[0] == "body"
+        and len(para[0]) <= 100
+        and "\n" not in para[0].strip()
+        and roles[1] == "body"
+        and _BYLINE.match(para[1])
+        and not _QUOTED.search(para[0])
+    ):
         roles[0] = roles[1] = "front_matter"
     # 3. Labelled notes right after a heading.
     for h in heads:
@@ -360,10 +397,14 @@ def _mark_front_matter(text: str, paras: list[tuple[int, int]], roles: list[Bloc
     # 3b. Title-page matter between two headings (under 200 characters of capitalised words,
     #     as "London: Printed
     #     for T. Egerton" between "VOL. II." and "CHAPTER I."): the headings open one chapter.
-    for a, b in zip(heads, heads[1:]):
+    for a, b in itertools.pairwise(heads):
         between = [i for i in range(a + 1, b) if roles[i] == "body"]
-        if between and len(between) <= 3 and sum(len(para[i]) for i in between) < 200 \
-                and all(_titleish(para[i]) for i in between):
+        if (
+            between
+            and len(between) <= 3
+            and sum(len(para[i]) for i in between) < 200
+            and all(_titleish(para[i]) for i in between)
+        ):
             for i in between:
                 roles[i] = "front_matter"
     # 3c. A title page before a heading: a run of 3+ short unquoted lines, one of them in
@@ -371,8 +412,12 @@ def _mark_front_matter(text: str, paras: list[tuple[int, int]], roles: list[Bloc
     for h in heads:
         run = []
         i = h - 1
-        while i >= 0 and roles[i] in ("body", "front_matter") and len(para[i]) <= 60 \
-                and (_titleish(para[i]) or roles[i] == "front_matter"):
+        while (
+            i >= 0
+            and roles[i] in ("body", "front_matter")
+            and len(para[i]) <= 60
+            and (_titleish(para[i]) or roles[i] == "front_matter")
+        ):
             run.append(i)
             i -= 1
         if len(run) >= 3 and any(para[j].isupper() or _BYLINE.match(para[j]) for j in run):
@@ -381,9 +426,10 @@ def _mark_front_matter(text: str, paras: list[tuple[int, int]], roles: list[Bloc
     # 4. Author's notes anywhere; sign-offs in the last paragraphs of a chapter; printers'
     #    marks ("[Illustration: ...]", "END OF VOL. I.").
     for i in range(n):
-        if roles[i] == "body" and (re.match(r"^\s*\[(?:illustration|image|picture)\b", para[i], re.I)
-                                   or re.match(r"^\s*(?:the\s+)?end\s+of\s+(?:vol|volume|book|part)\b.{0,20}$",
-                                               para[i], re.I)):
+        if roles[i] == "body" and (
+            re.match(r"^\s*\[(?:illustration|image|picture)\b", para[i], re.I)
+            or re.match(r"^\s*(?:the\s+)?end\s+of\s+(?:vol|volume|book|part)\b.{0,20}$", para[i], re.I)
+        ):
             roles[i] = "front_matter"
     ends = [h - 1 for h in heads if h > 0] + [n - 1]
     tail = {j for e in ends for j in range(max(0, e - 2), e + 1)}
@@ -423,8 +469,9 @@ def _titleish(para: str) -> bool:
 def summary_block(text: str, blocks: Sequence[Block]) -> Block | None:
     """The front-matter block holding the story's summary ("Summary: ..."), if any."""
     for b in blocks:
-        if b.role == "front_matter" and re.match(r"^\s*[(\[]?\s*(?:summary|synopsis)\b",
-                                                 text[b.start:b.end], re.IGNORECASE):
+        if b.role == "front_matter" and re.match(
+            r"^\s*[(\[]?\s*(?:summary|synopsis)\b", text[b.start : b.end], re.IGNORECASE
+        ):
             return b
     return None
 
@@ -433,25 +480,31 @@ def summary_block(text: str, blocks: Sequence[Block]) -> Block | None:
 
 _POSSESSIVE = "her|his|my|their|our"
 _REFLEXIVE = r"(?:herself|himself|themselves|myself|ourselves)"
-_WAKE = re.compile(rf"\b(?:woke|awoke|awoken|awakened|awakens|jolted awake|"
-                   rf"startled awake|came to (?:{_POSSESSIVE}) senses)\b", re.IGNORECASE)
-_EYES_OPEN = re.compile(rf"\b(?:open(?:ed|s)?|blinked open) (?:{_POSSESSIVE}|your) eyes\b",
-                        re.IGNORECASE)
-_DREAM_CONTEXT = re.compile(r"\b(?:dream\w*|nightmare\w*|unconscious|passed out|fainted)\b",
-                            re.IGNORECASE)
+_WAKE = re.compile(
+    rf"\b(?:woke|awoke|awoken|awakened|awakens|jolted awake|"
+    rf"startled awake|came to (?:{_POSSESSIVE}) senses)\b",
+    re.IGNORECASE,
+)
+_EYES_OPEN = re.compile(rf"\b(?:open(?:ed|s)?|blinked open) (?:{_POSSESSIVE}|your) eyes\b", re.IGNORECASE)
+_DREAM_CONTEXT = re.compile(r"\b(?:dream\w*|nightmare\w*|unconscious|passed out|fainted)\b", re.IGNORECASE)
 _TRANSPORT = re.compile(
     r"\b(?:transport|teleport|apparat|disapparat|whisk|orb|shimmer|flash)(?:ed|s|ing)\b"
-    r"(?: \w+){0,3}? (?:to|into|back to|away to|off to)\b", re.IGNORECASE)
+    r"(?: \w+){0,3}? (?:to|into|back to|away to|off to)\b",
+    re.IGNORECASE,
+)
 _ARRIVE = re.compile(
     r"\b(?:arriv(?:ed|es|ing)|landed|pulled up) (?:at|in|on|outside|home|back)\b(?! the door)"
     r"|\b(?:got|gets|came|returned|headed|went|drove|walked) (?:back )?home\b"
     rf"|\b(?:reached|entered) (?:the|{_POSSESSIVE}|[A-Z]\w+'s) (?!door|room\b)"
     rf"|\bmade (?:{_POSSESSIVE}) way (?:to|into|back|home|down to|up to)\b"
     rf"|\bfound {_REFLEXIVE} (?:\w+ )?(?:in|at|on|outside)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _SEAT = re.compile(
     r"\bfound (?:a|an|the|some|an empty|a quiet) (?:\w+ ){0,3}?(?:bench|seat|spot|table|booth|"
-    r"stool|couch|sofa|rock|log|corner|place to sit)\b", re.IGNORECASE)
+    r"stool|couch|sofa|rock|log|corner|place to sit)\b",
+    re.IGNORECASE,
+)
 _TIME = re.compile(
     r"^(?:(?:early |late )?(?:the|that) (?:next|following) (?:morning|day|night|evening|afternoon|"
     r"week|month|year|weekend)\b|(?:early |late )?next (?:morning|day|night|evening|week)\b|"
@@ -460,19 +513,23 @@ _TIME = re.compile(
     r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|a few|many|some|"
     r"\d+)(?: \w+)? (?:minutes?|hours?|days?|weeks?|months?|years?) (?:later|passed|went by|"
     r"had passed|afterwards?)\b|(?:that|this) (?:night|evening|afternoon)\b,|"
-    r"the (?:morning|evening|night|day) after\b|back (?:at|in) (?=[A-Z]))", re.IGNORECASE)
+    r"the (?:morning|evening|night|day) after\b|back (?:at|in) (?=[A-Z]))",
+    re.IGNORECASE,
+)
 
 #: Words before an arrival that make it hypothetical, negated or past-perfect (not a move now).
-_HYPOTHETICAL = re.compile(r"\b(?:if|unless|would|could|should|might|must|shall|will|had|never|"
-                           r"not|whether|until|before|once|wanted|wished|hoped|planned)\b|n't\b",
-                           re.IGNORECASE)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|unless|would|could|should|might|must|shall|will|had|never|"
+    r"not|whether|until|before|once|wanted|wished|hoped|planned)\b|n't\b",
+    re.IGNORECASE,
+)
 
 
 def first_narration_sentence(para: str) -> str:
     """The paragraph's first sentence once quoted speech is taken out ('' if it is all speech)."""
     narration = " ".join(_QUOTED.sub(" ", para).split())
     m = _SENTENCE_END.search(narration)
-    sentence = narration[:m.end()] if m else narration
+    sentence = narration[: m.end()] if m else narration
     return sentence.strip(" ,;:-\u2014\u2013")
 
 
@@ -482,8 +539,14 @@ def opens_on_waking(sentence: str, strict: bool = False) -> bool:
     return bool(_WAKE.search(opening)) or (not strict and bool(_EYES_OPEN.search(opening)))
 
 
-def scene_cue(text: str, paras: Sequence[tuple[int, int]], i: int, roles: Sequence[str],
-              blank_lines: int = 1, scene_paras: int = 99) -> str:
+def scene_cue(
+    text: str,
+    paras: Sequence[tuple[int, int]],
+    i: int,
+    roles: Sequence[str],
+    blank_lines: int = 1,
+    scene_paras: int = 99,
+) -> str:
     """Name of the change of place or time that opens paragraph i, or '' (conservative).
 
     Looks only at the paragraph's first narration sentence (quoted speech removed):
@@ -506,14 +569,14 @@ def scene_cue(text: str, paras: Sequence[tuple[int, int]], i: int, roles: Sequen
     if opens_on_waking(first, strict=True):
         return "wake"
     if opens_on_waking(first):
-        ctx = " ".join(text[s:e] for s, e in paras[max(0, i - 2):i + 1])
+        ctx = " ".join(text[s:e] for s, e in paras[max(0, i - 2) : i + 1])
         if _DREAM_CONTEXT.search(ctx):
             return "wake"
     if _TRANSPORT.search(first):
         return "transport"
-    if _TIME.match(first) and not para.lstrip().startswith(("\"", "\u201c")):
+    if _TIME.match(first) and not para.lstrip().startswith(('"', "\u201c")):
         return "time"
     m = _ARRIVE.search(first) or _SEAT.search(first)
-    if m and (scene_paras >= 2 or blank_lines >= 2) and not _HYPOTHETICAL.search(first[:m.start()]):
+    if m and (scene_paras >= 2 or blank_lines >= 2) and not _HYPOTHETICAL.search(first[: m.start()]):
         return "arrive"
     return ""

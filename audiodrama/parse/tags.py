@@ -6,6 +6,7 @@ leads into one ("Elizabeth replied:"). Both return a `Tag` holding the subject p
 `is_pure_tag` tells whether a narration fragment only says who speaks (dropped in drama
 mode) or also describes something (always kept).
 """
+
 from __future__ import annotations
 
 import re
@@ -13,64 +14,268 @@ from dataclasses import dataclass
 
 # Verbs that introduce or tag speech, in their past / present forms. Kept to verbs
 # that mostly mean "said" so that "she smiled" is not a tag (it is narration).
-_VERBS = """
-said says say asked asks answered answers replied replies cried cries exclaimed exclaims
-added adds continued continues returned returns observed observes remarked remarks
-repeated repeats rejoined whispered whispers shouted shouts yelled yells called calls
-began begins resumed resumes interrupted interrupts retorted retorts murmured murmurs
-muttered mutters screamed screams screeched sobbed sighed sighs laughed laughs
-groaned growled snapped snaps roared roars bellowed begged begs pleaded urged insisted
-insists declared declares demanded demands inquired inquires enquired enquires
-suggested suggests explained explains agreed agrees protested protests objected
-responded responds stammered stuttered gasped gasps breathed hissed spoke speaks
-concluded concludes persisted pursued ventured went on told tells thought thinks
-wondered wonders mused admitted admits confessed replied cried shrieked squeaked
-sneered smiled grinned chuckled giggled whimpered wailed moaned grumbled teased
-corrected assented conceded acknowledged added promised warned announced reasoned
-reflected recollected recommended answered addressed says added observed
-""".split()
+_VERBS = [
+    "said",
+    "says",
+    "say",
+    "asked",
+    "asks",
+    "answered",
+    "answers",
+    "replied",
+    "replies",
+    "cried",
+    "cries",
+    "exclaimed",
+    "exclaims",
+    "added",
+    "adds",
+    "continued",
+    "continues",
+    "returned",
+    "returns",
+    "observed",
+    "observes",
+    "remarked",
+    "remarks",
+    "repeated",
+    "repeats",
+    "rejoined",
+    "whispered",
+    "whispers",
+    "shouted",
+    "shouts",
+    "yelled",
+    "yells",
+    "called",
+    "calls",
+    "began",
+    "begins",
+    "resumed",
+    "resumes",
+    "interrupted",
+    "interrupts",
+    "retorted",
+    "retorts",
+    "murmured",
+    "murmurs",
+    "muttered",
+    "mutters",
+    "screamed",
+    "screams",
+    "screeched",
+    "sobbed",
+    "sighed",
+    "sighs",
+    "laughed",
+    "laughs",
+    "groaned",
+    "growled",
+    "snapped",
+    "snaps",
+    "roared",
+    "roars",
+    "bellowed",
+    "begged",
+    "begs",
+    "pleaded",
+    "urged",
+    "insisted",
+    "insists",
+    "declared",
+    "declares",
+    "demanded",
+    "demands",
+    "inquired",
+    "inquires",
+    "enquired",
+    "enquires",
+    "suggested",
+    "suggests",
+    "explained",
+    "explains",
+    "agreed",
+    "agrees",
+    "protested",
+    "protests",
+    "objected",
+    "responded",
+    "responds",
+    "stammered",
+    "stuttered",
+    "gasped",
+    "gasps",
+    "breathed",
+    "hissed",
+    "spoke",
+    "speaks",
+    "concluded",
+    "concludes",
+    "persisted",
+    "pursued",
+    "ventured",
+    "went",
+    "on",
+    "told",
+    "tells",
+    "thought",
+    "thinks",
+    "wondered",
+    "wonders",
+    "mused",
+    "admitted",
+    "admits",
+    "confessed",
+    "replied",
+    "cried",
+    "shrieked",
+    "squeaked",
+    "sneered",
+    "smiled",
+    "grinned",
+    "chuckled",
+    "giggled",
+    "whimpered",
+    "wailed",
+    "moaned",
+    "grumbled",
+    "teased",
+    "corrected",
+    "assented",
+    "conceded",
+    "acknowledged",
+    "added",
+    "promised",
+    "warned",
+    "announced",
+    "reasoned",
+    "reflected",
+    "recollected",
+    "recommended",
+    "answered",
+    "addressed",
+    "says",
+    "added",
+    "observed",
+]
 SPEECH_VERBS: frozenset[str] = frozenset(_VERBS)
 # The verbs that are tags but also ordinary actions ("she smiled"): only count as a tag
 # right next to a quote, never in the "names one character" rule's sense of speaking.
 WEAK_VERBS: frozenset[str] = frozenset(
-    "smiled grinned chuckled giggled laughed laughs sighed sighs sobbed gasped gasps "
-    "breathed thought thinks wondered wonders mused sneered groaned growled moaned".split())
+    [
+        "smiled",
+        "grinned",
+        "chuckled",
+        "giggled",
+        "laughed",
+        "laughs",
+        "sighed",
+        "sighs",
+        "sobbed",
+        "gasped",
+        "gasps",
+        "breathed",
+        "thought",
+        "thinks",
+        "wondered",
+        "wonders",
+        "mused",
+        "sneered",
+        "groaned",
+        "growled",
+        "moaned",
+    ]
+)
 
 PRONOUNS: dict[str, str] = {
-    "he": "male", "him": "male", "his": "male", "himself": "male",
-    "she": "female", "her": "female", "hers": "female", "herself": "female",
-    "i": "narrator", "me": "narrator", "my": "narrator", "myself": "narrator",
-    "they": "plural", "we": "plural", "it": "neuter",
+    "he": "male",
+    "him": "male",
+    "his": "male",
+    "himself": "male",
+    "she": "female",
+    "her": "female",
+    "hers": "female",
+    "herself": "female",
+    "i": "narrator",
+    "me": "narrator",
+    "my": "narrator",
+    "myself": "narrator",
+    "they": "plural",
+    "we": "plural",
+    "it": "neuter",
 }
 SUBJECT_PRONOUNS = {"he", "she", "i", "they", "we", "it"}
 
-_ADV = (r"(?:(?:very|most|more|rather|quite|so|less|too)\s+[a-z]+ly|[a-z]+ly|then|now|again|at last|"
-        r"at length|presently|too|still|also|only|even|once more|once|next|immediately|instantly)")
-_VERB = r"(?:went on|" + "|".join(sorted((v for v in SPEECH_VERBS if " " not in v),
-                                         key=len, reverse=True)) + r")"
+_ADV = (
+    r"(?:(?:very|most|more|rather|quite|so|less|too)\s+[a-z]+ly|[a-z]+ly|then|now|again|at last|"
+    r"at length|presently|too|still|also|only|even|once more|once|next|immediately|instantly)"
+)
+_VERB = (
+    r"(?:went on|" + "|".join(sorted((v for v in SPEECH_VERBS if " " not in v), key=len, reverse=True)) + r")"
+)
 # A subject phrase: pronoun, or a name / description of up to five words
 # (Mr. Darcy, the Mock Turtle, her mother, Lady Catherine de Bourgh, the old man).
 _NAME_WORD = r"(?:[A-Z][\w'\u2019-]*\.?|de|van|von|of|la|le|du|d'|the|a|an|his|her|their|my|your|old|young|little|poor|[a-z]+)"
-_SUBJ = (r"(?P<subj>(?:I|he|she|they|we|it|He|She|They|We|It)\b(?!')|"
-         r"(?:(?:the|The|a|A|an|An|his|His|her|Her|their|Their|my|My|poor|Poor|old|Old|young|Young|little|Little)\s+)*"
-         r"(?:[A-Z][\w'\u2019-]*\.?|[a-z][a-z-]+)(?:\s+(?:de|van|von|of|la|le|du|the)?\s*[A-Z][\w'\u2019-]*\.?){0,3})")
+_SUBJ = (
+    r"(?P<subj>(?:I|he|she|they|we|it|He|She|They|We|It)\b(?!')|"
+    r"(?:(?:the|The|a|A|an|An|his|His|her|Her|their|Their|my|My|poor|Poor|old|Old|young|Young|little|Little)\s+)*"
+    r"(?:[A-Z][\w'\u2019-]*\.?|[a-z][a-z-]+)(?:\s+(?:de|van|von|of|la|le|du|the)?\s*[A-Z][\w'\u2019-]*\.?){0,3})"
+)
 
 # After a quote: `, he said`, `said Emma`, `Willow finally said`, `said the Hatter`.
 _AFTER_SUBJ_VERB = re.compile(
-    r"^[\s,\u2014\-]*" + _SUBJ + r"(?:\s+" + _ADV + r")?\s+(?P<verb>" + _VERB + r")\b")
-_AFTER_VERB_SUBJ = re.compile(
-    r"^[\s,\u2014\-]*(?P<verb>" + _VERB + r")(?:\s+" + _ADV + r")?\s+" + _SUBJ)
+    r"^[\s,\u2014\-]*" + _SUBJ + r"(?:\s+" + _ADV + r")?\s+(?P<verb>" + _VERB + r")\b"
+)
+_AFTER_VERB_SUBJ = re.compile(r"^[\s,\u2014\-]*(?P<verb>" + _VERB + r")(?:\s+" + _ADV + r")?\s+" + _SUBJ)
 # Before a quote: `Elizabeth replied:`, `said she,`, `he said to her,`.
 _BEFORE_SUBJ_VERB = re.compile(
     r"(?<![\w'\u2019.-])" + _SUBJ + r"(?:\s+" + _ADV + r")?\s+(?P<verb>" + _VERB + r")"
-    r"(?:\s+" + _ADV + r")?(?:\s+to\s+[\w.' ]{1,30}?)?(?:\s+" + _ADV + r")?\s*[,:\u2014\-]*\s*$")
+    r"(?:\s+" + _ADV + r")?(?:\s+to\s+[\w.' ]{1,30}?)?(?:\s+" + _ADV + r")?\s*[,:\u2014\-]*\s*$"
+)
 _BEFORE_VERB_SUBJ = re.compile(
-    r"(?:^|[.;!?]\s+|,\s+|\b(?:then|and|Then|And)\s+)(?P<verb>" + _VERB + r")(?:\s+" + _ADV + r")?\s+"
-    + _SUBJ + r"\s*[,:\u2014\-]*\s*$")
+    r"(?:^|[.;!?]\s+|,\s+|\b(?:then|and|Then|And)\s+)(?P<verb>"
+    + _VERB
+    + r")(?:\s+"
+    + _ADV
+    + r")?\s+"
+    + _SUBJ
+    + r"\s*[,:\u2014\-]*\s*$"
+)
 
 _NOT_SUBJECT = frozenset(
-    "that this which who what when where there here as and but so if then it's you "
-    "not be been was were had have has do did does never always".split())
+    [
+        "that",
+        "this",
+        "which",
+        "who",
+        "what",
+        "when",
+        "where",
+        "there",
+        "here",
+        "as",
+        "and",
+        "but",
+        "so",
+        "if",
+        "then",
+        "it's",
+        "you",
+        "not",
+        "be",
+        "been",
+        "was",
+        "were",
+        "had",
+        "have",
+        "has",
+        "do",
+        "did",
+        "does",
+        "never",
+        "always",
+    ]
+)
 
 
 @dataclass
@@ -91,8 +296,7 @@ class Tag:
     """Offset just past the tag (verb and subject), where `to Charlotte` may follow."""
 
 
-_DETS = ("the", "a", "an", "his", "her", "their", "my", "your", "our", "poor", "old",
-         "young", "little")
+_DETS = ("the", "a", "an", "his", "her", "their", "my", "your", "our", "poor", "old", "young", "little")
 
 
 def _clean_subject(subj: str, leading_ok: bool) -> tuple[str, int] | None:
@@ -107,8 +311,12 @@ def _clean_subject(subj: str, leading_ok: bool) -> tuple[str, int] | None:
     while i < len(words):
         w = words[i][1]
         lw = w.lower()
-        if w in SUBJECT_PRONOUNS or w in ("He", "She", "They", "We", "It") or lw in _DETS \
-                or w[:1].isupper() and lw not in _NOT_SUBJECT:
+        if (
+            w in SUBJECT_PRONOUNS
+            or w in ("He", "She", "They", "We", "It")
+            or lw in _DETS
+            or (w[:1].isupper() and lw not in _NOT_SUBJECT)
+        ):
             break
         if not leading_ok:
             return None
@@ -116,7 +324,7 @@ def _clean_subject(subj: str, leading_ok: bool) -> tuple[str, int] | None:
     if i >= len(words):
         return None
     words = words[i:]
-    text = raw[words[0][0]:]
+    text = raw[words[0][0] :]
     first = words[0][1]
     if first.lower() in _NOT_SUBJECT and first not in ("I",):
         return None
@@ -131,17 +339,17 @@ def _clean_subject(subj: str, leading_ok: bool) -> tuple[str, int] | None:
 _WAS_NAMES = re.compile(
     r"^[\s,\u2014\-]*was\s+(?P<subj>(?:[A-Z][\w'\u2019-]*\.?\s+){0,2}[A-Z][\w-]*)['\u2019]s\s+"
     r"(?:[a-z]+\s+){0,2}(?P<verb>answer|reply|observation|remark|exclamation|amendment|"
-    r"injunction|question|rejoinder|retort|comment|cry|response|words)\b")
+    r"injunction|question|rejoinder|retort|comment|cry|response|words)\b"
+)
 
 
 def tag_after(text: str, start: int, end: int) -> Tag | None:
     """The speech tag at the start of narration text[start:end] (right after a quote)."""
-    frag = text[start:min(end, start + 90)]
+    frag = text[start : min(end, start + 90)]
     m = _WAS_NAMES.match(frag)
     if m:
         # `"He is very young," was Mr. Woodhouse's observation.`
-        return Tag(m.group("subj"), start + m.start("subj"), m.group("verb"), "after", True,
-                   start + m.end())
+        return Tag(m.group("subj"), start + m.start("subj"), m.group("verb"), "after", True, start + m.end())
     for rx, inverted in ((_AFTER_VERB_SUBJ, True), (_AFTER_SUBJ_VERB, False)):
         m = rx.match(frag)
         if m:
@@ -149,8 +357,9 @@ def tag_after(text: str, start: int, end: int) -> Tag | None:
             if got is None:
                 continue
             subj, off = got
-            return Tag(subj, start + m.start("subj") + off, m.group("verb"), "after", inverted,
-                       start + m.end())
+            return Tag(
+                subj, start + m.start("subj") + off, m.group("verb"), "after", inverted, start + m.end()
+            )
     return None
 
 
@@ -159,7 +368,8 @@ def tag_before(text: str, start: int, end: int) -> Tag | None:
     frag_start = max(start, end - 90)
     frag = text[frag_start:end]
     if not frag.rstrip().endswith((",", ":", "\u2014", "-")) and not re.search(
-            r"\b(?:said|says|asked|replied|answered|cried|remarked|added|began|went on)\s*$", frag):
+        r"\b(?:said|says|asked|replied|answered|cried|remarked|added|began|went on)\s*$", frag
+    ):
         return None
     for rx, inverted in ((_BEFORE_VERB_SUBJ, True), (_BEFORE_SUBJ_VERB, False)):
         m = rx.search(frag)
@@ -168,16 +378,36 @@ def tag_before(text: str, start: int, end: int) -> Tag | None:
             if got is None:
                 continue
             subj, off = got
-            return Tag(subj, frag_start + m.start("subj") + off, m.group("verb"), "before", inverted,
-                       frag_start + m.end("verb"))
+            return Tag(
+                subj,
+                frag_start + m.start("subj") + off,
+                m.group("verb"),
+                "before",
+                inverted,
+                frag_start + m.end("verb"),
+            )
     return None
 
 
 _PURE_TAG = re.compile(
-    r"^[\s,\u2014\-]*(?:" + _SUBJ + r"(?:\s+" + _ADV + r")?\s+" + _VERB + r"|" + _VERB +
-    r"(?:\s+" + _ADV + r")?\s+" + _SUBJ.replace("?P<subj>", "?:") + r")(?:\s+" + _ADV + r")?"
+    r"^[\s,\u2014\-]*(?:"
+    + _SUBJ
+    + r"(?:\s+"
+    + _ADV
+    + r")?\s+"
+    + _VERB
+    + r"|"
+    + _VERB
+    + r"(?:\s+"
+    + _ADV
+    + r")?\s+"
+    + _SUBJ.replace("?P<subj>", "?:")
+    + r")(?:\s+"
+    + _ADV
+    + r")?"
     r"(?:\s+(?:to|at)\s+(?:him|her|them|me|us|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?))?"
-    r"(?:\s+" + _ADV + r")?\s*[.,;:!?\u2014\-]*\s*$")
+    r"(?:\s+" + _ADV + r")?\s*[.,;:!?\u2014\-]*\s*$"
+)
 
 
 def is_pure_tag(fragment: str) -> bool:

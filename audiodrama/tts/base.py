@@ -6,6 +6,7 @@ process for cheap engines), so implementations may hold per-process state such a
 initialised speech library. Everything an engine needs travels in `SynthJob`s, which
 are plain picklable data.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ..model import VoiceProfile
+from audiodrama.model import VoiceProfile
 
 SAMPLE_RATE = 22050
 """Every engine writes 22,050 Hz mono 16-bit WAV (espeak-ng's native format)."""
@@ -70,7 +71,7 @@ class Engine(Protocol):
 
 def write_wav_atomic(path: str | Path, data: bytes) -> None:
     """Write finished WAV bytes so that a reader never sees a partial file."""
-    from .. import fsutil
+    from audiodrama import fsutil
 
     fsutil.write_bytes(path, data)
 
@@ -94,11 +95,11 @@ def get_engine(name: str) -> Engine:
         name = "pyttsx3"
     if name not in _ENGINES:
         if name == "pyttsx3":
-            from .pyttsx3_engine import Pyttsx3Engine
+            from audiodrama.tts.pyttsx3_engine import Pyttsx3Engine
 
             _ENGINES[name] = Pyttsx3Engine()
         elif name == "silent":
-            from .silent import SilentEngine
+            from audiodrama.tts.silent import SilentEngine
 
             _ENGINES[name] = SilentEngine()
         else:

@@ -14,6 +14,7 @@ and parameter changes are applied in order (espeak-ng queues them with the text 
 FIFO). The driver's "Audio saved to" print is silenced. espeak-ng allows one engine per
 process.
 """
+
 from __future__ import annotations
 
 import functools
@@ -25,15 +26,19 @@ import threading
 import wave
 from pathlib import Path
 
-from ..errors import RenderError
-from ..model import VoiceProfile
-from .base import SAMPLE_RATE, SynthJob, VoiceInfo, write_wav_atomic
+from audiodrama.errors import RenderError
+from audiodrama.model import VoiceProfile
+from audiodrama.tts.base import SAMPLE_RATE, SynthJob, VoiceInfo, write_wav_atomic
 
 RATE_RANGE = (80, 450)
 PITCH_RANGE = (0, 99)
-_DATA_CANDIDATES = ("/usr/lib/x86_64-linux-gnu/espeak-ng-data", "/usr/lib/aarch64-linux-gnu/espeak-ng-data",
-                    "/usr/share/espeak-ng-data", "/usr/local/share/espeak-ng-data",
-                    "/usr/lib/espeak-ng-data")
+_DATA_CANDIDATES = (
+    "/usr/lib/x86_64-linux-gnu/espeak-ng-data",
+    "/usr/lib/aarch64-linux-gnu/espeak-ng-data",
+    "/usr/share/espeak-ng-data",
+    "/usr/local/share/espeak-ng-data",
+    "/usr/lib/espeak-ng-data",
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -88,8 +93,9 @@ def espeak_voices() -> tuple[dict[str, VoiceInfo], dict[str, VoiceInfo]]:
     if var_dir.is_dir():
         for f in sorted(var_dir.iterdir()):
             if f.is_file():
-                variants[f.name] = VoiceInfo(id="+" + f.name, name=f.name, kind="variant",
-                                             gender=_declared_gender(f))
+                variants[f.name] = VoiceInfo(
+                    id="+" + f.name, name=f.name, kind="variant", gender=_declared_gender(f)
+                )
     return langs, variants
 
 
@@ -106,26 +112,43 @@ def validate_profile(profile: VoiceProfile) -> list[str]:
     langs, variants = espeak_voices()
     base, variant = split_voice(str(profile.voice))
     if not langs:
-        problems.append("voice: espeak-ng's data folder was not found (install espeak-ng: "
-                        "sudo apt-get install espeak-ng)")
+        problems.append(
+            "voice: espeak-ng's data folder was not found (install espeak-ng: sudo apt-get install espeak-ng)"
+        )
     elif base not in langs:
         near = sorted(n for n in langs if n.startswith(base.split("-")[0]))[:8]
-        problems.append(f"voice: {profile.voice!r} is not an espeak-ng voice (use one of "
-                        f"{', '.join(near) or 'the names `audiodrama voices` lists'}; "
-                        f"British English is 'en')")
+        problems.append(
+            f"voice: {profile.voice!r} is not an espeak-ng voice (use one of "
+            f"{', '.join(near) or 'the names `audiodrama voices` lists'}; "
+            f"British English is 'en')"
+        )
     if variant is not None and variant not in variants:
-        problems.append(f"voice: variant '+{variant}' does not exist (run `audiodrama voices`; "
-                        f"e.g. +m3, +f3, +klatt)")
-    if isinstance(profile.rate, bool) or not isinstance(profile.rate, int) or not (
-            RATE_RANGE[0] <= profile.rate <= RATE_RANGE[1]):
-        problems.append(f"rate: {profile.rate!r} must be a whole number of words per minute "
-                        f"from {RATE_RANGE[0]} to {RATE_RANGE[1]} (175 is normal)")
-    if isinstance(profile.pitch, bool) or not isinstance(profile.pitch, int) or not (
-            PITCH_RANGE[0] <= profile.pitch <= PITCH_RANGE[1]):
-        problems.append(f"pitch: {profile.pitch!r} must be a whole number from {PITCH_RANGE[0]} "
-                        f"to {PITCH_RANGE[1]} (50 is the voice's own pitch)")
-    if isinstance(profile.volume, bool) or not isinstance(profile.volume, (int, float)) or not (
-            0.0 <= float(profile.volume) <= 1.0):
+        problems.append(
+            f"voice: variant '+{variant}' does not exist (run `audiodrama voices`; e.g. +m3, +f3, +klatt)"
+        )
+    if (
+        isinstance(profile.rate, bool)
+        or not isinstance(profile.rate, int)
+        or not (RATE_RANGE[0] <= profile.rate <= RATE_RANGE[1])
+    ):
+        problems.append(
+            f"rate: {profile.rate!r} must be a whole number of words per minute "
+            f"from {RATE_RANGE[0]} to {RATE_RANGE[1]} (175 is normal)"
+        )
+    if (
+        isinstance(profile.pitch, bool)
+        or not isinstance(profile.pitch, int)
+        or not (PITCH_RANGE[0] <= profile.pitch <= PITCH_RANGE[1])
+    ):
+        problems.append(
+            f"pitch: {profile.pitch!r} must be a whole number from {PITCH_RANGE[0]} "
+            f"to {PITCH_RANGE[1]} (50 is the voice's own pitch)"
+        )
+    if (
+        isinstance(profile.volume, bool)
+        or not isinstance(profile.volume, (int, float))
+        or not (0.0 <= float(profile.volume) <= 1.0)
+    ):
         problems.append(f"volume: {profile.volume!r} must be a number from 0 to 1")
     return problems
 
@@ -147,8 +170,19 @@ def delivered(profile: VoiceProfile, delivery: str | None) -> tuple[str, int, in
     return voice, rate, pitch, volume
 
 
-_LETTER_PHONEMES = [("th", "T"), ("sh", "S"), ("ch", "tS"), ("ph", "f"), ("wh", "w"), ("ck", "k"),
-                    ("c", "k"), ("j", "dZ"), ("q", "k"), ("x", "ks"), ("y", "j")]
+_LETTER_PHONEMES = [
+    ("th", "T"),
+    ("sh", "S"),
+    ("ch", "tS"),
+    ("ph", "f"),
+    ("wh", "w"),
+    ("ck", "k"),
+    ("c", "k"),
+    ("j", "dZ"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("y", "j"),
+]
 _FRAGMENT = re.compile(r"\b([A-Za-z]{1,4})(?:-(?=\s)|\u2014$)")
 _PHONEMES_FLAG, _SSML_FLAG, _ENDPAUSE, _UTF8 = 0x100, 0x10, 0x1000, 1
 
@@ -167,7 +201,7 @@ def espeak_input(text: str) -> tuple[str, int]:
     ([[...]]) are passed as phonemes; ALL-CAPS emphasis (speakable.emphasised_words) as
     SSML <emphasis> when the line has no phonemes; a cut-off line gets no end pause.
     """
-    from ..speakable import cutoff_fragment, emphasised_words, is_cut_off
+    from audiodrama.speakable import cutoff_fragment, emphasised_words, is_cut_off
 
     flags = _UTF8 | (0 if is_cut_off(text) else _ENDPAUSE)
 
@@ -227,15 +261,18 @@ class Pyttsx3Engine:
             import pyttsx3
             import pyttsx3.drivers.espeak as espeak_driver
         except Exception as exc:  # ImportError, OSError when libespeak-ng is missing
-            raise RenderError(f"pyttsx3/espeak-ng cannot be loaded ({exc}); install them: "
-                              "sudo apt-get install espeak-ng && pip install pyttsx3") from None
+            raise RenderError(
+                f"pyttsx3/espeak-ng cannot be loaded ({exc}); install them: "
+                "sudo apt-get install espeak-ng && pip install pyttsx3"
+            ) from None
         # The driver prints "Audio saved to ..." for every file: silence that module only.
         espeak_driver.print = lambda *args, **kwargs: None
         try:
             self._engine = pyttsx3.init("espeak")
         except Exception as exc:
-            raise RenderError(f"espeak-ng could not be initialised ({exc}); check that "
-                              "`espeak-ng hello` works") from None
+            raise RenderError(
+                f"espeak-ng could not be initialised ({exc}); check that `espeak-ng hello` works"
+            ) from None
         self._engine.connect("finished-utterance", lambda **_: self._done.set())
         self._driver = self._engine.proxy._driver
         self._install_fast_callback()
@@ -288,8 +325,10 @@ class Pyttsx3Engine:
             try:
                 drv.setProperty("voice", voice)
             except ValueError:
-                raise RenderError(f"espeak-ng rejected voice {voice!r}; fix it in voices/cast.toml "
-                                  "(run `audiodrama voices` for the names)") from None
+                raise RenderError(
+                    f"espeak-ng rejected voice {voice!r}; fix it in voices/cast.toml "
+                    "(run `audiodrama voices` for the names)"
+                ) from None
             drv.setProperty("rate", int(rate))
             drv.setProperty("pitch", int(pitch))
             drv.setProperty("volume", float(volume))

@@ -13,6 +13,7 @@ atomically): the line's speaker when the take was first seen. If the line is lat
 another character, the take is not used (a warning says so) but kept. A take that cannot be
 decoded, is empty or silent falls back to TTS with a warning. Takes are never deleted.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -28,9 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import fsutil
-from ..errors import RecordingError
-from .base import SAMPLE_RATE
+from audiodrama import fsutil
+from audiodrama.errors import RecordingError
+from audiodrama.tts.base import SAMPLE_RATE
 
 TAKE_EXTS = (".wav", ".flac", ".mp3", ".ogg", ".m4a")
 INDEX_FILE = "takes.json"
@@ -88,12 +89,29 @@ def decode(path: Path) -> np.ndarray:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise RecordingError("ffmpeg is needed to read recordings: sudo apt-get install ffmpeg", path)
-    proc = subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-ac", "1",
-                           "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"], capture_output=True)
+    proc = subprocess.run(
+        [
+            ffmpeg,
+            "-nostdin",
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-ac",
+            "1",
+            "-ar",
+            str(SAMPLE_RATE),
+            "-f",
+            "f32le",
+            "-",
+        ],
+        capture_output=True,
+    )
     if proc.returncode != 0:
         msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RecordingError(f"cannot be decoded ({msg[-1] if msg else 'ffmpeg failed'}); "
-                             "re-export it as WAV", path)
+        raise RecordingError(
+            f"cannot be decoded ({msg[-1] if msg else 'ffmpeg failed'}); re-export it as WAV", path
+        )
     return np.frombuffer(proc.stdout, dtype="<f4").astype(np.float64)
 
 
@@ -105,7 +123,7 @@ def trim_silence(x: np.ndarray, pad_s: float = 0.03) -> np.ndarray:
     n = len(x) // hop
     if n == 0:
         return x
-    rms = np.sqrt(np.mean(x[:n * hop].reshape(n, hop) ** 2, axis=1))
+    rms = np.sqrt(np.mean(x[: n * hop].reshape(n, hop) ** 2, axis=1))
     peak = float(np.max(np.abs(x)))
     threshold = max(10 ** (SILENT_DBFS / 20), peak * 10 ** (-40 / 20))
     loud = np.nonzero(rms > threshold)[0]
@@ -125,7 +143,7 @@ def loudness(x: np.ndarray) -> float:
         value = pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(x)
         if np.isfinite(value):
             return float(value)
-    rms = float(np.sqrt(np.mean(x ** 2))) or 1e-9
+    rms = float(np.sqrt(np.mean(x**2))) or 1e-9
     return 20 * np.log10(rms) - 0.7
 
 
@@ -137,8 +155,11 @@ def process_take(src: Path, out: Path) -> tuple[float, list[str]]:
         raise RecordingError("is empty (no audio); record it again", src)
     peak = float(np.max(np.abs(x)))
     if peak < 10 ** (SILENT_DBFS / 20):
-        raise RecordingError(f"is silent (peak {20 * np.log10(peak or 1e-9):.0f} dBFS); check the "
-                             "microphone and record it again", src)
+        raise RecordingError(
+            f"is silent (peak {20 * np.log10(peak or 1e-9):.0f} dBFS); check the "
+            "microphone and record it again",
+            src,
+        )
     clipped = int(np.sum(np.abs(x) >= CLIP_LEVEL))
     if clipped:
         notes.append(f"{src.name}: {clipped} clipped sample(s) — record it a little quieter")
@@ -149,12 +170,11 @@ def process_take(src: Path, out: Path) -> tuple[float, list[str]]:
     if top > 0.98:  # keep the peaks under full scale after the gain
         y = y * (0.98 / top)
     pcm = np.clip(np.round(y * 32767), -32768, 32767).astype("<i2")
-    with fsutil.atomic_path(out) as tmp:
-        with wave.open(str(tmp), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(SAMPLE_RATE)
-            w.writeframes(pcm.tobytes())
+    with fsutil.atomic_path(out) as tmp, wave.open(str(tmp), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes(pcm.tobytes())
     return len(pcm) / SAMPLE_RATE, notes
 
 
@@ -169,7 +189,7 @@ class TakeIndex:
         self._dirty = False
 
     @classmethod
-    def load(cls, prod: Any) -> "TakeIndex":
+    def load(cls, prod: Any) -> TakeIndex:
         path = Path(prod.recorded_dir) / INDEX_FILE
         entries: dict[str, dict[str, Any]] = {}
         if path.exists():
@@ -177,8 +197,11 @@ class TakeIndex:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 entries = data.get("takes", {}) if isinstance(data, dict) else {}
             except (ValueError, OSError):
-                raise RecordingError("is not valid JSON; fix it or delete it (speakers of takes are "
-                                     "then learnt again from the current script)", path) from None
+                raise RecordingError(
+                    "is not valid JSON; fix it or delete it (speakers of takes are "
+                    "then learnt again from the current script)",
+                    path,
+                ) from None
         return cls(prod, entries)
 
     def chosen(self, line: Any) -> TakeFile | None:
@@ -194,8 +217,11 @@ class TakeIndex:
         """The speaker the take was recorded for (learnt now if it is new)."""
         entry = self.entries.get(take.path.name)
         if entry is None or entry.get("line") != take.line_id:
-            entry = {"line": take.line_id, "speaker": speaker,
-                     "first_seen": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
+            entry = {
+                "line": take.line_id,
+                "speaker": speaker,
+                "first_seen": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            }
             self.entries[take.path.name] = entry
             self._dirty = True
         return str(entry.get("speaker"))
@@ -209,15 +235,17 @@ class TakeIndex:
             return None
         meant_for = self.recorded_speaker(take, speaker)
         if meant_for != speaker:
-            warnings.append(f"line {line.id}: take {take.path.name} was recorded for {meant_for}, but the "
-                            f"line is now {speaker}'s; using TTS (the take is kept; to use it anyway, "
-                            f"set its speaker in {self.dir / INDEX_FILE})")
+            warnings.append(
+                f"line {line.id}: take {take.path.name} was recorded for {meant_for}, but the "
+                f"line is now {speaker}'s; using TTS (the take is kept; to use it anyway, "
+                f"set its speaker in {self.dir / INDEX_FILE})"
+            )
             return None
         return take
 
     def prepare(self, take: TakeFile, line: Any, speaker: str, warnings: list[str]):
         """The converted take as a RenderedLine, or None (warning) if the recording is unusable."""
-        from ..render import RenderedLine, wav_duration
+        from audiodrama.render import RenderedLine, wav_duration
 
         try:
             digest = file_hash(take.path)
@@ -236,15 +264,24 @@ class TakeIndex:
                 warnings.append(f"{exc}; using TTS for line {line.id}")
                 return None
             warnings.extend(notes)
-        return RenderedLine(path=out, source="recorded", cached=cached, speaker=speaker,
-                            voice=take.path.name, duration=duration, take=take.path.name)
+        return RenderedLine(
+            path=out,
+            source="recorded",
+            cached=cached,
+            speaker=speaker,
+            voice=take.path.name,
+            duration=duration,
+            take=take.path.name,
+        )
 
     def save(self) -> None:
         """Write takes.json if something new was learnt (atomically)."""
         if not self._dirty:
             return
-        data = {"about": "Speaker each recorded take was made for (learnt when first seen). "
-                         "A take is not used if its line now has another speaker. Edit to re-assign.",
-                "takes": dict(sorted(self.entries.items()))}
+        data = {
+            "about": "Speaker each recorded take was made for (learnt when first seen). "
+            "A take is not used if its line now has another speaker. Edit to re-assign.",
+            "takes": dict(sorted(self.entries.items())),
+        }
         fsutil.write_text(self.dir / INDEX_FILE, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         self._dirty = False

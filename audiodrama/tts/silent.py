@@ -5,6 +5,7 @@ voice would have (so pitch-based tests still mean something), shaped into syllab
 a little seeded noise. Same (text, profile, delivery) -> same samples. Useful to test the
 mix and export stages in milliseconds instead of running espeak-ng.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,8 +14,8 @@ import wave
 
 import numpy as np
 
-from ..model import VoiceProfile
-from .base import SAMPLE_RATE, SynthJob, VoiceInfo, write_wav_atomic
+from audiodrama.model import VoiceProfile
+from audiodrama.tts.base import SAMPLE_RATE, SynthJob, VoiceInfo, write_wav_atomic
 
 
 class SilentEngine:
@@ -27,7 +28,7 @@ class SilentEngine:
         return "silent-1"
 
     def validate(self, profile: VoiceProfile) -> list[str]:
-        from .pyttsx3_engine import validate_profile
+        from audiodrama.tts.pyttsx3_engine import validate_profile
 
         return [p for p in validate_profile(profile) if "data folder" not in p]
 
@@ -40,13 +41,15 @@ class SilentEngine:
         return (len(data) - 44) / 2 / SAMPLE_RATE
 
     def synthesize_bytes(self, text: str, profile: VoiceProfile, delivery: str | None = None) -> bytes:
-        from ..casting import predict_f0
+        from audiodrama.casting import predict_f0
 
         words = max(1, len(text.split()))
         rate = max(80, int(profile.rate))
         dur = 0.15 + words * 60.0 / rate
         n = int(dur * SAMPLE_RATE)
-        seed = int.from_bytes(hashlib.sha1(f"{text}|{profile.key()}|{delivery}".encode()).digest()[:4], "little")
+        seed = int.from_bytes(
+            hashlib.sha1(f"{text}|{profile.key()}|{delivery}".encode()).digest()[:4], "little"
+        )
         rng = np.random.default_rng(seed)
         t = np.arange(n) / SAMPLE_RATE
         f0 = predict_f0(profile.voice, profile.pitch)
@@ -62,7 +65,7 @@ class SilentEngine:
         fade = min(n // 2, int(0.02 * SAMPLE_RATE))
         env = np.ones(n)
         env[:fade] = np.linspace(0, 1, fade)
-        env[n - fade:] = np.linspace(1, 0, fade)
+        env[n - fade :] = np.linspace(1, 0, fade)
         sig = sig * env
         peak = float(np.max(np.abs(sig))) or 1.0
         pcm = (sig / peak * 0.5 * float(profile.volume) * 32767).astype("<i2")
