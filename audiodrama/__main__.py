@@ -2,6 +2,6 @@
 
 import sys
 
-from audiodrama.cli import main
+from audiodrama.cli.main import main
 
 sys.exit(main())

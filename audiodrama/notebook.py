@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from audiodrama.audition import SAMPLE_TEXT  # noqa: F401  (what a voice says by default)
+from audiodrama.voices.audition import SAMPLE_TEXT  # noqa: F401  (what a voice says by default)
 from audiodrama.model import NARRATOR, Line, Script
 
 TARGET_LUFS = -16.0
@@ -38,14 +38,14 @@ EMBED_LIMIT = 12_000_000
 
 def open_production(root: str | Path = ".."):
     """The production folder `root` (a folder with audiodrama.toml; created if missing)."""
-    from audiodrama.production import Production, init_production
+    from audiodrama.project.production import Project, init_production
 
     path = Path(root).expanduser().resolve()
     if not (path / "audiodrama.toml").exists():
         return init_production(path)
     for d in (path / "script", path / "voices", path / "audio_out"):
         d.mkdir(parents=True, exist_ok=True)
-    return Production(path)
+    return Project(path)
 
 
 def load_script(story: str | Path, prod: Any) -> Script:
@@ -53,7 +53,7 @@ def load_script(story: str | Path, prod: Any) -> Script:
 
     Same as `audiodrama parse STORY` the first time; later it loads what you edited.
     """
-    from audiodrama.pipeline import script_for
+    from audiodrama.pipeline.stages import script_for
 
     script, edits = script_for(Path(story), prod)
     for message in edits:
@@ -242,7 +242,7 @@ def apply_fixes(script: Script, prod: Any, fixes: Mapping[str, Any]) -> list[str
 
     Same as `audiodrama edit STORY ID --speaker NAME [--delivery D]` for each entry.
     """
-    from audiodrama.edit import edit_line
+    from audiodrama.pipeline.edit import edit_line
 
     changes: list[str] = []
     for line_id, fix in (fixes or {}).items():
@@ -255,7 +255,7 @@ def speaker_editor(script: Script, prod: Any, line_ids: Iterable[str]):
     """ipywidgets dropdowns to change the speaker/delivery of the given lines; saves on change."""
     import ipywidgets as widgets
 
-    from audiodrama.edit import edit_line
+    from audiodrama.pipeline.edit import edit_line
     from audiodrama.model import DELIVERIES
 
     names = [NARRATOR, *[c.name for c in script.characters if c.name != NARRATOR]]
@@ -310,7 +310,7 @@ def cast_voices(script: Script, prod: Any):
 
     Same as `audiodrama cast STORY`; prints the casting warnings.
     """
-    from audiodrama.casting import cast_script
+    from audiodrama.voices.casting import cast_script
 
     cast = cast_script(script, prod)
     for w in cast.warnings:
@@ -323,7 +323,7 @@ def audition(script: Script | None, cast: Any, prod: Any, name: str, text: str |
 
     What `audiodrama audition NAME ["TEXT"]` renders (it also copies it to audio_out/auditions/).
     """
-    from audiodrama.audition import render_audition
+    from audiodrama.voices.audition import render_audition
 
     return render_audition(script, cast, prod, name, text).rendered
 
@@ -334,8 +334,8 @@ def auditions(
     """An HTML table with an audition player for each name (default: narrator + main characters)."""
     from IPython.display import HTML
 
-    from audiodrama.audition import render_audition
-    from audiodrama.casting import main_characters
+    from audiodrama.voices.audition import render_audition
+    from audiodrama.voices.casting import main_characters
 
     names = list(names) if names is not None else [NARRATOR, *main_characters(script)]
     rows = []
@@ -363,7 +363,7 @@ def set_profile(prod: Any, name: str, **fields: Any):
     `set_profile(prod, "Willow", pitch=70, rate=160)` or `set_profile(prod, "Narrator", voice="en+m3")`.
     Same as casting.update_profile(prod.cast_path, ...).
     """
-    from audiodrama.casting import update_profile
+    from audiodrama.voices.casting import update_profile
 
     return update_profile(prod.cast_path, name, **fields)
 
@@ -372,7 +372,7 @@ def profile_editor(script: Script, prod: Any, name: str):
     """Sliders for one voice's pitch and rate, a voice box and a button that saves and plays it."""
     import ipywidgets as widgets
 
-    from audiodrama.casting import load_cast
+    from audiodrama.voices.casting import load_cast
 
     cast = load_cast(prod.cast_path)
     resolved = cast.resolve(name)
@@ -405,7 +405,7 @@ def render_lines(script: Script, cast: Any, prod: Any, **options: Any):
 
     Same as `audiodrama render STORY`: only lines whose text, voice or delivery changed are synthesised.
     """
-    from audiodrama.render import render_script
+    from audiodrama.render.lines import render_script
 
     with notebook_progress():
         result = render_script(script, cast, prod, progress=options.pop("progress", True), **options)
@@ -419,7 +419,7 @@ def mix_episode(script: Script, prod: Any, **options: Any):
 
     Same as `audiodrama mix STORY` after `audiodrama render STORY`; returns the BuildResult.
     """
-    from audiodrama.pipeline import voice_and_mix
+    from audiodrama.pipeline.stages import voice_and_mix
 
     with notebook_progress():
         return voice_and_mix(script, prod, progress=options.pop("progress", True), **options)
@@ -558,7 +558,7 @@ def mastering_table(episode: Any, profile: str = "podcast", measure_wav: bool = 
     """
     import pandas as pd
 
-    from audiodrama import master
+    from audiodrama.audio import master
 
     prof = master.get_profile(profile)
     rows = []
@@ -638,7 +638,7 @@ def short_term_loudness(samples: np.ndarray, sr: int, window_s: float = 3.0, hop
     """
     from scipy.signal import sosfreqz
 
-    from audiodrama.master import k_weighting
+    from audiodrama.audio.master import k_weighting
 
     x = np.asarray(samples, dtype=np.float32).reshape(len(samples), -1)
     step = max(1, round(hop_s * sr))

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from audiodrama import fsutil
+from audiodrama.project import fsutil
 from audiodrama.errors import ScriptError
 from audiodrama.ids import assign_ids, base_id
 from audiodrama.model import DELIVERIES, LINE_KINDS, NARRATOR, Character, Line, Scene, Script

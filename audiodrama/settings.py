@@ -1,4 +1,4 @@
-"""Production settings (audiodrama.toml): pacing, mode, mastering, effects, rendering."""
+"""Project settings (audiodrama.toml): pacing, mode, mastering, effects, rendering."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from audiodrama.errors import SettingsError
 
 
-@dataclass
+@dataclass(frozen=True)
 class Pacing:
     """Pauses between lines, in milliseconds."""
 
@@ -30,7 +30,7 @@ class Pacing:
     """Room tone at the end of an episode."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Mix:
     """How lines are assembled."""
 
@@ -62,7 +62,7 @@ class Mix:
     """Closing credits text; "" = "You have been listening to {title}{by}. With the voices of {cast}. ..."."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Master:
     """Mastering profile and output formats."""
 
@@ -72,7 +72,7 @@ class Master:
     """Output sample rate in Hz."""
     channels: int = 2
     """Output channels (podcast platforms reject mono WAV)."""
-    formats: list[str] = field(default_factory=lambda: ["wav", "mp3"])
+    formats: tuple[str, ...] = ("wav", "mp3")
     """Episode formats to export: wav, mp3, opus, m4b."""
     mp3_bitrate: str = "192k"
     """MP3 bitrate (constant)."""
@@ -80,7 +80,7 @@ class Master:
     """Cover image (JPEG/PNG) embedded in MP3/M4B tags and named in the feed; relative to the production."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Render:
     """Line rendering."""
 
@@ -88,7 +88,7 @@ class Render:
     """Parallel synthesis processes; 0 = one per core."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Settings:
     """Everything audiodrama.toml can set."""
 
@@ -148,6 +148,8 @@ def _fill(cls: type, data: dict[str, Any], where: str, path: Path) -> Any:
         if key not in known:
             raise SettingsError(f"unknown setting [{where}] {key}; known: {', '.join(known)}", path)
         default = getattr(cls(), key)
+        if isinstance(default, tuple) and isinstance(value, list):
+            value = tuple(value)  # TOML arrays are lists; frozen settings hold tuples
         if is_dataclass(default):
             if not isinstance(value, dict):
                 raise SettingsError(f"[{key}] must be a table", path)

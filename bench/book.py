@@ -25,16 +25,16 @@ DEFAULT = ROOT.parent / "shared" / "pdnc" / "Emma" / "novel_text.txt"
 
 
 def _prod(tmp: Path, name: str):
-    from audiodrama.production import init_production
+    from audiodrama.project.production import init_production
 
     return init_production(tmp / name)
 
 
 def scaling(story: Path, n_lines: int, tmp: Path) -> dict[int, float]:
     """Seconds to render the first `n_lines` voiced lines cold with 1 and with 2 workers."""
-    from audiodrama.casting import cast_script
-    from audiodrama.pipeline import parse_into_production
-    from audiodrama.render import render_script, shutdown_workers, voiced_lines
+    from audiodrama.voices.casting import cast_script
+    from audiodrama.pipeline.stages import parse_into_production
+    from audiodrama.render.lines import render_script, shutdown_workers, voiced_lines
 
     out = {}
     for workers in (1, 2):
@@ -52,7 +52,7 @@ def scaling(story: Path, n_lines: int, tmp: Path) -> dict[int, float]:
 
 
 def full_build(story: Path, tmp: Path) -> None:
-    from audiodrama.pipeline import build
+    from audiodrama.pipeline.stages import build
 
     prod = _prod(tmp, "book")
     t = time.perf_counter()

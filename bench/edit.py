@@ -47,7 +47,7 @@ def edit_one_line(prod, slug: str, n: int) -> str:
 
 
 def run(prod, story: Path, label: str) -> dict:
-    from audiodrama.pipeline import build
+    from audiodrama.pipeline.stages import build
 
     t = time.perf_counter()
     r = build(story, prod, progress=False)
@@ -81,7 +81,7 @@ def run(prod, story: Path, label: str) -> dict:
 
 
 def main() -> int:
-    from audiodrama.production import init_production
+    from audiodrama.project.production import init_production
 
     with tempfile.TemporaryDirectory(prefix="bench-edit-") as d:
         prod = init_production(Path(d) / "prod")

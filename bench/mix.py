@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import replace, dataclass
 from pathlib import Path
 
 POOL_TEXTS = [
@@ -70,14 +70,14 @@ def one(minutes: float, work: Path) -> dict:
     """Mix one synthetic episode of about `minutes`; runs in the child process."""
     import soundfile as sf
 
-    from audiodrama import mix
+    from audiodrama.audio import mix
     from audiodrama.model import Line, Scene, Script
-    from audiodrama.production import Production
+    from audiodrama.project.production import Project
     from audiodrama.settings import Settings
 
     pool = make_pool(work / "pool")
     settings = Settings()
-    settings.mix.credits = False
+    settings = replace(settings, mix=replace(settings.mix, credits=False))
     lengths = [sf.info(str(p)).duration for p, _, _ in pool]
     scenes, rendered, total, k = [], {}, 0.0, 0
     while total < minutes * 60:
@@ -106,7 +106,7 @@ def one(minutes: float, work: Path) -> dict:
             )
         )
     script = Script(title=f"Bench {minutes:g}", slug=f"bench{minutes:g}", scenes=scenes)
-    prod = Production(work / "prod")
+    prod = Project(work / "prod")
     a = b = float("inf")
     wav_s = enc_s = float("inf")
     for _ in range(REPEAT):  # best of REPEAT, (a) and (b) alternating: this machine's timings are noisy

@@ -25,10 +25,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from audiodrama import render
-from audiodrama.casting import cast_script
+from audiodrama.render import lines as render
+from audiodrama.voices.casting import cast_script
 from audiodrama.parse import parse_story
-from audiodrama.production import init_production
+from audiodrama.project.production import init_production
 
 
 def _cpu() -> tuple[float, float]:

@@ -118,7 +118,7 @@ The same thing without widgets: `edit_line(script, prod, LINE_ID, speaker="Willo
 clears it). It saves at once and returns what changed.
 CLI: `audiodrama edit demo 3f2a9c1b7e --speaker Willow --delivery phone`.
 """),
-        code("""from audiodrama.edit import edit_line
+        code("""from audiodrama.pipeline.edit import edit_line
 
 # edit_line(script, prod, "3f2a9c1b7e", speaker="Willow", delivery=None)   # uncomment with an id from the table
 nb.script_table(script).head(10)                                           # the table as it is now"""),
@@ -192,7 +192,7 @@ print("back to:", cast.narrator)"""),
 Move the sliders (or type a voice, e.g. `en-gb-scotland+f4`) and press the button: the profile
 is saved and the character says its first line with the new voice.
 """),
-        code("""from audiodrama.casting import main_characters
+        code("""from audiodrama.voices.casting import main_characters
 
 editor = nb.profile_editor(script, prod, (main_characters(script) or ["Narrator"])[0])
 editor"""),
@@ -258,7 +258,7 @@ nb.play_line(script, rendered, line_id)"""),
 The first eight lines of one character, joined. `nb.play_character(script, rendered, "Narrator")`
 plays the narrator. CLI: `audiodrama sides Willow --story demo` lists them for recording.
 """),
-        code("""from audiodrama.casting import main_characters
+        code("""from audiodrama.voices.casting import main_characters
 
 who = CHARACTER or (main_characters(script) or ["Narrator"])[0]
 print(who)

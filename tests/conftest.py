@@ -25,7 +25,7 @@ def demo_text() -> str:
 @pytest.fixture
 def production(tmp_path: Path):
     """A fresh, empty production with the demo story copied in."""
-    from audiodrama.production import init_production
+    from audiodrama.project.production import init_production
 
     prod = init_production(tmp_path / "prod")
     (prod.root / "stories").mkdir()

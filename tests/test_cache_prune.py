@@ -3,8 +3,8 @@
 import subprocess
 import sys
 
-from audiodrama.pipeline import build
-from audiodrama.production import init_production
+from audiodrama.pipeline.stages import build
+from audiodrama.project.production import init_production
 
 
 def test_prune_keeps_what_the_script_uses(tmp_path, monkeypatch):

@@ -8,8 +8,8 @@ import math
 import pytest
 import soundfile as sf
 
-from audiodrama.castfile import read_characters
-from audiodrama.casting import (
+from audiodrama.project.castfile import read_characters
+from audiodrama.voices.casting import (
     MAIN_LINES,
     NARRATOR_SLOT,
     PROFILE_FIELDS,
@@ -24,7 +24,7 @@ from audiodrama.casting import (
 from audiodrama.errors import CastError
 from audiodrama.ids import assign_ids
 from audiodrama.model import Character, Line, Scene, Script, VoiceProfile
-from audiodrama.render import render_script
+from audiodrama.render.lines import render_script
 
 SAMPLE = "I never thought I would see you again, not after everything that happened here."
 
@@ -123,7 +123,7 @@ def test_stable_when_a_character_is_added_and_edits_kept(production):
 
 
 def test_deterministic(tmp_path):
-    from audiodrama.production import init_production
+    from audiodrama.project.production import init_production
 
     script = make_script({"Ann": ("female", 6), "Bob": ("male", 5), "Cy": ("male", 1)})
     a = init_production(tmp_path / "a")
@@ -296,7 +296,7 @@ def test_main_characters_pairwise_distinct_measured(production):
 
 
 def test_demo_main_characters_distinct(production, demo_text):
-    from audiodrama.casting import main_characters
+    from audiodrama.voices.casting import main_characters
     from audiodrama.parse import parse_story
 
     script = parse_story(demo_text, title="demo", slug="demo")

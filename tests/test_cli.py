@@ -9,7 +9,7 @@ import sys
 
 from conftest import DEMO, REPO
 
-from audiodrama.cli import build_parser
+from audiodrama.cli.main import build_parser
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:

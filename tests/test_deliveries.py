@@ -6,7 +6,7 @@ import pytest
 
 from audiodrama.model import Character
 from audiodrama.parse import parse_story
-from audiodrama.sources import html_to_source
+from audiodrama.sources.reader import html_to_source
 
 CAST = [Character("Anna", gender="female"), Character("Ben", gender="male"), Character("Carl", gender="male")]
 
@@ -157,7 +157,7 @@ def test_no_deliveries_proposed_in_classic_novels(novel):
     """Conservative cues: nothing in these novels is a call, a dream scene or a quoted memory."""
     from conftest import PDNC
 
-    from audiodrama.sources import read_source
+    from audiodrama.sources.reader import read_source
 
     script = parse_story(read_source(PDNC / novel / "novel_text.txt"))
     assert [l.text for l in script.lines() if l.delivery] == []

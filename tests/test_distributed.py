@@ -11,14 +11,14 @@ import pytest
 import soundfile as sf
 from conftest import DEMO
 
-from audiodrama.pipeline import build, parse_into_production
-from audiodrama.production import Production, init_production
-from audiodrama.render import shutdown_workers
+from audiodrama.pipeline.stages import build, parse_into_production
+from audiodrama.project.production import Project, init_production
+from audiodrama.render.lines import shutdown_workers
 
 STORY_PARAGRAPHS = 14  # the dream scene and the waking: several voices, quick to render
 
 
-def _twin_productions(tmp_path: Path) -> tuple[Production, Production, str]:
+def _twin_productions(tmp_path: Path) -> tuple[Project, Project, str]:
     text = "\n\n".join(DEMO.read_text(encoding="utf-8").split("\n\n")[:STORY_PARAGRAPHS]) + "\n"
     single = init_production(tmp_path / "single")
     (single.root / "short.txt").write_text(text, encoding="utf-8")

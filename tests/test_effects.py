@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from audiodrama import effects
+from audiodrama.audio import effects
 
 SR = 44100
 

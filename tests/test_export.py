@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import argparse
 import json
 import subprocess
@@ -13,9 +15,13 @@ import pytest
 import soundfile as sf
 from test_mix import demo_script, ebur128, ffprobe_duration, render_fixture
 
-from audiodrama import export, master, mix
-from audiodrama.commands import mixing
-from audiodrama.production import Production
+from audiodrama.audio import export
+
+from audiodrama.audio import master
+
+from audiodrama.audio import mix
+from audiodrama.cli import mixing
+from audiodrama.project.production import Project
 from audiodrama.settings import Settings
 
 
@@ -47,7 +53,7 @@ def series(tmp_path_factory):
     script = demo_script(two_episodes=True)
     script.scenes[1].ambience = "rain"
     settings = Settings()
-    settings.master.formats = ["mp3", "opus", "m4b"]
+    settings = replace(settings, master=replace(settings.master, formats=["mp3", "opus", "m4b"]))
     subprocess.run(
         [
             "ffmpeg",
@@ -63,9 +69,9 @@ def series(tmp_path_factory):
         ],
         check=True,
     )
-    settings.master.cover = "cover.png"
+    settings = replace(settings, master=replace(settings.master, cover="cover.png"))
     rendered = render_fixture(script, settings, root / "lines")
-    results = mix.mix_script(script, rendered, Production(root), settings, stems=True, progress=False)
+    results = mix.mix_script(script, rendered, Project(root), settings, stems=True, progress=False)
     return root, script, results
 
 
@@ -137,7 +143,7 @@ def test_feed_lists_every_episode(series, capsys):
     parser = argparse.ArgumentParser()
     mixing.register(parser.add_subparsers())
     args = parser.parse_args(["feed", "demo", "--base-url", "https://example.org/pod/"])
-    args.production = Production(root)
+    args.production = Project(root)
     assert args.handler(args) == 0
     feed = results[0].mp3.parent / "feed.xml"
     rss = ET.parse(feed).getroot()
@@ -157,9 +163,9 @@ def test_feed_lists_every_episode(series, capsys):
 def test_acx_build(tmp_path):
     script = demo_script()
     settings = Settings()
-    settings.master.profile = "acx"
+    settings = replace(settings, master=replace(settings.master, profile="acx"))
     rendered = render_fixture(script, settings, tmp_path / "lines")
-    [r] = mix.mix_script(script, rendered, Production(tmp_path), settings, progress=False)
+    [r] = mix.mix_script(script, rendered, Project(tmp_path), settings, progress=False)
     for path in (r.wav, r.mp3):
         checks = master.check(master.measure(path), "acx")
         assert all(c.ok for c in checks), [c for c in checks if not c.ok]

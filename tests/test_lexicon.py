@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from audiodrama.casting import cast_script
+from audiodrama.voices.casting import cast_script
 from audiodrama.errors import CastError
 from audiodrama.ids import assign_ids
-from audiodrama.lexicon import Lexicon, load_lexicon, name_samples, proper_names
+from audiodrama.voices.lexicon import Lexicon, load_lexicon, name_samples, proper_names
 from audiodrama.model import Character, Line, Scene, Script
-from audiodrama.render import render_script
+from audiodrama.render.lines import render_script
 
 TEXTS = [
     ("Buffy walked in.", None),

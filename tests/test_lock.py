@@ -7,8 +7,8 @@ import time
 import pytest
 
 from audiodrama.errors import ProductionError
-from audiodrama.lock import production_lock
-from audiodrama.production import init_production
+from audiodrama.project.lock import production_lock
+from audiodrama.project.production import init_production
 
 
 def test_second_process_is_refused_while_the_first_holds_the_lock(tmp_path):
@@ -18,8 +18,8 @@ def test_second_process_is_refused_while_the_first_holds_the_lock(tmp_path):
             sys.executable,
             "-c",
             (
-                "import time, sys; from audiodrama.lock import production_lock; from audiodrama.production import Production;"
-                f"cm = production_lock(Production(__import__('pathlib').Path({str(prod.root)!r}))); cm.__enter__();"
+                "import time, sys; from audiodrama.project.lock import production_lock; from audiodrama.project.production import Project;"
+                f"cm = production_lock(Project(__import__('pathlib').Path({str(prod.root)!r}))); cm.__enter__();"
                 "print('locked', flush=True); time.sleep(30)"
             ),
         ],

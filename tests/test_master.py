@@ -12,9 +12,9 @@ import pyloudnorm
 import pytest
 import soundfile as sf
 
-from audiodrama import master
-from audiodrama.commands import mixing
-from audiodrama.export import WavSink
+from audiodrama.audio import master
+from audiodrama.cli import mixing
+from audiodrama.audio.export import WavSink
 
 SR = 44100
 

@@ -6,17 +6,17 @@ import itertools
 import json
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import replace, dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from audiodrama import mix
+from audiodrama.audio import mix
 from audiodrama.ids import base_id
 from audiodrama.model import Line, Scene, Script
-from audiodrama.production import Production
+from audiodrama.project.production import Project
 from audiodrama.settings import Settings
 
 
@@ -167,7 +167,7 @@ def test_ring_cue_comes_just_before_the_ring_line():
     k = next(n for n, i in enumerate(tl.items) if i.text.startswith("Ring! Ring!"))
     assert tl.items[k - 1].kind == "cue" and tl.items[k - 1].name == "ring"
     s = Settings()
-    s.mix.cues = False
+    s = replace(s, mix=replace(s.mix, cues=False))
     assert not [i for i in mix.plan_episode(script.scenes, _durations(script), s).items if i.kind == "cue"]
 
 
@@ -188,7 +188,7 @@ def episode(tmp_path_factory):
     script = demo_script()
     settings = Settings()
     rendered = render_fixture(script, settings, root / "lines")
-    [result] = mix.mix_script(script, rendered, Production(root), settings, progress=False)
+    [result] = mix.mix_script(script, rendered, Project(root), settings, progress=False)
     return script, rendered, result
 
 
@@ -285,7 +285,7 @@ def test_scene_only_build(tmp_path, episode):
     [r] = mix.mix_script(
         script,
         rendered,
-        Production(tmp_path),
+        Project(tmp_path),
         Settings(),
         scenes=["s-phone"],
         formats=["wav"],
@@ -312,17 +312,17 @@ def test_split_by_length_cuts_between_scenes():
 def test_credits_are_configurable_and_skippable():
     script = demo_script(two_episodes=True)
     s = Settings()
-    s.mix.author = "A. Writer"
+    s = replace(s, mix=replace(s.mix, author="A. Writer"))
     opening, closing = mix.credit_lines(script, s, 1)
     assert opening[0].text == "Demo Story by A. Writer. Episode 1: The park."
     assert "Willow and Buffy" in closing[0].text and opening[0].id.startswith("cr-")
-    s.mix.opening_credits = "{title}, part {episode}."
-    s.mix.closing_credits = ""
+    s = replace(s, mix=replace(s.mix, opening_credits="{title}, part {episode}."))
+    s = replace(s, mix=replace(s.mix, closing_credits=""))
     assert mix.credit_lines(script, s, 2)[0][0].text == "Demo Story, part 2."
-    s.mix.credits = False
+    s = replace(s, mix=replace(s.mix, credits=False))
     assert mix.credit_lines(script, s, 1) == ([], [])
-    s.mix.credits = True
-    s.mix.opening_credits = "{nope}"
+    s = replace(s, mix=replace(s.mix, credits=True))
+    s = replace(s, mix=replace(s.mix, opening_credits="{nope}"))
     with pytest.raises(Exception, match="title"):
         mix.credit_lines(script, s, 1)
 
@@ -333,7 +333,7 @@ def test_credits_to_render_follows_the_split(tmp_path):
     rendered = {l.id: Rendered(tmp_path / "x.wav") for l in script.lines()}
     sf.write(str(tmp_path / "x.wav"), np.zeros(22050 * 40, np.float32), 22050)  # 40 s per line
     assert len(mix.credits_to_render(script, rendered, s)) == 2
-    s.mix.episode_minutes = 2.0
+    s = replace(s, mix=replace(s.mix, episode_minutes=2.0))
     texts = [l.text for l in mix.credits_to_render(script, rendered, s)]
     assert any("Episode 2" in t for t in texts) and len(texts) > 2
 
@@ -345,7 +345,7 @@ def test_recorded_stereo_take_at_another_rate(tmp_path, episode):
     take = np.stack([np.sin(2 * np.pi * 440 * t), np.sin(2 * np.pi * 440 * t)], 1) * 0.3
     sf.write(str(tmp_path / "take.wav"), take, 48000)
     rendered = {**rendered, line.id: Rendered(tmp_path / "take.wav", "recorded")}
-    [r] = mix.mix_script(script, rendered, Production(tmp_path), Settings(), formats=["wav"], progress=False)
+    [r] = mix.mix_script(script, rendered, Project(tmp_path), Settings(), formats=["wav"], progress=False)
     item = next(l for l in json.loads(r.timeline.read_text())["lines"] if l["id"] == line.id)
     assert item["source"] == "recorded" and item["end"] - item["start"] == pytest.approx(1.5, abs=1e-3)
     x, sr = sf.read(str(r.wav), dtype="float32")
@@ -358,7 +358,7 @@ def test_recorded_stereo_take_at_another_rate(tmp_path, episode):
 
 def test_nothing_rendered_is_an_error(tmp_path):
     with pytest.raises(Exception, match="render"):
-        mix.mix_script(demo_script(), {}, Production(tmp_path), Settings(), progress=False)
+        mix.mix_script(demo_script(), {}, Project(tmp_path), Settings(), progress=False)
 
 
 def test_voice_profile_effects_and_volume(episode):
@@ -432,7 +432,7 @@ def test_scene_sets_its_own_ambience_level(tmp_path, episode):
     [r] = mix.mix_script(
         script,
         rendered,
-        Production(tmp_path),
+        Project(tmp_path),
         Settings(),
         formats=["wav"],
         stems=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 import shutil
 
@@ -10,7 +12,7 @@ import pytest
 import soundfile as sf
 
 from audiodrama import script as script_io
-from audiodrama.pipeline import build
+from audiodrama.pipeline.stages import build
 
 
 def _wav_only(prod) -> None:
@@ -82,14 +84,14 @@ def test_every_input_of_a_scene_is_in_its_key(tmp_path):
 
     from test_mix import demo_script
 
-    from audiodrama import mix
-    from audiodrama.mixcache import SceneCache
+    from audiodrama.audio import mix
+    from audiodrama.audio.mixcache import SceneCache
     from audiodrama.model import VoiceProfile
     from audiodrama.settings import Settings
 
     script = demo_script()
     settings = Settings()
-    settings.mix.ambience = "rain"
+    settings = replace(settings, mix=replace(settings.mix, ambience="rain"))
     rendered = {}
     rng = np.random.default_rng(0)
     for _k, line in enumerate(script.lines()):
@@ -108,7 +110,7 @@ def test_every_input_of_a_scene_is_in_its_key(tmp_path):
     assert mixed(voices={"Willow": VoiceProfile(volume=0.5)}) == 1  # only the scene Willow speaks in
     assert mixed(voices={"Willow": VoiceProfile(effects=["phone"])}) == 1
     louder = Settings()
-    louder.mix.ambience_db = -30.0
+    louder = replace(louder, mix=replace(louder.mix, ambience_db=-30.0))
     assert mixed(settings=louder) == 2  # the beds changed
     willow = next(l for l in script.lines() if l.speaker == "Willow")
     path = rendered[willow.id].path  # a take re-recorded in place

@@ -190,8 +190,8 @@ def test_fix_a_speaker_in_01_rerenders_exactly_that_line(project, first_pass):
 def built(tmp_path_factory):
     """The demo parsed, cast and rendered with the silent engine (fast)."""
     from audiodrama import notebook as nb
-    from audiodrama.production import init_production
-    from audiodrama.render import render_script
+    from audiodrama.project.production import init_production
+    from audiodrama.render.lines import render_script
 
     root = tmp_path_factory.mktemp("helpers")
     shutil.copytree(REPO / "stories", root / "stories")
@@ -236,7 +236,7 @@ def test_players(built):
 
 def test_speaker_editor_saves_each_change(built):
     from audiodrama import notebook as nb
-    from audiodrama.pipeline import load_script
+    from audiodrama.pipeline.stages import load_script
 
     prod, script, _cast, _rendered = built
     line = next(l for l in script.lines() if l.kind == "dialogue" and l.speaker == "Spike")
@@ -287,7 +287,7 @@ def test_short_term_loudness_of_a_tone():
 
 def test_profile_editor_saves_and_plays(built):
     from audiodrama import notebook as nb
-    from audiodrama.casting import load_cast
+    from audiodrama.voices.casting import load_cast
 
     prod, script, cast, _rendered = built
     editor = nb.profile_editor(script, prod, "Buffy")

@@ -16,16 +16,16 @@ import pytest
 import soundfile as sf
 
 from audiodrama import script as script_io
-from audiodrama.casting import load_cast
+from audiodrama.voices.casting import load_cast
 from audiodrama.model import NARRATOR
-from audiodrama.pipeline import build
+from audiodrama.pipeline.stages import build
 
 
 @pytest.fixture(scope="module")
 def demo_build(tmp_path_factory):
     from conftest import DEMO
 
-    from audiodrama.production import init_production
+    from audiodrama.project.production import init_production
 
     prod = init_production(tmp_path_factory.mktemp("e2e") / "prod")
     story = prod.root / "demo.txt"
@@ -157,7 +157,7 @@ def test_fountain_edit_changes_the_voice_of_that_line_only(demo_build):
 
 
 def test_summary_cold_open_is_read_only_when_asked(demo_build):
-    from audiodrama.pipeline import with_summary_cold_open
+    from audiodrama.pipeline.stages import with_summary_cold_open
 
     _, _, cold = demo_build
     summary = [l for l in cold.script.lines() if l.kind == "front_matter" and l.text.startswith("Summary")]

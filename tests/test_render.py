@@ -9,12 +9,12 @@ import pytest
 import soundfile as sf
 from test_casting import make_script
 
-from audiodrama import render
-from audiodrama.casting import cast_script, measure_f0
+from audiodrama.render import lines as render
+from audiodrama.voices.casting import cast_script, measure_f0
 from audiodrama.errors import RenderError
 from audiodrama.model import Line
-from audiodrama.render import RenderResult, cache_key, render_script
-from audiodrama.tts.base import SynthJob, get_engine
+from audiodrama.render.lines import RenderResult, cache_key, render_script
+from audiodrama.voices.engines.base import SynthJob, get_engine
 
 
 @pytest.fixture
@@ -138,11 +138,11 @@ def test_killed_build_leaves_no_truncated_wav(production, demo_text):
     code = f"""
 import sys
 from pathlib import Path
-from audiodrama.production import Production
+from audiodrama.project.production import Project
 from audiodrama.parse import parse_story
-from audiodrama.casting import cast_script
-from audiodrama.render import render_script
-prod = Production(Path({str(production.root)!r}))
+from audiodrama.voices.casting import cast_script
+from audiodrama.render.lines import render_script
+prod = Project(Path({str(production.root)!r}))
 script = parse_story(Path({str(production.root / "stories" / "demo.txt")!r}).read_text(), slug="demo")
 cast = cast_script(script, prod)
 print("go", flush=True)
@@ -182,7 +182,7 @@ def test_alternating_settings_are_never_lost(cast_prod, tmp_path):
     alternate between two very different profiles, and the same lines grouped by profile:
     every line sounds the same both ways (pitch and length)."""
     from audiodrama.model import VoiceProfile
-    from audiodrama.production import init_production
+    from audiodrama.project.production import init_production
 
     script, cast, prod = cast_prod
     cast.characters["Ann"] = VoiceProfile(voice="en-us+f3", rate=110, pitch=70)

@@ -11,7 +11,7 @@ import time
 import soundfile as sf
 from conftest import PDNC
 
-from audiodrama.production import init_production
+from audiodrama.project.production import init_production
 
 
 def test_killed_render_resumes_without_rendering_any_line_twice(tmp_path):
@@ -49,9 +49,9 @@ def test_killed_render_resumes_without_rendering_any_line_twice(tmp_path):
     for wav in prod.cache_dir.glob("*.wav"):
         info = sf.info(str(wav))  # raises on a truncated or half-written file
         assert info.frames > 0
-    from audiodrama.casting import cast_script
-    from audiodrama.pipeline import load_script
-    from audiodrama.render import render_script
+    from audiodrama.voices.casting import cast_script
+    from audiodrama.pipeline.stages import load_script
+    from audiodrama.render.lines import render_script
 
     script, _ = load_script(story, prod)
     result = render_script(script, cast_script(script, prod), prod, workers=1, progress=False)

@@ -12,7 +12,7 @@ from audiodrama.errors import StoryError
 from audiodrama.parse import parse_story, summary_line
 from audiodrama.parse.structure import paragraphs
 from audiodrama.script import to_dict
-from audiodrama.sources import (
+from audiodrama.sources.reader import (
     emphasis_for_lines,
     html_to_source,
     markdown_to_source,
@@ -329,7 +329,7 @@ def test_gutenberg_header_is_front_matter():
         "The Project Gutenberg eBook of X\n\nLicence words.\n\n*** START OF THE PROJECT GUTENBERG "
         "EBOOK X ***\n\nAnna sat down.\n\n*** END OF THE PROJECT GUTENBERG EBOOK X ***\n\nMore licence."
     )
-    from audiodrama.sources import text_to_source
+    from audiodrama.sources.reader import text_to_source
 
     script = parse_story(text_to_source(text))
     assert [l.text for l in script.lines() if l.kind != "front_matter"] == ["Anna sat down."]

@@ -11,10 +11,10 @@ import pytest
 import soundfile as sf
 from test_casting import make_script
 
-from audiodrama.casting import cast_script
-from audiodrama.render import render_script
-from audiodrama.takes import plausible, sides, status
-from audiodrama.tts.recorded import TAKE_TARGET_LUFS, loudness
+from audiodrama.voices.casting import cast_script
+from audiodrama.render.lines import render_script
+from audiodrama.render.takes import plausible, sides, status
+from audiodrama.render.recorded import TAKE_TARGET_LUFS, loudness
 
 
 def chirp(seconds: float, sr: int, f0: float = 300.0, f1: float = 1500.0) -> np.ndarray:
@@ -144,7 +144,7 @@ def test_plausible_rule():
 
 
 def test_voice_commands_end_to_end(production, capsys):
-    from audiodrama.cli import main
+    from audiodrama.cli.main import main
 
     root = str(production.root)
     story = str(production.root / "stories" / "demo.txt")

@@ -10,10 +10,10 @@ import pytest
 import soundfile as sf
 from test_casting import make_script
 
-from audiodrama.audition import SAMPLE_TEXT, audition_path, audition_text, render_audition
-from audiodrama.casting import cast_script, load_cast
-from audiodrama.cli import build_parser, main
-from audiodrama.commands import add_command
+from audiodrama.voices.audition import SAMPLE_TEXT, audition_path, audition_text, render_audition
+from audiodrama.voices.casting import cast_script, load_cast
+from audiodrama.cli.main import build_parser, main
+from audiodrama.cli.commands import add_command
 from audiodrama.errors import CastError
 
 VOICE_COMMANDS = ("voices", "audition", "sides", "status", "names")
@@ -68,7 +68,7 @@ def test_render_audition_unknown_name(silent, cast_demo):
 
 def test_render_audition_measures_a_real_voice(cast_demo):
     """espeak-ng: the sample's measured pitch is near the profile's predicted one."""
-    from audiodrama.casting import predict_f0
+    from audiodrama.voices.casting import predict_f0
 
     script, cast, prod = cast_demo
     sample = render_audition(script, cast, prod, "Ann", save=True)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from audiodrama.production import init_production
+from audiodrama.project.production import init_production
 
 STORY = '"Hello there," said Anna.\n\n"Hi," Ben replied.\n\nThey walked on.\n'
 

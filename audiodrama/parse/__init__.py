@@ -70,7 +70,7 @@ def parse_story(
         line.id = line_id
     by_id = {line.id: line for line in lines}
     if getattr(hints, "emphasis", None):
-        from audiodrama.sources import emphasis_for_lines, emphasis_in_line
+        from audiodrama.sources.reader import emphasis_for_lines, emphasis_in_line
 
         for line_id, spans in emphasis_for_lines(lines, hints.emphasis).items():
             line = by_id[line_id]

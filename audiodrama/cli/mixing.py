@@ -1,0 +1,124 @@
+"""CLI commands of the mix and master stage: `check` (a file against a publishing profile), `feed`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from audiodrama.cli.commands import add_command
+from audiodrama.errors import AudiodramaError
+
+
+def register(subparsers) -> None:
+    """Add `check` and `feed` to the CLI's subparsers."""
+    p = add_command(
+        subparsers,
+        "check",
+        cmd_check,
+        "measure an audio file against a publishing profile (podcast or acx)",
+        description="Measure an audio file (WAV, MP3, Opus, M4B) - integrated loudness (ITU-R BS.1770), "
+        "true peak (4x oversampled), sample peak, RMS, noise floor, room tone at head and tail - "
+        "and compare the figures with a profile. Exits 1 if any rule fails.",
+        epilog="examples:\n  audiodrama check audio_out/demo/demo-e01.mp3\n"
+        "  audiodrama check audio_out/demo/demo-e01.mp3 --profile acx\n"
+        "  audiodrama check episode.wav --json",
+    )
+    p.add_argument("file", type=Path, help="the audio file to measure")
+    p.add_argument(
+        "--profile",
+        default="podcast",
+        choices=["podcast", "acx", "none"],
+        help="rules to check against (default: podcast: -16 LUFS +/- 1, <= -1 dBTP, 44.1 kHz stereo)",
+    )
+    p.add_argument("--json", action="store_true", help="print the figures and checks as JSON")
+
+    f = add_command(
+        subparsers,
+        "feed",
+        cmd_feed,
+        "write an RSS 2.0 podcast feed (itunes namespace) listing a story's MP3 episodes",
+        description="Write audio_out/<story>/feed.xml: one <item> per <story>-eNN.mp3 found there, "
+        "with enclosure URLs built from --base-url (where you will upload the folder).",
+        epilog="example:\n  audiodrama feed demo --base-url https://example.org/podcasts/demo/",
+    )
+    f.add_argument(
+        "story",
+        nargs="?",
+        default=None,
+        help="story slug or story file (default: the production's only script)",
+    )
+    f.add_argument("--base-url", required=True, help="public URL of the folder holding the episode files")
+    f.add_argument("--title", default=None, help="podcast title (default: the story's title)")
+    f.add_argument("--author", default=None, help="author (default: [mix] author in audiodrama.toml)")
+    f.add_argument("--description", default="", help="podcast description")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Print a file's figures against a profile; 0 if it passes, 1 if it fails."""
+    from audiodrama.audio import master
+
+    if not args.file.exists():
+        raise AudiodramaError("no such file; give the path of a WAV/MP3/Opus/M4B", args.file)
+    figures = master.measure(args.file)
+    checks = master.check(figures, args.profile)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "file": str(args.file),
+                    "profile": args.profile,
+                    "figures": figures,
+                    "checks": [c.__dict__ for c in checks],
+                    "ok": all(c.ok for c in checks),
+                },
+                indent=1,
+                default=float,
+            )
+        )
+    else:
+        print(master.format_checks(figures, checks, str(args.file)))
+        print(f"  {'PASS' if all(c.ok for c in checks) else 'FAIL'} against the {args.profile} profile")
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def _story_slug(prod, story: str | None) -> str:
+    from audiodrama.project.production import slugify
+
+    if story:
+        return slugify(story)
+    scripts = sorted(prod.script_dir.glob("*.json")) if prod.script_dir.exists() else []
+    if len(scripts) != 1:
+        raise AudiodramaError(
+            "name the story (one of: " + (", ".join(p.stem for p in scripts) or "none yet") + ")",
+            prod.script_dir,
+        )
+    return scripts[0].stem
+
+
+def cmd_feed(args: argparse.Namespace) -> int:
+    """Write feed.xml for a story's episodes."""
+    from audiodrama.audio import export
+
+    prod = args.production
+    slug = _story_slug(prod, args.story)
+    title, language = slug, "en"
+    if prod.script_json(slug).exists():
+        from audiodrama.script import load_json
+
+        script = load_json(prod.script_json(slug))
+        title, language = script.title or slug, script.language or "en"
+    settings = prod.settings()
+    cover = (prod.root / settings.master.cover) if settings.master.cover else None
+    path = export.write_feed(
+        prod.episode_dir(slug),
+        slug,
+        args.base_url,
+        title=args.title or title,
+        author=args.author if args.author is not None else settings.mix.author,
+        description=args.description,
+        cover=cover,
+        language=language,
+    )
+    print(f"wrote {path}")
+    return 0

@@ -1,0 +1,321 @@
+"""The stages chained: parse -> cast -> render -> mix. The CLI and notebooks call these."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import replace, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audiodrama.project import fsutil
+from audiodrama import script as script_io
+from audiodrama.project.cache import record_use
+from audiodrama.errors import ScriptError
+from audiodrama.model import NARRATOR, Character, Script
+from audiodrama.project.production import Project, slugify
+from audiodrama.sources.reader import Source, read_source, read_story, save_source_text
+
+log = logging.getLogger("audiodrama")
+
+
+def parse_file(story: Path, *, cast: list[Character] | None = None, lang: str | None = None) -> Script:
+    """Parse a story file (.txt, .md, .html, .epub) into a fresh Script (no files written)."""
+    return parse_source(read_source(story), story, cast=cast, lang=lang)
+
+
+def parse_source(
+    src: Source, story: Path, *, cast: list[Character] | None = None, lang: str | None = None
+) -> Script:
+    """Parse an already-read story into a fresh Script."""
+    from audiodrama.parse import parse_story
+
+    script = parse_story(
+        src,
+        title=_title(story) if not src.title else "",
+        slug=slugify(story.name),
+        source=str(story),
+        cast=cast,
+        lang=lang,
+    )
+    script.source_hash = text_hash(src.text)
+    return script
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _title(story: Path) -> str:
+    return story.stem.replace("_", " ").replace("-", " ").strip().title() or "Story"
+
+
+def carry_over_edits(new: Script, old: Script) -> int:
+    """Keep a person's edits (speakers, deliveries, takes, scene settings) from `old` by id.
+
+    Returns how many line edits were carried over.
+    """
+    old_lines = {l.id: l for l in old.lines()}
+    kept = 0
+    for line in new.lines():
+        prev = old_lines.get(line.id)
+        if prev is None:
+            continue
+        if prev.rule == "edited" and (prev.kind, prev.speaker) != (line.kind, line.speaker):
+            line.kind, line.speaker, line.rule, line.confidence = prev.kind, prev.speaker, "edited", 1.0
+            kept += 1
+        if prev.delivery != line.delivery and prev.delivery is not None:
+            line.delivery = prev.delivery
+            kept += 1
+        line.take = prev.take
+    old_scenes = {s.id: s for s in old.scenes}
+    for scene in new.scenes:
+        prev_scene = old_scenes.get(scene.id)
+        if prev_scene:
+            scene.transition = prev_scene.transition or scene.transition
+            scene.ambience = prev_scene.ambience or scene.ambience
+            scene.title = prev_scene.title or scene.title
+    known = {c.name for c in new.characters}
+    for c in old.characters:
+        if c.name not in known and any(l.speaker == c.name for l in new.lines()):
+            new.characters.append(c)
+    script_io.recount_lines(new)
+    return kept
+
+
+def parse_into_production(
+    story: Path, prod: Project, *, cast_file: Path | None = None, lang: str | None = None
+) -> Script:
+    """Parse `story` and write script/<slug>.json and .fountain, keeping edits of an existing script."""
+    from audiodrama.project.castfile import read_characters
+
+    cast = read_characters(cast_file) if cast_file else _production_cast(prod)
+    src = read_source(story)
+    script = parse_source(src, story, cast=cast, lang=lang)
+    json_path, fountain_path = prod.script_json(script.slug), prod.script_fountain(script.slug)
+    if json_path.exists():
+        try:
+            old, _ = script_io.load(json_path, fountain_path)
+        except ScriptError as exc:
+            log.warning("%s; parsing afresh (the old file is kept as %s.bak)", exc, json_path.name)
+            fsutil.write_bytes(json_path.with_suffix(".json.bak"), json_path.read_bytes())
+        else:
+            carry_over_edits(script, old)
+            gone = {l.id for l in old.lines()} - {l.id for l in script.lines()}
+            edited_gone = [l.id for l in old.lines() if l.id in gone and l.rule == "edited"]
+            if gone:
+                log.warning(
+                    "%d lines of the old script are no longer in %s%s",
+                    len(gone),
+                    story,
+                    f" (edited by hand: {', '.join(edited_gone[:8])})" if edited_gone else "",
+                )
+    save_source_text(prod, script.slug, src.text)
+    script_io.save(script, json_path, fountain_path)
+    return script
+
+
+def _production_cast(prod: Project) -> list[Character] | None:
+    """The characters listed in voices/cast.toml, so a production's stories share one cast.
+
+    Only names a person confirmed count: an empty or missing cast lets the parser discover.
+    """
+    from audiodrama.project.castfile import read_characters
+
+    if not prod.cast_path.exists():
+        return None
+    chars = read_characters(prod.cast_path)
+    return chars or None
+
+
+def load_script(story_or_slug: str | Path, prod: Project) -> tuple[Script, list[str]]:
+    """The production's script for a story (its path, its slug or its script JSON), with Fountain edits applied."""
+    p = Path(story_or_slug)
+    if p.suffix == ".json" and p.exists():
+        return script_io.load(p, p.with_suffix(".fountain"))
+    slug = slugify(p.name)
+    return script_io.load(prod.script_json(slug), prod.script_fountain(slug))
+
+
+def script_for(story: Path, prod: Project, *, lang: str | None = None) -> tuple[Script, list[str]]:
+    """Use script/<slug>.json when it exists (a person's edits win), else parse the story.
+
+    When the story itself changed since it was parsed, it is parsed again and the person's
+    edits are carried over by line id (lines that are gone are reported).
+    """
+    slug = slugify(story.name)
+    if prod.script_json(slug).exists():
+        script, edits = script_io.load(prod.script_json(slug), prod.script_fountain(slug))
+        if story.suffix == ".json" or not story.exists() or not script.source_hash:
+            return script, edits
+        if text_hash(read_story(story)) == script.source_hash:
+            return script, edits
+        log.warning("%s changed since it was parsed: parsing again, keeping your edits by line id", story)
+    return parse_into_production(story, prod, lang=lang), []
+
+
+@dataclass
+class BuildResult:
+    """What a build did: the script, the cast, render counts, the episodes and timings."""
+
+    script: Script
+    cast: Any
+    rendered: dict[str, Any]
+    episodes: list[Any]
+    synthesised: int = 0
+    reused: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    edits: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        eps = ", ".join(f"{Path(str(e.wav or e.mp3)).name} {e.duration:.1f} s" for e in self.episodes)
+        after = ("stems", "encode")  # work done once the WAVs are written
+        times = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items() if k not in after)
+        ready = sum(v for k, v in self.seconds.items() if k not in after)
+        later = "".join(f"; {k} {self.seconds[k]:.1f} s" for k in after if k in self.seconds)
+        return (
+            f"{self.script.slug}: {sum(1 for _ in self.script.lines())} lines, "
+            f"{len(self.script.characters)} characters; rendered {self.synthesised}, "
+            f"reused {self.reused}; episodes: {eps}; WAV ready in {ready:.1f} s ({times}){later}"
+        )
+
+
+def build(
+    story: Path,
+    prod: Project,
+    *,
+    episodes: list[int] | None = None,
+    scenes: list[str] | None = None,
+    mode: str | None = None,
+    workers: int | None = None,
+    lang: str | None = None,
+    scheduler: str | None = None,
+    intro: str | None = None,
+    progress: bool = True,
+    **mix_options: Any,
+) -> BuildResult:
+    """Run every stage for `story` in production `prod`, reusing what is already there."""
+    from audiodrama.project.lock import production_lock
+
+    with production_lock(prod):
+        t = time.perf_counter()
+        script, edits = script_for(story, prod, lang=lang)
+        parse_s = time.perf_counter() - t
+        result = voice_and_mix(
+            script,
+            prod,
+            episodes=episodes,
+            scenes=scenes,
+            mode=mode,
+            workers=workers,
+            scheduler=scheduler,
+            intro=intro,
+            progress=progress,
+            **mix_options,
+        )
+        result.seconds = {"parse": parse_s, **result.seconds}
+        result.edits = edits
+        return result
+
+
+def voice_and_mix(
+    script: Script,
+    prod: Project,
+    *,
+    episodes: list[int] | None = None,
+    scenes: list[str] | None = None,
+    mode: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    intro: str | None = None,
+    progress: bool = True,
+    **mix_options: Any,
+) -> BuildResult:
+    """Cast, render (story lines, then the credits) and mix a parsed script.
+
+    `intro="summary"` reads the story's summary (front matter) as a cold open.
+    """
+    from audiodrama.voices.casting import cast_script
+    from audiodrama.audio.mix import credits_to_render, mix_script
+    from audiodrama.render.lines import render_script
+
+    settings = prod.settings()
+    if mode:
+        settings = replace(settings, mix=replace(settings.mix, mode=mode))
+    if intro == "summary":
+        script = with_summary_cold_open(script)
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    cast = cast_script(script, prod)
+    timings["cast"] = time.perf_counter() - t
+    t = time.perf_counter()
+    rendered = render_script(
+        script,
+        cast,
+        prod,
+        lines=lines_for(script, episodes, scenes),
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+    )
+    credits = credits_to_render(script, rendered, settings)
+    if credits:
+        extra = render_script(script, cast, prod, lines=credits, workers=workers, progress=False)
+        rendered.update(extra)
+        rendered.synthesised += extra.synthesised
+        rendered.cached += extra.cached
+    record_use(prod, script.slug, rendered, partial=bool(episodes or scenes))
+    timings["render"] = time.perf_counter() - t
+    t = time.perf_counter()
+    voices = {NARRATOR: cast.narrator, **cast.characters}
+    results = mix_script(
+        script,
+        rendered,
+        prod,
+        settings,
+        episodes=episodes,
+        scenes=scenes,
+        voices=voices,
+        progress=progress,
+        **mix_options,
+    )
+    total = time.perf_counter() - t
+    # mix = until every WAV is written; stems and encoding (MP3, Opus, M4B) come after, reported apart
+    timings["mix"] = sum(r.seconds.get("wav", 0.0) for r in results) or total
+    if any("stems" in r.seconds for r in results):
+        timings["stems"] = sum(r.seconds.get("stems", 0.0) for r in results)
+    timings["encode"] = max(0.0, total - timings["mix"] - timings.get("stems", 0.0))
+    return BuildResult(
+        script, cast, rendered, results, rendered.synthesised, rendered.cached + rendered.recorded, timings
+    )
+
+
+def with_summary_cold_open(script: Script) -> Script:
+    """A copy of `script` whose summary paragraph is narrated (it is front matter, unvoiced, by default)."""
+    import copy
+
+    from audiodrama.parse import summary_line
+
+    found = summary_line(script)
+    if found is None:
+        log.warning('%s has no summary paragraph ("Summary: ..."); no cold open', script.source)
+        return script
+    script = copy.deepcopy(script)
+    script.line_by_id(found.id).kind = "narration"
+    return script
+
+
+def lines_for(script: Script, episodes: list[int] | None = None, scenes: list[str] | None = None):
+    """The lines to render for a partial build (None = every voiced line)."""
+    if not episodes and not scenes:
+        return None
+    from audiodrama.model import VOICED_KINDS
+
+    return [
+        l
+        for s in script.scenes
+        if (not episodes or s.episode in episodes) and (not scenes or s.id in scenes)
+        for l in s.lines
+        if l.kind in VOICED_KINDS
+    ]

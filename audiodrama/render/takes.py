@@ -1,0 +1,239 @@
+"""Recording sides (what an actor reads) and the status of recorded takes.
+
+`sides` writes, per character, a Markdown and a CSV recording script into
+voices/sides/: every line the character speaks with its id, the line before it for
+context, the delivery note, and the file name to save the take as.
+
+`status` reports per character how many lines have a usable take, takes set aside because
+their line now has another speaker, orphans (takes whose line id is not in the script —
+kept, never deleted; in a series they may belong to another story), and takes whose
+length is implausible for their text. The rule: at a normal 150 words per minute a line
+of W words lasts about W/2.5 s; a take is implausible when it is shorter than
+0.4 x that - 0.3 s, or longer than 2.5 x that + 2 s (durations as recorded, silence
+included).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audiodrama.project import fsutil
+from audiodrama.model import NARRATOR, Line, Script
+from audiodrama.render.lines import VOICED_KINDS
+from audiodrama.render.recorded import TakeIndex, list_takes
+
+WORDS_PER_SECOND = 2.5
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^\w]+", "-", name.lower()).strip("-") or "x"
+
+
+def _speaker(line: Line, cast: Any) -> str:
+    if line.kind != "dialogue" or not line.speaker:
+        return NARRATOR
+    return cast.name_for(line.speaker) if cast is not None else line.speaker
+
+
+def _cast_or_none(prod: Any) -> Any:
+    from audiodrama.voices.casting import load_cast
+    from audiodrama.errors import CastError
+
+    try:
+        return load_cast(prod.cast_path) if Path(prod.cast_path).exists() else None
+    except CastError:
+        return None
+
+
+def next_take_name(line_id: str, existing: list[Any]) -> str:
+    """The file name for a new take of a line: <id>.wav, else <id>.takeN.wav."""
+    if not existing:
+        return f"{line_id}.wav"
+    return f"{line_id}.take{max(t.number for t in existing) + 1}.wav"
+
+
+@dataclass
+class SideLine:
+    """One row of a recording script."""
+
+    line_id: str
+    character: str
+    text: str
+    context: str
+    delivery: str
+    file: str
+    recorded: str
+
+
+def side_lines(script: Script, cast: Any, prod: Any, character: str) -> list[SideLine]:
+    """The rows of `character`'s recording script."""
+    takes = list_takes(Path(prod.recorded_dir))
+    rows = []
+    prev: Line | None = None
+    for line in script.lines():
+        if line.kind not in VOICED_KINDS:
+            continue
+        who = _speaker(line, cast)
+        if who == character:
+            context = f"{_speaker(prev, cast)}: {prev.text}" if prev is not None else "(start of story)"
+            existing = takes.get(line.id, [])
+            rows.append(
+                SideLine(
+                    line.id,
+                    who,
+                    line.text,
+                    context,
+                    line.delivery or "",
+                    next_take_name(line.id, existing),
+                    ", ".join(t.path.name for t in existing),
+                )
+            )
+        prev = line
+    return rows
+
+
+def sides(script: Script, cast: Any, prod: Any, character: str | None = None) -> list[Path]:
+    """Write voices/sides/<story>-<character>.md and .csv for one character or all; the paths."""
+    names = (
+        [character]
+        if character
+        else [
+            NARRATOR,
+            *sorted({_speaker(l, cast) for l in script.lines() if l.kind == "dialogue" and l.speaker}),
+        ]
+    )
+    if character and cast is not None:
+        names = [cast.name_for(character)]
+    out_dir = Path(prod.voices_dir) / "sides"
+    written = []
+    for name in names:
+        rows = side_lines(script, cast, prod, name)
+        if not rows:
+            continue
+        stem = out_dir / f"{script.slug or _slug(script.title)}-{_slug(name)}"
+        md = [
+            f"# Recording script: {name} — {script.title or script.slug}",
+            "",
+            f"{len(rows)} lines. Save each take in `{prod.recorded_dir}` under the file name given "
+            "(any of .wav .flac .mp3 .ogg .m4a; further takes as `<id>.take2.wav`). "
+            "Leave a second of silence around each line; it is trimmed.",
+            "",
+        ]
+        for i, r in enumerate(rows, 1):
+            md.append(f"## {i}. `{r.file}`" + (f" — *{r.delivery}*" if r.delivery else ""))
+            md.append("")
+            md.append(f"> {r.context}")
+            md.append("")
+            md.append(f"**{name}:** {r.text}")
+            if r.recorded:
+                md.append("")
+                md.append(f"_Recorded already: {r.recorded}_")
+            md.append("")
+        fsutil.write_text(stem.with_suffix(".md"), "\n".join(md))
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["line_id", "character", "file", "delivery", "context", "text", "recorded"])
+        for r in rows:
+            w.writerow([r.line_id, r.character, r.file, r.delivery, r.context, r.text, r.recorded])
+        fsutil.write_text(stem.with_suffix(".csv"), buf.getvalue())
+        written += [stem.with_suffix(".md"), stem.with_suffix(".csv")]
+    return written
+
+
+def recorded_duration(path: Path) -> float | None:
+    """Seconds of audio in a take file (None if unreadable)."""
+    try:
+        import soundfile as sf
+
+        return float(sf.info(str(path)).duration)
+    except Exception:
+        pass
+    ffprobe = shutil.which("ffprobe")
+    if not ffprobe:
+        return None
+    proc = subprocess.run(
+        [ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "default=nw=1:nk=1", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    try:
+        return float(proc.stdout.strip())
+    except ValueError:
+        return None
+
+
+def plausible(duration: float, text: str) -> bool:
+    """The length rule of the module docstring."""
+    expected = max(1, len(text.split())) / WORDS_PER_SECOND
+    return 0.4 * expected - 0.3 <= duration <= 2.5 * expected + 2.0
+
+
+@dataclass
+class Status:
+    """What `audiodrama status` reports."""
+
+    lines: dict[str, int] = field(default_factory=dict)
+    """character -> lines to voice."""
+    recorded: dict[str, int] = field(default_factory=dict)
+    """character -> lines with a usable take."""
+    set_aside: list[str] = field(default_factory=list)
+    """Takes not used because their line now has another speaker."""
+    orphans: list[str] = field(default_factory=list)
+    """Take files whose line id is not in the script."""
+    implausible: list[str] = field(default_factory=list)
+    """Takes whose length does not fit their text."""
+
+    def to_text(self) -> str:
+        out = ["character            recorded / lines"]
+        for name in sorted(self.lines, key=lambda n: (-self.lines[n], n)):
+            out.append(f"  {name:<20} {self.recorded.get(name, 0):>4} / {self.lines[name]}")
+        for title, items in (
+            ("set aside (line now spoken by someone else)", self.set_aside),
+            ("orphans (no such line in this script; kept)", self.orphans),
+            ("implausible length", self.implausible),
+        ):
+            out.append(f"{title}: {len(items)}")
+            out += [f"  {i}" for i in items]
+        return "\n".join(out)
+
+
+def status(script: Script, prod: Any) -> Status:
+    """Per character recorded counts, set-aside takes, orphans and implausible lengths."""
+    cast = _cast_or_none(prod)
+    index = TakeIndex.load(prod)
+    st = Status()
+    ids = set()
+    for line in script.lines():
+        if line.kind not in VOICED_KINDS:
+            continue
+        ids.add(line.id)
+        who = _speaker(line, cast)
+        st.lines[who] = st.lines.get(who, 0) + 1
+        take = index.chosen(line)
+        if take is None:
+            continue
+        meant_for = index.entries.get(take.path.name, {}).get("speaker", who)
+        if meant_for != who:
+            st.set_aside.append(f"{take.path.name}: recorded for {meant_for}, line now {who}'s")
+            continue
+        st.recorded[who] = st.recorded.get(who, 0) + 1
+        for t in index.takes.get(line.id, []):
+            d = recorded_duration(t.path)
+            if d is None:
+                st.implausible.append(f"{t.path.name}: unreadable")
+            elif not plausible(d, line.text):
+                st.implausible.append(
+                    f"{t.path.name}: {d:.1f} s for {len(line.text.split())} words "
+                    f"(about {len(line.text.split()) / WORDS_PER_SECOND:.1f} s expected)"
+                )
+    for line_id, takes in index.takes.items():
+        if line_id not in ids:
+            st.orphans += [t.path.name for t in takes]
+    return st

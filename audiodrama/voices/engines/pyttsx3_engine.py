@@ -1,0 +1,361 @@
+"""The default engine: espeak-ng through pyttsx3's espeak driver, driven line by line.
+
+pyttsx3's runAndWait() polls every 10 ms, can return before the WAV exists, and its
+driver builds the audio with `bytes +=` (quadratic) while forwarding every word event
+through Python. So each worker process initialises pyttsx3's espeak driver once (it owns
+espeak-ng's initialisation, voice selection and parameters) and then, per line:
+sets voice, rate, pitch and volume through the driver; hands the text to espeak-ng
+through pyttsx3's own ctypes binding (`_espeak.Synth`, with the phoneme or SSML flag when
+the line needs it); and blocks on a threading.Event that a synth callback installed by us
+sets on espeak-ng's MSG_TERMINATED, the same end-of-utterance signal that drives the
+driver's `finished-utterance` notification. The callback just appends audio chunks to a
+list. No polling, one utterance at a time, so the audio is complete before we read it,
+and parameter changes are applied in order (espeak-ng queues them with the text in one
+FIFO). The driver's "Audio saved to" print is silenced. espeak-ng allows one engine per
+process.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import shutil
+import subprocess
+import threading
+import wave
+from pathlib import Path
+
+from audiodrama.errors import RenderError
+from audiodrama.model import VoiceProfile
+from audiodrama.voices.engines.base import SAMPLE_RATE, SynthJob, VoiceInfo, write_wav_atomic
+
+RATE_RANGE = (80, 450)
+PITCH_RANGE = (0, 99)
+_DATA_CANDIDATES = (
+    "/usr/lib/x86_64-linux-gnu/espeak-ng-data",
+    "/usr/lib/aarch64-linux-gnu/espeak-ng-data",
+    "/usr/share/espeak-ng-data",
+    "/usr/local/share/espeak-ng-data",
+    "/usr/lib/espeak-ng-data",
+)
+
+
+@functools.lru_cache(maxsize=1)
+def espeak_info() -> tuple[str, Path | None]:
+    """(espeak-ng version, data folder) from `espeak-ng --version`, or the usual places."""
+    exe = shutil.which("espeak-ng")
+    if exe:
+        try:
+            out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10).stdout
+            m = re.search(r"text-to-speech:\s*(\S+).*?Data at:\s*(\S+)", out, re.S)
+            if m:
+                return m.group(1), Path(m.group(2))
+        except (OSError, subprocess.SubprocessError):
+            pass
+    for cand in _DATA_CANDIDATES:
+        if Path(cand, "phontab").exists():
+            return "unknown", Path(cand)
+    return "missing", None
+
+
+def _declared_gender(path: Path) -> str:
+    try:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            parts = line.split()
+            if parts and parts[0] == "gender" and len(parts) > 1:
+                g = parts[1].lower()
+                return g if g in ("male", "female") else "unknown"
+    except OSError:
+        pass
+    return "unknown"
+
+
+@functools.lru_cache(maxsize=1)
+def espeak_voices() -> tuple[dict[str, VoiceInfo], dict[str, VoiceInfo]]:
+    """({language voice name: info}, {variant name: info}) from espeak-ng's data folder.
+
+    Language voices are matched by their file name (case-insensitive), e.g. 'en-us',
+    'en-gb-x-rp', 'en' (British English; 'en-gb' is a language code, not a voice name).
+    """
+    _, data = espeak_info()
+    langs: dict[str, VoiceInfo] = {}
+    variants: dict[str, VoiceInfo] = {}
+    if data is None:
+        return langs, variants
+    lang_dir = data / "lang"
+    if lang_dir.is_dir():
+        for f in sorted(lang_dir.rglob("*")):
+            if f.is_file():
+                name = f.name.lower()
+                langs.setdefault(name, VoiceInfo(id=name, name=str(f.relative_to(lang_dir)), kind="voice"))
+    var_dir = data / "voices" / "!v"
+    if var_dir.is_dir():
+        for f in sorted(var_dir.iterdir()):
+            if f.is_file():
+                variants[f.name] = VoiceInfo(
+                    id="+" + f.name, name=f.name, kind="variant", gender=_declared_gender(f)
+                )
+    return langs, variants
+
+
+def split_voice(voice: str) -> tuple[str, str | None]:
+    """'en-us+f3' -> ('en-us', 'f3'); 'gmw/en-US' -> ('en-us', None)."""
+    base, _, variant = voice.partition("+")
+    base = base.strip().lower().rsplit("/", 1)[-1]
+    return base, (variant.strip() or None)
+
+
+def validate_profile(profile: VoiceProfile) -> list[str]:
+    """Problems with an espeak-ng profile, each naming the field and the fix."""
+    problems = []
+    langs, variants = espeak_voices()
+    base, variant = split_voice(str(profile.voice))
+    if not langs:
+        problems.append(
+            "voice: espeak-ng's data folder was not found (install espeak-ng: sudo apt-get install espeak-ng)"
+        )
+    elif base not in langs:
+        near = sorted(n for n in langs if n.startswith(base.split("-")[0]))[:8]
+        problems.append(
+            f"voice: {profile.voice!r} is not an espeak-ng voice (use one of "
+            f"{', '.join(near) or 'the names `audiodrama voices` lists'}; "
+            f"British English is 'en')"
+        )
+    if variant is not None and variant not in variants:
+        problems.append(
+            f"voice: variant '+{variant}' does not exist (run `audiodrama voices`; e.g. +m3, +f3, +klatt)"
+        )
+    if (
+        isinstance(profile.rate, bool)
+        or not isinstance(profile.rate, int)
+        or not (RATE_RANGE[0] <= profile.rate <= RATE_RANGE[1])
+    ):
+        problems.append(
+            f"rate: {profile.rate!r} must be a whole number of words per minute "
+            f"from {RATE_RANGE[0]} to {RATE_RANGE[1]} (175 is normal)"
+        )
+    if (
+        isinstance(profile.pitch, bool)
+        or not isinstance(profile.pitch, int)
+        or not (PITCH_RANGE[0] <= profile.pitch <= PITCH_RANGE[1])
+    ):
+        problems.append(
+            f"pitch: {profile.pitch!r} must be a whole number from {PITCH_RANGE[0]} "
+            f"to {PITCH_RANGE[1]} (50 is the voice's own pitch)"
+        )
+    if (
+        isinstance(profile.volume, bool)
+        or not isinstance(profile.volume, (int, float))
+        or not (0.0 <= float(profile.volume) <= 1.0)
+    ):
+        problems.append(f"volume: {profile.volume!r} must be a number from 0 to 1")
+    return problems
+
+
+def delivered(profile: VoiceProfile, delivery: str | None) -> tuple[str, int, int, float]:
+    """(voice, rate, pitch, volume) for a synthesis delivery (whisper | shout)."""
+    voice, rate, pitch, volume = profile.voice, profile.rate, profile.pitch, float(profile.volume)
+    if delivery == "whisper":
+        base, variant = split_voice(voice)
+        _, variants = espeak_voices()
+        female = variant is not None and variants.get(variant, VoiceInfo("", "", "")).gender == "female"
+        voice = f"{base}+{'whisperf' if female else 'whisper'}"
+        rate = max(RATE_RANGE[0], int(rate * 0.88))
+        volume = volume * 0.7
+    elif delivery == "shout":
+        rate = min(RATE_RANGE[1], int(rate * 1.1))
+        pitch = min(PITCH_RANGE[1], pitch + 30)
+        volume = 1.0
+    return voice, rate, pitch, volume
+
+
+_LETTER_PHONEMES = [
+    ("th", "T"),
+    ("sh", "S"),
+    ("ch", "tS"),
+    ("ph", "f"),
+    ("wh", "w"),
+    ("ck", "k"),
+    ("c", "k"),
+    ("j", "dZ"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("y", "j"),
+]
+_FRAGMENT = re.compile(r"\b([A-Za-z]{1,4})(?:-(?=\s)|\u2014$)")
+_PHONEMES_FLAG, _SSML_FLAG, _ENDPAUSE, _UTF8 = 0x100, 0x10, 0x1000, 1
+
+
+def _fragment_phonemes(frag: str) -> str:
+    out = frag.lower()
+    for letters, ph in _LETTER_PHONEMES:
+        out = out.replace(letters, ph)
+    return out
+
+
+def espeak_input(text: str) -> tuple[str, int]:
+    """(espeak-ng input, Synth flags) for speakable text.
+
+    Broken-off fragments without a vowel ("Sp—", "D- d- don't") and lexicon phonemes
+    ([[...]]) are passed as phonemes; ALL-CAPS emphasis (speakable.emphasised_words) as
+    SSML <emphasis> when the line has no phonemes; a cut-off line gets no end pause.
+    """
+    from audiodrama.voices.speakable import cutoff_fragment, emphasised_words, is_cut_off
+
+    flags = _UTF8 | (0 if is_cut_off(text) else _ENDPAUSE)
+
+    def frag(m: re.Match) -> str:
+        word = m.group(1)
+        if not cutoff_fragment(word):
+            return m.group(0).rstrip("-\u2014") + ("," if m.group(0).endswith("-") else "")
+        return f"[[{_fragment_phonemes(word)}]]" + ("," if m.group(0).endswith("-") else "")
+
+    body = _FRAGMENT.sub(frag, text).rstrip("\u2014").rstrip()
+    if "[[" in body:
+        return body, flags | _PHONEMES_FLAG
+    spans = emphasised_words(body)
+    if spans:
+        from xml.sax.saxutils import escape
+
+        parts, pos = [], 0
+        for a, b in spans:
+            parts.append(escape(body[pos:a]))
+            parts.append(f"<emphasis>{escape(body[a:b].lower())}</emphasis>")
+            pos = b
+        parts.append(escape(body[pos:]))
+        return "<speak>" + "".join(parts) + "</speak>", flags | _SSML_FLAG
+    return body, flags
+
+
+class Pyttsx3Engine:
+    """espeak-ng via pyttsx3, one initialised driver per process."""
+
+    name = "pyttsx3"
+    parallel = True
+
+    def __init__(self) -> None:
+        self._engine = None
+        self._driver = None
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._chunks: list[bytes] = []
+        self._espeak = None
+
+    def version(self) -> str:
+        from importlib.metadata import version
+
+        return f"pyttsx3-{version('pyttsx3')}+espeak-ng-{espeak_info()[0]}"
+
+    def validate(self, profile: VoiceProfile) -> list[str]:
+        return validate_profile(profile)
+
+    def voices(self) -> list[VoiceInfo]:
+        langs, variants = espeak_voices()
+        return [*langs.values(), *variants.values()]
+
+    def _start(self) -> None:
+        if self._driver is not None:
+            return
+        try:
+            import pyttsx3
+            import pyttsx3.drivers.espeak as espeak_driver
+        except Exception as exc:  # ImportError, OSError when libespeak-ng is missing
+            raise RenderError(
+                f"pyttsx3/espeak-ng cannot be loaded ({exc}); install them: "
+                "sudo apt-get install espeak-ng && pip install pyttsx3"
+            ) from None
+        # The driver prints "Audio saved to ..." for every file: silence that module only.
+        espeak_driver.print = lambda *args, **kwargs: None
+        try:
+            self._engine = pyttsx3.init("espeak")
+        except Exception as exc:
+            raise RenderError(
+                f"espeak-ng could not be initialised ({exc}); check that `espeak-ng hello` works"
+            ) from None
+        self._engine.connect("finished-utterance", lambda **_: self._done.set())
+        self._driver = self._engine.proxy._driver
+        self._install_fast_callback()
+
+    def _install_fast_callback(self) -> None:
+        """Collect audio chunks in a list instead of the driver's `bytes +=` (quadratic).
+
+        Same protocol as the driver's own callback: the audio is complete when espeak-ng
+        sends MSG_TERMINATED, and then the driver's `finished-utterance` is notified.
+        Word events are not forwarded (nothing here listens to them).
+        """
+        import ctypes
+
+        from pyttsx3.drivers import _espeak
+
+        chunks = self._chunks
+        proxy = self._driver._proxy
+        terminated, list_end = _espeak.EVENT_MSG_TERMINATED, _espeak.EVENT_LIST_TERMINATED
+
+        def on_synth(wav, numsamples, events):  # runs on espeak-ng's thread
+            if numsamples > 0:
+                chunks.append(ctypes.string_at(wav, numsamples * 2))
+            i = 0
+            while True:
+                kind = events[i].type
+                if kind == list_end:
+                    break
+                if kind == terminated:
+                    proxy.notify("finished-utterance", completed=True)
+                    break
+                i += 1
+            return 0
+
+        self._espeak = _espeak
+        _espeak.SetSynthCallback(on_synth)
+
+    def synthesize(self, job: SynthJob) -> float:
+        data = self.synthesize_bytes(job.text, job.profile, job.delivery)
+        write_wav_atomic(job.out, data)
+        return (len(data) - 44) / 2 / SAMPLE_RATE
+
+    def synthesize_bytes(self, text: str, profile: VoiceProfile, delivery: str | None = None) -> bytes:
+        """The WAV bytes of `text` spoken with `profile`."""
+        if not text.strip():
+            raise RenderError("nothing to say (empty text)")
+        voice, rate, pitch, volume = delivered(profile, delivery)
+        with self._lock:
+            self._start()
+            drv = self._driver
+            try:
+                drv.setProperty("voice", voice)
+            except ValueError:
+                raise RenderError(
+                    f"espeak-ng rejected voice {voice!r}; fix it in voices/cast.toml "
+                    "(run `audiodrama voices` for the names)"
+                ) from None
+            drv.setProperty("rate", int(rate))
+            drv.setProperty("pitch", int(pitch))
+            drv.setProperty("volume", float(volume))
+            inp, flags = espeak_input(text)
+            self._done.clear()
+            self._chunks.clear()
+            self._espeak.Synth(inp.encode("utf-8"), flags=flags)
+            if not self._done.wait(timeout=60 + len(text) / 20):
+                self._espeak.Cancel()
+                raise RenderError(f"espeak-ng did not finish the line {text[:40]!r} in time")
+            data = _wav_bytes(b"".join(self._chunks))
+        if len(data) <= 44:
+            raise RenderError(f"espeak-ng produced no audio for {text[:40]!r}")
+        return data
+
+
+def _wav_bytes(pcm: bytes) -> bytes:
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes(pcm)
+    return buf.getvalue()
+
+
+def wav_duration(data: bytes) -> float:
+    """Duration in seconds of WAV bytes."""
+    with wave.open(io.BytesIO(data)) as w:
+        return w.getnframes() / w.getframerate()

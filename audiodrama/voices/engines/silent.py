@@ -1,0 +1,78 @@
+"""A test engine: no TTS, but deterministic speech-like audio of plausible length and pitch.
+
+Each word lasts 60/rate seconds; the sound is a buzz at the pitch the profile's espeak-ng
+voice would have (so pitch-based tests still mean something), shaped into syllables, with
+a little seeded noise. Same (text, profile, delivery) -> same samples. Useful to test the
+mix and export stages in milliseconds instead of running espeak-ng.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import wave
+
+import numpy as np
+
+from audiodrama.model import VoiceProfile
+from audiodrama.voices.engines.base import SAMPLE_RATE, SynthJob, VoiceInfo, write_wav_atomic
+
+
+class SilentEngine:
+    """Tone/noise stand-in for a TTS engine."""
+
+    name = "silent"
+    parallel = False
+
+    def version(self) -> str:
+        return "silent-1"
+
+    def validate(self, profile: VoiceProfile) -> list[str]:
+        from audiodrama.voices.engines.pyttsx3_engine import validate_profile
+
+        return [p for p in validate_profile(profile) if "data folder" not in p]
+
+    def voices(self) -> list[VoiceInfo]:
+        return [VoiceInfo(id="tone", name="tone", kind="voice")]
+
+    def synthesize(self, job: SynthJob) -> float:
+        data = self.synthesize_bytes(job.text, job.profile, job.delivery)
+        write_wav_atomic(job.out, data)
+        return (len(data) - 44) / 2 / SAMPLE_RATE
+
+    def synthesize_bytes(self, text: str, profile: VoiceProfile, delivery: str | None = None) -> bytes:
+        from audiodrama.voices.casting import predict_f0
+
+        words = max(1, len(text.split()))
+        rate = max(80, int(profile.rate))
+        dur = 0.15 + words * 60.0 / rate
+        n = int(dur * SAMPLE_RATE)
+        seed = int.from_bytes(
+            hashlib.sha1(f"{text}|{profile.key()}|{delivery}".encode()).digest()[:4], "little"
+        )
+        rng = np.random.default_rng(seed)
+        t = np.arange(n) / SAMPLE_RATE
+        f0 = predict_f0(profile.voice, profile.pitch)
+        if delivery == "shout":
+            f0 *= 1.3
+        vibrato = 1 + 0.03 * np.sin(2 * np.pi * 3 * t)
+        phase = 2 * np.pi * np.cumsum(f0 * vibrato) / SAMPLE_RATE
+        voiced = sum(np.sin(k * phase) / k for k in range(1, 6))
+        syll = 0.5 - 0.5 * np.cos(2 * np.pi * t * (rate / 60.0 * 1.4))
+        sig = voiced * syll + 0.05 * rng.standard_normal(n)
+        if delivery == "whisper":
+            sig = 0.4 * rng.standard_normal(n) * syll
+        fade = min(n // 2, int(0.02 * SAMPLE_RATE))
+        env = np.ones(n)
+        env[:fade] = np.linspace(0, 1, fade)
+        env[n - fade :] = np.linspace(1, 0, fade)
+        sig = sig * env
+        peak = float(np.max(np.abs(sig))) or 1.0
+        pcm = (sig / peak * 0.5 * float(profile.volume) * 32767).astype("<i2")
+        buf = io.BytesIO()
+        with wave.open(buf, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(SAMPLE_RATE)
+            w.writeframes(pcm.tobytes())
+        return buf.getvalue()
