@@ -6,13 +6,16 @@ BIN      = $(VENV)/bin
 SUDO     = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES = espeak-ng libespeak-ng1 ffmpeg
 
-.PHONY: demo test install system clean-audio
+.PHONY: demo test lint install system clean-audio
 
 demo: install
 	$(BIN)/audiodrama build stories/demo.txt
 
 test: install
 	$(BIN)/python -m pytest -q
+	$(BIN)/ruff check audiodrama tests bench scripts
+	$(BIN)/ruff format --check audiodrama tests bench scripts
+	$(BIN)/mypy
 
 install: system $(BIN)/.installed
 
