@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import escape
 from typing import Literal
 
 LineKind = Literal["narration", "dialogue", "tag", "heading", "front_matter"]
@@ -18,6 +19,11 @@ DELIVERIES: tuple[str, ...] = MIX_DELIVERIES + SYNTH_DELIVERIES
 NARRATOR = "Narrator"
 #: Kinds of line that are rendered to audio (front matter is not, unless asked).
 VOICED_KINDS: tuple[str, ...] = ("narration", "dialogue", "tag", "heading")
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 line', '2 lines'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @dataclass
@@ -138,6 +144,31 @@ class Script:
         for scene in self.scenes:
             out.setdefault(scene.episode, []).append(scene)
         return out
+
+    def __str__(self) -> str:
+        lines = list(self.lines())
+        spoken = sum(1 for line in lines if line.is_spoken_by_character)
+        return (
+            f"{self.title or self.slug}: {plural(len(lines), 'line')} ({spoken} spoken by characters), "
+            f"{plural(len(self.characters), 'character')}, {plural(len(self.scenes), 'scene')}, "
+            f"{plural(len(self.episodes()), 'episode')}"
+        )
+
+    def _repr_html_(self) -> str:
+        """A summary for Jupyter: the counts, then who speaks how often and how sure the parser is."""
+        rows = []
+        for c in sorted(self.characters, key=lambda c: -c.lines):
+            conf = [l.confidence for l in self.lines() if l.speaker == c.name and l.kind == "dialogue"]
+            mean = f"{sum(conf) / len(conf):.2f}" if conf else ""
+            aliases = ", ".join(c.aliases[:4])
+            rows.append(
+                f"<tr><td>{escape(c.name)}</td><td>{escape(aliases)}</td><td>{c.gender}</td>"
+                f"<td>{len(conf)}</td><td>{mean}</td></tr>"
+            )
+        head = (
+            "<tr><th>character</th><th>aliases</th><th>gender</th><th>lines</th><th>mean confidence</th></tr>"
+        )
+        return f"<p><b>{escape(str(self))}</b></p><table>{head}{''.join(rows)}</table>"
 
 
 @dataclass
