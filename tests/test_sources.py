@@ -5,22 +5,21 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from audiodrama.errors import StoryError
 from audiodrama.parse import parse_story, summary_line
 from audiodrama.parse.structure import paragraphs
+from audiodrama.project.sourcefile import source_text_path
 from audiodrama.script import to_dict
-from audiodrama.sources.reader import (
-    emphasis_for_lines,
-    html_to_source,
-    markdown_to_source,
-    read_source,
-    read_story,
-    source_text_path,
-)
+from audiodrama.sources.emphasis import emphasis_for_lines
+from audiodrama.sources.markup import html_to_source
+from audiodrama.sources.reader import read_source, read_story
+from audiodrama.sources.text import markdown_to_source
 
+DATA = Path(__file__).resolve().parent / "data"
 ITALIC_WORDS = "Bourbon and smoke."
 
 
@@ -329,16 +328,14 @@ def test_gutenberg_header_is_front_matter():
         "The Project Gutenberg eBook of X\n\nLicence words.\n\n*** START OF THE PROJECT GUTENBERG "
         "EBOOK X ***\n\nAnna sat down.\n\n*** END OF THE PROJECT GUTENBERG EBOOK X ***\n\nMore licence."
     )
-    from audiodrama.sources.reader import text_to_source
+    from audiodrama.sources.text import text_to_source
 
     script = parse_story(text_to_source(text))
     assert [l.text for l in script.lines() if l.kind != "front_matter"] == ["Anna sat down."]
 
 
 def test_ao3_download_fixture():
-    from conftest import REPO
-
-    src = read_source(REPO / "tests" / "data" / "formats_ao3.html")
+    src = read_source(DATA / "formats_ao3.html")
     assert (src.title, src.author, src.language) == ("The Lantern Keeper", "testwriter", "en")
     script = parse_story(src)
     assert [(s.episode, s.title) for s in script.scenes] == [
@@ -384,9 +381,7 @@ def test_epub_toc_label_names_a_styled_paragraph(tmp_path):
 
 
 def test_ffn_saved_page_fixture():
-    from conftest import REPO
-
-    src = read_source(REPO / "tests" / "data" / "formats_ffn.html")
+    src = read_source(DATA / "formats_ffn.html")
     assert (src.title, src.author) == ("The Lighthouse", "testwriter")
     assert src.text.startswith("A/N: Thanks") and src.text.endswith("Next chapter soon.")
     assert "Login" not in src.text and "Post Review" not in src.text and "Storm" not in src.text

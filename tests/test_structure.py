@@ -6,7 +6,6 @@ import csv
 import json
 
 import pytest
-from conftest import PDNC
 
 from audiodrama.parse.structure import detect_structure, first_narration_sentence, paragraphs, summary_block
 
@@ -58,8 +57,8 @@ def test_demo_scenes_at_each_change_of_place_or_time(demo_text):
 
 
 @pytest.mark.parametrize("novel", sorted(REAL_CHAPTERS))
-def test_pdnc_chapter_counts(novel):
-    text = (PDNC / novel / "novel_text.txt").read_text(encoding="utf-8")
+def test_pdnc_chapter_counts(novel, pdnc):
+    text = (pdnc / novel / "novel_text.txt").read_text(encoding="utf-8")
     blocks = detect_structure(text)
     assert max(b.chapter for b in blocks) == REAL_CHAPTERS[novel]
     # every chapter opens with a heading block
@@ -69,7 +68,7 @@ def test_pdnc_chapter_counts(novel):
     assert all(b.role in ("heading", "front_matter") for b in firsts.values())
     # no gold quotation falls in front matter, a heading or a break
     spans = []
-    with open(PDNC / novel / "quotation_info.csv", encoding="utf-8") as f:
+    with open(pdnc / novel / "quotation_info.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             spans += [tuple(s) for s in json.loads(row["quoteByteSpans"])]
     unvoiced = [(b.start, b.end) for b in blocks if b.role != "body"]
@@ -77,8 +76,8 @@ def test_pdnc_chapter_counts(novel):
     assert hits == []
 
 
-def test_sun_also_rises_headings_on_two_lines_and_books():
-    text = (PDNC / "TheSunAlsoRises" / "novel_text.txt").read_text(encoding="utf-8")
+def test_sun_also_rises_headings_on_two_lines_and_books(pdnc):
+    text = (pdnc / "TheSunAlsoRises" / "novel_text.txt").read_text(encoding="utf-8")
     blocks = detect_structure(text)
     titles = [b.title for b in blocks if b.role == "heading"]
     assert titles[:3] == ["BOOK I", "CHAPTER 1", "CHAPTER 2"]

@@ -7,9 +7,9 @@ Precise rules (run_precise):
    (`Mr. Bennet coolly observed,` + new paragraph; `the Dormouse sulkily remarked, "..."`).
 3. continued: a paragraph continuing the previous paragraph's unclosed quote.
 4. same-paragraph: an untagged quote takes the speaker of the nearest tagged one.
-Then the open quotes are decided by the ranker (ranker.py: pronoun, vocative, narration,
-turn-taking, conversation-fallback -- learned weights, beam search per conversation), or,
-with use_model=False, by the hand-written rules in run_rules (same rule names).
+Then the open quotes are decided by the ranker (ranker.decode: pronoun, vocative, narration,
+turn-taking, conversation-fallback -- learned weights, beam search per conversation), or
+by the hand-written rules in run_rules (same rule names).
 Every quote gets the rule that decided it and a confidence.
 """
 
@@ -247,11 +247,7 @@ class Attributor:
         index: NameIndex,
         genders: list[str],
         narrator: int | None,
-        use_model: bool = True,
-        weights: dict[str, float] | None = None,
     ):
-        self.use_model = use_model
-        self.weights = weights
         self.text = text
         self.paras = paras
         self.index = index
@@ -291,16 +287,6 @@ class Attributor:
             self._find_tags(turn)
             self._find_vocatives(turn)
         return self.turns
-
-    def run(self) -> list[Turn]:
-        """Attribute every quote; returns the turns (paragraphs with quotes) in order."""
-        self.run_precise()
-        if self.use_model:
-            from audiodrama.parse.ranker import decode
-
-            decode(self, self.weights)
-            return self.turns
-        return self.run_rules()
 
     def run_precise(self) -> list[Turn]:
         """Only the precise rules: explicit tags, lead-ins, continued quotes."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 
 from audiodrama.model import Character, Line
 from audiodrama.parse.attribution import CONFIDENCE, Attributor, Turn
@@ -30,6 +31,7 @@ from audiodrama.parse.quotes import (
     trim,
     uses_single_quotes,
 )
+from audiodrama.parse.ranker import decode
 from audiodrama.parse.reported import is_reported_speech
 from audiodrama.parse.tags import is_pure_tag, split_leading_tag
 
@@ -39,11 +41,15 @@ _NARRATOR_ALIASES = {"_narr", "narrator", "i", "narrator (i)", "me"}
 
 
 def segment_and_attribute(
-    text: str, paragraphs: list[tuple[int, int]], cast: list[Character] | None
+    text: str,
+    paragraphs: list[tuple[int, int]],
+    cast: list[Character] | None,
+    model: Mapping[str, float] | None = None,
 ) -> tuple[list[Line], list[Character]]:
-    """Lines (narration / dialogue / tag) tiling each paragraph, and the characters."""
+    """Lines (narration / dialogue / tag) tiling each paragraph, and the characters.
+    `model`: the ranker's weights (None: the packaged model)."""
     try:
-        return _segment_and_attribute(text, paragraphs, cast)
+        return _segment_and_attribute(text, paragraphs, cast, model)
     except Exception:
         log.exception("dialogue attribution failed; falling back to plain narration")
         lines = []
@@ -55,7 +61,7 @@ def segment_and_attribute(
 
 
 def setup(
-    text: str, paragraphs: list[tuple[int, int]], cast: list[Character] | None, use_model: bool = True
+    text: str, paragraphs: list[tuple[int, int]], cast: list[Character] | None
 ) -> tuple[list[Paragraph], list[Character], Attributor]:
     """Quotes, characters and a ready Attributor (not yet run) for a story."""
     paras = find_quotes(text, paragraphs, uses_single_quotes(text))
@@ -83,17 +89,22 @@ def setup(
     if first_person and cast is not None and narrator is None:
         # Whom do the narrator's partners address? That is the narrator's name.
         narrator = name_narrator(text, paras, index, genders, characters, cast_mode=True)
-    return paras, characters, Attributor(text, paras, index, genders, narrator, use_model)
+    return paras, characters, Attributor(text, paras, index, genders, narrator)
 
 
 def _segment_and_attribute(
-    text: str, paragraphs: list[tuple[int, int]], cast: list[Character] | None
+    text: str,
+    paragraphs: list[tuple[int, int]],
+    cast: list[Character] | None,
+    model: Mapping[str, float] | None = None,
 ) -> tuple[list[Line], list[Character]]:
     paras, characters, attributor = setup(text, paragraphs, cast)
     # an epigraph (a lyric opening the story) is nobody's line: keep it out of the
     # conversation the ranker reasons about
     attributor.skip = _epigraph(paras, attributor.prepare())
-    turns = attributor.run()
+    attributor.run_precise()
+    decode(attributor, model)
+    turns = attributor.turns
     narrator = attributor.narrator
     if cast is None and narrator is not None and characters[narrator].name == NARRATOR_FALLBACK:
         characters, turns = _rename_narrator(text, paras, characters, turns, narrator, attributor)

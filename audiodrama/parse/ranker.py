@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
+from collections.abc import Mapping, Set
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -159,21 +161,27 @@ _REPLY = frozenset(
 )
 
 
-@lru_cache(maxsize=4)
-def load_weights(path: str | None = None) -> dict[str, float]:
-    """Weights from `path`, else the packaged model, else the hand-set defaults."""
-    path = path or os.environ.get("AUDIODRAMA_ATTRIBUTION_MODEL") or None
+def load_weights(path: str | Path | None = None) -> Mapping[str, float]:
+    """The ranker's weights: from the model file `path`, else the packaged model; the
+    hand-set defaults when the file cannot be read."""
+    if path is None:
+        return _packaged_weights()
     try:
-        if path:
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
-        else:
-            data = json.loads(
-                resources.files("audiodrama.data").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-            )
-        return {k: float(v) for k, v in data["weights"].items()}
+        return _weights(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return MappingProxyType(dict(DEFAULT_WEIGHTS))
+
+
+@lru_cache(maxsize=1)  # the packaged file never changes: read it once per process, read-only
+def _packaged_weights() -> Mapping[str, float]:
+    try:
+        return _weights(resources.files("audiodrama.data").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, ModuleNotFoundError, TypeError):
-        return dict(DEFAULT_WEIGHTS)
+        return MappingProxyType(dict(DEFAULT_WEIGHTS))
+
+
+def _weights(model_json: str) -> Mapping[str, float]:
+    return MappingProxyType({k: float(v) for k, v in json.loads(model_json)["weights"].items()})
 
 
 class Context:
@@ -819,7 +827,7 @@ def _gone_static(att: Attributor, exits: list[tuple[int, int, int]], ti: int, wi
     return gone
 
 
-def score(feats: dict[str, float], weights: dict[str, float]) -> float:
+def score(feats: Mapping[str, float], weights: Mapping[str, float]) -> float:
     """The linear score of one candidate."""
     return sum(weights.get(k, 0.0) * v for k, v in feats.items())
 
@@ -838,7 +846,7 @@ def rule_name(feats: dict[str, float]) -> str:
 
 
 def _ranked(
-    cands: dict[int, dict[str, float]], w: dict[str, float], gone: set[int] = frozenset()
+    cands: dict[int, dict[str, float]], w: Mapping[str, float], gone: Set[int] = frozenset()
 ) -> list[tuple[float, int]]:
     """(log-probability, candidate), best first; whoever the quote addresses is out, and
     so is whoever left the scene (`_gone`), unless nobody would be left."""
@@ -850,14 +858,14 @@ def _ranked(
     return sorted(((v - logz, c) for c, v in scored.items()), reverse=True)
 
 
-def decode(att: Attributor, weights: dict[str, float] | None = None, beam: int = 2) -> None:
+def decode(att: Attributor, weights: Mapping[str, float] | None = None, beam: int = 2) -> None:
     """Give every still-open turn its speaker: a beam search over each conversation.
 
     The features of a turn depend on the speakers chosen before it (turn-taking), so a
     greedy choice can derail a whole conversation; the beam keeps the `beam` best
     histories and the best one wins when the conversation ends.
     """
-    w = weights if weights is not None else load_weights(os.environ.get("AUDIODRAMA_ATTRIBUTION_MODEL"))
+    w = weights if weights is not None else load_weights()
     ctx = Context(att)
     fixed: list[int | None] = [
         t.speaker if all(st.speaker is not None for st in t.states) else None for t in att.turns

@@ -42,15 +42,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from audiodrama.sources.source import is_break_text
+
 BlockRole = Literal["body", "heading", "break", "front_matter"]
 
 _PARA_SPLIT = re.compile(r"\n[ \t\u00a0]*\n")
-_BREAK = re.compile(
-    r"^\s*(?:[*#~=_\-\u2013\u2014\u2022\u00b7+.oO\u2055\u273b\u2726\u2727\u2605\u2606\u25c6\u25c7\u2666]\s*){3,}$"
-    r"|^\s*#\s*$"
-    r"|^\s*[\u2042\u2766\u2767\u00a7\u2055\u2619\u2767\u269c\u2740\u273f\u2748\u2749\u274a\u274b]+\s*$"
-    r"|^\s*(?i:x\s*){3,}$"
-)
 _NUMBER = (
     r"(?:[0-9]{1,4}|[ivxlcdm]{1,8}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
@@ -192,14 +188,6 @@ def is_heading_text(para: str) -> bool:
     """True if a paragraph reads as a chapter heading."""
     flat = " ".join(para.split())
     return len(flat) <= 110 and bool(_CHAPTER.match(flat))
-
-
-def is_break_text(para: str) -> bool:
-    """True if a paragraph is a scene-break ornament."""
-    return len(para) <= 40 and "\n" not in para.strip() and bool(_BREAK.match(para))
-
-
-# ----------------------------------------------------------------------------- structure
 
 
 def detect_structure(text: str, hints: Any = None) -> list[Block]:
