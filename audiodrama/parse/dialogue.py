@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 
 from audiodrama.model import Character, Line
-from audiodrama.parse.attribution import CONFIDENCE, Attributor, Turn
+from audiodrama.parse.attribution import Attributor
 from audiodrama.parse.characters import NARRATOR_FALLBACK, detect_first_person, discover, genders_for
 from audiodrama.parse.names import NameIndex
 from audiodrama.parse.narrator import name_narrator
@@ -34,6 +34,7 @@ from audiodrama.parse.quotes import (
 from audiodrama.parse.ranker import decode
 from audiodrama.parse.reported import is_reported_speech
 from audiodrama.parse.tags import is_pure_tag, split_leading_tag
+from audiodrama.parse.turns import CONFIDENCE, Turn
 
 log = logging.getLogger(__name__)
 

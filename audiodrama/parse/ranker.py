@@ -29,10 +29,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pragma: no cover
-    from audiodrama.parse.attribution import Attributor
+from audiodrama.parse.turns import Sieve
 
 FEATURES: tuple[str, ...] = (
     "pron_match",
@@ -187,7 +185,7 @@ def _weights(model_json: str) -> Mapping[str, float]:
 class Context:
     """Per-story values the features need, computed once."""
 
-    def __init__(self, att: Attributor):
+    def __init__(self, att: Sieve):
         self.att = att
         counts: dict[int, int] = {}
         for ments in att.para_mentions:
@@ -223,7 +221,7 @@ class Context:
             self.chain.append(cid)
 
 
-def _adj(att: Attributor, ti: int, tj: int) -> bool:
+def _adj(att: Sieve, ti: int, tj: int) -> bool:
     """Turns ti and tj exist and sit in consecutive paragraphs."""
     if tj < 0 or tj >= len(att.turns) or ti < 0 or ti >= len(att.turns):
         return False
@@ -540,7 +538,7 @@ _LAST_SENT = re.compile(r"(?:^|[.!?][\"'\u201d]?\s+)(?=[A-Z])")
 _PRON_SUBJ = re.compile(r"(He|She)\b")
 
 
-def _local_top(att: Attributor, ti: int, gender: str, window: int = 60) -> int | None:
+def _local_top(att: Sieve, ti: int, gender: str, window: int = 60) -> int | None:
     """The character of `gender` the narration of the last `window` paragraphs names most
     (the scene's man or woman of the moment: whom a long run of `he` / `she` is about)."""
     p0 = att.turns[ti].para.index
@@ -559,7 +557,7 @@ def _local_top(att: Attributor, ti: int, gender: str, window: int = 60) -> int |
     return max(counts, key=lambda c: counts[c]) if counts else None
 
 
-def _named_after(att: Attributor, ti: int, gender: str) -> int | None:
+def _named_after(att: Sieve, ti: int, gender: str) -> int | None:
     """The first character of `gender` named in the narration of the next five paragraphs."""
     p0 = att.turns[ti].para.index
     for p in range(p0, min(len(att.paras), p0 + 6)):
@@ -569,7 +567,7 @@ def _named_after(att: Attributor, ti: int, gender: str) -> int | None:
     return None
 
 
-def _beat_subject(att: Attributor, ti: int) -> int | None:
+def _beat_subject(att: Sieve, ti: int) -> int | None:
     """The subject of the last sentence of a narration paragraph just before the quote's
     paragraph (`She got up and walked over to Buffy.` / `"This will help."`): a name, or
     `He`/`She` resolved to the last character of that gender named as a subject there."""
@@ -615,7 +613,7 @@ _OBJ_BEFORE = re.compile(r"\b(?:to|at|towards?|with|for|of|from|by|on)\s+$")
 _SUBJ_BEFORE = re.compile(r"(?:^|[.!?;:][\"'\u201d]?\s+|\b(?:and|but|then|when|while)\s+)$")
 
 
-def _recent_subject(att: Attributor, ti: int, gender: str) -> int | None:
+def _recent_subject(att: Sieve, ti: int, gender: str) -> int | None:
     """The last character of `gender` named as the subject of a clause, in the narration
     of this paragraph (before its first quote) and the three before it."""
     text = att.text
@@ -625,7 +623,7 @@ def _recent_subject(att: Attributor, ti: int, gender: str) -> int | None:
     return None
 
 
-def _gendered_mentions_before(att: Attributor, ti: int, gender: str, n_paras: int):
+def _gendered_mentions_before(att: Sieve, ti: int, gender: str, n_paras: int):
     """(paragraph, mention) of the non-possessive mentions of characters of `gender` other
     than the narrator, latest first, in the narration of turn `ti`'s paragraph before its
     first quote and the `n_paras` - 1 paragraphs before it."""
@@ -645,7 +643,7 @@ def _gendered_mentions_before(att: Attributor, ti: int, gender: str, n_paras: in
 _PREP_BEFORE = re.compile(r"\b(?:to|at|towards?|with|for|from|into|upon|on|of|about)\s+$")
 
 
-def _recent_nonobject(att: Attributor, ti: int, gender: str) -> int | None:
+def _recent_nonobject(att: Sieve, ti: int, gender: str) -> int | None:
     """The last character of `gender` named before the quote, not as the object of a
     preposition (`towards Bingley`) nor as a possessive (`Sir William's`): whom `he` most
     likely means (`...was scarcely heard by Darcy; ... he turned to his partner, and said,`)."""
@@ -686,7 +684,7 @@ _NOT_OUT = re.compile(
 _BACK = re.compile(r"\b(?:came|come|coming|got|went|walked)\s+back\b|\breturned\b")
 
 
-def _exits(att: Attributor) -> list[tuple[int, int, int]]:
+def _exits(att: Sieve) -> list[tuple[int, int, int]]:
     """(position, sentence end, character) of the narration sentences telling a character
     leaves the scene: `She snapped her fingers and disappeared into thin air.` / `So she
     turned around and walked out the door.` The subject is a name at the sentence's start,
@@ -732,7 +730,7 @@ def _exits(att: Attributor) -> list[tuple[int, int, int]]:
     return out
 
 
-def _last_of_gender(att: Attributor, p0: int, pos: int, gender: str) -> int | None:
+def _last_of_gender(att: Sieve, p0: int, pos: int, gender: str) -> int | None:
     """Whom `he`/`she` at `pos` means: the last character of `gender` named before it in
     narration (not as a possessive or a preposition's object), or a speaker of that gender
     decided by the rules, in this paragraph and the two before."""
@@ -791,7 +789,7 @@ def _gone(ctx: Context, ti: int, speakers: list[int | None], window: int = 12) -
 _PRON = re.compile(r"\b(?:(he|him|his)|(she|her))\b", re.IGNORECASE)
 
 
-def _gone_static(att: Attributor, exits: list[tuple[int, int, int]], ti: int, window: int) -> dict[int, int]:
+def _gone_static(att: Sieve, exits: list[tuple[int, int, int]], ti: int, window: int) -> dict[int, int]:
     """Character -> end of the sentence telling it left, for those not named nor meant by a
     narration pronoun since (the part of `_gone` that does not depend on the decoding)."""
     turn = att.turns[ti]
@@ -858,7 +856,7 @@ def _ranked(
     return sorted(((v - logz, c) for c, v in scored.items()), reverse=True)
 
 
-def decode(att: Attributor, weights: Mapping[str, float] | None = None, beam: int = 2) -> None:
+def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = 2) -> None:
     """Give every still-open turn its speaker: a beam search over each conversation.
 
     The features of a turn depend on the speakers chosen before it (turn-taking), so a
