@@ -36,7 +36,9 @@ def test_golden(story: str, kind: str, update_golden: bool) -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="the parser has no unnamed speaker: a line of 'a voice' goes to someone named")
+@pytest.mark.xfail(
+    strict=True, reason="the parser has no unnamed speaker: a line of 'a voice' goes to someone named"
+)
 def test_unnamed_voice_is_nobody_named() -> None:
     path = GOLDEN / "lamarche.txt"
     script = parse_story(read_source_bytes(path.read_bytes(), path.name))

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from audiodrama.parse.structure import detect_structure, first_narration_sentence, paragraphs, summary_block
+from audiodrama.parse.scenecues import first_narration_sentence
+from audiodrama.parse.structure import detect_structure, paragraphs, summary_block
 
 #: Chapters as the novels' own headings number them (numbering restarts per volume/book).
 REAL_CHAPTERS = {
