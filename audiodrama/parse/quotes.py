@@ -173,9 +173,8 @@ def split_paragraph(
     marks (default: English marks and ‹ ›, single or double as `single` says).
     """
     convention = convention or quote_convention("", single)
-    opens, closes, both = convention.opens, convention.closes, convention.both
+    opens, both = convention.opens, convention.both
     para = Paragraph(index, start, end)
-    quotes: list[tuple[int, int, bool]] = []  # (open mark pos, close end, closed)
     open_at = -1
     virtual_open = -1
     if continues and text[start] not in opens and text[start] not in both:
@@ -185,34 +184,7 @@ def split_paragraph(
         if n_marks % 2 == 1 and not single:
             open_at = start
             virtual_open = start
-    mark_re = _SQ_MARKS if single else _DQ_RE
-    for mm in mark_re.finditer(text, start, end):
-        i = mm.start()
-        ch = text[i]
-        if True:
-            if (single and ch in both) or (single and ch in _SQ_CLOSE):
-                if _is_apostrophe(text, i, open_at >= 0, end):
-                    continue
-            if open_at < 0:
-                if ch in opens or ch in both:
-                    open_at = i
-                elif (
-                    not single
-                    and i + 1 < end
-                    and text[i + 1].isalpha()
-                    and (i == start or text[i - 1].isspace())
-                ):
-                    open_at = i  # a closing curly mark used as an opener
-            else:
-                if ch in closes or ch in both:
-                    quotes.append((open_at, i + 1, True))
-                    open_at = -1
-                elif i + 1 >= end or text[i + 1].isspace():
-                    # an opening mark where a close belongs ("Hi,“ she said): close
-                    quotes.append((open_at, i + 1, True))
-                    open_at = -1
-    if open_at >= 0:
-        quotes.append((open_at, end, False))
+    quotes = _quote_marks(text, start, end, single, convention, open_at)
     pos = start
     for qs, qe, closed in quotes:
         if qs > pos:
@@ -224,6 +196,35 @@ def split_paragraph(
     if pos < end:
         _add_narration(text, para, pos, end)
     return para
+
+
+def _quote_marks(
+    text: str, start: int, end: int, single: bool, convention: Convention, open_at: int
+) -> list[tuple[int, int, bool]]:
+    """(open mark pos, close end, closed) of the quotes in text[start:end], pairing the marks
+    left to right; `open_at` >= 0: a quote is already open there."""
+    opens, closes, both = convention.opens, convention.closes, convention.both
+    quotes: list[tuple[int, int, bool]] = []
+    mark_re = _SQ_MARKS if single else _DQ_RE
+    for mm in mark_re.finditer(text, start, end):
+        i = mm.start()
+        ch = text[i]
+        if single and (ch in both or ch in _SQ_CLOSE) and _is_apostrophe(text, i, open_at >= 0, end):
+            continue
+        if open_at < 0:
+            if ch in opens or ch in both:
+                open_at = i
+            elif (
+                not single and i + 1 < end and text[i + 1].isalpha() and (i == start or text[i - 1].isspace())
+            ):
+                open_at = i  # a closing curly mark used as an opener
+        elif ch in closes or ch in both or i + 1 >= end or text[i + 1].isspace():
+            # a closing mark; or an opening mark where a close belongs ("Hi,“ she said)
+            quotes.append((open_at, i + 1, True))
+            open_at = -1
+    if open_at >= 0:
+        quotes.append((open_at, end, False))
+    return quotes
 
 
 def _add_narration(text: str, para: Paragraph, s: int, e: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from audiodrama.parse.names import KIN_NOUNS, family_names, kin_of
-from audiodrama.parse.turns import Sieve, Turn
+from audiodrama.parse.turns import QuoteState, Sieve, Turn
 
 
 class KinRules(Sieve):
@@ -75,57 +75,65 @@ class KinRules(Sieve):
             words = st.tag.subject.lower().split()
             if len(words) != 2 or words[0] not in ("his", "her", "my") or words[1] not in KIN_NOUNS:
                 continue
-            rel = words[1]
             owner_g = {"his": "male", "her": "female", "my": "narrator"}[words[0]]
             fams = fams or self._families()
+            self._kin_speaker(ti, turn, st, words[1], owner_g, fams)
 
-            def owner_ok(c: int) -> bool:
-                return (
-                    c == self.narrator
-                    if owner_g == "narrator"
-                    else (c < len(self.genders) and self.genders[c] == owner_g)
-                )
+    def _kin_speaker(
+        self,
+        ti: int,
+        turn: Turn,
+        st: QuoteState,
+        rel: str,
+        owner_g: str,
+        fams: list[tuple[set[str], set[str]]],
+    ) -> None:
+        """The speaker of `st`, tagged as the `rel` (wife, sister...) of someone of `owner_g`."""
+        assert st.tag is not None
 
-            def kin(o: int) -> list[int]:
-                return [
-                    k for k in kin_of(rel, o, self.index.characters, self.genders, fams) if k != st.addressee
-                ]
-
-            prev = self._prev_turn(ti, max_gap=2)
-            if prev is not None:
-                addressed = [
-                    x.addressee
-                    for x in prev.states
-                    if x.addressee is not None and x.addressee != prev.speaker
-                ]
-                hit = next(
-                    (
-                        a
-                        for a in addressed
-                        if any(a in kin(o) for o in range(len(self.genders)) if o != a and owner_ok(o))
-                    ),
-                    None,
-                )
-                if hit is not None:
-                    st.kin = [hit]
-                    self._set(st, hit, "kinship")
-                    continue
-            here = sorted(((m.start, m.char) for m in turn.mentions if m.start < st.tag.start), reverse=True)
-            strong = (
-                ([st.addressee] if st.addressee is not None else [])
-                + [c for _, c in here]
-                + ([prev.speaker] if prev and prev.speaker is not None else [])
+        def owner_ok(c: int) -> bool:
+            return (
+                c == self.narrator
+                if owner_g == "narrator"
+                else (c < len(self.genders) and self.genders[c] == owner_g)
             )
-            o = next((c for c in strong if owner_ok(c)), None)
-            if o is not None and kin(o):
-                st.kin = kin(o)
-                if len(st.kin) == 1:
-                    self._set(st, st.kin[0], "kinship")
-                continue
-            owners: list[int] = []
-            for _, c in self._recent(ti):
-                if owner_ok(c) and c not in owners:
-                    owners.append(c)
-                    st.kin += [k for k in kin(c) if k not in st.kin]
-                if len(owners) == 2:
-                    break
+
+        def kin(o: int) -> list[int]:
+            return [k for k in kin_of(rel, o, self.index.characters, self.genders, fams) if k != st.addressee]
+
+        prev = self._prev_turn(ti, max_gap=2)
+        if prev is not None:
+            addressed = [
+                x.addressee for x in prev.states if x.addressee is not None and x.addressee != prev.speaker
+            ]
+            hit = next(
+                (
+                    a
+                    for a in addressed
+                    if any(a in kin(o) for o in range(len(self.genders)) if o != a and owner_ok(o))
+                ),
+                None,
+            )
+            if hit is not None:
+                st.kin = [hit]
+                self._set(st, hit, "kinship")
+                return
+        here = sorted(((m.start, m.char) for m in turn.mentions if m.start < st.tag.start), reverse=True)
+        strong = (
+            ([st.addressee] if st.addressee is not None else [])
+            + [c for _, c in here]
+            + ([prev.speaker] if prev and prev.speaker is not None else [])
+        )
+        o = next((c for c in strong if owner_ok(c)), None)
+        if o is not None and kin(o):
+            st.kin = kin(o)
+            if len(st.kin) == 1:
+                self._set(st, st.kin[0], "kinship")
+            return
+        owners: list[int] = []
+        for _, c in self._recent(ti):
+            if owner_ok(c) and c not in owners:
+                owners.append(c)
+                st.kin += [k for k in kin(c) if k not in st.kin]
+            if len(owners) == 2:
+                break
