@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from audiodrama.parse.names import NameIndex
-from audiodrama.parse.tags import SPEECH_VERBS
+from audiodrama.parse.wordlists import SPEECH_VERBS
 
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mt|Col|Capt|Gen|Lt|Sgt|Rev|Prof|Messrs|Mme|Mlle|Jr|Sr)\.$")
 _SENT_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*(?:\s+|(?:--|\u2014)\s*(?=[A-Z]))|[\n]\s*\n")

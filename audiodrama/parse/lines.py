@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from audiodrama.model import Character, Line
-from audiodrama.parse.quotes import Paragraph, Piece, is_written, nested_quotes, trim
+from audiodrama.parse.quoted import is_written, nested_quotes
+from audiodrama.parse.quotes import Paragraph, Piece, trim
 from audiodrama.parse.reported import is_reported_speech
 from audiodrama.parse.tags import is_pure_tag, split_leading_tag
 from audiodrama.parse.turns import CONFIDENCE, QuoteState, Turn

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from audiodrama.parse.names import Mention
-from audiodrama.parse.tags import PRONOUNS
 from audiodrama.parse.turns import Sieve, Turn
+from audiodrama.parse.wordlists import PRONOUNS
 
 
 class FallbackRules(Sieve):

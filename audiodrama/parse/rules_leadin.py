@@ -9,8 +9,8 @@ from audiodrama.parse.context import (
     speaker_before_verb,
     subject_of,
 )
-from audiodrama.parse.tags import PRONOUNS
 from audiodrama.parse.turns import CONFIDENCE, GENDERED_NOUNS, Sieve, Turn
+from audiodrama.parse.wordlists import PRONOUNS
 
 
 class LeadInRules(Sieve):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from audiodrama.parse.names import Mention
-from audiodrama.parse.tags import PRONOUNS, tag_after, tag_before
+from audiodrama.parse.tags import tag_after, tag_before
 from audiodrama.parse.turns import QuoteState, Sieve, Turn
+from audiodrama.parse.wordlists import PRONOUNS
 
 _TO_NAME = re.compile(
     r"(?:\s*,)?\s+(?:[a-z]+ly\s+)?(?:to|turning to|addressing)\s+((?:(?:the|his|her)\s+)?"

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from audiodrama.parse.names import Mention, NameIndex, name_key
 from audiodrama.parse.quotes import Paragraph, Quote
-from audiodrama.parse.tags import PRONOUNS, Tag
+from audiodrama.parse.tags import Tag
+from audiodrama.parse.wordlists import PRONOUNS
 
 CONFIDENCE = {
     "explicit-verb": 0.95,
