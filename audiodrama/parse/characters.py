@@ -196,9 +196,9 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
             names[n] = names.get(n, 0.0) + c
     chars, prom = _cluster(names, run_counts, text, ends)
     _nicknames(chars, nick_counts)
-    for c in chars:
+    for char in chars:
         # remember which characters are ever named in a speech tag (see narrator.py)
-        c.__dict__["_tagged"] = any(tag_counts.get(n, 0) for n in c.all_names())
+        char.__dict__["_tagged"] = any(tag_counts.get(n, 0) for n in char.all_names())
     return chars, prom
 
 

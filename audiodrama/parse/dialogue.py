@@ -147,8 +147,8 @@ def _rename_narrator(
                     if st.addressee == best:
                         st.addressee = narrator
             other.name = ""  # dropped below
-    new_index = {}
-    kept = []
+    new_index: dict[int, int] = {}
+    kept: list[Character] = []
     for i, c in enumerate(characters):
         if c.name:
             new_index[i] = len(kept)

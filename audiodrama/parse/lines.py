@@ -42,8 +42,10 @@ def build_lines(
                 elif is_reported_speech(_collapse(text[slice(*piece.quote.inner)])):
                     out.append(_narration(text, para.index, piece.start, piece.end, rule="reported"))
                 else:
-                    st = states.get(id(piece.quote))
-                    out.extend(_dialogue_lines(text, para.index, piece, st, characters, cast_given, single))
+                    state = states.get(id(piece.quote))
+                    out.extend(
+                        _dialogue_lines(text, para.index, piece, state, characters, cast_given, single)
+                    )
             else:
                 out.extend(_narration_lines(text, para.index, piece, (para.index, pi) in tag_pieces))
     return out

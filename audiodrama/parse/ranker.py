@@ -210,7 +210,7 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = 2
     fixed: list[int | None] = [
         t.speaker if all(st.speaker is not None for st in t.states) else None for t in att.turns
     ]
-    skip = getattr(att, "skip", set())  # epigraph paragraphs: nobody speaks them
+    skip = att.skip  # epigraph paragraphs: nobody speaks them
     speakers: list[int | None] = [t.speaker for t in att.turns]
     # a state: (log-probability, history of speakers, decisions as a linked tuple)
     states: list[tuple[float, list[int | None], tuple | None]] = [(0.0, speakers, None)]

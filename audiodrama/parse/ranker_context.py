@@ -124,9 +124,9 @@ def beat_subject(att: Sieve, ti: int) -> int | None:
     text = att.text
     s, e = att.paras[p].start, att.paras[p].end
     last = s
-    for m in _LAST_SENT.finditer(text, s, e):
-        if m.end() < e - 3:
-            last = m.end()
+    for sm in _LAST_SENT.finditer(text, s, e):
+        if sm.end() < e - 3:
+            last = sm.end()
     ments = att.para_mentions[p]
     first = next((m for m in ments if m.start == last), None)
     if first is not None and not text.startswith(("'s", "\u2019s"), first.end):
@@ -354,9 +354,9 @@ def _gone_static(att: Sieve, exits: list[tuple[int, int, int]], ti: int, window:
                 g = "male" if pm.group(1) else "female"
                 if not any(att.genders[c] == g and end <= pm.start() for c, end in gone.items()):
                     continue
-                c = _last_of_gender(att, p, pm.start(), g)
-                if c in gone and gone[c] <= pm.start():
-                    del gone[c]
+                who = _last_of_gender(att, p, pm.start(), g)
+                if who is not None and who in gone and gone[who] <= pm.start():
+                    del gone[who]
                     if not gone:
                         return gone
     return gone

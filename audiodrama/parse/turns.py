@@ -192,18 +192,18 @@ class Sieve:
 
     def _spread(self, turn: Turn, rule: str) -> None:
         """Untagged quotes in a paragraph take the speaker of the nearest attributed one."""
-        known = [(i, s) for i, s in enumerate(turn.states) if s.speaker is not None]
+        known = [(i, s, s.speaker) for i, s in enumerate(turn.states) if s.speaker is not None]
         if not known or len(known) == len(turn.states):
             return
         for i, st in enumerate(turn.states):
             if st.speaker is None:
-                _j, src = min(known, key=lambda k: (abs(k[0] - i), k[0] > i))
+                _j, src, who = min(known, key=lambda k: (abs(k[0] - i), k[0] > i))
                 hint = self._gender_hint(turn, i)
-                if hint is not None and self.genders[src.speaker] not in (hint, "unknown"):
+                if hint is not None and self.genders[who] not in (hint, "unknown"):
                     # `"..." said the King. "Come, that's good!" she said to herself`
                     continue
-                if st.addressee != src.speaker:
-                    self._set(st, src.speaker, rule, min(src.confidence, CONFIDENCE[rule]))
+                if st.addressee != who:
+                    self._set(st, who, rule, min(src.confidence, CONFIDENCE[rule]))
 
     def _gender_hint(self, turn: Turn, i: int) -> str | None:
         """The gender a quote's own pronoun tag (`she said`), or for the paragraph's first

@@ -31,19 +31,24 @@ def _collapse(chars: list[str], marks: list[Marks]) -> tuple[list[str], list[Mar
     for ch, mk in zip(chars, marks):
         if ch == NL:
             while out and out[-1] == " ":
-                out.pop(), out_marks.pop()
+                out.pop()
+                out_marks.pop()
             if out and out[-1] != "\n":
-                out.append("\n"), out_marks.append(frozenset())
+                out.append("\n")
+                out_marks.append(frozenset())
             space = False
         elif ch.isspace():
             space = bool(out) and out[-1] != "\n"
         else:
             if space:
-                out.append(" "), out_marks.append(mk & out_marks[-1] if out_marks else mk)
+                out.append(" ")
+                out_marks.append(mk & out_marks[-1] if out_marks else mk)
                 space = False
-            out.append(ch), out_marks.append(mk)
+            out.append(ch)
+            out_marks.append(mk)
     while out and out[-1] in " \n":
-        out.pop(), out_marks.pop()
+        out.pop()
+        out_marks.pop()
     return out, out_marks
 
 

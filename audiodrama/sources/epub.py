@@ -38,12 +38,17 @@ def read_epub(data: bytes, path: Path) -> Source:
 
     manifest = {}
     for item in opf.iterfind(".//opf:manifest/opf:item", _OPF_NS):
+        href = item.get("href")
+        if href is None:
+            continue  # a damaged manifest entry: nothing to read
         manifest[item.get("id")] = (
-            resolve(item.get("href")),
+            resolve(href),
             item.get("media-type", ""),
             item.get("properties", ""),
         )
     spine_el = opf.find(".//opf:spine", _OPF_NS)
+    if spine_el is None:
+        raise StoryError("is not an EPUB (no spine: no reading order); check the file", path)
     spine = [
         (manifest[r.get("idref")], r.get("linear", "yes"))
         for r in spine_el.iterfind("opf:itemref", _OPF_NS)
@@ -128,7 +133,8 @@ def _mark_toc_heading(body: Any, label: str, b: Any) -> None:
         return
     first_text = _norm(first.get_text(" ")) if first is not None else ""
     if (
-        first_text
+        first is not None
+        and first_text
         and len(first_text) <= 120
         and (first_text == _norm(label) or first_text.startswith(_norm(label) + " "))
     ):
