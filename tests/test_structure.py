@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audiodrama.parse.scenecues import first_narration_sentence
 from audiodrama.parse.structure import detect_structure, paragraphs, summary_block
@@ -312,3 +315,59 @@ def test_a_label_inside_the_story_is_not_front_matter():
         "They went in anyway."
     )
     assert [b.role for b in detect_structure(text)] == ["body"] * 4
+
+
+# ---- properties (hypothesis) ------------------------------------------------------------------------
+
+STRUCTURE_ALPHABET = [
+    "word",
+    "Ann",
+    "said",
+    ".",
+    ",",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\n\n\n",
+    "\t",
+    "   ",
+    "Chapter 1",
+    "CHAPTER II.",
+    "* * *",
+    "***",
+    "#",
+    "1",
+    "IV.",
+    "Summary:",
+    "A/N:",
+    '"Hi,"',
+    "The next morning",
+    "she woke",
+    "by Someone",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(STRUCTURE_ALPHABET), max_size=60))
+def test_paragraphs_and_blocks_cover_the_text(parts):
+    """Paragraphs are trimmed, ordered, disjoint and hold every non-space character;
+    detect_structure gives one block per paragraph, chapters and scenes counting up from 1."""
+    text = "".join(parts)
+    paras = paragraphs(text)
+    covered = set()
+    last_end = 0
+    for s, e in paras:
+        assert last_end <= s < e <= len(text)
+        assert text[s:e] == text[s:e].strip()
+        covered.update(range(s, e))
+        last_end = e
+    assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+    blocks = detect_structure(text)
+    assert [(b.start, b.end) for b in blocks] == paras
+    assert all(b.role in ("body", "heading", "break", "front_matter") for b in blocks)
+    if blocks:
+        assert blocks[0].chapter == 1 and blocks[0].scene == 1
+    for a, b in itertools.pairwise(blocks):
+        assert a.chapter <= b.chapter <= a.chapter + 1
+        assert a.scene <= b.scene <= a.scene + 1

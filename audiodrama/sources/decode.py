@@ -15,7 +15,7 @@ from charset_normalizer import from_bytes
 from audiodrama.errors import StoryError
 
 MAX_BYTES = 64 * 1024 * 1024
-_BINARY_MAGIC = (
+BINARY_MAGIC = (
     b"\x89PNG",
     b"GIF8",
     b"\xff\xd8\xff",
@@ -40,7 +40,7 @@ def decode(data: bytes, path: Path) -> str:
         raise StoryError(
             "is a zip archive (a .docx or .odt?), not a text; save the story as .txt, .html or .epub", path
         )
-    if data.startswith(_BINARY_MAGIC):
+    if data.startswith(BINARY_MAGIC):
         raise StoryError("looks like a binary file, not a story; give a .txt, .md, .html or .epub file", path)
     text: str | None = None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
