@@ -15,10 +15,14 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from pdnc import read_cast
+
+from audiodrama.parse import parse_story
+from audiodrama.parse.ranker import load_weights
+
 REPO = Path(__file__).resolve().parents[1]
 PDNC = REPO.parent / "shared" / "pdnc"
-sys.path.insert(0, str(REPO / "scripts"))
-from pdnc import read_cast
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,11 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cast", action="store_true")
     ap.add_argument("--pdnc", type=Path, default=PDNC)
     a = ap.parse_args(argv)
-    from audiodrama.parse import parse_story
-    from audiodrama.parse.ranker import load_weights
-
-    load_weights()  # the model file is read once per process: start-up
-    parse_story('Warm-up. "Hello," said Ann.')
+    model = load_weights()  # the model file is read before timing: start-up
+    parse_story('Warm-up. "Hello," said Ann.', model=model)
     novels = sorted(p for p in a.pdnc.iterdir() if (p / "novel_text.txt").exists())
     if not novels:
         print(f"no novels under {a.pdnc}")
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(max(1, a.repeat)):
             cast_copy = [type(c)(c.name, list(c.aliases), c.gender) for c in cast] if cast else None
             t0 = time.perf_counter()
-            parse_story(text, cast=cast_copy)
+            parse_story(text, cast=cast_copy, model=model)
             best = min(best, time.perf_counter() - t0)
         size = len(text.encode("utf-8"))
         total_bytes += size

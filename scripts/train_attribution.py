@@ -14,15 +14,18 @@ priors and a feature PDNC rarely fires keeps its designed strength. Training is 
 two rounds: the first uses the gold speakers of the earlier turns as history, the second
 the first model's own decisions (so the model learns to live with its mistakes). The run
 is deterministic: the shipped model is exactly what this script writes. It prints
-leave-one-novel-out accuracy (each novel scored by a model trained without it), writes
-the per-novel LOO models to --loo-dir if given (score them with
-AUDIODRAMA_ATTRIBUTION_MODEL=FILE), and writes the model trained on all novels to
-audiodrama/data/attribution_model.json.
+leave-one-novel-out accuracy (each novel scored by a model trained without it); with
+--loo-dir it writes there, per novel, the LOO model (<novel>.json) and the novel's cast script
+parsed with that model and the gold cast (<novel>.script.json: score it with
+`../shared/bench/score_attribution.py score GOLD SCRIPT`); and it writes the model trained on
+all novels to audiodrama/data/attribution_model.json. The shipped model was trained on the
+novels its `trained_on` lists (a folder holding only those reproduces it byte for byte).
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import math
 import sys
@@ -31,9 +34,13 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import minimize
 
+from audiodrama.parse import parse_story
 from audiodrama.parse.dialogue import setup
-from audiodrama.parse.ranker import DEFAULT_WEIGHTS, FEATURES, Context, candidates, score
+from audiodrama.parse.ranker import DEFAULT_WEIGHTS, FEATURES, score
+from audiodrama.parse.ranker_context import Context
+from audiodrama.parse.ranker_features import candidates
 from audiodrama.parse.structure import detect_structure
+from audiodrama.script import dumps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pdnc import load_novel
@@ -46,11 +53,9 @@ def examples(folder: Path, weights: dict[str, float] | None):
     text, cast, gold = load_novel(folder)
     blocks = detect_structure(text)
     paras = [(b.start, b.end) for b in blocks if b.role == "body"]
-    _, _characters, att = setup(text, paras, cast, use_model=False)
+    _, _characters, att = setup(text, paras, cast)
     att.run_precise()
     ctx = Context(att)
-    import bisect
-
     starts = [g[0] for g in gold]
     labels: list[int | None] = []
     for t in att.turns:
@@ -164,6 +169,9 @@ def main(argv=None) -> int:
             (a.loo_dir / f"{held.name}.json").write_text(
                 json.dumps({"weights": to_weights(w2), "trained_without": held.name}, indent=1)
             )
+            text, cast, _ = load_novel(held)
+            script = parse_story(text, cast=cast, model=to_weights(w2))
+            (a.loo_dir / f"{held.name}.script.json").write_text(dumps(script), encoding="utf-8")
     allg = [g for n in novels for g in gold_hist[n.name]]
     w = w1 = fit(allg, a.l2)
     if a.rounds == 2:

@@ -35,3 +35,38 @@ def production(tmp_path: Path):
 
 def pytest_configure(config):
     os.environ.setdefault("AUDIODRAMA_TEST", "1")
+
+
+# ---- parse & sources (branch `parse`): the PDNC novels, golden files ------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the expected files under tests/data/golden/ from the current parser",
+    )
+    parser.addoption(
+        "--shared",
+        type=Path,
+        default=SHARED,
+        help="the ../shared folder beside the clone, holding the PDNC novels (default: %(default)s)",
+    )
+
+
+@pytest.fixture
+def pdnc(request: pytest.FixtureRequest) -> Path:
+    """The PDNC novels folder; the test is skipped when it is absent (a lone clone)."""
+    folder = Path(request.config.getoption("--shared")) / "pdnc"
+    if not folder.is_dir():
+        pytest.skip(f"PDNC novels not found at {folder} (pass --shared DIR)")
+    return folder
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True with --update-golden: rewrite the golden files instead of comparing."""
+    return bool(request.config.getoption("--update-golden"))
+
+
+# ---- end of the parse & sources block ---------------------------------------------------------------

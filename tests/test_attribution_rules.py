@@ -290,7 +290,7 @@ LAST_SPEAKER = {
 
 def test_exits_name_who_leaves_the_scene():
     from audiodrama.parse.dialogue import setup
-    from audiodrama.parse.ranker import _exits
+    from audiodrama.parse.ranker_context import find_exits
 
     cases = {
         "Ann looked at Bob. She snapped her fingers and disappeared.": ["Ann"],
@@ -305,7 +305,7 @@ def test_exits_name_who_leaves_the_scene():
     for text, who in cases.items():
         _, chars, att = setup(text, paragraphs(text), ANN_BOB_CARL)
         att.prepare()
-        assert [chars[c].name for _, _, c in _exits(att)] == who, text
+        assert [chars[c].name for _, _, c in find_exits(att)] == who, text
 
 
 @pytest.mark.parametrize("case", sorted(LAST_SPEAKER))
@@ -319,7 +319,8 @@ def test_last_line_speaker(case):
 def _features(text: str, cast: list[Character], ti: int) -> dict[str, dict[str, float]]:
     """The ranker's candidate features of turn `ti`, by character name."""
     from audiodrama.parse.dialogue import setup
-    from audiodrama.parse.ranker import Context, candidates
+    from audiodrama.parse.ranker_context import Context
+    from audiodrama.parse.ranker_features import candidates
 
     _, chars, att = setup(text, paragraphs(text), cast)
     att.run_precise()
@@ -419,7 +420,8 @@ def test_her_aunt_is_the_cast_aunt_when_she_is_about():
 
 def _ranker_features(text: str, cast: list[Character], ti: int) -> dict[str, dict[str, float]]:
     from audiodrama.parse.dialogue import setup
-    from audiodrama.parse.ranker import Context, candidates
+    from audiodrama.parse.ranker_context import Context
+    from audiodrama.parse.ranker_features import candidates
 
     _, chars, att = setup(text, paragraphs(text), cast)
     att.run_precise()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from audiodrama.model import Character
 from audiodrama.parse import parse_story
-from audiodrama.sources.reader import html_to_source
+from audiodrama.sources.markup import html_to_source
+from audiodrama.sources.reader import read_source
 
 CAST = [Character("Anna", gender="female"), Character("Ben", gender="male"), Character("Carl", gender="male")]
 
@@ -19,9 +22,9 @@ def _deliveries(text, cast=CAST):
 
 @pytest.fixture(scope="module")
 def demo_script():
-    from conftest import DEMO
-
-    return parse_story(DEMO.read_text(encoding="utf-8"))
+    return parse_story(
+        (Path(__file__).resolve().parents[1] / "stories" / "demo.txt").read_text(encoding="utf-8")
+    )
 
 
 def test_demo_dream(demo_script):
@@ -153,11 +156,7 @@ def test_deliveries_do_not_override_and_skip_narration(demo_script):
 
 
 @pytest.mark.parametrize("novel", ["AlicesAdventuresInWonderland", "PrideAndPrejudice"])
-def test_no_deliveries_proposed_in_classic_novels(novel):
+def test_no_deliveries_proposed_in_classic_novels(novel, pdnc):
     """Conservative cues: nothing in these novels is a call, a dream scene or a quoted memory."""
-    from conftest import PDNC
-
-    from audiodrama.sources.reader import read_source
-
-    script = parse_story(read_source(PDNC / novel / "novel_text.txt"))
+    script = parse_story(read_source(pdnc / novel / "novel_text.txt"))
     assert [l.text for l in script.lines() if l.delivery] == []

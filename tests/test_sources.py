@@ -5,22 +5,24 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from audiodrama.errors import StoryError
 from audiodrama.parse import parse_story, summary_line
 from audiodrama.parse.structure import paragraphs
+from audiodrama.project.sourcefile import save_source_text, source_text_path
 from audiodrama.script import to_dict
-from audiodrama.sources.reader import (
-    emphasis_for_lines,
-    html_to_source,
-    markdown_to_source,
-    read_source,
-    read_story,
-    source_text_path,
-)
+from audiodrama.sources.decode import BINARY_MAGIC
+from audiodrama.sources.emphasis import emphasis_for_lines
+from audiodrama.sources.markup import html_to_source
+from audiodrama.sources.reader import read_source, read_source_bytes, read_story
+from audiodrama.sources.text import markdown_to_source
 
+DATA = Path(__file__).resolve().parent / "data"
 ITALIC_WORDS = "Bourbon and smoke."
 
 
@@ -277,6 +279,16 @@ def test_source_text_path(production):
     assert source_text_path(production, "demo") == production.root / "script" / "demo.txt"
 
 
+def test_save_source_text_writes_only_a_changed_text(production):
+    path = save_source_text(production, "demo", "One.\n")
+    assert path == source_text_path(production, "demo") and path.read_text(encoding="utf-8") == "One.\n"
+    stamp = path.stat().st_mtime_ns
+    assert save_source_text(production, "demo", "One.\n") == path
+    assert path.stat().st_mtime_ns == stamp  # the same text: not rewritten
+    save_source_text(production, "demo", "Two.\n")
+    assert path.read_text(encoding="utf-8") == "Two.\n"
+
+
 @pytest.mark.parametrize(
     "name,data,needle",
     [
@@ -329,16 +341,14 @@ def test_gutenberg_header_is_front_matter():
         "The Project Gutenberg eBook of X\n\nLicence words.\n\n*** START OF THE PROJECT GUTENBERG "
         "EBOOK X ***\n\nAnna sat down.\n\n*** END OF THE PROJECT GUTENBERG EBOOK X ***\n\nMore licence."
     )
-    from audiodrama.sources.reader import text_to_source
+    from audiodrama.sources.text import text_to_source
 
     script = parse_story(text_to_source(text))
     assert [l.text for l in script.lines() if l.kind != "front_matter"] == ["Anna sat down."]
 
 
 def test_ao3_download_fixture():
-    from conftest import REPO
-
-    src = read_source(REPO / "tests" / "data" / "formats_ao3.html")
+    src = read_source(DATA / "formats_ao3.html")
     assert (src.title, src.author, src.language) == ("The Lantern Keeper", "testwriter", "en")
     script = parse_story(src)
     assert [(s.episode, s.title) for s in script.scenes] == [
@@ -384,9 +394,7 @@ def test_epub_toc_label_names_a_styled_paragraph(tmp_path):
 
 
 def test_ffn_saved_page_fixture():
-    from conftest import REPO
-
-    src = read_source(REPO / "tests" / "data" / "formats_ffn.html")
+    src = read_source(DATA / "formats_ffn.html")
     assert (src.title, src.author) == ("The Lighthouse", "testwriter")
     assert src.text.startswith("A/N: Thanks") and src.text.endswith("Next chapter soon.")
     assert "Login" not in src.text and "Post Review" not in src.text and "Storm" not in src.text
@@ -415,3 +423,40 @@ def test_nested_emphasis_reaches_a_line_inside_both():
     # italic 0-40 holds bold 10-20; a line at 25-30 lies in the italic only, one at 12-15 in both
     found = emphasis_for_lines([L("a", (25, 30)), L("b", (12, 15))], [(10, 20, "bold"), (0, 40, "italic")])
     assert found == {"a": [(25, 30, "italic")], "b": [(12, 15, "italic"), (12, 15, "bold")]}
+
+
+# ---- properties (hypothesis) ------------------------------------------------------------------------
+
+TEXT_CHARS = "abcXYZéüß019 .,;:!?'\"-\u2014\u201c\u201d\u00ab\u00bb\n\r\t"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=TEXT_CHARS, max_size=300))
+def test_txt_bytes_read_back_as_the_text(text):
+    """A UTF-8 .txt is the text itself, line endings normalised; with no word in it, a StoryError."""
+    data = text.encode("utf-8")
+    assume(not data.startswith(BINARY_MAGIC))
+    expected = text.replace("\r\n", "\n").replace("\r", "\n")
+    if re.search(r"\w", expected):
+        assert read_source_bytes(data, "story.txt").text == expected
+    else:
+        with pytest.raises(StoryError, match=r"story\.txt"):
+            read_source_bytes(data, "story.txt")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="abcXYZé019 ,.!?'\"\n\t", min_size=1, max_size=40).filter(
+            lambda s: any(ch.isdigit() for ch in s)  # a digit: never a note label such as "Notes:"
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_html_paragraphs_become_blank_line_separated_paragraphs(paras):
+    """Each <p> is one paragraph of the text, its whitespace collapsed, paragraphs separated
+    by one blank line."""
+    page = "<html><body>" + "".join(f"<p>{html.escape(p)}</p>" for p in paras) + "</body></html>"
+    src = read_source_bytes(page.encode("utf-8"), "story.html")
+    assert src.text == "\n\n".join(" ".join(p.split()) for p in paras)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 
 import pytest
-from conftest import PDNC
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from audiodrama.parse.structure import detect_structure, first_narration_sentence, paragraphs, summary_block
+from audiodrama.parse.scenecues import first_narration_sentence
+from audiodrama.parse.structure import detect_structure, paragraphs, summary_block
 
 #: Chapters as the novels' own headings number them (numbering restarts per volume/book).
 REAL_CHAPTERS = {
@@ -58,8 +61,8 @@ def test_demo_scenes_at_each_change_of_place_or_time(demo_text):
 
 
 @pytest.mark.parametrize("novel", sorted(REAL_CHAPTERS))
-def test_pdnc_chapter_counts(novel):
-    text = (PDNC / novel / "novel_text.txt").read_text(encoding="utf-8")
+def test_pdnc_chapter_counts(novel, pdnc):
+    text = (pdnc / novel / "novel_text.txt").read_text(encoding="utf-8")
     blocks = detect_structure(text)
     assert max(b.chapter for b in blocks) == REAL_CHAPTERS[novel]
     # every chapter opens with a heading block
@@ -69,7 +72,7 @@ def test_pdnc_chapter_counts(novel):
     assert all(b.role in ("heading", "front_matter") for b in firsts.values())
     # no gold quotation falls in front matter, a heading or a break
     spans = []
-    with open(PDNC / novel / "quotation_info.csv", encoding="utf-8") as f:
+    with open(pdnc / novel / "quotation_info.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             spans += [tuple(s) for s in json.loads(row["quoteByteSpans"])]
     unvoiced = [(b.start, b.end) for b in blocks if b.role != "body"]
@@ -77,8 +80,8 @@ def test_pdnc_chapter_counts(novel):
     assert hits == []
 
 
-def test_sun_also_rises_headings_on_two_lines_and_books():
-    text = (PDNC / "TheSunAlsoRises" / "novel_text.txt").read_text(encoding="utf-8")
+def test_sun_also_rises_headings_on_two_lines_and_books(pdnc):
+    text = (pdnc / "TheSunAlsoRises" / "novel_text.txt").read_text(encoding="utf-8")
     blocks = detect_structure(text)
     titles = [b.title for b in blocks if b.role == "heading"]
     assert titles[:3] == ["BOOK I", "CHAPTER 1", "CHAPTER 2"]
@@ -312,3 +315,59 @@ def test_a_label_inside_the_story_is_not_front_matter():
         "They went in anyway."
     )
     assert [b.role for b in detect_structure(text)] == ["body"] * 4
+
+
+# ---- properties (hypothesis) ------------------------------------------------------------------------
+
+STRUCTURE_ALPHABET = [
+    "word",
+    "Ann",
+    "said",
+    ".",
+    ",",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\n\n\n",
+    "\t",
+    "   ",
+    "Chapter 1",
+    "CHAPTER II.",
+    "* * *",
+    "***",
+    "#",
+    "1",
+    "IV.",
+    "Summary:",
+    "A/N:",
+    '"Hi,"',
+    "The next morning",
+    "she woke",
+    "by Someone",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(STRUCTURE_ALPHABET), max_size=60))
+def test_paragraphs_and_blocks_cover_the_text(parts):
+    """Paragraphs are trimmed, ordered, disjoint and hold every non-space character;
+    detect_structure gives one block per paragraph, chapters and scenes counting up from 1."""
+    text = "".join(parts)
+    paras = paragraphs(text)
+    covered = set()
+    last_end = 0
+    for s, e in paras:
+        assert last_end <= s < e <= len(text)
+        assert text[s:e] == text[s:e].strip()
+        covered.update(range(s, e))
+        last_end = e
+    assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+    blocks = detect_structure(text)
+    assert [(b.start, b.end) for b in blocks] == paras
+    assert all(b.role in ("body", "heading", "break", "front_matter") for b in blocks)
+    if blocks:
+        assert blocks[0].chapter == 1 and blocks[0].scene == 1
+    for a, b in itertools.pairwise(blocks):
+        assert a.chapter <= b.chapter <= a.chapter + 1
+        assert a.scene <= b.scene <= a.scene + 1

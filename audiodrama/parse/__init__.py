@@ -14,12 +14,16 @@ summary is the front_matter line whose text starts with "Summary" (see `summary_
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from audiodrama.ids import assign_ids, scene_id
 from audiodrama.model import Character, Line, Scene, Script
+from audiodrama.parse.deliveries import propose_deliveries
 from audiodrama.parse.dialogue import segment_and_attribute
+from audiodrama.parse.language import detect_language
 from audiodrama.parse.structure import Block, detect_structure
+from audiodrama.sources.emphasis import emphasis_for_lines, emphasis_in_line
+from audiodrama.sources.source import Source
 
 __all__ = ["Block", "detect_structure", "parse_story", "summary_line"]
 
@@ -27,28 +31,57 @@ _STORY_KINDS = ("narration", "dialogue", "tag")
 
 
 def parse_story(
-    text: str | Any,
+    text: str | Source,
     *,
     title: str = "",
     slug: str = "",
     source: str = "",
     cast: list[Character] | None = None,
     lang: str | None = None,
+    model: Mapping[str, float] | None = None,
 ) -> Script:
     """Parse `text` into a Script. With `cast`, those characters (and aliases) are used.
 
     `text` may also be a `sources.Source` (from `read_source`): its marked headings, breaks,
     notes, emphasis, title and language are then used too. `lang` overrides the language
-    (else the file's metadata, else detection from the text).
+    (else the file's metadata, else detection from the text). `model` is the speaker
+    ranker's weights (`parse.ranker.load_weights`); None: the packaged model.
     """
     hints = None
     if not isinstance(text, str):
         hints, text = text, text.text
         title = title or getattr(hints, "title", "")
     blocks = detect_structure(text, hints)
+    lines, characters = _lines(text, blocks, cast, model)
+    if hints is not None and hints.emphasis:
+        by_id = {line.id: line for line in lines}
+        for line_id, spans in emphasis_for_lines(lines, hints.emphasis).items():
+            line = by_id[line_id]
+            line.emphasis = emphasis_in_line(text, line, spans)
+    scenes = _scenes(lines, blocks)
+    counts: dict[str, int] = {}
+    for line in lines:
+        if line.kind == "dialogue" and line.speaker:
+            counts[line.speaker] = counts.get(line.speaker, 0) + 1
+    for c in characters:
+        c.lines = counts.get(c.name, 0)
+    language = lang or _primary(getattr(hints, "language", "")) or detect_language(text)
+    script = Script(
+        title=title, source=source, characters=characters, scenes=scenes, slug=slug, language=language
+    )
+    # italics proposed as memory only where the format marks them (not _underscores_ in .txt)
+    marked = getattr(hints, "format", "txt") != "txt"
+    propose_deliveries(script, text, blocks, emphasis=getattr(hints, "emphasis", None) if marked else None)
+    return script
+
+
+def _lines(
+    text: str, blocks: list[Block], cast: list[Character] | None, model: Mapping[str, float] | None
+) -> tuple[list[Line], list[Character]]:
+    """Every line of the story in text order, with its id, and the characters."""
     body_index = [i for i, b in enumerate(blocks) if b.role == "body"]
     body_lines, characters = segment_and_attribute(
-        text, [(blocks[i].start, blocks[i].end) for i in body_index], cast
+        text, [(blocks[i].start, blocks[i].end) for i in body_index], cast, model
     )
     lines: list[Line] = []
     for line in body_lines:
@@ -68,32 +101,7 @@ def parse_story(
     lines.sort(key=lambda l: l.span)
     for line, line_id in zip(lines, assign_ids(l.text for l in lines)):
         line.id = line_id
-    by_id = {line.id: line for line in lines}
-    if getattr(hints, "emphasis", None):
-        from audiodrama.sources.reader import emphasis_for_lines, emphasis_in_line
-
-        for line_id, spans in emphasis_for_lines(lines, hints.emphasis).items():
-            line = by_id[line_id]
-            line.emphasis = emphasis_in_line(text, line, spans)
-    scenes = _scenes(lines, blocks)
-    counts: dict[str, int] = {}
-    for line in lines:
-        if line.kind == "dialogue" and line.speaker:
-            counts[line.speaker] = counts.get(line.speaker, 0) + 1
-    for c in characters:
-        c.lines = counts.get(c.name, 0)
-    from audiodrama.parse.language import detect_language
-
-    language = lang or _primary(getattr(hints, "language", "")) or detect_language(text)
-    script = Script(
-        title=title, source=source, characters=characters, scenes=scenes, slug=slug, language=language
-    )
-    from audiodrama.parse.deliveries import propose_deliveries
-
-    # italics proposed as memory only where the format marks them (not _underscores_ in .txt)
-    marked = getattr(hints, "format", "txt") != "txt"
-    propose_deliveries(script, text, blocks, emphasis=getattr(hints, "emphasis", None) if marked else None)
-    return script
+    return lines, characters
 
 
 def _scenes(lines: list[Line], blocks: list[Block]) -> list[Scene]:

@@ -18,149 +18,9 @@ from audiodrama.model import Character
 from audiodrama.parse.names import _RUN, HONORIFICS, gender_of_honorific, name_key
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import tag_after, tag_before
+from audiodrama.parse.wordlists import NOT_NAMES
 
 NARRATOR_FALLBACK = "Narrator (I)"
-
-# Capitalised words that are not names of people, even in speech tags.
-_STOP = frozenset(
-    [
-        "i",
-        "i'm",
-        "i'll",
-        "i've",
-        "i'd",
-        "it",
-        "he",
-        "she",
-        "they",
-        "we",
-        "you",
-        "his",
-        "her",
-        "their",
-        "our",
-        "my",
-        "your",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "here",
-        "what",
-        "who",
-        "why",
-        "how",
-        "when",
-        "where",
-        "which",
-        "then",
-        "now",
-        "but",
-        "and",
-        "or",
-        "so",
-        "yes",
-        "no",
-        "oh",
-        "ah",
-        "well",
-        "god",
-        "heaven",
-        "lord",
-        "sir",
-        "madam",
-        "ma'am",
-        "miss",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "mister",
-        "mamma",
-        "papa",
-        "mama",
-        "mother",
-        "father",
-        "everybody",
-        "everyone",
-        "somebody",
-        "someone",
-        "nobody",
-        "anybody",
-        "all",
-        "both",
-        "each",
-        "one",
-        "two",
-        "three",
-        "none",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "christmas",
-        "english",
-        "french",
-        "german",
-        "chapter",
-        "volume",
-        "book",
-        "part",
-        "the",
-        "a",
-        "an",
-        "if",
-        "as",
-        "at",
-        "in",
-        "on",
-        "of",
-        "to",
-        "for",
-        "with",
-        "not",
-        "do",
-        "did",
-        "does",
-        "however",
-        "still",
-        "yet",
-        "again",
-        "instead",
-        "meanwhile",
-        "presently",
-        "afterwards",
-        "besides",
-        "indeed",
-        "perhaps",
-        "nevertheless",
-        "therefore",
-        "thus",
-        "only",
-        "even",
-        "just",
-        "once",
-        "soon",
-        "later",
-    ]
-)
 
 _VOCATIVE = re.compile(
     r"(?:^|[,!?.;]\s+|\b(?:[Dd]ear(?:est)?|[Mm]y)\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+"
@@ -266,7 +126,7 @@ def _clean_name(phrase: str) -> str | None:
         words[-1] = words[-1][:-2]
     name = " ".join(words).strip(",.;:!?")
     k = name_key(name)
-    if not k or k in _STOP or all(w in _STOP for w in k.split()):
+    if not k or k in NOT_NAMES or all(w in NOT_NAMES for w in k.split()):
         return None
     if not any(w[:1].isupper() for w in name.split()):
         return None
@@ -336,9 +196,9 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
             names[n] = names.get(n, 0.0) + c
     chars, prom = _cluster(names, run_counts, text, ends)
     _nicknames(chars, nick_counts)
-    for c in chars:
+    for char in chars:
         # remember which characters are ever named in a speech tag (see narrator.py)
-        c.__dict__["_tagged"] = any(tag_counts.get(n, 0) for n in c.all_names())
+        char.__dict__["_tagged"] = any(tag_counts.get(n, 0) for n in char.all_names())
     return chars, prom
 
 

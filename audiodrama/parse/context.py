@@ -10,10 +10,11 @@ speaker is the subject of that last sentence. These helpers find it.
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 
 from audiodrama.parse.names import NameIndex
-from audiodrama.parse.tags import SPEECH_VERBS
+from audiodrama.parse.wordlists import SPEECH_VERBS
 
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mt|Col|Capt|Gen|Lt|Sgt|Rev|Prof|Messrs|Mme|Mlle|Jr|Sr)\.$")
 _SENT_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*(?:\s+|(?:--|\u2014)\s*(?=[A-Z]))|[\n]\s*\n")
@@ -117,10 +118,14 @@ def is_lead_in(text: str, start: int, end: int, loose: bool = False) -> bool:
         return True
     if not loose:
         return False
-    m = None
-    for m in _SPEECH_WORD.finditer(text, max(start, end - 45), end):
-        pass
+    m = _last_match(_SPEECH_WORD, text, max(start, end - 45), end)
     return m is not None and len(text[m.end() : end].split()) <= 5
+
+
+def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """The last match of `pattern` in text[start:end], or None."""
+    last = deque(pattern.finditer(text, start, end), maxlen=1)
+    return last[0] if last else None
 
 
 def has_speech_word(text: str, start: int, end: int) -> bool:
@@ -133,9 +138,7 @@ def speaker_before_verb(
 ) -> Subject | None:
     """The subject nearest before the last speech word of text[start:end]
     (`..., Mrs. Elton, speaking louder, said,`); else the first subject."""
-    heard = None
-    for heard in _HEARD.finditer(text, start, end):
-        pass
+    heard = _last_match(_HEARD, text, start, end)
     if heard is not None:
         who = heard.group("who")
         if who.lower() in _PRON_GENDER:
@@ -145,9 +148,7 @@ def speaker_before_verb(
             if char is not None:
                 return Subject(char, None, heard.start("who"))
         return Subject(None, "neuter", heard.start("who"))
-    verb = None
-    for verb in _SPEECH_WORD.finditer(text, start, end):
-        pass
+    verb = _last_match(_SPEECH_WORD, text, start, end)
     if verb is not None:
         if mentions is None:
             mentions = index.mentions(text, start, end)

@@ -38,7 +38,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from audiodrama.model import Line, Script
-from audiodrama.parse.structure import Block, first_narration_sentence, opens_on_waking
+from audiodrama.parse.scenecues import first_narration_sentence, opens_on_waking
+from audiodrama.parse.structure import Block
 
 _QUOTE_CHARS = '"\u201c\u201d\u00ab\u00bb\u201e'
 _DREAM_WORD = re.compile(r"\b(?:dream\w*|nightmare\w*)\b", re.IGNORECASE)

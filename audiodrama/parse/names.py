@@ -140,9 +140,25 @@ class NameIndex:
         self._cache: dict[str, list[tuple[int, int, int]]] = {}
         self.keys: dict[str, int] = {}
         self.max_words = 1
-        prom = prominence or [0.0] * len(characters)
+        self._add_names(prominence or [0.0] * len(characters))
+        self._add_derived()
+        desc = {d for d in self._descriptions() if d in self.keys and not d.startswith("_")}
+        self._desc = (
+            re.compile(
+                r"\b(?:the|The|his|His|her|Her)\s+("
+                + "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(desc, key=len, reverse=True))
+                + r")\b"
+            )
+            if desc
+            else None
+        )
+
+    def _add_names(self, prom: list[float]) -> None:
+        """Every name and alias, keyed; an alias two characters share goes to the more
+        prominent one (the first given, for a cast without counts): the reader takes it
+        that way too."""
         owners: dict[str, list[int]] = {}
-        for i, c in enumerate(characters):
+        for i, c in enumerate(self.characters):
             for n in c.all_names():
                 k = name_key(n)
                 if not k or k.startswith("_"):
@@ -151,25 +167,29 @@ class NameIndex:
                 if i not in owners[k]:
                     owners[k].append(i)
         for k, idx in owners.items():
-            # An alias two characters share goes to the more prominent one (the first
-            # given, for a cast without counts): the reader takes it that way too.
             best = max(idx, key=lambda i: (prom[i], -i))
             self.keys[k] = best
             self.max_words = max(self.max_words, len(k.split()))
-        # Derived names: a cast lists `Bill Gorton`, the story says `Bill` and `Gorton`
-        # and `Mr. Gorton`. Only parts that name exactly one character are kept.
+
+    def _add_derived(self) -> None:
+        """Derived names: a cast lists `Bill Gorton`, the story says `Bill` and `Gorton`
+        and `Mr. Gorton`. Only parts that name exactly one character are kept."""
         derived: dict[str, set[int]] = {}
-        for i, c in enumerate(characters):
+        for i, c in enumerate(self.characters):
             for n in c.all_names():
                 for part in _name_parts(n, c.gender):
                     if part not in self.keys:
                         derived.setdefault(part, set()).add(i)
-        for k, idx in derived.items():
-            if len(idx) == 1:
-                self.keys[k] = next(iter(idx))
+        for k, chars in derived.items():
+            if len(chars) == 1:
+                self.keys[k] = next(iter(chars))
                 self.max_words = max(self.max_words, len(k.split()))
-        # Descriptions written in lower case in the text: `the count`, `her sister`,
-        # `the drummer`. They are found by a second, small regex.
+
+    def _descriptions(self) -> set[str]:
+        """Descriptions written in lower case in the text: `the count`, `her sister`, `the
+        drummer` (found by a second, small regex); a lone honorific (`the colonel`) names the
+        only character holding it, and is keyed for them."""
+        characters = self.characters
         desc: set[str] = set()
         for i, c in enumerate(characters):
             for n in c.all_names():
@@ -196,16 +216,7 @@ class NameIndex:
                         == 1
                     ):
                         self.keys[derived_hon] = i
-        desc = {d for d in desc if d in self.keys and not d.startswith("_")}
-        self._desc = (
-            re.compile(
-                r"\b(?:the|The|his|His|her|Her)\s+("
-                + "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(desc, key=len, reverse=True))
-                + r")\b"
-            )
-            if desc
-            else None
-        )
+        return desc
 
     def lookup(self, phrase: str) -> int | None:
         """The character a whole phrase names (`Mr. Darcy`, `the Hatter`), or None."""

@@ -9,9 +9,10 @@ narrator's name.
 from __future__ import annotations
 
 from audiodrama.model import Character
-from audiodrama.parse.attribution import Attributor, Turn
+from audiodrama.parse.attribution import Attributor
 from audiodrama.parse.names import NameIndex
 from audiodrama.parse.quotes import Paragraph
+from audiodrama.parse.turns import Turn
 
 
 def addressed_in_replies(

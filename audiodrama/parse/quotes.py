@@ -27,10 +27,10 @@ _SQ_CLOSE = {"\u2019"}
 _SQ_BOTH = {"'"}
 
 _SQ_OPENER_RE = re.compile(r"[\s(\[\u2014]['\u2018][A-Za-z\u00c0-\u024f]")
-_DQ_RE = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e\u2039\u203a]")
+DQ_MARKS = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e\u2039\u203a]")
 _SQ_AT_START = re.compile(r"\s*['\u2018][A-Za-z\u00c0-\u024f]")
 _SQ_MARKS = re.compile(r"['\u2018\u2019]")
-_NESTED_SQ_MARKS = re.compile(r"['\u2018\u2019\u201a\u2039\u203a]")
+NESTED_SQ_MARKS = re.compile(r"['\u2018\u2019\u201a\u2039\u203a]")
 _TAG_START = re.compile(
     r"\s+(?:said|says|asked|cried|he|she|they|I|we|replied|answered|added|continued|thought)\b"
 )
@@ -97,7 +97,7 @@ def trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 def uses_single_quotes(text: str) -> bool:
     """True when the text writes dialogue in single quotes ('Hello,' she said)."""
-    doubles = len(_DQ_RE.findall(text))
+    doubles = len(DQ_MARKS.findall(text))
     singles = len(_SQ_OPENER_RE.findall(text)) + (1 if _SQ_AT_START.match(text) else 0)
     # British texts have nested double quotes now and then; dialogue in single quotes
     # shows as many more single openers than double marks.
@@ -137,7 +137,7 @@ def quote_convention(text: str, single: bool | None = None) -> Convention:
     return Convention(frozenset(opens), frozenset(closes), frozenset(_DQ_BOTH))
 
 
-def _is_apostrophe(text: str, i: int, is_open: bool, para_end: int) -> bool:
+def is_apostrophe(text: str, i: int, is_open: bool, para_end: int) -> bool:
     """In single-quote mode, tell an apostrophe (don't, boys', 'tis) from a quote mark."""
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + 1] if i + 1 < len(text) else " "
@@ -173,46 +173,18 @@ def split_paragraph(
     marks (default: English marks and ‹ ›, single or double as `single` says).
     """
     convention = convention or quote_convention("", single)
-    opens, closes, both = convention.opens, convention.closes, convention.both
+    opens, both = convention.opens, convention.both
     para = Paragraph(index, start, end)
-    quotes: list[tuple[int, int, bool]] = []  # (open mark pos, close end, closed)
     open_at = -1
     virtual_open = -1
     if continues and text[start] not in opens and text[start] not in both:
         # The previous paragraph's quote went on without a new opening mark: if this
         # paragraph has an odd number of marks, its first mark closes that quote.
-        n_marks = len(_DQ_RE.findall(text, start, end))
+        n_marks = len(DQ_MARKS.findall(text, start, end))
         if n_marks % 2 == 1 and not single:
             open_at = start
             virtual_open = start
-    mark_re = _SQ_MARKS if single else _DQ_RE
-    for mm in mark_re.finditer(text, start, end):
-        i = mm.start()
-        ch = text[i]
-        if True:
-            if (single and ch in both) or (single and ch in _SQ_CLOSE):
-                if _is_apostrophe(text, i, open_at >= 0, end):
-                    continue
-            if open_at < 0:
-                if ch in opens or ch in both:
-                    open_at = i
-                elif (
-                    not single
-                    and i + 1 < end
-                    and text[i + 1].isalpha()
-                    and (i == start or text[i - 1].isspace())
-                ):
-                    open_at = i  # a closing curly mark used as an opener
-            else:
-                if ch in closes or ch in both:
-                    quotes.append((open_at, i + 1, True))
-                    open_at = -1
-                elif i + 1 >= end or text[i + 1].isspace():
-                    # an opening mark where a close belongs ("Hi,“ she said): close
-                    quotes.append((open_at, i + 1, True))
-                    open_at = -1
-    if open_at >= 0:
-        quotes.append((open_at, end, False))
+    quotes = _quote_marks(text, start, end, single, convention, open_at)
     pos = start
     for qs, qe, closed in quotes:
         if qs > pos:
@@ -224,6 +196,35 @@ def split_paragraph(
     if pos < end:
         _add_narration(text, para, pos, end)
     return para
+
+
+def _quote_marks(
+    text: str, start: int, end: int, single: bool, convention: Convention, open_at: int
+) -> list[tuple[int, int, bool]]:
+    """(open mark pos, close end, closed) of the quotes in text[start:end], pairing the marks
+    left to right; `open_at` >= 0: a quote is already open there."""
+    opens, closes, both = convention.opens, convention.closes, convention.both
+    quotes: list[tuple[int, int, bool]] = []
+    mark_re = _SQ_MARKS if single else DQ_MARKS
+    for mm in mark_re.finditer(text, start, end):
+        i = mm.start()
+        ch = text[i]
+        if single and (ch in both or ch in _SQ_CLOSE) and is_apostrophe(text, i, open_at >= 0, end):
+            continue
+        if open_at < 0:
+            if ch in opens or ch in both:
+                open_at = i
+            elif (
+                not single and i + 1 < end and text[i + 1].isalpha() and (i == start or text[i - 1].isspace())
+            ):
+                open_at = i  # a closing curly mark used as an opener
+        elif ch in closes or ch in both or i + 1 >= end or text[i + 1].isspace():
+            # a closing mark; or an opening mark where a close belongs ("Hi,“ she said)
+            quotes.append((open_at, i + 1, True))
+            open_at = -1
+    if open_at >= 0:
+        quotes.append((open_at, end, False))
+    return quotes
 
 
 def _add_narration(text: str, para: Paragraph, s: int, e: int) -> None:
@@ -280,7 +281,7 @@ def uses_dash_dialogue(text: str, paragraphs: list[tuple[int, int]]) -> bool:
     for s, e in paragraphs:
         if _DASH_LED.match(text, s, e):
             led += 1
-        elif _DQ_RE.search(text, s, e):
+        elif DQ_MARKS.search(text, s, e):
             quoted += 1
     return led >= 3 and led > quoted
 
@@ -327,83 +328,3 @@ def _add_speech(text: str, para: Paragraph, index: int, mark: int, s: int, e: in
     s, e = trim(text, s, e)
     if e > s:
         para.pieces.append(Piece("q", mark, e, Quote(mark, e, (s, e), index, True)))
-
-
-def nested_quotes(text: str, start: int, end: int, single: bool) -> list[tuple[int, int]]:
-    """[start, end) of the quotes nested in the quote text[start:end] ('single in double').
-
-    Used to split a long speech that quotes other people (Miss Bates: `'My dear,' said I,
-    'you must...'`) into lines; unclosed nested quotes are ignored.
-    """
-    inner_single = not single
-    marks = _NESTED_SQ_MARKS if inner_single else _DQ_RE
-    out: list[tuple[int, int]] = []
-    open_at = -1
-    for m in marks.finditer(text, start, end):
-        i = m.start()
-        ch = text[i]
-        if inner_single and _is_apostrophe(text, i, open_at >= 0, end):
-            continue
-        if open_at < 0:
-            if ch in (
-                "'",
-                "\u2018",
-                '"',
-                "\u201c",
-                "\u201a",
-                "\u201e",
-                "\u2039",
-                "\u203a",
-                "\u00ab",
-                "\u00bb",
-            ):
-                open_at = i
-        elif ch in ("'", "\u2019", '"', "\u201d", "\u2018", "\u2039", "\u203a", "\u00ab", "\u00bb"):
-            out.append((open_at, i + 1))
-            open_at = -1
-    return out
-
-
-_INDENTED = re.compile(r"\n[ \t]{3,}\S")
-_SALUTATION = re.compile(
-    r"^(?:[\"'\u201c]?\s*)(?:(?:[Mm]y\s+)?[Dd]ear(?:est)?\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?,|"
-    r"[A-Z][A-Z .'-]{3,40},)[\"'\u201d]?\s*$"
-)
-
-
-def is_written(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote) -> bool:
-    """True when a quote is written text read out (a letter, a poem), not speech.
-
-    Signs, all about layout: the paragraph is set off by indentation (how printed books set
-    letters and verse), the quote is verse (several short lines), or the paragraph before
-    is a letter's salutation (`MY DEAR MADAM,`, `Dear Sir,`).
-    """
-    s, e = quote.inner
-    if e - s < 40:
-        return False
-    line_start = text.rfind("\n", 0, para.start) + 1
-    indent = para.start - line_start
-    body = text[s:e]
-    if (
-        indent >= 3
-        and text[line_start : para.start].strip() == ""
-        and (_INDENTED.search(body) or e - s < 200)
-    ):
-        return True
-    lines = [ln for ln in body.split("\n") if ln.strip()]
-    if len(lines) >= 4:
-        short = sum(1 for ln in lines if len(ln.strip()) < 45)
-        if short >= 0.75 * len(lines):
-            return True
-    if len(lines) >= 3:
-        # verse: every line opens with a capital (or is indented), which wrapped prose
-        # lines rarely all do
-        caps = all(ln[:1].isspace() or ln.lstrip()[:1].isupper() for ln in lines[1:])
-        indented = any(ln[:1].isspace() for ln in lines[1:])
-        if caps and (len(lines) >= 4 or indented):
-            return True
-    if prev is not None and prev.end - prev.start < 120:
-        last_line = text[prev.start : prev.end].rsplit("\n", 1)[-1].strip()
-        if _SALUTATION.match(last_line):
-            return True
-    return False

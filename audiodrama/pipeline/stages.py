@@ -15,7 +15,8 @@ from audiodrama.project.cache import record_use
 from audiodrama.errors import ScriptError
 from audiodrama.model import NARRATOR, Character, Script
 from audiodrama.project.production import Project, slugify
-from audiodrama.sources.reader import Source, read_source, read_story, save_source_text
+from audiodrama.project.sourcefile import save_source_text
+from audiodrama.sources.reader import Source, read_source, read_story
 
 log = logging.getLogger("audiodrama")
 

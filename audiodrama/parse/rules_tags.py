@@ -1,0 +1,205 @@
+"""Speech tags and vocatives: who a tag names, whom a quote addresses, the explicit-verb rule"""
+
+from __future__ import annotations
+
+import re
+
+from audiodrama.parse.names import Mention
+from audiodrama.parse.tags import tag_after, tag_before
+from audiodrama.parse.turns import QuoteState, Sieve, Turn
+from audiodrama.parse.wordlists import PRONOUNS
+
+_TO_NAME = re.compile(
+    r"(?:\s*,)?\s+(?:[a-z]+ly\s+)?(?:to|turning to|addressing)\s+((?:(?:the|his|her)\s+)?"
+    r"[A-Z][\w'\u2019-]*\.?(?:\s+[A-Z][\w'\u2019-]*\.?){0,2}|(?:the|his|her)\s+[a-z]+)"
+)
+
+_TO_PRONOUN = re.compile(
+    r"(?:\s*,)?\s+(?:[a-z]+ly\s+)?(?:to|turning to|addressing)\s+(him|her|me)\b(?!\s+[a-z])"
+)
+
+_VOC_PREFIX = r"(?:(?:my|My)\s+(?:dear(?:est)?\s+|good\s+|poor\s+)?|(?:dear|Dear|oh|Oh|O|ah|Ah)\s+)?"
+
+_GREETING = (
+    r"(?:oh|ah|o|sorry|hey|hi|hello|thanks|thank you|yes|no|please|well|okay|ok|look|"
+    r"listen|come on|good-?night|good-?bye|bye|morning|evening|dear|dearest|my dear|"
+    r"my dearest|my good|my poor|poor|darling|now|why)"
+)
+
+# Before a vocative: the quote start or punctuation, then maybe a greeting word or two.
+_VOC_BEFORE = re.compile(
+    r"(?:^|[,!?.;:\u2014\u2026-])\s*(?:" + _GREETING + r"[,!]?\s+){0,2}$|"
+    r"^\s*(?:" + _GREETING + r"[,!]?\s+){1,2}$",
+    re.IGNORECASE,
+)
+
+_VOC_AFTER = re.compile(r"\s*[,!?.;:\u2014\u2026-]")
+
+# Words after which a sentence-final name is addressed (`You're right Will.`).
+_OBJECT_LEADS = frozenset(
+    [
+        "to",
+        "with",
+        "at",
+        "for",
+        "from",
+        "about",
+        "of",
+        "by",
+        "see",
+        "saw",
+        "seen",
+        "meet",
+        "met",
+        "and",
+        "or",
+        "is",
+        "was",
+        "call",
+        "called",
+        "tell",
+        "told",
+        "ask",
+        "asked",
+        "love",
+        "loved",
+        "like",
+        "find",
+        "found",
+        "than",
+        "marry",
+        "married",
+        "visit",
+        "visited",
+        "trust",
+        "believe",
+        "help",
+        "know",
+        "knew",
+    ]
+)
+
+_VOC_LEADS = frozenset(
+    [
+        "right",
+        "wrong",
+        "sorry",
+        "okay",
+        "ok",
+        "yes",
+        "no",
+        "please",
+        "thanks",
+        "too",
+        "again",
+        "friend",
+        "love",
+        "dear",
+        "now",
+        "here",
+        "there",
+    ]
+)
+
+
+class TagRules(Sieve):
+    """Speech tags and vocatives."""
+
+    def _explicit(self, turn: Turn) -> None:
+        for st in turn.states:
+            if st.tag is None:
+                continue
+            subj = st.tag.subject
+            if subj.lower() in PRONOUNS and subj != "I":
+                continue
+            who = self._resolve_subject(subj)
+            if who is not None and self._relative_phrase(subj) and not self._present(turn.para.index, who):
+                # `said her aunt` names whoever is her aunt in this scene: the cast's `Aunt
+                # Philips` only when she is about; else it is a gendered description
+                continue
+            if who is not None and who != st.addressee:
+                self._set(st, who, "explicit-verb")
+
+    # ------------------------------------------------------------------ rules
+    def _find_tags(self, turn: Turn) -> None:
+        pieces = turn.para.pieces
+        for pi, piece in enumerate(pieces):
+            if piece.kind != "q":
+                continue
+            st = next(s for s in turn.states if s.quote is piece.quote)
+            # after the quote: the tag must open the following narration piece
+            if pi + 1 < len(pieces) and pieces[pi + 1].kind == "n":
+                nxt = pieces[pi + 1]
+                tag = tag_after(self.text, nxt.start, nxt.end)
+                if tag and self._tag_leads_on(pieces, pi):
+                    # `"An invitation." The Frog-Footman repeated, in the same tone, "From
+                    # the Queen."`: a sentence closed by a full stop, then narration leading
+                    # into the next quote -- the tag is the next quote's
+                    tag = None
+                if tag:
+                    st.tag, st.tag_piece = tag, pi + 1
+                    continue
+            if pi > 0 and pieces[pi - 1].kind == "n":
+                prv = pieces[pi - 1]
+                tag = tag_before(self.text, prv.start, prv.end)
+                if tag:
+                    st.tag, st.tag_piece = tag, pi - 1
+
+    def _tag_leads_on(self, pieces: list, pi: int) -> bool:
+        if pi + 2 >= len(pieces) or pieces[pi + 2].kind != "q" or pieces[pi].quote is None:
+            return False
+        qs, qe = pieces[pi].quote.inner
+        if not self.text[qs:qe].rstrip().rstrip("\"'\u201d\u2019_").endswith("."):
+            return False
+        nxt = pieces[pi + 1]
+        return bool(re.search(r"[,:]\s*$|[,:]?\s*(?:--|\u2014)\s*$", self.text[nxt.start : nxt.end]))
+
+    def _tag_addressee(self, st: QuoteState) -> None:
+        """`said she to Charlotte`: Charlotte is spoken to, so she does not speak."""
+        if st.tag is None or not st.tag.end:
+            return
+        m = _TO_NAME.match(self.text, st.tag.end, st.tag.end + 60)
+        if m:
+            who = self.index.lookup(m.group(1))
+            if who is not None:
+                st.addressee = who
+                return
+        m = _TO_PRONOUN.match(self.text, st.tag.end, st.tag.end + 40)
+        if m:
+            if m.group(1) == "me":
+                if self.narrator is not None and st.tag.subject != "I":
+                    st.addressee = self.narrator
+            else:
+                st.addr_gender = PRONOUNS[m.group(1)]
+
+    def _find_vocatives(self, turn: Turn) -> None:
+        for st in turn.states:
+            s, e = st.quote.inner
+            st.mentions = self.index.mentions(self.text, s, e)
+            for m in st.mentions:
+                if self._is_vocative(m, s, e):
+                    st.addressee = m.char
+                    break
+            if st.addressee is None:
+                self._tag_addressee(st)
+
+    def _is_vocative(self, m: Mention, qs: int, qe: int) -> bool:
+        """A name set off by punctuation, opening or closing the quote, or after a greeting
+        ("Buffy? Are you", "No you're right Will.", "Oh sorry Buff!", "my dear Jane,")."""
+        before = self.text[max(qs, m.start - 24) : m.start]
+        after = self.text[m.end : min(qe, m.end + 2)]
+        after_ok = m.end >= qe or bool(_VOC_AFTER.match(after))
+        if not after_ok:
+            return False
+        if m.start <= qs or _VOC_BEFORE.search(before):
+            return True
+        # `... right Will.`: a name closing a sentence of speech, not after a preposition
+        # or a verb that takes it as object (`find Spike.`, `to Bob.`)
+        prev_word = re.search(r"(\w+)\W*$", before)
+        pw = prev_word.group(1).lower() if prev_word else ""
+        if re.match(r"\s*[!?]", after):
+            # `Just let me go Spike?`, `Like what Buff?` -- unless the name is an object
+            return pw not in _OBJECT_LEADS
+        if re.match(r"\s*\.\s*$|\s*\.\s+[A-Z\"]", after + self.text[m.end + 2 : m.end + 4]):
+            return pw in _VOC_LEADS
+        return False
