@@ -102,28 +102,12 @@ def test_unknown_delivery_is_a_clear_error():
         script_io.apply_fountain(make_script(), text, "x.fountain")
 
 
-def test_load_applies_fountain_only_when_newer(tmp_path):
-    s = make_script()
-    j, f = tmp_path / "demo.json", tmp_path / "demo.fountain"
-    script_io.save(s, j, f)
-    loaded, changes = script_io.load(j, f)
-    assert changes == []
-    f.write_text(f.read_text().replace("WILLOW\nBuffy?", "BUFFY\nBuffy?"))
-    future = time.time() + 5
-    os.utime(f, (future, future))
-    loaded, changes = script_io.load(j, f)
-    assert loaded.line_by_id(s.scenes[0].lines[1].id).speaker == "Buffy"
-    assert script_io.load_json(j).line_by_id(s.scenes[0].lines[1].id).speaker == "Buffy"
-
-
 def test_bad_json_is_a_one_line_error(tmp_path):
     p = tmp_path / "bad.json"
-    p.write_text("{nope")
     with pytest.raises(ScriptError, match="not valid JSON"):
-        script_io.load_json(p)
-    p.write_text('{"scenes": [{"lines": [{}]}]}')
+        script_io.loads("{nope", p)
     with pytest.raises(ScriptError, match="re-create it"):
-        script_io.load_json(p)
+        script_io.loads('{"scenes": [{"lines": [{}]}]}', p)
 
 
 def test_fountain_round_trip_keeps_a_speakerless_quote_as_dialogue():

@@ -8,11 +8,13 @@ import logging
 import sys
 import textwrap
 from collections.abc import Sequence
+from typing import Any
 from pathlib import Path
 
 from audiodrama.cli.commands import Handler, add_command
 from audiodrama.errors import AudiodramaError
 from audiodrama.project.production import Project, find_production, init_production
+from audiodrama.settings import MODES, PROFILES
 
 COMMAND_MODULES = (
     "audiodrama.cli.voices",
@@ -127,6 +129,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _add(
         sub,
+        "apply",
+        "Apply the edits saved in the .fountain now; --accept confirms ones that delete lines.",
+        "audiodrama apply demo --accept",
+        cmd_apply,
+    )
+    _story_arg(p)
+    p.add_argument(
+        "--accept",
+        action="store_true",
+        help="apply deletions, an emptied file or blocks without their [[id]] note too "
+        "(both files are backed up in script/.backup/ first)",
+    )
+
+    p = _add(
+        sub,
         "cast",
         "Give every character a voice profile in voices/cast.toml (auto-cast; your edits are kept).",
         "audiodrama cast demo",
@@ -191,12 +208,10 @@ def _mix_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scene", action="append", metavar="ID", help="only this scene id (repeatable)")
     p.add_argument(
         "--mode",
-        choices=("drama", "audiobook"),
+        choices=MODES,
         help="drama: speech tags left out (default) | audiobook: every word read",
     )
-    p.add_argument(
-        "--profile", choices=("podcast", "acx", "none"), help="mastering profile (default: settings)"
-    )
+    p.add_argument("--profile", choices=PROFILES, help="mastering profile (default: settings)")
     p.add_argument(
         "--stems",
         action="store_true",
@@ -215,7 +230,7 @@ def _scheduler_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _mix_options(args: argparse.Namespace) -> dict[str, object]:
+def _mix_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"profile": args.profile, "stems": args.stems, "intro": args.intro}
 
 
@@ -240,14 +255,15 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from audiodrama import script as script_io
-    from audiodrama.project.castfile import read_characters
     from audiodrama.pipeline.stages import parse_file, parse_into_production
+    from audiodrama.project import fsutil
+    from audiodrama.project.castfile import read_characters
+    from audiodrama.script import dumps
 
     if args.json:
         cast = read_characters(args.cast) if args.cast else None
         script = parse_file(args.story, cast=cast, lang=args.lang)
-        script_io.save_json(script, args.json)
+        fsutil.write_text(args.json, dumps(script))
         return 0
     script = parse_into_production(args.story, args.production, cast_file=args.cast, lang=args.lang)
     n = sum(1 for l in script.lines() if l.kind == "dialogue")
@@ -279,21 +295,33 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_edit(args: argparse.Namespace) -> int:
     from audiodrama.pipeline.edit import edit_line
     from audiodrama.pipeline.stages import load_script
+    from audiodrama.project.lock import production_lock
 
-    script, _ = load_script(args.story, args.production)
     kwargs: dict[str, object] = {}
     if args.speaker is not None:
         kwargs["speaker"] = args.speaker
     if args.delivery is not None:
         kwargs["delivery"] = None if args.delivery.lower() == "none" else args.delivery
-    changes = edit_line(script, args.production, args.line_id, **kwargs)
-    print("\n".join(changes) or "nothing to change")
+    with production_lock(args.production) as lock:
+        script, edits = load_script(args.story, args.production, lock)
+        changes = edit_line(script, args.production, args.line_id, lock=lock, **kwargs)
+    print("\n".join([*(f"applied edit: {e}" for e in edits), *changes]) or "nothing to change")
+    return 0
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    from audiodrama.pipeline.stages import load_script
+    from audiodrama.project.lock import production_lock
+
+    with production_lock(args.production) as lock:
+        script, edits = load_script(args.story, args.production, lock, accept=args.accept)
+    print("\n".join(f"applied edit: {e}" for e in edits) or f"{script.slug}: no edits to apply")
     return 0
 
 
 def cmd_cast(args: argparse.Namespace) -> int:
-    from audiodrama.voices.casting import cast_script
     from audiodrama.pipeline.stages import load_script
+    from audiodrama.voices.casting import cast_script
 
     script, _ = load_script(args.story, args.production)
     cast = cast_script(script, args.production)
@@ -306,9 +334,9 @@ def cmd_cast(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from audiodrama.voices.casting import cast_script
     from audiodrama.pipeline.stages import lines_for, load_script
     from audiodrama.render.lines import render_script
+    from audiodrama.voices.casting import cast_script
 
     script, _ = load_script(args.story, args.production)
     cast = cast_script(script, args.production)
@@ -326,11 +354,13 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_mix(args: argparse.Namespace) -> int:
-    from audiodrama.project.lock import production_lock
     from audiodrama.pipeline.stages import load_script, voice_and_mix
+    from audiodrama.project.lock import production_lock
 
-    with production_lock(args.production):
-        script, _ = load_script(args.story, args.production)
+    with production_lock(args.production) as lock:
+        script, edits = load_script(args.story, args.production, lock)
+        for change in edits:
+            print(f"applied edit: {change}")
         # Mixing needs every line's audio: lines already rendered come straight from the cache.
         result = voice_and_mix(
             script,
@@ -353,9 +383,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     from audiodrama.pipeline.stages import build
 
     def once() -> None:
+        # a new Project each time: a watched rebuild reads the settings afresh
         result = build(
             args.story,
-            args.production,
+            Project(args.production.root),
             episodes=args.episode,
             scenes=args.scene,
             mode=args.mode,

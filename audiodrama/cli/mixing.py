@@ -104,11 +104,11 @@ def cmd_feed(args: argparse.Namespace) -> int:
     slug = _story_slug(prod, args.story)
     title, language = slug, "en"
     if prod.script_json(slug).exists():
-        from audiodrama.script import load_json
+        from audiodrama.project.scripts import open_script
 
-        script = load_json(prod.script_json(slug))
+        script = open_script(prod.script_json(slug), prod.script_fountain(slug)).script
         title, language = script.title or slug, script.language or "en"
-    settings = prod.settings()
+    settings = prod.settings
     cover = (prod.root / settings.master.cover) if settings.master.cover else None
     path = export.write_feed(
         prod.episode_dir(slug),

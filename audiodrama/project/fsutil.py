@@ -1,28 +1,66 @@
-"""Atomic file writes: a reader never sees a half-written output."""
+"""File writes that a reader never sees half done, and that never discard a file they did not read."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 
+def _process_umask() -> int:
+    """The umask, read without changing it (os.umask would flip it for every thread)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for row in status:
+                if row.startswith("Umask:"):
+                    return int(row.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    # No /proc (macOS): flipping it once here, while the module is imported, races with nothing.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: Read once: outputs get the usual permissions (0666 less the umask); mkstemp makes 0600 files.
+FILE_MODE = 0o666 & ~_process_umask()
+
+
+def _is_special(path: Path) -> bool:
+    """True for an existing target that is not a regular file (/dev/stdout, a FIFO, a device)."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; on success it replaces `path` in one rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp" + target.suffix, dir=target.parent)
+    """Yield a temporary path beside `path`; on success it replaces `path` in one rename.
+
+    A symlink is followed (the file it points to is replaced, the link kept); a target that is
+    not a regular file (/dev/stdout, a FIFO) is written through, never replaced.
+    """
+    special = _is_special(Path(path))
+    # /dev/stdout resolves to a pipe's pseudo-path: write through the name as given
+    target = Path(path) if special else Path(os.path.realpath(path))
+    folder = Path(tempfile.gettempdir()) if special else target.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp" + target.suffix, dir=folder)
     os.close(fd)
     try:
         yield Path(tmp)
-        # mkstemp makes 0600 files; outputs get the usual permissions (0666 less the umask).
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
+        if special:
+            with open(tmp, "rb") as src, open(target, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            os.unlink(tmp)
+        else:
+            os.chmod(tmp, FILE_MODE)
+            os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -38,3 +76,35 @@ def write_bytes(path: str | Path, data: bytes) -> None:
     """Write bytes atomically."""
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
+
+
+def read_or_none(path: Path) -> bytes | None:
+    """The file's bytes, or None when it does not exist."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def write_text_if_unchanged(path: Path, text: str, expected: bytes | None) -> bool:
+    """Atomically replace `path` with `text` only if it still holds `expected` (None: absent).
+
+    Returns False, leaving the file alone, when someone changed it since it was read (an editor
+    saving while a command ran): a newer file is never discarded unread. The check is made just
+    before the rename, so only a save landing in between those two calls can still race.
+    """
+    target = Path(os.path.realpath(path))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.chmod(tmp, FILE_MODE)
+        if read_or_none(target) != expected:
+            os.unlink(tmp)
+            return False
+        os.replace(tmp, target)
+        return True
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
