@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import string
 
+import pytest
+from conftest import PDNC
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -120,3 +122,14 @@ def scripts(draw: st.DrawFn) -> Script:
 @given(scripts())
 def test_any_script_survives_the_fountain_round_trip(script):
     assert_identity(script)
+
+
+NOVELS = sorted(p.name for p in PDNC.iterdir() if (p / "novel_text.txt").exists()) if PDNC.is_dir() else []
+
+
+@pytest.mark.skipif(
+    not NOVELS, reason=f"PDNC novels not found at {PDNC} (bench/fountain_roundtrip.py --pdnc DIR)"
+)
+@pytest.mark.parametrize("novel", NOVELS)
+def test_pdnc_novels_survive_the_fountain_round_trip(novel):
+    assert_identity(parse_story((PDNC / novel / "novel_text.txt").read_text(encoding="utf-8"), slug="novel"))

@@ -40,10 +40,17 @@ class ScriptFiles:
     """Pending Fountain edits (applied to `script`, not yet saved)."""
     in_sync: bool = True
     """False when the Fountain is not the one last written with the JSON (edited, or missing)."""
+    base: str | None = None
+    """The Fountain as last written with the JSON (what a person's edits started from), if kept."""
 
     @property
     def pending(self) -> bool:
         return bool(self.changes)
+
+
+def base_path(fountain_path: Path) -> Path:
+    """Where the Fountain last written is kept (hidden), so edits merge three ways."""
+    return fountain_path.with_name(f".{fountain_path.name}.base")
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -66,6 +73,10 @@ def open_script(json_path: Path, fountain_path: Path) -> ScriptFiles:
     fountain_bytes = fsutil.read_or_none(fountain_path)
     found = ScriptFiles(script, json_path, fountain_path, json_bytes, fountain_bytes)
     recorded = data.get(FOUNTAIN_HASH_KEY)
+    base = fsutil.read_or_none(base_path(fountain_path))
+    if base is not None and isinstance(recorded, str):
+        text = base.decode("utf-8", errors="replace")
+        found.base = text if fountain_hash(text) == recorded else None
     if fountain_bytes is None:
         found.in_sync = False
     elif isinstance(recorded, str):
@@ -85,9 +96,11 @@ def with_pending_edits(files: ScriptFiles, *, accept: bool = False, command: str
         return files
     text = _decode(files.fountain_bytes, files.fountain_path)
     try:
-        files.script, files.changes = apply_fountain(files.script, text, files.fountain_path, accept=accept)
+        files.script, files.changes = apply_fountain(
+            files.script, text, files.fountain_path, accept=accept, base=files.base
+        )
     except RiskyEditError as exc:
-        story = command or files.script.slug
+        story = files.script.slug or command
         raise PendingEditsError(
             f"{exc}; nothing was applied. If you meant it, run `audiodrama apply {story} --accept` "
             "(the current files are kept in script/.backup/), else undo it in your editor"
@@ -112,21 +125,31 @@ def save_script(files: ScriptFiles, script: Script, lock: HeldLock) -> list[str]
         raise ScriptError(
             "is outside the locked production; save it from its own production", files.json_path
         )
-    fountain = to_fountain(script)
-    if not fsutil.write_text_if_unchanged(
-        files.json_path, dumps(script, **{FOUNTAIN_HASH_KEY: fountain_hash(fountain)}), files.json_bytes
-    ):
+    if fsutil.read_or_none(files.json_path) != files.json_bytes:
         raise ScriptError(
             "changed while this command ran; nothing was saved: run the command again", files.json_path
         )
+    fountain = to_fountain(script)
     notes = []
+    base = fountain
     if not fsutil.write_text_if_unchanged(files.fountain_path, fountain, files.fountain_bytes):
         notes.append(
             f"{files.fountain_path} was saved while this command ran: kept your newer file; "
             "its edits will be applied next time"
         )
+        # the newer file started from the one this command read: merge from there next time
+        base = (files.fountain_bytes or b"").decode("utf-8", errors="replace")
+    fsutil.write_text(base_path(files.fountain_path), base)
+    if not fsutil.write_text_if_unchanged(
+        files.json_path, dumps(script, **{FOUNTAIN_HASH_KEY: fountain_hash(base)}), files.json_bytes
+    ):
+        raise ScriptError(
+            "changed while this command ran; run the command again (the .fountain holds its edits)",
+            files.json_path,
+        )
     files.json_bytes = fsutil.read_or_none(files.json_path)
     files.fountain_bytes = fsutil.read_or_none(files.fountain_path)
+    files.base, files.in_sync, files.changes = base, base == fountain, []
     return notes
 
 

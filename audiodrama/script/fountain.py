@@ -171,7 +171,12 @@ def _read_block(raw: list[str]) -> _Block:
 
 
 def apply_fountain(
-    script: Script, fountain: str, where: str | Path = "<fountain>", *, accept: bool = False
+    script: Script,
+    fountain: str,
+    where: str | Path = "<fountain>",
+    *,
+    accept: bool = False,
+    base: str | None = None,
 ) -> tuple[Script, list[str]]:
     """Apply a person's edits in the Fountain form to a copy of `script` (matched by id).
 
@@ -179,24 +184,45 @@ def apply_fountain(
     words, kinds (dialogue <-> narration) and scene settings are taken from the Fountain; a
     deleted block drops its line. RiskyEditError lists what would be lost (see the module
     docstring) unless `accept`, which applies the rest and ignores the blocks it cannot place.
+
+    `base` is the Fountain the person started from, when known: then only the blocks they
+    changed are applied (a three-way merge), so a change the script got since (another
+    command, an earlier save) is not undone by an editor holding an older copy.
     """
     script = copy.deepcopy(script)
     scenes = {s.id: s for s in script.scenes}
     changes: list[str] = []
+    untouched, base_ids = _unchanged_since(base)
     blocks: list[_Block] = []
+    risks: list[str] = []
+    noted: set[str] = set()
+    line_blocks = 0
     for number, raw in enumerate(_blocks(fountain)):
         head = _SCENE_HEAD.match(raw[0])
         if head and len(raw) == 1 and head.group(2).split()[:1] and head.group(2).split()[0] in scenes:
-            _apply_scene(scenes[head.group(2).split()[0]], head.group(1), head.group(2), changes, where)
-        elif not (number == 0 and ":" in raw[0] and not any(_NOTE.search(b) for b in raw)):
-            blocks.append(_read_block(raw))  # (the first block without a note is the title page)
-    placed, risks = _place(script, blocks)
+            if tuple(raw) not in untouched:
+                _apply_scene(scenes[head.group(2).split()[0]], head.group(1), head.group(2), changes, where)
+            continue
+        if number == 0 and ":" in raw[0] and not any(_NOTE.search(b) for b in raw):
+            continue  # the title page
+        block = _read_block(raw)
+        line_blocks += 1
+        if block.has_note and block.line_id in noted:
+            risks.append(f"two blocks carry the id {block.line_id}; give the copy its own line or delete it")
+            continue
+        noted.add(block.line_id)
+        if tuple(raw) not in untouched:
+            blocks.append(block)
+    placed, unplaced = _place(script, blocks)
+    risks += unplaced
     known = {n.upper(): c.name for c in script.characters for n in c.all_names()}
     for block, line in placed:
         _apply_block(block, line, known, changes, where)
-    seen = {id(line) for _, line in placed}
+    seen = {id(line) for _, line in placed} | {
+        id(l) for l in script.lines() if l.id in noted or (base is not None and l.id not in base_ids)
+    }
     gone = [l for l in script.lines() if id(l) not in seen]
-    if not blocks and gone:
+    if not line_blocks and gone:
         risks.insert(
             0, f"has no lines at all (empty or cut short?); applying it would delete all {len(gone)}"
         )
@@ -223,6 +249,15 @@ def apply_fountain(
     return script, changes
 
 
+def _unchanged_since(base: str | None) -> tuple[set[tuple[str, ...]], set[str]]:
+    """The blocks of `base` (a person's untouched blocks match one exactly) and its line ids."""
+    if base is None:
+        return set(), set()
+    raw = _blocks(base)
+    ids = {b.line_id for b in map(_read_block, raw) if b.has_note}
+    return {tuple(b) for b in raw}, ids
+
+
 def _place(script: Script, blocks: list[_Block]) -> tuple[list[tuple[_Block, Line]], list[str]]:
     """Each block's line: by its id note, else (a lost or stale note) by identical words."""
     by_id = {l.id: l for l in script.lines()}
@@ -234,8 +269,7 @@ def _place(script: Script, blocks: list[_Block]) -> tuple[list[tuple[_Block, Lin
         if line is None:
             continue
         if line.id in claimed:
-            risks.append(f"two blocks carry the id {line.id}; give the copy its own line or delete it")
-            continue
+            continue  # a duplicate id, reported by the caller
         claimed.add(line.id)
         placed[i] = line
     by_words: dict[str, list[Line]] = {}
