@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import warnings
 from pathlib import Path
@@ -32,6 +31,3 @@ def production(tmp_path: Path):
     shutil.copy(DEMO, prod.root / "stories" / "demo.txt")
     return prod
 
-
-def pytest_configure(config):
-    os.environ.setdefault("AUDIODRAMA_TEST", "1")
