@@ -30,4 +30,3 @@ def production(tmp_path: Path):
     (prod.root / "stories").mkdir()
     shutil.copy(DEMO, prod.root / "stories" / "demo.txt")
     return prod
-

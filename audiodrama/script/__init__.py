@@ -3,7 +3,8 @@
 Text in, Script out and back; no file is read or written here (that is audiodrama.project.scripts).
 """
 
-from audiodrama.script.fountain import RiskyEditError, apply_fountain, fountain_hash, to_fountain
+from audiodrama.script.apply import RiskyEditError, apply_fountain
+from audiodrama.script.fountain import fountain_hash, to_fountain
 from audiodrama.script.jsonform import FORMAT, dumps, from_dict, loads, recount_lines, to_dict
 
 __all__ = [

@@ -170,7 +170,7 @@ def _scene(data: Any, number: int, where: str | Path) -> Scene:
         title=f.text("title", ""),
         transition=f.optional_text("transition"),
         ambience=f.optional_text("ambience"),
-        settings=_scene_settings(data.get("settings") or {}, scene_id, where),
+        settings=scene_settings(data.get("settings") or {}, scene_id, where),
     )
 
 
@@ -210,7 +210,7 @@ def _line(data: Any, scene: str, number: int, where: str | Path) -> Line:
     )
 
 
-def _scene_settings(data: Any, scene: str, where: str | Path) -> dict[str, int | float | bool]:
+def scene_settings(data: Any, scene: str, where: str | Path) -> dict[str, int | float | bool]:
     """A scene's setting overrides, checked (types as in audiodrama.toml)."""
     if not isinstance(data, dict):
         raise ScriptError(f"scene {scene}: settings must be a table of key = value, not {data!r}", where)
