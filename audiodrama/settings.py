@@ -233,7 +233,10 @@ def settings_from_dict(data: dict[str, Any], path: Path | str = "audiodrama.toml
 def _field_docs(cls: type) -> dict[str, str]:
     """The docstring under each field of a settings dataclass (the comments of the template)."""
     docs: dict[str, str] = {}
-    tree = ast.parse(inspect.getsource(cls)).body[0]
+    try:
+        tree = ast.parse(inspect.getsource(cls)).body[0]
+    except (OSError, TypeError):
+        return docs  # no source (a frozen build): the template goes without comments
     assert isinstance(tree, ast.ClassDef)
     for node, after in itertools.pairwise(tree.body):
         if (

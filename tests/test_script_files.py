@@ -196,3 +196,13 @@ def test_outputs_get_the_umask_permissions_without_changing_it(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.strip() == "0o27"
     assert stat.S_IMODE(os.stat(tmp_path / "f.txt").st_mode) == 0o640
+
+
+def test_a_read_only_command_shows_the_saved_script_when_pending_edits_would_lose_lines(parsed):
+    prod, _ = parsed
+    prod.script_fountain("s").write_text("", encoding="utf-8")
+    before = _files(prod)
+    r = cli(prod, "review", "s", "--threshold", "1.1")
+    assert r.returncode == 0, r.stderr
+    assert "no lines at all" in r.stderr and "audiodrama apply s --accept" in r.stderr
+    assert "lines below" in r.stdout and _files(prod) == before

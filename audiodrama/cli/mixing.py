@@ -8,6 +8,7 @@ from pathlib import Path
 
 from audiodrama.cli.commands import add_command
 from audiodrama.errors import AudiodramaError
+from audiodrama.settings import PROFILES
 
 
 def register(subparsers) -> None:
@@ -28,7 +29,7 @@ def register(subparsers) -> None:
     p.add_argument(
         "--profile",
         default="podcast",
-        choices=["podcast", "acx", "none"],
+        choices=PROFILES,
         help="rules to check against (default: podcast: -16 LUFS +/- 1, <= -1 dBTP, 44.1 kHz stereo)",
     )
     p.add_argument("--json", action="store_true", help="print the figures and checks as JSON")

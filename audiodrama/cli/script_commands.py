@@ -1,4 +1,7 @@
-"""The commands that make and change a story's script: init, parse, review, edit, apply."""
+"""The commands that make and change a story's script: init, parse, review, edit, apply.
+
+Handlers import their stages when run, so that `audiodrama --help` does not load the parser.
+"""
 
 from __future__ import annotations
 

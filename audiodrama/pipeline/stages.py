@@ -141,10 +141,9 @@ def load_script(
     ones that would lose lines are left out with a warning. With the lock held they are saved.
     """
     json_path, fountain_path, slug = _script_paths(story_or_slug, prod)
-    if lock is not None:
-        if json_path != prod.script_json(slug):
-            raise ScriptError("is not in this production's script/ folder; pass its story or slug", json_path)
+    if lock is not None and json_path == prod.script_json(slug):
         return apply_pending(prod, slug, lock, accept=accept, command=str(story_or_slug))
+    # (a script JSON outside this production is only read: the lock does not cover it)
     files = open_script(json_path, fountain_path)
     try:
         files = with_pending_edits(files, accept=accept, command=str(story_or_slug))
