@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
 import tomllib
@@ -82,3 +83,19 @@ def test_a_bad_setting_stops_the_cli_with_one_line(tmp_path):
         timeout=120,
     )
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "sample_rate = 1" in r.stderr, r.stderr
+
+
+def test_a_build_reads_audiodrama_toml_once(tmp_path):
+    prod = init_production(tmp_path / "p")
+    (prod.root / "s.txt").write_text('"Hi," said Ann.\n\n"Hello," Ben replied.\n', encoding="utf-8")
+    code = (
+        "import sys; opened = [];"
+        "sys.addaudithook(lambda e, a: opened.append(a[0]) if e == 'open' and str(a[0]).endswith('audiodrama.toml') else None);"
+        "from pathlib import Path; from audiodrama.pipeline.stages import build; from audiodrama.project.production import Project;"
+        f"root = Path({str(prod.root)!r}); build(root / 's.txt', Project(root), progress=False, profile='none');"
+        "print(len(opened))"
+    )
+    env = {**os.environ, "AUDIODRAMA_ENGINE": "silent"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "1"  # it was read 3 times per build
