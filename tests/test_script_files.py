@@ -78,7 +78,11 @@ def test_a_truncated_fountain_fails_the_build_and_loses_nothing(parsed):
     prod.script_fountain("s").write_text("", encoding="utf-8")
     r = cli(prod, "-q", "build", str(story))
     assert r.returncode == 2, r.stdout + r.stderr
-    assert r.stderr.count("\n") == 1 and "no lines at all" in r.stderr and "`audiodrama apply s --accept`" in r.stderr
+    assert (
+        r.stderr.count("\n") == 1
+        and "no lines at all" in r.stderr
+        and "`audiodrama apply s --accept`" in r.stderr
+    )
     assert prod.script_json("s").read_bytes() == before_json
     assert prod.script_fountain("s").read_text(encoding="utf-8") == ""  # the person's file, as they left it
     r = cli(prod, "apply", "s", "--accept")
@@ -206,3 +210,40 @@ def test_a_read_only_command_shows_the_saved_script_when_pending_edits_would_los
     assert r.returncode == 0, r.stderr
     assert "no lines at all" in r.stderr and "audiodrama apply s --accept" in r.stderr
     assert "lines below" in r.stdout and _files(prod) == before
+
+
+def test_editor_saves_racing_commands_are_never_lost(tmp_path):
+    """40 editor saves (atomic, as editors write) land at random moments of `edit` commands."""
+    import random
+    import time
+
+    from audiodrama.pipeline.edit import edit_line
+
+    prod = init_production(tmp_path / "p")
+    story = prod.root / "s.txt"
+    story.write_text(
+        "\n\n".join(f'"Line number {i} here," said {"Anna" if i % 2 else "Ben"}.' for i in range(50)),
+        encoding="utf-8",
+    )
+    parse_into_production(story, prod)
+    fountain = prod.script_fountain("s")
+    rng = random.Random(7)
+
+    def save(n: int, delay: float) -> None:
+        time.sleep(delay)
+        text = fountain.read_text(encoding="utf-8").replace(f"number {n} here,", f"number {n} edited,", 1)
+        tmp = fountain.with_name(".editor.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(fountain)
+
+    for n in range(40):
+        editor = threading.Thread(target=save, args=(n, rng.uniform(0, 0.03)))
+        editor.start()
+        script, _ = load_script("s", prod)
+        last = next(l for l in script.lines() if "number 49" in l.text)
+        edit_line(script, prod, last.id, delivery=rng.choice(["phone", "memory", None]))
+        editor.join()
+    with production_lock(prod) as lock:
+        final, _ = load_script("s", prod, lock)
+    words = " ".join(l.text for l in final.lines())
+    assert [n for n in range(40) if f"number {n} edited," not in words] == []

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from audiodrama.errors import ScriptError
 from audiodrama.model import DELIVERIES, NARRATOR, Character, Line, LineKind, Script
 from audiodrama.project.lock import HeldLock, production_lock
 from audiodrama.project.production import Project
-from audiodrama.project.scripts import ScriptFiles, apply_pending, open_script, save_script
+from audiodrama.project.scripts import ScriptFiles, read_script, save_script
 from audiodrama.script import recount_lines
 
+log = logging.getLogger("audiodrama")
 _UNSET = object()
 
 
@@ -34,15 +37,16 @@ def edit_line(
             return edit_line(script, prod, line_id, speaker=speaker, delivery=delivery, lock=held)
     json_path, fountain_path = prod.script_json(script.slug), prod.script_fountain(script.slug)
     if json_path.exists():
-        apply_pending(prod, script.slug, lock)  # a person's Fountain edits first: none is lost
-        files = open_script(json_path, fountain_path)
+        # one reading of both files: a person's Fountain edits are applied and saved with this one
+        files = read_script(json_path, fountain_path)
         changes = _edit(files.script, line_id, speaker, delivery, prod)
         _edit(script, line_id, speaker, delivery, prod, missing_ok=True)  # keep the caller's copy current
     else:
         files = ScriptFiles(script, json_path, fountain_path, None, None)
         changes = _edit(script, line_id, speaker, delivery, prod)
-    if changes:
-        save_script(files, files.script, lock)
+    if changes or not files.in_sync:
+        for note in save_script(files, files.script, lock):
+            log.warning("%s", note)
     return changes
 
 

@@ -95,6 +95,7 @@ def parse_into_production(
             old = with_pending_edits(old, command=str(story))
             carry_over_edits(script, old.script)
             _report_gone(old.script, script, story)
+            files.json_bytes, files.fountain_bytes = old.json_bytes, old.fountain_bytes  # as applied
     save_source_text(prod, script.slug, src.text)
     for note in save_script(files, script, lock):
         log.warning("%s", note)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -86,12 +87,32 @@ def read_or_none(path: Path) -> bytes | None:
         return None
 
 
+def _exchange_call() -> Callable[[str, str], bool] | None:
+    """renameat2(RENAME_EXCHANGE) from the C library (Linux), or None where there is none."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    at_fdcwd, rename_exchange = -100, 2
+
+    def exchange(a: str, b: str) -> bool:
+        return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+    return exchange
+
+
+_EXCHANGE = _exchange_call()
+
+
 def write_text_if_unchanged(path: Path, text: str, expected: bytes | None) -> bool:
     """Atomically replace `path` with `text` only if it still holds `expected` (None: absent).
 
     Returns False, leaving the file alone, when someone changed it since it was read (an editor
-    saving while a command ran): a newer file is never discarded unread. The check is made just
-    before the rename, so only a save landing in between those two calls can still race.
+    saving while a command ran): a newer file is never discarded unread. Where the system can
+    swap two files in one step, the file is swapped in and what it displaced is checked (and
+    swapped back if it was not `expected`), so no save can slip in between check and write;
+    elsewhere the check is made just before the rename.
     """
     target = Path(os.path.realpath(path))
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -100,11 +121,24 @@ def write_text_if_unchanged(path: Path, text: str, expected: bytes | None) -> bo
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             out.write(text)
         os.chmod(tmp, FILE_MODE)
+        if expected is None:
+            try:
+                os.link(tmp, target)  # creates it only if nobody did meanwhile
+            except FileExistsError:
+                return False
+            except OSError:  # no hard links on this filesystem
+                if target.exists():
+                    return False
+                os.replace(tmp, target)
+            return True
+        if _EXCHANGE is not None and target.exists() and _EXCHANGE(tmp, str(target)):
+            if read_or_none(Path(tmp)) == expected:
+                return True
+            _EXCHANGE(tmp, str(target))  # not what was read: put the newer file back
+            return False
         if read_or_none(target) != expected:
-            os.unlink(tmp)
             return False
         os.replace(tmp, target)
         return True
-    except BaseException:
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
