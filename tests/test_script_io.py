@@ -184,7 +184,7 @@ def test_a_lost_note_on_unchanged_words_is_placed_by_its_words():
     s = make_script()
     line = s.scenes[0].lines[1]
     text = script_io.to_fountain(s).replace(f"okay? [[{line.id}]]", "okay?").replace("WILLOW", "BUFFY")
-    s2, changes = script_io.apply_fountain(s, text)
+    s2, _ = script_io.apply_fountain(s, text)
     assert s2.line_by_id(line.id).speaker == "Buffy" and len(list(s2.lines())) == 5
 
 
@@ -216,7 +216,7 @@ def test_malformed_json_lines_are_one_line_errors_naming_the_line(data, match):
 
 
 def test_deeply_nested_json_is_a_one_line_error():
-    with pytest.raises(ScriptError, match="x.json: not valid JSON \\(nested too deeply\\)"):
+    with pytest.raises(ScriptError, match=r"x\.json: not valid JSON \(nested too deeply\)"):
         script_io.loads("[" * 100_000 + "]" * 100_000, "x.json")
 
 
