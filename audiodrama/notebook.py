@@ -269,12 +269,9 @@ def speaker_editor(script: Script, prod: Any, line_ids: Iterable[str]):
         options = list(names)
         if line.kind == "dialogue" and not line.speaker:
             options = ["(unattributed)", *options]
+        known = script.character(line.speaker) if line.speaker else None
         current = (
-            (
-                script.character(line.speaker).name
-                if line.speaker and script.character(line.speaker)
-                else line.speaker
-            )
+            (known.name if known else line.speaker)
             if line.speaker
             else ("(unattributed)" if line.kind == "dialogue" else NARRATOR)
         )
