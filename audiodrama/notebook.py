@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from audiodrama.voices.audition import SAMPLE_TEXT  # noqa: F401  (what a voice says by default)
 from audiodrama.model import NARRATOR, Line, Script
+from audiodrama.voices.audition import SAMPLE_TEXT  # noqa: F401  (what a voice says by default)
 
 TARGET_LUFS = -16.0
 TARGET_TRUE_PEAK = -1.0
@@ -54,8 +54,10 @@ def load_script(story: str | Path, prod: Any) -> Script:
     Same as `audiodrama parse STORY` the first time; later it loads what you edited.
     """
     from audiodrama.pipeline.stages import script_for
+    from audiodrama.project.lock import production_lock
 
-    script, edits = script_for(Path(story), prod)
+    with production_lock(prod) as lock:
+        script, edits = script_for(Path(story), prod, lock)
     for message in edits:
         print(f"from {prod.script_fountain(script.slug).name}: {message}")
     return script
@@ -243,11 +245,13 @@ def apply_fixes(script: Script, prod: Any, fixes: Mapping[str, Any]) -> list[str
     Same as `audiodrama edit STORY ID --speaker NAME [--delivery D]` for each entry.
     """
     from audiodrama.pipeline.edit import edit_line
+    from audiodrama.project.lock import production_lock
 
     changes: list[str] = []
-    for line_id, fix in (fixes or {}).items():
-        kwargs = dict(fix) if isinstance(fix, Mapping) else {"speaker": fix}
-        changes += edit_line(script, prod, line_id, **kwargs)
+    with production_lock(prod) as lock:
+        for line_id, fix in (fixes or {}).items():
+            kwargs = dict(fix) if isinstance(fix, Mapping) else {"speaker": fix}
+            changes += edit_line(script, prod, line_id, lock=lock, **kwargs)
     return changes
 
 
@@ -255,8 +259,8 @@ def speaker_editor(script: Script, prod: Any, line_ids: Iterable[str]):
     """ipywidgets dropdowns to change the speaker/delivery of the given lines; saves on change."""
     import ipywidgets as widgets
 
-    from audiodrama.pipeline.edit import edit_line
     from audiodrama.model import DELIVERIES
+    from audiodrama.pipeline.edit import edit_line
 
     names = [NARRATOR, *[c.name for c in script.characters if c.name != NARRATOR]]
     rows = []
@@ -265,12 +269,9 @@ def speaker_editor(script: Script, prod: Any, line_ids: Iterable[str]):
         options = list(names)
         if line.kind == "dialogue" and not line.speaker:
             options = ["(unattributed)", *options]
+        known = script.character(line.speaker) if line.speaker else None
         current = (
-            (
-                script.character(line.speaker).name
-                if line.speaker and script.character(line.speaker)
-                else line.speaker
-            )
+            (known.name if known else line.speaker)
             if line.speaker
             else ("(unattributed)" if line.kind == "dialogue" else NARRATOR)
         )

@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+import ast
+import inspect
+import itertools
+import json
+import math
+import re
+from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from audiodrama.errors import SettingsError
+
+#: The choices of each choice setting (the CLI offers the same).
+MODES: tuple[str, ...] = ("drama", "audiobook")
+TRANSITIONS: tuple[str, ...] = ("sting", "whoosh", "chime", "bridge", "crossfade", "none")
+AMBIENCES: tuple[str, ...] = ("none", "room", "rain", "street", "wind")
+PROFILES: tuple[str, ...] = ("podcast", "acx", "none")
+FORMATS: tuple[str, ...] = ("wav", "mp3", "opus", "m4b")
+
+#: Allowed values: a tuple of choices, or an inclusive (low, high) range.
+LIMITS: dict[str, tuple[str, ...] | tuple[float, float]] = {
+    "mode": MODES,
+    "transition": TRANSITIONS,
+    "ambience": AMBIENCES,
+    "profile": PROFILES,
+    "formats": FORMATS,
+    "ambience_db": (-90.0, 0.0),
+    "duck_db": (-60.0, 0.0),
+    "episode_minutes": (0.0, 24 * 60.0),
+    "sample_rate": (8000, 192000),
+    "channels": (1, 2),
+    "workers": (0, 512),
+}
+#: Every *_ms pause: from nothing to a minute.
+MS_RANGE = (0, 60_000)
+_BITRATE = re.compile(r"\d{2,3}k")
 
 
 @dataclass(frozen=True)
@@ -37,7 +67,7 @@ class Mix:
     mode: str = "drama"
     """drama (speech tags left out) | audiobook (every word of narration read)."""
     transition: str = "sting"
-    """Default scene-change effect: sting | whoosh | chime | bridge | none."""
+    """Default scene-change effect: sting | whoosh | chime | bridge | crossfade | none."""
     ambience: str = "none"
     """Default ambience bed under scenes: none | room | rain | street | wind."""
     credits: bool = True
@@ -121,9 +151,27 @@ def parse_scene_setting(key: str, value: str) -> int | float | bool:
         number = type(default)(value)
     except ValueError:
         raise ValueError(f"{key}={value}: should be a {type(default).__name__}") from None
-    if isinstance(default, int) and number < 0:
-        raise ValueError(f"{key}={value}: must not be negative")
+    problem = check_value(key, number)
+    if problem:
+        raise ValueError(f"{key}={value}: {problem}")
     return number
+
+
+def check_value(key: str, value: Any) -> str:
+    """What is wrong with `value` for the setting `key` ("" when it is allowed)."""
+    limit = MS_RANGE if key.endswith("_ms") else LIMITS.get(key)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    if key == "mp3_bitrate" and not _BITRATE.fullmatch(value):
+        return 'use a bitrate such as "192k"'
+    if limit is None:
+        return ""
+    if isinstance(limit[0], str):
+        items = value if isinstance(value, tuple) else (value,)
+        bad = [v for v in items if v not in limit] or ([] if items else ["nothing"])
+        return f"use {' | '.join(map(str, limit))}, not {bad[0]!r}" if bad else ""
+    low, high = limit
+    return "" if low <= value <= high else f"must be between {low} and {high}"
 
 
 def for_scene(settings: Settings, overrides: dict[str, Any]) -> Settings:
@@ -141,7 +189,7 @@ def for_scene(settings: Settings, overrides: dict[str, Any]) -> Settings:
     return replace(settings, pacing=replace(settings.pacing, **pacing), mix=replace(settings.mix, **mix))
 
 
-def _fill(cls: type, data: dict[str, Any], where: str, path: Path) -> Any:
+def _fill(cls: type, data: dict[str, Any], where: str, path: Path | str) -> Any:
     known = {f.name: f for f in fields(cls)}
     kwargs = {}
     for key, value in data.items():
@@ -154,65 +202,77 @@ def _fill(cls: type, data: dict[str, Any], where: str, path: Path) -> Any:
             if not isinstance(value, dict):
                 raise SettingsError(f"[{key}] must be a table", path)
             kwargs[key] = _fill(type(default), value, key, path)
-        elif isinstance(default, bool) != isinstance(value, bool) or (
+            continue
+        if isinstance(default, bool) != isinstance(value, bool) or (
             not isinstance(value, type(default))
             and not (isinstance(default, float) and isinstance(value, int))
         ):
             raise SettingsError(f"[{where}] {key} = {value!r} should be a {type(default).__name__}", path)
-        else:
-            kwargs[key] = value
+        if isinstance(default, tuple) and not all(isinstance(v, str) for v in value):
+            raise SettingsError(f"[{where}] {key} = {value!r} should be a list of strings", path)
+        problem = check_value(key, value)
+        if problem:
+            raise SettingsError(f"[{where}] {key} = {_shown(value)}: {problem}", path)
+        kwargs[key] = float(value) if isinstance(default, float) else value
     return cls(**kwargs)
 
 
-def load_settings(path: Path) -> Settings:
-    """Read audiodrama.toml; a missing file means all defaults."""
-    if not path.exists():
-        return Settings()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"not valid TOML ({exc}); fix the syntax or delete the file for defaults", path)
-    settings = _fill(Settings, data, "top", path)
-    if settings.mix.mode not in ("drama", "audiobook"):
-        raise SettingsError(f'[mix] mode = {settings.mix.mode!r}: use "drama" or "audiobook"', path)
+def _shown(value: Any) -> str:
+    return repr(list(value)) if isinstance(value, tuple) else repr(value)
+
+
+def settings_from_dict(data: dict[str, Any], path: Path | str = "audiodrama.toml") -> Settings:
+    """Settings from the parsed TOML of audiodrama.toml, every value checked against its range.
+
+    A bad value is a SettingsError naming the key and what is allowed.
+    """
+    settings: Settings = _fill(Settings, data, "top", path)
     return settings
 
 
-DEFAULT_SETTINGS_TOML = """\
-# audiodrama production settings. Every key is optional; these are the defaults.
+def _field_docs(cls: type) -> dict[str, str]:
+    """The docstring under each field of a settings dataclass (the comments of the template)."""
+    docs: dict[str, str] = {}
+    try:
+        tree = ast.parse(inspect.getsource(cls)).body[0]
+    except (OSError, TypeError):
+        return docs  # no source (a frozen build): the template goes without comments
+    assert isinstance(tree, ast.ClassDef)
+    for node, after in itertools.pairwise(tree.body):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+        ):
+            docs[node.target.id] = " ".join(str(after.value.value).split())
+    return docs
 
-[mix]
-mode = "drama"          # drama: speech tags ("Willow asked") left out | audiobook: every word read
-transition = "sting"    # scene-change effect: sting | whoosh | chime | bridge | none
-ambience = "none"       # bed under each scene: none | room | rain | street | wind
-credits = true          # opening/closing credits read by the narrator
-author = ""
-cues = true             # sound cues the narration names: phone at "Ring! Ring!", knock, door
-ambience_db = -38.0     # ambience level between lines (dBFS RMS; speech sits near -20)
-duck_db = -10.0         # how far ambience dips under speech
-stems = false           # also write stems (per character, narration, effects, ambience) + labels
-episode_minutes = 0.0   # split into episodes of about this length at scene breaks; 0 = by chapters
-scene_cache = true      # keep scene mixes (~630 MB per audio hour) so an edit re-mixes one scene
-opening_credits = ""    # "" = default; fields {title} {by} {author} {episode} {cast}
-closing_credits = ""
 
-[pacing]                # milliseconds
-within_turn_ms = 250
-between_speakers_ms = 450
-paragraph_ms = 650
-scene_ms = 900
-cutoff_ms = 60
-head_ms = 700
-tail_ms = 2000
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return repr(value)
 
-[master]
-profile = "podcast"     # podcast (-16 LUFS, -1 dBTP) | acx | none
-sample_rate = 44100
-channels = 2
-formats = ["wav", "mp3"]   # wav | mp3 | opus | m4b (m4b: one audiobook of the whole story)
-mp3_bitrate = "192k"
-cover = ""              # cover image for tags and the feed, e.g. "cover.jpg"
 
-[render]
-workers = 0             # 0 = one per core
-"""
+def _default(f: Field[Any]) -> Any:
+    return f.default if f.default_factory is MISSING else f.default_factory()
+
+
+def default_settings_toml() -> str:
+    """The audiodrama.toml `audiodrama init` writes: every key at its default, documented.
+
+    Made from the dataclasses themselves (defaults and field docstrings), so it never drifts.
+    """
+    out = ["# audiodrama production settings. Every key is optional; these are the defaults."]
+    for section in fields(Settings):
+        table = _default(section)
+        out += ["", f"[{section.name}]  # {' '.join((type(table).__doc__ or '').split())}"]
+        docs = _field_docs(type(table))
+        for f in fields(table):
+            out.append(f"{f.name} = {_toml_value(_default(f))}  # {docs.get(f.name, '')}".rstrip(" #"))
+    return "\n".join(out) + "\n"

@@ -31,9 +31,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 def edit_one_line(prod, slug: str, n: int) -> str:
     """Change the words of one narration line in the middle scene of the Fountain script; its id."""
-    from audiodrama import script as script_io
+    from audiodrama.project.scripts import read_script
 
-    script, _ = script_io.load(prod.script_json(slug), prod.script_fountain(slug))
+    script = read_script(prod.script_json(slug), prod.script_fountain(slug)).script
     scene = script.scenes[len(script.scenes) // 2]
     line = next(l for l in scene.lines if l.kind == "narration" and len(l.text.split()) > 6)
     path = prod.script_fountain(slug)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import warnings
 from pathlib import Path
@@ -31,10 +30,6 @@ def production(tmp_path: Path):
     (prod.root / "stories").mkdir()
     shutil.copy(DEMO, prod.root / "stories" / "demo.txt")
     return prod
-
-
-def pytest_configure(config):
-    os.environ.setdefault("AUDIODRAMA_TEST", "1")
 
 
 # ---- parse & sources (branch `parse`): the PDNC novels, golden files ------------------------------

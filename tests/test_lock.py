@@ -28,9 +28,8 @@ def test_second_process_is_refused_while_the_first_holds_the_lock(tmp_path):
     )
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(ProductionError, match="another audiodrama command"):
-            with production_lock(prod):
-                pass
+        with pytest.raises(ProductionError, match="another audiodrama command"), production_lock(prod):
+            pass
     finally:
         holder.kill()
         holder.wait()

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import re
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from audiodrama import script as script_io
 from audiodrama.pipeline.stages import build
+from audiodrama.project.scripts import read_script
 
 
 def _wav_only(prod) -> None:
@@ -22,7 +21,7 @@ def _wav_only(prod) -> None:
 
 def _edit_words(prod, slug: str = "demo") -> str:
     """Change the words of one narration line of the middle scene in the Fountain script."""
-    script, _ = script_io.load(prod.script_json(slug), prod.script_fountain(slug))
+    script = read_script(prod.script_json(slug), prod.script_fountain(slug)).script
     scene = script.scenes[len(script.scenes) // 2]
     line = next(l for l in scene.lines if l.kind == "narration" and len(l.text.split()) > 4)
     path = prod.script_fountain(slug)

@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audiodrama import script as script_io
-from audiodrama.voices.casting import load_cast
 from audiodrama.model import NARRATOR
 from audiodrama.pipeline.stages import build
+from audiodrama.project.scripts import open_script
+from audiodrama.voices.casting import load_cast
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_warm_build_synthesises_nothing(demo_build):
 def test_fountain_edit_changes_the_voice_of_that_line_only(demo_build):
     prod, story, _ = demo_build
     fountain = prod.script_fountain("demo")
-    script = script_io.load_json(prod.script_json("demo"))
+    script = open_script(prod.script_json("demo"), prod.script_fountain("demo")).script
     target = next(
         l
         for l in script.lines()
@@ -187,7 +187,7 @@ def test_demo_episode_meets_the_publishing_checks(demo_build):
     )
     assert len(info["chapters"]) == len(tl["scenes"]) == 5
     # the transcript lists every voiced line, in order, with the speaker the script gives it
-    script = script_io.load_json(prod.script_json("demo"))
+    script = open_script(prod.script_json("demo"), prod.script_fountain("demo")).script
     speaker_of = {
         l.id: (l.speaker if l.kind == "dialogue" and l.speaker else NARRATOR) for l in script.lines()
     }

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time
-
 import pytest
 
 from audiodrama import script as script_io
@@ -102,28 +99,12 @@ def test_unknown_delivery_is_a_clear_error():
         script_io.apply_fountain(make_script(), text, "x.fountain")
 
 
-def test_load_applies_fountain_only_when_newer(tmp_path):
-    s = make_script()
-    j, f = tmp_path / "demo.json", tmp_path / "demo.fountain"
-    script_io.save(s, j, f)
-    loaded, changes = script_io.load(j, f)
-    assert changes == []
-    f.write_text(f.read_text().replace("WILLOW\nBuffy?", "BUFFY\nBuffy?"))
-    future = time.time() + 5
-    os.utime(f, (future, future))
-    loaded, changes = script_io.load(j, f)
-    assert loaded.line_by_id(s.scenes[0].lines[1].id).speaker == "Buffy"
-    assert script_io.load_json(j).line_by_id(s.scenes[0].lines[1].id).speaker == "Buffy"
-
-
 def test_bad_json_is_a_one_line_error(tmp_path):
     p = tmp_path / "bad.json"
-    p.write_text("{nope")
     with pytest.raises(ScriptError, match="not valid JSON"):
-        script_io.load_json(p)
-    p.write_text('{"scenes": [{"lines": [{}]}]}')
+        script_io.loads("{nope", p)
     with pytest.raises(ScriptError, match="re-create it"):
-        script_io.load_json(p)
+        script_io.loads('{"scenes": [{"lines": [{}]}]}', p)
 
 
 def test_fountain_round_trip_keeps_a_speakerless_quote_as_dialogue():
@@ -149,3 +130,101 @@ def test_bad_scene_settings_in_json_are_one_line_errors(bad):
 
     with pytest.raises(ScriptError, match="scene s1"):
         from_dict({"scenes": [{"id": "s1", "settings": bad, "lines": []}]}, "x.json")
+
+
+# ---------------------------------------------------------------- nothing a person wrote is lost
+
+
+def test_words_that_look_like_fountain_survive_the_round_trip():
+    s = make_script()
+    s.scenes[0].lines[0].text = "She wrote [[draft]] and /* a note */ then ]] and [["
+    s.scenes[0].lines[1].text = "(sighs)"  # "(sighs)" Anna said. -- the words, not a delivery
+    s.scenes[1].lines[1].text = ".Not a scene heading"
+    for line, new_id in zip(s.lines(), assign_ids(l.text for l in s.lines())):
+        line.id = new_id
+    before = script_io.dumps(s)
+    s2, changes = script_io.apply_fountain(s, script_io.to_fountain(s))
+    assert changes == [] and script_io.dumps(s2) == before
+
+
+def _risky(text: str, match: str):
+    with pytest.raises(script_io.RiskyEditError, match=match):
+        script_io.apply_fountain(make_script(), text, "x.fountain")
+    # accepted, the rest applies and what cannot be placed is reported, never silently dropped
+    _, changes = script_io.apply_fountain(make_script(), text, "x.fountain", accept=True)
+    assert any(c.startswith("not applied:") for c in changes)
+
+
+def test_an_empty_fountain_deletes_nothing_unless_accepted():
+    _risky("", "no lines at all")
+
+
+def test_deleting_many_blocks_needs_confirming():
+    s = make_script()
+    doomed = [f"{l.id}]]" for l in s.lines()][:4]
+    blocks = script_io.to_fountain(s).split("\n\n")
+    _risky("\n\n".join(b for b in blocks if not any(d in b for d in doomed)), "4 blocks were deleted")
+
+
+def test_a_block_without_its_id_note_is_refused_not_dropped():
+    s = make_script()
+    line = s.scenes[0].lines[1]
+    text = script_io.to_fountain(s).replace(f"okay? [[{line.id}]]", "okay, Buffy?")
+    _risky(text, "no \\[\\[id\\]\\] note")
+
+
+def test_a_garbled_id_note_is_refused():
+    s = make_script()
+    line = s.scenes[0].lines[1]
+    text = script_io.to_fountain(s).replace(f"okay? [[{line.id}]]", "okay, Buffy? [[zz" + line.id[2:] + "]]")
+    _risky(text, "is unknown")
+
+
+def test_a_lost_note_on_unchanged_words_is_placed_by_its_words():
+    s = make_script()
+    line = s.scenes[0].lines[1]
+    text = script_io.to_fountain(s).replace(f"okay? [[{line.id}]]", "okay?").replace("WILLOW", "BUFFY")
+    s2, _ = script_io.apply_fountain(s, text)
+    assert s2.line_by_id(line.id).speaker == "Buffy" and len(list(s2.lines())) == 5
+
+
+def test_a_copied_block_with_a_duplicate_id_overwrites_nothing():
+    s = make_script()
+    line = s.scenes[0].lines[1]
+    block = f"WILLOW\nBuffy? Are you okay? [[{line.id}]]"
+    text = script_io.to_fountain(s).replace(block, block + "\n\nBUFFY\nSomething else. [[" + line.id + "]]")
+    _risky(text, "two blocks carry the id")
+    s2, _ = script_io.apply_fountain(s, text, accept=True)
+    assert s2.line_by_id(line.id).text == "Buffy? Are you okay?"  # the first block wins, the copy is reported
+
+
+@pytest.mark.parametrize(
+    "data, match",
+    [
+        ({"text": None}, "line l1 .*text must be a string, not null"),
+        ({"speaker": ["Anna"]}, "line l1 .*speaker must be a string or null, not list"),
+        ({"id": 7}, "scene s1 line 1: id must be a string, not 7"),
+        ({"span": [0]}, "line l1 .*span must be a pair"),
+        ({"confidence": "high"}, "line l1 .*confidence must be a finite number"),
+    ],
+)
+def test_malformed_json_lines_are_one_line_errors_naming_the_line(data, match):
+    line = {"id": "l1", "kind": "dialogue", "text": "Hi.", "span": [0, 3], **data}
+    with pytest.raises(ScriptError, match=match) as err:
+        script_io.from_dict({"scenes": [{"id": "s1", "lines": [line]}]}, "x.json")
+    assert str(err.value).startswith("x.json: ") and "\n" not in str(err.value)
+
+
+def test_deeply_nested_json_is_a_one_line_error():
+    with pytest.raises(ScriptError, match=r"x\.json: not valid JSON \(nested too deeply\)"):
+        script_io.loads("[" * 100_000 + "]" * 100_000, "x.json")
+
+
+@pytest.mark.parametrize("slug", ["../../etc/x", "/abs", "a/b", "..", ""])
+def test_an_unsafe_slug_is_refused_when_read(slug):
+    data = {"slug": slug, "scenes": []}
+    if slug:
+        with pytest.raises(ScriptError, match="not a safe file name"):
+            script_io.from_dict(data, "x.json")
+    else:
+        assert script_io.from_dict(data, "x.json").slug == ""

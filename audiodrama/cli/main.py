@@ -6,13 +6,15 @@ import argparse
 import importlib
 import logging
 import sys
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from audiodrama.cli import script_commands
 from audiodrama.cli.commands import Handler, add_command
 from audiodrama.errors import AudiodramaError
-from audiodrama.project.production import Project, find_production, init_production
+from audiodrama.project.production import Project, find_production
+from audiodrama.settings import MODES, PROFILES
 
 COMMAND_MODULES = (
     "audiodrama.cli.voices",
@@ -70,60 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"audiodrama {_version()}")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = _add(
-        sub,
-        "init",
-        "Create an empty production folder (script/, voices/, audio_out/, audiodrama.toml).",
-        "audiodrama init my-drama",
-        cmd_init,
-    )
-    p.add_argument("dir", type=Path, help="folder to create (existing files are kept)")
-
-    p = _add(
-        sub,
-        "parse",
-        "Split a story into narration and dialogue, find the characters and attribute every line.",
-        "audiodrama parse stories/demo.txt            # writes script/demo.json and script/demo.fountain\n"
-        "  audiodrama parse novel.txt --json out.json --cast gold.toml",
-        cmd_parse,
-    )
-    p.add_argument("story", type=Path, help="the story file")
-    p.add_argument(
-        "--json", type=Path, metavar="OUT", help="write the cast script JSON to OUT and nothing else"
-    )
-    p.add_argument(
-        "--cast",
-        type=Path,
-        metavar="CAST.toml",
-        help='use these characters ([characters."Name"] aliases, gender) instead of discovering them',
-    )
-    p.add_argument("--lang", metavar="CODE", help="the story's language (default: detected), e.g. en, fr, de")
-
-    p = _add(
-        sub,
-        "review",
-        "List dialogue lines whose speaker the parser is least sure of.",
-        "audiodrama review demo --threshold 0.7",
-        cmd_review,
-    )
-    _story_arg(p)
-    p.add_argument(
-        "--threshold", type=float, default=0.6, help="list lines below this confidence (default 0.6)"
-    )
-
-    p = _add(
-        sub,
-        "edit",
-        "Change a line's speaker or delivery (the same as editing the .fountain).",
-        "audiodrama edit demo 3f2a9c1b7e --speaker Willow --delivery phone",
-        cmd_edit,
-    )
-    _story_arg(p)
-    p.add_argument("line_id", help="the line's id (from `review`, the notebook table or the .fountain notes)")
-    p.add_argument("--speaker", help="character name; 'Narrator' makes the line narration")
-    p.add_argument(
-        "--delivery", help="phone, memory, flashback, dream, thought, whisper, shout; 'none' clears it"
-    )
+    script_commands.register(sub)
 
     p = _add(
         sub,
@@ -191,12 +140,10 @@ def _mix_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scene", action="append", metavar="ID", help="only this scene id (repeatable)")
     p.add_argument(
         "--mode",
-        choices=("drama", "audiobook"),
+        choices=MODES,
         help="drama: speech tags left out (default) | audiobook: every word read",
     )
-    p.add_argument(
-        "--profile", choices=("podcast", "acx", "none"), help="mastering profile (default: settings)"
-    )
+    p.add_argument("--profile", choices=PROFILES, help="mastering profile (default: settings)")
     p.add_argument(
         "--stems",
         action="store_true",
@@ -215,7 +162,7 @@ def _scheduler_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _mix_options(args: argparse.Namespace) -> dict[str, object]:
+def _mix_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"profile": args.profile, "stems": args.stems, "intro": args.intro}
 
 
@@ -231,69 +178,9 @@ def _version() -> str:
 # ---------------------------------------------------------------- handlers
 
 
-def cmd_init(args: argparse.Namespace) -> int:
-    prod = init_production(args.dir)
-    print(
-        f"created production {prod.root}: put stories anywhere, then `audiodrama -C {args.dir} build STORY`"
-    )
-    return 0
-
-
-def cmd_parse(args: argparse.Namespace) -> int:
-    from audiodrama import script as script_io
-    from audiodrama.project.castfile import read_characters
-    from audiodrama.pipeline.stages import parse_file, parse_into_production
-
-    if args.json:
-        cast = read_characters(args.cast) if args.cast else None
-        script = parse_file(args.story, cast=cast, lang=args.lang)
-        script_io.save_json(script, args.json)
-        return 0
-    script = parse_into_production(args.story, args.production, cast_file=args.cast, lang=args.lang)
-    n = sum(1 for l in script.lines() if l.kind == "dialogue")
-    print(
-        f"wrote {args.production.script_json(script.slug)} and .fountain: {n} dialogue lines, "
-        f"{len(script.characters)} characters, {len(script.scenes)} scenes"
-    )
-    return 0
-
-
-def cmd_review(args: argparse.Namespace) -> int:
-    from audiodrama.parse.review import review
-    from audiodrama.pipeline.stages import load_script
-
-    script, _ = load_script(args.story, args.production)
-    rows = review(script, args.threshold)
-    for line in rows:
-        print(
-            f"{line.confidence:.2f}  {line.id}  {line.speaker or '?':<16} {line.rule:<22} "
-            f"{textwrap.shorten(line.text, 60)}"
-        )
-    print(
-        f"{len(rows)} lines below {args.threshold}; fix them in "
-        f"{args.production.script_fountain(script.slug)} and rebuild"
-    )
-    return 0
-
-
-def cmd_edit(args: argparse.Namespace) -> int:
-    from audiodrama.pipeline.edit import edit_line
-    from audiodrama.pipeline.stages import load_script
-
-    script, _ = load_script(args.story, args.production)
-    kwargs: dict[str, object] = {}
-    if args.speaker is not None:
-        kwargs["speaker"] = args.speaker
-    if args.delivery is not None:
-        kwargs["delivery"] = None if args.delivery.lower() == "none" else args.delivery
-    changes = edit_line(script, args.production, args.line_id, **kwargs)
-    print("\n".join(changes) or "nothing to change")
-    return 0
-
-
 def cmd_cast(args: argparse.Namespace) -> int:
-    from audiodrama.voices.casting import cast_script
     from audiodrama.pipeline.stages import load_script
+    from audiodrama.voices.casting import cast_script
 
     script, _ = load_script(args.story, args.production)
     cast = cast_script(script, args.production)
@@ -306,9 +193,9 @@ def cmd_cast(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from audiodrama.voices.casting import cast_script
     from audiodrama.pipeline.stages import lines_for, load_script
     from audiodrama.render.lines import render_script
+    from audiodrama.voices.casting import cast_script
 
     script, _ = load_script(args.story, args.production)
     cast = cast_script(script, args.production)
@@ -326,11 +213,13 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_mix(args: argparse.Namespace) -> int:
-    from audiodrama.project.lock import production_lock
     from audiodrama.pipeline.stages import load_script, voice_and_mix
+    from audiodrama.project.lock import production_lock
 
-    with production_lock(args.production):
-        script, _ = load_script(args.story, args.production)
+    with production_lock(args.production) as lock:
+        script, edits = load_script(args.story, args.production, lock)
+        for change in edits:
+            print(f"applied edit: {change}")
         # Mixing needs every line's audio: lines already rendered come straight from the cache.
         result = voice_and_mix(
             script,
@@ -353,9 +242,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     from audiodrama.pipeline.stages import build
 
     def once() -> None:
+        # a new Project each time: a watched rebuild reads the settings afresh
         result = build(
             args.story,
-            args.production,
+            Project(args.production.root),
             episodes=args.episode,
             scenes=args.scene,
             mode=args.mode,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from audiodrama.cli.commands import add_command
 from audiodrama.errors import AudiodramaError
+from audiodrama.settings import PROFILES
 
 
 def register(subparsers) -> None:
@@ -28,7 +29,7 @@ def register(subparsers) -> None:
     p.add_argument(
         "--profile",
         default="podcast",
-        choices=["podcast", "acx", "none"],
+        choices=PROFILES,
         help="rules to check against (default: podcast: -16 LUFS +/- 1, <= -1 dBTP, 44.1 kHz stereo)",
     )
     p.add_argument("--json", action="store_true", help="print the figures and checks as JSON")
@@ -104,11 +105,11 @@ def cmd_feed(args: argparse.Namespace) -> int:
     slug = _story_slug(prod, args.story)
     title, language = slug, "en"
     if prod.script_json(slug).exists():
-        from audiodrama.script import load_json
+        from audiodrama.project.scripts import open_script
 
-        script = load_json(prod.script_json(slug))
+        script = open_script(prod.script_json(slug), prod.script_fountain(slug)).script
         title, language = script.title or slug, script.language or "en"
-    settings = prod.settings()
+    settings = prod.settings
     cover = (prod.root / settings.master.cover) if settings.master.cover else None
     path = export.write_feed(
         prod.episode_dir(slug),

@@ -5,17 +5,27 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from dataclasses import replace, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from audiodrama.project import fsutil
-from audiodrama import script as script_io
-from audiodrama.project.cache import record_use
 from audiodrama.errors import ScriptError
 from audiodrama.model import NARRATOR, Character, Script
+from audiodrama.project import fsutil
+from audiodrama.project.cache import record_use
+from audiodrama.project.castfile import read_characters
+from audiodrama.project.lock import HeldLock, production_lock
 from audiodrama.project.production import Project, slugify
+from audiodrama.project.scripts import (
+    PendingEditsError,
+    ScriptFiles,
+    apply_pending,
+    open_script,
+    save_script,
+    with_pending_edits,
+)
 from audiodrama.project.sourcefile import save_source_text
+from audiodrama.script.merge import carry_over_edits
 from audiodrama.sources.reader import Source, read_source, read_story
 
 log = logging.getLogger("audiodrama")
@@ -52,69 +62,57 @@ def _title(story: Path) -> str:
     return story.stem.replace("_", " ").replace("-", " ").strip().title() or "Story"
 
 
-def carry_over_edits(new: Script, old: Script) -> int:
-    """Keep a person's edits (speakers, deliveries, takes, scene settings) from `old` by id.
-
-    Returns how many line edits were carried over.
-    """
-    old_lines = {l.id: l for l in old.lines()}
-    kept = 0
-    for line in new.lines():
-        prev = old_lines.get(line.id)
-        if prev is None:
-            continue
-        if prev.rule == "edited" and (prev.kind, prev.speaker) != (line.kind, line.speaker):
-            line.kind, line.speaker, line.rule, line.confidence = prev.kind, prev.speaker, "edited", 1.0
-            kept += 1
-        if prev.delivery != line.delivery and prev.delivery is not None:
-            line.delivery = prev.delivery
-            kept += 1
-        line.take = prev.take
-    old_scenes = {s.id: s for s in old.scenes}
-    for scene in new.scenes:
-        prev_scene = old_scenes.get(scene.id)
-        if prev_scene:
-            scene.transition = prev_scene.transition or scene.transition
-            scene.ambience = prev_scene.ambience or scene.ambience
-            scene.title = prev_scene.title or scene.title
-    known = {c.name for c in new.characters}
-    for c in old.characters:
-        if c.name not in known and any(l.speaker == c.name for l in new.lines()):
-            new.characters.append(c)
-    script_io.recount_lines(new)
-    return kept
-
-
 def parse_into_production(
-    story: Path, prod: Project, *, cast_file: Path | None = None, lang: str | None = None
+    story: Path,
+    prod: Project,
+    *,
+    cast_file: Path | None = None,
+    lang: str | None = None,
+    lock: HeldLock | None = None,
 ) -> Script:
-    """Parse `story` and write script/<slug>.json and .fountain, keeping edits of an existing script."""
-    from audiodrama.project.castfile import read_characters
+    """Parse `story` and write script/<slug>.json and .fountain, keeping edits of an existing script.
 
+    Takes the production lock unless the caller passes the one it holds.
+    """
+    if lock is None:
+        with production_lock(prod) as held:
+            return parse_into_production(story, prod, cast_file=cast_file, lang=lang, lock=held)
     cast = read_characters(cast_file) if cast_file else _production_cast(prod)
     src = read_source(story)
     script = parse_source(src, story, cast=cast, lang=lang)
     json_path, fountain_path = prod.script_json(script.slug), prod.script_fountain(script.slug)
-    if json_path.exists():
+    files = ScriptFiles(
+        script, json_path, fountain_path, fsutil.read_or_none(json_path), fsutil.read_or_none(fountain_path)
+    )
+    if files.json_bytes is not None:
         try:
-            old, _ = script_io.load(json_path, fountain_path)
+            old = open_script(json_path, fountain_path)
         except ScriptError as exc:
-            log.warning("%s; parsing afresh (the old file is kept as %s.bak)", exc, json_path.name)
-            fsutil.write_bytes(json_path.with_suffix(".json.bak"), json_path.read_bytes())
+            backup = json_path.with_suffix(".json.bak")
+            log.warning("%s; parsing afresh (the old file is kept as %s)", exc, backup.name)
+            fsutil.write_bytes(backup, files.json_bytes)
         else:
-            carry_over_edits(script, old)
-            gone = {l.id for l in old.lines()} - {l.id for l in script.lines()}
-            edited_gone = [l.id for l in old.lines() if l.id in gone and l.rule == "edited"]
-            if gone:
-                log.warning(
-                    "%d lines of the old script are no longer in %s%s",
-                    len(gone),
-                    story,
-                    f" (edited by hand: {', '.join(edited_gone[:8])})" if edited_gone else "",
-                )
+            # the person's unsaved Fountain edits are carried over too (refused if they lose lines)
+            old = with_pending_edits(old, command=str(story))
+            carry_over_edits(script, old.script)
+            _report_gone(old.script, script, story)
+            files.json_bytes, files.fountain_bytes = old.json_bytes, old.fountain_bytes  # as applied
     save_source_text(prod, script.slug, src.text)
-    script_io.save(script, json_path, fountain_path)
+    for note in save_script(files, script, lock):
+        log.warning("%s", note)
     return script
+
+
+def _report_gone(old: Script, new: Script, story: Path) -> None:
+    gone = {l.id for l in old.lines()} - {l.id for l in new.lines()}
+    edited_gone = [l.id for l in old.lines() if l.id in gone and l.rule == "edited"]
+    if gone:
+        log.warning(
+            "%d lines of the old script are no longer in %s%s",
+            len(gone),
+            story,
+            f" (edited by hand: {', '.join(edited_gone[:8])})" if edited_gone else "",
+        )
 
 
 def _production_cast(prod: Project) -> list[Character] | None:
@@ -122,38 +120,57 @@ def _production_cast(prod: Project) -> list[Character] | None:
 
     Only names a person confirmed count: an empty or missing cast lets the parser discover.
     """
-    from audiodrama.project.castfile import read_characters
-
     if not prod.cast_path.exists():
         return None
     chars = read_characters(prod.cast_path)
     return chars or None
 
 
-def load_script(story_or_slug: str | Path, prod: Project) -> tuple[Script, list[str]]:
-    """The production's script for a story (its path, its slug or its script JSON), with Fountain edits applied."""
+def _script_paths(story_or_slug: str | Path, prod: Project) -> tuple[Path, Path, str]:
     p = Path(story_or_slug)
     if p.suffix == ".json" and p.exists():
-        return script_io.load(p, p.with_suffix(".fountain"))
+        return p, p.with_suffix(".fountain"), p.stem
     slug = slugify(p.name)
-    return script_io.load(prod.script_json(slug), prod.script_fountain(slug))
+    return prod.script_json(slug), prod.script_fountain(slug), slug
 
 
-def script_for(story: Path, prod: Project, *, lang: str | None = None) -> tuple[Script, list[str]]:
-    """Use script/<slug>.json when it exists (a person's edits win), else parse the story.
+def load_script(
+    story_or_slug: str | Path, prod: Project, lock: HeldLock | None = None, *, accept: bool = False
+) -> tuple[Script, list[str]]:
+    """The production's script for a story (its path, its slug or its script JSON) and its Fountain edits.
+
+    Without `lock` nothing is written: pending Fountain edits are applied in memory only, and
+    ones that would lose lines are left out with a warning. With the lock held they are saved.
+    """
+    json_path, fountain_path, slug = _script_paths(story_or_slug, prod)
+    if lock is not None and json_path == prod.script_json(slug):
+        return apply_pending(prod, slug, lock, accept=accept, command=str(story_or_slug))
+    # (a script JSON outside this production is only read: the lock does not cover it)
+    files = open_script(json_path, fountain_path)
+    try:
+        files = with_pending_edits(files, accept=accept, command=str(story_or_slug))
+    except PendingEditsError as exc:
+        log.warning("%s (showing the script as last saved)", exc)
+    return files.script, [f"{c} (not saved yet)" for c in files.changes]
+
+
+def script_for(
+    story: Path, prod: Project, lock: HeldLock, *, lang: str | None = None
+) -> tuple[Script, list[str]]:
+    """Use script/<slug>.json when it exists (a person's edits win, saved now), else parse the story.
 
     When the story itself changed since it was parsed, it is parsed again and the person's
     edits are carried over by line id (lines that are gone are reported).
     """
     slug = slugify(story.name)
     if prod.script_json(slug).exists():
-        script, edits = script_io.load(prod.script_json(slug), prod.script_fountain(slug))
+        script, edits = apply_pending(prod, slug, lock, command=str(story))
         if story.suffix == ".json" or not story.exists() or not script.source_hash:
             return script, edits
         if text_hash(read_story(story)) == script.source_hash:
             return script, edits
         log.warning("%s changed since it was parsed: parsing again, keeping your edits by line id", story)
-    return parse_into_production(story, prod, lang=lang), []
+    return parse_into_production(story, prod, lang=lang, lock=lock), []
 
 
 @dataclass
@@ -197,11 +214,9 @@ def build(
     **mix_options: Any,
 ) -> BuildResult:
     """Run every stage for `story` in production `prod`, reusing what is already there."""
-    from audiodrama.project.lock import production_lock
-
-    with production_lock(prod):
+    with production_lock(prod) as lock:
         t = time.perf_counter()
-        script, edits = script_for(story, prod, lang=lang)
+        script, edits = script_for(story, prod, lock, lang=lang)
         parse_s = time.perf_counter() - t
         result = voice_and_mix(
             script,
@@ -237,11 +252,11 @@ def voice_and_mix(
 
     `intro="summary"` reads the story's summary (front matter) as a cold open.
     """
-    from audiodrama.voices.casting import cast_script
     from audiodrama.audio.mix import credits_to_render, mix_script
     from audiodrama.render.lines import render_script
+    from audiodrama.voices.casting import cast_script
 
-    settings = prod.settings()
+    settings = prod.settings
     if mode:
         settings = replace(settings, mix=replace(settings.mix, mode=mode))
     if intro == "summary":

@@ -6,13 +6,26 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 from audiodrama.errors import ProductionError
 from audiodrama.project.production import Project
 
 
+@dataclass(frozen=True)
+class HeldLock:
+    """Proof that the caller holds the production lock: writers of script/ ask for one.
+
+    Pass it on rather than locking again: a POSIX lock taken twice in one process is released
+    by the first close.
+    """
+
+    root: Path
+
+
 @contextmanager
-def production_lock(prod: Project) -> Iterator[None]:
+def production_lock(prod: Project) -> Iterator[HeldLock]:
     """Hold an exclusive lock on the production while its files are being written.
 
     The OS releases the lock when the process dies, so a killed build never leaves it stuck.
@@ -34,6 +47,6 @@ def production_lock(prod: Project) -> Iterator[None]:
             ) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
-        yield
+        yield HeldLock(prod.root)
     finally:
         os.close(fd)

@@ -277,7 +277,7 @@ def render_script(
 
     if workers is None:
         try:
-            workers = prod.settings().render.workers or None
+            workers = prod.settings.render.workers or None
         except AudiodramaError:
             workers = None
     workers = max(1, workers or os.cpu_count() or 1)
