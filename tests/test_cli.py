@@ -6,10 +6,12 @@ import argparse
 import json
 import subprocess
 import sys
-
-from conftest import DEMO, REPO
+from pathlib import Path
 
 from audiodrama.cli.main import build_parser
+
+DEMO = Path(__file__).resolve().parents[1] / "stories" / "demo.txt"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
 import pytest
-from conftest import PDNC
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +13,8 @@ from audiodrama.ids import assign_ids, scene_id
 from audiodrama.model import DELIVERIES, LINE_KINDS, Character, Line, Scene, Script
 from audiodrama.parse import parse_story
 from audiodrama.script import apply_fountain, dumps, to_fountain
+
+PDNC = Path(__file__).resolve().parents[2] / "shared" / "pdnc"
 
 # Pieces that are Fountain syntax, or look like it, at the start of or inside a line.
 TRICKY = [

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import REPO
+
+REPO = Path(__file__).resolve().parents[1]
 
 NOTEBOOKS = ["01_parse_story.ipynb", "02_cast_voices.ipynb", "03_render_lines.ipynb", "04_mix_episode.ipynb"]
 CELL_TIMEOUT = 300
