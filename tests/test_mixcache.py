@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import re
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -75,7 +74,7 @@ def test_an_edit_remixes_its_scene_and_matches_a_mix_from_scratch(production, mo
     assert scratch.episodes[0].timeline.read_text(encoding="utf-8") == timeline
     assert scratch.episodes[0].lufs == pytest.approx(ep.lufs, abs=1e-9)
     # the full build forgot the scene mixes no episode uses any more
-    assert len(list((prod.cache_dir / "mix" / "demo").glob("*.npy"))) == n_scenes
+    assert len(list((prod.cache_dir / "mix" / "demo").glob("*.pcm"))) == n_scenes
 
 
 def test_every_input_of_a_scene_is_in_its_key(tmp_path):
@@ -84,9 +83,9 @@ def test_every_input_of_a_scene_is_in_its_key(tmp_path):
 
     from test_mix import demo_script
 
-    from audiodrama.audio import mix
-    from audiodrama.audio.mixcache import SceneCache
+    from audiodrama.audio import assembly, timeline
     from audiodrama.model import VoiceProfile
+    from audiodrama.project.scenecache import SceneCache
     from audiodrama.settings import Settings
 
     script = demo_script()
@@ -98,12 +97,14 @@ def test_every_input_of_a_scene_is_in_its_key(tmp_path):
         path = tmp_path / f"{line.id}.wav"
         sf.write(str(path), (rng.standard_normal(22050) * 0.1).astype(np.float32), 22050)
         rendered[line.id] = mix_rendered(path)
-    tl = mix.plan_episode(script.scenes, mix.line_durations(rendered), settings)
-    cache = SceneCache(tmp_path / "cache")
+    tl = timeline.plan_episode(script.scenes, assembly.line_durations(rendered), settings)
+    cache = SceneCache(tmp_path / "cache", 44100)
 
     def mixed(**kw) -> int:
         before = cache.hits
-        mix.assemble(tl, rendered, 44100, kw.get("settings", settings), voices=kw.get("voices"), cache=cache)
+        assembly.assemble(
+            tl, rendered, 44100, kw.get("settings", settings), voices=kw.get("voices"), cache=cache
+        )
         return len(tl.scenes) - (cache.hits - before)
 
     assert mixed() == 2 and mixed() == 0
@@ -117,8 +118,8 @@ def test_every_input_of_a_scene_is_in_its_key(tmp_path):
     sf.write(str(path), (rng.standard_normal(22050) * 0.1).astype(np.float32), 22050)
     os.utime(path, ns=(os.stat(path).st_atime_ns, os.stat(path).st_mtime_ns + 10**9))
     assert mixed() == 1
-    fresh = mix.assemble(tl, rendered, 44100, settings)  # and the cached mix is right
-    assert np.array_equal(mix.assemble(tl, rendered, 44100, settings, cache=cache), fresh)
+    fresh = assembly.assemble(tl, rendered, 44100, settings)  # and the cached mix is right
+    assert np.array_equal(assembly.assemble(tl, rendered, 44100, settings, cache=cache), fresh)
 
 
 def mix_rendered(path):

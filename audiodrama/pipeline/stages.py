@@ -237,7 +237,8 @@ def voice_and_mix(
     `intro="summary"` reads the story's summary (front matter) as a cold open.
     """
     from audiodrama.voices.casting import cast_script
-    from audiodrama.audio.mix import credits_to_render, mix_script
+    from audiodrama.audio.credits import credits_to_render
+    from audiodrama.pipeline.mixing import mix_script
     from audiodrama.render.lines import render_script
 
     settings = prod.settings()
