@@ -34,7 +34,7 @@ def tag_mp3(
     track: int,
     total: int | None,
     chapters: Chapters,
-    cover: Path | None = None,
+    cover: tuple[bytes, str] | None = None,
     year: str | None = None,
 ) -> None:
     """ID3v2.4 tags on an MP3: title, album, artist, track, cover, and CHAP/CTOC frames per chapter.
@@ -49,9 +49,9 @@ def tag_mp3(
     tags.add(TCON(encoding=3, text="Audio Drama"))
     if year:
         tags.add(TDRC(encoding=3, text=year))
-    if cover and cover.exists():
-        mime = "image/png" if cover.suffix.lower() == ".png" else "image/jpeg"
-        tags.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=cover.read_bytes()))
+    if cover:
+        data, mime = cover
+        tags.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=data))
     ids = [f"ch{k}" for k in range(len(chapters))]
     if chapters:
         tags.add(

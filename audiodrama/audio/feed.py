@@ -8,6 +8,8 @@ from email.utils import format_datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+
 
 def rss_feed(
     *,
@@ -25,11 +27,11 @@ def rss_feed(
     `episodes`: dicts with title, file (name under base_url), length (bytes), duration (s),
     episode (number), and optionally description, guid, pub_date (datetime).
     """
-    itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-    ET.register_namespace("itunes", itunes)
-    it = lambda tag: f"{{{itunes}}}{tag}"
+    # Prefixed names and the xmlns attribute written as they are: ET.register_namespace
+    # would change ElementTree's process-wide prefix map.
+    it = lambda tag: f"itunes:{tag}"
     base = base_url.rstrip("/") + "/"
-    rss = ET.Element("rss", {"version": "2.0"})
+    rss = ET.Element("rss", {"version": "2.0", "xmlns:itunes": ITUNES})
     ch = ET.SubElement(rss, "channel")
     for tag, text in (
         ("title", title),

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyloudnorm
@@ -187,6 +188,14 @@ def measure(source: str | Path | np.ndarray, sr: int | None = None) -> dict:
         blocks: Iterable[np.ndarray] = (arr[a:b] for a, b, _, _ in chunks(len(arr), int(CHUNK_SECONDS * sr)))
     else:
         sr, ch, blocks = _read_blocks(Path(source), int(CHUNK_SECONDS * 44100))
+    figures = _measure_blocks(blocks, sr, ch)
+    if not isinstance(source, np.ndarray):
+        figures.update(_codec(Path(source)))
+    return figures
+
+
+def _measure_blocks(blocks: Iterable[np.ndarray], sr: int, ch: int) -> dict[str, Any]:
+    """The figures of `measure`, from blocks of shape (n, ch)."""
     meter = LoudnessMeter(sr, ch)
     win = int(0.05 * sr)
     tail = np.zeros((0, ch), np.float32)
@@ -212,28 +221,30 @@ def measure(source: str | Path | np.ndarray, sr: int | None = None) -> dict:
     ws = np.concatenate(win_ss) if win_ss else np.zeros(0)
     with np.errstate(divide="ignore"):
         win_db = 10 * np.log10(ws)
-        k = 10  # 10 x 50 ms = 500 ms
-        if len(ws) >= k:
-            half_s = np.convolve(ws, np.ones(k) / k, mode="valid")
-            noise = float(10 * np.log10(half_s.min()))
-        else:
-            noise = float(10 * np.log10(ws.min())) if len(ws) else -math.inf
     head, tail_s = _edge_silence(win_db, 0.05)
-    figures = {
+    return {
         "integrated_lufs": meter.integrated(),
         "true_peak": db(tpk),
         "sample_peak": db(spk),
         "rms_db": db(math.sqrt(ss / max(1, n * ch))),
-        "noise_floor": max(noise, -120.0),
+        "noise_floor": _noise_floor(ws),
         "head": head,
         "tail": tail_s,
         "duration": n / sr,
         "sample_rate": sr,
         "channels": ch,
     }
-    if not isinstance(source, np.ndarray):
-        figures.update(_codec(Path(source)))
-    return figures
+
+
+def _noise_floor(ws: np.ndarray) -> float:
+    """dB RMS of the quietest 500 ms, from the mean squares of 50 ms windows."""
+    k = 10  # 10 x 50 ms = 500 ms
+    with np.errstate(divide="ignore"):
+        if len(ws) >= k:
+            noise = float(10 * np.log10(np.convolve(ws, np.ones(k) / k, mode="valid").min()))
+        else:
+            noise = float(10 * np.log10(ws.min())) if len(ws) else -math.inf
+    return max(noise, -120.0)
 
 
 def _codec(path: Path) -> dict:
@@ -278,83 +289,57 @@ class Check:
     ok: bool
 
 
-def check(figures: dict, profile: Profile | str) -> list[Check]:
+def check(figures: dict[str, Any], profile: Profile | str) -> list[Check]:
     """Compare `measure()` figures with `profile`; every rule the profile has, pass or fail."""
     p = get_profile(profile) if isinstance(profile, str) else profile
+    return _level_checks(figures, p) + _format_checks(figures, p) + _room_tone_checks(figures, p)
+
+
+def _level_checks(figures: dict[str, Any], p: Profile) -> list[Check]:
     out = []
-    lossless = figures.get("codec", "pcm").startswith(("pcm", "flac"))
     if p.lufs is not None:
         v = figures["integrated_lufs"]
-        target = p.lufs - (3.0 if figures["channels"] == 1 else 0.0)  # AES TD1004: mono 3 LU lower
-        out.append(
-            Check(
-                "integrated loudness (LUFS)",
-                v,
-                f"{target:g} +/- {p.lufs_tolerance:g}" + (" (mono)" if figures["channels"] == 1 else ""),
-                abs(v - target) <= p.lufs_tolerance,
-            )
-        )
+        mono = figures["channels"] == 1
+        target = p.lufs - (3.0 if mono else 0.0)  # AES TD1004: mono 3 LU lower
+        rule = f"{target:g} +/- {p.lufs_tolerance:g}" + (" (mono)" if mono else "")
+        out.append(Check("integrated loudness (LUFS)", v, rule, abs(v - target) <= p.lufs_tolerance))
     if p.rms_range is not None:
-        v = figures["rms_db"]
-        out.append(
-            Check(
-                "RMS (dB)",
-                v,
-                f"{p.rms_range[0]:g} .. {p.rms_range[1]:g}",
-                p.rms_range[0] <= v <= p.rms_range[1],
-            )
-        )
-    out.append(
-        Check(
-            "true peak (dBTP)",
-            figures["true_peak"],
-            f"<= {p.true_peak:g}",
-            figures["true_peak"] <= p.true_peak + 1e-6,
-        )
-    )
+        v, (lo, hi) = figures["rms_db"], p.rms_range
+        out.append(Check("RMS (dB)", v, f"{lo:g} .. {hi:g}", lo <= v <= hi))
+    tp = figures["true_peak"]
+    out.append(Check("true peak (dBTP)", tp, f"<= {p.true_peak:g}", tp <= p.true_peak + 1e-6))
     if p.noise_floor is not None:
-        out.append(
-            Check(
-                "noise floor (dB)",
-                figures["noise_floor"],
-                f"<= {p.noise_floor:g}",
-                figures["noise_floor"] <= p.noise_floor,
-            )
-        )
-    if p.name != "none" and figures.get("codec") != "opus":  # Opus always runs at 48 kHz
-        out.append(
-            Check(
-                "sample rate (Hz)",
-                figures["sample_rate"],
-                f"= {p.sample_rate}",
-                figures["sample_rate"] == p.sample_rate,
-            )
-        )
+        v = figures["noise_floor"]
+        out.append(Check("noise floor (dB)", v, f"<= {p.noise_floor:g}", v <= p.noise_floor))
+    return out
+
+
+def _format_checks(figures: dict[str, Any], p: Profile) -> list[Check]:
+    out = []
+    codec = figures.get("codec")
+    if p.name != "none" and codec != "opus":  # Opus always runs at 48 kHz
+        sr = figures["sample_rate"]
+        out.append(Check("sample rate (Hz)", sr, f"= {p.sample_rate}", sr == p.sample_rate))
+    lossless = figures.get("codec", "pcm").startswith(("pcm", "flac"))
     if p.channels and lossless:  # platforms reject mono WAV/FLAC; mono MP3/Opus/AAC are fine
-        out.append(
-            Check("channels", figures["channels"], f"= {p.channels}", figures["channels"] == p.channels)
-        )
-    if p.name == "acx" and figures.get("codec") == "mp3" and "bit_rate" in figures:
+        ch = figures["channels"]
+        out.append(Check("channels", ch, f"= {p.channels}", ch == p.channels))
+    if p.name == "acx" and codec == "mp3" and "bit_rate" in figures:
         want = int(p.mp3_bitrate.rstrip("k")) * 1000
+        rate = figures["bit_rate"]
         out.append(
-            Check(
-                "MP3 bit rate (kbit/s)",
-                figures["bit_rate"] / 1000,
-                f"= {want // 1000} CBR",
-                abs(figures["bit_rate"] - want) <= 1000,
-            )
+            Check("MP3 bit rate (kbit/s)", rate / 1000, f"= {want // 1000} CBR", abs(rate - want) <= 1000)
         )
+    return out
+
+
+def _room_tone_checks(figures: dict[str, Any], p: Profile) -> list[Check]:
+    out = []
     for key, rng in (("head", p.head), ("tail", p.tail)):
         if rng:
             v = figures[key]
-            out.append(
-                Check(
-                    f"room tone at the {key} (s)",
-                    v,
-                    f"{rng[0]:g} .. {rng[1]:g}",
-                    rng[0] - 0.05 <= v <= rng[1] + 0.05,
-                )
-            )
+            ok = rng[0] - 0.05 <= v <= rng[1] + 0.05
+            out.append(Check(f"room tone at the {key} (s)", v, f"{rng[0]:g} .. {rng[1]:g}", ok))
     return out
 
 

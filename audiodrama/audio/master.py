@@ -151,7 +151,7 @@ def master_stream(
     sinks: Sequence[Sink],
     gain_db: float | None = None,
     progress: bool = False,
-) -> dict:
+) -> dict[str, float]:
     """Level mono mix `x` to `profile`, limit its true peak, and write it to `sinks` as int16.
 
     Returns the figures of the result: lufs, true_peak (dBTP), sample_peak, rms_db, gain_db.
@@ -166,14 +166,29 @@ def master_stream(
         gain_db = 0.0 if not math.isfinite(lufs) else profile.lufs - lufs
     elif gain_db is None:
         gain_db = level_gain_db(x, sr, profile, channels)
+    figures = _limit_and_write(x, sr, profile, channels, sinks, gain_db, pre, progress)
+    return {**figures, "gain_db": gain_db}
+
+
+def _limit_and_write(
+    x: np.ndarray,
+    sr: int,
+    profile: Profile,
+    channels: int,
+    sinks: Sequence[Sink],
+    gain_db: float,
+    pre: LoudnessMeter | None,
+    progress: bool,
+) -> dict[str, float]:
+    """x * gain through the limiter into `sinks`, chunk by chunk; the figures of the result."""
     g = np.float32(10 ** (gain_db / 20))
     lim = Limiter(sr, profile.ceiling)
     meter = LoudnessMeter(sr, 1, weight=float(channels))
     tpk = spk = 0.0
     ss = 0.0
-    parts: Iterable = chunks(len(x), int(CHUNK_SECONDS * sr), lim.margin)
+    parts: Iterable[tuple[int, int, int, int]] = chunks(len(x), int(CHUNK_SECONDS * sr), lim.margin)
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm.auto import tqdm  # only for an interactive build
 
         parts = tqdm(
             parts, total=-(-len(x) // int(CHUNK_SECONDS * sr)), desc="master", unit="block", leave=False
@@ -204,7 +219,7 @@ def master_stream(
         s.close()
     rms = math.sqrt(ss / max(1, len(x)))
     lufs = _limited_loudness(x, float(g), pre, limited) if pre is not None else meter.integrated()
-    return {"lufs": lufs, "true_peak": db(tpk), "sample_peak": db(spk), "rms_db": db(rms), "gain_db": gain_db}
+    return {"lufs": lufs, "true_peak": db(tpk), "sample_peak": db(spk), "rms_db": db(rms)}
 
 
 def _limited_loudness(

@@ -108,6 +108,12 @@ class EpisodeOutputs:
     def encode_mp3(self, wav: Path, stem: str, bitrate: str, **tags: Any) -> Path:
         """<stem>.mp3 from `wav`, constant bitrate, tagged (title, album, chapters... see export.tag_mp3)."""
         target = self.path(f"{stem}.mp3")
+        cover = tags.pop("cover", None)
+        if cover is not None and cover.exists():  # the image handed to the tagger as bytes
+            tags["cover"] = (
+                cover.read_bytes(),
+                "image/png" if cover.suffix.lower() == ".png" else "image/jpeg",
+            )
         with fsutil.atomic_path(target) as tmp:
             export.encode_mp3(wav, tmp, bitrate)
             export.tag_mp3(tmp, **tags)
