@@ -174,3 +174,32 @@ def test_vtt_escapes_and_times():
     tl = Timeline(1, 4000.0, [Item("line", "abc", 3661.5, 3662.25, "s", "Mr <X>", "dialogue", "a < b & c")])
     vtt = transcript.webvtt(tl)
     assert "01:01:01.500 --> 01:01:02.250" in vtt and "<v Mr &lt;X&gt;>a &lt; b &amp; c" in vtt
+
+
+def test_m4b_of_a_production_named_with_a_newline_and_a_quote(tmp_path):
+    """Nothing user-controlled reaches an ffmpeg list: a folder name once injected entries into it."""
+    script = demo_script(two_episodes=True)
+    settings = Settings()
+    settings = replace(settings, master=replace(settings.master, formats=["m4b"]))
+    rendered = render_fixture(script, settings, tmp_path / "lines")
+    weird = tmp_path / "prod\nfile '/dev/zero'\nit's"
+    results = mix_script(script, rendered, Project(weird), settings, progress=False)
+    m4b = results[0].m4b
+    assert m4b is not None and m4b.parent.parent.parent == weird and m4b.exists()
+    info = probe(m4b)
+    assert float(info["format"]["duration"]) == pytest.approx(sum(r.duration for r in results), abs=0.3)
+    assert len(info["chapters"]) == sum(len(json.loads(r.timeline.read_text())["scenes"]) for r in results)
+    assert not list(weird.rglob("*.tmp*"))  # the temporary WAVs the encoder read are gone
+
+
+def test_outputs_stay_inside_the_production(tmp_path):
+    from audiodrama.errors import ProductionError
+    from audiodrama.project.outputs import EpisodeOutputs
+
+    prod = Project(tmp_path / "prod")
+    with pytest.raises(ProductionError, match="outside the production folder"):
+        EpisodeOutputs(prod, "../../elsewhere")
+    out = EpisodeOutputs(prod, "demo")
+    with pytest.raises(ProductionError, match="outside the production folder"):
+        out.path("../../../x.wav")
+    assert out.path("demo-e01.wav") == prod.episode_dir("demo") / "demo-e01.wav"

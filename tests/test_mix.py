@@ -14,6 +14,7 @@ import pytest
 import soundfile as sf
 
 from audiodrama.audio import assembly, credits, timeline
+from audiodrama.errors import SettingsError
 from audiodrama.ids import base_id
 from audiodrama.model import Line, Scene, Script
 from audiodrama.pipeline.mixing import mix_script
@@ -450,3 +451,19 @@ def test_scene_sets_its_own_ambience_level(tmp_path, episode):
         return 20 * np.log10(np.sqrt(np.mean(part**2)) + 1e-12)
 
     assert rms_db(scenes[0]) - rms_db(scenes[1]) > 12  # -20 against the default -38 dBFS
+
+
+def test_credits_template_fills_only_plain_fields():
+    script = demo_script()
+    s = replace(Settings(), mix=replace(Settings().mix, opening_credits="{title.__class__.__mro__}"))
+    with pytest.raises(
+        SettingsError, match=r"audiodrama.toml.*opening_credits: bad field \{title\.__class__"
+    ):
+        credits.credit_lines(script, s, 1)
+    for bad in ("{cast[0]}", "{0}", "{title!r}", "{", "{title"):
+        s = replace(s, mix=replace(s.mix, opening_credits=bad))
+        with pytest.raises(SettingsError, match="use {title} {by} {author} {episode} {cast}"):
+            credits.credit_lines(script, s, 1)
+    s = replace(s, mix=replace(s.mix, opening_credits="{{title}} is {title}", closing_credits="{cast}."))
+    opening, closing = credits.credit_lines(script, s, 1)
+    assert opening[0].text == "{title} is Demo Story" and closing[0].text == "Willow, Buffy and Dawn."

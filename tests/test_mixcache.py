@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from dataclasses import replace
@@ -126,3 +127,49 @@ def mix_rendered(path):
     from test_mix import Rendered
 
     return Rendered(path)
+
+
+def test_a_demo_build_mixes_its_scenes_as_pydub_segments(production, monkeypatch):
+    """The episode is the sum of its scenes' pydub AudioSegments (kept in the scene cache), mastered."""
+    from pydub import AudioSegment
+
+    from audiodrama.audio import assembly, episode, master
+    from audiodrama.model import NARRATOR
+    from audiodrama.pipeline.mixing import mix_spec
+    from audiodrama.project.scenecache import SceneCache, scene_cache_dir
+
+    monkeypatch.setenv("AUDIODRAMA_ENGINE", "silent")
+    prod = production
+    _wav_only(prod)
+    built = build(prod.root / "stories" / "demo.txt", prod, progress=False)
+    [ep] = built.episodes
+    spec = mix_spec(prod.settings(), voices={NARRATOR: built.cast.narrator, **built.cast.characters})
+    script, rendered = built.script, built.rendered
+    tl = episode.plan(spec, script, assembly.line_durations(rendered), 1, script.episodes())
+    keys = episode.scene_keys(spec, tl, rendered)
+    manifest = json.loads((ep.wav.parent / f".{ep.wav.stem}.build.json").read_text(encoding="utf-8"))
+    assert keys == manifest["result"]["scene_keys"]  # the scenes this build mixed and kept
+    cache = SceneCache(scene_cache_dir(prod.cache_dir, "demo"), 44100)
+    segments = [cache.get(k) for k in keys]
+    assert len(segments) == len(tl.scenes) >= 3
+    assert all(
+        isinstance(s, AudioSegment) and s.sample_width == 4 and s.frame_rate == 44100 for s in segments
+    )
+    assert all(s.rms > 0 for s in segments)
+    mix = np.zeros(round(tl.duration * 44100), np.float32)
+    for seg, plan in zip(segments, assembly.scene_plans(tl, 44100, spec.settings)):
+        assembly.add_at(mix, assembly.samples_of(seg), plan.start)
+
+    class Memory:
+        def __init__(self):
+            self.blocks: list[np.ndarray] = []
+
+        def write(self, block):
+            self.blocks.append(block)
+
+        def close(self):
+            pass
+
+    sink = Memory()
+    master.master_stream(mix, 44100, spec.profile, spec.channels, [sink])
+    assert np.array_equal(np.concatenate(sink.blocks), _samples(ep.wav))

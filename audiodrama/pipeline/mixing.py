@@ -61,7 +61,16 @@ class _Done:
     """True when the last build's files were kept: nothing was mixed, written or encoded."""
 
 
-def _spec(settings: Settings, mode: str | None, profile: str | None, formats, stems, scenes, voices):
+def mix_spec(
+    settings: Settings,
+    mode: str | None = None,
+    profile: str | None = None,
+    formats: Sequence[str] | None = None,
+    stems: bool | None = None,
+    scenes: Sequence[str] | None = None,
+    voices: Mapping[str, VoiceLike] | None = None,
+) -> episode.MixSpec:
+    """How a build mixes: the settings with the call's overrides (None: the setting)."""
     prof = get_profile(profile or settings.master.profile)
     head = tail = None
     if prof.head and prof.tail:  # ACX: room tone within the allowed range at both ends
@@ -111,7 +120,7 @@ def mix_script(
     is kept in audio_out/.cache/mix/<slug>/, so an edit re-mixes only its own scene, and an
     episode none of whose inputs changed (and whose files are as the last build left them) is kept.
     """
-    spec = _spec(settings, mode, profile, formats, stems, scenes, voices)
+    spec = mix_spec(settings, mode, profile, formats, stems, scenes, voices)
     episode.check_script(script, settings, spec.mode, spec.formats)
     durations = line_durations(rendered)
     script = episode.split_if_asked(script, durations, settings, episode_minutes)
