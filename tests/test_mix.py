@@ -462,7 +462,7 @@ def test_credits_template_fills_only_plain_fields():
         credits.credit_lines(script, s, 1)
     for bad in ("{cast[0]}", "{0}", "{title!r}", "{", "{title"):
         s = replace(s, mix=replace(s.mix, opening_credits=bad))
-        with pytest.raises(SettingsError, match="use {title} {by} {author} {episode} {cast}"):
+        with pytest.raises(SettingsError, match=re.escape("use {title} {by} {author} {episode} {cast}")):
             credits.credit_lines(script, s, 1)
     s = replace(s, mix=replace(s.mix, opening_credits="{{title}} is {title}", closing_credits="{cast}."))
     opening, closing = credits.credit_lines(script, s, 1)
