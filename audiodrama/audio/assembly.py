@@ -60,15 +60,16 @@ class SceneCacheLike(Protocol):
 
 def to_segment(x: np.ndarray, sr: int) -> AudioSegment:
     """Float samples (1.0 = full scale) as a mono 32-bit AudioSegment (full scale at 2**23)."""
-    data = np.clip(x * np.float32(_FULL), -(2.0**31), 2.0**31 - 128).astype("<i4")
-    return AudioSegment(data.tobytes(), frame_rate=sr, sample_width=4, channels=1)
+    y = x * np.float32(_FULL)
+    np.clip(y, np.float32(-(2.0**31)), np.float32(2.0**31 - 128), out=y)  # in place: half the time
+    return AudioSegment(y.astype("<i4").tobytes(), frame_rate=sr, sample_width=4, channels=1)
 
 
 def samples_of(seg: AudioSegment | np.ndarray) -> np.ndarray:
     """A scene mix's samples as float32 (1.0 = full scale)."""
     if isinstance(seg, np.ndarray):
         return seg.astype(np.float32, copy=False)
-    return np.frombuffer(seg.raw_data, "<i4").astype(np.float32) * np.float32(1 / _FULL)
+    return np.multiply(np.frombuffer(seg.raw_data, "<i4"), np.float32(1 / _FULL), dtype=np.float32)
 
 
 def load_line(path: Path, sr: int) -> np.ndarray:
