@@ -1,8 +1,8 @@
 """Assembly: the audio placed where the timeline says, scene by scene, as pydub AudioSegments.
 
-Each scene's pre-master mix is a `pydub.AudioSegment` (mono, 32-bit: see `to_segment`): its
-speech and effects track with the ambience bed overlaid by pydub, the bed faded and set to its
-level by pydub. A scene cache handed in (`SceneCacheLike`) keeps those segments, so after an
+Every sound is a `pydub.AudioSegment` (mono, 32-bit: see `to_segment`): each line (levelled by
+pydub's gain), each effect and cue, each ambience bed (set to its level and faded by pydub) and
+each scene's pre-master mix (its speech track with the bed overlaid by pydub). A scene cache handed in (`SceneCacheLike`) keeps those segments, so after an
 edit only the edited scene is mixed again. Two steps that pydub would make quadratic use numpy
 instead (see `_speech_track` and `assemble`).
 """
@@ -85,19 +85,18 @@ def load_line(path: Path, sr: int) -> np.ndarray:
     return x
 
 
-def level(x: np.ndarray, sr: int, target_db: float = -20.0, max_gain_db: float = 15.0) -> np.ndarray:
-    """`x` scaled so the RMS of its active (non-silent) 20 ms frames is `target_db`."""
+def level_gain_db(x: np.ndarray, sr: int, target_db: float = -20.0, max_gain_db: float = 15.0) -> float:
+    """The gain (dB) that brings the RMS of `x`'s active (non-silent) 20 ms frames to `target_db`."""
     w = max(1, int(0.02 * sr))
     n = len(x) // w * w
     if n == 0:
-        return x
+        return 0.0
     frames = np.sqrt(np.mean(np.square(x[:n].reshape(-1, w), dtype=np.float64), axis=1))
     active = frames[frames > 10 ** (-45 / 20)]
     if not len(active):
-        return x
+        return 0.0
     rms = math.sqrt(float(np.mean(active**2)))
-    gain_db = max(-max_gain_db, min(max_gain_db, target_db - 20 * math.log10(rms)))
-    return (x * np.float32(10 ** (gain_db / 20))).astype(np.float32)
+    return max(-max_gain_db, min(max_gain_db, target_db - 20 * math.log10(rms)))
 
 
 def line_durations(rendered: Mapping[str, RenderedLineLike]) -> dict[str, float]:
@@ -126,26 +125,34 @@ def zeros(n: int) -> np.ndarray:
     return np.frombuffer(m, np.float32)
 
 
+def line_segment(
+    item: Item, rendered: Mapping[str, RenderedLineLike], sr: int, voices: Mapping[str, VoiceLike] | None
+) -> AudioSegment:
+    """A voiced line loaded, levelled by pydub's gain (delivery offset and the voice's volume
+    included) and treated with the voice's effects and its delivery (numpy/scipy filters)."""
+    voice = (voices or {}).get(item.speaker)
+    volume_db = 20 * math.log10(max(getattr(voice, "volume", 1.0), 0.01))
+    x = load_line(rendered[item.name].path, sr)
+    gain_db = level_gain_db(x, sr, LEVEL_DB + DELIVERY_DB.get(item.delivery or "", 0.0) + volume_db)
+    seg = to_segment(x[: round((item.end - item.start) * sr)], sr).apply_gain(gain_db)
+    treatments = [fx for fx in [*getattr(voice, "effects", ()), item.delivery] if fx]
+    if any(deliveries.changes(fx) for fx in treatments):  # scipy filters: samples only when one applies
+        y = samples_of(seg)
+        for fx in treatments:
+            y = deliveries.apply_delivery(y, sr, fx)
+        seg = to_segment(y, sr)
+    return seg
+
+
 def _load_item(
     item: Item, rendered: Mapping[str, RenderedLineLike], sr: int, voices: Mapping[str, VoiceLike] | None
-) -> np.ndarray:
-    """An item's samples: a line loaded, levelled and treated; an effect synthesised."""
+) -> AudioSegment:
+    """An item's sound: a voiced line (see line_segment) or a synthesised effect."""
     if item.kind in ("line", "credits"):
-        voice = (voices or {}).get(item.speaker)
-        volume_db = 20 * math.log10(max(getattr(voice, "volume", 1.0), 0.01))
-        x = level(
-            load_line(rendered[item.name].path, sr),
-            sr,
-            LEVEL_DB + DELIVERY_DB.get(item.delivery or "", 0.0) + volume_db,
-        )
-        x = x[: round((item.end - item.start) * sr)]
-        for fx in [*getattr(voice, "effects", ()), item.delivery]:
-            if fx:
-                x = deliveries.apply_delivery(x, sr, fx)
-        return x
+        return line_segment(item, rendered, sr, voices)
     if item.kind == "transition":
-        return effects.transition(item.name, sr)
-    return effects.cue(item.name, sr)
+        return to_segment(effects.transition(item.name, sr), sr)
+    return to_segment(effects.cue(item.name, sr), sr)
 
 
 def _prepared(
@@ -153,8 +160,8 @@ def _prepared(
     rendered: Mapping[str, RenderedLineLike],
     sr: int,
     voices: Mapping[str, VoiceLike] | None,
-) -> Iterator[np.ndarray]:
-    """The items' samples in order; voiced lines are loaded, levelled and treated two at a
+) -> Iterator[AudioSegment]:
+    """The items' sounds in order; voiced lines are loaded, levelled and treated two at a
     time in threads (a bounded window, so memory stays small)."""
     window = 16
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -282,7 +289,8 @@ def _speech_track(
     est = max([rel + round((i.end - i.start) * sr) for i, rel in plan.items] + [0])
     seg = np.zeros(est + 4 * sr, np.float32)  # slack for reverb and echo tails
     used = 0
-    for x, (_, rel) in zip(_prepared([i for i, _ in plan.items], rendered, sr, voices), plan.items):
+    for sound, (_, rel) in zip(_prepared([i for i, _ in plan.items], rendered, sr, voices), plan.items):
+        x = samples_of(sound)
         if rel + len(x) > len(seg):  # a tail longer than the slack: grow
             seg = np.concatenate([seg, np.zeros(rel + len(x) - len(seg) + sr, np.float32)])
         add_at(seg, x, rel)

@@ -66,6 +66,15 @@ def _db(x: np.ndarray, db: float) -> np.ndarray:
     return (x * 10 ** (db / 20)).astype(np.float32)
 
 
+#: Deliveries the mix applies (the others, such as whisper and shout, change the synthesis).
+MIX_DELIVERIES = ("phone", "memory", "flashback", "dream", "thought")
+
+
+def changes(delivery: str | None) -> bool:
+    """Whether apply_delivery changes a line's sound for `delivery`."""
+    return delivery in MIX_DELIVERIES
+
+
 def apply_delivery(x: np.ndarray, sr: int, delivery: str | None) -> np.ndarray:
     """A line's samples with its mix delivery applied (phone, memory, flashback, dream, thought).
 

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 #: Bump (by hand) whenever a change to the code changes how a scene sounds (levelling,
-#: effects, deliveries, beds, the sample format of the mix): every cached scene mix and
-#: every kept episode is then made afresh. Keys never hash our own source files.
+#: effects, deliveries, beds, the sample format of the mix) or what an episode's files hold
+#: (mastering, encoders, tags, transcripts): every cached scene mix and every kept episode is
+#: then made afresh. Keys never hash our own source files.
 FORMAT = "scene-mix-2"
 
 
