@@ -60,9 +60,19 @@ class SceneCacheLike(Protocol):
 
 def to_segment(x: np.ndarray, sr: int) -> AudioSegment:
     """Float samples (1.0 = full scale) as a mono 32-bit AudioSegment (full scale at 2**23)."""
-    y = x * np.float32(_FULL)
-    np.clip(y, np.float32(-(2.0**31)), np.float32(2.0**31 - 128), out=y)  # in place: half the time
-    return AudioSegment(y.astype("<i4").tobytes(), frame_rate=sr, sample_width=4, channels=1)
+    # Converted in cache-sized chunks straight into the segment's buffer: 2x faster than
+    # whole-array temporaries (a scene is minutes long). pydub keeps the bytearray as its data.
+    data = bytearray(4 * len(x))
+    out = np.frombuffer(data, "<i4")
+    step = 1 << 16
+    tmp = np.empty(min(step, len(x)), np.float32)
+    for a in range(0, len(x), step):
+        b = min(len(x), a + step)
+        t = tmp[: b - a]
+        np.multiply(x[a:b], np.float32(_FULL), out=t)
+        np.clip(t, np.float32(-(2.0**31)), np.float32(2.0**31 - 128), out=t)
+        np.copyto(out[a:b], t, casting="unsafe")
+    return AudioSegment(data, frame_rate=sr, sample_width=4, channels=1)
 
 
 def samples_of(seg: AudioSegment | np.ndarray) -> np.ndarray:
