@@ -559,9 +559,9 @@ def mastering_table(episode: Any, profile: str = "podcast", measure_wav: bool = 
     """
     import pandas as pd
 
-    from audiodrama.audio import master
+    from audiodrama.audio import loudness, profiles
 
-    prof = master.get_profile(profile)
+    prof = profiles.get_profile(profile)
     rows = []
     wav = Path(episode.wav) if episode.wav else None
     if wav is not None and wav.exists() and not measure_wav:
@@ -599,8 +599,8 @@ def mastering_table(episode: Any, profile: str = "podcast", measure_wav: bool = 
     for path in ((wav,) if measure_wav else ()) + (episode.mp3,):
         if not path or not Path(path).exists():
             continue
-        figures = master.measure(path)
-        for c in master.check(figures, prof):
+        figures = loudness.measure(path)
+        for c in loudness.check(figures, prof):
             rows.append(
                 {
                     "file": Path(path).name,
@@ -639,7 +639,7 @@ def short_term_loudness(samples: np.ndarray, sr: int, window_s: float = 3.0, hop
     """
     from scipy.signal import sosfreqz
 
-    from audiodrama.audio.master import k_weighting
+    from audiodrama.audio.loudness import k_weighting
 
     x = np.asarray(samples, dtype=np.float32).reshape(len(samples), -1)
     step = max(1, round(hop_s * sr))

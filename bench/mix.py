@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace, dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 POOL_TEXTS = [
@@ -70,8 +70,8 @@ def one(minutes: float, work: Path) -> dict:
     """Mix one synthetic episode of about `minutes`; runs in the child process."""
     import soundfile as sf
 
-    from audiodrama.audio import mix
     from audiodrama.model import Line, Scene, Script
+    from audiodrama.pipeline.mixing import mix_script
     from audiodrama.project.production import Project
     from audiodrama.settings import Settings
 
@@ -114,7 +114,7 @@ def one(minutes: float, work: Path) -> dict:
         for manifest in prod.episode_dir(script.slug).glob(".*.build.json"):  # no episode kept
             manifest.unlink()
         t0 = time.perf_counter()
-        [res] = mix.mix_script(script, rendered, prod, settings, formats=["wav", "mp3"], progress=False)
+        [res] = mix_script(script, rendered, prod, settings, formats=["wav", "mp3"], progress=False)
         took = time.perf_counter() - t0
         if took < b:
             b, wav_s, enc_s = (

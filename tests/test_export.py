@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import argparse
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -15,12 +14,10 @@ import pytest
 import soundfile as sf
 from test_mix import demo_script, ebur128, ffprobe_duration, render_fixture
 
-from audiodrama.audio import export
-
-from audiodrama.audio import master
-
-from audiodrama.audio import mix
+from audiodrama.audio import loudness, transcript
+from audiodrama.audio.timeline import Item, Timeline
 from audiodrama.cli import mixing
+from audiodrama.pipeline.mixing import mix_script
 from audiodrama.project.production import Project
 from audiodrama.settings import Settings
 
@@ -71,7 +68,7 @@ def series(tmp_path_factory):
     )
     settings = replace(settings, master=replace(settings.master, cover="cover.png"))
     rendered = render_fixture(script, settings, root / "lines")
-    results = mix.mix_script(script, rendered, Project(root), settings, stems=True, progress=False)
+    results = mix_script(script, rendered, Project(root), settings, stems=True, progress=False)
     return root, script, results
 
 
@@ -87,7 +84,7 @@ def test_two_episodes_in_every_format(series):
         assert info["streams"][0]["codec_name"] == "opus" and info["streams"][0]["channels"] == 1
         lufs, peak = ebur128(r.opus)  # mono: -19 LUFS plays like the -16 LUFS stereo master
         assert abs(lufs + 19) <= 1.0 and peak <= -1.0
-        assert all(c.ok for c in master.check(master.measure(r.opus), "podcast"))
+        assert all(c.ok for c in loudness.check(loudness.measure(r.opus), "podcast"))
         assert [c["tags"]["title"] for c in info["chapters"]] == [s["title"] for s in tl["scenes"]]
 
 
@@ -165,17 +162,44 @@ def test_acx_build(tmp_path):
     settings = Settings()
     settings = replace(settings, master=replace(settings.master, profile="acx"))
     rendered = render_fixture(script, settings, tmp_path / "lines")
-    [r] = mix.mix_script(script, rendered, Project(tmp_path), settings, progress=False)
+    [r] = mix_script(script, rendered, Project(tmp_path), settings, progress=False)
     for path in (r.wav, r.mp3):
-        checks = master.check(master.measure(path), "acx")
+        checks = loudness.check(loudness.measure(path), "acx")
         assert all(c.ok for c in checks), [c for c in checks if not c.ok]
     info = probe(r.mp3)
     assert info["format"]["bit_rate"].startswith("19") and info["streams"][0]["sample_rate"] == "44100"
 
 
 def test_vtt_escapes_and_times():
-    tl = mix.Timeline(
-        1, 4000.0, [mix.Item("line", "abc", 3661.5, 3662.25, "s", "Mr <X>", "dialogue", "a < b & c")]
-    )
-    vtt = export.webvtt(tl)
+    tl = Timeline(1, 4000.0, [Item("line", "abc", 3661.5, 3662.25, "s", "Mr <X>", "dialogue", "a < b & c")])
+    vtt = transcript.webvtt(tl)
     assert "01:01:01.500 --> 01:01:02.250" in vtt and "<v Mr &lt;X&gt;>a &lt; b &amp; c" in vtt
+
+
+def test_m4b_of_a_production_named_with_a_newline_and_a_quote(tmp_path):
+    """Nothing user-controlled reaches an ffmpeg list: a folder name once injected entries into it."""
+    script = demo_script(two_episodes=True)
+    settings = Settings()
+    settings = replace(settings, master=replace(settings.master, formats=["m4b"]))
+    rendered = render_fixture(script, settings, tmp_path / "lines")
+    weird = tmp_path / "prod\nfile '/dev/zero'\nit's"
+    results = mix_script(script, rendered, Project(weird), settings, progress=False)
+    m4b = results[0].m4b
+    assert m4b is not None and m4b.parent.parent.parent == weird and m4b.exists()
+    info = probe(m4b)
+    assert float(info["format"]["duration"]) == pytest.approx(sum(r.duration for r in results), abs=0.3)
+    assert len(info["chapters"]) == sum(len(json.loads(r.timeline.read_text())["scenes"]) for r in results)
+    assert not list(weird.rglob("*.tmp*"))  # the temporary WAVs the encoder read are gone
+
+
+def test_outputs_stay_inside_the_production(tmp_path):
+    from audiodrama.errors import ProductionError
+    from audiodrama.project.outputs import EpisodeOutputs
+
+    prod = Project(tmp_path / "prod")
+    with pytest.raises(ProductionError, match="not a safe file name"):
+        EpisodeOutputs(prod, "../../elsewhere")  # the slug guard of Project stops it first
+    out = EpisodeOutputs(prod, "demo")
+    with pytest.raises(ProductionError, match="outside the production folder"):
+        out.path("../../../x.wav")
+    assert out.path("demo-e01.wav") == prod.episode_dir("demo") / "demo-e01.wav"

@@ -12,9 +12,9 @@ import pyloudnorm
 import pytest
 import soundfile as sf
 
-from audiodrama.audio import master
+from audiodrama.audio import loudness, master, profiles, truepeak
 from audiodrama.cli import mixing
-from audiodrama.audio.export import WavSink
+from audiodrama.project.outputs import WavSink
 
 SR = 44100
 
@@ -61,12 +61,12 @@ def ffmpeg_ebur128(path: Path) -> tuple[float, float]:
 
 def test_meter_matches_pyloudnorm(speech):
     ref = pyloudnorm.Meter(SR).integrated_loudness(speech.astype(np.float64))
-    m = master.LoudnessMeter(SR)
+    m = loudness.LoudnessMeter(SR)
     for a in range(0, len(speech), 12345):  # odd chunking must not matter
         m.feed(speech[a : a + 12345])
     assert m.integrated() == pytest.approx(ref, abs=0.01)
     stereo = np.stack([speech, speech], 1).astype(np.float64)
-    m2 = master.LoudnessMeter(SR, 1, weight=2.0)
+    m2 = loudness.LoudnessMeter(SR, 1, weight=2.0)
     m2.feed(speech)
     assert m2.integrated() == pytest.approx(pyloudnorm.Meter(SR).integrated_loudness(stereo), abs=0.01)
 
@@ -76,11 +76,11 @@ def test_true_peak_sees_intersample_peaks():
     n = np.arange(SR)
     x = np.sin(2 * np.pi * (SR / 4) * n / SR + np.pi / 4).astype(np.float32)
     assert np.abs(x).max() == pytest.approx(0.7071, abs=1e-3)
-    assert master.true_peak_per_sample(x)[100:-100].max() == pytest.approx(1.0, abs=0.02)
+    assert truepeak.true_peak_per_sample(x)[100:-100].max() == pytest.approx(1.0, abs=0.02)
 
 
 def _master_to_wav(x, path, profile="podcast", channels=2):
-    return master.master_stream(x, SR, master.get_profile(profile), channels, [WavSink(path, SR, channels)])
+    return master.master_stream(x, SR, profiles.get_profile(profile), channels, [WavSink(path, SR, channels)])
 
 
 def test_podcast_master_meets_the_standard_by_ffmpeg(speech, tmp_path):
@@ -91,15 +91,15 @@ def test_podcast_master_meets_the_standard_by_ffmpeg(speech, tmp_path):
             / 20
         )
     )
-    assert master.true_peak_per_sample(gain_only).max() > 10 ** (-1 / 20)  # gain alone would overshoot
+    assert truepeak.true_peak_per_sample(gain_only).max() > 10 ** (-1 / 20)  # gain alone would overshoot
     figures = _master_to_wav(speech, tmp_path / "m.wav")
     lufs, peak = ffmpeg_ebur128(tmp_path / "m.wav")
     assert abs(lufs + 16) <= 0.5 and peak <= -1.0
     assert abs(figures["lufs"] + 16) < 0.3 and figures["true_peak"] <= -1.0
-    ours = master.measure(tmp_path / "m.wav")
+    ours = loudness.measure(tmp_path / "m.wav")
     assert ours["integrated_lufs"] == pytest.approx(lufs, abs=0.3)
     assert ours["true_peak"] == pytest.approx(peak, abs=0.3)
-    assert all(c.ok for c in master.check(ours, "podcast"))
+    assert all(c.ok for c in loudness.check(ours, "podcast"))
 
 
 def test_mastering_does_not_shift_time(tmp_path):
@@ -118,8 +118,8 @@ def test_acx_profile(speech, tmp_path):
     x = np.concatenate([np.zeros(int(0.7 * SR), np.float32), speech, np.zeros(2 * SR, np.float32)])
     x += np.random.default_rng(0).standard_normal(len(x)).astype(np.float32) * 1e-5  # faint room tone
     _master_to_wav(x, tmp_path / "a.wav", "acx", channels=1)
-    figures = master.measure(tmp_path / "a.wav")
-    checks = {c.name: c for c in master.check(figures, "acx")}
+    figures = loudness.measure(tmp_path / "a.wav")
+    checks = {c.name: c for c in loudness.check(figures, "acx")}
     assert checks["RMS (dB)"].ok and checks["true peak (dBTP)"].ok and checks["noise floor (dB)"].ok
     assert checks["room tone at the head (s)"].ok and checks["room tone at the tail (s)"].ok
     assert -23 <= figures["rms_db"] <= -18 and figures["sample_peak"] <= -3
@@ -161,9 +161,9 @@ def test_limiter_only_touches_what_it_must_and_never_overshoots():
     lim = master.Limiter(SR, -1.5)
     g, peak = lim.gain(x, 0, len(x))
     y = x * g
-    assert master.true_peak_per_sample(y).max() <= 10 ** (-1.5 / 20) * 1.01
-    assert peak == pytest.approx(master.true_peak_per_sample(y).max(), rel=0.02)
+    assert truepeak.true_peak_per_sample(y).max() <= 10 ** (-1.5 / 20) * 1.01
+    assert peak == pytest.approx(truepeak.true_peak_per_sample(y).max(), rel=0.02)
     assert g[: SR - lim.wm - lim.wa].min() == 1.0 and g[5 * SR :].min() == 1.0  # quiet parts untouched
     # the same as limiting computed on the whole signal without the hot-region shortcut
-    need = np.minimum(1.0, 10 ** (-1.5 / 20) / np.maximum(master.true_peak_per_sample(x), 1e-12))
+    need = np.minimum(1.0, 10 ** (-1.5 / 20) / np.maximum(truepeak.true_peak_per_sample(x), 1e-12))
     assert np.all(g <= need + 1e-6)

@@ -6,16 +6,18 @@ import itertools
 import json
 import re
 import subprocess
-from dataclasses import replace, dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from audiodrama.audio import mix
+from audiodrama.audio import assembly, credits, timeline
+from audiodrama.errors import SettingsError
 from audiodrama.ids import base_id
 from audiodrama.model import Line, Scene, Script
+from audiodrama.pipeline.mixing import mix_script
 from audiodrama.project.production import Project
 from audiodrama.settings import Settings
 
@@ -70,7 +72,7 @@ def render_fixture(script: Script, settings: Settings, folder: Path) -> dict[str
     folder.mkdir(parents=True, exist_ok=True)
     lines = list(script.lines())
     for n in script.episodes():
-        for part in mix.credit_lines(script, settings, n):
+        for part in credits.credit_lines(script, settings, n):
             lines += part
     out = {}
     for line in lines:
@@ -130,7 +132,7 @@ def _durations(script: Script, seconds: float = 1.0) -> dict[str, float]:
 def test_pauses_depend_on_context():
     settings = Settings()
     script = demo_script()
-    tl = mix.plan_episode(script.scenes, _durations(script), settings)
+    tl = timeline.plan_episode(script.scenes, _durations(script), settings)
     by_text = {i.text: i for i in tl.lines()}
     gap = lambda a, b: round(by_text[b].start - by_text[a].end, 4)
     p = settings.pacing
@@ -142,7 +144,7 @@ def test_pauses_depend_on_context():
 
 def test_audiobook_mode_reads_tags_and_timeline_is_ordered():
     script = demo_script()
-    tl = mix.plan_episode(script.scenes, _durations(script), Settings(), mode="audiobook")
+    tl = timeline.plan_episode(script.scenes, _durations(script), Settings(), mode="audiobook")
     texts = [i.text for i in tl.lines()]
     assert "Willow said." in texts
     starts = [i.start for i in tl.items]
@@ -152,7 +154,7 @@ def test_audiobook_mode_reads_tags_and_timeline_is_ordered():
 
 def test_scene_change_plays_an_effect_and_chapters_are_contiguous():
     script = demo_script()
-    tl = mix.plan_episode(script.scenes, _durations(script), Settings())
+    tl = timeline.plan_episode(script.scenes, _durations(script), Settings())
     trans = [i for i in tl.items if i.kind == "transition"]
     assert [t.name for t in trans] == ["whoosh"]
     first_of_scene2 = next(i for i in tl.items if i.scene == "s-phone")
@@ -163,18 +165,20 @@ def test_scene_change_plays_an_effect_and_chapters_are_contiguous():
 
 def test_ring_cue_comes_just_before_the_ring_line():
     script = demo_script()
-    tl = mix.plan_episode(script.scenes, _durations(script), Settings())
+    tl = timeline.plan_episode(script.scenes, _durations(script), Settings())
     k = next(n for n, i in enumerate(tl.items) if i.text.startswith("Ring! Ring!"))
     assert tl.items[k - 1].kind == "cue" and tl.items[k - 1].name == "ring"
     s = Settings()
     s = replace(s, mix=replace(s.mix, cues=False))
-    assert not [i for i in mix.plan_episode(script.scenes, _durations(script), s).items if i.kind == "cue"]
+    assert not [
+        i for i in timeline.plan_episode(script.scenes, _durations(script), s).items if i.kind == "cue"
+    ]
 
 
 def test_unvoiced_lines_and_empty_scenes_are_skipped():
     script = demo_script()
     durations = {l.id: 1.0 for l in script.scenes[0].lines}
-    tl = mix.plan_episode(script.scenes, durations, Settings())
+    tl = timeline.plan_episode(script.scenes, durations, Settings())
     assert [s.id for s in tl.scenes] == ["s-park"]
     assert not [i for i in tl.items if i.kind == "transition"]
 
@@ -188,7 +192,7 @@ def episode(tmp_path_factory):
     script = demo_script()
     settings = Settings()
     rendered = render_fixture(script, settings, root / "lines")
-    [result] = mix.mix_script(script, rendered, Project(root), settings, progress=False)
+    [result] = mix_script(script, rendered, Project(root), settings, progress=False)
     return script, rendered, result
 
 
@@ -282,7 +286,7 @@ def test_mp3_tags_chapters_and_transcript(episode):
 
 def test_scene_only_build(tmp_path, episode):
     script, rendered, _ = episode
-    [r] = mix.mix_script(
+    [r] = mix_script(
         script,
         rendered,
         Project(tmp_path),
@@ -303,28 +307,28 @@ def test_split_by_length_cuts_between_scenes():
     ]
     script = Script(title="T", slug="t", scenes=scenes)
     durations = {l.id: 60.0 for l in script.lines()}  # one minute per scene
-    split = mix.split_by_length(script, durations, Settings(), minutes=2)
+    split = timeline.split_by_length(script, durations, Settings(), minutes=2)
     assert [s.episode for s in split.scenes] == [1, 1, 2, 2, 3, 3]
     assert [s.episode for s in script.scenes] == [1] * 6  # the input is not changed
-    assert mix.split_by_length(script, durations, Settings(), minutes=0) is script
+    assert timeline.split_by_length(script, durations, Settings(), minutes=0) is script
 
 
 def test_credits_are_configurable_and_skippable():
     script = demo_script(two_episodes=True)
     s = Settings()
     s = replace(s, mix=replace(s.mix, author="A. Writer"))
-    opening, closing = mix.credit_lines(script, s, 1)
+    opening, closing = credits.credit_lines(script, s, 1)
     assert opening[0].text == "Demo Story by A. Writer. Episode 1: The park."
     assert "Willow and Buffy" in closing[0].text and opening[0].id.startswith("cr-")
     s = replace(s, mix=replace(s.mix, opening_credits="{title}, part {episode}."))
     s = replace(s, mix=replace(s.mix, closing_credits=""))
-    assert mix.credit_lines(script, s, 2)[0][0].text == "Demo Story, part 2."
+    assert credits.credit_lines(script, s, 2)[0][0].text == "Demo Story, part 2."
     s = replace(s, mix=replace(s.mix, credits=False))
-    assert mix.credit_lines(script, s, 1) == ([], [])
+    assert credits.credit_lines(script, s, 1) == ([], [])
     s = replace(s, mix=replace(s.mix, credits=True))
     s = replace(s, mix=replace(s.mix, opening_credits="{nope}"))
     with pytest.raises(Exception, match="title"):
-        mix.credit_lines(script, s, 1)
+        credits.credit_lines(script, s, 1)
 
 
 def test_credits_to_render_follows_the_split(tmp_path):
@@ -332,9 +336,9 @@ def test_credits_to_render_follows_the_split(tmp_path):
     s = Settings()
     rendered = {l.id: Rendered(tmp_path / "x.wav") for l in script.lines()}
     sf.write(str(tmp_path / "x.wav"), np.zeros(22050 * 40, np.float32), 22050)  # 40 s per line
-    assert len(mix.credits_to_render(script, rendered, s)) == 2
+    assert len(credits.credits_to_render(script, rendered, s)) == 2
     s = replace(s, mix=replace(s.mix, episode_minutes=2.0))
-    texts = [l.text for l in mix.credits_to_render(script, rendered, s)]
+    texts = [l.text for l in credits.credits_to_render(script, rendered, s)]
     assert any("Episode 2" in t for t in texts) and len(texts) > 2
 
 
@@ -345,7 +349,7 @@ def test_recorded_stereo_take_at_another_rate(tmp_path, episode):
     take = np.stack([np.sin(2 * np.pi * 440 * t), np.sin(2 * np.pi * 440 * t)], 1) * 0.3
     sf.write(str(tmp_path / "take.wav"), take, 48000)
     rendered = {**rendered, line.id: Rendered(tmp_path / "take.wav", "recorded")}
-    [r] = mix.mix_script(script, rendered, Project(tmp_path), Settings(), formats=["wav"], progress=False)
+    [r] = mix_script(script, rendered, Project(tmp_path), Settings(), formats=["wav"], progress=False)
     item = next(l for l in json.loads(r.timeline.read_text())["lines"] if l["id"] == line.id)
     assert item["source"] == "recorded" and item["end"] - item["start"] == pytest.approx(1.5, abs=1e-3)
     x, sr = sf.read(str(r.wav), dtype="float32")
@@ -358,7 +362,7 @@ def test_recorded_stereo_take_at_another_rate(tmp_path, episode):
 
 def test_nothing_rendered_is_an_error(tmp_path):
     with pytest.raises(Exception, match="render"):
-        mix.mix_script(demo_script(), {}, Project(tmp_path), Settings(), progress=False)
+        mix_script(demo_script(), {}, Project(tmp_path), Settings(), progress=False)
 
 
 def test_voice_profile_effects_and_volume(episode):
@@ -366,10 +370,10 @@ def test_voice_profile_effects_and_volume(episode):
 
     script, rendered, _ = episode
     s = Settings()
-    tl = mix.plan_episode(script.scenes, mix.line_durations(rendered), s)
+    tl = timeline.plan_episode(script.scenes, assembly.line_durations(rendered), s)
     willow = next(i for i in tl.lines() if i.speaker == "Willow")
-    plain = mix.assemble(tl, rendered, 44100, s, only="Willow")
-    treated = mix.assemble(
+    plain = assembly.assemble(tl, rendered, 44100, s, only="Willow")
+    treated = assembly.assemble(
         tl, rendered, 44100, s, only="Willow", voices={"Willow": VoiceProfile(volume=0.5, effects=["phone"])}
     )
     a, b = int(willow.start * 44100), int(willow.end * 44100)
@@ -395,7 +399,7 @@ def test_scene_settings_override_pacing_for_that_scene_only(tmp_path):
     settings = Settings()
 
     def gaps(scenes):
-        tl = mix.plan_episode(scenes, durations, settings)
+        tl = timeline.plan_episode(scenes, durations, settings)
         lines = [i for i in tl.items if i.kind == "line"]
         return [round(y.start - x.end, 3) for x, y in itertools.pairwise(lines)]
 
@@ -429,7 +433,7 @@ def test_scene_sets_its_own_ambience_level(tmp_path, episode):
     for scene in script.scenes:
         scene.ambience = "rain"
     script.scenes[0].settings = {"ambience_db": -20.0}  # a downpour in the first scene only
-    [r] = mix.mix_script(
+    [r] = mix_script(
         script,
         rendered,
         Project(tmp_path),
@@ -447,3 +451,19 @@ def test_scene_sets_its_own_ambience_level(tmp_path, episode):
         return 20 * np.log10(np.sqrt(np.mean(part**2)) + 1e-12)
 
     assert rms_db(scenes[0]) - rms_db(scenes[1]) > 12  # -20 against the default -38 dBFS
+
+
+def test_credits_template_fills_only_plain_fields():
+    script = demo_script()
+    s = replace(Settings(), mix=replace(Settings().mix, opening_credits="{title.__class__.__mro__}"))
+    with pytest.raises(
+        SettingsError, match=r"audiodrama.toml.*opening_credits: bad field \{title\.__class__"
+    ):
+        credits.credit_lines(script, s, 1)
+    for bad in ("{cast[0]}", "{0}", "{title!r}", "{", "{title"):
+        s = replace(s, mix=replace(s.mix, opening_credits=bad))
+        with pytest.raises(SettingsError, match=re.escape("use {title} {by} {author} {episode} {cast}")):
+            credits.credit_lines(script, s, 1)
+    s = replace(s, mix=replace(s.mix, opening_credits="{{title}} is {title}", closing_credits="{cast}."))
+    opening, closing = credits.credit_lines(script, s, 1)
+    assert opening[0].text == "{title} is Demo Story" and closing[0].text == "Willow, Buffy and Dawn."

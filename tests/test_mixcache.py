@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from dataclasses import replace
@@ -74,7 +75,7 @@ def test_an_edit_remixes_its_scene_and_matches_a_mix_from_scratch(production, mo
     assert scratch.episodes[0].timeline.read_text(encoding="utf-8") == timeline
     assert scratch.episodes[0].lufs == pytest.approx(ep.lufs, abs=1e-9)
     # the full build forgot the scene mixes no episode uses any more
-    assert len(list((prod.cache_dir / "mix" / "demo").glob("*.npy"))) == n_scenes
+    assert len(list((prod.cache_dir / "mix" / "demo").glob("*.pcm"))) == n_scenes
 
 
 def test_every_input_of_a_scene_is_in_its_key(tmp_path):
@@ -83,9 +84,9 @@ def test_every_input_of_a_scene_is_in_its_key(tmp_path):
 
     from test_mix import demo_script
 
-    from audiodrama.audio import mix
-    from audiodrama.audio.mixcache import SceneCache
+    from audiodrama.audio import assembly, timeline
     from audiodrama.model import VoiceProfile
+    from audiodrama.project.scenecache import SceneCache
     from audiodrama.settings import Settings
 
     script = demo_script()
@@ -97,12 +98,14 @@ def test_every_input_of_a_scene_is_in_its_key(tmp_path):
         path = tmp_path / f"{line.id}.wav"
         sf.write(str(path), (rng.standard_normal(22050) * 0.1).astype(np.float32), 22050)
         rendered[line.id] = mix_rendered(path)
-    tl = mix.plan_episode(script.scenes, mix.line_durations(rendered), settings)
-    cache = SceneCache(tmp_path / "cache")
+    tl = timeline.plan_episode(script.scenes, assembly.line_durations(rendered), settings)
+    cache = SceneCache(tmp_path / "cache", 44100)
 
     def mixed(**kw) -> int:
         before = cache.hits
-        mix.assemble(tl, rendered, 44100, kw.get("settings", settings), voices=kw.get("voices"), cache=cache)
+        assembly.assemble(
+            tl, rendered, 44100, kw.get("settings", settings), voices=kw.get("voices"), cache=cache
+        )
         return len(tl.scenes) - (cache.hits - before)
 
     assert mixed() == 2 and mixed() == 0
@@ -116,11 +119,57 @@ def test_every_input_of_a_scene_is_in_its_key(tmp_path):
     sf.write(str(path), (rng.standard_normal(22050) * 0.1).astype(np.float32), 22050)
     os.utime(path, ns=(os.stat(path).st_atime_ns, os.stat(path).st_mtime_ns + 10**9))
     assert mixed() == 1
-    fresh = mix.assemble(tl, rendered, 44100, settings)  # and the cached mix is right
-    assert np.array_equal(mix.assemble(tl, rendered, 44100, settings, cache=cache), fresh)
+    fresh = assembly.assemble(tl, rendered, 44100, settings)  # and the cached mix is right
+    assert np.array_equal(assembly.assemble(tl, rendered, 44100, settings, cache=cache), fresh)
 
 
 def mix_rendered(path):
     from test_mix import Rendered
 
     return Rendered(path)
+
+
+def test_a_demo_build_mixes_its_scenes_as_pydub_segments(production, monkeypatch):
+    """The episode is the sum of its scenes' pydub AudioSegments (kept in the scene cache), mastered."""
+    from pydub import AudioSegment
+
+    from audiodrama.audio import assembly, episode, master
+    from audiodrama.model import NARRATOR
+    from audiodrama.pipeline.mixing import mix_spec
+    from audiodrama.project.scenecache import SceneCache, scene_cache_dir
+
+    monkeypatch.setenv("AUDIODRAMA_ENGINE", "silent")
+    prod = production
+    _wav_only(prod)
+    built = build(prod.root / "stories" / "demo.txt", prod, progress=False)
+    [ep] = built.episodes
+    spec = mix_spec(prod.settings, voices={NARRATOR: built.cast.narrator, **built.cast.characters})
+    script, rendered = built.script, built.rendered
+    tl = episode.plan(spec, script, assembly.line_durations(rendered), 1, script.episodes())
+    keys = episode.scene_keys(spec, tl, rendered)
+    manifest = json.loads((ep.wav.parent / f".{ep.wav.stem}.build.json").read_text(encoding="utf-8"))
+    assert keys == manifest["result"]["scene_keys"]  # the scenes this build mixed and kept
+    cache = SceneCache(scene_cache_dir(prod.cache_dir, "demo"), 44100)
+    segments = [cache.get(k) for k in keys]
+    assert len(segments) == len(tl.scenes) >= 3
+    assert all(
+        isinstance(s, AudioSegment) and s.sample_width == 4 and s.frame_rate == 44100 for s in segments
+    )
+    assert all(s.rms > 0 for s in segments)
+    mix = np.zeros(round(tl.duration * 44100), np.float32)
+    for seg, plan in zip(segments, assembly.scene_plans(tl, 44100, spec.settings)):
+        assembly.add_at(mix, assembly.samples_of(seg), plan.start)
+
+    class Memory:
+        def __init__(self):
+            self.blocks: list[np.ndarray] = []
+
+        def write(self, block):
+            self.blocks.append(block)
+
+        def close(self):
+            pass
+
+    sink = Memory()
+    master.master_stream(mix, 44100, spec.profile, spec.channels, [sink])
+    assert np.array_equal(np.concatenate(sink.blocks), _samples(ep.wav))

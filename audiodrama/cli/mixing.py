@@ -57,12 +57,12 @@ def register(subparsers) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Print a file's figures against a profile; 0 if it passes, 1 if it fails."""
-    from audiodrama.audio import master
+    from audiodrama.audio import loudness
 
     if not args.file.exists():
         raise AudiodramaError("no such file; give the path of a WAV/MP3/Opus/M4B", args.file)
-    figures = master.measure(args.file)
-    checks = master.check(figures, args.profile)
+    figures = loudness.measure(args.file)
+    checks = loudness.check(figures, args.profile)
     if args.json:
         print(
             json.dumps(
@@ -78,7 +78,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(master.format_checks(figures, checks, str(args.file)))
+        print(loudness.format_checks(figures, checks, str(args.file)))
         print(f"  {'PASS' if all(c.ok for c in checks) else 'FAIL'} against the {args.profile} profile")
     return 0 if all(c.ok for c in checks) else 1
 
@@ -99,7 +99,7 @@ def _story_slug(prod, story: str | None) -> str:
 
 def cmd_feed(args: argparse.Namespace) -> int:
     """Write feed.xml for a story's episodes."""
-    from audiodrama.audio import export
+    from audiodrama.project.outputs import write_feed
 
     prod = args.production
     slug = _story_slug(prod, args.story)
@@ -111,7 +111,7 @@ def cmd_feed(args: argparse.Namespace) -> int:
         title, language = script.title or slug, script.language or "en"
     settings = prod.settings
     cover = (prod.root / settings.master.cover) if settings.master.cover else None
-    path = export.write_feed(
+    path = write_feed(
         prod.episode_dir(slug),
         slug,
         args.base_url,

@@ -11,6 +11,7 @@ from typing import Any
 
 from audiodrama.errors import ScriptError
 from audiodrama.model import NARRATOR, Character, Script
+from audiodrama.pipeline.mixing import mix_script
 from audiodrama.project import fsutil
 from audiodrama.project.cache import record_use
 from audiodrama.project.castfile import read_characters
@@ -25,7 +26,9 @@ from audiodrama.project.scripts import (
     with_pending_edits,
 )
 from audiodrama.project.sourcefile import save_source_text
+from audiodrama.results import EpisodeResult
 from audiodrama.script.merge import carry_over_edits
+from audiodrama.settings import Settings
 from audiodrama.sources.reader import Source, read_source, read_story
 
 log = logging.getLogger("audiodrama")
@@ -252,7 +255,7 @@ def voice_and_mix(
 
     `intro="summary"` reads the story's summary (front matter) as a cold open.
     """
-    from audiodrama.audio.mix import credits_to_render, mix_script
+    from audiodrama.audio.credits import credits_to_render
     from audiodrama.render.lines import render_script
     from audiodrama.voices.casting import cast_script
 
@@ -283,6 +286,25 @@ def voice_and_mix(
         rendered.cached += extra.cached
     record_use(prod, script.slug, rendered, partial=bool(episodes or scenes))
     timings["render"] = time.perf_counter() - t
+    results, mixing = _mix(script, rendered, cast, prod, settings, episodes, scenes, progress, mix_options)
+    timings.update(mixing)
+    return BuildResult(
+        script, cast, rendered, results, rendered.synthesised, rendered.cached + rendered.recorded, timings
+    )
+
+
+def _mix(
+    script: Script,
+    rendered: Any,
+    cast: Any,
+    prod: Project,
+    settings: Settings,
+    episodes: list[int] | None,
+    scenes: list[str] | None,
+    progress: bool,
+    mix_options: dict[str, Any],
+) -> tuple[list[EpisodeResult], dict[str, float]]:
+    """Mix the rendered script: (the episodes, seconds of mix, stems and encode)."""
     t = time.perf_counter()
     voices = {NARRATOR: cast.narrator, **cast.characters}
     results = mix_script(
@@ -298,13 +320,11 @@ def voice_and_mix(
     )
     total = time.perf_counter() - t
     # mix = until every WAV is written; stems and encoding (MP3, Opus, M4B) come after, reported apart
-    timings["mix"] = sum(r.seconds.get("wav", 0.0) for r in results) or total
+    timings = {"mix": sum(r.seconds.get("wav", 0.0) for r in results) or total}
     if any("stems" in r.seconds for r in results):
         timings["stems"] = sum(r.seconds.get("stems", 0.0) for r in results)
     timings["encode"] = max(0.0, total - timings["mix"] - timings.get("stems", 0.0))
-    return BuildResult(
-        script, cast, rendered, results, rendered.synthesised, rendered.cached + rendered.recorded, timings
-    )
+    return results, timings
 
 
 def with_summary_cold_open(script: Script) -> Script:

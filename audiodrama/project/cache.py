@@ -2,7 +2,7 @@
 
 Each build records the cache files its story's lines were voiced from in
 audio_out/.cache/used/<slug>.json. Pruning deletes cache WAVs that no manifest of a story
-still in script/ names, and the scene mixes (audio_out/.cache/mix/<slug>/, see mixcache) of
+still in script/ names, and the scene mixes (audio_out/.cache/mix/<slug>/, see project.scenecache) of
 stories no longer in script/ (a full build already drops a live story's stale scene mixes).
 Recorded takes live in voices/recorded/ and are never touched.
 """
@@ -80,7 +80,7 @@ def _wavs(prod: Project) -> Iterable[Path]:
 
 def _scene_mixes(prod: Project, orphans_only: bool) -> list[Path]:
     """Scene-mix files; with `orphans_only`, those of stories whose script is gone."""
-    from audiodrama.audio.mixcache import scene_cache_dir  # numpy: not needed by the rest of this module
+    from audiodrama.project.scenecache import scene_cache_dir  # pydub: not needed by the rest of this module
 
     root = scene_cache_dir(prod.cache_dir)
     if not root.is_dir():
@@ -89,7 +89,7 @@ def _scene_mixes(prod: Project, orphans_only: bool) -> list[Path]:
         f
         for folder in root.iterdir()
         if folder.is_dir() and not (orphans_only and prod.script_json(folder.name).exists())
-        for f in folder.glob("*.npy")
+        for f in [*folder.glob("*.pcm"), *folder.glob("*.npy")]
     ]
 
 

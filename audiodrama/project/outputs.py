@@ -1,0 +1,260 @@
+"""A story's output files under audio_out/<story>/: written atomically, each checked to be inside the production.
+
+The mix stage returns typed values (timelines, samples); this module turns them into the WAV
+(fed while mastering), timeline JSON, WebVTT, stems, labels, MP3/Opus/M4B and the build
+manifests that let an unchanged episode be kept. Every file goes through fsutil.atomic_path:
+a temporary `.<name>.<random>.tmp.<ext>` beside it, renamed once complete.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import soundfile as sf
+
+from audiodrama.audio import export
+from audiodrama.audio.feed import rss_feed
+from audiodrama.audio.scenekey import file_stamp
+from audiodrama.errors import AudiodramaError, ProductionError
+from audiodrama.project import fsutil
+from audiodrama.project.production import Project
+from audiodrama.results import EpisodeResult
+
+
+class WavSink:
+    """Writes int16 blocks of shape (n, channels) to a WAV file; the file appears on close."""
+
+    def __init__(self, path: Path, sr: int, channels: int):
+        self._ctx = fsutil.atomic_path(path)
+        tmp = self._ctx.__enter__()
+        self._f = sf.SoundFile(
+            str(tmp), "w", samplerate=sr, channels=channels, subtype="PCM_16", format="WAV"
+        )
+
+    def write(self, block: np.ndarray) -> None:
+        self._f.write(block)
+
+    def close(self) -> None:
+        self._f.close()
+        self._ctx.__exit__(None, None, None)
+
+    def abort(self) -> None:
+        self._f.close()
+        self._ctx.__exit__(RuntimeError, RuntimeError("aborted"), None)
+
+
+class EpisodeOutputs:
+    """The files of one story's episodes, in prod.episode_dir(slug)."""
+
+    def __init__(self, prod: Project, slug: str):
+        self.root = prod.root.resolve()
+        self.folder = self.inside(prod.episode_dir(slug))
+
+    def inside(self, path: Path) -> Path:
+        """`path`, after checking it lies inside the production (a slug or stem cannot climb out)."""
+        full = Path(path).resolve()
+        if full != self.root and self.root not in full.parents:
+            raise ProductionError("is outside the production folder; use a plain story name", path)
+        return Path(path)
+
+    def path(self, name: str) -> Path:
+        """The output `name` in this story's folder."""
+        return self.inside(self.folder / name)
+
+    def temp_wav(self, stem: str) -> Path:
+        """Where a WAV only the encoders read is kept until the build ends (swept as `*.tmp*`)."""
+        return self.path(f".{stem}.tmp.wav")
+
+    @contextmanager
+    def wav_sink(self, path: Path, sr: int, channels: int) -> Iterator[WavSink]:
+        """A WavSink for `path`, removed if the block fails (master_stream closes it on success)."""
+        sink = WavSink(self.inside(path), sr, channels)
+        try:
+            yield sink
+        except BaseException:
+            sink.abort()
+            raise
+
+    def write_text(self, name: str, text: str) -> Path:
+        path = self.path(name)
+        fsutil.write_text(path, text)
+        return path
+
+    def write_json(self, name: str, data: Any) -> Path:
+        return self.write_text(name, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+
+    def write_stems(self, stem: str, tracks: Iterable[tuple[str, np.ndarray]], sr: int) -> dict[str, Path]:
+        """Write (name, mono samples) tracks as 32-bit float WAVs in <stem>.stems/, one at a time.
+
+        Mono because every source is centred (the master plays it on identical channels); float so
+        that peaks the master's limiter would have caught do not clip here.
+        """
+        out = {}
+        for name, samples in tracks:
+            path = self.path(f"{stem}.stems/" + re.sub(r"[^\w.-]+", "_", name) + ".wav")
+            with fsutil.atomic_path(path) as tmp:
+                sf.write(str(tmp), samples, sr, subtype="FLOAT", format="WAV")
+            out[name] = path
+            del samples
+        return out
+
+    def encode_mp3(self, wav: Path, stem: str, bitrate: str, **tags: Any) -> Path:
+        """<stem>.mp3 from `wav`, constant bitrate, tagged (title, album, chapters... see export.tag_mp3)."""
+        target = self.path(f"{stem}.mp3")
+        cover = tags.pop("cover", None)
+        if cover is not None and cover.exists():  # the image handed to the tagger as bytes
+            tags["cover"] = (
+                cover.read_bytes(),
+                "image/png" if cover.suffix.lower() == ".png" else "image/jpeg",
+            )
+        with fsutil.atomic_path(target) as tmp:
+            export.encode_mp3(wav, tmp, bitrate)
+            export.tag_mp3(tmp, **tags)
+        return target
+
+    def encode_opus(self, wav: Path, stem: str, meta: str, chapters: export.Chapters) -> Path:
+        """<stem>.opus from `wav`, with the tags in `meta` and chapter comments."""
+        target = self.path(f"{stem}.opus")
+        with fsutil.atomic_path(target) as tmp:
+            export.encode_with_chapters([wav], tmp, export.OPUS, meta)
+            export.ogg_chapters(tmp, chapters)  # ffmpeg 5.1 writes wrong chapter times into Ogg
+        return target
+
+    def write_m4b(
+        self,
+        slug: str,
+        wavs: Sequence[Path],
+        timelines: Sequence[Path],
+        *,
+        title: str,
+        author: str,
+        cover: Path | None,
+    ) -> Path:
+        """<slug>.m4b of the episodes' WAVs, a chapter per scene (offset by the episodes before)."""
+        chapters, offset = [], 0.0
+        for wav, timeline in zip(wavs, timelines):
+            dur = sf.info(str(wav)).duration
+            for s in json.loads(timeline.read_text(encoding="utf-8"))["scenes"]:
+                chapters.append((s["title"], offset + s["start"], offset + min(s["end"], dur)))
+            offset += dur
+        target = self.path(f"{slug}.m4b")
+        meta = export.ffmetadata(title, title, author, None, chapters)
+        with fsutil.atomic_path(target) as tmp:
+            export.encode_with_chapters(
+                wavs, tmp, export.M4B, meta, cover if cover and cover.exists() else None
+            )
+        return target
+
+    # ------------------------------------------------------------ build manifests
+
+    def _manifest(self, stem: str) -> Path:
+        return self.path(f".{stem}.build.json")
+
+    def forget(self, stem: str) -> None:
+        """Drop <stem>'s manifest: written again once every file of this build is there."""
+        self._manifest(stem).unlink(missing_ok=True)
+
+    def kept(self, stem: str, key: str) -> tuple[EpisodeResult, list[str]] | None:
+        """The episode as the last build wrote it (and its scene keys), if its key is the same
+        and its files are untouched."""
+        try:
+            data = json.loads(self._manifest(stem).read_text(encoding="utf-8"))
+            if data.get("key") != key or any(file_stamp(Path(p)) != st for p, st in data["files"].items()):
+                return None
+            r = data["result"]
+            path = lambda k: Path(r[k]) if r.get(k) else None
+            result = EpisodeResult(
+                r["episode"],
+                path("wav"),
+                path("mp3"),
+                Path(r["timeline"]),
+                path("transcript"),
+                r["duration"],
+                r["lufs"],
+                r["true_peak"],
+                opus=path("opus"),
+                figures=r["figures"],
+                scenes=r.get("scenes"),
+                scenes_mixed=0,
+                scenes_reused=r.get("n_scenes", 0),
+            )
+            return result, list(r.get("scene_keys", []))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def remember(self, stem: str, key: str, r: EpisodeResult, n_scenes: int, scene_keys: list[str]) -> None:
+        """Record what this build wrote for an episode, so that an unchanged rebuild can keep it."""
+        files = [p for p in (r.wav, r.mp3, r.opus, r.timeline, r.transcript) if p]
+        result = {
+            "episode": r.episode,
+            **{k: str(getattr(r, k) or "") for k in ("wav", "mp3", "opus", "timeline", "transcript")},
+            "duration": r.duration,
+            "lufs": r.lufs,
+            "true_peak": r.true_peak,
+            "figures": r.figures,
+            "scenes": r.scenes,
+            "n_scenes": n_scenes,
+            "scene_keys": scene_keys,
+        }
+        data = {"key": key, "files": {str(p): file_stamp(p) for p in files}, "result": result}
+        fsutil.write_text(self._manifest(stem), json.dumps(data, indent=1) + "\n")
+
+
+def write_feed(
+    episode_dir: Path,
+    slug: str,
+    base_url: str,
+    *,
+    title: str,
+    author: str = "",
+    description: str = "",
+    cover: Path | None = None,
+    language: str = "en",
+) -> Path:
+    """Write <episode_dir>/feed.xml listing every <slug>-eNN.mp3 there (durations from their timelines)."""
+    eps = [_feed_entry(mp3, slug, title) for mp3 in sorted(episode_dir.glob(f"{slug}-e[0-9][0-9].mp3"))]
+    if not eps:
+        raise AudiodramaError(
+            f"no episodes ({slug}-eNN.mp3) to list; run `audiodrama build` first", episode_dir
+        )
+    cover_url = base_url.rstrip("/") + "/" + cover.name if cover and cover.exists() else None
+    xml = rss_feed(
+        title=title,
+        description=description,
+        base_url=base_url,
+        author=author,
+        episodes=eps,
+        cover_url=cover_url,
+        language=language,
+    )
+    path = episode_dir / "feed.xml"
+    fsutil.write_text(path, xml)
+    return path
+
+
+def _feed_entry(mp3: Path, slug: str, title: str) -> dict[str, Any]:
+    tl_path = mp3.with_suffix(".timeline.json")
+    number = int(mp3.stem.rsplit("-e", 1)[1])
+    duration = 0.0
+    ep_title = f"{title}, episode {number}"
+    if tl_path.exists():
+        tl = json.loads(tl_path.read_text(encoding="utf-8"))
+        duration = float(tl.get("duration", 0.0))
+        ep_title = tl.get("title") or ep_title
+    st = mp3.stat()
+    return {
+        "title": ep_title,
+        "file": mp3.name,
+        "length": st.st_size,
+        "duration": duration,
+        "episode": number,
+        "guid": f"{slug}-e{number:02d}",
+        "pub_date": datetime.fromtimestamp(st.st_mtime, UTC).replace(microsecond=0),
+    }
