@@ -25,9 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from audiodrama.render import lines as render
-from audiodrama.voices.casting import cast_script
 from audiodrama.parse import parse_story
+from audiodrama.pipeline.voicing import cast_script, render_script
 from audiodrama.project.production import init_production
 
 
@@ -50,12 +49,11 @@ def time_cold_render(script, root: Path, workers: int | None):
     shutil.rmtree(root, ignore_errors=True)
     prod = init_production(root)
     cast = cast_script(script, prod)
-    render.shutdown_workers()  # cold: no warm worker processes either
     c0 = _cpu()
     t = time.perf_counter()
-    result = render.render_script(script, cast, prod, workers=workers, progress=False)
+    # cold: render_script starts its worker pool and shuts it down (reaped: their CPU is counted)
+    result = render_script(script, cast, prod, workers=workers, progress=False)
     wall = time.perf_counter() - t
-    render.shutdown_workers()  # reap the workers so that their CPU time is counted
     c1 = _cpu()
     return wall, result, prod, cast, (c1[0] - c0[0], c1[1] - c0[1])
 
@@ -109,13 +107,13 @@ def main() -> int:
         )
 
         t = time.perf_counter()
-        warm = render.render_script(script, cast, prod, progress=False)
+        warm = render_script(script, cast, prod, progress=False)
         print(f"warm render (all cached)    : {time.perf_counter() - t:.3f} s  ({warm.summary()})")
         line = next(l for l in script.lines() if l.kind == "dialogue")
         old = line.text
         line.text = old + " Really."
         t = time.perf_counter()
-        edited = render.render_script(script, cast, prod, progress=False)
+        edited = render_script(script, cast, prod, progress=False)
         print(f"re-render after 1-line edit : {time.perf_counter() - t:.3f} s  ({edited.summary()})")
         line.text = old
         cli = shutil.which("audiodrama") or str(REPO / ".venv" / "bin" / "audiodrama")
@@ -148,7 +146,6 @@ def main() -> int:
                         f"(/a = {took / a:.2f})"
                     )
     finally:
-        render.shutdown_workers()
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -16,7 +16,7 @@ import pytest
 import soundfile as sf
 
 from audiodrama import script as script_io
-from audiodrama.voices.casting import load_cast
+from audiodrama.project.castfile import load_cast
 from audiodrama.model import NARRATOR
 from audiodrama.pipeline.stages import build
 

@@ -40,18 +40,17 @@ def test_killed_render_resumes_without_rendering_any_line_twice(tmp_path):
     )
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.time() + 120
-    while time.time() < deadline and len(list(prod.cache_dir.glob("*.wav"))) < 40:
+    while time.time() < deadline and len(list(prod.cache_dir.glob("line/*.wav"))) < 40:
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)  # the command and its synthesis workers, mid-render
     proc.wait()
-    done_before = {p.name for p in prod.cache_dir.glob("*.wav")}
+    done_before = {p.name for p in prod.cache_dir.glob("line/*.wav")}
     assert len(done_before) >= 40, "the build was killed while rendering"
-    for wav in prod.cache_dir.glob("*.wav"):
+    for wav in prod.cache_dir.glob("line/*.wav"):
         info = sf.info(str(wav))  # raises on a truncated or half-written file
         assert info.frames > 0
-    from audiodrama.voices.casting import cast_script
     from audiodrama.pipeline.stages import load_script
-    from audiodrama.render.lines import render_script
+    from audiodrama.pipeline.voicing import cast_script, render_script
 
     script, _ = load_script(story, prod)
     result = render_script(script, cast_script(script, prod), prod, workers=1, progress=False)
@@ -60,6 +59,6 @@ def test_killed_render_resumes_without_rendering_any_line_twice(tmp_path):
     assert rerendered == []
     assert reused == done_before
     assert result.synthesised > 0
-    assert not list(prod.cache_dir.glob("*.tmp*")) or all(
-        p.stat().st_mtime < time.time() for p in prod.cache_dir.glob("*.tmp*")
+    assert not list(prod.cache_dir.glob("**/.*.tmp*")) or all(
+        p.stat().st_mtime < time.time() for p in prod.cache_dir.glob("**/.*.tmp*")
     )

@@ -58,9 +58,8 @@ def test_cut_off_and_stutter_are_not_spelled(production):
     """espeak-ng would say 'ess pee' for 'Sp': the fragment must be much shorter than that."""
     from test_casting import make_script
 
-    from audiodrama.voices.casting import cast_script
     from audiodrama.model import Line
-    from audiodrama.render.lines import render_script
+    from audiodrama.pipeline.voicing import cast_script, render_script
 
     script = make_script({"Ann": ("female", 1)})
     cast = cast_script(script, production)

@@ -5,17 +5,20 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from dataclasses import replace, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from audiodrama.project import fsutil
 from audiodrama import script as script_io
-from audiodrama.project.cache import record_use
 from audiodrama.errors import ScriptError
 from audiodrama.model import NARRATOR, Character, Script
+from audiodrama.pipeline.voicing import cast_script, record_use, render_script, runner_for, tqdm_progress
+from audiodrama.project import fsutil
 from audiodrama.project.production import Project, slugify
+from audiodrama.render.plan import RenderResult
+from audiodrama.settings import Settings
 from audiodrama.sources.reader import Source, read_source, read_story, save_source_text
+from audiodrama.voices.cast import Cast
 
 log = logging.getLogger("audiodrama")
 
@@ -197,8 +200,10 @@ def build(
 ) -> BuildResult:
     """Run every stage for `story` in production `prod`, reusing what is already there."""
     from audiodrama.project.lock import production_lock
+    from audiodrama.project.store import sweep_temporaries
 
     with production_lock(prod):
+        sweep_temporaries(prod.out_dir)  # what a killed build left half-written
         t = time.perf_counter()
         script, edits = script_for(story, prod, lang=lang)
         parse_s = time.perf_counter() - t
@@ -236,9 +241,7 @@ def voice_and_mix(
 
     `intro="summary"` reads the story's summary (front matter) as a cold open.
     """
-    from audiodrama.voices.casting import cast_script
-    from audiodrama.audio.mix import credits_to_render, mix_script
-    from audiodrama.render.lines import render_script
+    from audiodrama.audio.mix import mix_script
 
     settings = prod.settings()
     if mode:
@@ -250,22 +253,7 @@ def voice_and_mix(
     cast = cast_script(script, prod)
     timings["cast"] = time.perf_counter() - t
     t = time.perf_counter()
-    rendered = render_script(
-        script,
-        cast,
-        prod,
-        lines=lines_for(script, episodes, scenes),
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-    )
-    credits = credits_to_render(script, rendered, settings)
-    if credits:
-        extra = render_script(script, cast, prod, lines=credits, workers=workers, progress=False)
-        rendered.update(extra)
-        rendered.synthesised += extra.synthesised
-        rendered.cached += extra.cached
-    record_use(prod, script.slug, rendered, partial=bool(episodes or scenes))
+    rendered = render_story(script, cast, prod, settings, episodes, scenes, workers, scheduler, progress)
     timings["render"] = time.perf_counter() - t
     t = time.perf_counter()
     voices = {NARRATOR: cast.narrator, **cast.characters}
@@ -289,6 +277,32 @@ def voice_and_mix(
     return BuildResult(
         script, cast, rendered, results, rendered.synthesised, rendered.cached + rendered.recorded, timings
     )
+
+
+def render_story(
+    script: Script,
+    cast: Cast,
+    prod: Project,
+    settings: Settings,
+    episodes: list[int] | None,
+    scenes: list[str] | None,
+    workers: int | None,
+    scheduler: str | None,
+    progress: bool,
+) -> RenderResult:
+    """Render the story's lines, then its credits, with one runner; record what the story uses."""
+    from audiodrama.audio.mix import credits_to_render
+
+    with runner_for(prod, workers, scheduler) as runner:
+        with tqdm_progress(enabled=progress) as bar:
+            rendered = render_script(
+                script, cast, prod, lines=lines_for(script, episodes, scenes), progress=bar, runner=runner
+            )
+        credits = credits_to_render(script, rendered, settings)
+        if credits:
+            rendered.merge(render_script(script, cast, prod, lines=credits, progress=None, runner=runner))
+    record_use(prod, script.slug, rendered, partial=bool(episodes or scenes))
+    return rendered
 
 
 def with_summary_cold_open(script: Script) -> Script:
