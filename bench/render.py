@@ -25,9 +25,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from audiodrama.parse import parse_story
-from audiodrama.pipeline.voicing import cast_script, render_script
-from audiodrama.project.production import init_production
+from audiodrama.parse import parse_story  # noqa: E402  (after the sys.path line)
+from audiodrama.pipeline.voicing import cast_script, render_script  # noqa: E402
+from audiodrama.project.production import init_production  # noqa: E402
 
 
 def _cpu() -> tuple[float, float]:

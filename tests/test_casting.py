@@ -287,8 +287,8 @@ def test_main_characters_pairwise_distinct_measured(production):
 
 
 def test_demo_main_characters_distinct(production, demo_text):
-    from audiodrama.voices.casting import main_characters
     from audiodrama.parse import parse_story
+    from audiodrama.voices.casting import main_characters
 
     script = parse_story(demo_text, title="demo", slug="demo")
     cast = cast_script(script, production)

@@ -190,8 +190,8 @@ def test_fix_a_speaker_in_01_rerenders_exactly_that_line(project, first_pass):
 def built(tmp_path_factory):
     """The demo parsed, cast and rendered with the silent engine (fast)."""
     from audiodrama import notebook as nb
-    from audiodrama.project.production import init_production
     from audiodrama.pipeline.voicing import render_script
+    from audiodrama.project.production import init_production
 
     root = tmp_path_factory.mktemp("helpers")
     shutil.copytree(REPO / "stories", root / "stories")

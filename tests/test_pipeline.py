@@ -16,9 +16,9 @@ import pytest
 import soundfile as sf
 
 from audiodrama import script as script_io
-from audiodrama.project.castfile import load_cast
 from audiodrama.model import NARRATOR
 from audiodrama.pipeline.stages import build
+from audiodrama.project.castfile import load_cast
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,12 @@ import pytest
 import soundfile as sf
 from test_casting import make_script
 
+from audiodrama.cli.commands import add_command
+from audiodrama.cli.main import build_parser, main
+from audiodrama.errors import CastError
 from audiodrama.pipeline.audition import SAMPLE_TEXT, audition_path, audition_text, render_audition
 from audiodrama.pipeline.voicing import cast_script
 from audiodrama.project.castfile import load_cast
-from audiodrama.cli.main import build_parser, main
-from audiodrama.cli.commands import add_command
-from audiodrama.errors import CastError
 
 VOICE_COMMANDS = ("voices", "audition", "sides", "status", "names")
 

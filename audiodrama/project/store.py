@@ -41,8 +41,9 @@ def store_key(kind: str, *parts: str) -> str:
 
 
 def is_temporary(path: Path) -> bool:
-    """True for the temporary names atomic writes use: .<name>.<random>.tmp<suffix>."""
-    return path.name.startswith(".") and ".tmp" in path.name
+    """True for the temporary names atomic writes use: .<name>.<random>.tmp[<suffix>], .tmp.<ext>."""
+    name = path.name
+    return name.startswith(".tmp.") or (name.startswith(".") and (".tmp." in name or name.endswith(".tmp")))
 
 
 def sweep_temporaries(folder: Path) -> int:
@@ -53,7 +54,7 @@ def sweep_temporaries(folder: Path) -> int:
     gone = 0
     if not folder.is_dir():
         return gone
-    for path in folder.rglob(".*.tmp*"):
+    for path in folder.rglob(".*"):
         if path.is_file() and is_temporary(path):
             path.unlink(missing_ok=True)
             gone += 1
@@ -79,10 +80,14 @@ class Store:
 
     @contextmanager
     def writing(self, kind: str, key: str, suffix: str = ".wav") -> Iterator[Path]:
-        """Yield a temporary path in the kind's folder; on success it becomes the file in one rename."""
+        """Yield a temporary path in the kind's folder; on success it becomes the file in one rename.
+
+        The temporary name ends in .tmp: a writer that picks the format by suffix must be told it.
+        """
         target = self.path_for(kind, key, suffix)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp{suffix}")
+        # No file suffix on the temporary name: a glob for finished files (*.wav) never sees it.
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
         # Created with O_EXCL and mode 0666 (less the umask): the usual permissions, no umask flip.
         os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
         try:

@@ -16,24 +16,8 @@ from types import TracebackType
 from typing import Any
 
 from audiodrama.errors import RenderError
-from audiodrama.procs import die_with_parent
 from audiodrama.render.plan import LINE_KIND, AudioStore, SynthJob
 from audiodrama.render.runners import Progress, Tally, chunks, synth_chunk
-
-
-class DieWithParent:
-    """Dask worker plugin: a LocalCluster worker is killed when the process that started it dies."""
-
-    name = "audiodrama-die-with-parent"
-
-    def __init__(self, parent_pid: int) -> None:
-        self.parent_pid = parent_pid
-
-    def setup(self, worker: Any) -> None:
-        die_with_parent(self.parent_pid)
-
-    def teardown(self, worker: Any) -> None:
-        pass
 
 
 def _check_store(folder: str) -> str:
@@ -61,6 +45,8 @@ class DaskRunner:
     def __enter__(self) -> DaskRunner:
         try:
             from dask.distributed import Client, LocalCluster
+
+            from audiodrama.render.dask_worker import DieWithParent
         except ImportError:  # pragma: no cover - dask is a regular dependency
             raise RenderError(
                 "--scheduler needs dask[distributed]: pip install 'dask[distributed]'"
