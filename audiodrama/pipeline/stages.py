@@ -16,6 +16,7 @@ from audiodrama.pipeline.voicing import cast_script, record_use, render_script, 
 from audiodrama.project import fsutil
 from audiodrama.project.production import Project, slugify
 from audiodrama.render.plan import RenderResult
+from audiodrama.render.runners import Runner
 from audiodrama.settings import Settings
 from audiodrama.sources.reader import Source, read_source, read_story, save_source_text
 from audiodrama.voices.cast import Cast
@@ -196,9 +197,14 @@ def build(
     scheduler: str | None = None,
     intro: str | None = None,
     progress: bool = True,
+    runner: Runner | None = None,
     **mix_options: Any,
 ) -> BuildResult:
-    """Run every stage for `story` in production `prod`, reusing what is already there."""
+    """Run every stage for `story` in production `prod`, reusing what is already there.
+
+    `runner`: a render runner the caller owns across builds (e.g. `with WorkerPool(2) as pool`
+    in a long-lived process keeps its workers warm); by default one is started per build.
+    """
     from audiodrama.project.lock import production_lock
     from audiodrama.project.store import sweep_temporaries
 
@@ -217,6 +223,7 @@ def build(
             scheduler=scheduler,
             intro=intro,
             progress=progress,
+            runner=runner,
             **mix_options,
         )
         result.seconds = {"parse": parse_s, **result.seconds}
@@ -235,6 +242,7 @@ def voice_and_mix(
     scheduler: str | None = None,
     intro: str | None = None,
     progress: bool = True,
+    runner: Runner | None = None,
     **mix_options: Any,
 ) -> BuildResult:
     """Cast, render (story lines, then the credits) and mix a parsed script.
@@ -253,7 +261,11 @@ def voice_and_mix(
     cast = cast_script(script, prod)
     timings["cast"] = time.perf_counter() - t
     t = time.perf_counter()
-    rendered = render_story(script, cast, prod, settings, episodes, scenes, workers, scheduler, progress)
+    if runner is None:
+        with runner_for(prod, workers, scheduler) as own:
+            rendered = render_story(script, cast, prod, settings, episodes, scenes, own, progress)
+    else:
+        rendered = render_story(script, cast, prod, settings, episodes, scenes, runner, progress)
     timings["render"] = time.perf_counter() - t
     t = time.perf_counter()
     voices = {NARRATOR: cast.narrator, **cast.characters}
@@ -286,21 +298,18 @@ def render_story(
     settings: Settings,
     episodes: list[int] | None,
     scenes: list[str] | None,
-    workers: int | None,
-    scheduler: str | None,
+    runner: Runner,
     progress: bool,
 ) -> RenderResult:
     """Render the story's lines, then its credits, with one runner; record what the story uses."""
     from audiodrama.audio.mix import credits_to_render
 
-    with runner_for(prod, workers, scheduler) as runner:
-        with tqdm_progress(enabled=progress) as bar:
-            rendered = render_script(
-                script, cast, prod, lines=lines_for(script, episodes, scenes), progress=bar, runner=runner
-            )
-        credits = credits_to_render(script, rendered, settings)
-        if credits:
-            rendered.merge(render_script(script, cast, prod, lines=credits, progress=None, runner=runner))
+    with tqdm_progress(enabled=progress) as bar:
+        lines = lines_for(script, episodes, scenes)
+        rendered = render_script(script, cast, prod, lines=lines, progress=bar, runner=runner)
+    credits = credits_to_render(script, rendered, settings)
+    if credits:
+        rendered.merge(render_script(script, cast, prod, lines=credits, progress=None, runner=runner))
     record_use(prod, script.slug, rendered, partial=bool(episodes or scenes))
     return rendered
 

@@ -140,7 +140,8 @@ class Store:
 
     def record_use(self, story: str, paths: Iterable[Path], *, partial: bool) -> None:
         """Remember which store files `story` uses (merged with the old list for a partial build)."""
-        names = {str(Path(p).relative_to(self.root)) for p in paths if Path(p).is_relative_to(self.root)}
+        prefix = f"{self.root}{os.sep}"  # string prefixes: a build records hundreds of paths
+        names = {str(p)[len(prefix) :] for p in map(str, paths) if p.startswith(prefix)}
         manifest = self._manifest()
         if partial:
             names |= set(manifest.get(story, []))

@@ -181,10 +181,11 @@ class Planner:
         delivery = line.delivery if line.delivery in SYNTH_DELIVERIES else None
         parts = line_key_parts(text, profile.key(), delivery, self._engine_id(profile.engine))
         key = self.store.key(LINE_KIND, *parts)
+        path = self.store.path_for(LINE_KIND, key, ".wav")
         rendered = RenderedLine(
-            path=self.store.path_for(LINE_KIND, key, ".wav"),
+            path=path,
             source="tts",
-            cached=self.store.has(LINE_KIND, key, ".wav"),
+            cached=path.exists(),
             speaker=speaker,
             voice=profile.key(),
             text=clean,
