@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from audiodrama import procs
 from audiodrama.errors import RenderError
 from audiodrama.model import VoiceProfile
 from audiodrama.voices.engines.base import SAMPLE_RATE, VoiceInfo
@@ -52,7 +53,7 @@ def espeak_info() -> tuple[str, Path | None]:
     exe = shutil.which("espeak-ng")
     if exe:
         try:
-            out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10).stdout
+            out = procs.run([exe, "--version"], capture_output=True, text=True, timeout=10).stdout
             m = re.search(r"text-to-speech:\s*(\S+).*?Data at:\s*(\S+)", out, re.S)
             if m:
                 return m.group(1), Path(m.group(2))
