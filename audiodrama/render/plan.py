@@ -9,7 +9,6 @@ key changed. The store is handed in (typed by AudioStore); this module never bui
 from __future__ import annotations
 
 import wave
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -198,6 +197,3 @@ class Planner:
                 self.plan.jobs[key] = SynthJob(text=text, profile=profile, delivery=delivery, key=key)
         self.plan.lines.append(rendered)
         return rendered
-
-    def __iter__(self) -> Iterator[RenderedLine]:
-        return iter(self.plan.lines)

@@ -131,7 +131,8 @@ class Tally:
 
 
 class InlineRunner:
-    """Synthesises in this process (tests, cheap engines, a one-off sample)."""
+    """Synthesises in this process: cheap engines and tests. Not espeak-ng in a process that
+    later forks a WorkerPool (its running speech thread must not be forked)."""
 
     def __init__(self) -> None:
         self.engines = Engines()
