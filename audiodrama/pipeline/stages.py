@@ -12,10 +12,13 @@ from typing import Any
 from audiodrama import script as script_io
 from audiodrama.errors import ScriptError
 from audiodrama.model import NARRATOR, Character, Script
-from audiodrama.pipeline.voicing import cast_script, record_use, render_script, runner_for, tqdm_progress
+from audiodrama.pipeline.voicing import cast_script, record_use, runner_for, tqdm_progress
 from audiodrama.project import fsutil
 from audiodrama.project.production import Project, slugify
-from audiodrama.render.plan import RenderResult
+from audiodrama.project.store import store_for
+from audiodrama.project.voicefiles import read_lexicon, read_take_index, save_take_index
+from audiodrama.render.lines import render_lines
+from audiodrama.render.plan import RenderResult, voiced_lines
 from audiodrama.render.runners import Runner
 from audiodrama.settings import Settings
 from audiodrama.sources.reader import Source, read_source, read_story, save_source_text
@@ -301,15 +304,23 @@ def render_story(
     runner: Runner,
     progress: bool,
 ) -> RenderResult:
-    """Render the story's lines, then its credits, with one runner; record what the story uses."""
+    """Render the story's lines, then its credits, with one runner; record what the story uses.
+
+    The lexicon and the takes index are read once for both.
+    """
     from audiodrama.audio.mix import credits_to_render
 
+    store, takes, lexicon = store_for(prod), read_take_index(prod), read_lexicon(prod)
     with tqdm_progress(enabled=progress) as bar:
-        lines = lines_for(script, episodes, scenes)
-        rendered = render_script(script, cast, prod, lines=lines, progress=bar, runner=runner)
+        partial = lines_for(script, episodes, scenes)
+        lines = voiced_lines(script) if partial is None else partial
+        rendered = render_lines(
+            lines, cast, store=store, runner=runner, lexicon=lexicon, takes=takes, progress=bar
+        )
     credits = credits_to_render(script, rendered, settings)
     if credits:
-        rendered.merge(render_script(script, cast, prod, lines=credits, progress=None, runner=runner))
+        rendered.merge(render_lines(credits, cast, store=store, runner=runner, lexicon=lexicon, takes=takes))
+    save_take_index(takes)
     record_use(prod, script.slug, rendered, partial=bool(episodes or scenes))
     return rendered
 
