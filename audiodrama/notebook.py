@@ -18,14 +18,14 @@ from __future__ import annotations
 import contextlib
 import html
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from audiodrama.model import NARRATOR, Line, Script
-from audiodrama.voices.audition import SAMPLE_TEXT  # noqa: F401  (what a voice says by default)
+from audiodrama.pipeline.audition import SAMPLE_TEXT  # noqa: F401  (what a voice says by default)
 
 TARGET_LUFS = -16.0
 TARGET_TRUE_PEAK = -1.0
@@ -80,6 +80,24 @@ def notebook_progress() -> Iterator[None]:
         yield
     finally:
         tqdm_auto.tqdm = original  # type: ignore[assignment]
+
+
+@contextlib.contextmanager
+def widget_progress(desc: str = "render") -> Iterator[Callable[[int, int], None]]:
+    """A progress callback (done, total) drawing an ipywidgets bar that stays when done."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    bar = widgets.IntProgress(value=0, min=0, max=1, description=desc)
+    shown: list[bool] = []
+
+    def update(done: int, total: int) -> None:
+        if not shown:
+            display(bar)
+            shown.append(True)
+        bar.max, bar.value = max(1, total), done
+
+    yield update
 
 
 # ---------------------------------------------------------------- tables
@@ -311,7 +329,7 @@ def cast_voices(script: Script, prod: Any):
 
     Same as `audiodrama cast STORY`; prints the casting warnings.
     """
-    from audiodrama.voices.casting import cast_script
+    from audiodrama.pipeline.voicing import cast_script
 
     cast = cast_script(script, prod)
     for w in cast.warnings:
@@ -324,7 +342,7 @@ def audition(script: Script | None, cast: Any, prod: Any, name: str, text: str |
 
     What `audiodrama audition NAME ["TEXT"]` renders (it also copies it to audio_out/auditions/).
     """
-    from audiodrama.voices.audition import render_audition
+    from audiodrama.pipeline.audition import render_audition
 
     return render_audition(script, cast, prod, name, text).rendered
 
@@ -335,7 +353,7 @@ def auditions(
     """An HTML table with an audition player for each name (default: narrator + main characters)."""
     from IPython.display import HTML
 
-    from audiodrama.voices.audition import render_audition
+    from audiodrama.pipeline.audition import render_audition
     from audiodrama.voices.casting import main_characters
 
     names = list(names) if names is not None else [NARRATOR, *main_characters(script)]
@@ -362,9 +380,9 @@ def set_profile(prod: Any, name: str, **fields: Any):
     Comments and everything else in the file are kept; the result is validated before it is
     saved (CastError naming the problem). Returns the reloaded Cast. E.g.
     `set_profile(prod, "Willow", pitch=70, rate=160)` or `set_profile(prod, "Narrator", voice="en+m3")`.
-    Same as casting.update_profile(prod.cast_path, ...).
+    Same as castfile.update_profile(prod.cast_path, ...).
     """
-    from audiodrama.voices.casting import update_profile
+    from audiodrama.project.castfile import update_profile
 
     return update_profile(prod.cast_path, name, **fields)
 
@@ -373,7 +391,7 @@ def profile_editor(script: Script, prod: Any, name: str):
     """Sliders for one voice's pitch and rate, a voice box and a button that saves and plays it."""
     import ipywidgets as widgets
 
-    from audiodrama.voices.casting import load_cast
+    from audiodrama.project.castfile import load_cast
 
     cast = load_cast(prod.cast_path)
     resolved = cast.resolve(name)
@@ -406,10 +424,13 @@ def render_lines(script: Script, cast: Any, prod: Any, **options: Any):
 
     Same as `audiodrama render STORY`: only lines whose text, voice or delivery changed are synthesised.
     """
-    from audiodrama.render.lines import render_script
+    from audiodrama.pipeline.voicing import render_script
 
-    with notebook_progress():
-        result = render_script(script, cast, prod, progress=options.pop("progress", True), **options)
+    if options.pop("progress", True):
+        with widget_progress() as progress:
+            result = render_script(script, cast, prod, progress=progress, **options)
+    else:
+        result = render_script(script, cast, prod, progress=False, **options)
     for w in result.warnings:
         print("warning:", w)
     return result

@@ -34,10 +34,10 @@ def die_with_parent(parent_pid: int | None = None) -> None:
 def run(args: Sequence[str], **kwargs: Any) -> subprocess.CompletedProcess[Any]:
     """`subprocess.run` whose child is killed if this process dies (no orphaned ffmpeg)."""
     parent = os.getpid()
-    return subprocess.run(list(args), preexec_fn=lambda: die_with_parent(parent), **kwargs)  # noqa: PLW1509
+    return subprocess.run(list(args), preexec_fn=lambda: die_with_parent(parent), **kwargs)
 
 
 def popen(args: Sequence[str], **kwargs: Any) -> subprocess.Popen[Any]:
     """`subprocess.Popen` whose child is killed if this process dies."""
     parent = os.getpid()
-    return subprocess.Popen(list(args), preexec_fn=lambda: die_with_parent(parent), **kwargs)  # noqa: PLW1509
+    return subprocess.Popen(list(args), preexec_fn=lambda: die_with_parent(parent), **kwargs)

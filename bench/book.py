@@ -32,9 +32,9 @@ def _prod(tmp: Path, name: str):
 
 def scaling(story: Path, n_lines: int, tmp: Path) -> dict[int, float]:
     """Seconds to render the first `n_lines` voiced lines cold with 1 and with 2 workers."""
-    from audiodrama.voices.casting import cast_script
     from audiodrama.pipeline.stages import parse_into_production
-    from audiodrama.render.lines import render_script, shutdown_workers, voiced_lines
+    from audiodrama.pipeline.voicing import cast_script, render_script
+    from audiodrama.render.plan import voiced_lines
 
     out = {}
     for workers in (1, 2):
@@ -42,11 +42,9 @@ def scaling(story: Path, n_lines: int, tmp: Path) -> dict[int, float]:
         script = parse_into_production(story, prod)
         lines = voiced_lines(script)[:n_lines]
         cast = cast_script(script, prod)
-        shutdown_workers()
         t = time.perf_counter()
         render_script(script, cast, prod, lines=lines, workers=workers, progress=False)
         out[workers] = time.perf_counter() - t
-        shutdown_workers()
         shutil.rmtree(prod.root)
     return out
 

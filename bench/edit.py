@@ -5,8 +5,9 @@ of audio, 5 scenes), rebuilds it with nothing changed (warm), then changes the w
 line in script/demo.fountain (as a person would) and rebuilds. For each build it prints the
 lines (re-)rendered, the seconds until the WAV was written (parse + cast + render + mix +
 master + WAV), the seconds spent encoding afterwards (MP3; reported apart), the wall time of
-the whole build, and how many scenes were mixed afresh. Then it runs the same edit once
-more through the `audiodrama build` command, whose wall time includes starting Python, and
+the whole build, and how many scenes were mixed afresh (each build starts and stops its own
+render worker; two more edits reuse one WorkerPool the caller keeps, as a notebook or a
+service may). Then it runs the same edit once more through the `audiodrama build` command, whose wall time includes starting Python, and
 once with `audiodrama build --watch` running (save -> new WAV, as a producer works).
 Target: WAV ready in under 3 s after a one-line edit.
 
@@ -46,11 +47,11 @@ def edit_one_line(prod, slug: str, n: int) -> str:
     return line.id
 
 
-def run(prod, story: Path, label: str) -> dict:
+def run(prod, story: Path, label: str, runner=None) -> dict:
     from audiodrama.pipeline.stages import build
 
     t = time.perf_counter()
-    r = build(story, prod, progress=False)
+    r = build(story, prod, progress=False, runner=runner)
     wall = time.perf_counter() - t
     secs = dict(r.seconds)
     after = secs.get("encode")
@@ -98,6 +99,14 @@ def main() -> int:
         run(prod, story, "one-line edit")
         edit_one_line(prod, "demo", 2)
         run(prod, story, "another one-line edit")
+        # a long-lived caller (notebook, service) may keep one worker pool across builds
+        from audiodrama.render.runners import WorkerPool
+
+        with WorkerPool(2) as pool:
+            edit_one_line(prod, "demo", 5)
+            run(prod, story, "edit, pool warmed", pool)
+            edit_one_line(prod, "demo", 6)
+            run(prod, story, "edit, caller-owned pool", pool)
         # the same through the command line: Python's start-up and imports included
         edit_one_line(prod, "demo", 3)
         exe = Path(sys.executable).parent / "audiodrama"

@@ -13,15 +13,15 @@ def test_prune_keeps_what_the_script_uses(tmp_path, monkeypatch):
     story = prod.root / "s.txt"
     story.write_text('"Hello there," said Anna.\n\n"Hi," Ben replied.\n', encoding="utf-8")
     build(story, prod, progress=False, formats=["wav"])
-    used = set(prod.cache_dir.glob("*.wav"))
-    stale = prod.cache_dir / "0123456789abcdef01234567.wav"
+    used = set(prod.cache_dir.glob("line/*.wav"))
+    stale = prod.cache_dir / "line" / "0123456789abcdef0123456789abcdef.wav"
     stale.write_bytes(next(iter(used)).read_bytes())
     cli = [sys.executable, "-m", "audiodrama", "-C", str(prod.root), "cache"]
     out = subprocess.run(cli, capture_output=True, text=True, check=True).stdout
     assert "1 files" in out and "used by no current script" in out
     subprocess.run([*cli, "--prune"], capture_output=True, text=True, check=True)
     assert not stale.exists()
-    assert set(prod.cache_dir.glob("*.wav")) == used
+    assert set(prod.cache_dir.glob("line/*.wav")) == used
     again = build(story, prod, progress=False, formats=["wav"])
     assert again.synthesised == 0
 

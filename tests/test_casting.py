@@ -8,23 +8,14 @@ import math
 import pytest
 import soundfile as sf
 
-from audiodrama.project.castfile import read_characters
-from audiodrama.voices.casting import (
-    MAIN_LINES,
-    NARRATOR_SLOT,
-    PROFILE_FIELDS,
-    Cast,
-    cast_script,
-    distinct,
-    load_cast,
-    measure_f0,
-    predict_f0,
-    update_profile,
-)
 from audiodrama.errors import CastError
 from audiodrama.ids import assign_ids
 from audiodrama.model import Character, Line, Scene, Script, VoiceProfile
-from audiodrama.render.lines import render_script
+from audiodrama.pipeline.voicing import cast_script, render_script
+from audiodrama.project.castfile import load_cast, read_characters, update_profile
+from audiodrama.voices.cast import NARRATOR_SLOT, PROFILE_FIELDS, Cast
+from audiodrama.voices.casting import MAIN_LINES, distinct
+from audiodrama.voices.pitch import measure_f0, predict_f0
 
 SAMPLE = "I never thought I would see you again, not after everything that happened here."
 
@@ -296,8 +287,8 @@ def test_main_characters_pairwise_distinct_measured(production):
 
 
 def test_demo_main_characters_distinct(production, demo_text):
-    from audiodrama.voices.casting import main_characters
     from audiodrama.parse import parse_story
+    from audiodrama.voices.casting import main_characters
 
     script = parse_story(demo_text, title="demo", slug="demo")
     cast = cast_script(script, production)

@@ -13,7 +13,6 @@ from conftest import DEMO
 
 from audiodrama.pipeline.stages import build, parse_into_production
 from audiodrama.project.production import Project, init_production
-from audiodrama.render.lines import shutdown_workers
 
 STORY_PARAGRAPHS = 14  # the dream scene and the waking: several voices, quick to render
 
@@ -54,13 +53,12 @@ def test_local_cluster_renders_real_espeak_lines(tmp_path):
     by a few milliseconds depending on what that process voiced before (see README): the
     audio is compared by length, not bit for bit.
     """
-    shutdown_workers()
     single, cluster, story = _twin_productions(tmp_path)
     a = build(single.root / story, single, workers=1, progress=False, formats=["wav"])
     b = build(cluster.root / story, cluster, scheduler="local:2", progress=False, formats=["wav"])
     assert b.synthesised == a.synthesised > 10
-    assert sorted(p.name for p in cluster.cache_dir.glob("*.wav")) == sorted(
-        p.name for p in single.cache_dir.glob("*.wav")
+    assert sorted(p.name for p in cluster.cache_dir.glob("line/*.wav")) == sorted(
+        p.name for p in single.cache_dir.glob("line/*.wav")
     )
     assert _timeline(a) == _timeline(b)
     assert b.episodes[0].duration == pytest.approx(a.episodes[0].duration, rel=0.03)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from audiodrama.voices.casting import cast_script
 from audiodrama.errors import CastError
 from audiodrama.ids import assign_ids
-from audiodrama.voices.lexicon import Lexicon, load_lexicon, name_samples, proper_names
 from audiodrama.model import Character, Line, Scene, Script
-from audiodrama.render.lines import render_script
+from audiodrama.pipeline.voicing import cast_script, name_samples, render_script
+from audiodrama.project.voicefiles import read_lexicon as load_lexicon
+from audiodrama.voices.lexicon import Lexicon, proper_names
 
 TEXTS = [
     ("Buffy walked in.", None),

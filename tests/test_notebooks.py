@@ -108,7 +108,7 @@ def _text(nb) -> str:
 
 
 def _cache(project: Path) -> set[str]:
-    return {p.name for p in (project / "audio_out" / ".cache").glob("*.wav")}
+    return {p.name for p in (project / "audio_out" / ".cache").glob("line/*.wav")}
 
 
 @pytest.fixture(scope="module")
@@ -191,8 +191,8 @@ def test_fix_a_speaker_in_01_rerenders_exactly_that_line(project, first_pass):
 def built(tmp_path_factory):
     """The demo parsed, cast and rendered with the silent engine (fast)."""
     from audiodrama import notebook as nb
+    from audiodrama.pipeline.voicing import render_script
     from audiodrama.project.production import init_production
-    from audiodrama.render.lines import render_script
 
     root = tmp_path_factory.mktemp("helpers")
     shutil.copytree(REPO / "stories", root / "stories")
@@ -288,7 +288,7 @@ def test_short_term_loudness_of_a_tone():
 
 def test_profile_editor_saves_and_plays(built):
     from audiodrama import notebook as nb
-    from audiodrama.voices.casting import load_cast
+    from audiodrama.project.castfile import load_cast
 
     prod, script, cast, _rendered = built
     editor = nb.profile_editor(script, prod, "Buffy")

@@ -17,8 +17,8 @@ import soundfile as sf
 
 from audiodrama.model import NARRATOR
 from audiodrama.pipeline.stages import build
+from audiodrama.project.castfile import load_cast
 from audiodrama.project.scripts import open_script
-from audiodrama.voices.casting import load_cast
 
 
 @pytest.fixture(scope="module")

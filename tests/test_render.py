@@ -9,12 +9,19 @@ import pytest
 import soundfile as sf
 from test_casting import make_script
 
-from audiodrama.render import lines as render
-from audiodrama.voices.casting import cast_script, measure_f0
 from audiodrama.errors import RenderError
 from audiodrama.model import Line
-from audiodrama.render.lines import RenderResult, cache_key, render_script
-from audiodrama.voices.engines.base import SynthJob, get_engine
+from audiodrama.pipeline.voicing import cast_script, render_script
+from audiodrama.project.store import Store, store_key
+from audiodrama.render.plan import RenderResult, SynthJob, line_key_parts
+from audiodrama.render.runners import Engines, synth_chunk
+from audiodrama.voices.engines.registry import make_engine
+from audiodrama.voices.pitch import measure_f0
+
+
+def cache_key(text: str, profile_key: str, delivery: str | None, engine_id: str) -> str:
+    """The store key of a synthesised line."""
+    return store_key("line", *line_key_parts(text, profile_key, delivery, engine_id))
 
 
 @pytest.fixture
@@ -41,17 +48,17 @@ def test_every_line_rendered_as_mono_16bit_wav(cast_prod):
         assert r.source == "tts" and not r.cached
         assert r.duration == pytest.approx(sf.info(str(r.path)).duration, abs=0.01)
         assert r.speaker == (line.speaker or "Narrator")
-    assert not list(prod.cache_dir.glob("*.tmp*")), "temporary files left behind"
+    assert not list(prod.cache_dir.glob("**/.*.tmp*")), "temporary files left behind"
 
 
 def test_cache_second_build_synthesises_nothing_and_edit_rerenders_one(cast_prod):
     script, cast, prod = cast_prod
     first = render_script(script, cast, prod, progress=False)
-    mtimes = {p: p.stat().st_mtime_ns for p in prod.cache_dir.glob("*.wav")}
+    mtimes = {p: p.stat().st_mtime_ns for p in prod.cache_dir.glob("line/*.wav")}
     second = render_script(script, cast, prod, progress=False)
     assert second.synthesised == 0 and second.cached == len(first)
     assert all(r.cached for r in second.values())
-    assert {p: p.stat().st_mtime_ns for p in prod.cache_dir.glob("*.wav")} == mtimes
+    assert {p: p.stat().st_mtime_ns for p in prod.cache_dir.glob("line/*.wav")} == mtimes
     line = script.scenes[0].lines[4]
     line.text = line.text + " And one more thing."
     third = render_script(script, cast, prod, progress=False)
@@ -140,8 +147,7 @@ import sys
 from pathlib import Path
 from audiodrama.project.production import Project
 from audiodrama.parse import parse_story
-from audiodrama.voices.casting import cast_script
-from audiodrama.render.lines import render_script
+from audiodrama.pipeline.voicing import cast_script, render_script
 prod = Project(Path({str(production.root)!r}))
 script = parse_story(Path({str(production.root / "stories" / "demo.txt")!r}).read_text(), slug="demo")
 cast = cast_script(script, prod)
@@ -153,7 +159,7 @@ render_script(script, cast, prod, progress=False)
     time.sleep(0.15)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    finals = [p for p in production.cache_dir.glob("*.wav") if not p.name.startswith(".")]
+    finals = [p for p in production.cache_dir.glob("line/*.wav") if not p.name.startswith(".")]
     for p in finals:
         with wave.open(str(p)) as w:
             assert p.stat().st_size == 44 + 2 * w.getnframes(), p
@@ -170,11 +176,11 @@ render_script(script, cast, prod, progress=False)
 def test_engine_errors_become_render_error(tmp_path):
     from audiodrama.model import VoiceProfile
 
-    job = SynthJob(text="", profile=VoiceProfile(), delivery=None, out=str(tmp_path / "a.wav"))
-    ((_out, secs, err),) = render._synth_chunk([job])
+    job = SynthJob(text="", profile=VoiceProfile(), delivery=None, key="a")
+    ((_key, secs, err),) = synth_chunk([job], Store(tmp_path), Engines())
     assert err and secs == 0.0
     with pytest.raises(RenderError):
-        get_engine("pyttsx3").synthesize_bytes("", VoiceProfile())  # type: ignore[attr-defined]
+        make_engine("pyttsx3").synthesize("", VoiceProfile())
 
 
 def test_alternating_settings_are_never_lost(cast_prod, tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from audiodrama.voices.speakable import emphasised_words, speakable_text, split_run_together
 from audiodrama.voices.engines.pyttsx3_engine import espeak_input
+from audiodrama.voices.speakable import emphasised_words, speakable_text, split_run_together
 
 CASES = [
     ("It\u2019s time luv\u2026", "It's time luv..."),
@@ -58,9 +58,8 @@ def test_cut_off_and_stutter_are_not_spelled(production):
     """espeak-ng would say 'ess pee' for 'Sp': the fragment must be much shorter than that."""
     from test_casting import make_script
 
-    from audiodrama.voices.casting import cast_script
     from audiodrama.model import Line
-    from audiodrama.render.lines import render_script
+    from audiodrama.pipeline.voicing import cast_script, render_script
 
     script = make_script({"Ann": ("female", 1)})
     cast = cast_script(script, production)
@@ -82,8 +81,8 @@ def test_demo_words_are_not_split(demo_text):
 
 
 def test_italic_words_are_stressed_not_long_italic_stretches():
-    from audiodrama.voices.speakable import stress_emphasis
     from audiodrama.voices.engines.pyttsx3_engine import espeak_input
+    from audiodrama.voices.speakable import stress_emphasis
 
     text = "I did say so, and I never take it back."
     spoken = stress_emphasis(text, text, [(2, 5, "italic"), (20, 25, "bold")])

@@ -11,10 +11,11 @@ import pytest
 import soundfile as sf
 from test_casting import make_script
 
-from audiodrama.voices.casting import cast_script
-from audiodrama.render.lines import render_script
-from audiodrama.render.takes import plausible, sides, status
+from audiodrama.pipeline.voicing import cast_script, render_script
+from audiodrama.pipeline.voicing import take_status as status
+from audiodrama.pipeline.voicing import write_sides as sides
 from audiodrama.render.recorded import TAKE_TARGET_LUFS, loudness
+from audiodrama.render.takes import plausible
 
 
 def chirp(seconds: float, sr: int, f0: float = 300.0, f1: float = 1500.0) -> np.ndarray:

@@ -10,11 +10,12 @@ import pytest
 import soundfile as sf
 from test_casting import make_script
 
-from audiodrama.voices.audition import SAMPLE_TEXT, audition_path, audition_text, render_audition
-from audiodrama.voices.casting import cast_script, load_cast
-from audiodrama.cli.main import build_parser, main
 from audiodrama.cli.commands import add_command
+from audiodrama.cli.main import build_parser, main
 from audiodrama.errors import CastError
+from audiodrama.pipeline.audition import SAMPLE_TEXT, audition_path, audition_text, render_audition
+from audiodrama.pipeline.voicing import cast_script
+from audiodrama.project.castfile import load_cast
 
 VOICE_COMMANDS = ("voices", "audition", "sides", "status", "names")
 
@@ -68,7 +69,7 @@ def test_render_audition_unknown_name(silent, cast_demo):
 
 def test_render_audition_measures_a_real_voice(cast_demo):
     """espeak-ng: the sample's measured pitch is near the profile's predicted one."""
-    from audiodrama.voices.casting import predict_f0
+    from audiodrama.voices.pitch import predict_f0
 
     script, cast, prod = cast_demo
     sample = render_audition(script, cast, prod, "Ann", save=True)

@@ -180,7 +180,7 @@ def _version() -> str:
 
 def cmd_cast(args: argparse.Namespace) -> int:
     from audiodrama.pipeline.stages import load_script
-    from audiodrama.voices.casting import cast_script
+    from audiodrama.pipeline.voicing import cast_script
 
     script, _ = load_script(args.story, args.production)
     cast = cast_script(script, args.production)
@@ -194,20 +194,20 @@ def cmd_cast(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from audiodrama.pipeline.stages import lines_for, load_script
-    from audiodrama.render.lines import render_script
-    from audiodrama.voices.casting import cast_script
+    from audiodrama.pipeline.voicing import cast_script, render_script, tqdm_progress
 
     script, _ = load_script(args.story, args.production)
     cast = cast_script(script, args.production)
-    rendered = render_script(
-        script,
-        cast,
-        args.production,
-        lines=lines_for(script, args.episode),
-        workers=args.workers,
-        scheduler=args.scheduler,
-        progress=not args.quiet,
-    )
+    with tqdm_progress(enabled=not args.quiet) as progress:
+        rendered = render_script(
+            script,
+            cast,
+            args.production,
+            lines=lines_for(script, args.episode),
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=progress,
+        )
     print(f"{rendered.summary()} ({args.production.cache_dir})")
     return 0
 

@@ -1,4 +1,4 @@
-"""Housekeeping commands: the render cache."""
+"""Housekeeping commands: the store of rendered audio (audio_out/.cache)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ def register(subparsers) -> None:
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    from audiodrama.project.cache import prune, report
     from audiodrama.project.lock import production_lock
+    from audiodrama.project.store import prune, report
 
     if not args.prune:
         print(report(args.production))

@@ -24,6 +24,11 @@ def _add(
 
 def register(subparsers) -> None:
     """Add `voices`, `audition`, `sides`, `status` and `names` to the CLI."""
+    _register_voices_and_audition(subparsers)
+    _register_takes_and_names(subparsers)
+
+
+def _register_voices_and_audition(subparsers) -> None:
     p = _add(
         subparsers,
         "voices",
@@ -50,6 +55,8 @@ def register(subparsers) -> None:
     p.add_argument("character", help="character name or alias, or Narrator")
     p.add_argument("text", nargs="?", default=None, help="what to say")
 
+
+def _register_takes_and_names(subparsers) -> None:
     p = _add(
         subparsers,
         "sides",
@@ -111,7 +118,8 @@ def _script(args: argparse.Namespace):
 
 
 def _cast(args: argparse.Namespace, script=None):
-    from audiodrama.voices.casting import cast_script, load_cast
+    from audiodrama.pipeline.voicing import cast_script
+    from audiodrama.project.castfile import load_cast
 
     prod = args.production
     if script is not None:
@@ -121,8 +129,8 @@ def _cast(args: argparse.Namespace, script=None):
 
 def cmd_voices(args: argparse.Namespace) -> int:
     """Print the voices and variants."""
-    from audiodrama.voices.casting import BASE_F0
     from audiodrama.voices.engines.pyttsx3_engine import espeak_voices
+    from audiodrama.voices.pitch import BASE_F0
 
     langs, variants = espeak_voices()
     if not langs:
@@ -141,7 +149,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 def cmd_audition(args: argparse.Namespace) -> int:
     """Render a sample of one character's voice."""
-    from audiodrama.voices.audition import render_audition
+    from audiodrama.pipeline.audition import render_audition
 
     script = None
     try:
@@ -160,11 +168,11 @@ def cmd_audition(args: argparse.Namespace) -> int:
 
 def cmd_sides(args: argparse.Namespace) -> int:
     """Write recording scripts."""
-    from audiodrama.render.takes import sides
+    from audiodrama.pipeline.voicing import write_sides
 
     script = _script(args)
     cast = _cast(args, script)
-    paths = sides(script, cast, args.production, args.character)
+    paths = write_sides(script, cast, args.production, args.character)
     if not paths:
         raise AudiodramaError(
             f"no lines for {args.character!r}; check the name (`audiodrama status` lists them)"
@@ -176,15 +184,15 @@ def cmd_sides(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Report the recorded takes."""
-    from audiodrama.render.takes import status
+    from audiodrama.pipeline.voicing import take_status
 
-    print(status(_script(args), args.production).to_text())
+    print(take_status(_script(args), args.production).to_text())
     return 0
 
 
 def cmd_names(args: argparse.Namespace) -> int:
     """List proper names with rendered samples."""
-    from audiodrama.voices.lexicon import name_samples
+    from audiodrama.pipeline.voicing import name_samples
 
     script = _script(args)
     cast = _cast(args, script)

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from audiodrama.audio.credits import credits_to_render
 from audiodrama.errors import ScriptError
 from audiodrama.model import NARRATOR, Character, Script
 from audiodrama.pipeline.mixing import mix_script
+from audiodrama.pipeline.voicing import cast_script, record_use, runner_for, tqdm_progress
 from audiodrama.project import fsutil
-from audiodrama.project.cache import record_use
 from audiodrama.project.castfile import read_characters
 from audiodrama.project.lock import HeldLock, production_lock
 from audiodrama.project.production import Project, slugify
@@ -26,10 +27,16 @@ from audiodrama.project.scripts import (
     with_pending_edits,
 )
 from audiodrama.project.sourcefile import save_source_text
+from audiodrama.project.store import store_for, sweep_temporaries
+from audiodrama.project.voicefiles import read_lexicon, read_take_index, save_take_index
+from audiodrama.render.lines import render_lines
+from audiodrama.render.plan import RenderResult, voiced_lines
+from audiodrama.render.runners import Runner
 from audiodrama.results import EpisodeResult
 from audiodrama.script.merge import carry_over_edits
 from audiodrama.settings import Settings
 from audiodrama.sources.reader import Source, read_source, read_story
+from audiodrama.voices.cast import Cast
 
 log = logging.getLogger("audiodrama")
 
@@ -214,10 +221,16 @@ def build(
     scheduler: str | None = None,
     intro: str | None = None,
     progress: bool = True,
+    runner: Runner | None = None,
     **mix_options: Any,
 ) -> BuildResult:
-    """Run every stage for `story` in production `prod`, reusing what is already there."""
+    """Run every stage for `story` in production `prod`, reusing what is already there.
+
+    `runner`: a render runner the caller owns across builds (e.g. `with WorkerPool(2) as pool`
+    in a long-lived process keeps its workers warm); by default one is started per build.
+    """
     with production_lock(prod) as lock:
+        sweep_temporaries(prod.out_dir)  # what a killed build left half-written
         t = time.perf_counter()
         script, edits = script_for(story, prod, lock, lang=lang)
         parse_s = time.perf_counter() - t
@@ -231,6 +244,7 @@ def build(
             scheduler=scheduler,
             intro=intro,
             progress=progress,
+            runner=runner,
             **mix_options,
         )
         result.seconds = {"parse": parse_s, **result.seconds}
@@ -249,15 +263,13 @@ def voice_and_mix(
     scheduler: str | None = None,
     intro: str | None = None,
     progress: bool = True,
+    runner: Runner | None = None,
     **mix_options: Any,
 ) -> BuildResult:
     """Cast, render (story lines, then the credits) and mix a parsed script.
 
     `intro="summary"` reads the story's summary (front matter) as a cold open.
     """
-    from audiodrama.audio.credits import credits_to_render
-    from audiodrama.render.lines import render_script
-    from audiodrama.voices.casting import cast_script
 
     settings = prod.settings
     if mode:
@@ -269,22 +281,11 @@ def voice_and_mix(
     cast = cast_script(script, prod)
     timings["cast"] = time.perf_counter() - t
     t = time.perf_counter()
-    rendered = render_script(
-        script,
-        cast,
-        prod,
-        lines=lines_for(script, episodes, scenes),
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-    )
-    credits = credits_to_render(script, rendered, settings)
-    if credits:
-        extra = render_script(script, cast, prod, lines=credits, workers=workers, progress=False)
-        rendered.update(extra)
-        rendered.synthesised += extra.synthesised
-        rendered.cached += extra.cached
-    record_use(prod, script.slug, rendered, partial=bool(episodes or scenes))
+    if runner is None:
+        with runner_for(prod, workers, scheduler) as own:
+            rendered = render_story(script, cast, prod, settings, episodes, scenes, own, progress)
+    else:
+        rendered = render_story(script, cast, prod, settings, episodes, scenes, runner, progress)
     timings["render"] = time.perf_counter() - t
     results, mixing = _mix(script, rendered, cast, prod, settings, episodes, scenes, progress, mix_options)
     timings.update(mixing)
@@ -325,6 +326,35 @@ def _mix(
         timings["stems"] = sum(r.seconds.get("stems", 0.0) for r in results)
     timings["encode"] = max(0.0, total - timings["mix"] - timings.get("stems", 0.0))
     return results, timings
+
+
+def render_story(
+    script: Script,
+    cast: Cast,
+    prod: Project,
+    settings: Settings,
+    episodes: list[int] | None,
+    scenes: list[str] | None,
+    runner: Runner,
+    progress: bool,
+) -> RenderResult:
+    """Render the story's lines, then its credits, with one runner; record what the story uses.
+
+    The lexicon and the takes index are read once for both.
+    """
+    store, takes, lexicon = store_for(prod), read_take_index(prod), read_lexicon(prod)
+    with tqdm_progress(enabled=progress) as bar:
+        partial = lines_for(script, episodes, scenes)
+        lines = voiced_lines(script) if partial is None else partial
+        rendered = render_lines(
+            lines, cast, store=store, runner=runner, lexicon=lexicon, takes=takes, progress=bar
+        )
+    credits = credits_to_render(script, rendered, settings)
+    if credits:
+        rendered.merge(render_lines(credits, cast, store=store, runner=runner, lexicon=lexicon, takes=takes))
+    save_take_index(takes)
+    record_use(prod, script.slug, rendered, partial=bool(episodes or scenes))
+    return rendered
 
 
 def with_summary_cold_open(script: Script) -> Script:

@@ -6,10 +6,10 @@ A line's `take` field (a file name) chooses one; otherwise the first take is use
 Before use a take is converted (any rate, channels, depth, via ffmpeg) to 22,050 Hz mono
 16-bit, its leading and trailing silence trimmed, its loudness matched to the TTS lines
 (TAKE_TARGET_LUFS, what espeak-ng produces at volume 1.0), and clipping reported. The result
-is cached under audio_out/.cache/take-<hash>.wav, keyed by the take's bytes.
+goes into the store (kind "take"), keyed by the take's bytes and the processing version.
 
-The speaker a take was recorded for is remembered in voices/recorded/takes.json (written
-atomically): the line's speaker when the take was first seen. If the line is later given to
+The speaker a take was recorded for is remembered in voices/recorded/takes.json (read and
+written by project.takesfile): the line's speaker when the take was first seen. If the line is later given to
 another character, the take is not used (a warning says so) but kept. A take that cannot be
 decoded, is empty or silent falls back to TTS with a warning. Takes are never deleted.
 """
@@ -18,19 +18,20 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import json
+import io
 import re
 import shutil
-import subprocess
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+import pyloudnorm
 
-from audiodrama.project import fsutil
+from audiodrama import procs
 from audiodrama.errors import RecordingError
+from audiodrama.model import Line
+from audiodrama.render.plan import TAKE_KIND, AudioStore, RenderedLine, wav_duration
 from audiodrama.voices.engines.base import SAMPLE_RATE
 
 TAKE_EXTS = (".wav", ".flac", ".mp3", ".ogg", ".m4a")
@@ -62,13 +63,11 @@ def parse_take_name(path: Path) -> TakeFile | None:
     return TakeFile(path, m.group("id"), int(m.group("n") or 1))
 
 
-def list_takes(recorded_dir: Path) -> dict[str, list[TakeFile]]:
-    """line id -> its takes, take 1 first."""
+def takes_by_line(files: list[Path]) -> dict[str, list[TakeFile]]:
+    """line id -> its takes among `files` (a listing of voices/recorded/), take 1 first."""
     out: dict[str, list[TakeFile]] = {}
-    if not recorded_dir.is_dir():
-        return out
-    for p in sorted(recorded_dir.iterdir()):
-        t = parse_take_name(p) if p.is_file() else None
+    for p in sorted(files):
+        t = parse_take_name(p)
         if t:
             out.setdefault(t.line_id, []).append(t)
     for takes in out.values():
@@ -89,7 +88,7 @@ def decode(path: Path) -> np.ndarray:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise RecordingError("ffmpeg is needed to read recordings: sudo apt-get install ffmpeg", path)
-    proc = subprocess.run(
+    proc = procs.run(
         [
             ffmpeg,
             "-nostdin",
@@ -137,8 +136,6 @@ def trim_silence(x: np.ndarray, pad_s: float = 0.03) -> np.ndarray:
 
 def loudness(x: np.ndarray) -> float:
     """Integrated loudness in LUFS (RMS-based estimate for clips under 0.4 s)."""
-    import pyloudnorm
-
     if len(x) >= int(0.45 * SAMPLE_RATE):
         value = pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(x)
         if np.isfinite(value):
@@ -147,8 +144,8 @@ def loudness(x: np.ndarray) -> float:
     return 20 * np.log10(rms) - 0.7
 
 
-def process_take(src: Path, out: Path) -> tuple[float, list[str]]:
-    """Convert, trim and loudness-match `src` into `out`; (seconds, notes). RecordingError if unusable."""
+def process_take(src: Path) -> tuple[bytes, float, list[str]]:
+    """Convert, trim and loudness-match `src`: (WAV bytes, seconds, notes). RecordingError if unusable."""
     x = decode(src)
     notes = []
     if len(x) < int(0.05 * SAMPLE_RATE):
@@ -170,44 +167,32 @@ def process_take(src: Path, out: Path) -> tuple[float, list[str]]:
     if top > 0.98:  # keep the peaks under full scale after the gain
         y = y * (0.98 / top)
     pcm = np.clip(np.round(y * 32767), -32768, 32767).astype("<i2")
-    with fsutil.atomic_path(out) as tmp, wave.open(str(tmp), "wb") as w:
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(SAMPLE_RATE)
         w.writeframes(pcm.tobytes())
-    return len(pcm) / SAMPLE_RATE, notes
+    return buf.getvalue(), len(pcm) / SAMPLE_RATE, notes
 
 
+@dataclass
 class TakeIndex:
-    """voices/recorded/: which takes exist and whom they were recorded for (takes.json)."""
+    """voices/recorded/: which takes exist and whom they were recorded for (takes.json entries)."""
 
-    def __init__(self, prod: Any, entries: dict[str, dict[str, Any]]) -> None:
-        self.prod = prod
-        self.dir = Path(prod.recorded_dir)
-        self.entries = entries
-        self.takes = list_takes(self.dir)
-        self._dirty = False
+    dir: Path
+    """The folder of the takes (named in warnings)."""
+    entries: dict[str, dict[str, str]]
+    """Take file name -> {"line", "speaker", "first_seen"}."""
+    takes: dict[str, list[TakeFile]]
+    """line id -> its takes, take 1 first."""
+    dirty: bool = False
+    """True when an entry was learnt and takes.json should be written."""
 
-    @classmethod
-    def load(cls, prod: Any) -> TakeIndex:
-        path = Path(prod.recorded_dir) / INDEX_FILE
-        entries: dict[str, dict[str, Any]] = {}
-        if path.exists():
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                entries = data.get("takes", {}) if isinstance(data, dict) else {}
-            except (ValueError, OSError):
-                raise RecordingError(
-                    "is not valid JSON; fix it or delete it (speakers of takes are "
-                    "then learnt again from the current script)",
-                    path,
-                ) from None
-        return cls(prod, entries)
-
-    def chosen(self, line: Any) -> TakeFile | None:
+    def chosen(self, line: Line) -> TakeFile | None:
         """The take a line uses: line.take when it names an existing take, else its first take."""
         takes = self.takes.get(line.id, [])
-        if getattr(line, "take", None):
+        if line.take:
             for t in takes:
                 if t.path.name == line.take:
                     return t
@@ -223,14 +208,14 @@ class TakeIndex:
                 "first_seen": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             }
             self.entries[take.path.name] = entry
-            self._dirty = True
+            self.dirty = True
         return str(entry.get("speaker"))
 
-    def take_for(self, line: Any, speaker: str, warnings: list[str]) -> TakeFile | None:
+    def take_for(self, line: Line, speaker: str, warnings: list[str]) -> TakeFile | None:
         """The usable take of a line, or None (with a warning when a take is set aside)."""
         take = self.chosen(line)
         if take is None:
-            if getattr(line, "take", None):
+            if line.take:
                 warnings.append(f"line {line.id}: take {line.take} is not in {self.dir}; using TTS")
             return None
         meant_for = self.recorded_speaker(take, speaker)
@@ -243,45 +228,35 @@ class TakeIndex:
             return None
         return take
 
-    def prepare(self, take: TakeFile, line: Any, speaker: str, warnings: list[str]):
-        """The converted take as a RenderedLine, or None (warning) if the recording is unusable."""
-        from audiodrama.render.lines import RenderedLine, wav_duration
 
+def prepare_take(
+    take: TakeFile, line: Line, speaker: str, store: AudioStore, warnings: list[str]
+) -> RenderedLine | None:
+    """The converted take (from the store, or converted into it) as a RenderedLine; None if unusable."""
+    try:
+        digest = file_hash(take.path)
+    except OSError as exc:
+        warnings.append(f"{take.path}: cannot be read ({exc}); using TTS")
+        return None
+    key = store.key(TAKE_KIND, digest, PROCESS_VERSION, str(TAKE_TARGET_LUFS))
+    cached = store.has(TAKE_KIND, key, ".wav")
+    if cached:
+        out = store.path_for(TAKE_KIND, key, ".wav")
+        duration = wav_duration(out)
+    else:
         try:
-            digest = file_hash(take.path)
-        except OSError as exc:
-            warnings.append(f"{take.path}: cannot be read ({exc}); using TTS")
+            data, duration, notes = process_take(take.path)
+        except RecordingError as exc:
+            warnings.append(f"{exc}; using TTS for line {line.id}")
             return None
-        key = hashlib.sha1(f"{digest}|{PROCESS_VERSION}|{TAKE_TARGET_LUFS}".encode()).hexdigest()[:24]
-        out = Path(self.prod.cache_dir) / f"take-{key}.wav"
-        cached = out.exists()
-        if cached:
-            duration = wav_duration(out)
-        else:
-            try:
-                duration, notes = process_take(take.path, out)
-            except RecordingError as exc:
-                warnings.append(f"{exc}; using TTS for line {line.id}")
-                return None
-            warnings.extend(notes)
-        return RenderedLine(
-            path=out,
-            source="recorded",
-            cached=cached,
-            speaker=speaker,
-            voice=take.path.name,
-            duration=duration,
-            take=take.path.name,
-        )
-
-    def save(self) -> None:
-        """Write takes.json if something new was learnt (atomically)."""
-        if not self._dirty:
-            return
-        data = {
-            "about": "Speaker each recorded take was made for (learnt when first seen). "
-            "A take is not used if its line now has another speaker. Edit to re-assign.",
-            "takes": dict(sorted(self.entries.items())),
-        }
-        fsutil.write_text(self.dir / INDEX_FILE, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        self._dirty = False
+        out = store.put_bytes(TAKE_KIND, key, ".wav", data)
+        warnings.extend(notes)
+    return RenderedLine(
+        path=out,
+        source="recorded",
+        cached=cached,
+        speaker=speaker,
+        voice=take.path.name,
+        duration=duration,
+        take=take.path.name,
+    )

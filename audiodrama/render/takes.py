@@ -1,7 +1,7 @@
 """Recording sides (what an actor reads) and the status of recorded takes.
 
-`sides` writes, per character, a Markdown and a CSV recording script into
-voices/sides/: every line the character speaks with its id, the line before it for
+`sides` makes, per character, a Markdown and a CSV recording script (the pipeline writes
+them into voices/sides/): every line the character speaks with its id, the line before it for
 context, the delivery note, and the file name to save the take as.
 
 `status` reports per character how many lines have a usable take, takes set aside because
@@ -19,15 +19,15 @@ import csv
 import io
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from audiodrama.project import fsutil
-from audiodrama.model import NARRATOR, Line, Script
-from audiodrama.render.lines import VOICED_KINDS
-from audiodrama.render.recorded import TakeIndex, list_takes
+import soundfile as sf
+
+from audiodrama import procs
+from audiodrama.model import NARRATOR, VOICED_KINDS, Line, Script
+from audiodrama.render.recorded import TakeFile, TakeIndex
+from audiodrama.voices.cast import Cast
 
 WORDS_PER_SECOND = 2.5
 
@@ -36,23 +36,13 @@ def _slug(name: str) -> str:
     return re.sub(r"[^\w]+", "-", name.lower()).strip("-") or "x"
 
 
-def _speaker(line: Line, cast: Any) -> str:
+def _speaker(line: Line, cast: Cast | None) -> str:
     if line.kind != "dialogue" or not line.speaker:
         return NARRATOR
     return cast.name_for(line.speaker) if cast is not None else line.speaker
 
 
-def _cast_or_none(prod: Any) -> Any:
-    from audiodrama.voices.casting import load_cast
-    from audiodrama.errors import CastError
-
-    try:
-        return load_cast(prod.cast_path) if Path(prod.cast_path).exists() else None
-    except CastError:
-        return None
-
-
-def next_take_name(line_id: str, existing: list[Any]) -> str:
+def next_take_name(line_id: str, existing: list[TakeFile]) -> str:
     """The file name for a new take of a line: <id>.wav, else <id>.takeN.wav."""
     if not existing:
         return f"{line_id}.wav"
@@ -72,9 +62,10 @@ class SideLine:
     recorded: str
 
 
-def side_lines(script: Script, cast: Any, prod: Any, character: str) -> list[SideLine]:
-    """The rows of `character`'s recording script."""
-    takes = list_takes(Path(prod.recorded_dir))
+def side_lines(
+    script: Script, cast: Cast | None, takes: dict[str, list[TakeFile]], character: str
+) -> list[SideLine]:
+    """The rows of `character`'s recording script (`takes`: line id -> its recorded takes)."""
     rows = []
     prev: Line | None = None
     for line in script.lines():
@@ -99,8 +90,55 @@ def side_lines(script: Script, cast: Any, prod: Any, character: str) -> list[Sid
     return rows
 
 
-def sides(script: Script, cast: Any, prod: Any, character: str | None = None) -> list[Path]:
-    """Write voices/sides/<story>-<character>.md and .csv for one character or all; the paths."""
+@dataclass
+class Side:
+    """One character's recording script: file stem, Markdown and CSV text."""
+
+    stem: str
+    """<story>-<character>; the files are <stem>.md and <stem>.csv."""
+    markdown: str
+    csv: str
+
+
+def _markdown(script: Script, name: str, rows: list[SideLine], recorded_dir: Path) -> str:
+    md = [
+        f"# Recording script: {name} — {script.title or script.slug}",
+        "",
+        f"{len(rows)} lines. Save each take in `{recorded_dir}` under the file name given "
+        "(any of .wav .flac .mp3 .ogg .m4a; further takes as `<id>.take2.wav`). "
+        "Leave a second of silence around each line; it is trimmed.",
+        "",
+    ]
+    for i, r in enumerate(rows, 1):
+        md.append(f"## {i}. `{r.file}`" + (f" — *{r.delivery}*" if r.delivery else ""))
+        md.append("")
+        md.append(f"> {r.context}")
+        md.append("")
+        md.append(f"**{name}:** {r.text}")
+        if r.recorded:
+            md.append("")
+            md.append(f"_Recorded already: {r.recorded}_")
+        md.append("")
+    return "\n".join(md)
+
+
+def _csv(rows: list[SideLine]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["line_id", "character", "file", "delivery", "context", "text", "recorded"])
+    for r in rows:
+        w.writerow([r.line_id, r.character, r.file, r.delivery, r.context, r.text, r.recorded])
+    return buf.getvalue()
+
+
+def sides(
+    script: Script,
+    cast: Cast | None,
+    takes: dict[str, list[TakeFile]],
+    recorded_dir: Path,
+    character: str | None = None,
+) -> list[Side]:
+    """Recording scripts for one character or all (those with no line are left out)."""
     names = (
         [character]
         if character
@@ -111,54 +149,25 @@ def sides(script: Script, cast: Any, prod: Any, character: str | None = None) ->
     )
     if character and cast is not None:
         names = [cast.name_for(character)]
-    out_dir = Path(prod.voices_dir) / "sides"
-    written = []
+    out = []
     for name in names:
-        rows = side_lines(script, cast, prod, name)
-        if not rows:
-            continue
-        stem = out_dir / f"{script.slug or _slug(script.title)}-{_slug(name)}"
-        md = [
-            f"# Recording script: {name} — {script.title or script.slug}",
-            "",
-            f"{len(rows)} lines. Save each take in `{prod.recorded_dir}` under the file name given "
-            "(any of .wav .flac .mp3 .ogg .m4a; further takes as `<id>.take2.wav`). "
-            "Leave a second of silence around each line; it is trimmed.",
-            "",
-        ]
-        for i, r in enumerate(rows, 1):
-            md.append(f"## {i}. `{r.file}`" + (f" — *{r.delivery}*" if r.delivery else ""))
-            md.append("")
-            md.append(f"> {r.context}")
-            md.append("")
-            md.append(f"**{name}:** {r.text}")
-            if r.recorded:
-                md.append("")
-                md.append(f"_Recorded already: {r.recorded}_")
-            md.append("")
-        fsutil.write_text(stem.with_suffix(".md"), "\n".join(md))
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(["line_id", "character", "file", "delivery", "context", "text", "recorded"])
-        for r in rows:
-            w.writerow([r.line_id, r.character, r.file, r.delivery, r.context, r.text, r.recorded])
-        fsutil.write_text(stem.with_suffix(".csv"), buf.getvalue())
-        written += [stem.with_suffix(".md"), stem.with_suffix(".csv")]
-    return written
+        rows = side_lines(script, cast, takes, name)
+        if rows:
+            stem = f"{script.slug or _slug(script.title)}-{_slug(name)}"
+            out.append(Side(stem, _markdown(script, name, rows, recorded_dir), _csv(rows)))
+    return out
 
 
 def recorded_duration(path: Path) -> float | None:
     """Seconds of audio in a take file (None if unreadable)."""
     try:
-        import soundfile as sf
-
         return float(sf.info(str(path)).duration)
-    except Exception:
+    except Exception:  # soundfile cannot read it (e.g. .m4a): ask ffprobe
         pass
     ffprobe = shutil.which("ffprobe")
     if not ffprobe:
         return None
-    proc = subprocess.run(
+    proc = procs.run(
         [ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "default=nw=1:nk=1", str(path)],
         capture_output=True,
         text=True,
@@ -204,10 +213,8 @@ class Status:
         return "\n".join(out)
 
 
-def status(script: Script, prod: Any) -> Status:
+def status(script: Script, cast: Cast | None, index: TakeIndex) -> Status:
     """Per character recorded counts, set-aside takes, orphans and implausible lengths."""
-    cast = _cast_or_none(prod)
-    index = TakeIndex.load(prod)
     st = Status()
     ids = set()
     for line in script.lines():

@@ -12,18 +12,21 @@ Entries are whole-word and case-insensitive; a possessive keeps its ending ("Buf
 to the engine, so it is part of the render cache key: changing an entry re-renders exactly
 the lines that contain the word. Phonemes are espeak-ng's (try `espeak-ng -x "word"`).
 `audiodrama names` lists the story's proper names with a rendered sample of each.
+This module parses the text (project.lexiconfile reads the file) and finds the names.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
+import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from audiodrama.errors import CastError
+from audiodrama.model import Script
+from audiodrama.voices.speakable import word_ranks
 
 LEXICON_TEMPLATE = """\
 # Pronunciations: word = "respelling" or word = "[[espeak phonemes]]" (whole words, any case).
@@ -47,7 +50,7 @@ class Lexicon:
     """Character name -> its own entries."""
     path: Path | None = None
 
-    def _pattern(self, entries: dict[str, str]) -> re.Pattern | None:
+    def _pattern(self, entries: dict[str, str]) -> re.Pattern[str] | None:
         if not entries:
             return None
         keys = sorted(entries, key=len, reverse=True)
@@ -60,7 +63,7 @@ class Lexicon:
         for entries in (self.characters.get(speaker or "", {}), self.words):
             pat = self._pattern(entries)
             if pat is not None:
-                text = pat.sub(lambda m: entries[m.group(1).lower()], text)
+                text = pat.sub(lambda m, e=entries: e[m.group(1).lower()], text)  # type: ignore[misc]
         return text
 
     def entry(self, word: str, speaker: str | None = None) -> str | None:
@@ -69,7 +72,7 @@ class Lexicon:
         return self.characters.get(speaker or "", {}).get(w) or self.words.get(w)
 
 
-def _entries(table: dict[str, Any], where: str, path: Path) -> dict[str, str]:
+def _entries(table: dict[str, Any], where: str, path: Path | None) -> dict[str, str]:
     out = {}
     for word, value in table.items():
         if not isinstance(value, str) or not value.strip():
@@ -85,14 +88,12 @@ def _entries(table: dict[str, Any], where: str, path: Path) -> dict[str, str]:
     return out
 
 
-def load_lexicon(prod: Any) -> Lexicon | None:
-    """The production's lexicon, or None when voices/lexicon.toml does not exist."""
-    from audiodrama.project.castfile import read_toml
-
-    path = Path(prod.lexicon_path)
-    if not path.exists():
-        return None
-    data = read_toml(path)
+def parse_lexicon(text: str, path: Path | None = None) -> Lexicon:
+    """The lexicon in TOML `text` (CastError naming `path`, the entry and the fix)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CastError(f"not valid TOML: {exc}; fix that line", path) from None
     lex = Lexicon(path=path)
     chars = data.pop("characters", {})
     if not isinstance(chars, dict):
@@ -146,12 +147,10 @@ _NOT_NAMES = frozenset(
 )
 
 
-def proper_names(script: Any) -> list[tuple[str, int]]:
+def proper_names(script: Script) -> list[tuple[str, int]]:
     """The story's proper names with their counts: character names and aliases, and capitalised
     words seen at least twice, never in lower case, that are not among the 1,500 most common
     English words. Most frequent first."""
-    from audiodrama.voices.speakable import word_ranks
-
     ranks = word_ranks()
     text = "\n".join(l.text for l in script.lines() if l.kind != "front_matter")
     counts: Counter[str] = Counter()
@@ -171,29 +170,3 @@ def proper_names(script: Any) -> list[tuple[str, int]]:
         for n in c.all_names():
             names[n] = max(names.get(n, 0), len(re.findall(rf"\b{re.escape(n)}\b", text)))
     return sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def name_samples(
-    script: Any, cast: Any, prod: Any, *, progress: bool = False
-) -> list[tuple[str, int, str, Path]]:
-    """Render each proper name with the narrator's voice (lexicon applied) into
-    audio_out/names/<story>/<name>.wav; (name, count, spoken as, path) for each."""
-    from audiodrama.project import fsutil
-    from audiodrama.model import Line
-    from audiodrama.render.lines import render_script
-
-    lex = load_lexicon(prod)
-    names = proper_names(script)
-    lines = [
-        Line(id=f"name-{i}", kind="narration", text=f"{n}.", span=(0, 0)) for i, (n, _) in enumerate(names)
-    ]
-    rendered = render_script(script, cast, prod, lines=lines, progress=progress)
-    out_dir = Path(prod.out_dir) / "names" / (script.slug or "story")
-    out = []
-    for (name, count), line in zip(names, lines):
-        target = out_dir / (re.sub(r"[^\w-]+", "_", name) + ".wav")
-        with fsutil.atomic_path(target) as tmp:
-            shutil.copyfile(rendered[line.id].path, tmp)
-        spoken = lex.apply(name) if lex else name
-        out.append((name, count, spoken, target))
-    return out

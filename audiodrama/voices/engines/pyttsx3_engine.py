@@ -11,12 +11,13 @@ sets on espeak-ng's MSG_TERMINATED, the same end-of-utterance signal that drives
 driver's `finished-utterance` notification. The callback just appends audio chunks to a
 list. No polling, one utterance at a time, so the audio is complete before we read it,
 and parameter changes are applied in order (espeak-ng queues them with the text in one
-FIFO). The driver's "Audio saved to" print is silenced. espeak-ng allows one engine per
-process.
+FIFO). The driver's own callback (and its "Audio saved to" print) never runs. espeak-ng
+allows one engine per process: one Pyttsx3Engine per render worker.
 """
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import io
 import re
@@ -24,11 +25,16 @@ import shutil
 import subprocess
 import threading
 import wave
+from importlib.metadata import version as package_version
 from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
 
+from audiodrama import procs
 from audiodrama.errors import RenderError
 from audiodrama.model import VoiceProfile
-from audiodrama.voices.engines.base import SAMPLE_RATE, SynthJob, VoiceInfo, write_wav_atomic
+from audiodrama.voices.engines.base import SAMPLE_RATE, VoiceInfo
+from audiodrama.voices.speakable import cutoff_fragment, emphasised_words, is_cut_off
 
 RATE_RANGE = (80, 450)
 PITCH_RANGE = (0, 99)
@@ -47,7 +53,7 @@ def espeak_info() -> tuple[str, Path | None]:
     exe = shutil.which("espeak-ng")
     if exe:
         try:
-            out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10).stdout
+            out = procs.run([exe, "--version"], capture_output=True, text=True, timeout=10).stdout
             m = re.search(r"text-to-speech:\s*(\S+).*?Data at:\s*(\S+)", out, re.S)
             if m:
                 return m.group(1), Path(m.group(2))
@@ -201,8 +207,6 @@ def espeak_input(text: str) -> tuple[str, int]:
     ([[...]]) are passed as phonemes; ALL-CAPS emphasis (speakable.emphasised_words) as
     SSML <emphasis> when the line has no phonemes; a cut-off line gets no end pause.
     """
-    from audiodrama.voices.speakable import cutoff_fragment, emphasised_words, is_cut_off
-
     flags = _UTF8 | (0 if is_cut_off(text) else _ENDPAUSE)
 
     def frag(m: re.Match) -> str:
@@ -216,8 +220,6 @@ def espeak_input(text: str) -> tuple[str, int]:
         return body, flags | _PHONEMES_FLAG
     spans = emphasised_words(body)
     if spans:
-        from xml.sax.saxutils import escape
-
         parts, pos = [], 0
         for a, b in spans:
             parts.append(escape(body[pos:a]))
@@ -235,17 +237,16 @@ class Pyttsx3Engine:
     parallel = True
 
     def __init__(self) -> None:
-        self._engine = None
-        self._driver = None
+        # pyttsx3's engine, driver and ctypes binding: untyped, loaded by start()
+        self._engine: Any = None
+        self._driver: Any = None
         self._done = threading.Event()
         self._lock = threading.Lock()
         self._chunks: list[bytes] = []
-        self._espeak = None
+        self._espeak: Any = None
 
     def version(self) -> str:
-        from importlib.metadata import version
-
-        return f"pyttsx3-{version('pyttsx3')}+espeak-ng-{espeak_info()[0]}"
+        return f"pyttsx3-{package_version('pyttsx3')}+espeak-ng-{espeak_info()[0]}"
 
     def validate(self, profile: VoiceProfile) -> list[str]:
         return validate_profile(profile)
@@ -254,19 +255,21 @@ class Pyttsx3Engine:
         langs, variants = espeak_voices()
         return [*langs.values(), *variants.values()]
 
-    def _start(self) -> None:
+    def start(self) -> None:
+        """Load pyttsx3 and espeak-ng (once per instance; a render worker calls it on start).
+
+        Imported here, not at the top: loading libespeak-ng starts a thread, and a process
+        that has one must not fork the render workers.
+        """
         if self._driver is not None:
             return
         try:
             import pyttsx3
-            import pyttsx3.drivers.espeak as espeak_driver
         except Exception as exc:  # ImportError, OSError when libespeak-ng is missing
             raise RenderError(
                 f"pyttsx3/espeak-ng cannot be loaded ({exc}); install them: "
                 "sudo apt-get install espeak-ng && pip install pyttsx3"
             ) from None
-        # The driver prints "Audio saved to ..." for every file: silence that module only.
-        espeak_driver.print = lambda *args, **kwargs: None
         try:
             self._engine = pyttsx3.init("espeak")
         except Exception as exc:
@@ -284,9 +287,7 @@ class Pyttsx3Engine:
         sends MSG_TERMINATED, and then the driver's `finished-utterance` is notified.
         Word events are not forwarded (nothing here listens to them).
         """
-        import ctypes
-
-        from pyttsx3.drivers import _espeak
+        from pyttsx3.drivers import _espeak  # loaded with pyttsx3 in start()
 
         chunks = self._chunks
         proxy = self._driver._proxy
@@ -309,18 +310,13 @@ class Pyttsx3Engine:
         self._espeak = _espeak
         _espeak.SetSynthCallback(on_synth)
 
-    def synthesize(self, job: SynthJob) -> float:
-        data = self.synthesize_bytes(job.text, job.profile, job.delivery)
-        write_wav_atomic(job.out, data)
-        return (len(data) - 44) / 2 / SAMPLE_RATE
-
-    def synthesize_bytes(self, text: str, profile: VoiceProfile, delivery: str | None = None) -> bytes:
+    def synthesize(self, text: str, profile: VoiceProfile, delivery: str | None = None) -> bytes:
         """The WAV bytes of `text` spoken with `profile`."""
         if not text.strip():
             raise RenderError("nothing to say (empty text)")
         voice, rate, pitch, volume = delivered(profile, delivery)
         with self._lock:
-            self._start()
+            self.start()
             drv = self._driver
             try:
                 drv.setProperty("voice", voice)

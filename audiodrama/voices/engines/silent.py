@@ -15,7 +15,9 @@ import wave
 import numpy as np
 
 from audiodrama.model import VoiceProfile
-from audiodrama.voices.engines.base import SAMPLE_RATE, SynthJob, VoiceInfo, write_wav_atomic
+from audiodrama.voices.engines.base import SAMPLE_RATE, VoiceInfo
+from audiodrama.voices.engines.pyttsx3_engine import validate_profile
+from audiodrama.voices.pitch import predict_f0
 
 
 class SilentEngine:
@@ -28,21 +30,13 @@ class SilentEngine:
         return "silent-1"
 
     def validate(self, profile: VoiceProfile) -> list[str]:
-        from audiodrama.voices.engines.pyttsx3_engine import validate_profile
-
         return [p for p in validate_profile(profile) if "data folder" not in p]
 
     def voices(self) -> list[VoiceInfo]:
         return [VoiceInfo(id="tone", name="tone", kind="voice")]
 
-    def synthesize(self, job: SynthJob) -> float:
-        data = self.synthesize_bytes(job.text, job.profile, job.delivery)
-        write_wav_atomic(job.out, data)
-        return (len(data) - 44) / 2 / SAMPLE_RATE
-
-    def synthesize_bytes(self, text: str, profile: VoiceProfile, delivery: str | None = None) -> bytes:
-        from audiodrama.voices.casting import predict_f0
-
+    def synthesize(self, text: str, profile: VoiceProfile, delivery: str | None = None) -> bytes:
+        """Speech-like WAV bytes for `text`, the same for the same inputs."""
         words = max(1, len(text.split()))
         rate = max(80, int(profile.rate))
         dur = 0.15 + words * 60.0 / rate

@@ -6,16 +6,19 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import soundfile as sf
 
 from audiodrama.model import NARRATOR, Line, Script, VoiceProfile
-
-if TYPE_CHECKING:
-    from audiodrama.voices.casting import Cast
-    from audiodrama.render.lines import RenderedLine
+from audiodrama.pipeline.voicing import render_one
+from audiodrama.project import fsutil
+from audiodrama.project.production import Project
+from audiodrama.render.plan import RenderedLine
+from audiodrama.voices.cast import Cast
+from audiodrama.voices.pitch import measure_f0
 
 SAMPLE_TEXT = "I never thought I would see you again, not after everything that happened here."
 """What a voice says when neither a text nor a line of the character's is at hand."""
@@ -30,20 +33,16 @@ class Audition:
     profile: VoiceProfile
     """The profile it was rendered with."""
     rendered: RenderedLine
-    """The rendered line (in the render cache): its text, duration and file."""
+    """The rendered line (in the store): its text, duration and file."""
     path: Path
     """The sample's file: audio_out/auditions/<name>.wav when saved, else the cached render."""
 
     def samples(self) -> tuple[Any, int]:
         """The sample's audio as (float samples, sample rate)."""
-        import soundfile as sf
-
         return sf.read(str(self.path))
 
     def median_f0(self) -> float:
         """The sample's measured median pitch in Hz (0.0 when nothing is voiced)."""
-        from audiodrama.voices.casting import measure_f0
-
         return measure_f0(*self.samples())
 
 
@@ -56,22 +55,26 @@ def audition_text(script: Script | None, cast: Cast, name: str) -> str:
     return SAMPLE_TEXT
 
 
-def audition_path(prod: Any, name: str) -> Path:
+def audition_path(prod: Project, name: str) -> Path:
     """Where a saved audition of the cast name `name` goes: audio_out/auditions/<name>.wav."""
     return Path(prod.out_dir) / "auditions" / f"{name.replace('/', '_')}.wav"
 
 
 def render_audition(
-    script: Script | None, cast: Cast, prod: Any, name: str, text: str | None = None, *, save: bool = False
+    script: Script | None,
+    cast: Cast,
+    prod: Project,
+    name: str,
+    text: str | None = None,
+    *,
+    save: bool = False,
 ) -> Audition:
     """Render `text` (default: the character's first line, or SAMPLE_TEXT) in one voice.
 
     `name` is a character's name or alias, or "Narrator" (CastError listing the cast if it is
-    none of these). The sample is rendered through the render cache with the lexicon applied,
+    none of these). The sample is rendered through the store with the lexicon applied,
     like a line of `script`; with `save` it is also copied to audio_out/auditions/<name>.wav.
     """
-    from audiodrama.render.lines import render_script
-
     resolved = cast.resolve(name)
     if text is None:
         text = audition_text(script, cast, resolved)
@@ -82,11 +85,9 @@ def render_audition(
         span=(0, 0),
         speaker=None if resolved == NARRATOR else resolved,
     )
-    result = render_script(script or Script(title="audition"), cast, prod, lines=[line], progress=False)
-    rendered = result["audition"]
+    rendered = render_one(script or Script(title="audition"), cast, prod, line)["audition"]
     path = Path(rendered.path)
     if save:
         path = audition_path(prod, resolved)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(rendered.path, path)
+        fsutil.write_bytes(path, rendered.path.read_bytes())
     return Audition(name=resolved, profile=cast.profile_of(resolved), rendered=rendered, path=path)

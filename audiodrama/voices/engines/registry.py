@@ -1,0 +1,42 @@
+"""Engines by name: a constant mapping name -> engine class (no registry that changes).
+
+THE test hook: the environment variable AUDIODRAMA_ENGINE, when set (e.g. to "silent"),
+replaces the engine every profile names, in this process and in the render workers it
+starts (they inherit the environment). It exists for fast tests of the later stages and
+is the only place the environment chooses an engine.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from audiodrama.voices.engines.base import Engine
+from audiodrama.voices.engines.pyttsx3_engine import Pyttsx3Engine
+from audiodrama.voices.engines.silent import SilentEngine
+
+ENGINES: Mapping[str, type[Engine]] = MappingProxyType(
+    {"pyttsx3": Pyttsx3Engine, "espeak": Pyttsx3Engine, "silent": SilentEngine}
+)
+"""Engine name (a profile's `engine` field) -> class; "espeak" is another name of pyttsx3."""
+
+TEST_ENGINE_VAR = "AUDIODRAMA_ENGINE"
+
+
+def engine_names() -> tuple[str, ...]:
+    """Engines a profile may name."""
+    return tuple(ENGINES)
+
+
+def engine_name(name: str) -> str:
+    """The canonical name of the engine that voices a profile naming `name` (test hook applied)."""
+    name = os.environ.get(TEST_ENGINE_VAR) or name
+    if name not in ENGINES:
+        raise KeyError(name)
+    return ENGINES[name].name
+
+
+def make_engine(name: str) -> Engine:
+    """A new engine for a profile's `engine` field (test hook applied). KeyError if unknown."""
+    return ENGINES[engine_name(name)]()
