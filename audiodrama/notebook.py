@@ -53,7 +53,7 @@ def load_script(story: str | Path, prod: Any) -> Script:
 
     Same as `audiodrama parse STORY` the first time; later it loads what you edited.
     """
-    from audiodrama.pipeline.stages import script_for
+    from audiodrama.pipeline.parsing import script_for
     from audiodrama.project.lock import production_lock
 
     with production_lock(prod) as lock:
@@ -441,7 +441,7 @@ def mix_episode(script: Script, prod: Any, **options: Any):
 
     Same as `audiodrama mix STORY` after `audiodrama render STORY`; returns the BuildResult.
     """
-    from audiodrama.pipeline.stages import voice_and_mix
+    from audiodrama.pipeline.build import voice_and_mix
 
     with notebook_progress():
         return voice_and_mix(script, prod, progress=options.pop("progress", True), **options)

@@ -32,7 +32,7 @@ def _prod(tmp: Path, name: str):
 
 def scaling(story: Path, n_lines: int, tmp: Path) -> dict[int, float]:
     """Seconds to render the first `n_lines` voiced lines cold with 1 and with 2 workers."""
-    from audiodrama.pipeline.stages import parse_into_production
+    from audiodrama.pipeline.parsing import parse_into_production
     from audiodrama.pipeline.voicing import cast_script, render_script
     from audiodrama.render.plan import voiced_lines
 
@@ -50,7 +50,7 @@ def scaling(story: Path, n_lines: int, tmp: Path) -> dict[int, float]:
 
 
 def full_build(story: Path, tmp: Path) -> None:
-    from audiodrama.pipeline.stages import build
+    from audiodrama.pipeline.build import build
 
     prod = _prod(tmp, "book")
     t = time.perf_counter()

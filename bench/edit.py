@@ -48,7 +48,7 @@ def edit_one_line(prod, slug: str, n: int) -> str:
 
 
 def run(prod, story: Path, label: str, runner=None) -> dict:
-    from audiodrama.pipeline.stages import build
+    from audiodrama.pipeline.build import build
 
     t = time.perf_counter()
     r = build(story, prod, progress=False, runner=runner)

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from audiodrama.pipeline.stages import build
+from audiodrama.pipeline.build import build
 from audiodrama.project.production import init_production
 
 

@@ -11,7 +11,8 @@ import pytest
 import soundfile as sf
 from conftest import DEMO
 
-from audiodrama.pipeline.stages import build, parse_into_production
+from audiodrama.pipeline.build import build
+from audiodrama.pipeline.parsing import parse_into_production
 from audiodrama.project.production import Project, init_production
 
 STORY_PARAGRAPHS = 14  # the dream scene and the waking: several voices, quick to render

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audiodrama.pipeline.stages import build
+from audiodrama.pipeline.build import build
 from audiodrama.project.scripts import read_script
 
 

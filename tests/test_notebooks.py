@@ -237,7 +237,7 @@ def test_players(built):
 
 def test_speaker_editor_saves_each_change(built):
     from audiodrama import notebook as nb
-    from audiodrama.pipeline.stages import load_script
+    from audiodrama.pipeline.parsing import load_script
 
     prod, script, _cast, _rendered = built
     line = next(l for l in script.lines() if l.kind == "dialogue" and l.speaker == "Spike")

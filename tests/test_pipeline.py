@@ -16,7 +16,7 @@ import pytest
 import soundfile as sf
 
 from audiodrama.model import NARRATOR
-from audiodrama.pipeline.stages import build
+from audiodrama.pipeline.build import build
 from audiodrama.project.castfile import load_cast
 from audiodrama.project.scripts import open_script
 
@@ -157,7 +157,7 @@ def test_fountain_edit_changes_the_voice_of_that_line_only(demo_build):
 
 
 def test_summary_cold_open_is_read_only_when_asked(demo_build):
-    from audiodrama.pipeline.stages import with_summary_cold_open
+    from audiodrama.pipeline.build import with_summary_cold_open
 
     _, _, cold = demo_build
     summary = [l for l in cold.script.lines() if l.kind == "front_matter" and l.text.startswith("Summary")]

@@ -53,7 +53,7 @@ def test_killed_render_resumes_without_rendering_any_line_twice(tmp_path):
     for wav in prod.cache_dir.glob("line/*.wav"):
         info = sf.info(str(wav))  # raises on a truncated or half-written file
         assert info.frames > 0
-    from audiodrama.pipeline.stages import load_script
+    from audiodrama.pipeline.parsing import load_script
     from audiodrama.pipeline.voicing import cast_script, render_script
 
     script, _ = load_script(story, prod)
@@ -107,7 +107,7 @@ def test_kill_9_of_a_build_leaves_no_worker_and_frees_stdout(tmp_path):
     reader.join(timeout=10)
     assert not reader.is_alive(), "something still holds the build's stdout"
 
-    from audiodrama.pipeline.stages import load_script
+    from audiodrama.pipeline.parsing import load_script
     from audiodrama.pipeline.voicing import cast_script, render_script
 
     script, _ = load_script(story, prod)
@@ -134,7 +134,7 @@ def test_a_build_sweeps_temporary_files_left_under_audio_out(tmp_path, monkeypat
         path.write_bytes(b"half a file")
     keep = prod.out_dir / "notes.tmp.txt"  # not a temporary name: a person's file
     keep.write_text("mine", encoding="utf-8")
-    from audiodrama.pipeline.stages import build
+    from audiodrama.pipeline.build import build
 
     build(story, prod, progress=False, formats=["wav"])
     assert [p for p in stray if p.exists()] == []

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from audiodrama.errors import ProductionError
-from audiodrama.pipeline.stages import load_script, parse_into_production
+from audiodrama.pipeline.parsing import load_script, parse_into_production
 from audiodrama.project import fsutil
 from audiodrama.project.lock import production_lock
 from audiodrama.project.production import init_production

@@ -91,7 +91,7 @@ def test_a_build_reads_audiodrama_toml_once(tmp_path):
     code = (
         "import sys; opened = [];"
         "sys.addaudithook(lambda e, a: opened.append(a[0]) if e == 'open' and str(a[0]).endswith('audiodrama.toml') else None);"
-        "from pathlib import Path; from audiodrama.pipeline.stages import build; from audiodrama.project.production import Project;"
+        "from pathlib import Path; from audiodrama.pipeline.build import build; from audiodrama.project.production import Project;"
         f"root = Path({str(prod.root)!r}); build(root / 's.txt', Project(root), progress=False, profile='none');"
         "print(len(opened))"
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from audiodrama.cli.commands import add_command
+from audiodrama.project.lock import production_lock
+from audiodrama.project.store import prune, report
 
 
 def register(subparsers) -> None:
@@ -22,9 +24,6 @@ def register(subparsers) -> None:
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    from audiodrama.project.lock import production_lock
-    from audiodrama.project.store import prune, report
-
     if not args.prune:
         print(report(args.production))
         return 0

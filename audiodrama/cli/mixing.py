@@ -6,8 +6,12 @@ import argparse
 import json
 from pathlib import Path
 
+from audiodrama.audio import loudness
 from audiodrama.cli.commands import add_command
 from audiodrama.errors import AudiodramaError
+from audiodrama.project.outputs import write_feed
+from audiodrama.project.production import slugify
+from audiodrama.project.scripts import open_script
 from audiodrama.settings import PROFILES
 
 
@@ -57,8 +61,6 @@ def register(subparsers) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Print a file's figures against a profile; 0 if it passes, 1 if it fails."""
-    from audiodrama.audio import loudness
-
     if not args.file.exists():
         raise AudiodramaError("no such file; give the path of a WAV/MP3/Opus/M4B", args.file)
     figures = loudness.measure(args.file)
@@ -84,8 +86,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _story_slug(prod, story: str | None) -> str:
-    from audiodrama.project.production import slugify
-
     if story:
         return slugify(story)
     scripts = sorted(prod.script_dir.glob("*.json")) if prod.script_dir.exists() else []
@@ -99,14 +99,10 @@ def _story_slug(prod, story: str | None) -> str:
 
 def cmd_feed(args: argparse.Namespace) -> int:
     """Write feed.xml for a story's episodes."""
-    from audiodrama.project.outputs import write_feed
-
     prod = args.production
     slug = _story_slug(prod, args.story)
     title, language = slug, "en"
     if prod.script_json(slug).exists():
-        from audiodrama.project.scripts import open_script
-
         script = open_script(prod.script_json(slug), prod.script_fountain(slug)).script
         title, language = script.title or slug, script.language or "en"
     settings = prod.settings

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from audiodrama.cli.commands import Handler, add_command
+from audiodrama.parse.review import review
+from audiodrama.pipeline.edit import edit_line
+from audiodrama.pipeline.parsing import load_script, parse_file, parse_into_production
+from audiodrama.project import fsutil
+from audiodrama.project.castfile import read_characters
+from audiodrama.project.lock import production_lock
 from audiodrama.project.production import init_production
+from audiodrama.script import dumps
 
 
 def _add(subparsers: Any, name: str, help_: str, example: str, handler: Handler) -> argparse.ArgumentParser:
@@ -111,11 +118,6 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from audiodrama.pipeline.stages import parse_file, parse_into_production
-    from audiodrama.project import fsutil
-    from audiodrama.project.castfile import read_characters
-    from audiodrama.script import dumps
-
     if args.json:
         cast = read_characters(args.cast) if args.cast else None
         script = parse_file(args.story, cast=cast, lang=args.lang)
@@ -131,9 +133,6 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from audiodrama.parse.review import review
-    from audiodrama.pipeline.stages import load_script
-
     script, _ = load_script(args.story, args.production)
     rows = review(script, args.threshold)
     for line in rows:
@@ -149,10 +148,6 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    from audiodrama.pipeline.edit import edit_line
-    from audiodrama.pipeline.stages import load_script
-    from audiodrama.project.lock import production_lock
-
     kwargs: dict[str, object] = {}
     if args.speaker is not None:
         kwargs["speaker"] = args.speaker
@@ -166,9 +161,6 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    from audiodrama.pipeline.stages import load_script
-    from audiodrama.project.lock import production_lock
-
     with production_lock(args.production) as lock:
         script, edits = load_script(args.story, args.production, lock, accept=args.accept)
     print("\n".join(f"applied edit: {e}" for e in edits) or f"{script.slug}: no edits to apply")

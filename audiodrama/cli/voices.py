@@ -6,6 +6,12 @@ import argparse
 
 from audiodrama.cli.commands import Handler, add_command
 from audiodrama.errors import AudiodramaError, ScriptError
+from audiodrama.pipeline.audition import render_audition
+from audiodrama.pipeline.parsing import load_script
+from audiodrama.pipeline.voicing import cast_script, name_samples, take_status, write_sides
+from audiodrama.project.castfile import load_cast
+from audiodrama.voices.engines.pyttsx3_engine import espeak_voices
+from audiodrama.voices.pitch import BASE_F0
 
 
 def _add(
@@ -97,8 +103,6 @@ def _register_takes_and_names(subparsers) -> None:
 
 def _script(args: argparse.Namespace):
     """The script named by --story, or the production's only one."""
-    from audiodrama.pipeline.stages import load_script
-
     prod = args.production
     story = getattr(args, "story", None)
     if story is None:
@@ -118,9 +122,6 @@ def _script(args: argparse.Namespace):
 
 
 def _cast(args: argparse.Namespace, script=None):
-    from audiodrama.pipeline.voicing import cast_script
-    from audiodrama.project.castfile import load_cast
-
     prod = args.production
     if script is not None:
         return cast_script(script, prod)
@@ -129,9 +130,6 @@ def _cast(args: argparse.Namespace, script=None):
 
 def cmd_voices(args: argparse.Namespace) -> int:
     """Print the voices and variants."""
-    from audiodrama.voices.engines.pyttsx3_engine import espeak_voices
-    from audiodrama.voices.pitch import BASE_F0
-
     langs, variants = espeak_voices()
     if not langs:
         raise AudiodramaError("espeak-ng's voices were not found; install it: sudo apt-get install espeak-ng")
@@ -149,8 +147,6 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 def cmd_audition(args: argparse.Namespace) -> int:
     """Render a sample of one character's voice."""
-    from audiodrama.pipeline.audition import render_audition
-
     script = None
     try:
         script = _script(args)
@@ -168,8 +164,6 @@ def cmd_audition(args: argparse.Namespace) -> int:
 
 def cmd_sides(args: argparse.Namespace) -> int:
     """Write recording scripts."""
-    from audiodrama.pipeline.voicing import write_sides
-
     script = _script(args)
     cast = _cast(args, script)
     paths = write_sides(script, cast, args.production, args.character)
@@ -184,16 +178,12 @@ def cmd_sides(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Report the recorded takes."""
-    from audiodrama.pipeline.voicing import take_status
-
     print(take_status(_script(args), args.production).to_text())
     return 0
 
 
 def cmd_names(args: argparse.Namespace) -> int:
     """List proper names with rendered samples."""
-    from audiodrama.pipeline.voicing import name_samples
-
     script = _script(args)
     cast = _cast(args, script)
     rows = name_samples(script, cast, args.production)

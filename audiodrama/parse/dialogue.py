@@ -22,7 +22,7 @@ from audiodrama.parse.attribution import Attributor
 from audiodrama.parse.characters import NARRATOR_FALLBACK, detect_first_person, discover, genders_for
 from audiodrama.parse.lines import build_lines, epigraph_paragraphs
 from audiodrama.parse.names import NameIndex
-from audiodrama.parse.narrator import name_narrator
+from audiodrama.parse.narrator import addressed_in_replies, name_narrator
 from audiodrama.parse.quotes import (
     Paragraph,
     find_quotes,
@@ -126,8 +126,6 @@ def _rename_narrator(
     the characters never named in a speech tag (the narrator is tagged `I`, never by
     name), is the narrator's name; that character and the narrator are merged.
     """
-    from audiodrama.parse.narrator import addressed_in_replies
-
     counts = addressed_in_replies(turns, narrator)
     counts = {
         c: n for c, n in counts.items() if c != narrator and not characters[c].__dict__.get("_tagged", False)

@@ -41,6 +41,17 @@ class Project:
 
     root: Path
 
+    @classmethod
+    def open(cls, root: str | Path = ".") -> Project:
+        """The production at `root`, created with the standard layout when it has no audiodrama.toml."""
+        path = Path(root).expanduser().resolve()
+        if not (path / SETTINGS_FILE).exists():
+            return init_production(path)
+        return cls(path)
+
+    def __str__(self) -> str:
+        return f"production {self.root}"
+
     @cached_property
     def settings(self) -> Settings:
         """audiodrama.toml, read once per Project (a command; a watch makes one per rebuild)."""
