@@ -66,7 +66,7 @@ def test_an_edit_remixes_its_scene_and_matches_a_mix_from_scratch(production, mo
     timeline = ep.timeline.read_text(encoding="utf-8")
     assert len(after) > len(before)  # the line got longer, and so did the episode
 
-    shutil.rmtree(prod.cache_dir / "mix")  # the edited script mixed from scratch
+    shutil.rmtree(prod.cache_dir / "scene")  # the edited script mixed from scratch
     for manifest in prod.episode_dir("demo").glob(".*.build.json"):
         manifest.unlink()
     scratch = build(story, prod, progress=False)
@@ -75,7 +75,7 @@ def test_an_edit_remixes_its_scene_and_matches_a_mix_from_scratch(production, mo
     assert scratch.episodes[0].timeline.read_text(encoding="utf-8") == timeline
     assert scratch.episodes[0].lufs == pytest.approx(ep.lufs, abs=1e-9)
     # the full build forgot the scene mixes no episode uses any more
-    assert len(list((prod.cache_dir / "mix" / "demo").glob("*.pcm"))) == n_scenes
+    assert len(list((prod.cache_dir / "scene").glob("*.pcm"))) == n_scenes
 
 
 def test_every_input_of_a_scene_is_in_its_key(tmp_path):
@@ -87,6 +87,7 @@ def test_every_input_of_a_scene_is_in_its_key(tmp_path):
     from audiodrama.audio import assembly, timeline
     from audiodrama.model import VoiceProfile
     from audiodrama.project.scenecache import SceneCache
+    from audiodrama.project.store import Store
     from audiodrama.settings import Settings
 
     script = demo_script()
@@ -99,7 +100,7 @@ def test_every_input_of_a_scene_is_in_its_key(tmp_path):
         sf.write(str(path), (rng.standard_normal(22050) * 0.1).astype(np.float32), 22050)
         rendered[line.id] = mix_rendered(path)
     tl = timeline.plan_episode(script.scenes, assembly.line_durations(rendered), settings)
-    cache = SceneCache(tmp_path / "cache", 44100)
+    cache = SceneCache(Store(tmp_path / "cache"), "demo", 44100)
 
     def mixed(**kw) -> int:
         before = cache.hits
@@ -136,7 +137,8 @@ def test_a_demo_build_mixes_its_scenes_as_pydub_segments(production, monkeypatch
     from audiodrama.audio import assembly, episode, master
     from audiodrama.model import NARRATOR
     from audiodrama.pipeline.mixing import mix_spec
-    from audiodrama.project.scenecache import SceneCache, scene_cache_dir
+    from audiodrama.project.scenecache import SceneCache
+    from audiodrama.project.store import store_for
 
     monkeypatch.setenv("AUDIODRAMA_ENGINE", "silent")
     prod = production
@@ -149,7 +151,7 @@ def test_a_demo_build_mixes_its_scenes_as_pydub_segments(production, monkeypatch
     keys = episode.scene_keys(spec, tl, rendered)
     manifest = json.loads((ep.wav.parent / f".{ep.wav.stem}.build.json").read_text(encoding="utf-8"))
     assert keys == manifest["result"]["scene_keys"]  # the scenes this build mixed and kept
-    cache = SceneCache(scene_cache_dir(prod.cache_dir, "demo"), 44100)
+    cache = SceneCache(store_for(prod), "demo", 44100)
     segments = [cache.get(k) for k in keys]
     assert len(segments) == len(tl.scenes) >= 3
     assert all(

@@ -29,7 +29,9 @@ from audiodrama.voices.cast import Cast
 __all__ = ["BuildResult", "build", "cast", "mix", "parse", "render"]
 
 
-def parse(story: str | Path, project: Project, *, cast_file: Path | None = None, lang: str | None = None) -> Script:
+def parse(
+    story: str | Path, project: Project, *, cast_file: Path | None = None, lang: str | None = None
+) -> Script:
     """Parse a story into the production's script (a person's edits of an earlier parse are kept)."""
     return parse_into_production(Path(story), project, cast_file=cast_file, lang=lang)
 

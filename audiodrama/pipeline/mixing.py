@@ -23,7 +23,8 @@ from audiodrama.errors import AudiodramaError
 from audiodrama.model import Scene, Script
 from audiodrama.project.outputs import EpisodeOutputs
 from audiodrama.project.production import Project
-from audiodrama.project.scenecache import SceneCache, scene_cache_dir
+from audiodrama.project.scenecache import SceneCache
+from audiodrama.project.store import store_for
 from audiodrama.results import EpisodeResult
 from audiodrama.settings import Settings
 
@@ -117,7 +118,7 @@ def mix_script(
     "Narrator") to its VoiceProfile (effects, volume). Writes <slug>-eNN.{wav,mp3,opus},
     .timeline.json, .vtt, and with stems <slug>-eNN.stems/ and .labels.txt; with m4b,
     <slug>.m4b of the whole story. With `scene_cache` (default: the setting) each scene's mix
-    is kept in audio_out/.cache/mix/<slug>/, so an edit re-mixes only its own scene, and an
+    is kept in the store (audio_out/.cache/scene/), so an edit re-mixes only its own scene, and an
     episode none of whose inputs changed (and whose files are as the last build left them) is kept.
     """
     spec = mix_spec(settings, mode, profile, formats, stems, scenes, voices)
@@ -134,7 +135,7 @@ def mix_script(
         all_eps,
         EpisodeOutputs(prod, script.slug),
         (prod.root / settings.master.cover) if settings.master.cover else None,
-        SceneCache(scene_cache_dir(prod.cache_dir, script.slug), spec.sr) if use_cache else None,
+        SceneCache(store_for(prod), script.slug, spec.sr) if use_cache else None,
         progress,
     )
     try:
@@ -144,8 +145,9 @@ def mix_script(
                 f"nothing to mix: no line of {script.slug} (episodes "
                 f"{', '.join(map(str, chosen))}) has rendered audio; run `audiodrama render` first"
             )
-        if b.cache is not None and episodes is None and not scenes:
-            b.cache.prune()  # a full build: scene mixes no episode uses are stale
+        if b.cache is not None:
+            # after a full build the manifest lists exactly the mixes in use: prune drops the rest
+            b.cache.record(partial=episodes is not None or bool(scenes))
         _finish(b, done, full=episodes is None and not scenes)
     finally:
         for t in b.temp_wavs:

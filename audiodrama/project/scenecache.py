@@ -1,43 +1,41 @@
-"""The scene cache on disk: each scene's pre-master mix, so that an edit re-mixes only its scene.
+"""Scene mixes in the store: each scene's pre-master mix, so that an edit re-mixes only its scene.
 
-A scene's mix is a pure function of its inputs, which its key (audio.assembly.plan_key) hashes:
-a changed input changes the key, so a stale mix is never served. The mixes live in
-audio_out/.cache/mix/<story>/<key>.pcm (raw mono 32-bit samples, the AudioSegment's data);
-a full build removes the ones it no longer uses.
+A scene's mix is a pure function of its inputs, which its plan key (audio.assembly.plan_key)
+hashes: a changed input changes the key, so a stale mix is never served. The mixes are store
+files of kind "scene" (raw mono 32-bit samples, the AudioSegment's data, .pcm), put atomically
+and listed in the store's manifest under the story that uses them; a full build records exactly
+the mixes it used, so `audiodrama cache --prune` deletes the rest.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 from pydub import AudioSegment
 
-from audiodrama.project import fsutil
+from audiodrama.project.store import Store
 
-
-def scene_cache_dir(cache_dir: Path, slug: str = "") -> Path:
-    """Where a story's scene mixes live (the folder of all stories' mixes with no slug)."""
-    return cache_dir / "mix" / slug if slug else cache_dir / "mix"
+KIND = "scene"
+SUFFIX = ".pcm"
 
 
 class SceneCache:
-    """Scene mixes of one story at one sample rate; `used` collects the keys read or written."""
+    """One story's scene mixes at one sample rate; `used` collects the plan keys read or written."""
 
-    def __init__(self, folder: Path, sr: int):
-        self.folder = folder
+    def __init__(self, store: Store, story: str, sr: int):
+        self.store = store
+        self.story = story
         self.sr = sr
         self.used: set[str] = set()
         self.hits = 0
 
-    def _path(self, key: str) -> Path:
-        return self.folder / f"{key}.pcm"
+    def _key(self, plan_key: str) -> str:
+        # One key scheme for the whole store: the plan key is one of the parts.
+        return self.store.key(KIND, plan_key, str(self.sr))
 
-    def get(self, key: str) -> np.ndarray | AudioSegment | None:
+    def get(self, key: str) -> AudioSegment | None:
         """The cached mix for `key`, or None (also when the file is unreadable)."""
         self.used.add(key)
         try:
-            data = self._path(key).read_bytes()
+            data = self.store.path_for(KIND, self._key(key), SUFFIX).read_bytes()
         except OSError:
             return None
         if len(data) % 4:
@@ -51,17 +49,19 @@ class SceneCache:
         if value.sample_width != 4 or value.channels != 1 or value.frame_rate != self.sr:
             raise ValueError("scene mixes are mono 32-bit AudioSegments at the cache's rate")
         try:
-            fsutil.write_bytes(self._path(key), value.raw_data)
+            self.store.put_bytes(KIND, self._key(key), SUFFIX, value.raw_data)
         except OSError:
             pass
 
-    def prune(self) -> int:
-        """Delete the scene mixes of this story not used since this cache was opened; returns how many."""
-        gone = 0
-        if not self.folder.exists():
-            return 0
-        for f in [*self.folder.glob("*.pcm"), *self.folder.glob("*.npy")]:  # .npy: the old format
-            if f.stem not in self.used:
-                f.unlink(missing_ok=True)
-                gone += 1
-        return gone
+    def record(self, *, partial: bool) -> None:
+        """Record in the store's manifest the mixes this story used. After a full build that is
+        all of them, so the story's other mixes are stale: those no other story uses are deleted
+        (a novel's scene mixes take about 630 MB per audio hour)."""
+        before = {p for p in self.store.used([self.story]) if p.parent.name == KIND}
+        paths = {self.store.path_for(KIND, self._key(k), SUFFIX) for k in self.used}
+        self.store.record_use(self.story, paths, partial=partial, kinds=(KIND,))
+        if partial:
+            return
+        others = self.store.used(s for s in self.store.recorded_stories() if s != self.story)
+        for stale in before - paths - others:
+            stale.unlink(missing_ok=True)

@@ -9,7 +9,8 @@ render workers (local processes or Dask) write into it directly.
 
 manifest.json records which files each story uses; `prune` deletes what no current story uses
 (and files of the old, flat cache layout). Kinds: "line" (synthesised lines, .wav), "take"
-(converted recorded takes, .wav); arrays (.npy, e.g. effects or scene mixes) fit the same API.
+(converted recorded takes, .wav), "scene" (each scene's pre-master mix, raw .pcm: see
+project.scenecache); arrays (.npy) fit the same API.
 """
 
 from __future__ import annotations
@@ -27,10 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from audiodrama.project.production import Project
-from audiodrama.project.scenecache import scene_cache_dir
 
 MANIFEST = "manifest.json"
-MANAGED_KINDS = ("line", "take")
+MANAGED_KINDS = ("line", "take", "scene")
 """Kinds whose files the manifest accounts for (and prune may delete)."""
 
 
@@ -138,13 +138,16 @@ class Store:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def record_use(self, story: str, paths: Iterable[Path], *, partial: bool) -> None:
-        """Remember which store files `story` uses (merged with the old list for a partial build)."""
+    def record_use(
+        self, story: str, paths: Iterable[Path], *, partial: bool, kinds: Iterable[str] = ("line", "take")
+    ) -> None:
+        """Remember which store files of `kinds` `story` uses (merged with the old list for a
+        partial build); its files of other kinds stay recorded as they were."""
         prefix = f"{self.root}{os.sep}"  # string prefixes: a build records hundreds of paths
         names = {str(p)[len(prefix) :] for p in map(str, paths) if p.startswith(prefix)}
         manifest = self._manifest()
-        if partial:
-            names |= set(manifest.get(story, []))
+        mine = tuple(f"{k}{os.sep}" for k in kinds)
+        names |= {n for n in manifest.get(story, []) if partial or not n.startswith(mine)}
         manifest[story] = sorted(names)
         self.root.mkdir(parents=True, exist_ok=True)
         self.put_text(MANIFEST, json.dumps(manifest, indent=0, sort_keys=True))
@@ -197,7 +200,7 @@ class CacheReport:
     unused_bytes: int
     stories: list[str]
     mix_files: int = 0
-    """Scene mixes kept so an edit re-mixes only its scene."""
+    """Scene mixes kept so an edit re-mixes only its scene (counted in `files` too)."""
     mix_bytes: int = 0
 
     def __str__(self) -> str:
@@ -216,17 +219,10 @@ def _live_stories(prod: Project, store: Store) -> list[str]:
     return [s for s in store.recorded_stories() if prod.script_json(s).exists()]
 
 
-def _scene_mixes(prod: Project, orphans_only: bool) -> list[Path]:
-    """Scene-mix files; with `orphans_only`, those of stories whose script is gone."""
-    root = scene_cache_dir(prod.cache_dir)
-    if not root.is_dir():
-        return []
-    return [
-        f
-        for folder in root.iterdir()
-        if folder.is_dir() and not (orphans_only and prod.script_json(folder.name).exists())
-        for f in [*folder.glob("*.pcm"), *folder.glob("*.npy")]
-    ]
+def _old_scene_mixes(prod: Project) -> list[Path]:
+    """Scene mixes of the old per-story layout (audio_out/.cache/mix/<story>/): no longer read."""
+    root = prod.cache_dir / "mix"
+    return [f for f in root.rglob("*") if f.is_file()] if root.is_dir() else []
 
 
 def _size(files: Iterable[Path]) -> int:
@@ -239,8 +235,8 @@ def report(prod: Project) -> CacheReport:
     stories = _live_stories(prod, store)
     files = store.managed_files()
     # No live story known: nothing can be called unused.
-    unused = store.unused(stories) if stories else []
-    mixes = _scene_mixes(prod, orphans_only=False)
+    unused = (store.unused(stories) if stories else []) + _old_scene_mixes(prod)
+    mixes = store.files("scene")
     return CacheReport(
         len(files), _size(files), len(unused), _size(unused), stories, len(mixes), _size(mixes)
     )
@@ -250,7 +246,7 @@ def prune(prod: Project) -> CacheReport:
     """Delete store files no current script uses, and scene mixes of removed stories; what went."""
     store = store_for(prod)
     stories = _live_stories(prod, store)
-    gone = (store.unused(stories) if stories else []) + _scene_mixes(prod, orphans_only=True)
+    gone = (store.unused(stories) if stories else []) + _old_scene_mixes(prod)
     size = _size(gone)
     for f in gone:
         f.unlink(missing_ok=True)
