@@ -7,34 +7,15 @@ import math
 
 import pytest
 import soundfile as sf
+from support import SAMPLE, make_script
 
 from audiodrama.errors import CastError
-from audiodrama.ids import assign_ids
-from audiodrama.model import Character, Line, Scene, Script, VoiceProfile
+from audiodrama.model import Line, Script, VoiceProfile
 from audiodrama.pipeline.voicing import cast_script, render_script
 from audiodrama.project.castfile import load_cast, read_characters, update_profile
 from audiodrama.voices.cast import NARRATOR_SLOT, PROFILE_FIELDS, Cast
 from audiodrama.voices.casting import MAIN_LINES, distinct
 from audiodrama.voices.pitch import measure_f0, predict_f0
-
-SAMPLE = "I never thought I would see you again, not after everything that happened here."
-
-
-def make_script(people: dict[str, tuple[str, int]], narration: int = 1, extra: str = "") -> Script:
-    """A script with `n` dialogue lines for each name -> (gender, n)."""
-    texts: list[tuple[str, str | None]] = [(f"The story begins {extra}{i}.", None) for i in range(narration)]
-    for name, (_, n) in people.items():
-        texts += [
-            (f"{SAMPLE} {name} line {i}." if i == 0 else f"This is {name} speaking, line {i}.", name)
-            for i in range(n)
-        ]
-    ids = assign_ids(t for t, _ in texts)
-    lines = [
-        Line(id=i, kind="dialogue" if who else "narration", text=t, span=(k, k + 1), speaker=who)
-        for k, (i, (t, who)) in enumerate(zip(ids, texts))
-    ]
-    chars = [Character(name, [], g, n) for name, (g, n) in people.items()]
-    return Script(title="t", characters=chars, scenes=[Scene(id="s-1", lines=lines)], slug="t")
 
 
 def test_cast_file_shape_and_reload(production):

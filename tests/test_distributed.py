@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import DEMO
+from support import DEMO
 
 from audiodrama.pipeline.build import build
 from audiodrama.pipeline.parsing import parse_into_production

@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 import numpy as np
 import pytest
 import soundfile as sf
-from test_mix import demo_script, ebur128, ffprobe_duration, render_fixture
+from support import demo_script, ebur128, ffprobe_duration, render_fixture
 
 from audiodrama.audio import loudness, transcript
 from audiodrama.audio.timeline import Item, Timeline

@@ -82,7 +82,7 @@ def test_every_input_of_a_scene_is_in_its_key(tmp_path):
     """Voice volume, effects, ambience settings and the line audio itself each re-mix the scene."""
     import os
 
-    from test_mix import demo_script
+    from support import demo_script
 
     from audiodrama.audio import assembly, timeline
     from audiodrama.model import VoiceProfile
@@ -125,7 +125,7 @@ def test_every_input_of_a_scene_is_in_its_key(tmp_path):
 
 
 def mix_rendered(path):
-    from test_mix import Rendered
+    from support import Rendered
 
     return Rendered(path)
 

@@ -23,7 +23,7 @@ from audiodrama.project.scripts import open_script
 
 @pytest.fixture(scope="module")
 def demo_build(tmp_path_factory):
-    from conftest import DEMO
+    from support import DEMO
 
     from audiodrama.project.production import init_production
 
@@ -169,7 +169,7 @@ def test_summary_cold_open_is_read_only_when_asked(demo_build):
 
 def test_demo_episode_meets_the_publishing_checks(demo_build):
     """Issue 6's definition of done, on the demo episode, with independent tools."""
-    from test_mix import ebur128
+    from support import ebur128
 
     prod, _, cold = demo_build
     ep = cold.episodes[0]

@@ -7,7 +7,7 @@ import wave
 import numpy as np
 import pytest
 import soundfile as sf
-from test_casting import make_script
+from support import make_script
 
 from audiodrama.errors import RenderError
 from audiodrama.model import Line

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import soundfile as sf
-from conftest import DEMO, PDNC
+from support import DEMO
 
 from audiodrama.project.production import init_production
 
@@ -22,7 +22,7 @@ def test_killed_render_resumes_without_rendering_any_line_twice(tmp_path):
     prod = init_production(tmp_path / "p")
     story = prod.root / "alice.txt"
     story.write_text(
-        (PDNC / "AlicesAdventuresInWonderland" / "novel_text.txt").read_text(encoding="utf-8")[:40000],
+        "\n\n* * *\n\n".join([DEMO.read_text(encoding="utf-8")] * 3),  # long enough to kill mid-render
         encoding="utf-8",
     )
     cmd = [

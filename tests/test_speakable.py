@@ -56,7 +56,7 @@ def test_engine_input():
 
 def test_cut_off_and_stutter_are_not_spelled(production):
     """espeak-ng would say 'ess pee' for 'Sp': the fragment must be much shorter than that."""
-    from test_casting import make_script
+    from support import make_script
 
     from audiodrama.model import Line
     from audiodrama.pipeline.voicing import cast_script, render_script

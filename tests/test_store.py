@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 import pytest
-from test_casting import make_script
+from support import make_script
 
 from audiodrama.model import VoiceProfile
 from audiodrama.pipeline.voicing import cast_script, render_script

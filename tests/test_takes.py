@@ -9,7 +9,7 @@ import subprocess
 import numpy as np
 import pytest
 import soundfile as sf
-from test_casting import make_script
+from support import make_script
 
 from audiodrama.pipeline.voicing import cast_script, render_script
 from audiodrama.pipeline.voicing import take_status as status

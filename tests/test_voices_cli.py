@@ -8,7 +8,7 @@ import sys
 
 import pytest
 import soundfile as sf
-from test_casting import make_script
+from support import make_script
 
 from audiodrama.cli.commands import add_command
 from audiodrama.cli.main import build_parser, main

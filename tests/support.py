@@ -1,0 +1,138 @@
+"""Helpers the tests share: small scripts, rendered-line stand-ins, ffmpeg's meters.
+
+Not a test module: tests import these from here; fixtures live in conftest.py.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from audiodrama.audio import credits
+from audiodrama.ids import assign_ids, base_id
+from audiodrama.model import Character, Line, Scene, Script
+from audiodrama.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "stories" / "demo.txt"
+PDNC = REPO.parent / "shared" / "pdnc"
+SAMPLE = "I never thought I would see you again, not after everything that happened here."
+
+
+def make_script(people: dict[str, tuple[str, int]], narration: int = 1, extra: str = "") -> Script:
+    """A script with `n` dialogue lines for each name -> (gender, n)."""
+    texts: list[tuple[str, str | None]] = [(f"The story begins {extra}{i}.", None) for i in range(narration)]
+    for name, (_, n) in people.items():
+        texts += [
+            (f"{SAMPLE} {name} line {i}." if i == 0 else f"This is {name} speaking, line {i}.", name)
+            for i in range(n)
+        ]
+    ids = assign_ids(t for t, _ in texts)
+    lines = [
+        Line(id=i, kind="dialogue" if who else "narration", text=t, span=(k, k + 1), speaker=who)
+        for k, (i, (t, who)) in enumerate(zip(ids, texts))
+    ]
+    chars = [Character(name, [], g, n) for name, (g, n) in people.items()]
+    return Script(title="t", characters=chars, scenes=[Scene(id="s-1", lines=lines)], slug="t")
+
+
+@dataclass
+class Rendered:
+    path: Path
+    source: str = "tts"
+
+
+def L(kind, text, speaker=None, para=0, delivery=None):
+    return Line(
+        id=base_id(text),
+        kind=kind,
+        text=text,
+        span=(0, 0),
+        speaker=speaker,
+        paragraph=para,
+        delivery=delivery,
+    )
+
+
+def demo_script(two_episodes: bool = False) -> Script:
+    s1 = [
+        L("heading", "Chapter One"),
+        L("narration", "Buffy sat on the bench in the park.", para=1),
+        L("dialogue", "Hello there,", "Willow", 2),
+        L("tag", "Willow said.", para=2),
+        L("dialogue", "how are you?", "Willow", 2),
+        L("dialogue", "I am fine, I sup-", "Buffy", 3),
+        L("dialogue", "You are not fine.", "Willow", 4),
+    ]
+    s2 = [
+        L("narration", "Ring! Ring! Buffy reached for her phone.", para=5),
+        L("dialogue", "Hello, it is me on the phone.", "Dawn", 6, "phone"),
+        L("dialogue", "I remember the old days.", "Buffy", 7, "memory"),
+    ]
+    scenes = [
+        Scene(id="s-park", lines=s1, title="The park"),
+        Scene(id="s-phone", lines=s2, transition="whoosh"),
+    ]
+    if two_episodes:
+        scenes[1].episode = 2
+    return Script(title="Demo Story", slug="demo", scenes=scenes)
+
+
+VOICES = {"Willow": "en-us+f3", "Buffy": "en-gb+f2", "Dawn": "en-us+f4"}
+
+
+def render_fixture(script: Script, settings: Settings, folder: Path) -> dict[str, Rendered]:
+    """Voice every line (and the credits) with the real espeak-ng, like the render stage would."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = list(script.lines())
+    for n in script.episodes():
+        for part in credits.credit_lines(script, settings, n):
+            lines += part
+    out = {}
+    for line in lines:
+        path = folder / f"{line.id}.wav"
+        if not path.exists():
+            subprocess.run(
+                ["espeak-ng", "-v", VOICES.get(line.speaker, "en-gb"), "-w", str(path), line.text],
+                check=True,
+                capture_output=True,
+            )
+        out[line.id] = Rendered(path)
+    return out
+
+
+def ebur128(path: Path) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) by ffmpeg's own meter."""
+    err = subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+    ).stderr
+    summary = err[err.rindex("Summary:") :]
+    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
+    return lufs, peak
+
+
+def ffprobe_duration(path: Path) -> float:
+    return float(
+        subprocess.run(
+            ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
