@@ -205,3 +205,19 @@ def test_demo_episode_meets_the_publishing_checks(demo_build):
     audio, sr = sf.read(str(ep.wav), dtype="float32", always_2d=True)
     part = audio[int(ring["start"] * sr) : int(ring["end"] * sr)].mean(axis=1)
     assert 20 * np.log10(np.sqrt(np.mean(part**2)) + 1e-12) > -35
+
+
+def test_the_public_api_builds_step_by_step_and_every_value_shows_itself(demo_build, monkeypatch):
+    """What a notebook user does: ad.parse/cast/render/mix on the built production, each displayed."""
+    import audiodrama as ad
+
+    monkeypatch.setenv("AUDIODRAMA_ENGINE", "silent")
+    prod, story, cold = demo_build
+    assert ad.__all__ == sorted(ad.__all__)
+    script = ad.parse(story, prod)
+    assert "Willow" in script._repr_html_() and "lines" in str(script)
+    cast = ad.cast(script, prod)
+    rendered = ad.render(script, cast, prod, episodes=[1], progress=False)
+    assert len(rendered) > 100
+    html = cold._repr_html_()
+    assert "demo-e01" in html and "LUFS" in html and cold.summary() in html

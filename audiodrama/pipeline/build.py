@@ -6,6 +6,7 @@ import copy
 import logging
 import time
 from dataclasses import dataclass, field, replace
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,9 @@ class BuildResult:
     """What a build did: the script, the cast, render counts, the episodes and timings."""
 
     script: Script
-    cast: Any
-    rendered: dict[str, Any]
-    episodes: list[Any]
+    cast: Cast
+    rendered: RenderResult
+    episodes: list[EpisodeResult]
     synthesised: int = 0
     reused: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
@@ -53,6 +54,19 @@ class BuildResult:
             f"{len(self.script.characters)} characters; rendered {self.synthesised}, "
             f"reused {self.reused}; episodes: {eps}; WAV ready in {ready:.1f} s ({times}){later}"
         )
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        """The summary, then one row per episode (its files, length and loudness)."""
+        rows = "".join(
+            f"<tr><td>{e.episode}</td><td>{escape(Path(str(e.wav or e.mp3)).name)}</td>"
+            f"<td>{e.duration:.1f} s</td><td>{e.lufs:.1f} LUFS</td><td>{e.true_peak:.1f} dBTP</td></tr>"
+            for e in self.episodes
+        )
+        head = "<tr><th>episode</th><th>file</th><th>length</th><th>loudness</th><th>true peak</th></tr>"
+        return f"<p>{escape(self.summary())}</p><table>{head}{rows}</table>"
 
 
 def build(
