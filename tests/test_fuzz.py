@@ -76,8 +76,11 @@ def test_any_story_parses_into_a_well_formed_script(text: str) -> None:
         assert line.speaker is None or line.speaker in names
 
 
+SUFFIXES = st.sampled_from([".txt", ".md", ".html", ".epub"])
+
+
 @FUZZ
-@given(st.binary(max_size=400), st.sampled_from([".txt", ".md", ".html", ".epub"]))
+@given(st.binary(max_size=400), SUFFIXES)
 def test_any_story_file_reads_or_gives_a_one_line_error(data: bytes, suffix: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"story{suffix}"
@@ -88,3 +91,64 @@ def test_any_story_file_reads_or_gives_a_one_line_error(data: bytes, suffix: str
             assert "\n" not in str(exc) and str(path) in str(exc)
         else:
             assert isinstance(source.text, str)
+
+
+SECTIONS = {
+    "pacing": ["within_turn_ms", "between_speakers_ms", "paragraph_ms", "scene_ms", "cutoff_ms", "head_ms"],
+    "mix": ["mode", "transition", "ambience", "credits", "ambience_db", "duck_db", "episode_minutes", "cues"],
+    "master": ["profile", "sample_rate", "channels", "formats", "mp3_bitrate", "cover"],
+    "render": ["workers"],
+    "nonsense": ["x"],
+}
+VALUES = st.one_of(
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.text(max_size=12),
+    st.lists(st.sampled_from(["wav", "mp3", "opus", "m4b", "flac", ""]), max_size=4),
+    st.sampled_from(["drama", "audiobook", "podcast", "acx", "none", "rain", "sting"]),
+)
+
+
+@st.composite
+def settings_files(draw: st.DrawFn) -> str:
+    """A TOML audiodrama.toml with hostile values (or plain garbage)."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.text(max_size=80))
+    out = []
+    for section in draw(st.lists(st.sampled_from(sorted(SECTIONS)), max_size=4, unique=True)):
+        out.append(f"[{section}]")
+        for key in draw(st.lists(st.sampled_from(SECTIONS[section]), max_size=4, unique=True)):
+            value = draw(VALUES)
+            out.append(f"{key} = {_toml(value)}")
+    return "\n".join(out) + "\n"
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return {"nan": "nan", "inf": "inf", "-inf": "-inf"}.get(repr(value), repr(value))
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return str(value)
+
+
+@FUZZ
+@given(settings_files())
+def test_any_settings_file_loads_or_gives_a_one_line_error(text: str) -> None:
+    from audiodrama.project.production import load_settings
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "audiodrama.toml"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            settings = load_settings(path)
+        except AudiodramaError as exc:
+            assert "\n" not in str(exc).strip() and str(path) in str(exc)
+        else:
+            assert 8000 <= settings.master.sample_rate <= 192000
+            assert settings.pacing.paragraph_ms >= 0
+            assert -90 <= settings.mix.ambience_db <= 0
