@@ -5,8 +5,10 @@
     .venv/bin/python bench/scaling.py --shape nested --mb 0.5 1 2
 
 Shapes: `paragraphs` (a .txt of many short paragraphs), `long` (one paragraph: a four-line
-exchange pasted on one line), `html` (many <p>), `nested` (deeply nested <div>s, each holding
-a paragraph), `epub` (many chapters). Each size runs in a fresh child process (so its peak
+exchange pasted on one line), `html` (many <p>), `nested` (towers of 500 nested <div>s, each
+holding a paragraph), `deep` (one tower as deep as the size allows: refused past
+markup.MAX_DEPTH, so this times the refusal), `epub` (many ~50 KB chapters; the size is that of
+the XHTML inside). Each size runs in a fresh child process (so its peak
 memory, ru_maxrss, is its own) that writes the story to a temporary file and times
 read_source + parse_story. Prints seconds, the ratio to the previous size (target: below 2.5
 per doubling: linear work) and the peak memory. A story the readers refuse (over a limit)
@@ -30,7 +32,7 @@ from audiodrama.parse import parse_story
 from audiodrama.procs import run
 from audiodrama.sources.reader import read_source
 
-SHAPES = ("paragraphs", "long", "html", "nested", "epub")
+SHAPES = ("paragraphs", "long", "html", "nested", "deep", "epub")
 EXCHANGE = (
     '"Where are you going?" asked Anna. "To the market," said Ben. '
     '"May I come?" she said. "Of course," he replied. '
@@ -80,10 +82,12 @@ def story(shape: str, size: int) -> tuple[str, bytes]:
         return "story.txt", _repeat(EXCHANGE, size).encode()
     if shape == "html":
         return "story.html", _repeat(f"<p>{EXCHANGE}</p>\n", size, "<html><body>", "</body></html>").encode()
-    if shape == "nested":
-        unit = f"<div><p>{EXCHANGE}</p>"
-        n = max(1, size // (len(unit) + len("</div>")))
-        return "story.html", f"<html><body>{unit * n}{'</div>' * n}</body></html>".encode()
+    if shape == "nested":  # towers of 500 nested <div>s (MAX_DEPTH is 1000), a paragraph in each
+        tower = f"<div><p>{EXCHANGE}</p>" * 500 + "</div>" * 500
+        return "story.html", _repeat(tower, size, "<html><body>", "</body></html>").encode()
+    if shape == "deep":  # one tower as deep as the size allows: refused, in how long?
+        n = max(1, size // len("<div></div>"))
+        return "story.html", f"<html><body>{'<div>' * n}<p>Hi.</p>{'</div>' * n}</body></html>".encode()
     if shape == "epub":
         return "story.epub", _epub(size)
     raise ValueError(shape)
