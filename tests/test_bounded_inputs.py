@@ -229,3 +229,10 @@ def test_control_characters_become_spaces_in_the_text(name):
     assert spoken == ["Stop right there,"], spoken
     if name == "story.txt":  # one character for one: offsets into the file's text hold
         assert len(src.text) == len(story)
+
+
+def test_a_corrupt_epub_member_is_one_line():
+    data = bytearray(_epub({"c.xhtml": CHAPTER * 50}, ["c.xhtml"]))
+    at = data.find(b"OEBPS/c.xhtml") + len("OEBPS/c.xhtml") + 5  # into its deflated bytes
+    data[at : at + 40] = b"\xff" * 40
+    _refused(bytes(data), "corrupt.epub", "cannot read this epub")

@@ -11,9 +11,13 @@ lines and line ids in every format. HTML extraction lives in audiodrama.sources.
 .epub, plain text and Markdown (rendered with markdown-it, read as HTML) in .text, decoding in
 .decode. `read_source_bytes` reads a story's bytes and file name, so no file is needed.
 
-Bad files raise StoryError naming the file and saying what to do: missing, a folder, empty,
-binary (magic numbers, NUL bytes, control characters), a zip that is not an EPUB, an
-undecodable encoding. Encodings read: UTF-8 (BOM or not), UTF-16/32 with a BOM, UTF-16
+Bad files raise StoryError naming the file and saying what to do: missing, a folder, not a
+regular file (a FIFO or a device would block or never end), over the size limit (64 MB; 16 MB
+for HTML and Markdown, whose parsed tree is far bigger than the file), empty, binary (magic
+numbers, NUL bytes, control characters), a zip that is not an EPUB, an EPUB that inflates past
+16 MB or holds encrypted, oddly compressed, zipped or missing documents, HTML nested deeper
+than 1000 elements, an undecodable encoding. A stray control character (but tab and newline)
+becomes a space, one for one, in every format: espeak-ng would stop a line at a NUL. Encodings read: UTF-8 (BOM or not), UTF-16/32 with a BOM, UTF-16
 without one, Windows-1252 (curly quotes), else charset-normalizer's guess.
 """
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 import re
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -111,7 +116,7 @@ def read_source_bytes(data: bytes, name: str | Path, fmt: str | None = None) -> 
         if exc.path is None:  # raised by a stage that only had the contents
             raise StoryError(str(exc), p) from exc
         raise
-    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, ElementTree.ParseError, KeyError, ValueError) as exc:
         raise StoryError(
             f"cannot read this {fmt} file ({exc}); save it again or convert it to .txt", p
         ) from exc
