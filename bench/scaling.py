@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                 worst = max(worst, ratio)
             prev = m["seconds"]
             print(
-                f"{shape:10} {m['bytes'] / 1e6:5.2f} MB  {m['seconds']:7.2f} s  x{ratio:4.2f}  "
+                f"{shape:10} {mb:5.2f} MB  {m['seconds']:7.2f} s  x{ratio:4.2f}  "
                 f"peak {m['peak_mb']:6.0f} MB  {m['outcome']}",
                 flush=True,
             )
