@@ -87,9 +87,9 @@ def _package_path(z: Members, path: Path) -> str:
     try:
         container = ElementTree.fromstring(z.read("META-INF/container.xml"))
         full_path = container.find(".//c:rootfile", _OPF_NS).get("full-path")  # type: ignore[union-attr]
-        if full_path:
-            return full_path
-        raise KeyError(full_path)
+        if not full_path:
+            raise KeyError("full-path")  # a rootfile naming no file: look for one
+        return full_path
     except (KeyError, AttributeError):
         opfs = [n for n in z.names() if n.endswith(".opf")]
         if not opfs:
@@ -182,9 +182,9 @@ def _epub_toc(z: Members, manifest: dict, spine_el: Any, resolve: Any) -> dict[s
             root = ElementTree.fromstring(z.read(ncx[0]))
             for point in root.iter(f"{{{_OPF_NS['ncx']}}}navPoint"):
                 label = point.findtext(f"{{{_OPF_NS['ncx']}}}navLabel/{{{_OPF_NS['ncx']}}}text", "")
-                src = point.find(f"{{{_OPF_NS['ncx']}}}content")
-                if src is not None and src.get("src"):
-                    out.setdefault(resolve(src.get("src", ""), posixpath.dirname(ncx[0])), label.strip())
+                content = point.find(f"{{{_OPF_NS['ncx']}}}content")
+                if content is not None and content.get("src"):  # an entry pointing nowhere: skipped
+                    out.setdefault(resolve(content.get("src", ""), posixpath.dirname(ncx[0])), label.strip())
         except (KeyError, ElementTree.ParseError):
             pass
     return out

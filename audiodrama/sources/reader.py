@@ -17,8 +17,9 @@ for HTML and Markdown, whose parsed tree is far bigger than the file), empty, bi
 numbers, NUL bytes, control characters), a zip that is not an EPUB, an EPUB that inflates past
 16 MB or holds encrypted, oddly compressed, zipped or missing documents, HTML nested deeper
 than 1000 elements, an undecodable encoding. A stray control character (but tab and newline)
-becomes a space, one for one, in every format: espeak-ng would stop a line at a NUL. Encodings read: UTF-8 (BOM or not), UTF-16/32 with a BOM, UTF-16
-without one, Windows-1252 (curly quotes), else charset-normalizer's guess.
+becomes a space, one for one, in every format: espeak-ng would stop a line at a NUL.
+Encodings read: UTF-8 (BOM or not), UTF-16/32 with a BOM, UTF-16 without one, Windows-1252
+(curly quotes), else charset-normalizer's guess (an unknown HTML charset: the same guess).
 """
 
 from __future__ import annotations
