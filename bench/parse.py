@@ -5,7 +5,8 @@
 
 Prints, per novel, the size, the best of N wall-clock times of parse_story (structure,
 dialogue, attribution, ids; imports and the model file load happen before timing) and
-the throughput in MB/s. `--cast` passes the gold character list as the cast.
+the throughput in MB/s; then the same for 1 MB and 2 MB stories that are one paragraph (a
+four-line exchange pasted on one line). `--cast` passes the gold character list as the cast.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from audiodrama.parse.ranker import load_weights
 
 REPO = Path(__file__).resolve().parents[1]
 PDNC = REPO.parent / "shared" / "pdnc"
+EXCHANGE = (
+    '"Where are you going?" asked Anna. "To the market," said Ben. '
+    '"May I come?" she said. "Of course," he replied. '
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,6 +60,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{'all':32} {total_bytes / 1e6:6.3f} MB  {total_time:6.3f} s  "
         f"{total_bytes / 1e6 / total_time:6.2f} MB/s"
     )
+    for mb in (1, 2):
+        # one paragraph: a four-line exchange pasted on one line (was quadratic)
+        text = EXCHANGE * (mb * 1_000_000 // len(EXCHANGE))
+        t0 = time.perf_counter()
+        parse_story(text, model=model)
+        took = time.perf_counter() - t0
+        print(
+            f"{f'one paragraph, {mb} MB':32} {len(text) / 1e6:6.3f} MB  {took:6.3f} s  {len(text) / 1e6 / took:6.2f} MB/s"
+        )
     return 0
 
 

@@ -78,3 +78,31 @@ def test_a_20_mb_story_parses_in_bounded_memory(tmp_path, pdnc):
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert peak_mb < 2048, f"parsing 20 MB peaked at {peak_mb:.0f} MB"
     assert len(dialogue(tmp_path / "big.json")) > 20000
+
+
+@pytest.mark.parametrize(
+    "name,data,needle",
+    [
+        (
+            "deep.html",
+            b"<html><body>" + b"<div>" * 1500 + b"<p>Hi.</p>" + b"</div>" * 1500 + b"</body></html>",
+            "deep",
+        ),
+        (
+            "charset.html",
+            b'<html><head><meta charset="bogus"></head><body><p>"Hi," said Ann.</p></body></html>',
+            "",
+        ),
+    ],
+)
+def test_cli_on_unbounded_or_odd_markup(name, data, needle, tmp_path):
+    story, out = tmp_path / name, tmp_path / "out.json"
+    story.write_bytes(data)
+    r = run_parse(story, out)
+    assert "Traceback" not in r.stderr
+    if needle:
+        assert r.returncode == 2 and r.stderr.strip().count("\n") == 0, r.stderr
+        assert name in r.stderr and needle in r.stderr
+    else:
+        assert r.returncode == 0, r.stderr
+        assert [l["speaker"] for l in dialogue(out)] == ["Ann"]

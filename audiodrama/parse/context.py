@@ -9,9 +9,11 @@ speaker is the subject of that last sentence. These helpers find it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 from audiodrama.parse.names import NameIndex
 from audiodrama.parse.wordlists import SPEECH_VERBS
@@ -173,6 +175,10 @@ def speaker_before_verb(
     return subject_of(text, start, end, index, mentions)
 
 
+def _start_of(m: Any) -> int:
+    return int(m.start)
+
+
 def subject_of(
     text: str, start: int, end: int, index: NameIndex, mentions: list | None = None
 ) -> Subject | None:
@@ -188,9 +194,11 @@ def subject_of(
     if sub:
         start = sub.end()
     best: Subject | None = None
-    for m in mentions:
-        if m.start < start or m.start >= end:
-            continue
+    # mentions are in text order: skip to the first at `start` (a long paragraph has thousands)
+    for k in range(bisect.bisect_left(mentions, start, key=_start_of), len(mentions)):
+        m = mentions[k]
+        if m.start >= end:
+            break
         if _AFTER_PREP.search(text[max(start, m.start - 12) : m.start]):
             continue
         best = Subject(m.char, None, m.start)

@@ -29,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+from audiodrama.parse.history import History, settle
 from audiodrama.parse.ranker_context import Context, gone_at
 from audiodrama.parse.ranker_features import candidates
 from audiodrama.parse.turns import Sieve
@@ -211,9 +212,9 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = 2
         t.speaker if all(st.speaker is not None for st in t.states) else None for t in att.turns
     ]
     skip = att.skip  # epigraph paragraphs: nobody speaks them
-    speakers: list[int | None] = [t.speaker for t in att.turns]
+    speakers = History([t.speaker for t in att.turns])
     # a state: (log-probability, history of speakers, decisions as a linked tuple)
-    states: list[tuple[float, list[int | None], tuple | None]] = [(0.0, speakers, None)]
+    states: list[tuple[float, History, tuple | None]] = [(0.0, speakers, None)]
     memo: dict[tuple, list[tuple[float, int, str]]] = {}
     for ti in range(len(att.turns)):
         if ti > 0 and ctx.chain[ti] != ctx.chain[ti - 1] and len(states) > 1:
@@ -233,11 +234,10 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = 2
                 nxt.append((sc, hist, dec))
                 continue
             for lp, c, rule in ranked[:beam]:
-                h = list(hist) if len(states) > 1 or beam > 1 else hist
-                h[ti] = c
-                nxt.append((sc + lp, h, (dec, ti, c, math.exp(lp), rule)))
+                nxt.append((sc + lp, hist.choose(ti, c), (dec, ti, c, math.exp(lp), rule)))
         nxt.sort(key=lambda s: -s[0])
         states = nxt[:beam]
+        settle([h for _, h, _ in states])
     dec = max(states, key=lambda s: s[0])[2]
     while dec is not None:
         dec, ti, who, prob, rule = dec

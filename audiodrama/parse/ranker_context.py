@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 from audiodrama.parse.turns import Sieve
 
@@ -55,7 +56,7 @@ def consecutive_turns(att: Sieve, ti: int, tj: int) -> bool:
     return abs(att.turns[ti].para.index - att.turns[tj].para.index) == abs(ti - tj)
 
 
-def gone_at(ctx: Context, ti: int, speakers: list[int | None], window: int = 12) -> set[int]:
+def gone_at(ctx: Context, ti: int, speakers: Sequence[int | None], window: int = 12) -> set[int]:
     """The characters who left the scene in the last `window` paragraphs before turn `ti`
     and have not come back since: named in narration, meant by a later `he`/`him`/`she`/`her`
     of the narration, or heard speaking."""

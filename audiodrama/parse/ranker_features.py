@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 from audiodrama.parse.ranker_context import (
     Context,
@@ -48,7 +49,7 @@ _STANDING = frozenset(
 )
 
 
-def candidates(ctx: Context, ti: int, speakers: list[int | None]) -> dict[int, dict[str, float]]:
+def candidates(ctx: Context, ti: int, speakers: Sequence[int | None]) -> dict[int, dict[str, float]]:
     """The candidate speakers of turn `ti` with their features.
 
     `speakers` holds the speakers decided so far (the history); the features that do not
@@ -66,7 +67,7 @@ def candidates(ctx: Context, ti: int, speakers: list[int | None]) -> dict[int, d
     return fs.f
 
 
-def _recency(ctx: Context, ti: int, speakers: list[int | None], fs: Feats) -> list[int]:
+def _recency(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Feats) -> list[int]:
     """Distinct characters from mentions and earlier speakers, newest first (rec0...)."""
     att = ctx.att
     turn = att.turns[ti]
@@ -89,7 +90,7 @@ def _recency(ctx: Context, ti: int, speakers: list[int | None], fs: Feats) -> li
 
 
 def _conversation(
-    ctx: Context, ti: int, speakers: list[int | None], fs: Feats, recent: list[int]
+    ctx: Context, ti: int, speakers: Sequence[int | None], fs: Feats, recent: list[int]
 ) -> int | None:
     """The conversation: previous turns (adjacent chain); returns the previous speaker."""
     att = ctx.att
@@ -144,7 +145,7 @@ def _one_anchor_other(ctx: Context, ti: int, fs: Feats, recent: list[int], s1: i
 
 
 def _replies(
-    ctx: Context, ti: int, speakers: list[int | None], fs: Feats, recent: list[int], s1: int | None
+    ctx: Context, ti: int, speakers: Sequence[int | None], fs: Feats, recent: list[int], s1: int | None
 ) -> None:
     """Who answers whom: late replies, `I said to her`, `replied he`, `said the young man`."""
     att = ctx.att
@@ -218,7 +219,7 @@ def _told_gender(ctx: Context, ti: int, fs: Feats, recent: list[int]) -> None:
         fs.add(best, "gender_only")
 
 
-def _per_candidate(ctx: Context, ti: int, speakers: list[int | None], fs: Feats) -> None:
+def _per_candidate(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Feats) -> None:
     """Features of each candidate found so far: pronoun agreement, standing, having spoken."""
     att = ctx.att
     spoke: dict[int, int] = {}

@@ -81,7 +81,7 @@ class LeadInRules(Sieve):
             piece, before = pieces[pi], pieces[pi - 1]
             if piece.kind != "q" or before.kind != "n" or piece.quote is None:
                 continue
-            st = next((x for x in turn.states if x.quote is piece.quote), None)
+            st = turn.state_of(piece.quote)
             if st is None or st.speaker is not None:
                 continue
             tag_gender = None

@@ -126,7 +126,9 @@ class TagRules(Sieve):
         for pi, piece in enumerate(pieces):
             if piece.kind != "q":
                 continue
-            st = next(s for s in turn.states if s.quote is piece.quote)
+            st = turn.state_of(piece.quote)
+            if st is None:
+                continue
             # after the quote: the tag must open the following narration piece
             if pi + 1 < len(pieces) and pieces[pi + 1].kind == "n":
                 nxt = pieces[pi + 1]

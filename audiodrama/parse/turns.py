@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -121,6 +122,14 @@ class Turn:
     """'male' / 'female' when a speech tag or lead-in names the speaker by pronoun."""
     leadin: int | None = None
     """Character that is the subject of the narration leading into the first quote."""
+    _by_quote: dict[int, QuoteState] = field(default_factory=dict, repr=False, compare=False)
+
+    def state_of(self, quote: Quote | None) -> QuoteState | None:
+        """The state of `quote` (the first one holding it), found in constant time: a long
+        paragraph holds thousands of quotes."""
+        if len(self._by_quote) != len(self.states):
+            self._by_quote = {id(s.quote): s for s in reversed(self.states)}
+        return self._by_quote.get(id(quote))
 
     @property
     def speaker(self) -> int | None:
@@ -195,9 +204,14 @@ class Sieve:
         known = [(i, s, s.speaker) for i, s in enumerate(turn.states) if s.speaker is not None]
         if not known or len(known) == len(turn.states):
             return
+        at = [k[0] for k in known]
         for i, st in enumerate(turn.states):
             if st.speaker is None:
-                _j, src, who = min(known, key=lambda k: (abs(k[0] - i), k[0] > i))
+                # the nearest attributed quote, the earlier one on a tie (bisect: a long
+                # paragraph holds thousands of quotes)
+                j = bisect.bisect_left(at, i)
+                left = j > 0 and (j == len(at) or i - at[j - 1] <= at[j] - i)
+                _j, src, who = known[j - 1] if left else known[j]
                 hint = self._gender_hint(turn, i)
                 if hint is not None and self.genders[who] not in (hint, "unknown"):
                     # `"..." said the King. "Come, that's good!" she said to herself`

@@ -15,6 +15,10 @@ from charset_normalizer import from_bytes
 from audiodrama.errors import StoryError
 
 MAX_BYTES = 64 * 1024 * 1024
+#: HTML, Markdown and EPUB text: the parsed tree takes ~100 bytes of memory per byte of markup.
+MAX_MARKUP_BYTES = 16 * 1024 * 1024
+#: C0 controls but tab and newline: espeak-ng stops a spoken line at a NUL.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")
 BINARY_MAGIC = (
     b"\x89PNG",
     b"GIF8",
@@ -70,13 +74,19 @@ def decode(data: bytes, path: Path) -> str:
     controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > 0.01 * min(len(text), 20000) + 2:
         raise StoryError("looks like a binary file, not a story; give a .txt, .md, .html or .epub file", path)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return clean_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def clean_controls(text: str) -> str:
+    """`text` with each control character (but tab and newline) made a space: one character
+    for one, so spans into the text do not move."""
+    return _CONTROLS.sub(" ", text)
 
 
 def _try(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, LookupError):  # LookupError: a charset Python does not know
         return None
 
 
@@ -101,5 +111,5 @@ def decode_html(data: bytes, path: Path) -> str:
     if m and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         text = _try(data, m.group(1).decode("ascii", "replace").lower())
         if text is not None:
-            return text.replace("\r\n", "\n").replace("\r", "\n")
+            return clean_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
     return decode(data, path)

@@ -12,8 +12,10 @@ from urllib.parse import unquote
 from xml.etree import ElementTree
 
 from audiodrama.errors import StoryError
+from audiodrama.sources.archive import Members
 from audiodrama.sources.builder import Builder
-from audiodrama.sources.markup import BLOCK_TAGS, FRONT_REGION, WHOLE_FRONT, names_of, soup_of, walk
+from audiodrama.sources.decode import clean_controls
+from audiodrama.sources.markup import BLOCK_TAGS, FRONT_REGION, WHOLE_FRONT, has_text, names_of, soup_of, walk
 from audiodrama.sources.source import Source
 
 _OPF_NS = {
@@ -28,9 +30,9 @@ def read_epub(data: bytes, path: Path) -> Source:
     """An EPUB: the spine's documents in order; TOC entries become chapter headings."""
     if not data.startswith(b"PK"):
         raise StoryError("is not an EPUB (not a zip archive); check the file", path)
-    z = zipfile.ZipFile(io.BytesIO(data))
+    z = Members(zipfile.ZipFile(io.BytesIO(data)), path)
     opf_path = _package_path(z, path)
-    opf = ElementTree.fromstring(z.read(opf_path))
+    opf = ElementTree.fromstring(_member(z, opf_path, "package file"))
     base = posixpath.dirname(opf_path)
 
     def resolve(href: str, rel_to: str = base) -> str:
@@ -61,23 +63,35 @@ def read_epub(data: bytes, path: Path) -> Source:
     for (href, media, props), linear in spine:
         if "nav" in props.split() or "html" not in media:
             continue
-        try:
-            html = z.read(href).decode("utf-8", errors="replace")
-        except KeyError:
-            continue
+        html = clean_controls(_member(z, href, "spine").decode("utf-8", errors="replace"))
         _add_document(html, linear == "no", toc.get(href), b)
     src = b.result()
     src.format = "epub"
     return src
 
 
-def _package_path(z: zipfile.ZipFile, path: Path) -> str:
+def _member(z: Members, name: str, what: str) -> bytes:
+    """A member the book needs; StoryError naming it if the archive lacks it."""
+    try:
+        return z.read(name)
+    except KeyError:
+        raise StoryError(
+            f"its {what} names {name}, which the archive does not hold; "
+            "repair the EPUB (e.g. with Calibre) or convert it to .txt",
+            z.path,
+        ) from None
+
+
+def _package_path(z: Members, path: Path) -> str:
     """The path of the package (.opf) file: as META-INF/container.xml says, else the first."""
     try:
         container = ElementTree.fromstring(z.read("META-INF/container.xml"))
-        return str(container.find(".//c:rootfile", _OPF_NS).get("full-path"))  # type: ignore[union-attr]
+        full_path = container.find(".//c:rootfile", _OPF_NS).get("full-path")  # type: ignore[union-attr]
+        if not full_path:
+            raise KeyError("full-path")  # a rootfile naming no file: look for one
+        return full_path
     except (KeyError, AttributeError):
-        opfs = [n for n in z.namelist() if n.endswith(".opf")]
+        opfs = [n for n in z.names() if n.endswith(".opf")]
         if not opfs:
             raise StoryError("is not an EPUB (no package file); check the file", path) from None
         return opfs[0]
@@ -123,7 +137,7 @@ def _mark_toc_heading(body: Any, label: str, b: Any) -> None:
         (
             el
             for el in body.find_all(True)
-            if el.get_text(strip=True)
+            if has_text(el)
             and not el.find([*list(BLOCK_TAGS), "h1", "h2", "h3", "h4", "h5", "h6"])
             and not in_notes(el)
         ),
@@ -145,7 +159,7 @@ def _mark_toc_heading(body: Any, label: str, b: Any) -> None:
     b.flush("h", 1)
 
 
-def _epub_toc(z: zipfile.ZipFile, manifest: dict, spine_el: Any, resolve: Any) -> dict[str, str]:
+def _epub_toc(z: Members, manifest: dict, spine_el: Any, resolve: Any) -> dict[str, str]:
     """{document path: label} of the first TOC entry pointing into each document."""
     out: dict[str, str] = {}
     nav = next((v for v in manifest.values() if "nav" in v[2].split()), None)
@@ -169,8 +183,8 @@ def _epub_toc(z: zipfile.ZipFile, manifest: dict, spine_el: Any, resolve: Any) -
             for point in root.iter(f"{{{_OPF_NS['ncx']}}}navPoint"):
                 label = point.findtext(f"{{{_OPF_NS['ncx']}}}navLabel/{{{_OPF_NS['ncx']}}}text", "")
                 content = point.find(f"{{{_OPF_NS['ncx']}}}content")
-                if content is not None:
-                    out.setdefault(resolve(content.get("src"), posixpath.dirname(ncx[0])), label.strip())
+                if content is not None and content.get("src"):  # an entry pointing nowhere: skipped
+                    out.setdefault(resolve(content.get("src", ""), posixpath.dirname(ncx[0])), label.strip())
         except (KeyError, ElementTree.ParseError):
             pass
     return out

@@ -79,6 +79,9 @@ _SKIP_TAGS = {
     "meta",
     "link",
 }
+#: Deeper element nesting is refused: no story needs it, and a page of 100,000 nested
+#: elements is an attack or a broken export.
+MAX_DEPTH = 1000
 _ITALIC_TAGS = {"i", "em", "cite", "var", "dfn"}
 _BOLD_TAGS = {"b", "strong"}
 #: Ids/classes of containers whose paragraphs are notes, not story (AO3/FFN downloads, EPUB).
@@ -110,15 +113,48 @@ _STORY_CONTAINERS = (
 
 
 def soup_of(html: str) -> Any:
-    """The parsed document (lxml when installed, else Python's parser)."""
+    """The parsed document (lxml when installed, else Python's parser); StoryError if its
+    elements nest deeper than MAX_DEPTH."""
     for parser in ("lxml", "html.parser"):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # XHTML read as HTML on purpose
-                return BeautifulSoup(html, parser)
+                soup = BeautifulSoup(html, parser)
         except Exception:
             continue
+        _check_depth(soup)
+        return soup
     raise StoryError("cannot parse this HTML")
+
+
+def _check_depth(soup: Any) -> None:
+    """Refuse elements nested over MAX_DEPTH deep (an iterative walk): each element's text is
+    looked at, so the work grows with the depth times the number of elements."""
+    stack = [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise StoryError(
+                f"nests HTML elements over {MAX_DEPTH} deep; fix the markup or save the story as .txt"
+            )
+        stack.extend((child, depth + 1) for child in node.contents if isinstance(child, Tag))
+
+
+def has_text(node: Any) -> bool:
+    """Whether an element holds any non-blank text (stops at the first: no whole-subtree walk)."""
+    return next(node.stripped_strings, None) is not None
+
+
+def short_text(node: Any, limit: int) -> str:
+    """The element's text as `get_text(strip=True)` gives it, read only until it is longer
+    than `limit` (a caller that wants short text needs no more)."""
+    parts, size = [], 0
+    for s in node.stripped_strings:
+        parts.append(s)
+        size += len(s)
+        if size > limit:
+            break
+    return "".join(parts)
 
 
 def html_to_source(html: str) -> Source:
@@ -223,7 +259,7 @@ def _visit_tag(node: Any, marks: frozenset[str], fr: bool, whole: bool, b: Build
         b.flush("p", 0, fr)
         if heading:
             kind, level = ("p", 0) if whole else ("h", int(heading.group(1)))
-            if kind == "h" and not node.get_text(strip=True):
+            if kind == "h" and not has_text(node):
                 # an empty heading (a Markdown line holding only '#') is a scene break
                 b.add(BREAK_TEXT, frozenset())
                 b.flush("break", 0, fr)
@@ -258,5 +294,5 @@ def _is_ornament_block(node: Any, style: str) -> bool:
         or "center" in style
         or "center" in " ".join(node.get("class") or [])
     )
-    text = node.get_text(strip=True)
+    text = short_text(node, 40)  # longer text is neither an ornament nor a centred mark
     return is_break_text(text) or (centred and 0 < len(text) <= 12 and not re.search(r"[^\W\d_]{2,}", text))

@@ -11,21 +11,35 @@ lines and line ids in every format. HTML extraction lives in audiodrama.sources.
 .epub, plain text and Markdown (rendered with markdown-it, read as HTML) in .text, decoding in
 .decode. `read_source_bytes` reads a story's bytes and file name, so no file is needed.
 
-Bad files raise StoryError naming the file and saying what to do: missing, a folder, empty,
-binary (magic numbers, NUL bytes, control characters), a zip that is not an EPUB, an
-undecodable encoding. Encodings read: UTF-8 (BOM or not), UTF-16/32 with a BOM, UTF-16
-without one, Windows-1252 (curly quotes), else charset-normalizer's guess.
+Bad files raise StoryError naming the file and saying what to do: missing, a folder, not a
+regular file (a FIFO or a device would block or never end), over the size limit (64 MB; 16 MB
+for HTML and Markdown, whose parsed tree is far bigger than the file), empty, binary (magic
+numbers, NUL bytes, control characters), a zip that is not an EPUB, an EPUB that inflates past
+16 MB or holds encrypted, oddly compressed, zipped or missing documents, HTML nested deeper
+than 1000 elements, an undecodable encoding. A stray control character (but tab and newline)
+becomes a space, one for one, in every format: espeak-ng would stop a line at a NUL.
+Encodings read: UTF-8 (BOM or not), UTF-16/32 with a BOM, UTF-16 without one, Windows-1252
+(curly quotes), else charset-normalizer's guess (an unknown HTML charset: the same guess).
 """
 
 from __future__ import annotations
 
 import re
+import stat
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
 from audiodrama.errors import StoryError
-from audiodrama.sources.decode import MAX_BYTES, decode, decode_html, looks_html
+from audiodrama.sources.decode import (
+    MAX_BYTES,
+    MAX_MARKUP_BYTES,
+    clean_controls,
+    decode,
+    decode_html,
+    looks_html,
+)
 from audiodrama.sources.epub import read_epub
 from audiodrama.sources.markup import html_to_source
 from audiodrama.sources.source import Source
@@ -52,29 +66,44 @@ def read_story(path: str | Path) -> str:
 def read_source(path: str | Path, fmt: str | None = None) -> Source:
     """Read a .txt/.md/.html/.epub story into a Source; StoryError if it cannot be used."""
     p = Path(path)
-    if not p.exists():
-        raise StoryError("no such file; check the path", p)
-    if p.is_dir():
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        raise StoryError("no such file; check the path", p) from None
+    if stat.S_ISDIR(mode):
         raise StoryError("is a folder; give the story file inside it", p)
-    size = p.stat().st_size
-    if size > MAX_BYTES:
-        raise StoryError(
-            f"is {size // 2**20} MB; stories over {MAX_BYTES // 2**20} MB are not supported; split it", p
-        )
-    return read_source_bytes(p.read_bytes(), p, fmt)
+    if not stat.S_ISREG(mode):
+        # a FIFO or a device (/dev/zero) would block or never end
+        raise StoryError("is not a regular file (a pipe or a device?); give the story file itself", p)
+    limit = _limit(p, fmt)
+    with p.open("rb") as f:
+        data = f.read(limit + 1)  # the file may grow after stat(): read no more than the limit
+    return read_source_bytes(data, p, fmt)
+
+
+def _limit(p: Path, fmt: str | None) -> int:
+    """The size limit of the story's format (as its name says): HTML and Markdown parse into
+    a tree far bigger than the file (an EPUB's text is bounded as it is inflated)."""
+    fmt = fmt or FORMATS.get(p.suffix.lower())
+    return MAX_MARKUP_BYTES if fmt in ("html", "md") else MAX_BYTES
+
+
+def _too_big(limit: int, p: Path) -> StoryError:
+    return StoryError(
+        f"is over {limit // 2**20} MB, the limit for this format; split the story into parts", p
+    )
 
 
 def read_source_bytes(data: bytes, name: str | Path, fmt: str | None = None) -> Source:
     """A story's bytes (`name`: its file name, for the format and for errors) as a Source;
     StoryError if it cannot be used."""
     p = Path(name)
-    if len(data) > MAX_BYTES:
-        raise StoryError(
-            f"is {len(data) // 2**20} MB; stories over {MAX_BYTES // 2**20} MB are not supported; split it", p
-        )
     fmt = fmt or FORMATS.get(p.suffix.lower())
     if fmt is None or (fmt == "txt" and data[:15].lstrip().lower().startswith((b"<!doctype html", b"<html"))):
         fmt = "epub" if data.startswith(b"PK\x03\x04") else "html" if looks_html(data) else "txt"
+    limit = MAX_MARKUP_BYTES if fmt in ("html", "md") else MAX_BYTES
+    if len(data) > limit:
+        raise _too_big(limit, p)
     try:
         if fmt == "epub":
             src = read_epub(data, p)
@@ -84,13 +113,16 @@ def read_source_bytes(data: bytes, name: str | Path, fmt: str | None = None) -> 
             src = markdown_to_source(decode(data, p))
         else:
             src = text_to_source(decode(data, p))
-    except StoryError:
+    except StoryError as exc:
+        if exc.path is None:  # raised by a stage that only had the contents
+            raise StoryError(str(exc), p) from exc
         raise
-    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, ElementTree.ParseError, KeyError, ValueError) as exc:
         raise StoryError(
             f"cannot read this {fmt} file ({exc}); save it again or convert it to .txt", p
         ) from exc
     src.format, src.path = fmt, str(p)
+    src.text = clean_controls(src.text)  # every format (EPUB TOC labels too): none reaches TTS
     if not src.text.strip():
         raise StoryError("is empty; nothing to voice", p)
     if not re.search(r"\w", src.text):
