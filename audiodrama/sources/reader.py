@@ -12,7 +12,7 @@ lines and line ids in every format. HTML extraction lives in audiodrama.sources.
 .decode. `read_source_bytes` reads a story's bytes and file name, so no file is needed.
 
 Bad files raise StoryError naming the file and saying what to do: missing, a folder, not a
-regular file (a FIFO or a device would block or never end), over the size limit (64 MB; 16 MB
+regular file (a FIFO or a device would block or never end), over the size limit (32 MB; 16 MB
 for HTML and Markdown, whose parsed tree is far bigger than the file), empty, binary (magic
 numbers, NUL bytes, control characters), a zip that is not an EPUB, an EPUB that inflates past
 16 MB or holds encrypted, oddly compressed, zipped or missing documents, HTML nested deeper
