@@ -10,14 +10,15 @@ from typing import Any
 
 from pydub import AudioSegment, effects
 
+from audiodrama import procs
 from audiodrama.model import NARRATOR, Line, Script
 from audiodrama.render.plan import RenderedLine
 from audiodrama.results import EpisodeResult
 
 EMBED_LIMIT = 12_000_000
 """Bytes of audio embedded in a notebook as is; longer episodes get a smaller preview."""
-PREVIEW = ("-ac", "1", "-ar", "22050")
-"""ffmpeg output options of an episode preview (mono, 22,050 Hz), decoded straight from the file."""
+PREVIEW_RATE = 22050
+"""Sample rate of an episode preview (mono, 16-bit, embedded as 48 kbit/s MP3)."""
 
 
 class PreviewSegment(AudioSegment):
@@ -125,8 +126,18 @@ def play_episode(episode: EpisodeResult, max_bytes: int = EMBED_LIMIT) -> Player
     if audio.stat().st_size <= max_bytes:
         return Player(AudioSegment.from_file(str(audio)), caption)
     source = Path(episode.wav) if episode.wav and Path(episode.wav).exists() else audio
-    preview = PreviewSegment.from_file(str(source), parameters=list(PREVIEW))
-    return Player(preview, caption, " (48 kbit/s mono preview)")
+    return Player(preview_segment(source), caption, " (48 kbit/s mono preview)")
+
+
+def preview_segment(source: Path) -> PreviewSegment:
+    """`source` decoded by ffmpeg straight to mono 16-bit at PREVIEW_RATE, in memory.
+
+    pydub would read a WAV whole at its own rate and channels first: several times the memory.
+    """
+    args = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", str(source)]
+    args += ["-ac", "1", "-ar", str(PREVIEW_RATE), "-f", "s16le", "-"]
+    raw = procs.run(args, check=True, capture_output=True).stdout
+    return PreviewSegment(data=raw, sample_width=2, frame_rate=PREVIEW_RATE, channels=1)
 
 
 def audition_row(name: str, profile: Any, player: Player, says: str) -> str:
