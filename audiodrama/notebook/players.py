@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +56,7 @@ class Player:
         return f"<div>{self.header()}<br>{self.segment._repr_html_()}</div>"
 
     def __repr__(self) -> str:
-        return f"<Player {html.unescape(self.header())}>"
+        return f"<Player {html.unescape(re.sub(r'<[^>]+>', '', self.header()))}>"
 
 
 def join_segments(paths: Iterable[str | Path], gap_ms: int = 350) -> AudioSegment:
