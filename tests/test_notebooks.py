@@ -284,6 +284,28 @@ def test_episode_player_shows_length_first_and_previews_long_episodes_in_memory(
     assert sorted(tmp_path.iterdir()) == before  # nothing written next to the episode
 
 
+def test_plot_episode_saves_a_png_into_a_new_folder(tmp_path):
+    from audiodrama import notebook as nb
+
+    episode = _episode(tmp_path)
+    timeline = {
+        "title": "Demo",
+        "episode": 1,
+        "lines": [
+            {"speaker": "Willow", "start": 0.2, "end": 1.5},
+            {"speaker": "Narrator", "start": 1.8, "end": 3.0, "source": "recorded"},
+        ],
+        "scenes": [{"start": 0.0, "title": "One"}, {"start": 2.0, "title": "Two"}],
+        "effects": [{"start": 1.5, "end": 2.0}],
+    }
+    episode.timeline.write_text(json.dumps(timeline), encoding="utf-8")
+    png = tmp_path / "plots" / "new" / "timeline.png"
+    fig = nb.plot_episode(episode, png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    labels = [t.get_text() for t in fig.axes[2].get_yticklabels()]
+    assert labels == ["Narrator", "Willow"]  # narrator on top, then by first appearance
+
+
 def test_voice_editor_edits_any_character(built):
     from audiodrama import notebook as nb
     from audiodrama.project.castfile import load_cast

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import soundfile as sf
 
 from audiodrama.audio.loudness import k_weighting
 from audiodrama.model import NARRATOR
+from audiodrama.project import fsutil
 from audiodrama.results import EpisodeResult
 
 # matplotlib is a notebook-only dependency: imported when a plot is drawn.
@@ -100,9 +102,10 @@ def plot_episode(episode: EpisodeResult, path: str | Path | None = None):
     _plot_speakers(ax_tl, timeline, duration)
     _mark_scenes((ax_wave, ax_loud, ax_tl), timeline, duration)
     fig.tight_layout()
-    if path is not None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=110)
+    if path is not None:  # written by the project layer (atomically, its folder made)
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=110)
+        fsutil.write_bytes(path, png.getvalue())
     plt.close(fig)  # shown once, as the cell's value, not again by the inline backend
     return fig
 
