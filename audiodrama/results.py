@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import html
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,20 +41,21 @@ class EpisodeResult:
     """Scenes whose pre-master mix was read back from the scene cache."""
 
     def _repr_html_(self) -> str:
-        audio = self.mp3 or self.wav
-        player = ""
-        if audio and audio.exists():
-            mime = "audio/mpeg" if audio.suffix == ".mp3" else "audio/wav"
-            if audio.stat().st_size <= 12_000_000:
-                src = f"data:{mime};base64," + base64.b64encode(audio.read_bytes()).decode()
-            else:  # too big to embed: a path relative to the notebook, which JupyterLab serves
-                try:
-                    src = html.escape(os.path.relpath(audio))
-                except ValueError:
-                    src = html.escape(audio.as_uri())
-            player = f'<audio controls preload="none" src="{src}"></audio>'
-        return (
-            f"<div><b>Episode {self.episode}</b> &mdash; {self.duration / 60:.1f} min, "
-            f"{self.lufs:.1f} LUFS, {self.true_peak:.1f} dBTP<br>{player}<br>"
-            f"<code>{html.escape(str(audio or self.timeline))}</code></div>"
-        )
+        """A summary table for Jupyter, from the fields only (the notebook's player plays the file)."""
+        rows = [
+            ("length", f"{self.duration / 60:.1f} min ({self.duration:.1f} s)"),
+            ("loudness", f"{self.lufs:.1f} LUFS integrated"),
+            ("true peak", f"{self.true_peak:.1f} dBTP"),
+            *((name, str(path)) for name, path in self._files()),
+        ]
+        if self.scenes:
+            rows.append(("scenes", ", ".join(self.scenes)))
+        if self.scenes_mixed or self.scenes_reused:
+            rows.append(("scene mixes", f"{self.scenes_mixed} mixed, {self.scenes_reused} reused"))
+        body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+        return f"<div><b>Episode {self.episode}</b><table>{body}</table></div>"
+
+    def _files(self) -> list[tuple[str, Path]]:
+        named = [("wav", self.wav), ("mp3", self.mp3), ("opus", self.opus), ("m4b", self.m4b)]
+        named += [("timeline", self.timeline), ("transcript", self.transcript), ("labels", self.labels)]
+        return [(name, path) for name, path in named if path is not None]

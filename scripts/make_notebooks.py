@@ -143,10 +143,12 @@ voice (accent + timbre, e.g. `en-us+f3`), a rate in words per minute and a pitch
 Main characters are auto-cast to voices that sound clearly different; you listen to each one
 and change what you do not like. Your changes are kept: casting only ever adds new characters.
 
-**Parameters**: `STORY`, `PRODUCTION`; `AUDITION_TEXT` (None = each character's first line).
+**Parameters**: `STORY`, `PRODUCTION`; `AUDITION_TEXT` (None = each character's first line);
+`CHARACTER` (the voice the sliders show first; None = the first main character).
 """),
         parameters(
-            """AUDITION_TEXT = None              # None: each voice says its character's first line"""
+            """AUDITION_TEXT = None              # None: each voice says its character's first line
+CHARACTER = None                  # the voice the sliders show first (None: the first main character)"""
         ),
         md(SETUP_MD.format(story="stories/demo.txt")),
         code(SETUP),
@@ -189,12 +191,13 @@ print("back to:", cast.narrator)"""),
         md("""
 ## Or with sliders
 
-Move the sliders (or type a voice, e.g. `en-gb-scotland+f4`) and press the button: the profile
-is saved and the character says its first line with the new voice.
+Pick any voice (the narrator or a character) in the dropdown, move the sliders (or type a
+voice, e.g. `en-gb-scotland+f4`) and press the button: the profile is saved and the character
+says its first line with the new voice.
 """),
         code("""from audiodrama.voices.casting import main_characters
 
-editor = nb.profile_editor(script, prod, (main_characters(script) or ["Narrator"])[0])
+editor = nb.voice_editor(script, prod, CHARACTER or (main_characters(script) or ["Narrator"])[0])
 editor"""),
         md("""
 Next: `03_render_lines.ipynb` renders every line with these voices.
@@ -305,7 +308,8 @@ for ep in result.episodes:
         md("""
 ## Play the episode
 
-The mixed episode (a long one is embedded as a smaller preview; the files are unchanged).
+The mixed episode, with its length, loudness and true peak above the player (a long one is
+embedded as a smaller preview; the files are unchanged).
 CLI: play `audio_out/demo/demo-e01.mp3` in any player.
 """),
         code("""nb.play_episode(episode)"""),

@@ -235,6 +235,98 @@ def test_players(built):
         assert "<audio" in audio._repr_html_()
 
 
+def test_players_are_pydub_segments_joined_with_gaps(built):
+    from pydub import AudioSegment
+
+    from audiodrama import notebook as nb
+
+    _prod, script, _cast, rendered = built
+    picked = [l for l in script.scenes[0].lines if l.id in rendered][:3]
+    player = nb.play_scene(script, rendered, 1, limit=len(script.scenes[0].lines))
+    assert isinstance(player.segment, AudioSegment)
+    joined = nb.play_scene(script, rendered, 1, limit=script.scenes[0].lines.index(picked[-1]) + 1)
+    expected = sum(rendered[l.id].duration for l in picked) + 0.35 * len(picked)
+    assert abs(joined.seconds - expected) < 0.01 * len(picked)
+    minutes, seconds = divmod(round(joined.seconds), 60)
+    assert (
+        f"{minutes}:{seconds:02d}" in joined._repr_html_().split("<audio")[0]
+    )  # the length, before the player
+
+
+def _episode(tmp_path, seconds: float = 4.0):
+    import numpy as np
+    import soundfile as sf
+
+    from audiodrama.results import EpisodeResult
+
+    sr = 44100
+    t = np.arange(int(seconds * sr)) / sr
+    tone = 0.2 * np.sin(2 * np.pi * 440 * t)
+    wav = tmp_path / "demo-e01.wav"
+    sf.write(str(wav), np.stack([tone, tone], axis=1), sr, subtype="PCM_16")
+    return EpisodeResult(1, wav, None, tmp_path / "demo-e01.timeline.json", None, seconds, -16.0, -1.5)
+
+
+def test_episode_player_shows_length_first_and_previews_long_episodes_in_memory(tmp_path):
+    from audiodrama import notebook as nb
+
+    episode = _episode(tmp_path)
+    before = sorted(tmp_path.iterdir())
+    full = nb.play_episode(episode)
+    assert full.segment.channels == 2 and "preview" not in full._repr_html_()
+    head = full._repr_html_().split("<audio")[0]
+    assert "Episode 1" in head and "0:04" in head and "-16.0 LUFS" in head
+    preview = nb.play_episode(episode, max_bytes=1000)
+    assert (preview.segment.channels, preview.segment.frame_rate) == (1, 22050)
+    assert abs(preview.seconds - 4.0) < 0.05
+    page = preview._repr_html_()
+    assert "(48 kbit/s mono preview)" in page.split("<audio")[0] and "<audio" in page
+    assert sorted(tmp_path.iterdir()) == before  # nothing written next to the episode
+
+
+def test_plot_episode_saves_a_png_into_a_new_folder(tmp_path):
+    from audiodrama import notebook as nb
+
+    episode = _episode(tmp_path)
+    timeline = {
+        "title": "Demo",
+        "episode": 1,
+        "lines": [
+            {"speaker": "Willow", "start": 0.2, "end": 1.5},
+            {"speaker": "Narrator", "start": 1.8, "end": 3.0, "source": "recorded"},
+        ],
+        "scenes": [{"start": 0.0, "title": "One"}, {"start": 2.0, "title": "Two"}],
+        "effects": [{"start": 1.5, "end": 2.0}],
+    }
+    episode.timeline.write_text(json.dumps(timeline), encoding="utf-8")
+    png = tmp_path / "plots" / "new" / "timeline.png"
+    fig = nb.plot_episode(episode, png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    labels = [t.get_text() for t in fig.axes[2].get_yticklabels()]
+    assert labels == ["Narrator", "Willow"]  # narrator on top, then by first appearance
+
+
+def test_voice_editor_edits_any_character(built):
+    from audiodrama import notebook as nb
+    from audiodrama.project.castfile import load_cast
+
+    prod, script, cast, _rendered = built
+    others = [n for n in cast.characters if n != "Buffy"]
+    editor = nb.voice_editor(script, prod, "Buffy")
+    picker = editor.children[0]
+    assert picker.options[0] == "Narrator" and picker.value == "Buffy"
+    picker.value = others[-1]  # not the first one: the sliders follow the pick
+    sliders = editor.children[1]
+    _, _voice, pitch, _rate, button, out = sliders.children
+    assert others[-1] in button.description
+    old = cast.characters[others[-1]].pitch
+    pitch.value = 11 if old != 11 else 12
+    sliders.save_and_play()
+    assert load_cast(prod.cast_path).characters[others[-1]].pitch == pitch.value
+    assert any("<audio" in o.get("data", {}).get("text/html", "") for o in out.outputs)
+    nb.set_profile(prod, others[-1], pitch=old)
+
+
 def test_speaker_editor_saves_each_change(built):
     from audiodrama import notebook as nb
     from audiodrama.pipeline.parsing import load_script

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from html import escape
 from typing import Any
 
 from audiodrama.audio import effects
@@ -63,6 +64,22 @@ class Timeline:
     def lines(self) -> list[Item]:
         """The voiced items (story lines and credits), in order."""
         return [i for i in self.items if i.kind in ("line", "credits")]
+
+    def _repr_html_(self) -> str:
+        """A summary for Jupyter: length, then each scene's span and how many lines it holds."""
+        counts: dict[str, int] = {}
+        for item in self.lines():
+            counts[item.scene] = counts.get(item.scene, 0) + 1
+        rows = "".join(
+            f"<tr><td>{escape(s.id)}</td><td>{escape(s.title)}</td><td>{s.start:.1f}</td>"
+            f"<td>{s.end:.1f}</td><td>{counts.get(s.id, 0)}</td></tr>"
+            for s in self.scenes
+        )
+        head = "<tr><th>scene</th><th>title</th><th>start (s)</th><th>end (s)</th><th>lines</th></tr>"
+        return (
+            f"<p><b>Episode {self.episode}</b>: {self.duration:.1f} s, {len(self.lines())} lines, "
+            f"{len(self.scenes)} scenes</p><table>{head}{rows}</table>"
+        )
 
 
 def speaker_of(line: Line) -> str:

@@ -117,9 +117,8 @@ def mix_script(
     `stems` and `episode_minutes` override the settings; `voices` maps a speaker (or
     "Narrator") to its VoiceProfile (effects, volume). Writes <slug>-eNN.{wav,mp3,opus},
     .timeline.json, .vtt, and with stems <slug>-eNN.stems/ and .labels.txt; with m4b,
-    <slug>.m4b of the whole story. With `scene_cache` (default: the setting) each scene's mix
-    is kept in the store (audio_out/.cache/scene/), so an edit re-mixes only its own scene, and an
-    episode none of whose inputs changed (and whose files are as the last build left them) is kept.
+    <slug>.m4b of the whole story. With `scene_cache` (default: the setting) scene mixes are kept
+    in the store, so an edit re-mixes only its scene; an unchanged episode is kept as it is.
     """
     spec = mix_spec(settings, mode, profile, formats, stems, scenes, voices)
     episode.check_script(script, settings, spec.mode, spec.formats)
@@ -145,8 +144,7 @@ def mix_script(
                 f"nothing to mix: no line of {script.slug} (episodes "
                 f"{', '.join(map(str, chosen))}) has rendered audio; run `audiodrama render` first"
             )
-        if b.cache is not None:
-            # after a full build the manifest lists exactly the mixes in use: prune drops the rest
+        if b.cache is not None:  # a full build records exactly the mixes in use; prune drops the rest
             b.cache.record(partial=episodes is not None or bool(scenes))
         _finish(b, done, full=episodes is None and not scenes)
     finally:

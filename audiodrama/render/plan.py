@@ -11,6 +11,7 @@ from __future__ import annotations
 import wave
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
+from html import escape
 from pathlib import Path
 from typing import Protocol
 
@@ -97,6 +98,24 @@ class RenderResult(dict[str, RenderedLine]):
     def summary(self) -> str:
         """'rendered N, cached M, recorded K'."""
         return f"rendered {self.synthesised}, cached {self.cached}, recorded {self.recorded}"
+
+    def _repr_html_(self) -> str:
+        """A summary for Jupyter: the counts, lines and seconds per voice, and the warnings."""
+        lines: dict[str, int] = {}
+        seconds: dict[str, float] = {}
+        for r in self.values():
+            lines[r.speaker] = lines.get(r.speaker, 0) + 1
+            seconds[r.speaker] = seconds.get(r.speaker, 0.0) + r.duration
+        rows = "".join(
+            f"<tr><td>{escape(name)}</td><td>{n}</td><td>{seconds[name]:.1f}</td></tr>"
+            for name, n in lines.items()
+        )
+        warnings = "".join(f"<li>{escape(w)}</li>" for w in self.warnings)
+        return (
+            f"<p><b>{escape(self.summary())}</b></p>"
+            f"<table><tr><th>voice</th><th>lines</th><th>seconds</th></tr>{rows}</table>"
+            + (f"<ul>{warnings}</ul>" if warnings else "")
+        )
 
     def merge(self, other: RenderResult) -> None:
         """Add another result's lines and counts (e.g. the credits after the story)."""

@@ -7,6 +7,7 @@ its tables into validated VoiceProfiles (CastError naming the table, the field a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,17 @@ class Cast:
     """The cast file it was loaded from."""
     warnings: list[str] = field(default_factory=list)
     """Things a person may want to fix (e.g. two main characters that sound alike)."""
+
+    def _repr_html_(self) -> str:
+        """A table for Jupyter: each voice profile, narrator first, and any casting warnings."""
+        rows = "".join(
+            f"<tr><td>{escape(name)}</td><td>{escape(p.engine)}</td><td><code>{escape(p.voice)}</code></td>"
+            f"<td>{p.rate}</td><td>{p.pitch}</td><td>{p.volume:g}</td><td>{escape(', '.join(p.effects))}</td></tr>"
+            for name, p in [(NARRATOR, self.narrator), *self.characters.items()]
+        )
+        head = "<tr><th>voice</th><th>engine</th><th>voice id</th><th>rate</th><th>pitch</th><th>volume</th><th>effects</th></tr>"
+        warnings = "".join(f"<li>{escape(w)}</li>" for w in self.warnings)
+        return f"<table>{head}{rows}</table>" + (f"<ul>{warnings}</ul>" if warnings else "")
 
     def profile_for(self, line: Line) -> VoiceProfile:
         """Dialogue with a speaker -> that character's profile; anything else -> narrator."""
