@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,12 +65,30 @@ class PendingEditsError(ScriptError):
     """The Fountain holds edits that would lose lines: they wait for the person to confirm them."""
 
 
+def _refuse_duplicate_ids(script: Script, path: Path) -> None:
+    """ScriptError naming the ids used by more than one line (they would all play one audio).
+
+    Refused rather than renumbered: ids name takes (voices/recorded/<id>.wav), the Fountain's
+    blocks and cached scenes, so which line keeps an id is the person's call, not ours.
+    """
+    counts = Counter(line.id for line in script.lines())
+    dups = sorted(i for i, n in counts.items() if n > 1)
+    if dups:
+        shown = ", ".join(dups[:5]) + (f" and {len(dups) - 5} more" if len(dups) > 5 else "")
+        raise ScriptError(
+            f"line id(s) used more than once: {shown}; give each line its own id, "
+            "or delete the file and re-parse the story",
+            path,
+        )
+
+
 def open_script(json_path: Path, fountain_path: Path) -> ScriptFiles:
     """Read the JSON (checked) and the Fountain as they are; applies nothing, writes nothing."""
     json_bytes = fsutil.read_or_none(json_path)
     if json_bytes is None:
         raise ScriptError("no such cast script; run `audiodrama parse STORY` first", json_path)
     script, data = loads(_decode(json_bytes, json_path), json_path)
+    _refuse_duplicate_ids(script, json_path)
     fountain_bytes = fsutil.read_or_none(fountain_path)
     found = ScriptFiles(script, json_path, fountain_path, json_bytes, fountain_bytes)
     recorded = data.get(FOUNTAIN_HASH_KEY)
