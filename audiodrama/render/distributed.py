@@ -21,7 +21,6 @@ from audiodrama.errors import RenderError
 from audiodrama.render.plan import LINE_KIND, AudioStore, SynthJob
 from audiodrama.render.runners import Progress, Tally, chunks, synth_chunk
 
-
 SCHEDULER_FORMS = "local, local:N (1 <= N <= {max}), tcp://host:port or host:port"
 
 _HOST_PORT = re.compile(
