@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from pydub import AudioSegment
 
+from audiodrama.errors import ProductionError
 from audiodrama.project import fsutil
 
 
@@ -52,7 +53,7 @@ class SceneCache:
             raise ValueError("scene mixes are mono 32-bit AudioSegments at the cache's rate")
         try:
             fsutil.write_bytes(self._path(key), value.raw_data)
-        except OSError:
+        except (OSError, ProductionError):  # ProductionError: the disk is full
             pass
 
     def prune(self) -> int:

@@ -149,23 +149,39 @@ def save_script(files: ScriptFiles, script: Script, lock: HeldLock) -> list[str]
             "changed while this command ran; nothing was saved: run the command again", files.json_path
         )
     fountain = to_fountain(script)
-    notes = []
-    base = fountain
-    if not fsutil.write_text_if_unchanged(files.fountain_path, fountain, files.fountain_bytes):
-        notes.append(
-            f"{files.fountain_path} was saved while this command ran: kept your newer file; "
-            "its edits will be applied next time"
-        )
-        # the newer file started from the one this command read: merge from there next time
-        base = (files.fountain_bytes or b"").decode("utf-8", errors="replace")
-    fsutil.write_text(base_path(files.fountain_path), base)
-    if not fsutil.write_text_if_unchanged(
-        files.json_path, dumps(script, **{FOUNTAIN_HASH_KEY: fountain_hash(base)}), files.json_bytes
-    ):
-        raise ScriptError(
-            "changed while this command ran; run the command again (the .fountain holds its edits)",
-            files.json_path,
-        )
+    notes: list[str] = []
+    base_file = base_path(files.fountain_path)
+    staged: list[Path] = []  # every file written before any is renamed: a full disk replaces none
+    try:
+        for path, text in (
+            (files.fountain_path, fountain),
+            (base_file, fountain),
+            (files.json_path, dumps(script, **{FOUNTAIN_HASH_KEY: fountain_hash(fountain)})),
+        ):
+            staged.append(fsutil.stage_text(path, text))
+        _, base_tmp, json_tmp = staged
+        base = fountain
+        if not fsutil.commit_if_unchanged(staged[0], files.fountain_path, files.fountain_bytes):
+            notes.append(
+                f"{files.fountain_path} was saved while this command ran: kept your newer file; "
+                "its edits will be applied next time"
+            )
+            # the newer file started from the one this command read: merge from there next time
+            base = (files.fountain_bytes or b"").decode("utf-8", errors="replace")
+            base_tmp = fsutil.stage_text(base_file, base)
+            json_tmp = fsutil.stage_text(
+                files.json_path, dumps(script, **{FOUNTAIN_HASH_KEY: fountain_hash(base)})
+            )
+            staged += [base_tmp, json_tmp]
+        fsutil.commit(base_tmp, base_file)
+        if not fsutil.commit_if_unchanged(json_tmp, files.json_path, files.json_bytes):
+            raise ScriptError(
+                "changed while this command ran; run the command again (the .fountain holds its edits)",
+                files.json_path,
+            )
+    finally:
+        for tmp in staged:
+            tmp.unlink(missing_ok=True)
     files.json_bytes = fsutil.read_or_none(files.json_path)
     files.fountain_bytes = fsutil.read_or_none(files.fountain_path)
     files.base, files.in_sync, files.changes = base, base == fountain, []
