@@ -73,7 +73,7 @@ class Lexicon:
 
 
 # Control characters (NUL above all) end the text espeak-ng reads: the rest of the line is lost.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tabs and line breaks are spaces to it
 
 
 def _entries(table: dict[str, Any], where: str, path: Path | None) -> dict[str, str]:
@@ -84,8 +84,7 @@ def _entries(table: dict[str, Any], where: str, path: Path | None) -> dict[str, 
             raise CastError(f"{where}{word!r} = {value!r}: the word is empty; give the word to respell", path)
         if _CONTROL.search(word) or (isinstance(value, str) and _CONTROL.search(value)):
             raise CastError(
-                f"{where}{word!r} = {value!r}: contains a control character (NUL, tab, newline); "
-                "remove it",
+                f"{where}{word!r} = {value!r}: contains a control character (such as NUL); remove it",
                 path,
             )
         if not isinstance(value, str) or not value.strip():
