@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +13,11 @@ import pytest
 import soundfile as sf
 from support import DEMO
 
+from audiodrama.errors import RenderError
 from audiodrama.pipeline.build import build
 from audiodrama.pipeline.parsing import parse_into_production
 from audiodrama.project.production import Project, init_production
+from audiodrama.render.distributed import Scheduler, parse_scheduler
 
 STORY_PARAGRAPHS = 14  # the dream scene and the waking: several voices, quick to render
 
@@ -63,3 +67,63 @@ def test_local_cluster_renders_real_espeak_lines(tmp_path):
     )
     assert _timeline(a) == _timeline(b)
     assert b.episodes[0].duration == pytest.approx(a.episodes[0].duration, rel=0.03)
+
+
+@pytest.mark.parametrize(
+    ("text", "address", "workers"),
+    [
+        ("local", None, None),
+        ("local:2", None, 2),
+        ("local:8", None, 8),
+        ("tcp://10.0.0.5:8786", "tcp://10.0.0.5:8786", None),
+        ("localhost:8786", "tcp://localhost:8786", None),  # an address, never local with 8786 workers
+        ("sched-1.lan:8786", "tcp://sched-1.lan:8786", None),
+    ],
+)
+def test_scheduler_forms_are_understood(text, address, workers):
+    assert parse_scheduler(text, cores=2) == Scheduler(address=address, workers=workers)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "local:0",
+        "local:9",
+        "local:8786",
+        "local:two",
+        "locals",
+        "bogus",
+        "host:",
+        ":8786",
+        "host:99999",
+        "tcp://",
+    ],
+)
+def test_a_bad_scheduler_is_refused_with_the_allowed_forms(text):
+    with pytest.raises(RenderError) as err:
+        parse_scheduler(text, cores=2)
+    message = str(err.value)
+    assert repr(text) in message and "local:N (1 <= N <= 8)" in message and "host:port" in message
+
+
+def test_a_bad_scheduler_fails_the_build_with_one_line(tmp_path):
+    prod = init_production(tmp_path / "p")
+    (prod.root / "s.txt").write_text('"Hi," said Ann.\n', encoding="utf-8")
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "audiodrama",
+            "-C",
+            str(prod.root),
+            "build",
+            str(prod.root / "s.txt"),
+            "--scheduler",
+            "bogus",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "bogus" in r.stderr and "tcp://host:port" in r.stderr

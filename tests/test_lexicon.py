@@ -88,6 +88,24 @@ def test_bad_lexicon_is_cast_error(production, body):
     assert "lexicon.toml" in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("body", "entry"),
+    [
+        ('Buffy = "Buf\\u0000fee"\n', "Buffy"),  # NUL: espeak-ng would stop reading there
+        ('"Bu\\u0000ffy" = "Buffee"\n', "Bu"),
+        ('"" = "word"\n', "''"),  # an empty key would insert the word everywhere
+        ('" " = "word"\n', "' '"),
+        ('[characters."Ann"]\n"" = "word"\n', 'characters."Ann"'),
+    ],
+)
+def test_lexicon_with_nul_or_empty_key_is_refused_naming_the_entry(production, body, entry):
+    production.lexicon_path.write_text(body)
+    with pytest.raises(CastError) as err:
+        load_lexicon(production)
+    message = str(err.value)
+    assert "lexicon.toml" in message and entry in message and "\n" not in message
+
+
 def test_names_listed_with_samples(production):
     s = script()
     cast = cast_script(s, production)

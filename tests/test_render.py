@@ -13,7 +13,8 @@ from audiodrama.errors import RenderError
 from audiodrama.model import Line
 from audiodrama.pipeline.voicing import cast_script, render_script
 from audiodrama.project.store import Store, store_key
-from audiodrama.render.plan import RenderResult, SynthJob, line_key_parts
+from audiodrama.render.longlines import MAX_SYNTH_CHARS, split_for_synthesis
+from audiodrama.render.plan import LINE_KIND, RenderResult, SynthJob, line_key_parts
 from audiodrama.render.runners import Engines, synth_chunk
 from audiodrama.voices.engines.registry import make_engine
 from audiodrama.voices.pitch import measure_f0
@@ -239,3 +240,52 @@ def test_italic_emphasis_is_voiced_stressed_and_kept_out_of_the_transcript(cast_
     assert result["stressed"].text == result["plain"].text == text  # the transcript keeps the words
     a, b = (sf.read(str(result[k].path))[0] for k in ("plain", "stressed"))
     assert len(a) != len(b) or not np.array_equal(a, b)
+
+
+class _ShortInputEngine:
+    """Stands in for espeak-ng, which crashes on a text of about 30,000 characters."""
+
+    name, parallel = "silent", False
+
+    def __init__(self) -> None:
+        self.inner = make_engine("silent")
+        self.texts: list[str] = []
+        self.samples = 0
+
+    def synthesize(self, text, profile, delivery=None):
+        if len(text) > MAX_SYNTH_CHARS:
+            raise RenderError("synthesis worker crashed; run the same command again")
+        self.texts.append(text)
+        data = self.inner.synthesize(text, profile, delivery)
+        self.samples += (len(data) - 44) // 2
+        return data
+
+
+def test_a_very_long_line_is_synthesised_in_pieces_cut_at_sentences_and_joined(tmp_path):
+    from audiodrama.model import VoiceProfile
+
+    sentence = "The rain kept falling on the old town, and nobody came [[h@'loU]] home. "
+    text = (sentence * 600).strip()  # about 40,000 characters in one line
+    assert len(text) > 30_000
+    engine = _ShortInputEngine()
+    store = Store(tmp_path)
+    fast = VoiceProfile(engine="silent", rate=20000)  # short audio: the test is about the text
+    job = SynthJob(text=text, profile=fast, delivery=None, key="long")
+    ((key, secs, err),) = synth_chunk([job], store, Engines(made={"silent": engine}))
+    assert err is None and key == "long"
+    assert len(engine.texts) > 1 and all(len(t) <= MAX_SYNTH_CHARS for t in engine.texts)
+    assert all(t.endswith("home.") for t in engine.texts)  # cut at sentence ends, phonemes whole
+    assert " ".join(engine.texts) == text
+    # one WAV under the line's own key, as long as the pieces together
+    assert store.path_for(LINE_KIND, "long").stat().st_size == 44 + 2 * engine.samples
+    assert secs == pytest.approx(engine.samples / 22050)
+
+
+@pytest.mark.parametrize("limit", [20, 37, 64])
+def test_long_text_pieces_respect_the_limit_and_keep_every_word(limit):
+    text = "Well, now; here [[w'Vn]] is: a line — with clauses, and a verylongwordwithoutanybreakatallinside end."
+    pieces = split_for_synthesis(text, limit)
+    assert all(len(p) <= limit for p in pieces)
+    assert "".join(pieces).replace(" ", "") == text.replace(" ", "")  # nothing lost or added
+    assert all("[[" not in p or "]]" in p for p in pieces)
+    assert split_for_synthesis("Short.", limit) == ["Short."]

@@ -3,6 +3,7 @@ applied under the lock, and no write discards a file it did not read."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from audiodrama.errors import ProductionError
+from audiodrama.errors import ProductionError, ScriptError
 from audiodrama.pipeline.parsing import load_script, parse_into_production
 from audiodrama.project import fsutil
 from audiodrama.project.lock import production_lock
@@ -247,3 +248,18 @@ def test_editor_saves_racing_commands_are_never_lost(tmp_path):
         final, _ = load_script("s", prod, lock)
     words = " ".join(l.text for l in final.lines())
     assert [n for n in range(40) if f"number {n} edited," not in words] == []
+
+
+def test_a_script_with_duplicate_line_ids_is_refused_naming_them(parsed):
+    prod, _ = parsed
+    path = prod.script_json("s")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    lines = [line for scene in data["scenes"] for line in scene["lines"]]
+    lines[2]["id"] = lines[0]["id"]  # two lines would play the same audio
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ScriptError) as err:
+        open_script(path, prod.script_fountain("s"))
+    message = str(err.value)
+    assert str(path) in message and lines[0]["id"] in message and "\n" not in message
+    r = cli(prod, "review", "s")
+    assert r.returncode == 2 and lines[0]["id"] in r.stderr and "Traceback" not in r.stderr

@@ -14,7 +14,7 @@ from support import make_script
 from audiodrama.pipeline.voicing import cast_script, render_script
 from audiodrama.pipeline.voicing import take_status as status
 from audiodrama.pipeline.voicing import write_sides as sides
-from audiodrama.render.recorded import TAKE_TARGET_LUFS, loudness
+from audiodrama.render.recorded import MAX_TAKE_BYTES, TAKE_TARGET_LUFS, decode, loudness, max_take_seconds
 from audiodrama.render.takes import plausible
 
 
@@ -167,3 +167,30 @@ def test_voice_commands_end_to_end(production, capsys):
         with pytest.raises(SystemExit):
             main([cmd, "--help"])
         assert "example" in capsys.readouterr().out
+
+
+def test_a_take_far_too_long_for_its_line_falls_back_to_tts_in_bounded_memory(setup):
+    script, cast, prod, line, _ = setup
+    limit = max_take_seconds(line.text)
+    take = prod.recorded_dir / f"{line.id}.wav"
+    sr = 22050
+    x = 0.3 * np.sin(2 * np.pi * 220 * np.arange(int((limit + 60) * sr)) / sr)
+    sf.write(str(take), x, sr, subtype="PCM_16")
+    result = render_script(script, cast, prod, progress=False)
+    assert result[line.id].source == "tts"
+    assert any(take.name in w and "too long" in w and "using TTS" in w for w in result.warnings), (
+        result.warnings
+    )
+    # decoding stops just past the limit: a 2-hour file costs no more memory than the limit
+    assert len(decode(take, 5.0)) <= 6.0 * 22050
+
+
+def test_a_take_too_big_for_one_line_is_not_read_and_falls_back_to_tts(setup):
+    script, cast, prod, line, _ = setup
+    take = prod.recorded_dir / f"{line.id}.wav"
+    write_take(take)
+    with open(take, "r+b") as f:
+        f.truncate(MAX_TAKE_BYTES + 1)  # sparse: no disk used
+    result = render_script(script, cast, prod, progress=False)
+    assert result[line.id].source == "tts"
+    assert any(take.name in w and "MB" in w and "using TTS" in w for w in result.warnings), result.warnings

@@ -8,6 +8,10 @@ import subprocess
 import sys
 import time
 
+from conftest import DEMO
+
+from audiodrama.cli.watch import watch
+from audiodrama.project.lock import ProductionLocked
 from audiodrama.project.production import init_production
 
 STORY = '"Hello there," said Anna.\n\n"Hi," Ben replied.\n\nThey walked on.\n'
@@ -67,6 +71,79 @@ def test_watch_rebuilds_each_saved_edit_and_survives_a_bad_one(tmp_path):
         proc.send_signal(signal.SIGINT)
         rest = proc.communicate(timeout=30)[0]
         assert "stopped watching" in rest and proc.returncode == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_watch_survives_any_error_and_retries_a_build_refused_by_the_lock(tmp_path):
+    outcomes = [
+        ProductionLocked("another audiodrama command (pid 1) is working on this production", tmp_path),
+        ProductionLocked("another audiodrama command (pid 1) is working on this production", tmp_path),
+        ValueError("an engine bug\nwith a second line"),
+    ]
+    calls, reports, slept = [], [], []
+
+    def rebuild() -> None:
+        calls.append(1)
+        if outcomes:
+            raise outcomes.pop(0)
+
+    builds = watch(rebuild, lambda: [], report=reports.append, max_builds=1, sleep=slept.append)
+    assert builds == 1 and len(calls) == 3, reports  # refused twice, tried again without an edit
+    assert len(slept) == 2 and sum("trying again" in r for r in reports) == 2
+    assert reports[-1] == "audiodrama: ValueError: an engine bug; fix it and save again"
+    reports.clear()
+    assert (
+        watch(
+            lambda: (_ for _ in ()).throw(OSError(28, "No space left on device", "x.wav")),
+            lambda: [],
+            report=reports.append,
+            max_builds=1,
+        )
+        == 1
+    )
+    assert reports == ["audiodrama: x.wav: No space left on device; fix it and save again"]
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return {int(p) for p in f.read().split()}
+    except OSError:
+        return set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[1][0] != "Z"
+    except OSError:
+        return False
+
+
+def test_sigterm_stops_the_watch_mid_render_and_leaves_no_worker(tmp_path):
+    prod = init_production(tmp_path / "p")
+    story = prod.root / "s.txt"
+    story.write_text(DEMO.read_text(encoding="utf-8")[:6000], encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "AUDIODRAMA_ENGINE"}  # real espeak-ng workers
+    cmd = [sys.executable, "-m", "audiodrama", "-C", str(prod.root), "-q", "build", str(story), "--watch"]
+    proc = subprocess.Popen(
+        [*cmd, "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    try:
+        workers: set[int] = set()
+        end = time.monotonic() + 120
+        while not workers and time.monotonic() < end and proc.poll() is None:
+            time.sleep(0.05)
+            workers = _children(proc.pid)
+        assert workers, "no render worker started"
+        proc.send_signal(signal.SIGTERM)
+        out = proc.communicate(timeout=60)[0]
+        assert "stopped watching" in out and "Traceback" not in out, out
+        assert proc.returncode == 0
+        time.sleep(0.5)
+        assert not [p for p in workers if _alive(p)], "render workers left behind"
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -102,8 +102,8 @@ def _scheduler_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="render on Dask: local:N (a LocalCluster of N workers) or a scheduler address "
-        "(tcp://host:8786; the cache must be on a filesystem every worker shares)",
+        help="render on Dask: local, local:N (a LocalCluster of N workers) or a scheduler address "
+        "(tcp://host:8786 or host:8786; the cache must be on a filesystem every worker shares)",
     )
 
 

@@ -10,11 +10,16 @@ four looks a second at a few dozen files cost nothing next to a build.
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from audiodrama.errors import AudiodramaError
+from audiodrama.project.lock import ProductionLocked
 from audiodrama.project.production import Project
 
 Snapshot = dict[str, tuple[int, int]]
@@ -41,6 +46,51 @@ def snapshot(paths: Iterable[Path]) -> Snapshot:
     return out
 
 
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While the block runs, SIGTERM stops it like Ctrl-C: the build's `with` blocks unwind and
+    kill their render workers. The previous handler is put back after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def one_line(exc: Exception) -> str:
+    """The one-line report of a failed build."""
+    if isinstance(exc, AudiodramaError):
+        return f"audiodrama: {exc}"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"audiodrama: {where}{exc.strerror}"
+    text = str(exc).strip().splitlines()
+    return f"audiodrama: {type(exc).__name__}: {text[0] if text else 'unexpected error'}"
+
+
+def _build_once(
+    rebuild: Callable[[], None], report: Callable[[str], None], retry: float, sleep: Callable[[float], None]
+) -> None:
+    """Run a build; report any error in one line; while another command holds the lock, retry."""
+    while True:
+        try:
+            rebuild()
+        except ProductionLocked as exc:
+            report(f"audiodrama: {exc}; trying again in {retry:g} s")
+            sleep(retry)
+            continue
+        except Exception as exc:  # a watch must outlive any failed build, bug or bad input
+            report(f"{one_line(exc)}; fix it and save again")
+        return
+
+
 def watch(
     rebuild: Callable[[], None],
     paths: Callable[[], list[Path]],
@@ -49,32 +99,34 @@ def watch(
     interval: float = 0.25,
     settle: float = 0.15,
     max_builds: int | None = None,
+    retry: float = 2.0,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Call `rebuild` now and after every change to `paths()`; returns how many builds ran.
 
     A change is acted on once the files have been still for `settle` seconds (an editor may
-    write in several steps). A build that fails on bad input reports its one-line error and
-    the watch goes on, so a typo in the script can be fixed and saved again. Ctrl-C ends it.
+    write in several steps). A build that fails reports its one-line error and the watch goes
+    on, so a typo in the script can be fixed and saved again; a build refused because another
+    command holds the lock is tried again every `retry` seconds. Ctrl-C or SIGTERM ends it, with
+    the render workers of a build in progress stopped.
     """
     builds = 0
     try:
-        while max_builds is None or builds < max_builds:
-            try:
-                rebuild()
-            except AudiodramaError as exc:
-                report(f"audiodrama: {exc}; fix it and save again")
-            builds += 1
-            if max_builds is not None and builds >= max_builds:
-                break
-            before = snapshot(paths())  # after the build: its own writes are not a change
-            report("watching for changes (Ctrl-C to stop)")
-            while True:
-                time.sleep(interval)
-                now = snapshot(paths())
-                if now != before:
-                    time.sleep(settle)
-                    if snapshot(paths()) == now:
-                        break
+        with sigterm_as_interrupt():
+            while max_builds is None or builds < max_builds:
+                _build_once(rebuild, report, retry, sleep)
+                builds += 1
+                if max_builds is not None and builds >= max_builds:
+                    break
+                before = snapshot(paths())  # after the build: its own writes are not a change
+                report("watching for changes (Ctrl-C to stop)")
+                while True:
+                    time.sleep(interval)
+                    now = snapshot(paths())
+                    if now != before:
+                        time.sleep(settle)
+                        if snapshot(paths()) == now:
+                            break
     except KeyboardInterrupt:
         report("stopped watching")
     return builds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import shutil
 import stat
@@ -10,6 +11,11 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from audiodrama.errors import ProductionError
+
+#: What a write fails with when the disk (or the user's quota, or a file size limit) is full.
+DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
 
 
 def _process_umask() -> int:
@@ -31,6 +37,21 @@ def _process_umask() -> int:
 FILE_MODE = 0o666 & ~_process_umask()
 
 
+def write_error(path: str | Path, exc: BaseException) -> ProductionError:
+    """The one-line error for a write of `path` that failed (a full disk, most likely)."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return ProductionError(
+        f"cannot be written ({reason}); free some disk space and run the same command again "
+        "(the files already there were kept)",
+        path,
+    )
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for an OSError saying the disk, a quota or the file size limit is full."""
+    return isinstance(exc, OSError) and exc.errno in DISK_FULL
+
+
 def _is_special(path: Path) -> bool:
     """True for an existing target that is not a regular file (/dev/stdout, a FIFO, a device)."""
     try:
@@ -50,8 +71,13 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     # /dev/stdout resolves to a pipe's pseudo-path: write through the name as given
     target = Path(path) if special else Path(os.path.realpath(path))
     folder = Path(tempfile.gettempdir()) if special else target.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp" + target.suffix, dir=folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp" + target.suffix, dir=folder)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise write_error(target, exc) from None
+        raise
     os.close(fd)
     try:
         yield Path(tmp)
@@ -62,8 +88,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         else:
             os.chmod(tmp, FILE_MODE)
             os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if is_disk_full(exc):
+            raise write_error(target, exc) from None
         raise
 
 
@@ -105,22 +133,54 @@ def _exchange_call() -> Callable[[str, str], bool] | None:
 _EXCHANGE = _exchange_call()
 
 
+def stage_text(path: Path, text: str) -> Path:
+    """A temporary file beside `path` holding `text`, for commit_if_unchanged (the caller
+    unlinks it if it is not committed). Staging every file of a save before committing any
+    means a full disk fails the save before anything was replaced."""
+    target = Path(os.path.realpath(path))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise write_error(target, exc) from None
+        raise
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.chmod(tmp, FILE_MODE)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if is_disk_full(exc):
+            raise write_error(target, exc) from None
+        raise
+    return Path(tmp)
+
+
 def write_text_if_unchanged(path: Path, text: str, expected: bytes | None) -> bool:
     """Atomically replace `path` with `text` only if it still holds `expected` (None: absent).
+
+    See commit_if_unchanged.
+    """
+    return commit_if_unchanged(stage_text(path, text), path, expected)
+
+
+def commit(tmp: Path, path: Path) -> None:
+    """Rename the staged file `tmp` over `path` (a rename needs no free space)."""
+    os.replace(tmp, os.path.realpath(path))
+
+
+def commit_if_unchanged(tmp: Path, path: Path, expected: bytes | None) -> bool:
+    """Rename the staged file `tmp` over `path` only if it still holds `expected` (None: absent).
 
     Returns False, leaving the file alone, when someone changed it since it was read (an editor
     saving while a command ran): a newer file is never discarded unread. Where the system can
     swap two files in one step, the file is swapped in and what it displaced is checked (and
     swapped back if it was not `expected`), so no save can slip in between check and write;
-    elsewhere the check is made just before the rename.
+    elsewhere the check is made just before the rename. `tmp` is gone afterwards either way.
     """
     target = Path(os.path.realpath(path))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(tmp, FILE_MODE)
         if expected is None:
             try:
                 os.link(tmp, target)  # creates it only if nobody did meanwhile
@@ -131,10 +191,10 @@ def write_text_if_unchanged(path: Path, text: str, expected: bytes | None) -> bo
                     return False
                 os.replace(tmp, target)
             return True
-        if _EXCHANGE is not None and target.exists() and _EXCHANGE(tmp, str(target)):
+        if _EXCHANGE is not None and target.exists() and _EXCHANGE(str(tmp), str(target)):
             if read_or_none(Path(tmp)) == expected:
                 return True
-            _EXCHANGE(tmp, str(target))  # not what was read: put the newer file back
+            _EXCHANGE(str(tmp), str(target))  # not what was read: put the newer file back
             return False
         if read_or_none(target) != expected:
             return False

@@ -24,6 +24,10 @@ class HeldLock:
     root: Path
 
 
+class ProductionLocked(ProductionError):
+    """Another command holds the production's lock: trying again later can succeed."""
+
+
 @contextmanager
 def production_lock(prod: Project) -> Iterator[HeldLock]:
     """Hold an exclusive lock on the production while its files are being written.
@@ -40,7 +44,7 @@ def production_lock(prod: Project) -> Iterator[HeldLock]:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except (BlockingIOError, PermissionError):
             holder = os.read(fd, 64).decode(errors="replace").strip() or "another process"
-            raise ProductionError(
+            raise ProductionLocked(
                 f"another audiodrama command (pid {holder}) is working on this production; "
                 "wait for it to finish, then run again",
                 prod.root,

@@ -32,22 +32,39 @@ class WavSink:
     """Writes int16 blocks of shape (n, channels) to a WAV file; the file appears on close."""
 
     def __init__(self, path: Path, sr: int, channels: int):
+        self.path = path
         self._ctx = fsutil.atomic_path(path)
         tmp = self._ctx.__enter__()
-        self._f = sf.SoundFile(
-            str(tmp), "w", samplerate=sr, channels=channels, subtype="PCM_16", format="WAV"
-        )
+        try:
+            self._f = sf.SoundFile(
+                str(tmp), "w", samplerate=sr, channels=channels, subtype="PCM_16", format="WAV"
+            )
+        except sf.LibsndfileError as exc:
+            self._ctx.__exit__(RuntimeError, RuntimeError("aborted"), None)
+            raise fsutil.write_error(path, exc) from None
 
     def write(self, block: np.ndarray) -> None:
-        self._f.write(block)
+        # libsndfile reports a full disk as "System error.", not as an OSError
+        try:
+            self._f.write(block)
+        except sf.LibsndfileError as exc:
+            raise fsutil.write_error(self.path, exc) from None
 
     def close(self) -> None:
-        self._f.close()
+        try:
+            self._f.close()  # writes the header: may find the disk full too
+        except sf.LibsndfileError as exc:
+            self._ctx.__exit__(RuntimeError, RuntimeError("aborted"), None)
+            raise fsutil.write_error(self.path, exc) from None
         self._ctx.__exit__(None, None, None)
 
     def abort(self) -> None:
-        self._f.close()
-        self._ctx.__exit__(RuntimeError, RuntimeError("aborted"), None)
+        try:
+            self._f.close()
+        except (sf.LibsndfileError, OSError):
+            pass  # the file is deleted anyway
+        finally:
+            self._ctx.__exit__(RuntimeError, RuntimeError("aborted"), None)
 
 
 class EpisodeOutputs:
@@ -100,7 +117,10 @@ class EpisodeOutputs:
         for name, samples in tracks:
             path = self.path(f"{stem}.stems/" + re.sub(r"[^\w.-]+", "_", name) + ".wav")
             with fsutil.atomic_path(path) as tmp:
-                sf.write(str(tmp), samples, sr, subtype="FLOAT", format="WAV")
+                try:
+                    sf.write(str(tmp), samples, sr, subtype="FLOAT", format="WAV")
+                except sf.LibsndfileError as exc:
+                    raise fsutil.write_error(path, exc) from None
             out[name] = path
             del samples
         return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pydub import AudioSegment
 
+from audiodrama.errors import ProductionError
 from audiodrama.project.store import Store
 
 KIND = "scene"
@@ -50,7 +51,7 @@ class SceneCache:
             raise ValueError("scene mixes are mono 32-bit AudioSegments at the cache's rate")
         try:
             self.store.put_bytes(KIND, self._key(key), SUFFIX, value.raw_data)
-        except OSError:
+        except (OSError, ProductionError):  # ProductionError: the disk is full
             pass
 
     def record(self, *, partial: bool) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,12 +65,30 @@ class PendingEditsError(ScriptError):
     """The Fountain holds edits that would lose lines: they wait for the person to confirm them."""
 
 
+def _refuse_duplicate_ids(script: Script, path: Path) -> None:
+    """ScriptError naming the ids used by more than one line (they would all play one audio).
+
+    Refused rather than renumbered: ids name takes (voices/recorded/<id>.wav), the Fountain's
+    blocks and cached scenes, so which line keeps an id is the person's call, not ours.
+    """
+    counts = Counter(line.id for line in script.lines())
+    dups = sorted(i for i, n in counts.items() if n > 1)
+    if dups:
+        shown = ", ".join(dups[:5]) + (f" and {len(dups) - 5} more" if len(dups) > 5 else "")
+        raise ScriptError(
+            f"line id(s) used more than once: {shown}; give each line its own id, "
+            "or delete the file and re-parse the story",
+            path,
+        )
+
+
 def open_script(json_path: Path, fountain_path: Path) -> ScriptFiles:
     """Read the JSON (checked) and the Fountain as they are; applies nothing, writes nothing."""
     json_bytes = fsutil.read_or_none(json_path)
     if json_bytes is None:
         raise ScriptError("no such cast script; run `audiodrama parse STORY` first", json_path)
     script, data = loads(_decode(json_bytes, json_path), json_path)
+    _refuse_duplicate_ids(script, json_path)
     fountain_bytes = fsutil.read_or_none(fountain_path)
     found = ScriptFiles(script, json_path, fountain_path, json_bytes, fountain_bytes)
     recorded = data.get(FOUNTAIN_HASH_KEY)
@@ -130,23 +149,39 @@ def save_script(files: ScriptFiles, script: Script, lock: HeldLock) -> list[str]
             "changed while this command ran; nothing was saved: run the command again", files.json_path
         )
     fountain = to_fountain(script)
-    notes = []
-    base = fountain
-    if not fsutil.write_text_if_unchanged(files.fountain_path, fountain, files.fountain_bytes):
-        notes.append(
-            f"{files.fountain_path} was saved while this command ran: kept your newer file; "
-            "its edits will be applied next time"
-        )
-        # the newer file started from the one this command read: merge from there next time
-        base = (files.fountain_bytes or b"").decode("utf-8", errors="replace")
-    fsutil.write_text(base_path(files.fountain_path), base)
-    if not fsutil.write_text_if_unchanged(
-        files.json_path, dumps(script, **{FOUNTAIN_HASH_KEY: fountain_hash(base)}), files.json_bytes
-    ):
-        raise ScriptError(
-            "changed while this command ran; run the command again (the .fountain holds its edits)",
-            files.json_path,
-        )
+    notes: list[str] = []
+    base_file = base_path(files.fountain_path)
+    staged: list[Path] = []  # every file written before any is renamed: a full disk replaces none
+    try:
+        for path, text in (
+            (files.fountain_path, fountain),
+            (base_file, fountain),
+            (files.json_path, dumps(script, **{FOUNTAIN_HASH_KEY: fountain_hash(fountain)})),
+        ):
+            staged.append(fsutil.stage_text(path, text))
+        _, base_tmp, json_tmp = staged
+        base = fountain
+        if not fsutil.commit_if_unchanged(staged[0], files.fountain_path, files.fountain_bytes):
+            notes.append(
+                f"{files.fountain_path} was saved while this command ran: kept your newer file; "
+                "its edits will be applied next time"
+            )
+            # the newer file started from the one this command read: merge from there next time
+            base = (files.fountain_bytes or b"").decode("utf-8", errors="replace")
+            base_tmp = fsutil.stage_text(base_file, base)
+            json_tmp = fsutil.stage_text(
+                files.json_path, dumps(script, **{FOUNTAIN_HASH_KEY: fountain_hash(base)})
+            )
+            staged += [base_tmp, json_tmp]
+        fsutil.commit(base_tmp, base_file)
+        if not fsutil.commit_if_unchanged(json_tmp, files.json_path, files.json_bytes):
+            raise ScriptError(
+                "changed while this command ran; run the command again (the .fountain holds its edits)",
+                files.json_path,
+            )
+    finally:
+        for tmp in staged:
+            tmp.unlink(missing_ok=True)
     files.json_bytes = fsutil.read_or_none(files.json_path)
     files.fountain_bytes = fsutil.read_or_none(files.fountain_path)
     files.base, files.in_sync, files.changes = base, base == fountain, []

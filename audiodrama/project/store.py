@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from audiodrama.project import fsutil
 from audiodrama.project.production import Project
 
 MANIFEST = "manifest.json"
@@ -88,13 +89,15 @@ class Store:
         target.parent.mkdir(parents=True, exist_ok=True)
         # No file suffix on the temporary name: a glob for finished files (*.wav) never sees it.
         tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-        # Created with O_EXCL and mode 0666 (less the umask): the usual permissions, no umask flip.
-        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
         try:
+            # Created with O_EXCL and mode 0666 (less the umask): the usual permissions, no umask flip.
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
             yield tmp
             os.replace(tmp, target)
-        except BaseException:
+        except BaseException as exc:
             tmp.unlink(missing_ok=True)
+            if fsutil.is_disk_full(exc):
+                raise fsutil.write_error(target, exc) from None
             raise
 
     def put_bytes(self, kind: str, key: str, suffix: str, data: bytes) -> Path:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -18,6 +20,43 @@ from typing import Any
 from audiodrama.errors import RenderError
 from audiodrama.render.plan import LINE_KIND, AudioStore, SynthJob
 from audiodrama.render.runners import Progress, Tally, chunks, synth_chunk
+
+SCHEDULER_FORMS = "local, local:N (1 <= N <= {max}), tcp://host:port or host:port"
+
+_HOST_PORT = re.compile(
+    r"(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):(?P<port>[0-9]{1,5})"
+)
+
+
+@dataclass(frozen=True)
+class Scheduler:
+    """A validated --scheduler: a LocalCluster of `workers` (None: Dask's default) or an address."""
+
+    address: str | None = None
+    """tcp://host:port of a running scheduler, or None for a LocalCluster."""
+    workers: int | None = None
+
+
+def parse_scheduler(text: str, cores: int | None = None) -> Scheduler:
+    """The Scheduler `text` names; RenderError listing the allowed forms otherwise.
+
+    `local` is matched as a whole word, so `localhost:8786` is an address, never `local:8786`
+    (8786 workers); N is bounded by 4 x the cores so a typo cannot fork hundreds of processes.
+    """
+    most = 4 * (cores or os.cpu_count() or 1)
+    value = text.strip()
+    bad = RenderError(f"--scheduler {text!r} is not valid; use {SCHEDULER_FORMS.format(max=most)}")
+    if value == "local":
+        return Scheduler()
+    if value.startswith("local:"):
+        n = value.removeprefix("local:")
+        if not n.isascii() or not n.isdigit() or not 1 <= int(n) <= most:
+            raise bad
+        return Scheduler(workers=int(n))
+    match = _HOST_PORT.fullmatch(value.removeprefix("tcp://"))
+    if match is None or not 1 <= int(match["port"]) <= 65535:
+        raise bad
+    return Scheduler(address=f"tcp://{match['host']}:{int(match['port'])}")
 
 
 def _check_store(folder: str) -> str:
@@ -39,6 +78,7 @@ class DaskRunner:
 
     def __init__(self, scheduler: str) -> None:
         self.scheduler = scheduler
+        self.spec = parse_scheduler(scheduler)  # refused before anything starts
         self._client: Any = None
         self._cluster: Any = None
 
@@ -53,22 +93,16 @@ class DaskRunner:
             ) from None
         for name in ("distributed", "bokeh", "tornado"):  # their shutdown chatter is not for users
             logging.getLogger(name).setLevel(logging.ERROR)
-        if not self.scheduler.startswith("local"):
+        if self.spec.address is not None:
             try:
-                self._client = Client(self.scheduler, timeout="20s")
+                self._client = Client(self.spec.address, timeout="20s")
             except (OSError, TimeoutError) as exc:
                 raise RenderError(
-                    f"cannot reach the Dask scheduler at {self.scheduler} ({exc}); "
+                    f"cannot reach the Dask scheduler at {self.spec.address} ({exc}); "
                     "start it (`dask scheduler`) or check the address"
                 ) from None
             return self
-        _, _, n = self.scheduler.partition(":")
-        try:
-            workers = int(n or 0) or None
-        except ValueError:
-            raise RenderError(
-                f"--scheduler {self.scheduler!r}: use local:N with N a number of workers"
-            ) from None
+        workers = self.spec.workers
         self._cluster = LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
         )

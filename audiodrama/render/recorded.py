@@ -11,7 +11,9 @@ goes into the store (kind "take"), keyed by the take's bytes and the processing 
 The speaker a take was recorded for is remembered in voices/recorded/takes.json (read and
 written by project.takesfile): the line's speaker when the take was first seen. If the line is later given to
 another character, the take is not used (a warning says so) but kept. A take that cannot be
-decoded, is empty or silent falls back to TTS with a warning. Takes are never deleted.
+decoded, is empty or silent, or is far too big or too long for its line (over MAX_TAKE_BYTES,
+or longer than max_take_seconds of its text) falls back to TTS with a warning, like a corrupt
+one. Takes are never deleted. Decoding stops past the length limit, so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ SILENT_DBFS = -50.0
 """A take whose peak is below this is treated as silent."""
 CLIP_LEVEL = 0.999
 PROCESS_VERSION = "1"
+MAX_TAKE_BYTES = 256 * 2**20
+"""A take file larger than this is not read at all (minutes of studio audio for one line)."""
+TAKE_BASE_SECONDS = 30.0
+TAKE_SECONDS_PER_WORD = 3.0
+"""A take may last TAKE_BASE_SECONDS + this per word of its line (slow, pausing acting fits)."""
 _NAME = re.compile(r"^(?P<id>[^.]+?)(?:\.take(?P<n>\d+))?(?P<ext>\.[A-Za-z0-9]+)$")
 
 
@@ -83,8 +90,17 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def decode(path: Path) -> np.ndarray:
-    """Mono float32 samples at SAMPLE_RATE; RecordingError if the file cannot be decoded."""
+def max_take_seconds(text: str) -> float:
+    """The longest take a line of `text` may have."""
+    return TAKE_BASE_SECONDS + TAKE_SECONDS_PER_WORD * len(text.split())
+
+
+def decode(path: Path, max_seconds: float | None = None) -> np.ndarray:
+    """Mono float32 samples at SAMPLE_RATE; RecordingError if the file cannot be decoded.
+
+    With `max_seconds`, ffmpeg stops a second past it: a 2-hour file costs no more memory than
+    the limit (the caller sees that the result is too long).
+    """
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise RecordingError("ffmpeg is needed to read recordings: sudo apt-get install ffmpeg", path)
@@ -100,6 +116,7 @@ def decode(path: Path) -> np.ndarray:
             "1",
             "-ar",
             str(SAMPLE_RATE),
+            *(["-t", f"{max_seconds + 1:.3f}"] if max_seconds is not None else []),
             "-f",
             "f32le",
             "-",
@@ -144,9 +161,34 @@ def loudness(x: np.ndarray) -> float:
     return 20 * np.log10(rms) - 0.7
 
 
-def process_take(src: Path) -> tuple[bytes, float, list[str]]:
-    """Convert, trim and loudness-match `src`: (WAV bytes, seconds, notes). RecordingError if unusable."""
-    x = decode(src)
+def _too_long(src: Path, seconds: float, limit: float, text: str) -> RecordingError:
+    return RecordingError(
+        f"lasts {seconds:.0f} s or more, too long for a line of {len(text.split())} word(s) "
+        f"(at most {limit:.0f} s); trim it to the line",
+        src,
+    )
+
+
+def check_take_size(src: Path) -> None:
+    """RecordingError when the file is too big to be a take of one line."""
+    size = src.stat().st_size
+    if size > MAX_TAKE_BYTES:
+        raise RecordingError(
+            f"is {size / 2**20:.0f} MB, more than {MAX_TAKE_BYTES // 2**20} MB for one line; "
+            "trim it to the line",
+            src,
+        )
+
+
+def process_take(src: Path, text: str | None = None) -> tuple[bytes, float, list[str]]:
+    """Convert, trim and loudness-match `src`: (WAV bytes, seconds, notes). RecordingError if unusable.
+
+    With the line's `text`, a take longer than max_take_seconds(text) is unusable.
+    """
+    limit = max_take_seconds(text) if text is not None else None
+    x = decode(src, limit)
+    if limit is not None and len(x) > limit * SAMPLE_RATE:
+        raise _too_long(src, len(x) / SAMPLE_RATE, limit, text or "")
     notes = []
     if len(x) < int(0.05 * SAMPLE_RATE):
         raise RecordingError("is empty (no audio); record it again", src)
@@ -234,7 +276,11 @@ def prepare_take(
 ) -> RenderedLine | None:
     """The converted take (from the store, or converted into it) as a RenderedLine; None if unusable."""
     try:
+        check_take_size(take.path)
         digest = file_hash(take.path)
+    except RecordingError as exc:
+        warnings.append(f"{exc}; using TTS for line {line.id}")
+        return None
     except OSError as exc:
         warnings.append(f"{take.path}: cannot be read ({exc}); using TTS")
         return None
@@ -243,9 +289,15 @@ def prepare_take(
     if cached:
         out = store.path_for(TAKE_KIND, key, ".wav")
         duration = wav_duration(out)
+        limit = max_take_seconds(line.text)
+        if duration > limit:  # converted for a longer line, which has since been cut
+            warnings.append(
+                f"{_too_long(take.path, duration, limit, line.text)}; using TTS for line {line.id}"
+            )
+            return None
     else:
         try:
-            data, duration, notes = process_take(take.path)
+            data, duration, notes = process_take(take.path, line.text)
         except RecordingError as exc:
             warnings.append(f"{exc}; using TTS for line {line.id}")
             return None

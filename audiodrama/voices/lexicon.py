@@ -72,9 +72,21 @@ class Lexicon:
         return self.characters.get(speaker or "", {}).get(w) or self.words.get(w)
 
 
+# Control characters (NUL above all) end the text espeak-ng reads: the rest of the line is lost.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tabs and line breaks are spaces to it
+
+
 def _entries(table: dict[str, Any], where: str, path: Path | None) -> dict[str, str]:
     out = {}
     for word, value in table.items():
+        if not word.strip():
+            # an empty key matches between any two characters: the word would be inserted everywhere
+            raise CastError(f"{where}{word!r} = {value!r}: the word is empty; give the word to respell", path)
+        if _CONTROL.search(word) or (isinstance(value, str) and _CONTROL.search(value)):
+            raise CastError(
+                f"{where}{word!r} = {value!r}: contains a control character (such as NUL); remove it",
+                path,
+            )
         if not isinstance(value, str) or not value.strip():
             raise CastError(
                 f'{where}{word} = {value!r}: give a respelling ("Buffee") or '
