@@ -83,3 +83,23 @@ def test_first_person_detection():
     third = "\n\n".join(["She walked in.", '"Hi," she said.', '"Hello," he said.'])
     for text, expected in ((first, True), (third, False)):
         assert detect_first_person(text, find_quotes(text, paragraphs(text))) is expected
+
+
+def test_first_name_list_genders_a_name_the_text_never_genders():
+    # no pronoun ever refers to either: the first-name list decides (issue 15, class 7)
+    text = (
+        '"Did you bring the map?" Siobhan asked.\n\n'
+        '"Of course I did," said Declan. "Do you think I would forget it?"\n\n'
+        '"You forgot it last time," Siobhan said.\n'
+    )
+    genders = {c.name: c.gender for c in found(text)}
+    assert genders == {"Siobhan": "female", "Declan": "male"}
+
+
+def test_pronoun_evidence_outvotes_the_first_name_list():
+    # the list says Brett is a man's name; the text says otherwise
+    text = (
+        'Brett smiled. She put down her glass.\n\n"It is late," Brett said.\n\n'
+        'Brett turned away. She did not look back.\n\n"Good night," said Brett.\n'
+    )
+    assert {c.name: c.gender for c in found(text)}["Brett"] == "female"

@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 
 from audiodrama.model import Character
+from audiodrama.parse.first_names import fill_genders
 from audiodrama.parse.names import _RUN, HONORIFICS, gender_of_honorific, name_key
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import tag_after, tag_before
@@ -196,6 +197,7 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
             names[n] = names.get(n, 0.0) + c
     chars, prom = _cluster(names, run_counts, text, ends)
     _nicknames(chars, nick_counts)
+    fill_genders(chars)  # a name the text never genders: the first-name list's verdict
     for char in chars:
         # remember which characters are ever named in a speech tag (see narrator.py)
         char.__dict__["_tagged"] = any(tag_counts.get(n, 0) for n in char.all_names())
