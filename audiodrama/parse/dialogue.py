@@ -126,15 +126,20 @@ def _rename_narrator(
     the characters never named in a speech tag (the narrator is tagged `I`, never by
     name), is the narrator's name; that character and the narrator are merged.
     """
-    from audiodrama.parse.narrator import addressed_in_replies
+    from audiodrama.parse.narrator import addressed_in_replies, character_named, self_name
 
     counts = addressed_in_replies(turns, narrator)
     counts = {
         c: n for c, n in counts.items() if c != narrator and not characters[c].__dict__.get("_tagged", False)
     }
-    if counts:
-        best = max(counts, key=lambda c: counts[c])
-        if counts[best] >= 3:
+    own = self_name(text, paras)  # "My name is Pip": the narrator's word beats the others'
+    named = character_named(own, characters) if own else None
+    if own and named is None:
+        characters[narrator].name = own
+        characters[narrator].aliases = [NARRATOR_FALLBACK]
+    if counts or named is not None:
+        best = named if named is not None else max(counts, key=lambda c: counts[c])
+        if named is not None or counts[best] >= 3:
             other = characters[best]
             narr = characters[narrator]
             narr.name = other.name
