@@ -15,6 +15,7 @@ from typing import Any
 from audiodrama.model import Character
 from audiodrama.parse.names import HONORIFICS
 
+_DETERMINERS = frozenset(["the", "a", "an", "my", "his", "her", "their", "our", "your"])
 # gender-guesser's verdicts, as votes for a gender: a name given to both sexes ("andy") or
 # not listed gives none
 _VOTES = {
@@ -65,12 +66,10 @@ def _subset_detector(detector: type, wanted: set[str]) -> Any:
 
 def gender_priors(characters: list[list[str]]) -> list[str]:
     """For each character (its name and aliases), the gender its first names point to, or
-    "unknown" (no listed first name, or names of both sexes); a form opening with an
-    honorific has no first name ("Mr. Hale")."""
-    firsts = [
-        [w[0] for w in (f.split() for f in forms) if w and w[0].lower().rstrip(".") not in HONORIFICS]
-        for forms in characters
-    ]
+    "unknown" (no listed first name, or names of both sexes). A description has no first
+    name (`the Grandmother`), nor has a form opening with a title (`Mr. Hale`, `the
+    General`): those are left to the pronouns."""
+    firsts = [[f.split()[0] for f in forms if _first_name(f)] for forms in characters]
     known = name_genders({n for fs in firsts for n in fs})
     out = []
     for fs in firsts:
@@ -81,6 +80,16 @@ def gender_priors(characters: list[list[str]]) -> list[str]:
                 votes[g] = votes.get(g, 0) + w
         out.append(next(iter(votes)) if len(votes) == 1 else "unknown")
     return out
+
+
+def _first_name(form: str) -> bool:
+    """Whether `form` opens with what can be a first name: capitalised, no title."""
+    words = form.split()
+    return (
+        bool(words)
+        and words[0][:1].isupper()
+        and words[0].lower().rstrip(".") not in HONORIFICS | _DETERMINERS
+    )
 
 
 def fill_genders(characters: list[Character]) -> None:
