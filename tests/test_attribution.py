@@ -361,3 +361,26 @@ def test_a_description_with_an_open_verb_is_no_speaker():
     lines, chars = attribute(text)
     assert [c.name for c in chars] == ["Ann", "Bob"]
     assert [l.speaker for l in dialogue(lines)][:2] == ["Ann", "Bob"]
+
+
+def test_a_speaker_known_only_by_a_title_is_a_character_of_their_own():
+    # `the General` has no name; his lines are not the nearest named character's (class 1)
+    text = "\n\n".join(
+        [
+            "Polina came in with the General. The General sat down by the fire.",
+            '"We leave tomorrow," said the General.',
+            '"So soon?" Polina asked.',
+            '"Tomorrow," the General replied. "The carriage is ordered."',
+            '"Then I shall pack," said Polina.',
+        ]
+    )
+    lines, chars = attribute(text)
+    assert [c.name for c in chars] == ["the General", "Polina"]
+    assert chars[0].gender == "unknown"  # `the` is no first name
+    assert [l.speaker for l in dialogue(lines)] == [
+        "the General",
+        "Polina",
+        "the General",
+        "the General",
+        "Polina",
+    ]

@@ -131,7 +131,8 @@ def _clean_name(phrase: str) -> str | None:
         return None
     if not any(w[:1].isupper() for w in name.split()):
         return None
-    if k in HONORIFICS:
+    if k in HONORIFICS and words[0] != "the":
+        # a bare title is no name, but `the General`, `the Doctor` is a character of its own
         return None
     return name
 
