@@ -103,3 +103,18 @@ def test_pronoun_evidence_outvotes_the_first_name_list():
         'Brett turned away. She did not look back.\n\n"Good night," said Brett.\n'
     )
     assert {c.name: c.gender for c in found(text)}["Brett"] == "female"
+
+
+def test_a_married_and_an_unmarried_title_are_two_women():
+    text = "\n\n".join(
+        [
+            "Miss Daisy Miller walked in the garden with Mrs. Miller, her mother.",
+            '"It is so hot," said Miss Miller.',
+            '"Then sit down, my dear," said Mrs. Miller.',
+            '"I shan\'t," said Miss Daisy Miller.',
+            '"As you like," said Mrs. Miller.',
+        ]
+    )
+    groups = sorted(sorted(c.all_names()) for c in found(text))
+    assert ["Mrs. Miller"] in groups
+    assert any("Miss Miller" in g and "Miss Daisy Miller" in g for g in groups)

@@ -238,19 +238,15 @@ def _cluster(
         hon = words[0].lower().rstrip(".") in HONORIFICS
         target = None
         key_words = [w for w in (words[1:] if hon else words) if w.lower() not in ("the",)]
-        hon_gender = gender_of_honorific(words[0]) if hon else None
         best_score = 0.0
         for ci, cl in enumerate(clusters):
-            cl_genders = {gender_of_honorific(o.split()[0]) for o in cl} - {None}
-            if hon_gender and cl_genders and hon_gender not in cl_genders:
-                continue  # `Mrs. Weston` never joins `Mr. Weston`
+            if hon and any(_titles_clash(words[0], o.split()[0]) for o in cl):
+                continue  # `Mrs. Weston` never joins `Mr. Weston`, nor `Miss Miller` `Mrs. Miller`
             for other in cl:
                 ow = other.split()
                 o_hon = ow[0].lower().rstrip(".") in HONORIFICS
                 o_core = ow[1:] if o_hon else ow
                 o_gender = gender_of_honorific(ow[0]) if o_hon else None
-                if hon_gender and o_gender and hon_gender != o_gender:
-                    continue
                 if (
                     len(key_words) < len(o_core)
                     and key_words
@@ -286,6 +282,22 @@ def _cluster(
         prom.append(total)
     order = sorted(range(len(chars)), key=lambda i: -prom[i])
     return [chars[i] for i in order], [prom[i] for i in order]
+
+
+_MARRIED = frozenset(["mrs", "madame", "mme", "signora", "senora", "frau"])
+_UNMARRIED = frozenset(["miss", "mademoiselle", "mlle", "signorina", "senorita", "fraulein"])
+
+
+def _titles_clash(a: str, b: str) -> bool:
+    """Whether two honorifics cannot name one person: another sex, or a married and an
+    unmarried woman's title (`Mrs. Miller` is Daisy Miller's mother, not `Miss Miller`)."""
+    ga, gb = gender_of_honorific(a), gender_of_honorific(b)
+    if ga is None or gb is None:
+        return False
+    if ga != gb:
+        return True
+    ka, kb = a.lower().rstrip("."), b.lower().rstrip(".")
+    return (ka in _MARRIED and kb in _UNMARRIED) or (ka in _UNMARRIED and kb in _MARRIED)
 
 
 def _gender(forms: list[str], text: str, ends: dict[str, list[int]]) -> str:
