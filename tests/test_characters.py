@@ -118,3 +118,18 @@ def test_a_married_and_an_unmarried_title_are_two_women():
     groups = sorted(sorted(c.all_names()) for c in found(text))
     assert ["Mrs. Miller"] in groups
     assert any("Miss Miller" in g and "Miss Daisy Miller" in g for g in groups)
+
+
+def test_whom_a_question_is_asked_of_and_epithets_are_no_part_of_a_name():
+    text = "\n\n".join(
+        [
+            "Robert sat on the porch with Mrs. Pontellier and Mr. Pontellier.",
+            '"Are you going bathing?" asked Robert of Mrs. Pontellier.',
+            '"Not today," said Mrs. Pontellier.',
+            '"What a pity!" cried the good-hearted Mr. Pontellier.',
+        ]
+    )
+    names = sorted(n for c in found(text) for n in c.all_names())
+    assert "Robert" in names and not any(" of " in n or "good-hearted" in n for n in names)
+    robert = next(c for c in found(text) if c.name == "Robert")
+    assert robert.all_names() == ["Robert"]

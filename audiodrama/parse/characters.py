@@ -112,15 +112,10 @@ def _clean_name(phrase: str) -> str | None:
     cut = _sentence_cut(phrase)
     if cut is not None:
         phrase = phrase[:cut]
-    words = phrase.split()
-    # leading lowercase words are not part of a name (`while Bill`), `the` excepted
-    while words and words[0][:1].islower() and words[0] != "the":
-        words = words[1:]
-    while words and words[0].lower() in ("the", "a", "an", "poor", "old", "young", "little"):
-        # keep "the" for descriptions like "the Hatter": the key ignores it anyway
-        if words[0].lower() == "the" and len(words) > 1 and words[1][:1].isupper():
-            break
-        words = words[1:]
+    of = _OF_TITLE.search(phrase)
+    if of:
+        phrase = phrase[: of.start()]  # `asked Robert of Mrs. Pontellier`: she is asked
+    words = _strip_leading(phrase.split())
     if not words:
         return None
     if words[-1].endswith("'s"):
@@ -135,6 +130,23 @@ def _clean_name(phrase: str) -> str | None:
         # a bare title is no name, but `the General`, `the Doctor` is a character of its own
         return None
     return name
+
+
+_OF_TITLE = re.compile(r"\s+of\s+(?:the\s+)?(?:Mr|Mrs|Miss|Ms|Dr|Sir|Lady|Madame|Mademoiselle|Monsieur)\b")
+
+
+def _strip_leading(words: list[str]) -> list[str]:
+    """Without the leading words that are no part of a name: lowercase words (`while Bill`,
+    `the good-hearted Mrs. John Knightley`) and determiners, but `the` before a capital
+    (`the Hatter`: the key ignores it anyway)."""
+    while words:
+        w = words[0]
+        if w.lower() == "the" and len(words) > 1 and words[1][:1].isupper():
+            break
+        if not (w[:1].islower() or w.lower() in ("the", "a", "an", "poor", "old", "young", "little")):
+            break
+        words = words[1:]
+    return words
 
 
 def _sentence_cut(phrase: str) -> int | None:
