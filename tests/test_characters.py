@@ -133,3 +133,18 @@ def test_whom_a_question_is_asked_of_and_epithets_are_no_part_of_a_name():
     assert "Robert" in names and not any(" of " in n or "good-hearted" in n for n in names)
     robert = next(c for c in found(text) if c.name == "Robert")
     assert robert.all_names() == ["Robert"]
+
+
+def test_a_bare_surname_is_not_the_married_woman_of_that_name():
+    text = "\n\n".join(
+        [
+            "Mrs. Thorpe sat with her son at the window.",
+            '"What a day!" said Mrs. Thorpe.',
+            '"A capital day for a drive," said Thorpe. He cracked his whip.',
+            '"Do be careful," said Mrs. Thorpe.',
+            '"Never fear," said Thorpe.',
+        ]
+    )
+    by = {c.name: c for c in found(text)}
+    assert "Thorpe" not in by["Mrs. Thorpe"].aliases
+    assert any("Thorpe" in c.all_names() and c.name != "Mrs. Thorpe" for c in by.values())

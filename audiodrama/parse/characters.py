@@ -272,7 +272,8 @@ def _cluster(
                         score *= 3  # a bare surname (`Weston`) is the man's
                     if score > best_score:
                         best_score, target = score, ci
-                elif key_words == o_core and hon != o_hon:
+                elif key_words == o_core and hon != o_hon and (hon or o_gender != "female"):
+                    # (a bare surname, `said Thorpe`, is a man's, not `Mrs. Thorpe`'s)
                     score = names[other]
                     if score > best_score:
                         best_score, target = score, ci
