@@ -15,6 +15,7 @@ the figures are the ones `score_attribution.py score GOLD SCRIPT` prints, pooled
 from __future__ import annotations
 
 import argparse
+import bisect
 import importlib.util
 import json
 import sys
@@ -39,6 +40,48 @@ def scorer(path: Path) -> ModuleType:
     return mod
 
 
+def line_outcomes(sc: ModuleType, gold_dir: Path, script: dict) -> list[tuple[float, bool]]:
+    """(stated confidence, speaker right) for every dialogue line on a gold quotation."""
+    gold = sc.Gold.load(gold_dir)
+    mapping = sc.map_characters(script, gold)
+    quotes = sorted((q["spans"][0][0], q["spans"][-1][1], q["speaker"]) for q in gold.quotes)
+    starts = [q[0] for q in quotes]
+    out = []
+    for line in sc.predicted_lines(script):
+        if line.get("rule") == "epigraph":
+            continue
+        s, e = line["span"]
+        i = bisect.bisect_right(starts, e - 1) - 1
+        while i >= 0 and quotes[i][1] <= s and s - quotes[i][1] < 5000:
+            i -= 1  # a long quote that starts earlier may still cover the line
+        if i < 0 or not (quotes[i][0] < e and quotes[i][1] > s) or quotes[i][2] is None:
+            continue  # no gold quotation: a spurious line, counted by the span precision
+        conf = float(line.get("confidence") or 0.0) if line.get("speaker") else 0.0
+        out.append((conf, mapping.get(line.get("speaker") or "") == quotes[i][2]))
+    return out
+
+
+def reliability(rows: list[tuple[float, bool]], title: str) -> None:
+    """Observed accuracy per decile of stated confidence, and the review curve (the share
+    of the wrong lines among the least sure ones)."""
+    rows = sorted(rows, key=lambda r: r[0])
+    wrong = sum(1 for r in rows if not r[1])
+    print(f"\n{title}: {len(rows)} lines on gold quotations, {wrong} wrong")
+    print("| stated confidence | lines | mean stated | observed | gap |\n|---|---|---|---|---|")
+    for d in range(10):
+        b = [r for r in rows if d / 10 <= r[0] < (d + 1) / 10 or (d == 9 and r[0] >= 1.0)]
+        if b:
+            st = sum(r[0] for r in b) / len(b)
+            ob = sum(r[1] for r in b) / len(b)
+            print(f"| {d / 10:.1f}-{(d + 1) / 10:.1f} | {len(b)} | {st:.3f} | {ob:.3f} | {ob - st:+.3f} |")
+    for share in (0.05, 0.10, 0.15, 0.20, 0.30):
+        k = int(len(rows) * share)
+        caught = sum(1 for r in rows[:k] if not r[1])
+        print(
+            f"reviewing the {share:.0%} least sure lines catches {caught / max(1, wrong):.3f} of the wrong ones"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("pdnc", type=Path)
@@ -54,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     novels = sorted(p for p in a.pdnc.iterdir() if (p / "quotation_info.csv").exists())
     print("| novel | cast | overall | explicit | anaphoric | implicit | quote recall | span precision |")
     print("|---|---|---|---|---|---|---|---|")
+    outcomes: dict[str, list[tuple[float, bool]]] = {"gold": [], "none": []}
     for mode in ("gold", "none"):
         tot = ok = 0
         pooled: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -63,9 +107,11 @@ def main(argv: list[str] | None = None) -> int:
             if a.reparse or not path.exists():
                 weights = json.loads((a.loo_dir / f"{n.name}.json").read_text())["weights"]
                 text, cast, _ = load_novel(n)
-                script = parse_story(text, cast=cast if mode == "gold" else None, model=weights)
-                path.write_text(dumps(script), encoding="utf-8")
-            r = sc.score(sc.Gold.load(n), json.loads(path.read_text(encoding="utf-8")))
+                parsed = parse_story(text, cast=cast if mode == "gold" else None, model=weights)
+                path.write_text(dumps(parsed), encoding="utf-8")
+            script = json.loads(path.read_text(encoding="utf-8"))
+            r = sc.score(sc.Gold.load(n), script)
+            outcomes[mode] += line_outcomes(sc, n, script)
             tot += r["quotes"]
             ok += r["correct"]
             cells = []
@@ -81,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         cells = [f"{c / k:.3f}" if k else "-" for c, k in (pooled[t] for t in TYPES)]
         print(f"| **pooled** | {mode} | **{ok / tot:.3f}** | {' | '.join(cells)} | | |", flush=True)
+    reliability(outcomes["gold"], "reliability, gold cast")
+    reliability(outcomes["none"], "reliability, no cast")
     return 0
 
 
