@@ -148,3 +148,19 @@ def test_a_bare_surname_is_not_the_married_woman_of_that_name():
     by = {c.name: c for c in found(text)}
     assert "Thorpe" not in by["Mrs. Thorpe"].aliases
     assert any("Thorpe" in c.all_names() and c.name != "Mrs. Thorpe" for c in by.values())
+
+
+def test_a_relation_is_no_character():
+    # `Her brother` is whoever is near at the time, not one person
+    text = "\n\n".join(
+        [
+            "Catherine sat with Henry in the garden.",
+            '"Where is your sister?" asked Catherine.',
+            "Her brother laughed.",
+            'Her brother replied, "Gone to town."',
+            "Her brother looked away. Her brother was tired.",
+            '"She will be back soon," said Henry.',
+            "Her brother nodded. Her brother smiled.",
+        ]
+    )
+    assert sorted(c.name for c in found(text)) == ["Catherine", "Henry"]

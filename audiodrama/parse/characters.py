@@ -116,7 +116,8 @@ def _clean_name(phrase: str) -> str | None:
     if of:
         phrase = phrase[: of.start()]  # `asked Robert of Mrs. Pontellier`: she is asked
     words = _strip_leading(phrase.split())
-    if not words:
+    if not words or words[0].lower() in _POSSESSIVES:
+        # `Her brother`, `His wife`: a relation, said of whoever is near, not a name
         return None
     if words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
@@ -132,6 +133,7 @@ def _clean_name(phrase: str) -> str | None:
     return name
 
 
+_POSSESSIVES = frozenset(["his", "her", "their", "my", "your", "our", "its"])
 _OF_TITLE = re.compile(r"\s+of\s+(?:the\s+)?(?:Mr|Mrs|Miss|Ms|Dr|Sir|Lady|Madame|Mademoiselle|Monsieur)\b")
 
 
