@@ -17,7 +17,8 @@ is deterministic: the shipped model is exactly what this script writes. It print
 leave-one-novel-out accuracy (each novel scored by a model trained without it); with
 --loo-dir it writes there, per novel, the LOO model (<novel>.json) and the novel's cast script
 parsed with that model and the gold cast (<novel>.script.json: score it with
-`../shared/bench/score_attribution.py score GOLD SCRIPT`); and it writes the model trained on
+`../shared/bench/score_attribution.py score GOLD SCRIPT`, or all of them, with and without the
+cast, by `scripts/loo_report.py PDNC LOO_DIR`); and it writes the model trained on
 all novels to audiodrama/data/attribution_model.json. The shipped model was trained on the
 novels its `trained_on` lists (a folder holding only those reproduces it byte for byte).
 """

@@ -197,6 +197,24 @@ def test_first_person_narrator_is_a_character():
     assert said[-2] == "Jake"
 
 
+def test_first_person_narrator_named_by_themself():
+    # nobody calls the narrator by name; the narration does (issue 15, class 4)
+    text = "\n\n".join(
+        [
+            "My father's family name being Pirrip, and my Christian name Philip, my infant tongue"
+            " could make of both names nothing longer than Pip. So, I called myself Pip.",
+            "I was walking home across the marshes when Magwitch started up from the graves.",
+            '"Hold your noise!" cried Magwitch. "Keep still, or I\'ll cut your throat!"',
+            '"Oh! Don\'t cut my throat, sir," I pleaded in terror.',
+            '"Tell us your name!" said Magwitch.',
+            '"I will," I said.',
+        ]
+    )
+    lines, chars = attribute(text)
+    assert "Pip" in [c.name for c in chars]
+    assert [l.speaker for l in dialogue(lines)] == ["Magwitch", "Magwitch", "Pip", "Magwitch", "Pip"]
+
+
 def test_first_person_narrator_with_a_cast():
     cast = [Character("Jake Barnes", ["_narr"], "male"), Character("Bill Gorton", [], "male")]
     text = (
@@ -322,3 +340,47 @@ def test_rules_recorded_on_every_dialogue_line(demo_text):
     for line in script.lines():
         if line.kind == "dialogue":
             assert line.rule in known and 0.0 <= line.confidence <= 1.0
+
+
+def test_open_class_speech_verbs_and_action_beats_name_the_speaker():
+    # verbs no list holds, found by syntax: a quote closing on a comma runs into its tag
+    text = "\n\n".join(
+        [
+            "Long Tom and Hattie sat by the fire with Ned.",
+            '"You\'ll never catch a fish that size," jeered Long Tom.',
+            '"I caught one last summer," Hattie stated solemnly.',
+            '"She did," Ned paid grudging tribute. "I saw it myself."',
+            '"Then you were both dreaming," Long Tom scoffed.',
+        ]
+    )
+    assert speakers(text) == ["Long Tom", "Hattie", "Ned", "Ned", "Long Tom"]
+
+
+def test_a_description_with_an_open_verb_is_no_speaker():
+    text = '"Who is there?" asked Ann.\n\n"Nobody," Bob lied.\n\n"Come in," the door creaked open.'
+    lines, chars = attribute(text)
+    assert [c.name for c in chars] == ["Ann", "Bob"]
+    assert [l.speaker for l in dialogue(lines)][:2] == ["Ann", "Bob"]
+
+
+def test_a_speaker_known_only_by_a_title_is_a_character_of_their_own():
+    # `the General` has no name; his lines are not the nearest named character's (class 1)
+    text = "\n\n".join(
+        [
+            "Polina came in with the General. The General sat down by the fire.",
+            '"We leave tomorrow," said the General.',
+            '"So soon?" Polina asked.',
+            '"Tomorrow," the General replied. "The carriage is ordered."',
+            '"Then I shall pack," said Polina.',
+        ]
+    )
+    lines, chars = attribute(text)
+    assert [c.name for c in chars] == ["the General", "Polina"]
+    assert chars[0].gender == "unknown"  # `the` is no first name
+    assert [l.speaker for l in dialogue(lines)] == [
+        "the General",
+        "Polina",
+        "the General",
+        "the General",
+        "Polina",
+    ]

@@ -83,3 +83,84 @@ def test_first_person_detection():
     third = "\n\n".join(["She walked in.", '"Hi," she said.', '"Hello," he said.'])
     for text, expected in ((first, True), (third, False)):
         assert detect_first_person(text, find_quotes(text, paragraphs(text))) is expected
+
+
+def test_first_name_list_genders_a_name_the_text_never_genders():
+    # no pronoun ever refers to either: the first-name list decides (issue 15, class 7)
+    text = (
+        '"Did you bring the map?" Siobhan asked.\n\n'
+        '"Of course I did," said Declan. "Do you think I would forget it?"\n\n'
+        '"You forgot it last time," Siobhan said.\n'
+    )
+    genders = {c.name: c.gender for c in found(text)}
+    assert genders == {"Siobhan": "female", "Declan": "male"}
+
+
+def test_pronoun_evidence_outvotes_the_first_name_list():
+    # the list says Brett is a man's name; the text says otherwise
+    text = (
+        'Brett smiled. She put down her glass.\n\n"It is late," Brett said.\n\n'
+        'Brett turned away. She did not look back.\n\n"Good night," said Brett.\n'
+    )
+    assert {c.name: c.gender for c in found(text)}["Brett"] == "female"
+
+
+def test_a_married_and_an_unmarried_title_are_two_women():
+    text = "\n\n".join(
+        [
+            "Miss Daisy Miller walked in the garden with Mrs. Miller, her mother.",
+            '"It is so hot," said Miss Miller.',
+            '"Then sit down, my dear," said Mrs. Miller.',
+            '"I shan\'t," said Miss Daisy Miller.',
+            '"As you like," said Mrs. Miller.',
+        ]
+    )
+    groups = sorted(sorted(c.all_names()) for c in found(text))
+    assert ["Mrs. Miller"] in groups
+    assert any("Miss Miller" in g and "Miss Daisy Miller" in g for g in groups)
+
+
+def test_whom_a_question_is_asked_of_and_epithets_are_no_part_of_a_name():
+    text = "\n\n".join(
+        [
+            "Robert sat on the porch with Mrs. Pontellier and Mr. Pontellier.",
+            '"Are you going bathing?" asked Robert of Mrs. Pontellier.',
+            '"Not today," said Mrs. Pontellier.',
+            '"What a pity!" cried the good-hearted Mr. Pontellier.',
+        ]
+    )
+    names = sorted(n for c in found(text) for n in c.all_names())
+    assert "Robert" in names and not any(" of " in n or "good-hearted" in n for n in names)
+    robert = next(c for c in found(text) if c.name == "Robert")
+    assert robert.all_names() == ["Robert"]
+
+
+def test_a_bare_surname_is_not_the_married_woman_of_that_name():
+    text = "\n\n".join(
+        [
+            "Mrs. Thorpe sat with her son at the window.",
+            '"What a day!" said Mrs. Thorpe.',
+            '"A capital day for a drive," said Thorpe. He cracked his whip.',
+            '"Do be careful," said Mrs. Thorpe.',
+            '"Never fear," said Thorpe.',
+        ]
+    )
+    by = {c.name: c for c in found(text)}
+    assert "Thorpe" not in by["Mrs. Thorpe"].aliases
+    assert any("Thorpe" in c.all_names() and c.name != "Mrs. Thorpe" for c in by.values())
+
+
+def test_a_relation_is_no_character():
+    # `Her brother` is whoever is near at the time, not one person
+    text = "\n\n".join(
+        [
+            "Catherine sat with Henry in the garden.",
+            '"Where is your sister?" asked Catherine.',
+            "Her brother laughed.",
+            'Her brother replied, "Gone to town."',
+            "Her brother looked away. Her brother was tired.",
+            '"She will be back soon," said Henry.',
+            "Her brother nodded. Her brother smiled.",
+        ]
+    )
+    assert sorted(c.name for c in found(text)) == ["Catherine", "Henry"]

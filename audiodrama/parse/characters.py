@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 
 from audiodrama.model import Character
+from audiodrama.parse.first_names import fill_genders
 from audiodrama.parse.names import _RUN, HONORIFICS, gender_of_honorific, name_key
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import tag_after, tag_before
@@ -111,16 +112,12 @@ def _clean_name(phrase: str) -> str | None:
     cut = _sentence_cut(phrase)
     if cut is not None:
         phrase = phrase[:cut]
-    words = phrase.split()
-    # leading lowercase words are not part of a name (`while Bill`), `the` excepted
-    while words and words[0][:1].islower() and words[0] != "the":
-        words = words[1:]
-    while words and words[0].lower() in ("the", "a", "an", "poor", "old", "young", "little"):
-        # keep "the" for descriptions like "the Hatter": the key ignores it anyway
-        if words[0].lower() == "the" and len(words) > 1 and words[1][:1].isupper():
-            break
-        words = words[1:]
-    if not words:
+    of = _OF_TITLE.search(phrase)
+    if of:
+        phrase = phrase[: of.start()]  # `asked Robert of Mrs. Pontellier`: she is asked
+    words = _strip_leading(phrase.split())
+    if not words or words[0].lower() in _POSSESSIVES:
+        # `Her brother`, `His wife`: a relation, said of whoever is near, not a name
         return None
     if words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
@@ -130,9 +127,28 @@ def _clean_name(phrase: str) -> str | None:
         return None
     if not any(w[:1].isupper() for w in name.split()):
         return None
-    if k in HONORIFICS:
+    if k in HONORIFICS and words[0] != "the":
+        # a bare title is no name, but `the General`, `the Doctor` is a character of its own
         return None
     return name
+
+
+_POSSESSIVES = frozenset(["his", "her", "their", "my", "your", "our", "its"])
+_OF_TITLE = re.compile(r"\s+of\s+(?:the\s+)?(?:Mr|Mrs|Miss|Ms|Dr|Sir|Lady|Madame|Mademoiselle|Monsieur)\b")
+
+
+def _strip_leading(words: list[str]) -> list[str]:
+    """Without the leading words that are no part of a name: lowercase words (`while Bill`,
+    `the good-hearted Mrs. John Knightley`) and determiners, but `the` before a capital
+    (`the Hatter`: the key ignores it anyway)."""
+    while words:
+        w = words[0]
+        if w.lower() == "the" and len(words) > 1 and words[1][:1].isupper():
+            break
+        if not (w[:1].islower() or w.lower() in ("the", "a", "an", "poor", "old", "young", "little")):
+            break
+        words = words[1:]
+    return words
 
 
 def _sentence_cut(phrase: str) -> int | None:
@@ -196,6 +212,7 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
             names[n] = names.get(n, 0.0) + c
     chars, prom = _cluster(names, run_counts, text, ends)
     _nicknames(chars, nick_counts)
+    fill_genders(chars)  # a name the text never genders: the first-name list's verdict
     for char in chars:
         # remember which characters are ever named in a speech tag (see narrator.py)
         char.__dict__["_tagged"] = any(tag_counts.get(n, 0) for n in char.all_names())
@@ -235,19 +252,15 @@ def _cluster(
         hon = words[0].lower().rstrip(".") in HONORIFICS
         target = None
         key_words = [w for w in (words[1:] if hon else words) if w.lower() not in ("the",)]
-        hon_gender = gender_of_honorific(words[0]) if hon else None
         best_score = 0.0
         for ci, cl in enumerate(clusters):
-            cl_genders = {gender_of_honorific(o.split()[0]) for o in cl} - {None}
-            if hon_gender and cl_genders and hon_gender not in cl_genders:
-                continue  # `Mrs. Weston` never joins `Mr. Weston`
+            if hon and any(_titles_clash(words[0], o.split()[0]) for o in cl):
+                continue  # `Mrs. Weston` never joins `Mr. Weston`, nor `Miss Miller` `Mrs. Miller`
             for other in cl:
                 ow = other.split()
                 o_hon = ow[0].lower().rstrip(".") in HONORIFICS
                 o_core = ow[1:] if o_hon else ow
                 o_gender = gender_of_honorific(ow[0]) if o_hon else None
-                if hon_gender and o_gender and hon_gender != o_gender:
-                    continue
                 if (
                     len(key_words) < len(o_core)
                     and key_words
@@ -261,7 +274,8 @@ def _cluster(
                         score *= 3  # a bare surname (`Weston`) is the man's
                     if score > best_score:
                         best_score, target = score, ci
-                elif key_words == o_core and hon != o_hon:
+                elif key_words == o_core and hon != o_hon and (hon or o_gender != "female"):
+                    # (a bare surname, `said Thorpe`, is a man's, not `Mrs. Thorpe`'s)
                     score = names[other]
                     if score > best_score:
                         best_score, target = score, ci
@@ -283,6 +297,22 @@ def _cluster(
         prom.append(total)
     order = sorted(range(len(chars)), key=lambda i: -prom[i])
     return [chars[i] for i in order], [prom[i] for i in order]
+
+
+_MARRIED = frozenset(["mrs", "madame", "mme", "signora", "senora", "frau"])
+_UNMARRIED = frozenset(["miss", "mademoiselle", "mlle", "signorina", "senorita", "fraulein"])
+
+
+def _titles_clash(a: str, b: str) -> bool:
+    """Whether two honorifics cannot name one person: another sex, or a married and an
+    unmarried woman's title (`Mrs. Miller` is Daisy Miller's mother, not `Miss Miller`)."""
+    ga, gb = gender_of_honorific(a), gender_of_honorific(b)
+    if ga is None or gb is None:
+        return False
+    if ga != gb:
+        return True
+    ka, kb = a.lower().rstrip("."), b.lower().rstrip(".")
+    return (ka in _MARRIED and kb in _UNMARRIED) or (ka in _UNMARRIED and kb in _MARRIED)
 
 
 def _gender(forms: list[str], text: str, ends: dict[str, list[int]]) -> str:

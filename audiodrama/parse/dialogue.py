@@ -22,7 +22,7 @@ from audiodrama.parse.attribution import Attributor
 from audiodrama.parse.characters import NARRATOR_FALLBACK, detect_first_person, discover, genders_for
 from audiodrama.parse.lines import build_lines, epigraph_paragraphs
 from audiodrama.parse.names import NameIndex
-from audiodrama.parse.narrator import addressed_in_replies, name_narrator
+from audiodrama.parse.narrator import addressed_in_replies, character_named, name_narrator, self_name
 from audiodrama.parse.quotes import (
     Paragraph,
     find_quotes,
@@ -130,9 +130,14 @@ def _rename_narrator(
     counts = {
         c: n for c, n in counts.items() if c != narrator and not characters[c].__dict__.get("_tagged", False)
     }
-    if counts:
-        best = max(counts, key=lambda c: counts[c])
-        if counts[best] >= 3:
+    own = self_name(text, paras)  # "My name is Pip": the narrator's word beats the others'
+    named = character_named(own, characters) if own else None
+    if own and named is None:
+        characters[narrator].name = own
+        characters[narrator].aliases = [NARRATOR_FALLBACK]
+    if counts or named is not None:
+        best = named if named is not None else max(counts, key=lambda c: counts[c])
+        if named is not None or counts[best] >= 3:
             other = characters[best]
             narr = characters[narrator]
             narr.name = other.name

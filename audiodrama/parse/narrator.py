@@ -8,6 +8,8 @@ narrator's name.
 
 from __future__ import annotations
 
+import re
+
 from audiodrama.model import Character
 from audiodrama.parse.attribution import Attributor
 from audiodrama.parse.names import NameIndex
@@ -51,3 +53,34 @@ def name_narrator(
         return None
     best = max(counts, key=lambda c: counts[c])
     return best if counts[best] >= 2 else None
+
+
+# the narrator naming themself in narration: "My name is Pip", "call me Ishmael",
+# "I called myself Pip", "they called me Lucy"
+_SELF_NAME = re.compile(
+    r"\b(?:[Mm]y (?:first |Christian |given )?name (?:is|was)|[Cc]all me|called me|I (?:called|call) myself"
+    r"|I am called|I was called|I was christened|I was named)\s+"
+    r"((?:Mr\.|Mrs\.|Miss|Dr\.)?\s?[A-Z][a-z]+(?: [A-Z][a-z]+)?)\b"
+)
+
+
+def self_name(text: str, paras: list[Paragraph]) -> str | None:
+    """The name a first-person narrator gives themself in the narration, or None."""
+    counts: dict[str, int] = {}
+    for p in paras:
+        for piece in p.narration:
+            for m in _SELF_NAME.finditer(text, piece.start, piece.end):
+                name = m.group(1).strip()
+                counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=lambda n: counts[n]) if counts else None
+
+
+def character_named(name: str, characters: list[Character]) -> int | None:
+    """The character one of whose names is `name` (or whose first name it is), or None."""
+    for i, c in enumerate(characters):
+        if name in c.all_names():
+            return i
+    for i, c in enumerate(characters):
+        if any(n.split()[0] == name for n in c.all_names() if n.split()):
+            return i
+    return None

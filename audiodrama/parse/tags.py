@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from audiodrama.parse.open_tags import open_tag_after
 from audiodrama.parse.wordlists import SPEECH_VERBS, SUBJECT_PRONOUNS
 
 _ADV = (
@@ -168,7 +169,8 @@ def tag_after(text: str, start: int, end: int) -> Tag | None:
             return Tag(
                 subj, start + m.start("subj") + off, m.group("verb"), "after", inverted, start + m.end()
             )
-    return None
+    found = open_tag_after(text, start, end)  # a verb no list knows: `"...," Ned paid tribute`
+    return Tag(found[0], found[1], found[2], "after", found[3], found[4]) if found else None
 
 
 def tag_before(text: str, start: int, end: int) -> Tag | None:

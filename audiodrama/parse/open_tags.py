@@ -1,0 +1,51 @@
+"""Speech tags with a verb no list knows (`"...," jeered Long Tom`, `"...," Hattie stated
+solemnly`, `"...," Ned paid grudging tribute`): found by position and syntax, not by verb.
+
+A quote that closes on a comma ends in the middle of a sentence, so the narration right
+after it finishes that sentence: its subject, a name or a pronoun followed by a past-tense
+verb, is the speaker, whatever the verb. The inverted order (`jeered Long Tom.`) also
+follows a quote closing on `!` or `?`, where the lowercase start shows the sentence goes
+on. Only names and subject pronouns are taken as subjects: a description with an open
+verb (`"...," the door creaked`) is too often not a person.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NAME = r"(?:(?:Mr|Mrs|Ms|Dr|St)\.\s+)?[A-Z][a-z][\w\u2019'-]*(?:\s+(?:[A-Z][a-z][\w-]*|de|van|von|of))*?(?<!'s)(?<!\u2019s)"
+# a past-tense verb: regular (-ed) or a common irregular one (`paid`, `said` is listed anyway)
+_PAST = r"[a-z]{2,}ed|paid|laid|told|spoke|swore|wrote|sang|broke|began|put in|threw in|shot back|bit out|ground out"
+_AFTER_COMMA = re.compile(
+    r"^[ \t]*(?P<subj>" + _NAME + r"|he|she|they|I|we)(?:\s+[a-z]+ly)?\s+(?P<verb>" + _PAST + r")\b"
+)
+_INVERTED = re.compile(r"^[ \t]*(?P<verb>" + _PAST + r")\s+(?P<subj>" + _NAME + r")\s*(?:[.,;:!?\u2014]|$)")
+_CLOSE = "\"'\u201d\u2019"
+
+
+def open_tag_after(text: str, start: int, end: int) -> tuple[str, int, str, bool, int] | None:
+    """(subject, its offset, verb, inverted, end of the tag) for the narration
+    text[start:end] right after a quote, when its syntax makes it a speech tag; else None."""
+    mark = start
+    while mark > 0 and text[mark - 1] in " \t":
+        mark -= 1
+    close = mark
+    while close > 0 and text[close - 1] in _CLOSE:
+        close -= 1
+    if close == mark or close == 0:
+        return None
+    last = text[close - 1]
+    frag = text[start : min(end, start + 80)]
+    m = _INVERTED.match(frag) if last in ",!?" else None
+    inverted = m is not None
+    if m is None and last == ",":
+        m = _AFTER_COMMA.match(frag)
+    if m is None:
+        return None
+    return (
+        m.group("subj"),
+        start + m.start("subj"),
+        m.group("verb"),
+        inverted,
+        start + m.end("verb" if not inverted else "subj"),
+    )

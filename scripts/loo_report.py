@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Leave-one-novel-out attribution report, with and without the gold cast.
+
+    .venv/bin/python scripts/train_attribution.py /work/shared/pdnc --loo-dir /tmp/loo
+    .venv/bin/python scripts/loo_report.py /work/shared/pdnc /tmp/loo
+
+For every novel the LOO model `<novel>.json` (written by train_attribution.py, trained
+without that novel) parses the novel twice: with the gold cast (`<novel>.script.json`,
+already written by the training script) and without a cast (`<novel>.nocast.script.json`,
+written here). With --reparse both are parsed again with the LOO models (for a change that
+leaves the ranker's training alone). Both are scored by the shared scorer's own `score` (bench/README.md), so
+the figures are the ones `score_attribution.py score GOLD SCRIPT` prints, pooled here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import importlib.util
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+from types import ModuleType
+
+from audiodrama.parse import parse_story
+from audiodrama.script import dumps
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pdnc import load_novel
+
+TYPES = ("explicit", "anaphoric", "implicit")
+
+
+def scorer(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("score_attribution", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def line_outcomes(sc: ModuleType, gold_dir: Path, script: dict) -> list[tuple[float, bool]]:
+    """(stated confidence, speaker right) for every dialogue line on a gold quotation."""
+    gold = sc.Gold.load(gold_dir)
+    mapping = sc.map_characters(script, gold)
+    quotes = sorted((q["spans"][0][0], q["spans"][-1][1], q["speaker"]) for q in gold.quotes)
+    starts = [q[0] for q in quotes]
+    out = []
+    for line in sc.predicted_lines(script):
+        if line.get("rule") == "epigraph":
+            continue
+        s, e = line["span"]
+        i = bisect.bisect_right(starts, e - 1) - 1
+        while i >= 0 and quotes[i][1] <= s and s - quotes[i][1] < 5000:
+            i -= 1  # a long quote that starts earlier may still cover the line
+        if i < 0 or not (quotes[i][0] < e and quotes[i][1] > s) or quotes[i][2] is None:
+            continue  # no gold quotation: a spurious line, counted by the span precision
+        conf = float(line.get("confidence") or 0.0) if line.get("speaker") else 0.0
+        out.append((conf, mapping.get(line.get("speaker") or "") == quotes[i][2]))
+    return out
+
+
+def reliability(rows: list[tuple[float, bool]], title: str) -> None:
+    """Observed accuracy per decile of stated confidence, and the review curve (the share
+    of the wrong lines among the least sure ones)."""
+    rows = sorted(rows, key=lambda r: r[0])
+    wrong = sum(1 for r in rows if not r[1])
+    print(f"\n{title}: {len(rows)} lines on gold quotations, {wrong} wrong")
+    print("| stated confidence | lines | mean stated | observed | gap |\n|---|---|---|---|---|")
+    for d in range(10):
+        b = [r for r in rows if d / 10 <= r[0] < (d + 1) / 10 or (d == 9 and r[0] >= 1.0)]
+        if b:
+            st = sum(r[0] for r in b) / len(b)
+            ob = sum(r[1] for r in b) / len(b)
+            print(f"| {d / 10:.1f}-{(d + 1) / 10:.1f} | {len(b)} | {st:.3f} | {ob:.3f} | {ob - st:+.3f} |")
+    for share in (0.05, 0.10, 0.15, 0.20, 0.30):
+        k = int(len(rows) * share)
+        caught = sum(1 for r in rows[:k] if not r[1])
+        print(
+            f"reviewing the {share:.0%} least sure lines catches {caught / max(1, wrong):.3f} of the wrong ones"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("pdnc", type=Path)
+    ap.add_argument("loo_dir", type=Path)
+    ap.add_argument("--scorer", type=Path, default=Path("/work/shared/bench/score_attribution.py"))
+    ap.add_argument(
+        "--reparse",
+        action="store_true",
+        help="parse again with the LOO models (the code changed, not the model)",
+    )
+    a = ap.parse_args(argv)
+    sc = scorer(a.scorer)
+    novels = sorted(p for p in a.pdnc.iterdir() if (p / "quotation_info.csv").exists())
+    print("| novel | cast | overall | explicit | anaphoric | implicit | quote recall | span precision |")
+    print("|---|---|---|---|---|---|---|---|")
+    outcomes: dict[str, list[tuple[float, bool]]] = {"gold": [], "none": []}
+    for mode in ("gold", "none"):
+        tot = ok = 0
+        pooled: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for n in novels:
+            suffix = "script" if mode == "gold" else "nocast.script"
+            path = a.loo_dir / f"{n.name}.{suffix}.json"
+            if a.reparse or not path.exists():
+                weights = json.loads((a.loo_dir / f"{n.name}.json").read_text())["weights"]
+                text, cast, _ = load_novel(n)
+                parsed = parse_story(text, cast=cast if mode == "gold" else None, model=weights)
+                path.write_text(dumps(parsed), encoding="utf-8")
+            script = json.loads(path.read_text(encoding="utf-8"))
+            r = sc.score(sc.Gold.load(n), script)
+            outcomes[mode] += line_outcomes(sc, n, script)
+            tot += r["quotes"]
+            ok += r["correct"]
+            cells = []
+            for t in TYPES:
+                acc, k = r["by_type"].get(t, (0.0, 0))
+                pooled[t][0] += round(acc * k)
+                pooled[t][1] += k
+                cells.append(f"{acc:.3f}" if k else "-")
+            print(
+                f"| {n.name} | {mode} | {r['accuracy']:.3f} | {' | '.join(cells)} | "
+                f"{r['recall']:.3f} | {r['span_precision']:.3f} |",
+                flush=True,
+            )
+        cells = [f"{c / k:.3f}" if k else "-" for c, k in (pooled[t] for t in TYPES)]
+        print(f"| **pooled** | {mode} | **{ok / tot:.3f}** | {' | '.join(cells)} | | |", flush=True)
+    reliability(outcomes["gold"], "reliability, gold cast")
+    reliability(outcomes["none"], "reliability, no cast")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
