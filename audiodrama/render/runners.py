@@ -185,10 +185,19 @@ class WorkerPool:
         executor, self._executor = self._executor, None
         if executor is None:
             return
-        if kill:
-            for proc in list(getattr(executor, "_processes", {}).values()):
-                proc.kill()  # a batch in progress is not waited for
-        executor.shutdown(wait=True, cancel_futures=True)
+        if not kill:
+            executor.shutdown(wait=True, cancel_futures=True)
+            return
+        # Interrupted: kill every worker, stop the executor without waiting for a batch in
+        # progress, then kill again (one forked while the interrupt landed) and reap them all.
+        procs = dict(getattr(executor, "_processes", None) or {})
+        for proc in procs.values():
+            proc.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
+        procs.update(getattr(executor, "_processes", None) or {})
+        for proc in procs.values():
+            proc.kill()
+            proc.join(timeout=5)
 
     def run(
         self, jobs: list[SynthJob], store: AudioStore, progress: Progress | None = None
