@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import subprocess
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import numpy as np
 import pyloudnorm
 import pytest
 import soundfile as sf
+from support import ebur128
 
 from audiodrama.audio import loudness, master, profiles, truepeak
 from audiodrama.cli import mixing
@@ -33,30 +33,6 @@ def speech(tmp_path_factory) -> np.ndarray:
     x, _sr = sf.read(str(path), dtype="float32")
     x = signal.resample_poly(x, 2, 1).astype(np.float32)
     return x / np.abs(x).max() * 0.1
-
-
-def ffmpeg_ebur128(path: Path) -> tuple[float, float]:
-    err = subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-nostats",
-            "-i",
-            str(path),
-            "-af",
-            "ebur128=peak=true",
-            "-f",
-            "null",
-            "-",
-        ],
-        capture_output=True,
-        text=True,
-    ).stderr
-    s = err[err.rindex("Summary:") :]
-    return (
-        float(re.search(r"I:\s+(-?[\d.]+) LUFS", s).group(1)),
-        float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", s).group(1)),
-    )
 
 
 def test_meter_matches_pyloudnorm(speech):
@@ -93,7 +69,7 @@ def test_podcast_master_meets_the_standard_by_ffmpeg(speech, tmp_path):
     )
     assert truepeak.true_peak_per_sample(gain_only).max() > 10 ** (-1 / 20)  # gain alone would overshoot
     figures = _master_to_wav(speech, tmp_path / "m.wav")
-    lufs, peak = ffmpeg_ebur128(tmp_path / "m.wav")
+    lufs, peak = ebur128(tmp_path / "m.wav")
     assert abs(lufs + 16) <= 0.5 and peak <= -1.0
     assert abs(figures["lufs"] + 16) < 0.3 and figures["true_peak"] <= -1.0
     ours = loudness.measure(tmp_path / "m.wav")

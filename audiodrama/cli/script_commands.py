@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from audiodrama.cli.commands import Handler, add_command
+from audiodrama.cli.commands import add_with_example, story_argument
 from audiodrama.parse.review import review
 from audiodrama.pipeline.edit import edit_line
 from audiodrama.pipeline.parsing import load_script, parse_file, parse_into_production
@@ -21,17 +21,9 @@ from audiodrama.project.production import init_production
 from audiodrama.script import dumps
 
 
-def _add(subparsers: Any, name: str, help_: str, example: str, handler: Handler) -> argparse.ArgumentParser:
-    return add_command(subparsers, name, handler, help_, epilog="example:\n  " + example)
-
-
-def _story_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("story", type=Path, help="the story file (or its slug / script JSON once parsed)")
-
-
 def register(subparsers: Any) -> None:
     """Add init, parse, review, edit and apply to the CLI's subparsers."""
-    p = _add(
+    p = add_with_example(
         subparsers,
         "init",
         "Create an empty production folder (script/, voices/, audio_out/, audiodrama.toml).",
@@ -40,7 +32,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("dir", type=Path, help="folder to create (existing files are kept)")
 
-    p = _add(
+    p = add_with_example(
         subparsers,
         "parse",
         "Split a story into narration and dialogue, find the characters and attribute every line.",
@@ -64,40 +56,40 @@ def register(subparsers: Any) -> None:
 
 
 def _register_changes(subparsers: Any) -> None:
-    p = _add(
+    p = add_with_example(
         subparsers,
         "review",
         "List dialogue lines whose speaker the parser is least sure of.",
         "audiodrama review demo --threshold 0.7",
         cmd_review,
     )
-    _story_arg(p)
+    story_argument(p)
     p.add_argument(
         "--threshold", type=float, default=0.6, help="list lines below this confidence (default 0.6)"
     )
 
-    p = _add(
+    p = add_with_example(
         subparsers,
         "edit",
         "Change a line's speaker or delivery (the same as editing the .fountain).",
         "audiodrama edit demo 3f2a9c1b7e --speaker Willow --delivery phone",
         cmd_edit,
     )
-    _story_arg(p)
+    story_argument(p)
     p.add_argument("line_id", help="the line's id (from `review`, the notebook table or the .fountain notes)")
     p.add_argument("--speaker", help="character name; 'Narrator' makes the line narration")
     p.add_argument(
         "--delivery", help="phone, memory, flashback, dream, thought, whisper, shout; 'none' clears it"
     )
 
-    p = _add(
+    p = add_with_example(
         subparsers,
         "apply",
         "Apply the edits saved in the .fountain now; --accept confirms ones that delete lines.",
         "audiodrama apply demo --accept",
         cmd_apply,
     )
-    _story_arg(p)
+    story_argument(p)
     p.add_argument(
         "--accept",
         action="store_true",

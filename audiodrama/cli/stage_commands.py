@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from audiodrama import pipeline
-from audiodrama.cli.commands import Handler, add_command
+from audiodrama.cli.commands import add_with_example, story_argument
 from audiodrama.cli.watch import watch, watched_paths
 from audiodrama.pipeline.build import build, voice_and_mix
 from audiodrama.pipeline.parsing import load_script
@@ -17,50 +17,40 @@ from audiodrama.project.production import Project
 from audiodrama.settings import MODES, PROFILES
 
 
-def _add(
-    sub: argparse._SubParsersAction, name: str, help_: str, example: str, handler: Handler
-) -> argparse.ArgumentParser:
-    return add_command(sub, name, handler, help_, epilog="example:\n  " + example)
-
-
-def _story_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("story", type=Path, help="the story file (or its slug / script JSON once parsed)")
-
-
 def register(sub: Any) -> None:
     """Add cast, render, mix and build to the CLI's subparsers."""
-    p = _add(
+    p = add_with_example(
         sub,
         "cast",
         "Give every character a voice profile in voices/cast.toml (auto-cast; your edits are kept).",
         "audiodrama cast demo",
         cmd_cast,
     )
-    _story_arg(p)
+    story_argument(p)
 
-    p = _add(
+    p = add_with_example(
         sub,
         "render",
         "Synthesise every line (or use its recorded take), reusing the cache.",
         "audiodrama render demo --workers 2",
         cmd_render,
     )
-    _story_arg(p)
+    story_argument(p)
     p.add_argument("--workers", type=int, default=None, help="parallel processes (default: one per core)")
     _scheduler_arg(p)
     p.add_argument("--episode", type=int, action="append", help="only this episode (repeatable)")
 
-    p = _add(
+    p = add_with_example(
         sub,
         "mix",
         "Assemble rendered lines, pauses and scene effects into mastered episodes.",
         "audiodrama mix demo --mode audiobook",
         cmd_mix,
     )
-    _story_arg(p)
+    story_argument(p)
     _mix_args(p)
 
-    p = _add(
+    p = add_with_example(
         sub,
         "build",
         "Run every stage: parse (or use script/), cast, render, mix.",

@@ -7,16 +7,14 @@ the store lacks. A second render with nothing changed synthesises nothing.
 
 from __future__ import annotations
 
-import io
 import logging
-import wave
 
 from audiodrama.model import Line
 from audiodrama.render.plan import LINE_KIND, AudioStore, Planner, RenderedLine, RenderResult, wav_duration
 from audiodrama.render.recorded import TakeIndex, prepare_take
 from audiodrama.render.runners import Progress, Runner
 from audiodrama.voices.cast import Cast
-from audiodrama.voices.engines.base import SAMPLE_RATE
+from audiodrama.voices.engines.base import SAMPLE_RATE, mono_wav
 from audiodrama.voices.lexicon import Lexicon
 
 log = logging.getLogger("audiodrama.render.lines")
@@ -27,13 +25,7 @@ EMPTY_MS = 250
 
 def silence_wav(ms: int) -> bytes:
     """WAV bytes of `ms` milliseconds of silence."""
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes(b"\x00\x00" * int(SAMPLE_RATE * ms / 1000))
-    return buf.getvalue()
+    return mono_wav(b"\x00\x00" * int(SAMPLE_RATE * ms / 1000))
 
 
 def render_lines(

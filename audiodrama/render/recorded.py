@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import io
 import re
 import shutil
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +32,7 @@ from audiodrama import procs
 from audiodrama.errors import RecordingError
 from audiodrama.model import Line
 from audiodrama.render.plan import TAKE_KIND, AudioStore, RenderedLine, wav_duration
-from audiodrama.voices.engines.base import SAMPLE_RATE
+from audiodrama.voices.engines.base import SAMPLE_RATE, mono_wav
 
 TAKE_EXTS = (".wav", ".flac", ".mp3", ".ogg", ".m4a")
 INDEX_FILE = "takes.json"
@@ -209,13 +207,7 @@ def process_take(src: Path, text: str | None = None) -> tuple[bytes, float, list
     if top > 0.98:  # keep the peaks under full scale after the gain
         y = y * (0.98 / top)
     pcm = np.clip(np.round(y * 32767), -32768, 32767).astype("<i2")
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes(pcm.tobytes())
-    return buf.getvalue(), len(pcm) / SAMPLE_RATE, notes
+    return mono_wav(pcm.tobytes()), len(pcm) / SAMPLE_RATE, notes
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 Handler = Callable[[argparse.Namespace], int]
@@ -26,3 +27,15 @@ def add_command(
     )
     p.set_defaults(handler=handler)
     return p
+
+
+def add_with_example(
+    subparsers: Any, name: str, help_: str, example: str, handler: Handler
+) -> argparse.ArgumentParser:
+    """add_command with one example line as the epilog."""
+    return add_command(subparsers, name, handler, help_, epilog="example:\n  " + example)
+
+
+def story_argument(p: argparse.ArgumentParser) -> None:
+    """The STORY argument: a story file, or once parsed its slug or script JSON."""
+    p.add_argument("story", type=Path, help="the story file (or its slug / script JSON once parsed)")

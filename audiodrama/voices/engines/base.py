@@ -7,12 +7,27 @@ initialised speech library. Engines never write files: the render stage stores t
 
 from __future__ import annotations
 
+import io
+import wave
 from dataclasses import dataclass
 from typing import Protocol
 
 from audiodrama.model import VoiceProfile
 
 SAMPLE_RATE = 22050
+
+
+def mono_wav(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> bytes:
+    """WAV bytes of mono 16-bit little-endian samples: the format every engine hands back."""
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sample_rate)
+        w.writeframes(pcm)
+    return buf.getvalue()
+
+
 """Every engine writes 22,050 Hz mono 16-bit WAV (espeak-ng's native format)."""
 
 

@@ -33,7 +33,7 @@ from xml.sax.saxutils import escape
 from audiodrama import procs
 from audiodrama.errors import RenderError
 from audiodrama.model import VoiceProfile
-from audiodrama.voices.engines.base import SAMPLE_RATE, VoiceInfo
+from audiodrama.voices.engines.base import VoiceInfo, mono_wav
 from audiodrama.voices.speakable import cutoff_fragment, emphasised_words, is_cut_off
 
 RATE_RANGE = (80, 450)
@@ -335,20 +335,10 @@ class Pyttsx3Engine:
             if not self._done.wait(timeout=60 + len(text) / 20):
                 self._espeak.Cancel()
                 raise RenderError(f"espeak-ng did not finish the line {text[:40]!r} in time")
-            data = _wav_bytes(b"".join(self._chunks))
+            data = mono_wav(b"".join(self._chunks))
         if len(data) <= 44:
             raise RenderError(f"espeak-ng produced no audio for {text[:40]!r}")
         return data
-
-
-def _wav_bytes(pcm: bytes) -> bytes:
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes(pcm)
-    return buf.getvalue()
 
 
 def wav_duration(data: bytes) -> float:

@@ -9,13 +9,11 @@ mix and export stages in milliseconds instead of running espeak-ng.
 from __future__ import annotations
 
 import hashlib
-import io
-import wave
 
 import numpy as np
 
 from audiodrama.model import VoiceProfile
-from audiodrama.voices.engines.base import SAMPLE_RATE, VoiceInfo
+from audiodrama.voices.engines.base import SAMPLE_RATE, VoiceInfo, mono_wav
 from audiodrama.voices.engines.pyttsx3_engine import validate_profile
 from audiodrama.voices.pitch import predict_f0
 
@@ -63,10 +61,4 @@ class SilentEngine:
         sig = sig * env
         peak = float(np.max(np.abs(sig))) or 1.0
         pcm = (sig / peak * 0.5 * float(profile.volume) * 32767).astype("<i2")
-        buf = io.BytesIO()
-        with wave.open(buf, "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(SAMPLE_RATE)
-            w.writeframes(pcm.tobytes())
-        return buf.getvalue()
+        return mono_wav(pcm.tobytes())
