@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/fuzz.py [N]
 
-CI runs each property with 500 examples (tests/test_fuzz.py, tests/test_fountain_roundtrip.py);
+CI runs each property with 300-500 examples (tests/test_fuzz.py, tests/test_fountain_roundtrip.py);
 this runs the same properties, unchanged, with many more, and prints examples per second.
 A failure prints hypothesis's minimal falsifying example and exits 1.
 """
@@ -27,6 +27,7 @@ PROPERTIES: list[tuple[Any, tuple[Any, ...]]] = [
     (fuzz.test_any_story_parses_into_a_well_formed_script, (fuzz.stories(),)),
     (fuzz.test_any_story_file_reads_or_gives_a_one_line_error, (st.binary(max_size=400), fuzz.SUFFIXES)),
     (fuzz.test_any_settings_file_loads_or_gives_a_one_line_error, (fuzz.settings_files(),)),
+    (fuzz.test_any_fountain_edit_applies_or_gives_a_one_line_error, (fuzz.fountain_edits(), st.booleans())),
     (roundtrip.test_parsed_stories_survive_the_fountain_round_trip, (roundtrip.stories,)),
     (roundtrip.test_any_script_survives_the_fountain_round_trip, (roundtrip.scripts(),)),
 ]

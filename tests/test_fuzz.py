@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audiodrama.errors import AudiodramaError
-from audiodrama.model import LINE_KINDS
+from audiodrama.model import LINE_KINDS, Script
 from audiodrama.parse import parse_story
 from audiodrama.sources.reader import read_source
 
@@ -152,3 +153,77 @@ def test_any_settings_file_loads_or_gives_a_one_line_error(text: str) -> None:
             assert 8000 <= settings.master.sample_rate <= 192000
             assert settings.pacing.paragraph_ms >= 0
             assert -90 <= settings.mix.ambience_db <= 0
+
+
+FOUNTAIN_STORY = (
+    '"Where were you?" Willow asked.\n\n"Out," said Buffy. "Patrolling."\n\n'
+    "Xander sighed. The phone rang.\n\n* * *\n\n"
+    '"(sighs) Fine," Willow said. "[[Not]] a note."\n\nThey walked home in silence.\n'
+)
+EDIT_PIECES = [
+    "",
+    "\n",
+    "\n\n",
+    "WILLOW",
+    "@narrator",
+    "(phone)",
+    "(sighs)",
+    "[[",
+    "]]",
+    "[[x]]",
+    ".SCENE 9 [[s-x]]",
+    "!",
+    "/*",
+    "*/",
+    "Title: x",
+    "\\",
+    "\x00",
+    "BUFFY\n(whisper)\nHi [[",
+    ")",
+]
+
+
+@functools.cache
+def _parsed() -> tuple[Script, str]:
+    """The small story parsed once, and the Fountain written for it (apply never changes its input)."""
+    from audiodrama.script import to_fountain
+
+    script = parse_story(FOUNTAIN_STORY, title="T", slug="t")
+    return script, to_fountain(script)
+
+
+@st.composite
+def fountain_edits(draw: st.DrawFn) -> str:
+    """The Fountain a parse wrote, then cut, spliced, duplicated and scribbled on."""
+    lines = _parsed()[1].split("\n")
+    for _ in range(draw(st.integers(0, 6))):
+        at = draw(st.integers(0, len(lines)))
+        action = draw(st.sampled_from(["delete", "insert", "duplicate", "replace", "truncate"]))
+        if action == "delete" and lines:
+            del lines[min(at, len(lines) - 1)]
+        elif action == "insert":
+            lines.insert(at, draw(st.one_of(st.sampled_from(EDIT_PIECES), st.text(max_size=15))))
+        elif action == "duplicate" and lines:
+            lines[at:at] = lines[max(0, at - 3) : at]
+        elif action == "replace" and lines:
+            lines[min(at, len(lines) - 1)] = draw(st.sampled_from(EDIT_PIECES))
+        elif action == "truncate":
+            lines = lines[:at]
+    return "\n".join(lines)
+
+
+@FUZZ
+@given(fountain_edits(), st.booleans())
+def test_any_fountain_edit_applies_or_gives_a_one_line_error(fountain: str, accept: bool) -> None:
+    from audiodrama.script import apply_fountain
+
+    script = _parsed()[0]
+    before = {line.id: line.text for line in script.lines()}
+    try:
+        edited, _changes = apply_fountain(script, fountain, "t.fountain", accept=accept)
+    except AudiodramaError as exc:
+        assert "\n" not in str(exc).strip() and "t.fountain" in str(exc)
+        return
+    ids = [line.id for line in edited.lines()]
+    assert len(ids) == len(set(ids))
+    assert {line.id: line.text for line in script.lines()} == before  # the input is not changed
