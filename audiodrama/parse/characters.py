@@ -357,10 +357,3 @@ def _gender(forms: list[str], text: str, ends: dict[str, list[int]]) -> str:
 def genders_for(characters: list[Character]) -> list[str]:
     """The gender list the attributor uses (unknown for anything else)."""
     return [c.gender if c.gender in ("male", "female") else "unknown" for c in characters]
-
-
-def most_addressed(counts: dict[int, int]) -> int | None:
-    """The character most often addressed, or None (used to name the narrator)."""
-    if not counts:
-        return None
-    return max(counts, key=lambda c: counts[c])

@@ -98,16 +98,6 @@ def last_sentence_start(text: str, start: int, end: int, clauses: bool = False) 
     return pos
 
 
-def first_sentence_end(text: str, start: int, end: int) -> int:
-    """Offset just past the first sentence of text[start:end]."""
-    for m in _SENT_BOUND.finditer(text, start, end):
-        head = text[max(start, m.start() - 5) : m.start() + 1]
-        if _ABBREV.search(head):
-            continue
-        return m.start() + 1
-    return end
-
-
 def is_lead_in(text: str, start: int, end: int, loose: bool = False) -> bool:
     """True when narration text[start:end] ends by leading into a quote.
 

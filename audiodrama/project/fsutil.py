@@ -157,14 +157,6 @@ def stage_text(path: Path, text: str) -> Path:
     return Path(tmp)
 
 
-def write_text_if_unchanged(path: Path, text: str, expected: bytes | None) -> bool:
-    """Atomically replace `path` with `text` only if it still holds `expected` (None: absent).
-
-    See commit_if_unchanged.
-    """
-    return commit_if_unchanged(stage_text(path, text), path, expected)
-
-
 def commit(tmp: Path, path: Path) -> None:
     """Rename the staged file `tmp` over `path` (a rename needs no free space)."""
     os.replace(tmp, os.path.realpath(path))

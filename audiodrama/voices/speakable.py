@@ -73,11 +73,6 @@ def word_ranks() -> dict[str, int]:
         return {}
 
 
-def is_word(word: str) -> bool:
-    """True if `word` (any case) is in the shipped word list."""
-    return word.lower() in word_ranks()
-
-
 _SHORT_PIECES = frozenset(
     [
         "to",
