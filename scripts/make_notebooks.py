@@ -250,7 +250,7 @@ new if 0 < len(new) < len(lines) else lines.head(10)   # the lines rendered in t
 ## Play a line
 
 `nb.play_line(script, rendered, LINE_ID)`; the ids are in the tables above and in notebook 01.
-CLI: the file is `audio_out/.cache/<key>.wav` (see `rendered[LINE_ID].path`).
+CLI: the file is `audio_out/.cache/line/<key>.wav` (see `rendered[LINE_ID].path`).
 """),
         code("""line_id = LINE or next(l.id for l in script.lines() if l.kind == "dialogue" and l.id in rendered)
 print(line_id, rendered[line_id].speaker, "-", script.line_by_id(line_id).text)

@@ -188,15 +188,18 @@ class WorkerPool:
         if not kill:
             executor.shutdown(wait=True, cancel_futures=True)
             return
-        # Interrupted: kill every worker, stop the executor without waiting for a batch in
-        # progress, then kill again (one forked while the interrupt landed) and reap them all.
-        procs = dict(getattr(executor, "_processes", None) or {})
-        for proc in procs.values():
+        # Interrupted: kill every worker without waiting for a batch in progress. The executor's
+        # own dict is kept (not a copy), so a worker forked while the interrupt landed is seen too.
+        live = getattr(executor, "_processes", None) or {}
+        manager = getattr(executor, "_executor_manager_thread", None)
+        for proc in list(live.values()):
             proc.kill()
         executor.shutdown(wait=False, cancel_futures=True)
-        procs.update(getattr(executor, "_processes", None) or {})
-        for proc in procs.values():
+        for proc in list(live.values()):
             proc.kill()
+        if manager is not None:
+            manager.join(timeout=10)  # it reaps the killed workers
+        for proc in list(live.values()):
             proc.join(timeout=5)
 
     def run(
