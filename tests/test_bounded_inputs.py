@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import io
 import os
-import sys
 import threading
 import zipfile
-from types import FrameType
-from typing import Any
 
 import pytest
+from support import python_calls
 
 from audiodrama.errors import StoryError
 from audiodrama.parse import parse_story
@@ -180,29 +178,12 @@ def test_html_nested_deeper_than_the_limit_is_refused():
     _refused(page.encode(), "deep.html", "deep", str(MAX_DEPTH))
 
 
-def _string_visits(html: str) -> int:
-    """How many Python calls reading `html` makes (deterministic, unlike time)."""
-    count = 0
-
-    def profile(frame: FrameType, event: str, arg: Any) -> None:
-        nonlocal count
-        if event == "call":
-            count += 1
-
-    sys.setprofile(profile)
-    try:
-        html_to_source(html)
-    finally:
-        sys.setprofile(None)
-    return count
-
-
 def test_nested_html_reads_in_linear_work():
     # each nested block's text used to be gathered whole, to ask whether it was an ornament
     def page(depth: int) -> str:
         return "<html><body>" + '<div><p>"Hi," said Anna.</p>' * depth + "</div>" * depth + "</body></html>"
 
-    small, large = _string_visits(page(200)), _string_visits(page(400))
+    small, large = python_calls(html_to_source, page(200)), python_calls(html_to_source, page(400))
     assert large / small < 2.2, (small, large)
 
 

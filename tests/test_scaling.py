@@ -7,6 +7,8 @@ import sys
 from types import FrameType
 from typing import Any
 
+from support import python_calls
+
 from audiodrama.parse import parse_story
 from audiodrama.parse.history import History, settle
 
@@ -16,27 +18,10 @@ EXCHANGE = (
 )
 
 
-def _calls(text: str) -> int:
-    """How many Python function calls parsing `text` makes (deterministic, unlike time)."""
-    count = 0
-
-    def profile(frame: FrameType, event: str, arg: Any) -> None:
-        nonlocal count
-        if event == "call":
-            count += 1
-
-    sys.setprofile(profile)
-    try:
-        parse_story(text)
-    finally:
-        sys.setprofile(None)
-    return count
-
-
 def test_one_long_paragraph_parses_in_linear_work():
     # a four-line exchange pasted on one line: every quote used to rescan the paragraph's
     # quotes (x3.5 the calls per doubling here, x5 in time)
-    small, large = _calls(EXCHANGE * 150), _calls(EXCHANGE * 300)
+    small, large = python_calls(parse_story, EXCHANGE * 150), python_calls(parse_story, EXCHANGE * 300)
     assert large / small < 2.2, (small, large)
 
 

@@ -119,6 +119,17 @@ def gated_loudness(sub: np.ndarray, step: int, weight: float = 1.0) -> float:
 # ---------------------------------------------------------------- measuring files
 
 
+def _probe_stream(path: Path, entries: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    """ffprobe's comma-separated `entries` (e.g. "sample_rate,channels") of the first audio stream."""
+    args = ["-v", "error", "-select_streams", "a:0", "-show_entries", f"stream={entries}", "-of", "csv=p=0"]
+    return procs.run(
+        ["ffprobe", *args, "file:" + os.path.abspath(path)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def _read_blocks(path: Path, block: int) -> tuple[int, int, Iterator[np.ndarray]]:
     """(sample_rate, channels, blocks of float32 (n, ch)) of an audio file, decoded in chunks."""
     try:
@@ -127,22 +138,7 @@ def _read_blocks(path: Path, block: int) -> tuple[int, int, Iterator[np.ndarray]
         return info.samplerate, info.channels, blocks
     except Exception:  # formats libsndfile cannot read: let ffmpeg decode
         pass
-    probe = procs.run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-select_streams",
-            "a:0",
-            "-show_entries",
-            "stream=sample_rate,channels",
-            "-of",
-            "csv=p=0",
-            "file:" + os.path.abspath(path),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    probe = _probe_stream(path, "sample_rate,channels")
     if probe.returncode != 0 or not probe.stdout.strip():
         raise AudiodramaError("cannot read this audio file; is it a WAV/MP3/Opus/M4B?", path)
     sr, ch = (int(v) for v in probe.stdout.strip().split("\n")[0].split(",")[:2])
@@ -250,27 +246,7 @@ def _noise_floor(ws: np.ndarray) -> float:
 def _codec(path: Path) -> dict:
     """codec and bit_rate (bits/s) of a file's first audio stream, by ffprobe ({} if unknown)."""
     try:
-        out = (
-            procs.run(
-                [
-                    "ffprobe",
-                    "-v",
-                    "error",
-                    "-select_streams",
-                    "a:0",
-                    "-show_entries",
-                    "stream=codec_name,bit_rate",
-                    "-of",
-                    "csv=p=0",
-                    "file:" + os.path.abspath(path),
-                ],
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-            .stdout.strip()
-            .split(",")
-        )
+        out = _probe_stream(path, "codec_name,bit_rate", timeout=60).stdout.strip().split(",")
     except (OSError, subprocess.SubprocessError):
         return {}
     info: dict = {"codec": out[0]} if out and out[0] else {}

@@ -15,11 +15,10 @@ from audiodrama.model import NARRATOR, VOICED_KINDS, Line, Script
 from audiodrama.parse import summary_line
 from audiodrama.pipeline.mixing import mix_script
 from audiodrama.pipeline.parsing import script_for
-from audiodrama.pipeline.voicing import cast_script, record_use, runner_for, tqdm_progress
+from audiodrama.pipeline.voicing import cast_script, record_use, runner_for, tqdm_progress, voice_files
 from audiodrama.project.lock import production_lock
 from audiodrama.project.production import Project
-from audiodrama.project.store import store_for, sweep_temporaries
-from audiodrama.project.voicefiles import read_lexicon, read_take_index, save_take_index
+from audiodrama.project.store import sweep_temporaries
 from audiodrama.render.lines import render_lines
 from audiodrama.render.plan import RenderResult, voiced_lines
 from audiodrama.render.runners import Runner
@@ -202,17 +201,17 @@ def render_story(
 
     The lexicon and the takes index are read once for both.
     """
-    store, takes, lexicon = store_for(prod), read_take_index(prod), read_lexicon(prod)
-    with tqdm_progress(enabled=progress) as bar:
-        partial = lines_for(script, episodes, scenes)
-        lines = voiced_lines(script) if partial is None else partial
-        rendered = render_lines(
-            lines, cast, store=store, runner=runner, lexicon=lexicon, takes=takes, progress=bar
-        )
-    credits = credits_to_render(script, rendered, settings)
-    if credits:
-        rendered.merge(render_lines(credits, cast, store=store, runner=runner, lexicon=lexicon, takes=takes))
-    save_take_index(takes)
+    with voice_files(prod) as (store, takes, lexicon):
+        with tqdm_progress(enabled=progress) as bar:
+            partial = lines_for(script, episodes, scenes)
+            lines = voiced_lines(script) if partial is None else partial
+            rendered = render_lines(
+                lines, cast, store=store, runner=runner, lexicon=lexicon, takes=takes, progress=bar
+            )
+        credits = credits_to_render(script, rendered, settings)
+        if credits:
+            more = render_lines(credits, cast, store=store, runner=runner, lexicon=lexicon, takes=takes)
+            rendered.merge(more)
     record_use(prod, script.slug, rendered, partial=bool(episodes or scenes))
     return rendered
 

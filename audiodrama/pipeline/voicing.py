@@ -25,12 +25,13 @@ from audiodrama.project.voicefiles import read_lexicon, read_take_index, save_ta
 from audiodrama.render.distributed import DaskRunner
 from audiodrama.render.lines import render_lines
 from audiodrama.render.plan import RenderResult, voiced_lines
+from audiodrama.render.recorded import TakeIndex
 from audiodrama.render.runners import Progress, Runner, WorkerPool
 from audiodrama.render.takes import Status, sides, status
 from audiodrama.voices.cast import Cast
 from audiodrama.voices.casting import AUTO_CAST_ENGINE, auto_cast
 from audiodrama.voices.engines.registry import ENGINES
-from audiodrama.voices.lexicon import proper_names
+from audiodrama.voices.lexicon import Lexicon, proper_names
 
 
 def cast_script(script: Script, prod: Project) -> Cast:
@@ -85,6 +86,15 @@ def tqdm_progress(desc: str = "render", *, enabled: bool = True) -> Iterator[Pro
             bar.close()
 
 
+@contextmanager
+def voice_files(prod: Project) -> Iterator[tuple[Store, TakeIndex, Lexicon | None]]:
+    """The store, the takes index and the lexicon, each read once for a render; the takes
+    index (which learns whom each take was recorded for) is saved when the render succeeds."""
+    takes = read_take_index(prod)
+    yield store_for(prod), takes, read_lexicon(prod)
+    save_take_index(takes)
+
+
 def render_script(
     script: Script,
     cast: Cast,
@@ -109,12 +119,9 @@ def render_script(
                 script, cast, prod, lines=lines, progress=progress, engine=engine, runner=own
             )
     todo = voiced_lines(script) if lines is None else list(lines)
-    store = store_for(prod)
-    takes = read_take_index(prod)
-    lexicon = read_lexicon(prod)
-    with tqdm_progress(enabled=progress is True) as bar:
+    with voice_files(prod) as (store, takes, lexicon), tqdm_progress(enabled=progress is True) as bar:
         callback = bar if progress is True else (progress or None)
-        result = render_lines(
+        return render_lines(
             todo,
             cast,
             store=store,
@@ -124,8 +131,6 @@ def render_script(
             engine=engine,
             progress=callback,
         )
-    save_take_index(takes)
-    return result
 
 
 def render_one(script: Script | None, cast: Cast, prod: Project, line: Line) -> RenderResult:
