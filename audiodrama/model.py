@@ -118,6 +118,10 @@ class Script:
     """Language code passed to the voices."""
     source_hash: str = ""
     """SHA-256 of the story's plain text when parsed (tells when the story changed)."""
+    author: str = ""
+    """Author from the story's metadata (front matter, EPUB dc:creator, HTML meta, a byline)."""
+    description: str = ""
+    """What the story is about: its metadata's description, else its "Summary:" paragraph."""
 
     def lines(self) -> Iterator[Line]:
         """Every line in story order."""

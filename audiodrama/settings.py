@@ -1,4 +1,4 @@
-"""Project settings (audiodrama.toml): pacing, mode, mastering, effects, rendering."""
+"""Project settings (audiodrama.toml): pacing, mode, mastering, effects, rendering, the podcast feed."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ TRANSITIONS: tuple[str, ...] = ("sting", "whoosh", "chime", "bridge", "crossfade
 AMBIENCES: tuple[str, ...] = ("none", "room", "rain", "street", "wind")
 PROFILES: tuple[str, ...] = ("podcast", "acx", "none")
 FORMATS: tuple[str, ...] = ("wav", "mp3", "opus", "m4b")
+FEED_TYPES: tuple[str, ...] = ("serial", "episodic")
 
 #: Allowed values: a tuple of choices, or an inclusive (low, high) range.
 LIMITS: dict[str, tuple[str, ...] | tuple[float, float]] = {
@@ -28,6 +29,7 @@ LIMITS: dict[str, tuple[str, ...] | tuple[float, float]] = {
     "ambience": AMBIENCES,
     "profile": PROFILES,
     "formats": FORMATS,
+    "type": FEED_TYPES,
     "ambience_db": (-90.0, 0.0),
     "duck_db": (-60.0, 0.0),
     "episode_minutes": (0.0, 24 * 60.0),
@@ -111,6 +113,34 @@ class Master:
 
 
 @dataclass(frozen=True)
+class Feed:
+    """The podcast feed (`audiodrama feed`); "" = taken from the story."""
+
+    base_url: str = ""
+    """Public URL of the folder you upload audio_out/<story>/ to (required for the feed)."""
+    title: str = ""
+    """Podcast title; "" = the story's title."""
+    author: str = ""
+    """Podcast author; "" = the story's author, else [mix] author."""
+    description: str = ""
+    """Podcast description; "" = the story's description or "Summary:" paragraph."""
+    language: str = ""
+    """Language code (en, en-GB, fr...); "" = the story's language."""
+    owner_name: str = ""
+    """Name platforms show as the feed's owner; "" = the author."""
+    owner_email: str = ""
+    """Email platforms send the ownership check to (required for the feed)."""
+    category: str = "Fiction > Drama"
+    """Apple Podcasts category, optionally "Category > Subcategory"."""
+    explicit: bool = False
+    """Whether the episodes contain explicit content."""
+    type: str = "serial"
+    """serial (listen in order; a story) | episodic (newest first)."""
+    image: str = ""
+    """Cover art (square JPEG/PNG, 1400-3000 px), relative to the production; "" = [master] cover, else one made from the title."""
+
+
+@dataclass(frozen=True)
 class Render:
     """Line rendering."""
 
@@ -126,6 +156,7 @@ class Settings:
     mix: Mix = field(default_factory=Mix)
     master: Master = field(default_factory=Master)
     render: Render = field(default_factory=Render)
+    feed: Feed = field(default_factory=Feed)
 
 
 #: [mix] keys a scene may override (the rest are whole-episode choices).
@@ -164,6 +195,10 @@ def check_value(key: str, value: Any) -> str:
         return "must be a finite number"
     if key == "mp3_bitrate" and not _BITRATE.fullmatch(value):
         return 'use a bitrate such as "192k"'
+    if key == "base_url" and value and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+        return 'use the public http(s) address of the folder, such as "https://example.org/podcast/"'
+    if key == "owner_email" and value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        return 'use an email address, such as "you@example.org"'
     if limit is None:
         return ""
     if isinstance(limit[0], str):

@@ -9,10 +9,8 @@ from pathlib import Path
 from audiodrama.audio import loudness
 from audiodrama.cli.commands import add_command
 from audiodrama.errors import AudiodramaError
-from audiodrama.project.outputs import write_feed
-from audiodrama.project.production import slugify
-from audiodrama.project.scripts import open_script
-from audiodrama.settings import PROFILES
+from audiodrama.pipeline.publish import publish_feed
+from audiodrama.settings import MODES, PROFILES
 
 
 def register(subparsers) -> None:
@@ -42,9 +40,11 @@ def register(subparsers) -> None:
         subparsers,
         "feed",
         cmd_feed,
-        "write an RSS 2.0 podcast feed (itunes namespace) listing a story's MP3 episodes",
-        description="Write audio_out/<story>/feed.xml: one <item> per <story>-eNN.mp3 found there, "
-        "with enclosure URLs built from --base-url (where you will upload the folder).",
+        "write the podcast feed (RSS 2.0 for Apple Podcasts and Spotify) of a story's MP3 episodes",
+        description="Write audio_out/<story>/feed.xml: one <item> per <story>-eNN.mp3 there (its size "
+        "and length as they are now, its transcript and chapters), the channel from [feed] in "
+        "audiodrama.toml and the story's metadata, and the cover art beside it. Upload the folder to "
+        "[feed] base_url. A later mix writes the feed again.",
         epilog="example:\n  audiodrama feed demo --base-url https://example.org/podcasts/demo/",
     )
     f.add_argument(
@@ -53,10 +53,19 @@ def register(subparsers) -> None:
         default=None,
         help="story slug or story file (default: the production's only script)",
     )
-    f.add_argument("--base-url", required=True, help="public URL of the folder holding the episode files")
-    f.add_argument("--title", default=None, help="podcast title (default: the story's title)")
-    f.add_argument("--author", default=None, help="author (default: [mix] author in audiodrama.toml)")
-    f.add_argument("--description", default="", help="podcast description")
+    f.add_argument("--base-url", default=None, help="public URL of the folder (default: [feed] base_url)")
+    f.add_argument("--title", default=None, help="podcast title (default: [feed] title, else the story's)")
+    f.add_argument("--author", default=None, help="author (default: [feed] author, else the story's)")
+    f.add_argument("--description", default=None, help="podcast description (default: [feed] description)")
+    f.add_argument(
+        "--mode", choices=MODES, default=None, help="list the episodes of this mode (default: [mix] mode)"
+    )
+    f.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=None,
+        help="list the episodes of this profile (default: [master] profile)",
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -85,37 +94,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if all(c.ok for c in checks) else 1
 
 
-def _story_slug(prod, story: str | None) -> str:
-    if story:
-        return slugify(story)
-    scripts = sorted(prod.script_dir.glob("*.json")) if prod.script_dir.exists() else []
-    if len(scripts) != 1:
-        raise AudiodramaError(
-            "name the story (one of: " + (", ".join(p.stem for p in scripts) or "none yet") + ")",
-            prod.script_dir,
-        )
-    return scripts[0].stem
-
-
 def cmd_feed(args: argparse.Namespace) -> int:
     """Write feed.xml for a story's episodes."""
-    prod = args.production
-    slug = _story_slug(prod, args.story)
-    title, language = slug, "en"
-    if prod.script_json(slug).exists():
-        script = open_script(prod.script_json(slug), prod.script_fountain(slug)).script
-        title, language = script.title or slug, script.language or "en"
-    settings = prod.settings
-    cover = (prod.root / settings.master.cover) if settings.master.cover else None
-    path = write_feed(
-        prod.episode_dir(slug),
-        slug,
-        args.base_url,
-        title=args.title or title,
-        author=args.author if args.author is not None else settings.mix.author,
+    path = publish_feed(
+        args.production,
+        args.story,
+        mode=args.mode,
+        profile=args.profile,
+        base_url=args.base_url,
+        title=args.title,
+        author=args.author,
         description=args.description,
-        cover=cover,
-        language=language,
     )
     print(f"wrote {path}")
     return 0

@@ -14,6 +14,7 @@ summary is the front_matter line whose text starts with "Summary" (see `summary_
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from audiodrama.ids import assign_ids, scene_id
@@ -25,7 +26,7 @@ from audiodrama.parse.structure import Block, detect_structure
 from audiodrama.sources.emphasis import emphasis_for_lines, emphasis_in_line
 from audiodrama.sources.source import Source
 
-__all__ = ["Block", "detect_structure", "parse_story", "summary_line"]
+__all__ = ["Block", "detect_structure", "parse_story", "summary_line", "summary_text"]
 
 _STORY_KINDS = ("narration", "dialogue", "tag")
 
@@ -67,8 +68,15 @@ def parse_story(
         c.lines = counts.get(c.name, 0)
     language = lang or _primary(getattr(hints, "language", "")) or detect_language(text)
     script = Script(
-        title=title, source=source, characters=characters, scenes=scenes, slug=slug, language=language
+        title=title,
+        source=source,
+        characters=characters,
+        scenes=scenes,
+        slug=slug,
+        language=language,
+        author=getattr(hints, "author", ""),
     )
+    script.description = getattr(hints, "description", "") or summary_text(script)
     # italics proposed as memory only where the format marks them (not _underscores_ in .txt)
     marked = getattr(hints, "format", "txt") != "txt"
     propose_deliveries(script, text, blocks, emphasis=getattr(hints, "emphasis", None) if marked else None)
@@ -125,6 +133,12 @@ def _scenes(lines: list[Line], blocks: list[Block]) -> list[Scene]:
 def _primary(code: str) -> str:
     """'en-GB' -> 'en' (metadata codes; a --lang value is passed through as given)."""
     return code.replace("_", "-").split("-")[0].lower().strip()
+
+
+def summary_text(script: Script) -> str:
+    """The summary paragraph without its label ("Summary: Spike is dead..." -> "Spike is dead...")."""
+    found = summary_line(script)
+    return re.sub(r"^\W*(?:summary|synopsis)\W*", "", found.text, flags=re.IGNORECASE) if found else ""
 
 
 def summary_line(script: Script) -> Line | None:

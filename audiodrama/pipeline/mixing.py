@@ -14,14 +14,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audiodrama.audio import episode, export, master, transcript
+from audiodrama.audio import episode, export, feed, master, transcript
 from audiodrama.audio.assembly import RenderedLineLike, VoiceLike, line_durations
 from audiodrama.audio.profiles import get_profile
 from audiodrama.audio.scenekey import file_stamp
 from audiodrama.audio.timeline import Timeline
 from audiodrama.errors import AudiodramaError
 from audiodrama.model import Scene, Script
-from audiodrama.project.outputs import EpisodeOutputs
+from audiodrama.project.feedfiles import refresh_feed
+from audiodrama.project.outputs import EpisodeOutputs, episode_stem, variant
 from audiodrama.project.production import Project
 from audiodrama.project.scenecache import SceneCache
 from audiodrama.project.store import store_for
@@ -116,8 +117,10 @@ def mix_script(
     build (a scene build is written as <slug>-eNN-<scene id>.*). `mode`, `profile`, `formats`,
     `stems` and `episode_minutes` override the settings; `voices` maps a speaker (or
     "Narrator") to its VoiceProfile (effects, volume). Writes <slug>-eNN.{wav,mp3,opus},
-    .timeline.json, .vtt, and with stems <slug>-eNN.stems/ and .labels.txt; with m4b,
-    <slug>.m4b of the whole story. With `scene_cache` (default: the setting) scene mixes are kept
+    .timeline.json, .vtt, .chapters.json, and with stems <slug>-eNN.stems/ and .labels.txt; with
+    m4b, <slug>.m4b of the whole story; a mode or profile other than drama/podcast adds
+    "-<mode>" / "-<profile>" after eNN (outputs.episode_stem). A full build removes this
+    variant's episodes the story no longer has. With `scene_cache` (default: the setting) scene mixes are kept
     in the store, so an edit re-mixes only its scene; an unchanged episode is kept as it is.
     """
     spec = mix_spec(settings, mode, profile, formats, stems, scenes, voices)
@@ -166,11 +169,16 @@ def _finish(b: _Build, done: list[_Done], full: bool) -> None:
             keys = episode.scene_keys(b.spec, d.timeline, b.rendered)
             b.out.remember(d.stem, d.key, d.result, len(d.timeline.scenes), keys)
     results = [d.result for d in done]
+    suffix = variant(b.spec.mode, b.spec.profile.name)
+    if full:  # episodes (and an audiobook) of this variant the story no longer has
+        b.out.drop_episodes_except(b.script.slug, suffix, [r.episode for r in results])
+        if "m4b" not in b.spec.formats:
+            b.out.path(f"{b.script.slug}{suffix}.m4b").unlink(missing_ok=True)
     if "m4b" in b.spec.formats and full and results:
         t = time.perf_counter()
         s = b.script
         m4b = b.out.write_m4b(
-            s.slug,
+            s.slug + suffix,
             [d.wav for d in done],
             [r.timeline for r in results],
             title=s.title or s.slug,
@@ -180,6 +188,7 @@ def _finish(b: _Build, done: list[_Done], full: bool) -> None:
         for r in results:
             r.m4b = m4b
         results[-1].seconds["encode"] = results[-1].seconds.get("encode", 0.0) + time.perf_counter() - t
+    refresh_feed(b.out, b.script.slug, suffix)  # a published feed lists the files as they are now
 
 
 def _key(b: _Build, tl: Timeline, title: str, chapters: list[tuple[str, float, float]]) -> str:
@@ -202,7 +211,7 @@ def _mix_one(b: _Build, n: int) -> _Done | None:
     tl = episode.plan(spec, b.script, b.durations, n, b.all_eps)
     if not tl.lines():
         return None
-    stem = f"{b.script.slug}-e{n:02d}" + (f"-{'-'.join(spec.scenes)}" if spec.scenes else "")
+    stem = episode_stem(b.script.slug, n, spec.mode, spec.profile.name, spec.scenes)
     title = episode.episode_title(b.script, n, b.all_eps)
     chapters = [(s.title, s.start, s.end) for s in tl.scenes]
     key = _key(b, tl, title, chapters) if b.cache is not None else None
@@ -215,6 +224,7 @@ def _mix_one(b: _Build, n: int) -> _Done | None:
             wav = b.out.path(f"{stem}.wav")
             return _Done(result, wav, stem, title, chapters, tl, result.figures["gain_db"], key, True)
     b.out.forget(stem)
+    b.out.drop_stale(stem, spec.formats)
     hits = b.cache.hits if b.cache is not None else 0
     buf = episode.mix_episode(spec, tl, b.rendered, b.cache, b.progress)
     reused = (b.cache.hits - hits) if b.cache is not None else 0
@@ -257,6 +267,8 @@ def _write_transcripts(b: _Build, stem: str, tl: Timeline, title: str, figures: 
         f"{stem}.timeline.json", transcript.timeline_dict(tl, b.script.slug, b.spec.sr, sources, extra)
     )
     b.out.write_text(f"{stem}.vtt", transcript.webvtt(tl, title))
+    chapters = [(s.title, s.start, s.end) for s in tl.scenes]
+    b.out.write_json(f"{stem}.chapters.json", feed.chapters_json(title, chapters))
 
 
 def _write_stems(b: _Build, d: _Done) -> None:

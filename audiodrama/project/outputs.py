@@ -9,10 +9,12 @@ a temporary `.<name>.<random>.tmp.<ext>` beside it, renamed once complete.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +22,32 @@ import numpy as np
 import soundfile as sf
 
 from audiodrama.audio import export
-from audiodrama.audio.feed import rss_feed
 from audiodrama.audio.scenekey import file_stamp
-from audiodrama.errors import AudiodramaError, ProductionError
+from audiodrama.errors import ProductionError
 from audiodrama.project import fsutil
 from audiodrama.project.production import Project
 from audiodrama.results import EpisodeResult
+
+#: The mode and profile whose files keep the plain names (<slug>-eNN.mp3): what existing users have.
+DEFAULT_MODE, DEFAULT_PROFILE = "drama", "podcast"
+#: What a profile adds to a file name ("none" reads badly in one).
+_PROFILE_NAMES = {"none": "unmastered"}
+#: An episode's files that only some builds write: a re-mix without them drops the old ones.
+OPTIONAL_OUTPUTS = ("wav", "mp3", "opus")
+
+
+def variant(mode: str, profile: str) -> str:
+    """What a (mode, profile) adds to its files' names: "" for drama/podcast, else "-audiobook",
+    "-acx", "-audiobook-acx", "-unmastered"..."""
+    parts = [mode] if mode != DEFAULT_MODE else []
+    if profile != DEFAULT_PROFILE:
+        parts.append(_PROFILE_NAMES.get(profile, profile))
+    return "".join(f"-{p}" for p in parts)
+
+
+def episode_stem(slug: str, number: int, mode: str, profile: str, scenes: Sequence[str] = ()) -> str:
+    """<slug>-eNN<variant>[-<scene ids>]: the name every file of one episode starts with."""
+    return f"{slug}-e{number:02d}{variant(mode, profile)}" + (f"-{'-'.join(scenes)}" if scenes else "")
 
 
 class WavSink:
@@ -111,19 +133,63 @@ class EpisodeOutputs:
         """Write (name, mono samples) tracks as 32-bit float WAVs in <stem>.stems/, one at a time.
 
         Mono because every source is centred (the master plays it on identical channels); float so
-        that peaks the master's limiter would have caught do not clip here.
+        that peaks the master's limiter would have caught do not clip here. The tracks go to a
+        temporary folder that replaces <stem>.stems/ once complete: no stem of an earlier mix (a
+        character since cut) is left among them.
         """
-        out = {}
-        for name, samples in tracks:
-            path = self.path(f"{stem}.stems/" + re.sub(r"[^\w.-]+", "_", name) + ".wav")
-            with fsutil.atomic_path(path) as tmp:
+        final = self.path(f"{stem}.stems")
+        work = Path(tempfile.mkdtemp(prefix=f".{stem}.stems.", suffix=".tmp", dir=self.folder))
+        names = {}
+        try:
+            for name, samples in tracks:
+                file = re.sub(r"[^\w.-]+", "_", name) + ".wav"
                 try:
-                    sf.write(str(tmp), samples, sr, subtype="FLOAT", format="WAV")
+                    sf.write(str(work / file), samples, sr, subtype="FLOAT", format="WAV")
                 except sf.LibsndfileError as exc:
-                    raise fsutil.write_error(path, exc) from None
-            out[name] = path
-            del samples
-        return out
+                    raise fsutil.write_error(final / file, exc) from None
+                names[name] = file
+                del samples
+            # mkdtemp makes a private folder: give it a folder's usual mode (searchable where readable)
+            os.chmod(work, fsutil.FILE_MODE | (fsutil.FILE_MODE & 0o444) >> 2)
+            self._replace_dir(work, final)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return {name: final / file for name, file in names.items()}
+
+    def _replace_dir(self, new: Path, final: Path) -> None:
+        """Put folder `new` at `final`, the old one moved aside first and deleted after."""
+        old = None
+        if final.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".old.tmp", dir=self.folder))
+            os.replace(final, old / final.name)
+        os.replace(new, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def drop_stale(self, stem: str, formats: Sequence[str]) -> None:
+        """Before <stem> is mixed again: remove its files this build will not write again (a format
+        no longer chosen) and its stems and labels (written again after the mix if asked for), so
+        none of them is ever left beside a different episode."""
+        names = [f"{stem}.{ext}" for ext in OPTIONAL_OUTPUTS if ext not in formats]
+        for name in [*names, f"{stem}.labels.txt"]:
+            self.path(name).unlink(missing_ok=True)
+        shutil.rmtree(self.path(f"{stem}.stems"), ignore_errors=True)
+
+    def drop_episodes_except(self, slug: str, suffix: str, numbers: Iterable[int]) -> list[Path]:
+        """After a full build: remove every file of episodes of this variant (`suffix`, see
+        variant()) that the story no longer has, so no feed or player finds an old episode."""
+        keep = set(numbers)
+        pattern = re.compile(rf"\.?{re.escape(slug)}-e(\d+){re.escape(suffix)}\..+")
+        gone = []
+        for entry in sorted(self.folder.iterdir()) if self.folder.is_dir() else []:
+            m = pattern.fullmatch(entry.name)
+            if m and int(m.group(1)) not in keep and ".tmp" not in entry.name:
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+                gone.append(entry)
+        return gone
 
     def encode_mp3(self, wav: Path, stem: str, bitrate: str, **tags: Any) -> Path:
         """<stem>.mp3 from `wav`, constant bitrate, tagged (title, album, chapters... see export.tag_mp3)."""
@@ -225,56 +291,3 @@ class EpisodeOutputs:
         }
         data = {"key": key, "files": {str(p): file_stamp(p) for p in files}, "result": result}
         fsutil.write_text(self._manifest(stem), json.dumps(data, indent=1) + "\n")
-
-
-def write_feed(
-    episode_dir: Path,
-    slug: str,
-    base_url: str,
-    *,
-    title: str,
-    author: str = "",
-    description: str = "",
-    cover: Path | None = None,
-    language: str = "en",
-) -> Path:
-    """Write <episode_dir>/feed.xml listing every <slug>-eNN.mp3 there (durations from their timelines)."""
-    eps = [_feed_entry(mp3, slug, title) for mp3 in sorted(episode_dir.glob(f"{slug}-e[0-9][0-9].mp3"))]
-    if not eps:
-        raise AudiodramaError(
-            f"no episodes ({slug}-eNN.mp3) to list; run `audiodrama build` first", episode_dir
-        )
-    cover_url = base_url.rstrip("/") + "/" + cover.name if cover and cover.exists() else None
-    xml = rss_feed(
-        title=title,
-        description=description,
-        base_url=base_url,
-        author=author,
-        episodes=eps,
-        cover_url=cover_url,
-        language=language,
-    )
-    path = episode_dir / "feed.xml"
-    fsutil.write_text(path, xml)
-    return path
-
-
-def _feed_entry(mp3: Path, slug: str, title: str) -> dict[str, Any]:
-    tl_path = mp3.with_suffix(".timeline.json")
-    number = int(mp3.stem.rsplit("-e", 1)[1])
-    duration = 0.0
-    ep_title = f"{title}, episode {number}"
-    if tl_path.exists():
-        tl = json.loads(tl_path.read_text(encoding="utf-8"))
-        duration = float(tl.get("duration", 0.0))
-        ep_title = tl.get("title") or ep_title
-    st = mp3.stat()
-    return {
-        "title": ep_title,
-        "file": mp3.name,
-        "length": st.st_size,
-        "duration": duration,
-        "episode": number,
-        "guid": f"{slug}-e{number:02d}",
-        "pub_date": datetime.fromtimestamp(st.st_mtime, UTC).replace(microsecond=0),
-    }

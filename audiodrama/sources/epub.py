@@ -60,6 +60,9 @@ def read_epub(data: bytes, path: Path) -> Source:
     meta = lambda tag: (opf.findtext(f".//dc:{tag}", "", _OPF_NS) or "").strip()
     b = Builder()
     b.src.title, b.src.author, b.src.language = meta("title"), meta("creator"), meta("language")
+    # dc:description may hold markup (EPUB 2 books often do): its text only, on one line
+    about = meta("description")
+    b.src.description = " ".join(soup_of(about).get_text(" ").split()) if "<" in about else about
     for (href, media, props), linear in spine:
         if "nav" in props.split() or "html" not in media:
             continue

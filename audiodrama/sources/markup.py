@@ -172,6 +172,8 @@ def html_to_source(html: str) -> Source:
     b.src.author = (author.get("content", "") if author else "") or (
         " ".join(byline.get_text().split()) if byline else ""
     )
+    about = soup.find("meta", attrs={"name": re.compile("^(description|dc.description)$", re.I)})
+    b.src.description = " ".join(str(about.get("content", "")).split()) if about else ""
     html_tag = soup.find("html")
     b.src.language = (html_tag.get("lang") or html_tag.get("xml:lang") or "") if html_tag else ""
     container = _story_container(soup)

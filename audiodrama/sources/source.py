@@ -26,6 +26,8 @@ class Source:
     """Author from the metadata (or a 'by ...' line at the top of a txt)."""
     language: str = ""
     """Language code from the metadata (html lang, dc:language); '' if the file does not say."""
+    description: str = ""
+    """Description from the metadata (EPUB dc:description, HTML meta description, front matter)."""
     headings: list[tuple[int, int, int]] = field(default_factory=list)
     """(start, end, level) of headings the format marked (HTML h1-h6, EPUB TOC entries)."""
     chapter_level: int = 1

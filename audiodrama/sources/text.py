@@ -84,4 +84,5 @@ def markdown_to_source(md: str) -> Source:
     src.title = meta.get("title", src.title)
     src.author = meta.get("author", src.author)
     src.language = meta.get("lang", meta.get("language", src.language))
+    src.description = meta.get("description", meta.get("summary", src.description))
     return src
