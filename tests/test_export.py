@@ -140,6 +140,9 @@ def test_feed_lists_every_episode(series, capsys):
     parser = argparse.ArgumentParser()
     mixing.register(parser.add_subparsers())
     args = parser.parse_args(["feed", "demo", "--base-url", "https://example.org/pod/"])
+    (root / "audiodrama.toml").write_text(
+        '[feed]\nowner_email = "me@example.org"\nauthor = "A. Writer"\ndescription = "Two scenes."\n'
+    )
     args.production = Project(root)
     assert args.handler(args) == 0
     feed = results[0].mp3.parent / "feed.xml"

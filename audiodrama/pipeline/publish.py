@@ -62,7 +62,12 @@ def publish_feed(
     the setting); `mode` / `profile` choose which episodes it lists (default: the settings').
     """
     settings = prod.settings
-    given: dict[str, Any] = {"base_url": base_url, "title": title, "author": author, "description": description}
+    given: dict[str, Any] = {
+        "base_url": base_url,
+        "title": title,
+        "author": author,
+        "description": description,
+    }
     feed = replace(settings.feed, **{k: v for k, v in given.items() if v is not None})
     slug = story_slug(prod, story)
     script = None
