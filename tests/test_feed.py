@@ -63,7 +63,9 @@ def test_feed_has_every_tag_apple_requires(built):
     rss = ET.parse(path).getroot()
     ch = rss.find("channel")
     text = lambda el, tag: (el.findtext(tag) or "").strip()
-    assert text(ch, "title") == "Demo Story" and text(ch, "description") == "Buffy grieves; Willow finds a way."
+    assert (
+        text(ch, "title") == "Demo Story" and text(ch, "description") == "Buffy grieves; Willow finds a way."
+    )
     assert text(ch, "language") == "en" and text(ch, IT + "author") == "Joss W."
     assert text(ch, IT + "explicit") == "false" and text(ch, IT + "type") == "serial"
     cat = ch.find(IT + "category")
@@ -104,7 +106,9 @@ def test_feed_follows_the_files_across_a_remix(built, tmp_path):
     path = publish_feed(prod, "demo")
     before = ET.parse(path).getroot().findall("./channel/item")
     old_size = os.path.getsize(results[0].mp3)
-    [again] = mix_script(script, rendered, prod, _mp3_only(prod.settings, "96k"), episodes=[1], progress=False)
+    [again] = mix_script(
+        script, rendered, prod, _mp3_only(prod.settings, "96k"), episodes=[1], progress=False
+    )
     assert os.path.getsize(again.mp3) != old_size
     after = ET.parse(path).getroot().findall("./channel/item")
     assert int(after[0].find("enclosure").get("length")) == os.path.getsize(again.mp3)
@@ -133,7 +137,9 @@ def _channel(**kw) -> Channel:
 
 
 def test_feed_is_well_formed_with_hostile_metadata():
-    ep = Episode(1, HOSTILE, "g&<1>", datetime(2026, 1, 2, tzinfo=UTC), 61.4, 'e "1".mp3', 10, "x&.vtt", "c.json")
+    ep = Episode(
+        1, HOSTILE, "g&<1>", datetime(2026, 1, 2, tzinfo=UTC), 61.4, 'e "1".mp3', 10, "x&.vtt", "c.json"
+    )
     xml = rss_feed(_channel(), [ep])
     rss = ET.fromstring(xml.encode("utf-8"))
     ch = rss.find("channel")
@@ -198,7 +204,12 @@ def test_each_mode_and_profile_has_its_own_files(built):
     prod, script, rendered, results = built
     folder = results[0].mp3.parent
     podcast = {p.name: p.read_bytes() for p in folder.glob("demo-e01.*")}
-    assert set(podcast) >= {"demo-e01.mp3", "demo-e01.vtt", "demo-e01.timeline.json", "demo-e01.chapters.json"}
+    assert set(podcast) >= {
+        "demo-e01.mp3",
+        "demo-e01.vtt",
+        "demo-e01.timeline.json",
+        "demo-e01.chapters.json",
+    }
     settings = _mp3_only(prod.settings)
     [book] = mix_script(script, rendered, prod, settings, episodes=[1], mode="audiobook", progress=False)
     [acx] = mix_script(script, rendered, prod, settings, episodes=[1], profile="acx", progress=False)
@@ -227,6 +238,7 @@ def test_files_of_an_earlier_run_are_not_left_beside_a_new_episode(tmp_path):
     script.scenes[1].lines = [line for line in script.scenes[1].lines if line.speaker != "Dawn"]
     script.scenes[1].episode = 1
     [again] = mix_script(script, rendered, prod, _mp3_only(settings), stems=False, progress=False)
+    assert again.wav is None and not again.stems and again.mp3.exists()
     names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
     assert names == [
         "demo-e01.chapters.json",

@@ -117,7 +117,7 @@ def test_formats_round_trip(demo_text, tmp_path):
     files["md"].write_text(_md(front, chapters), encoding="utf-8")
     files["html"].write_text(_html(front, chapters).replace("<h1>Demo</h1>", ""), encoding="utf-8")
     _epub(files["epub"], front, chapters)
-    views, emphasis = {}, {}
+    views, emphasis, authors = {}, {}, {}
     for fmt, path in files.items():
         src = read_source(path)
         assert src.format == fmt
@@ -125,7 +125,8 @@ def test_formats_round_trip(demo_text, tmp_path):
         if fmt != "txt":
             assert [(src.text[a:b], k) for a, b, k in src.emphasis] == [(ITALIC_WORDS, "italic")]
         script = parse_story(src, title="Demo", slug="demo", source=str(path))
-        views[fmt] = {k: v for k, v in to_dict(script).items() if k != "source"}
+        views[fmt] = {k: v for k, v in to_dict(script).items() if k not in ("source", "author")}
+        authors[fmt] = script.author  # metadata only some formats carry
         emphasis[fmt] = [(l.id, l.text[a:b], k) for l in script.lines() for a, b, k in l.emphasis]
         for scene in views[fmt]["scenes"]:  # formatting is compared below, words here
             for line in scene["lines"]:
@@ -136,6 +137,8 @@ def test_formats_round_trip(demo_text, tmp_path):
     assert views["md"] == views["txt"]
     assert views["html"] == views["txt"]
     assert views["epub"] == views["txt"]
+    assert authors == {"txt": "", "md": "", "html": "", "epub": "Anon"}
+    assert views["txt"]["description"].startswith("Goes very AU")  # the summary, its label dropped
     # the italics ride beside the line's words, offsets into its text, the same in every
     # marked-up format (plain text has none)
     assert emphasis["txt"] == []

@@ -117,10 +117,8 @@ def mix_script(
     build (a scene build is written as <slug>-eNN-<scene id>.*). `mode`, `profile`, `formats`,
     `stems` and `episode_minutes` override the settings; `voices` maps a speaker (or
     "Narrator") to its VoiceProfile (effects, volume). Writes <slug>-eNN.{wav,mp3,opus},
-    .timeline.json, .vtt, .chapters.json, and with stems <slug>-eNN.stems/ and .labels.txt; with
-    m4b, <slug>.m4b of the whole story; a mode or profile other than drama/podcast adds
-    "-<mode>" / "-<profile>" after eNN (outputs.episode_stem). A full build removes this
-    variant's episodes the story no longer has. With `scene_cache` (default: the setting) scene mixes are kept
+    .timeline.json, .vtt, .chapters.json, with stems <slug>-eNN.stems/ and .labels.txt, with m4b
+    <slug>.m4b (names per mode and profile: outputs.episode_stem; a full build drops the rest). With `scene_cache` (default: the setting) scene mixes are kept
     in the store, so an edit re-mixes only its scene; an unchanged episode is kept as it is.
     """
     spec = mix_spec(settings, mode, profile, formats, stems, scenes, voices)
