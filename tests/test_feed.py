@@ -260,3 +260,14 @@ def test_generated_cover_is_stable(tmp_path):
     assert a == cover_png(HOSTILE, "Someone", side=1400)
     with Image.open(io.BytesIO(a)) as im:
         assert im.size == (1400, 1400)
+
+
+def test_a_killed_stems_swap_is_swept(tmp_path):
+    from audiodrama.project.store import sweep_temporaries
+
+    half = tmp_path / "demo" / ".demo-e01.stems.k2j4.tmp"
+    half.mkdir(parents=True)
+    (half / "Willow.wav").write_bytes(b"RIFF")
+    (tmp_path / "demo" / "demo-e01.stems").mkdir()
+    assert sweep_temporaries(tmp_path) == 1
+    assert not half.exists() and (tmp_path / "demo" / "demo-e01.stems").is_dir()

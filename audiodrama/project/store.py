@@ -55,9 +55,12 @@ def sweep_temporaries(folder: Path) -> int:
     gone = 0
     if not folder.is_dir():
         return gone
-    for path in folder.rglob(".*"):
+    for path in list(folder.rglob(".*")):
         if path.is_file() and is_temporary(path):
             path.unlink(missing_ok=True)
+            gone += 1
+        elif path.is_dir() and is_temporary(path):  # a stems folder not yet swapped into place
+            shutil.rmtree(path, ignore_errors=True)
             gone += 1
     return gone
 
