@@ -116,11 +116,14 @@ def _episode(out: EpisodeOutputs, number: int, mp3: Path, stem: str, pub: dateti
         timeline = json.loads(out.path(f"{stem}.timeline.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass  # an MP3 without its timeline: named by number, no chapters
-    title = str(timeline.get("title") or f"Episode {number}")
+    # "Story, episode 2: The park" -> "The park": apps show the podcast's name and the number
+    # beside it, and Apple asks for neither in an episode's title
+    full = str(timeline.get("title") or "")
+    title = re.sub(rf"^.*?, episode {number}(?::\s*|$)", "", full) or f"Episode {number}"
     chapters = out.path(f"{stem}.chapters.json")
     if not chapters.exists() and timeline.get("scenes"):  # an episode mixed before chapters files
         marks = [(s.get("title", ""), s["start"], s["end"]) for s in timeline["scenes"]]
-        out.write_json(chapters.name, chapters_json(title, marks))
+        out.write_json(chapters.name, chapters_json(full or title, marks))
     vtt = out.path(f"{stem}.vtt")
     audio = mutagen.File(mp3)
     duration = float(audio.info.length) if audio is not None else float(timeline.get("duration", 0.0))
