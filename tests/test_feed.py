@@ -271,3 +271,19 @@ def test_a_killed_stems_swap_is_swept(tmp_path):
     (tmp_path / "demo" / "demo-e01.stems").mkdir()
     assert sweep_temporaries(tmp_path) == 1
     assert not half.exists() and (tmp_path / "demo" / "demo-e01.stems").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("table", "match"),
+    [
+        ({"base_url": "example.org/pod"}, r"\[feed\] base_url = 'example.org/pod': use the public http"),
+        ({"owner_email": "me"}, r"\[feed\] owner_email = 'me': use an email address"),
+        ({"type": "daily"}, r"\[feed\] type = 'daily': use serial \| episodic"),
+        ({"explicit": "no"}, r"\[feed\] explicit = 'no' should be a bool"),
+    ],
+)
+def test_bad_feed_settings_are_refused_when_read(table, match):
+    from audiodrama.settings import settings_from_dict
+
+    with pytest.raises(SettingsError, match=match):
+        settings_from_dict({"feed": table}, "/p/audiodrama.toml")

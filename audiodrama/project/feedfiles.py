@@ -104,9 +104,12 @@ def _episodes(out: EpisodeOutputs, slug: str, suffix: str, published: dict[str, 
     episodes = []
     for k, (number, mp3) in enumerate(found):
         stem = mp3.name[: -len(".mp3")]
-        if stem not in published:  # in episode order, a minute apart: apps sort by date
-            published[stem] = (now - timedelta(minutes=len(found) - k)).isoformat()
-        episodes.append(_episode(out, number, mp3, stem, datetime.fromisoformat(published[stem])))
+        try:
+            pub = datetime.fromisoformat(str(published[stem]))
+        except (KeyError, ValueError):  # new (or a date edited out of shape): in episode order, a
+            pub = now - timedelta(minutes=len(found) - k)  # minute apart, as apps sort by date
+            published[stem] = pub.isoformat()
+        episodes.append(_episode(out, number, mp3, stem, pub))
     return episodes
 
 
