@@ -118,8 +118,9 @@ def mix_script(
     `stems` and `episode_minutes` override the settings; `voices` maps a speaker (or
     "Narrator") to its VoiceProfile (effects, volume). Writes <slug>-eNN.{wav,mp3,opus},
     .timeline.json, .vtt, .chapters.json, with stems <slug>-eNN.stems/ and .labels.txt, with m4b
-    <slug>.m4b (names per mode and profile: outputs.episode_stem; a full build drops the rest). With `scene_cache` (default: the setting) scene mixes are kept
-    in the store, so an edit re-mixes only its scene; an unchanged episode is kept as it is.
+    <slug>.m4b (named per mode and profile: outputs.episode_stem; a full build drops the rest).
+    With `scene_cache` (default: the setting) scene mixes are kept in the store, so an edit
+    re-mixes only its scene; an unchanged episode is kept as it is.
     """
     spec = mix_spec(settings, mode, profile, formats, stems, scenes, voices)
     episode.check_script(script, settings, spec.mode, spec.formats)
