@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -354,9 +355,18 @@ def check_cover(data: bytes, where: str | Path) -> str:
     return "png" if fmt == "PNG" else "jpg"
 
 
+def _drawable(text: str) -> str:
+    """`text` without what the cover's font has no glyph for (emoji, symbols: drawn as boxes)."""
+    kept = "".join(
+        c for c in text if ord(c) <= 0xFFFF and unicodedata.category(c) not in ("So", "Co", "Cs", "Cn")
+    )
+    return " ".join(kept.split())
+
+
 def cover_png(title: str, author: str = "", side: int = 3000) -> bytes:
     """A plain square cover: the title, large and centred, the author under it. Same input, same bytes."""
     seed = uuid.uuid5(uuid.NAMESPACE_OID, title).bytes  # a stable colour per title
+    title, author = _drawable(title) or "Untitled", _drawable(author)
     background = (20 + seed[0] % 40, 24 + seed[1] % 40, 40 + seed[2] % 50)
     im = Image.new("RGB", (side, side), background)
     draw = ImageDraw.Draw(im)
