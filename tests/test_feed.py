@@ -45,14 +45,20 @@ def _production(root: Path, script, toml: str = FEED_TOML) -> Project:
     return Project(root)
 
 
+@pytest.fixture(scope="module")
+def lines_dir(tmp_path_factory):
+    """The demo's voiced lines, synthesised once for the module (each test mixes its own copy)."""
+    return tmp_path_factory.mktemp("lines")
+
+
 @pytest.fixture
-def built(tmp_path):
+def built(tmp_path, lines_dir):
     """A two-episode story with metadata, mixed to MP3, with its rendered lines."""
     script = demo_script(two_episodes=True)
     script.author, script.description = "Joss W.", "Buffy grieves; Willow finds a way."
     prod = _production(tmp_path / "prod", script)
     settings = _mp3_only(prod.settings)
-    rendered = render_fixture(script, settings, tmp_path / "lines")
+    rendered = render_fixture(script, settings, lines_dir)
     results = mix_script(script, rendered, prod, settings, progress=False)
     return prod, script, rendered, results
 
@@ -226,11 +232,11 @@ def test_each_mode_and_profile_has_its_own_files(built):
     assert item.find("enclosure").get("url").endswith("/demo-e01-audiobook.mp3")
 
 
-def test_files_of_an_earlier_run_are_not_left_beside_a_new_episode(tmp_path):
+def test_files_of_an_earlier_run_are_not_left_beside_a_new_episode(tmp_path, lines_dir):
     script = demo_script(two_episodes=True)
     prod = _production(tmp_path / "prod", script)
     settings = replace(prod.settings, master=replace(prod.settings.master, formats=("wav", "mp3")))
-    rendered = render_fixture(script, settings, tmp_path / "lines")
+    rendered = render_fixture(script, settings, lines_dir)
     first = mix_script(script, rendered, prod, settings, stems=True, progress=False)
     folder = first[0].mp3.parent
     assert set(first[1].stems) >= {"Dawn", "Buffy"} and first[1].labels.exists()
