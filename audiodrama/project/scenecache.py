@@ -59,7 +59,7 @@ class SceneCache:
     def record(self, *, partial: bool) -> None:
         """Record in the store's manifest the mixes this story used. After a full build that is
         all of them, so the story's other mixes are stale: those no other story uses are deleted
-        (a novel's scene mixes take about 630 MB per audio hour)."""
+        (a novel's scene mixes take about 1.3 GB per stereo audio hour)."""
         before = {p for p in self.store.used([self.story]) if p.parent.name == KIND}
         paths = {self.store.path_for(KIND, self._key(k), SUFFIX) for k in self.used}
         self.store.record_use(self.story, paths, partial=partial, kinds=(KIND,))
