@@ -54,7 +54,8 @@ class Limiter:
         after limiting is estimated as max(4x peak * gain): the gain is smooth (ramps of
         `attack` seconds), so it barely changes the inter-sample overshoot. `known_peak`, the
         true peak found so far in earlier chunks, spares oversampling blocks that cannot beat
-        it (the peak returned is then only exact when it is above `known_peak`).
+        it (the peak returned is then only exact when it is above `known_peak`). `ctx` is mono
+        (n,) or (n, channels); one gain serves every channel (the one that needs it most).
         """
         ctx = np.asarray(ctx, np.float32)
         g = np.ones(n, np.float32)
