@@ -191,6 +191,8 @@ class VoiceProfile:
     """0..1."""
     effects: list[str] = field(default_factory=list)
     """Mix effects always applied to this voice (e.g. 'phone')."""
+    pan: float = 0.0
+    """Stereo position in the mix: -1 left .. 0 centre .. 1 right (the cast spreads characters)."""
 
     def key(self) -> str:
         """A canonical string of the fields that change the rendered audio."""

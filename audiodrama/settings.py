@@ -89,7 +89,7 @@ class Mix:
     opening_credits: str = ""
     """Opening credits text; "" = "{title}{by}." (+ the episode). Fields: {title} {by} {author} {episode} {cast}."""
     scene_cache: bool = True
-    """Keep each scene's mix on disk (about 630 MB per audio hour) so an edit re-mixes only its scene."""
+    """Keep each scene's mix on disk (about 1.3 GB per stereo audio hour) so an edit re-mixes only its scene."""
     closing_credits: str = ""
     """Closing credits text; "" = "You have been listening to {title}{by}. With the voices of {cast}. ..."."""
 
@@ -103,7 +103,7 @@ class Master:
     sample_rate: int = 44100
     """Output sample rate in Hz."""
     channels: int = 2
-    """Output channels (podcast platforms reject mono WAV)."""
+    """2 = the stereo stage (voices panned, beds decorrelated); 1 = mono, every file at -19 LUFS."""
     formats: tuple[str, ...] = ("wav", "mp3")
     """Episode formats to export: wav, mp3, opus, m4b."""
     mp3_bitrate: str = "192k"

@@ -81,9 +81,9 @@ def test_two_episodes_in_every_format(series):
         for path in (r.mp3, r.opus):
             assert abs(ffprobe_duration(path) - tl["duration"]) < 0.1
         info = probe(r.opus)
-        assert info["streams"][0]["codec_name"] == "opus" and info["streams"][0]["channels"] == 1
-        lufs, peak = ebur128(r.opus)  # mono: -19 LUFS plays like the -16 LUFS stereo master
-        assert abs(lufs + 19) <= 1.0 and peak <= -1.0
+        assert info["streams"][0]["codec_name"] == "opus" and info["streams"][0]["channels"] == 2
+        lufs, peak = ebur128(r.opus)  # stereo, mastered like every other format
+        assert abs(lufs + 16) <= 1.0 and peak <= -1.0
         assert all(c.ok for c in loudness.check(loudness.measure(r.opus), "podcast"))
         assert [c["tags"]["title"] for c in info["chapters"]] == [s["title"] for s in tl["scenes"]]
 
@@ -105,8 +105,9 @@ def test_m4b_audiobook_has_a_chapter_per_scene(series):
     info = probe(m4b)
     total = sum(json.loads(r.timeline.read_text())["duration"] for r in results)
     assert abs(float(info["format"]["duration"]) - total) < 0.2
+    assert next(st for st in info["streams"] if st["codec_type"] == "audio")["channels"] == 2
     lufs, peak = ebur128(m4b)
-    assert abs(lufs + 19) <= 1.0 and peak <= -1.0
+    assert abs(lufs + 16) <= 1.0 and peak <= -1.0
     chapters = info["chapters"]
     assert [c["tags"]["title"] for c in chapters] == ["The park", "Scene 1"]
     assert any(st.get("disposition", {}).get("attached_pic") for st in info["streams"])  # the cover
@@ -123,7 +124,8 @@ def test_stems_are_aligned_and_labelled(series):
     lengths = {sf.info(str(p)).frames for p in r.stems.values()}
     assert len(lengths) == 1 and abs(lengths.pop() / 44100 - tl["duration"]) < 0.001
     willow, sr = sf.read(str(r.stems["Willow"]), dtype="float32")
-    assert willow.ndim == 1  # stems are mono: every source is centred
+    assert willow.ndim == 2  # stems are stereo: a panned voice's stem is panned
+    willow = willow.mean(axis=1)
     for line in tl["lines"]:
         seg = willow[int(line["start"] * sr) + 100 : int(line["end"] * sr) - 100]
         loud = np.sqrt(np.mean(seg**2)) > 1e-3

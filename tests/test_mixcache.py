@@ -151,14 +151,14 @@ def test_a_demo_build_mixes_its_scenes_as_pydub_segments(production, monkeypatch
     keys = episode.scene_keys(spec, tl, rendered)
     manifest = json.loads((ep.wav.parent / f".{ep.wav.stem}.build.json").read_text(encoding="utf-8"))
     assert keys == manifest["result"]["scene_keys"]  # the scenes this build mixed and kept
-    cache = SceneCache(store_for(prod), "demo", 44100)
+    cache = SceneCache(store_for(prod), "demo", 44100, spec.channels)
     segments = [cache.get(k) for k in keys]
     assert len(segments) == len(tl.scenes) >= 3
     assert all(
         isinstance(s, AudioSegment) and s.sample_width == 4 and s.frame_rate == 44100 for s in segments
     )
     assert all(s.rms > 0 for s in segments)
-    mix = np.zeros(round(tl.duration * 44100), np.float32)
+    mix = np.zeros((round(tl.duration * 44100), spec.channels), np.float32)  # the stereo stage
     for seg, plan in zip(segments, assembly.scene_plans(tl, 44100, spec.settings)):
         assembly.add_at(mix, assembly.samples_of(seg), plan.start)
 

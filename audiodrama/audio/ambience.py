@@ -1,7 +1,13 @@
 """Ambience beds synthesised in code (room, rain, street, wind) and the envelope that ducks them under speech.
 
-Pure functions returning float32 mono numpy arrays; random parts use a fixed seed, so the same
-call always gives the same sound. Beds are made at -45 dBFS RMS: the mixer sets their level.
+Pure functions returning float32 numpy arrays (mono, or stereo when asked); random parts use a
+fixed seed, so the same call always gives the same sound. Beds are made at -45 dBFS RMS: the
+mixer sets their level.
+
+A stereo bed plays its loop on the left and the same loop about half a tile (5.5 s) later on the
+right: the noise is then independent between the channels (correlation near 0, a wide bed
+around centred voices), at no extra synthesis or memory for a second tile, and a loop's events
+(a passing car, a gust) land on one side at a time.
 """
 
 from __future__ import annotations
@@ -81,27 +87,57 @@ def _bed_tile_bytes(name: str, sr: int) -> bytes:
     return _bed_tile(name, sr).tobytes()
 
 
-def ambience(name: str, seconds: float, sr: int, fades: bool = True) -> np.ndarray:
+def ambience(name: str, seconds: float, sr: int, fades: bool = True, channels: int = 1) -> np.ndarray:
     """`seconds` of ambience bed `name` (see AMBIENCES), faded in and out over up to 1 s
-    (unless `fades` is false: the caller fades it); cost linear."""
+    (unless `fades` is false: the caller fades it); cost linear. Shape (n,) mono, or (n, 2)
+    with decorrelated channels (the right one about half a tile later) for `channels=2`."""
     n = round(seconds * sr)
     if name == "none" or n <= 0:
-        return np.zeros(max(n, 0), np.float32)
+        return np.zeros(max(n, 0) if channels == 1 else (max(n, 0), channels), np.float32)
     tile = np.frombuffer(_bed_tile_bytes(name, sr), dtype=np.float32)
-    reps = -(-n // len(tile))
-    x = np.tile(tile, reps)[:n]
+    if channels == 1:
+        x = np.tile(tile, -(-n // len(tile)))[:n]
+    else:
+        x = np.empty((n, channels), np.float32)
+        for c in range(channels):
+            x[:, c] = _looped(tile, n, _shift(c, len(tile), sr))
     if not fades:
         return x
     return fade(x, sr, min(1.0, seconds / 4), min(1.0, seconds / 4))
 
 
+def _shift(channel: int, tile_len: int, sr: int) -> int:
+    """Where channel `channel`'s loop starts in the tile: half a tile later per channel, plus a
+    quarter period of the room's 60 Hz hum (half a tile is a whole number of its periods, which
+    would leave the hum in phase on both sides and the channels 0.5 correlated)."""
+    return (channel * (tile_len // 2 + round(sr / 240))) % tile_len
+
+
+def _looped(tile: np.ndarray, n: int, start: int) -> np.ndarray:
+    """n samples of `tile` played in a loop from sample `start`."""
+    rolled = np.concatenate([tile[start:], tile[:start]]) if start else tile
+    return np.tile(rolled, -(-n // len(rolled)))[:n]
+
+
 def add_ambience(out: np.ndarray, name: str, sr: int, gain: float = 1.0) -> None:
-    """out += gain * ambience(name, len(out) / sr, sr), tile by tile (no episode-long temporary)."""
+    """out += gain * ambience(name, len(out) / sr, sr), tile by tile (no episode-long temporary);
+    `out` mono (n,) or (n, channels), whose channels get decorrelated beds as in `ambience`."""
     n = len(out)
     if name == "none" or n <= 0:
         return
-    seconds = n / sr
     tile = np.frombuffer(_bed_tile_bytes(name, sr), dtype=np.float32) * np.float32(gain)
+    if out.ndim == 1:
+        _add_looped(out, tile, sr)
+        return
+    for c in range(out.shape[1]):  # a strided view per channel: added in place
+        start = _shift(c, len(tile), sr)
+        _add_looped(out[:, c], np.concatenate([tile[start:], tile[:start]]), sr)
+
+
+def _add_looped(out: np.ndarray, tile: np.ndarray, sr: int) -> None:
+    """out += `tile` in a loop, faded in and out over up to 1 s (see add_ambience)."""
+    n = len(out)
+    seconds = n / sr
     for a in range(0, n, len(tile)):
         b = min(n, a + len(tile))
         out[a:b] += tile[: b - a]

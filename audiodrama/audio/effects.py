@@ -4,6 +4,8 @@ Everything here is a pure function returning a new float32 mono numpy array at t
 rate asked for (no downloaded samples, no files; effects are memoised in this process only).
 Random parts use a fixed seed, so the same call always gives the same sound. Levels were set
 against speech levelled to about -20 LUFS: transitions and cues sit 0-6 LU under it.
+Effects are mono and the stereo mix places them centred: a script does not say where a knock or
+a ring happens, so the middle (where the narrator is) is the neutral place.
 """
 
 from __future__ import annotations
@@ -64,13 +66,15 @@ def _norm(x: np.ndarray, peak_db: float) -> np.ndarray:
 
 
 def fade(x: np.ndarray, sr: int, fade_in: float = 0.0, fade_out: float = 0.0) -> np.ndarray:
-    """A copy of `x` with raised-cosine fades of the given seconds at its ends."""
+    """A copy of `x` (mono, or (n, channels)) with raised-cosine fades of the given seconds at its ends."""
     y = np.array(x, dtype=np.float32, copy=True)
     for seconds, head in ((fade_in, True), (fade_out, False)):
         n = min(int(seconds * sr), len(y))
         if n <= 0:
             continue
         ramp = (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, n))).astype(np.float32)
+        if y.ndim == 2:  # stereo (n, channels): the same ramp on every channel
+            ramp = ramp[:, None]
         if head:
             y[:n] *= ramp
         else:

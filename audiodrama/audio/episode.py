@@ -140,7 +140,8 @@ def plan(
 def scene_keys(spec: MixSpec, tl: Timeline, rendered: Mapping[str, RenderedLineLike]) -> list[str]:
     """The scene cache key of each scene of `tl`."""
     return [
-        plan_key(p, rendered, spec.sr, spec.voices) for p in scene_plans(tl, spec.sr, spec.settings, None)
+        plan_key(p, rendered, spec.sr, spec.voices, spec.channels)
+        for p in scene_plans(tl, spec.sr, spec.settings, None)
     ]
 
 
@@ -176,8 +177,18 @@ def mix_episode(
     cache: SceneCacheLike | None = None,
     progress: bool = False,
 ) -> np.ndarray:
-    """The pre-master mono mix of timeline `tl` (float32), scene by scene through `cache`."""
-    buf = assemble(tl, rendered, spec.sr, spec.settings, voices=spec.voices, progress=progress, cache=cache)
+    """The pre-master mix of timeline `tl` (float32; (n, 2) stereo or (n,) mono, as
+    `spec.channels`), scene by scene through `cache`."""
+    buf = assemble(
+        tl,
+        rendered,
+        spec.sr,
+        spec.settings,
+        voices=spec.voices,
+        progress=progress,
+        cache=cache,
+        channels=spec.channels,
+    )
     if (
         spec.profile.name == "acx"
     ):  # ACX rejects dead digital silence: a faint room tone (about -75 dBFS) throughout
@@ -188,10 +199,15 @@ def mix_episode(
 def stem_tracks(
     spec: MixSpec, tl: Timeline, rendered: Mapping[str, RenderedLineLike], gain_db: float
 ) -> Iterator[tuple[str, np.ndarray]]:
-    """(name, mono samples) of each stem: one per speaker, effects, ambience; at the master's gain."""
+    """(name, samples) of each stem: one per speaker, effects, ambience; at the master's gain and
+    in the mix's channels (a panned voice's stem is panned), so the stems add up to the mix."""
     g = np.float32(10 ** (gain_db / 20))
     names = list(dict.fromkeys(stem_of(i) for i in tl.items))
     if any(s.ambience not in ("none", "", None) for s in tl.scenes):
         names.append("ambience")
     for name in names:  # one at a time: a stem is as long as the episode
-        yield name, assemble(tl, rendered, spec.sr, spec.settings, only=name, voices=spec.voices) * g
+        track = assemble(
+            tl, rendered, spec.sr, spec.settings, only=name, voices=spec.voices, channels=spec.channels
+        )
+        track *= g
+        yield name, track

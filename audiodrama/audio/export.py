@@ -146,17 +146,16 @@ class Encoding:
     fmt: str
 
 
-# The mix is centred speech on identical channels, so Opus and M4B are coded mono (no loss,
-# half the work) with an explicit 0.5/0.5 downmix: ffmpeg's own -ac 1 sums to +3 dB for float
-# encoders. Mono files measure 3 LU lower for the same sound (AES TD1004: -19 LUFS mono plays
-# like -16 LUFS stereo). Opus gets 0.5 dB of extra headroom: its decoder overshoots peaks.
-_MONO = "pan=mono|c0=0.5*c0+0.5*c1"
+# Every format keeps the WAV's channels (the stereo stage, or the mono choice): no downmix, so
+# every file has the WAV's loudness. The bit rates are for stereo speech and a bed (a mono
+# WAV gets the same, more than it needs). Opus gets 0.5 dB of extra headroom: its decoder
+# overshoots peaks.
 OPUS = Encoding(
-    _MONO + ",volume=-0.5dB",
-    ("-c:a", "libopus", "-b:a", "48k", "-application", "audio", "-compression_level", "5"),
+    "volume=-0.5dB",
+    ("-c:a", "libopus", "-b:a", "64k", "-application", "audio", "-compression_level", "5"),
     "ogg",
 )
-M4B = Encoding(_MONO, ("-c:a", "aac", "-aac_coder", "fast", "-b:a", "64k", "-movflags", "+faststart"), "ipod")
+M4B = Encoding("", ("-c:a", "aac", "-aac_coder", "fast", "-b:a", "96k", "-movflags", "+faststart"), "ipod")
 
 
 def run_ffmpeg(args: Sequence[str], target: Path, stdin: str | None = None) -> None:

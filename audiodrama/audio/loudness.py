@@ -28,6 +28,14 @@ from audiodrama.audio.truepeak import TP_MARGIN, chunks, true_peak_per_sample
 from audiodrama.errors import AudiodramaError
 
 CHUNK_SECONDS = 10.0
+#: A mono file is mastered and checked this much under a profile's (stereo) loudness: AES
+#: TD1004, -19 LUFS mono plays like -16 LUFS stereo.
+MONO_OFFSET_LU = 3.0
+
+
+def target_lufs(lufs: float, channels: int) -> float:
+    """The integrated loudness a file of `channels` channels should have for a profile's `lufs`."""
+    return lufs - (MONO_OFFSET_LU if channels == 1 else 0.0)
 
 
 @lru_cache(maxsize=8)
@@ -276,7 +284,7 @@ def _level_checks(figures: dict[str, Any], p: Profile) -> list[Check]:
     if p.lufs is not None:
         v = figures["integrated_lufs"]
         mono = figures["channels"] == 1
-        target = p.lufs - (3.0 if mono else 0.0)  # AES TD1004: mono 3 LU lower
+        target = target_lufs(p.lufs, figures["channels"])
         rule = f"{target:g} +/- {p.lufs_tolerance:g}" + (" (mono)" if mono else "")
         out.append(Check("integrated loudness (LUFS)", v, rule, abs(v - target) <= p.lufs_tolerance))
     if p.rms_range is not None:

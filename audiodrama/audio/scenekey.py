@@ -11,7 +11,7 @@ from pathlib import Path
 #: effects, deliveries, beds, the sample format of the mix) or what an episode's files hold
 #: (mastering, encoders, tags, transcripts): every cached scene mix and every kept episode is
 #: then made afresh. Keys never hash our own source files.
-FORMAT = "scene-mix-2"
+FORMAT = "scene-mix-3"  # 3: the stereo stage (panned voices, decorrelated beds, stereo encodes)
 
 
 def file_stamp(path: Path) -> str:

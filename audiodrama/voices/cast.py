@@ -20,6 +20,26 @@ PROFILE_FIELDS: tuple[str, ...] = ("engine", "voice", "rate", "pitch", "volume",
 """The voice fields of a cast-file table (besides aliases and gender)."""
 NARRATOR_SLOT = ("en-gb-x-rp", 42, 165)
 """The default narrator: (voice, pitch, rate)."""
+SPREAD: tuple[float, ...] = (0.4, -0.4, 0.2, -0.2, 0.6, -0.6, 0.3, -0.3, 0.5, -0.5, 0.1, -0.1)
+"""Stereo positions given to characters without a `pan`, in cast-file order: the first two (often
+the leads) either side of the narrator, never hard left or right (+-0.6 at most), then filling in."""
+
+
+def auto_pan(index: int) -> float:
+    """The stereo position of the `index`-th character of the cast file (0 first) when it sets no `pan`."""
+    return SPREAD[index % len(SPREAD)]
+
+
+def pan_from(entry: dict[str, Any], where: str, path: Path | None) -> float | None:
+    """A table's `pan` (-1..1), None if it has none; CastError for anything else."""
+    if "pan" not in entry:
+        return None
+    value = entry["pan"]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not -1.0 <= value <= 1.0:
+        raise CastError(
+            f"{where} pan = {value!r}: use a number from -1 (left) through 0 (centre) to 1 (right)", path
+        )
+    return float(value)
 
 
 def slot_profile(slot: tuple[str, int, int]) -> VoiceProfile:
@@ -46,10 +66,10 @@ class Cast:
         """A table for Jupyter: each voice profile, narrator first, and any casting warnings."""
         rows = "".join(
             f"<tr><td>{escape(name)}</td><td>{escape(p.engine)}</td><td><code>{escape(p.voice)}</code></td>"
-            f"<td>{p.rate}</td><td>{p.pitch}</td><td>{p.volume:g}</td><td>{escape(', '.join(p.effects))}</td></tr>"
+            f"<td>{p.rate}</td><td>{p.pitch}</td><td>{p.volume:g}</td><td>{escape(', '.join(p.effects))}</td><td>{p.pan:+.2g}</td></tr>"
             for name, p in [(NARRATOR, self.narrator), *self.characters.items()]
         )
-        head = "<tr><th>voice</th><th>engine</th><th>voice id</th><th>rate</th><th>pitch</th><th>volume</th><th>effects</th></tr>"
+        head = "<tr><th>voice</th><th>engine</th><th>voice id</th><th>rate</th><th>pitch</th><th>volume</th><th>effects</th><th>pan</th></tr>"
         warnings = "".join(f"<li>{escape(w)}</li>" for w in self.warnings)
         return f"<table>{head}{rows}</table>" + (f"<ul>{warnings}</ul>" if warnings else "")
 
@@ -139,6 +159,7 @@ def profile_from(entry: dict[str, Any], where: str, path: Path | None) -> VoiceP
         field_name, _, message = problems[0].partition(": ")
         raise CastError(f"{where} {field_name}: {message}", path)
     profile.volume = float(profile.volume)
+    profile.pan = pan_from(entry, where, path) or 0.0
     return profile
 
 
@@ -171,9 +192,12 @@ def cast_from_data(data: dict[str, Any], path: Path | None) -> Cast:
         profile_from(narrator_entry, "[narrator]", path) if narrator_entry else slot_profile(NARRATOR_SLOT)
     )
     cast = Cast(narrator=narrator, path=path)
-    for c in characters_from_data(data, path):
+    for k, c in enumerate(characters_from_data(data, path)):
         entry = data["characters"][c.name]
-        cast.characters[c.name] = profile_from(entry, f'[characters."{c.name}"]', path)
+        profile = profile_from(entry, f'[characters."{c.name}"]', path)
+        if "pan" not in entry:  # auto-spread: the position follows the character's place in the file
+            profile.pan = auto_pan(k)
+        cast.characters[c.name] = profile
         for alias in c.aliases:
             cast.aliases.setdefault(alias, c.name)
     return cast
