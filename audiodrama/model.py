@@ -118,6 +118,8 @@ class Script:
     """Language code passed to the voices."""
     source_hash: str = ""
     """SHA-256 of the story's plain text when parsed (tells when the story changed)."""
+    author: str = ""
+    """Who wrote the story, from its file (front matter, a "by" line, EPUB/HTML metadata)."""
 
     def lines(self) -> Iterator[Line]:
         """Every line in story order."""
@@ -187,6 +189,8 @@ class VoiceProfile:
     """0..1."""
     effects: list[str] = field(default_factory=list)
     """Mix effects always applied to this voice (e.g. 'phone')."""
+    performer: str = ""
+    """Who performs this voice, named in the closing credits ("" = nobody: an engine's voice)."""
 
     def key(self) -> str:
         """A canonical string of the fields that change the rendered audio."""

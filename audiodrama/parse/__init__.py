@@ -67,7 +67,13 @@ def parse_story(
         c.lines = counts.get(c.name, 0)
     language = lang or _primary(getattr(hints, "language", "")) or detect_language(text)
     script = Script(
-        title=title, source=source, characters=characters, scenes=scenes, slug=slug, language=language
+        title=title,
+        source=source,
+        characters=characters,
+        scenes=scenes,
+        slug=slug,
+        language=language,
+        author=" ".join(str(getattr(hints, "author", "") or "").split()),
     )
     # italics proposed as memory only where the format marks them (not _underscores_ in .txt)
     marked = getattr(hints, "format", "txt") != "txt"

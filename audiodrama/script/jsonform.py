@@ -33,6 +33,7 @@ def to_dict(script: Script) -> dict[str, Any]:
         "source": script.source,
         "language": script.language,
         "source_hash": script.source_hash,
+        **({"author": script.author} if script.author else {}),
         "characters": [asdict(c) for c in script.characters],
         "scenes": [
             {
@@ -142,6 +143,7 @@ def from_dict(data: dict[str, Any], where: str | Path = "<script>") -> Script:
         slug=slug,
         language=top.text("language", "en"),
         source_hash=top.text("source_hash", ""),
+        author=top.text("author", ""),
     )
 
 
