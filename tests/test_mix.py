@@ -164,6 +164,7 @@ def test_mp3_tags_chapters_and_transcript(episode):
     tags = ID3(str(r.mp3))
     assert str(tags["TIT2"]) == "Demo Story" and str(tags["TALB"]) == "Demo Story"
     assert str(tags["TRCK"]).startswith("1")
+    assert "TPE1" not in tags  # no author named anywhere: no artist rather than "audiodrama"
     chaps = json.loads(
         subprocess.run(
             ["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(r.mp3)],

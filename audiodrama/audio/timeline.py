@@ -113,12 +113,23 @@ def shown_text(lines: Sequence[Line], k: int, mode: str) -> str:
     text = line.text
     if "tag" not in SKIPPED.get(mode, SKIPPED["drama"]):
         return text
+
+    def goes_on(a: Line | None, b: Line | None) -> bool:  # one speech cut by its tag
+        return (
+            a is not None
+            and b is not None
+            and speaker_of(a) == speaker_of(b)
+            and a.text.rstrip().endswith(",")
+            and b.text[:1].islower()
+        )
+
     if k > 0 and lines[k - 1].kind == "tag" and text[:1].islower():
-        text = text[0].upper() + text[1:]
+        before = next((l for l in reversed(lines[:k]) if is_heard(l, mode)), None)
+        if not goes_on(before, line):
+            text = text[0].upper() + text[1:]
     if k + 1 < len(lines) and lines[k + 1].kind == "tag" and text.rstrip().endswith(","):
         after = next((l for l in lines[k + 1 :] if is_heard(l, mode)), None)
-        goes_on = after is not None and speaker_of(after) == speaker_of(line) and after.text[:1].islower()
-        if not goes_on:
+        if not goes_on(line, after):
             text = text.rstrip()[:-1].rstrip() + "."
     return text
 
