@@ -131,6 +131,8 @@ def test_cues_start_within_a_quarter_second_of_the_spoken_words(tmp_path):
     assert len(starts) == 2
     for t in starts:
         assert min(abs(t - g) for g in gaps) < 0.25, (t, gaps)
+    spoken = {w: t for w, t in rendered.words}  # the cues start at espeak-ng's own word times
+    assert starts == pytest.approx([spoken["Nobody"], spoken["At"]], abs=1e-3)
     estimated = transcript.cues(
         plan_episode([script_scene], {line.id: rendered.duration}, Settings(), head=0.0)
     )
