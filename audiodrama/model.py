@@ -193,6 +193,8 @@ class VoiceProfile:
     """Mix effects always applied to this voice (e.g. 'phone')."""
     pan: float = 0.0
     """Stereo position in the mix: -1 left .. 0 centre .. 1 right (the cast spreads characters)."""
+    performer: str = ""
+    """Who performs this voice, named in the closing credits ("" = nobody: an engine's voice)."""
 
     def key(self) -> str:
         """A canonical string of the fields that change the rendered audio."""

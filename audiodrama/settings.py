@@ -75,7 +75,7 @@ class Mix:
     credits: bool = True
     """Read opening and closing credits (title, author, cast)."""
     author: str = ""
-    """Author named in the credits and tags."""
+    """Author named in the credits and tags; "" = the author the story file names."""
     cues: bool = True
     """Play sound cues the narration names (a phone at "Ring! Ring!", a knock, a door)."""
     ambience_db: float = -38.0
@@ -91,7 +91,7 @@ class Mix:
     scene_cache: bool = True
     """Keep each scene's mix on disk (about 1.3 GB per stereo audio hour) so an edit re-mixes only its scene."""
     closing_credits: str = ""
-    """Closing credits text; "" = "You have been listening to {title}{by}. With the voices of {cast}. ..."."""
+    """Closing credits text; "" = who plays whom (performers in cast.toml) or the engines' voices."""
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ def series(tmp_path_factory):
     root = tmp_path_factory.mktemp("series")
     script = demo_script(two_episodes=True)
     script.scenes[1].ambience = "rain"
+    script.author = "Ann Writer"  # as the story file names her
     settings = Settings()
     settings = replace(settings, master=replace(settings.master, formats=["mp3", "opus", "m4b"]))
     subprocess.run(
@@ -96,6 +97,15 @@ def test_mp3_tags_with_cover(series):
     assert str(tags["TRCK"]) == "2/2" and str(tags["TIT2"]).startswith("Demo Story, episode 2")
     assert tags.getall("APIC")[0].data == (root / "cover.png").read_bytes()
     assert [f.element_id for f in tags.getall("CHAP")] == ["ch0"]
+    assert str(tags["TPE1"]) == "Ann Writer"  # the story's author, not the program's name
+
+
+def test_every_format_names_the_story_author(series):
+    _, _, results = series
+    for path in (results[0].opus, results[0].m4b):
+        info = probe(path)
+        tags = {**info["format"].get("tags", {}), **info["streams"][0].get("tags", {})}
+        assert {k.lower(): v for k, v in tags.items()}.get("artist") == "Ann Writer", path
 
 
 def test_m4b_audiobook_has_a_chapter_per_scene(series):

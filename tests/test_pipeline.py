@@ -192,7 +192,11 @@ def test_demo_episode_meets_the_publishing_checks(demo_build):
         l.id: (l.speaker if l.kind == "dialogue" and l.speaker else NARRATOR) for l in script.lines()
     }
     vtt = (prod.episode_dir("demo") / "demo-e01.vtt").read_text(encoding="utf-8")
-    voices = re.findall(r"<v ([^>]+)>", vtt)
+    # caption cues (one or more per line): every text line carries its <v Speaker>
+    cues = re.findall(r"^\d+-(\S+)\n\S+ --> \S+\n((?:.+\n?)+)", vtt, re.M)
+    assert cues and all(t.startswith("<v ") for _, text in cues for t in text.splitlines())
+    first_voice = {i: re.match(r"<v ([^>]+)>", text).group(1) for i, text in reversed(cues)}  # type: ignore[union-attr]
+    voices = [first_voice[i] for i in dict.fromkeys(i for i, _ in cues)]
     story_lines = [l for l in tl["lines"] if l["id"] in speaker_of]
     assert len(story_lines) > 100
     heard = [l["speaker"] for l in tl["lines"]]

@@ -121,10 +121,12 @@ def plan(
     durations: Mapping[str, float],
     n: int,
     all_eps: Mapping[int, list[Scene]],
+    words: Mapping[str, Sequence[tuple[str, float]]] | None = None,
 ) -> Timeline:
-    """Episode `n`'s timeline (only the chosen scenes, and no credits, in a scene build)."""
+    """Episode `n`'s timeline (only the chosen scenes, and no credits, in a scene build);
+    `words` (line id -> word starts) times the transcript's cues."""
     ep_scenes = [s for s in all_eps[n] if not spec.scenes or s.id in spec.scenes]
-    credits = credit_lines(script, spec.settings, n) if not spec.scenes else ([], [])
+    credits = credit_lines(script, spec.settings, n, spec.voices) if not spec.scenes else ([], [])
     return plan_episode(
         ep_scenes,
         durations,
@@ -134,6 +136,7 @@ def plan(
         mode=spec.mode,
         head=spec.head,
         tail=spec.tail,
+        words=words,
     )
 
 

@@ -37,14 +37,16 @@ def tag_mp3(
     cover: tuple[bytes, str] | None = None,
     year: str | None = None,
 ) -> None:
-    """ID3v2.4 tags on an MP3: title, album, artist, track, cover, and CHAP/CTOC frames per chapter.
+    """ID3v2.4 tags on an MP3: title, album, artist (none when ""), track, cover, and CHAP/CTOC
+    frames per chapter.
 
     `chapters` = [(title, start_s, end_s)]. Saved into `path` (the caller's temporary file).
     """
     tags = ChapterOrderID3()
     tags.add(TIT2(encoding=3, text=title))
     tags.add(TALB(encoding=3, text=album))
-    tags.add(TPE1(encoding=3, text=artist))
+    if artist:  # the story's author; no artist frame rather than a made-up one
+        tags.add(TPE1(encoding=3, text=artist))
     tags.add(TRCK(encoding=3, text=f"{track}/{total}" if total else str(track)))
     tags.add(TCON(encoding=3, text="Audio Drama"))
     if year:
@@ -121,7 +123,7 @@ def ffmetadata(title: str, album: str, artist: str, track: int | None, chapters:
         ";FFMETADATA1",
         f"title={esc(title)}",
         f"album={esc(album)}",
-        f"artist={esc(artist)}",
+        *([f"artist={esc(artist)}"] if artist else []),
         "genre=Audio Drama",
     ]
     if track:

@@ -34,6 +34,8 @@ class Item:
     line_kind: str = ""
     text: str = ""
     delivery: str | None = None
+    words: tuple[tuple[str, float], ...] = ()
+    """(word, seconds from the line's start) as the engine spoke them; () when it does not say."""
 
 
 @dataclass(frozen=True)
@@ -92,9 +94,44 @@ def is_heard(line: Line, mode: str) -> bool:
     return line.kind not in SKIPPED.get(mode, SKIPPED["drama"])
 
 
+def _words(text: str) -> str:
+    """Text compared for repetition: lower-case words, no punctuation."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
 def is_cut_off(text: str) -> bool:
     """True for a line ending in a dash cut-off ("Sp-", "I was--", "But\u2014")."""
     return bool(_CUTOFF.search(text.rstrip()))
+
+
+def shown_text(lines: Sequence[Line], k: int, mode: str) -> str:
+    """The words of heard line `lines[k]` as the transcript shows them. Where a speech tag is
+    left out (drama mode), what it leaves reads as a sentence: a speech that ended on a comma
+    before the tag ends on a full stop (unless the same speaker goes on in lower case), and
+    narration that went on after the tag ("[he said,] his voice heavy") starts in capitals."""
+    line = lines[k]
+    text = line.text
+    if "tag" not in SKIPPED.get(mode, SKIPPED["drama"]):
+        return text
+
+    def goes_on(a: Line | None, b: Line | None) -> bool:  # one speech cut by its tag
+        return (
+            a is not None
+            and b is not None
+            and speaker_of(a) == speaker_of(b)
+            and a.text.rstrip().endswith(",")
+            and b.text[:1].islower()
+        )
+
+    if k > 0 and lines[k - 1].kind == "tag" and text[:1].islower():
+        before = next((l for l in reversed(lines[:k]) if is_heard(l, mode)), None)
+        if not goes_on(before, line):
+            text = text[0].upper() + text[1:]
+    if k + 1 < len(lines) and lines[k + 1].kind == "tag" and text.rstrip().endswith(","):
+        after = next((l for l in lines[k + 1 :] if is_heard(l, mode)), None)
+        if not goes_on(line, after):
+            text = text.rstrip()[:-1].rstrip() + "."
+    return text
 
 
 def pause_between(a: Line, b: Line, settings: Settings) -> float:
@@ -131,6 +168,10 @@ class _Planner:
     settings: Settings
     mode: str
     t: float
+    words: Mapping[str, Sequence[tuple[str, float]]]
+    said: str = ""
+    """The opening credits' words (see _words): a heading before the story that repeats them
+    (the title) is not read again."""
     items: list[Item] = field(default_factory=list)
     spans: list[tuple[str, str, float, str, str, dict[str, Any]]] = field(default_factory=list)
     """id, title, chapter start, transition played, ambience, the scene's own settings."""
@@ -147,14 +188,28 @@ class _Planner:
             if k:
                 self.t += gap
             d = self.durations[c.id]
-            self.items.append(Item("credits", c.id, self.t, self.t + d, scene, NARRATOR, "credits", c.text))
+            words = tuple(self.words.get(c.id, ()))
+            self.items.append(
+                Item("credits", c.id, self.t, self.t + d, scene, NARRATOR, "credits", c.text, None, words)
+            )
             self.t += d
+
+    def repeats_opening(self, heading: Line) -> bool:
+        """True for a heading before the story's first line whose words the opening credits said."""
+        said = f" {self.said} "
+        return (
+            bool(self.said)
+            and f" {_words(heading.text)} " in said
+            and not any(i.kind == "line" for i in self.items)
+        )
 
     def scene_lines(self, scene: Scene, here: Settings) -> None:
         """Every heard line of `scene`, with the pauses between them and the cues the narration names."""
         prev: Line | None = None
-        for line in scene.lines:
+        for k, line in enumerate(scene.lines):
             if not is_heard(line, self.mode) or line.id not in self.durations:
+                continue
+            if line.kind == "heading" and self.repeats_opening(line):
                 continue
             if prev is not None:
                 self.t += pause_between(prev, line, here)
@@ -173,8 +228,9 @@ class _Planner:
                     scene.id,
                     speaker_of(line),
                     line.kind,
-                    line.text,
+                    shown_text(scene.lines, k, self.mode),
                     line.delivery,
+                    tuple(self.words.get(line.id, ())),
                 )
             )
             self.t += d
@@ -226,6 +282,7 @@ def plan_episode(
     mode: str | None = None,
     head: float | None = None,
     tail: float | None = None,
+    words: Mapping[str, Sequence[tuple[str, float]]] | None = None,
 ) -> Timeline:
     """Plan one episode: where each heard line, effect and cue starts and ends (seconds).
 
@@ -233,12 +290,15 @@ def plan_episode(
     with no voiced line are left out. Between scenes: `scene_ms` of silence, the scene's
     transition effect, `scene_ms` again. Narration naming a sound ("Ring! Ring!") gets the
     cue just before it. `credits` = (opening, closing) narrator lines, voiced if in `durations`.
+    `words` maps line id -> (word, seconds) as the engine spoke them, kept on the items for
+    the transcript's cue times.
     """
     mode = mode or settings.mix.mode
     p = settings.pacing
-    plan = _Planner(durations, settings, mode, (p.head_ms / 1000.0) if head is None else head)
+    plan = _Planner(durations, settings, mode, (p.head_ms / 1000.0) if head is None else head, words or {})
     opening = [c for c in credits[0] if c.id in durations]
     closing = [c for c in credits[1] if c.id in durations]
+    plan.said = " ".join(_words(c.text) for c in opening)
     voiced = [
         (i, s)
         for i, s in enumerate(scenes, 1)

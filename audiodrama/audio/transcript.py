@@ -1,10 +1,12 @@
-"""Transcripts of a timeline: the timeline JSON, a WebVTT transcript with voice tags, Audacity labels."""
+"""Transcripts of a timeline: the timeline JSON, WebVTT (with voice tags) and SubRip captions, Audacity labels."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from audiodrama.audio.timeline import Timeline
+from audiodrama.audio.captions import split_cues, word_starts
+from audiodrama.audio.timeline import Item, Timeline
 
 
 def timeline_dict(
@@ -51,30 +53,71 @@ def timeline_dict(
     }
 
 
-def _vtt_time(t: float) -> str:
-    ms = round(t * 1000)
+def _clock(t: float, sep: str = ".") -> str:
+    ms = round(max(0.0, t) * 1000)
     h, rem = divmod(ms, 3_600_000)
     m, rem = divmod(rem, 60_000)
     s, ms = divmod(rem, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
 def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+@dataclass(frozen=True)
+class TimedCue:
+    """One caption of a voiced line: when it shows, who speaks, its 1 or 2 lines."""
+
+    line: str
+    """The line id."""
+    speaker: str
+    start: float
+    end: float
+    lines: tuple[str, ...]
+
+
+def line_cues(item: Item) -> list[TimedCue]:
+    """The captions of one voiced item: its text cut into cues (captions.split_cues), each
+    starting when its first word is heard (captions.word_starts) and ending when the next starts."""
+    text = " ".join(item.text.split())
+    cues = split_cues(text)
+    starts = word_starts(text, item.end - item.start, item.words)
+    speaker = " ".join(item.speaker.split())
+    out = []
+    for k, cue in enumerate(cues):
+        start = item.start if k == 0 else item.start + starts[cue.first]
+        end = item.start + starts[cues[k + 1].first] if k + 1 < len(cues) else item.end
+        out.append(TimedCue(item.name, speaker, start, max(start, end), cue.lines))
+    return out
+
+
+def cues(tl: Timeline) -> list[TimedCue]:
+    """Every caption of the episode, in order."""
+    return [c for item in tl.lines() for c in line_cues(item)]
+
+
 def webvtt(tl: Timeline, title: str = "") -> str:
-    """A WebVTT transcript: one cue per voiced line, with a <v Speaker> voice tag."""
+    """A WebVTT transcript: caption-sized cues (2 lines of 42 characters at most), each with
+    its speaker's <v Speaker> voice tag; cue ids are '<n>-<line id>'."""
     out = ["WEBVTT" + (f" - {title}" if title else ""), ""]
-    for k, item in enumerate(tl.lines(), 1):
-        speaker = _vtt_escape(item.speaker).replace("\n", " ")
-        text = " ".join(item.text.split())
+    for k, c in enumerate(cues(tl), 1):
+        voice = f"<v {_vtt_escape(c.speaker)}>"
         out += [
-            f"{k}-{item.name}",
-            f"{_vtt_time(item.start)} --> {_vtt_time(item.end)}",
-            f"<v {speaker}>{_vtt_escape(text)}",
+            f"{k}-{c.line}",
+            f"{_clock(c.start)} --> {_clock(c.end)}",
+            *(voice + _vtt_escape(line) for line in c.lines),
             "",
         ]
+    return "\n".join(out)
+
+
+def srt(tl: Timeline) -> str:
+    """A SubRip transcript: the same cues as the WebVTT one, numbered from 1, without speaker
+    names (SubRip has no voice tags, and a name prefix would break the 42-character lines)."""
+    out = []
+    for k, c in enumerate(cues(tl), 1):
+        out += [str(k), f"{_clock(c.start, ',')} --> {_clock(c.end, ',')}", *c.lines, ""]
     return "\n".join(out)
 
 

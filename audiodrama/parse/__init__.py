@@ -74,7 +74,7 @@ def parse_story(
         scenes=scenes,
         slug=slug,
         language=language,
-        author=getattr(hints, "author", ""),
+        author=" ".join(str(getattr(hints, "author", "") or "").split()),
     )
     script.description = getattr(hints, "description", "") or summary_text(script)
     # italics proposed as memory only where the format marks them (not _underscores_ in .txt)

@@ -230,13 +230,16 @@ def is_pure_tag(fragment: str) -> bool:
 _SENT_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+(?=[A-Z\"'\u201c\u2018])")
 
 
+_CLAUSE_END = re.compile(r"[,;]\s+(?=\w)")
+
+
 def split_leading_tag(text: str, start: int, end: int) -> int | None:
-    """If narration text[start:end] opens with a sentence that is a pure tag (`She said.
-    That was a lie.`), the offset where that sentence ends; else None."""
+    """If narration text[start:end] opens with a sentence (`She said. That was a lie.`) or a
+    clause (`he said, his voice heavy`) that is a pure tag, the offset where it ends; else None."""
     m = _SENT_END.search(text, start, min(end, start + 80))
-    if not m:
-        return None
-    cut = m.start() + 1
-    if is_pure_tag(text[start:cut]):
-        return cut
+    if m and is_pure_tag(text[start : m.start() + 1]):
+        return m.start() + 1
+    m = _CLAUSE_END.search(text, start, min(end, start + 60))
+    if m and is_pure_tag(text[start : m.start() + 1]):
+        return m.start() + 1
     return None

@@ -208,7 +208,8 @@ def render_story(
             rendered = render_lines(
                 lines, cast, store=store, runner=runner, lexicon=lexicon, takes=takes, progress=bar
             )
-        credits = credits_to_render(script, rendered, settings)
+        voices = {NARRATOR: cast.narrator, **cast.characters}
+        credits = credits_to_render(script, rendered, settings, voices)
         if credits:
             more = render_lines(credits, cast, store=store, runner=runner, lexicon=lexicon, takes=takes)
             rendered.merge(more)

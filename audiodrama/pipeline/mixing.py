@@ -16,6 +16,8 @@ from pathlib import Path
 
 from audiodrama.audio import episode, export, feed, master, transcript
 from audiodrama.audio.assembly import RenderedLineLike, VoiceLike, line_durations
+from audiodrama.audio.captions import line_words
+from audiodrama.audio.credits import story_author
 from audiodrama.audio.profiles import get_profile
 from audiodrama.audio.scenekey import file_stamp
 from audiodrama.audio.timeline import Timeline
@@ -181,7 +183,7 @@ def _finish(b: _Build, done: list[_Done], full: bool) -> None:
             [d.wav for d in done],
             [r.timeline for r in results],
             title=s.title or s.slug,
-            author=b.spec.settings.mix.author or "audiodrama",
+            author=story_author(s, b.spec.settings),
             cover=b.cover,
         )
         for r in results:
@@ -195,7 +197,7 @@ def _key(b: _Build, tl: Timeline, title: str, chapters: list[tuple[str, float, f
     tags = [
         title,
         s.title or s.slug,
-        b.spec.settings.mix.author,
+        story_author(s, b.spec.settings),
         len(b.all_eps),
         chapters,
         file_stamp(b.cover) if b.cover else "",
@@ -207,7 +209,7 @@ def _mix_one(b: _Build, n: int) -> _Done | None:
     """Plan, assemble, master and write episode `n`'s WAV, timeline and transcript; None if nothing in it is voiced."""
     t0 = time.perf_counter()
     spec = b.spec
-    tl = episode.plan(spec, b.script, b.durations, n, b.all_eps)
+    tl = episode.plan(spec, b.script, b.durations, n, b.all_eps, line_words(b.rendered))
     if not tl.lines():
         return None
     stem = episode_stem(b.script.slug, n, spec.mode, spec.profile.name, spec.scenes)
@@ -268,6 +270,7 @@ def _write_transcripts(b: _Build, stem: str, tl: Timeline, title: str, figures: 
     b.out.write_text(f"{stem}.vtt", transcript.webvtt(tl, title))
     chapters = [(s.title, s.start, s.end) for s in tl.scenes]
     b.out.write_json(f"{stem}.chapters.json", feed.chapters_json(title, chapters))
+    b.out.write_text(f"{stem}.srt", transcript.srt(tl))
 
 
 def _write_stems(b: _Build, d: _Done) -> None:
@@ -280,7 +283,7 @@ def _encode_one(b: _Build, d: _Done) -> None:
     """MP3 (tagged, with chapters) and Opus of one episode, from its finished WAV."""
     t = time.perf_counter()
     s, spec = b.script, b.spec
-    artist = spec.settings.mix.author or "audiodrama"
+    artist = story_author(s, spec.settings)  # "" when nobody is named: no artist tag
     n = d.result.episode
     if "mp3" in spec.formats:
         bitrate = spec.profile.mp3_bitrate if spec.profile.name == "acx" else spec.settings.master.mp3_bitrate

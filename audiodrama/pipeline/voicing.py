@@ -163,7 +163,8 @@ def name_samples(
 
 def record_use(prod: Project, slug: str, rendered: RenderResult, *, partial: bool) -> None:
     """Remember in the store's manifest which files `slug` uses."""
-    Store(prod.cache_dir).record_use(slug, [r.path for r in rendered.values()], partial=partial)
+    paths = [p for r in rendered.values() for p in (r.path, r.words_path) if p is not None]
+    Store(prod.cache_dir).record_use(slug, paths, partial=partial)
 
 
 def write_sides(script: Script, cast: Cast | None, prod: Project, character: str | None = None) -> list[Path]:

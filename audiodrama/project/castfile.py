@@ -37,6 +37,7 @@ Edit freely: `audiodrama cast` keeps your changes and only appends new character
           (`audiodrama voices` lists them; British English is "en")
   rate:   words per minute, 80..450      pitch: 0..99 (50 = the voice's own)
   volume: 0..1                          effects: mix effects always applied, e.g. ["phone"]
+  performer: optional, who voices the part, named in the closing credits, e.g. "Ann Lee"
 Try a voice: audiodrama audition "Name" "Some words to say."
 """
 

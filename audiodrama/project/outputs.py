@@ -130,10 +130,10 @@ class EpisodeOutputs:
         return self.write_text(name, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
     def write_stems(self, stem: str, tracks: Iterable[tuple[str, np.ndarray]], sr: int) -> dict[str, Path]:
-        """Write (name, mono samples) tracks as 32-bit float WAVs in <stem>.stems/, one at a time.
+        """Write (name, samples) tracks as 32-bit float WAVs in <stem>.stems/, one at a time.
 
-        Mono because every source is centred (the master plays it on identical channels); float so
-        that peaks the master's limiter would have caught do not clip here. The tracks go to a
+        Each track has the mix's channels (stereo: panned as in the mix, so the stems add up to
+        it); float so that peaks the master's limiter would have caught do not clip here. The tracks go to a
         temporary folder that replaces <stem>.stems/ once complete: no stem of an earlier mix (a
         character since cut) is left among them.
         """

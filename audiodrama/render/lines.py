@@ -10,7 +10,17 @@ from __future__ import annotations
 import logging
 
 from audiodrama.model import Line
-from audiodrama.render.plan import LINE_KIND, AudioStore, Planner, RenderedLine, RenderResult, wav_duration
+from audiodrama.render.plan import (
+    LINE_KIND,
+    WORDS_SUFFIX,
+    AudioStore,
+    Planner,
+    RenderedLine,
+    RenderResult,
+    read_words,
+    wav_duration,
+    words_json,
+)
 from audiodrama.render.recorded import TakeIndex, prepare_take
 from audiodrama.render.runners import Progress, Runner
 from audiodrama.voices.cast import Cast
@@ -63,12 +73,15 @@ def render_lines(
         tts.append(result[line.id])
     for message in result.warnings:
         log.warning(message)
-    for key in planner.plan.silent:
+    for key in planner.plan.silent:  # no word in it: an empty list of words, then the WAV
+        store.put_bytes(LINE_KIND, key, WORDS_SUFFIX, words_json([]))
         store.put_bytes(LINE_KIND, key, ".wav", silence_wav(EMPTY_MS))
     durations = runner.run(list(planner.plan.jobs.values()), store, progress)
     by_path = {str(store.path_for(LINE_KIND, k, ".wav")): s for k, s in durations.items()}
     for rendered in tts:
         rendered.duration = by_path.get(str(rendered.path)) or wav_duration(rendered.path)
+        if rendered.words_path is not None:
+            rendered.words = read_words(rendered.words_path)
         if rendered.cached:
             result.cached += 1
         else:

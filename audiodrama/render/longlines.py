@@ -12,7 +12,7 @@ import re
 import wave
 
 from audiodrama.model import VoiceProfile
-from audiodrama.voices.engines.base import Engine
+from audiodrama.voices.engines.base import Engine, Words, synthesize_with_words
 
 MAX_SYNTH_CHARS = 8000
 """Most characters handed to an engine in one call (well below espeak-ng's ~30,000 crash)."""
@@ -80,10 +80,25 @@ def join_wavs(parts: list[bytes]) -> bytes:
     return buf.getvalue()
 
 
+def _seconds(data: bytes) -> float:
+    with wave.open(io.BytesIO(data)) as w:
+        return w.getnframes() / w.getframerate()
+
+
 def synthesize_long(
     engine: Engine, text: str, profile: VoiceProfile, delivery: str | None, limit: int = MAX_SYNTH_CHARS
-) -> bytes:
-    """The WAV bytes of `text`, synthesised in pieces of at most `limit` characters."""
-    return join_wavs(
-        [engine.synthesize(piece, profile, delivery) for piece in split_for_synthesis(text, limit)]
-    )
+) -> tuple[bytes, Words | None]:
+    """(WAV bytes, word starts or None) of `text`, synthesised in pieces of at most `limit`
+    characters; each piece's word starts are moved by the length of the pieces before it."""
+    parts: list[bytes] = []
+    words: Words | None = []
+    at = 0.0
+    for piece in split_for_synthesis(text, limit):
+        data, timed = synthesize_with_words(engine, piece, profile, delivery)
+        parts.append(data)
+        if words is not None and timed is not None:
+            words += [(w, at + t) for w, t in timed]
+        else:
+            words = None
+        at += _seconds(data)
+    return join_wavs(parts), words

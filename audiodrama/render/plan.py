@@ -8,6 +8,7 @@ key changed. The store is handed in (typed by AudioStore); this module never bui
 
 from __future__ import annotations
 
+import json
 import wave
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,7 @@ from typing import Protocol
 
 from audiodrama.model import NARRATOR, SYNTH_DELIVERIES, VOICED_KINDS, Line, Script, VoiceProfile
 from audiodrama.voices.cast import Cast
+from audiodrama.voices.engines.base import TimedEngine
 from audiodrama.voices.engines.registry import engine_name, make_engine
 from audiodrama.voices.lexicon import Lexicon
 from audiodrama.voices.speakable import speakable_text, stress_emphasis
@@ -25,6 +27,9 @@ LINE_KIND = "line"
 """Store kind of synthesised lines."""
 TAKE_KIND = "take"
 """Store kind of converted recorded takes."""
+WORDS_SUFFIX = ".words.json"
+"""Beside a synthesised line's WAV (same kind and key): when each word starts, for engines
+that tell (espeak-ng); written before the WAV, so a stored WAV has its words."""
 
 
 class AudioStore(Protocol):
@@ -77,6 +82,11 @@ class RenderedLine:
     """File name of the recorded take used, if any."""
     effects: list[str] = field(default_factory=list)
     """Mix effects from the profile (the line's own delivery is on the Line)."""
+    words: list[tuple[str, float]] | None = None
+    """(word, seconds) where the engine started each word it spoke; None when it does not say
+    (the transcript then estimates by characters)."""
+    words_path: Path | None = None
+    """Where the store keeps them (beside `path`), for engines that tell them."""
 
 
 class RenderResult(dict[str, RenderedLine]):
@@ -136,6 +146,20 @@ def line_key_parts(text: str, profile_key: str, delivery: str | None, engine_id:
     return (text, profile_key, delivery or "", engine_id)
 
 
+def words_json(words: list[tuple[str, float]]) -> bytes:
+    """The stored form of a line's word starts: a JSON list of [word, seconds]."""
+    return json.dumps([[w, round(t, 4)] for w, t in words], ensure_ascii=False).encode("utf-8")
+
+
+def read_words(path: Path) -> list[tuple[str, float]] | None:
+    """The word starts stored at `path`, or None when there are none (or they are unreadable)."""
+    try:
+        data = json.loads(path.read_bytes())
+        return [(str(w), float(t)) for w, t in data]
+    except (OSError, ValueError, TypeError):
+        return None
+
+
 def wav_duration(path: Path) -> float:
     """Seconds of audio in a WAV file (0 if unreadable)."""
     try:
@@ -172,6 +196,7 @@ class Planner:
         self.cast, self.lexicon, self.store, self.engine = cast, lexicon, store, engine
         self.plan = TtsPlan()
         self._engine_ids: dict[str, str] = {}
+        self._timed: dict[str, bool] = {}
 
     def speaker_of(self, line: Line) -> str:
         return self.cast.name_for(line.speaker if line.kind == "dialogue" else None)
@@ -188,7 +213,9 @@ class Planner:
         """'name:version' of the engine that voices a profile naming `name` (test hook applied)."""
         real = engine_name(name)
         if real not in self._engine_ids:
-            self._engine_ids[real] = f"{real}:{make_engine(real).version()}"
+            engine = make_engine(real)
+            self._engine_ids[real] = f"{real}:{engine.version()}"
+            self._timed[real] = isinstance(engine, TimedEngine)
         return self._engine_ids[real]
 
     def add(self, line: Line) -> RenderedLine:
@@ -200,14 +227,17 @@ class Planner:
         parts = line_key_parts(text, profile.key(), delivery, self._engine_id(profile.engine))
         key = self.store.key(LINE_KIND, *parts)
         path = self.store.path_for(LINE_KIND, key, ".wav")
+        # A line stored before word starts were kept is voiced again by an engine that tells them.
+        timed = self._timed[engine_name(profile.engine)]
         rendered = RenderedLine(
             path=path,
             source="tts",
-            cached=path.exists(),
+            cached=path.exists() and (not timed or self.store.has(LINE_KIND, key, WORDS_SUFFIX)),
             speaker=speaker,
             voice=profile.key(),
             text=clean,
             effects=list(profile.effects),
+            words_path=self.store.path_for(LINE_KIND, key, WORDS_SUFFIX) if timed else None,
         )
         if not rendered.cached:
             if not text.strip():

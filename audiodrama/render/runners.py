@@ -22,7 +22,7 @@ from typing import Protocol
 from audiodrama.errors import AudiodramaError, RenderError
 from audiodrama.procs import die_with_parent
 from audiodrama.render.longlines import synthesize_long
-from audiodrama.render.plan import LINE_KIND, AudioStore, SynthJob
+from audiodrama.render.plan import LINE_KIND, WORDS_SUFFIX, AudioStore, SynthJob, words_json
 from audiodrama.voices.engines.base import SAMPLE_RATE, Engine
 from audiodrama.voices.engines.registry import ENGINES, engine_name, make_engine
 
@@ -77,7 +77,11 @@ def synth_chunk(jobs: list[SynthJob], store: AudioStore, engines: Engines | None
     out: list[Outcome] = []
     for job in jobs:
         try:
-            data = synthesize_long(engines.get(job.profile.engine), job.text, job.profile, job.delivery)
+            data, words = synthesize_long(
+                engines.get(job.profile.engine), job.text, job.profile, job.delivery
+            )
+            if words is not None:  # before the WAV: a line whose WAV exists has its words
+                store.put_bytes(LINE_KIND, job.key, WORDS_SUFFIX, words_json(words))
             store.put_bytes(LINE_KIND, job.key, ".wav", data)
             out.append((job.key, (len(data) - 44) / 2 / SAMPLE_RATE, None))
         except AudiodramaError as exc:

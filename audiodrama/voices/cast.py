@@ -146,6 +146,12 @@ def profile_from(entry: dict[str, Any], where: str, path: Path | None) -> VoiceP
     effects = values["effects"]
     if not isinstance(effects, list) or not all(isinstance(e, str) for e in effects):
         raise CastError(f'{where} effects must be a list of names, e.g. ["phone"]', path)
+    performer = entry.get("performer", "")
+    if not isinstance(performer, str) or ("performer" in entry and not performer.strip()):
+        raise CastError(
+            f'{where} performer must be the name of who voices it, e.g. "Ann Lee" (or no performer line)',
+            path,
+        )
     profile = VoiceProfile(
         engine=str(engine),
         voice=str(values["voice"]).strip(),
@@ -153,6 +159,7 @@ def profile_from(entry: dict[str, Any], where: str, path: Path | None) -> VoiceP
         pitch=values["pitch"],
         volume=values["volume"],
         effects=list(effects),
+        performer=" ".join(performer.split()),
     )
     problems = make_engine(profile.engine).validate(profile)
     if problems:

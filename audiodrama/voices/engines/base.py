@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import wave
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from audiodrama.model import VoiceProfile
 
@@ -68,3 +68,27 @@ class Engine(Protocol):
     def synthesize(self, text: str, profile: VoiceProfile, delivery: str | None = None) -> bytes:
         """The mono 16-bit WAV bytes of `text` spoken with `profile` (delivery: whisper | shout)."""
         ...
+
+
+Words = list[tuple[str, float]]
+"""(word of the engine's input, seconds from the start of the audio) for each word spoken."""
+
+
+@runtime_checkable
+class TimedEngine(Protocol):
+    """An engine that also tells when each word starts (espeak-ng does, as it speaks)."""
+
+    def synthesize_timed(
+        self, text: str, profile: VoiceProfile, delivery: str | None = None
+    ) -> tuple[bytes, Words]:
+        """(the WAV bytes of `synthesize`, the start of each word in them)."""
+        ...
+
+
+def synthesize_with_words(
+    engine: Engine, text: str, profile: VoiceProfile, delivery: str | None = None
+) -> tuple[bytes, Words | None]:
+    """(WAV bytes, word starts) from any engine; None for the words when it cannot tell them."""
+    if isinstance(engine, TimedEngine):
+        return engine.synthesize_timed(text, profile, delivery)
+    return engine.synthesize(text, profile, delivery), None

@@ -9,7 +9,8 @@ through pyttsx3's own ctypes binding (`_espeak.Synth`, with the phoneme or SSML 
 the line needs it); and blocks on a threading.Event that a synth callback installed by us
 sets on espeak-ng's MSG_TERMINATED, the same end-of-utterance signal that drives the
 driver's `finished-utterance` notification. The callback just appends audio chunks to a
-list. No polling, one utterance at a time, so the audio is complete before we read it,
+list, and notes espeak-ng's word events (where each word starts in the input and in the audio)
+so that captions can be timed from the words as spoken. No polling, one utterance at a time, so the audio is complete before we read it,
 and parameter changes are applied in order (espeak-ng queues them with the text in one
 FIFO). The driver's own callback (and its "Audio saved to" print) never runs. espeak-ng
 allows one engine per process: one Pyttsx3Engine per render worker.
@@ -33,7 +34,7 @@ from xml.sax.saxutils import escape
 from audiodrama import procs
 from audiodrama.errors import RenderError
 from audiodrama.model import VoiceProfile
-from audiodrama.voices.engines.base import VoiceInfo, mono_wav
+from audiodrama.voices.engines.base import SAMPLE_RATE, VoiceInfo, mono_wav
 from audiodrama.voices.speakable import cutoff_fragment, emphasised_words, is_cut_off
 
 RATE_RANGE = (80, 450)
@@ -243,6 +244,8 @@ class Pyttsx3Engine:
         self._done = threading.Event()
         self._lock = threading.Lock()
         self._chunks: list[bytes] = []
+        self._words: list[tuple[int, int, int]] = []
+        """(1-based character position in the input, its length, first sample) per word event."""
         self._espeak: Any = None
 
     def version(self) -> str:
@@ -285,13 +288,14 @@ class Pyttsx3Engine:
 
         Same protocol as the driver's own callback: the audio is complete when espeak-ng
         sends MSG_TERMINATED, and then the driver's `finished-utterance` is notified.
-        Word events are not forwarded (nothing here listens to them).
+        Word events are noted (input position, sample) rather than forwarded to the driver.
         """
         from pyttsx3.drivers import _espeak  # loaded with pyttsx3 in start()
 
-        chunks = self._chunks
+        chunks, words = self._chunks, self._words
         proxy = self._driver._proxy
         terminated, list_end = _espeak.EVENT_MSG_TERMINATED, _espeak.EVENT_LIST_TERMINATED
+        word = _espeak.EVENT_WORD
 
         def on_synth(wav, numsamples, events):  # runs on espeak-ng's thread
             if numsamples > 0:
@@ -301,6 +305,8 @@ class Pyttsx3Engine:
                 kind = events[i].type
                 if kind == list_end:
                     break
+                if kind == word and events[i].length > 0:
+                    words.append((events[i].text_position, events[i].length, events[i].sample))
                 if kind == terminated:
                     proxy.notify("finished-utterance", completed=True)
                     break
@@ -312,6 +318,12 @@ class Pyttsx3Engine:
 
     def synthesize(self, text: str, profile: VoiceProfile, delivery: str | None = None) -> bytes:
         """The WAV bytes of `text` spoken with `profile`."""
+        return self.synthesize_timed(text, profile, delivery)[0]
+
+    def synthesize_timed(
+        self, text: str, profile: VoiceProfile, delivery: str | None = None
+    ) -> tuple[bytes, list[tuple[str, float]]]:
+        """(WAV bytes, (word, seconds) where espeak-ng started each word of its input)."""
         if not text.strip():
             raise RenderError("nothing to say (empty text)")
         voice, rate, pitch, volume = delivered(profile, delivery)
@@ -331,14 +343,34 @@ class Pyttsx3Engine:
             inp, flags = espeak_input(text)
             self._done.clear()
             self._chunks.clear()
+            self._words.clear()
             self._espeak.Synth(inp.encode("utf-8"), flags=flags)
             if not self._done.wait(timeout=60 + len(text) / 20):
                 self._espeak.Cancel()
                 raise RenderError(f"espeak-ng did not finish the line {text[:40]!r} in time")
             data = mono_wav(b"".join(self._chunks))
+            words = spoken_words(inp, self._words)
         if len(data) <= 44:
             raise RenderError(f"espeak-ng produced no audio for {text[:40]!r}")
-        return data
+        return data, words
+
+
+def spoken_words(inp: str, events: list[tuple[int, int, int]]) -> list[tuple[str, float]]:
+    """(word of `inp`, seconds) from espeak-ng's word events (1-based character position,
+    length, sample). A number read as several words ("1984") gives several events inside one
+    input word: only the first counts. The word is the input's up to the next space."""
+    out: list[tuple[str, float]] = []
+    reached = 0
+    for pos, length, sample in events:
+        start = pos - 1
+        if start < reached or start >= len(inp):
+            continue
+        end = start
+        while end < len(inp) and not inp[end].isspace():
+            end += 1
+        out.append((inp[start:end], sample / SAMPLE_RATE))
+        reached = max(start + length, end)
+    return out
 
 
 def wav_duration(data: bytes) -> float:
