@@ -249,6 +249,7 @@ def test_files_of_an_earlier_run_are_not_left_beside_a_new_episode(tmp_path, lin
     assert names == [
         "demo-e01.chapters.json",
         "demo-e01.mp3",
+        "demo-e01.srt",
         "demo-e01.timeline.json",
         "demo-e01.vtt",
     ]
