@@ -273,9 +273,7 @@ def auto_cast(
         if main:
             prof = _localise(pick_main(char, taken), lang)
             taken.append(prof)
-            changes.new.append(
-                NewCharacter(char, prof, f"auto-cast: main character ({plural(char.lines, 'line')})")
-            )
+            changes.new.append(NewCharacter(char, prof, f"auto-cast: main character ({char.lines} lines)"))
         else:
             note = f"auto-cast: minor character ({plural(char.lines, 'line')}), shared voice pool"
             minors.append(NewCharacter(char, VoiceProfile(), note))
