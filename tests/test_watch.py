@@ -8,13 +8,17 @@ import subprocess
 import sys
 import time
 
-import psutil
 import pytest
 from conftest import DEMO
 
 from audiodrama.cli.watch import watch
 from audiodrama.project.lock import ProductionLocked
 from audiodrama.project.production import init_production
+
+try:
+    import psutil  # not a dependency of audiodrama: /proc is read without it
+except ImportError:
+    psutil = None
 
 STORY = '"Hello there," said Anna.\n\n"Hi," Ben replied.\n\nThey walked on.\n'
 
@@ -109,17 +113,48 @@ def test_watch_survives_any_error_and_retries_a_build_refused_by_the_lock(tmp_pa
 
 
 def _descendants(pid: int) -> set[int]:
-    try:
-        return {p.pid for p in psutil.Process(pid).children(recursive=True)}
-    except psutil.NoSuchProcess:
-        return set()
+    if psutil is not None:
+        try:
+            return {p.pid for p in psutil.Process(pid).children(recursive=True)}
+        except psutil.NoSuchProcess:
+            return set()
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            with open(f"/proc/{parent}/task/{parent}/children") as f:
+                kids = {int(p) for p in f.read().split()}
+        except OSError:
+            kids = set()
+        todo += kids - found
+        found |= kids
+    return found
 
 
 def _alive(pid: int) -> bool:
+    if psutil is not None:
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
     try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(") ", 1)[1][0] != "Z"
+    except OSError:
         return False
+
+
+def _group(pgid: int) -> set[int]:
+    """Every process in the process group `pgid`."""
+    out = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.getpgid(int(entry)) == pgid:
+                    out.add(int(entry))
+            except OSError:
+                pass
+    return out
 
 
 @pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
@@ -153,7 +188,7 @@ def test_a_stopped_watch_leaves_no_worker_behind(tmp_path, how):
         out = proc.communicate(timeout=60)[0]
         assert "stopped watching" in out and "Traceback" not in out, out
         assert proc.returncode == 0
-        workers |= {p.pid for p in psutil.process_iter(["pid"]) if _in_group(p, proc.pid)}
+        workers |= _group(proc.pid)
         end = time.monotonic() + 5
         while [p for p in workers if _alive(p)] and time.monotonic() < end:
             time.sleep(0.05)
@@ -161,10 +196,3 @@ def test_a_stopped_watch_leaves_no_worker_behind(tmp_path, how):
     finally:
         if proc.poll() is None:
             proc.kill()
-
-
-def _in_group(p: psutil.Process, pgid: int) -> bool:
-    try:
-        return os.getpgid(p.pid) == pgid
-    except OSError:
-        return False
