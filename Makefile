@@ -1,12 +1,17 @@
 # audiodrama: `make demo` installs everything and builds the demo episode;
-# `make test` installs everything and runs the whole test suite (what CI runs).
+# `make test` installs everything and runs the whole test suite (what CI runs);
+# `make lab` opens the notebooks in JupyterLab (also as root, e.g. in a container).
 VENV    ?= .venv
 PYTHON  ?= python3
 BIN      = $(VENV)/bin
 SUDO     = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES = espeak-ng libespeak-ng1 ffmpeg
 
-.PHONY: demo test lint install system clean-audio
+LAB_PORT ?= 8888
+# Jupyter refuses to start as root unless told to; it is then reachable from this machine only.
+LAB_ROOT = $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+.PHONY: demo test lint install system clean-audio lab
 
 demo: install
 	$(BIN)/audiodrama build stories/demo.txt
@@ -16,6 +21,9 @@ test: install
 	$(BIN)/ruff check audiodrama tests bench scripts
 	$(BIN)/ruff format --check audiodrama tests bench scripts
 	$(BIN)/mypy
+
+lab: install
+	$(BIN)/jupyter lab notebooks/ --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser $(LAB_ROOT)
 
 install: system $(BIN)/.installed
 

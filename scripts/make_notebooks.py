@@ -72,6 +72,8 @@ THRESHOLD = 0.6                   # lines attributed with less confidence are li
 
 Each entry of `FIXES` is applied with `edit_line` and saved, e.g.
 `FIXES = {"3f2a9c1b7e": "Willow"}` or `FIXES = {"3f2a9c1b7e": {"speaker": "Willow", "delivery": "phone"}}`.
+A name that is not in the script or the cast is refused with the nearest one suggested (a typo
+such as "Wilow"); a new character needs `{"speaker": "Anya", "new_character": True}`.
 Applying a fix again changes nothing. CLI: `audiodrama edit demo 3f2a9c1b7e --speaker Willow`.
 """),
         code("""changes = nb.apply_fixes(script, prod, FIXES)
@@ -104,7 +106,8 @@ review"""),
         md("""
 ## Fix speakers and deliveries with dropdowns
 
-Change a dropdown and the line is saved at once (the row says *saved*). Nothing else changes;
+Change a dropdown and the line is saved at once (the row says *saved*). The dropdown lists the
+narrator and every character who still has a line. Nothing else changes;
 the next render re-renders only that line. Rerun the table cell above to see the result.
 CLI: `audiodrama edit demo LINE_ID --speaker Willow --delivery phone`.
 """),
@@ -191,9 +194,9 @@ print("back to:", cast.narrator)"""),
         md("""
 ## Or with sliders
 
-Pick any voice (the narrator or a character) in the dropdown, move the sliders (or type a
-voice, e.g. `en-gb-scotland+f4`) and press the button: the profile is saved and the character
-says its first line with the new voice.
+Pick any voice (the narrator or any character with a line) in the dropdown, move the sliders
+(or type a voice, e.g. `en-gb-scotland+f4` or `en-gb+f4`) and press the button: the profile of
+the character picked is saved in `voices/cast.toml` and it says its first line with the new voice.
 """),
         code("""from audiodrama.voices.casting import main_characters
 
@@ -308,8 +311,9 @@ for ep in result.episodes:
         md("""
 ## Play the episode
 
-The mixed episode, with its length, loudness and true peak above the player (a long one is
-embedded as a smaller preview; the files are unchanged).
+The mixed episode, with its length (minutes:seconds), loudness and true peak above the player,
+so you know how long it is before pressing play (a long one is embedded as a smaller preview;
+the files are unchanged).
 CLI: play `audio_out/demo/demo-e01.mp3` in any player.
 """),
         code("""nb.play_episode(episode)"""),

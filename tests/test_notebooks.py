@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -149,7 +150,8 @@ def test_notebooks_run_top_to_bottom_and_write_their_outputs(project, first_pass
     assert "integrated loudness (LUFS)" in text04 and "true peak (dBTP)" in text04
     outs04 = [o for c in first_pass["04_mix_episode.ipynb"].cells for o in c.get("outputs", [])]
     assert any("image/png" in o.get("data", {}) for o in outs04)
-    assert any("<audio" in o.get("data", {}).get("text/html", "") for o in outs04)
+    player = next(o.data["text/html"] for o in outs04 if "<audio" in o.get("data", {}).get("text/html", ""))
+    assert re.search(r"Episode 1.* \d+:\d\d", player.split("<audio")[0])  # the length, before playing
     # the audition in 02 changed the narrator and put it back: the file is as cast
     cast = (project / "voices" / "cast.toml").read_text()
     assert "# voices/cast.toml" in cast and "rate = 165" in cast
@@ -320,9 +322,14 @@ def test_voice_editor_edits_any_character(built):
     _, _voice, pitch, _rate, button, out = sliders.children
     assert others[-1] in button.description
     old = cast.characters[others[-1]].pitch
+    before = load_cast(prod.cast_path)
     pitch.value = 11 if old != 11 else 12
     sliders.save_and_play()
-    assert load_cast(prod.cast_path).characters[others[-1]].pitch == pitch.value
+    after = load_cast(prod.cast_path)
+    assert after.characters[others[-1]].pitch == pitch.value
+    assert {n: p for n, p in after.characters.items() if n != others[-1]} == {
+        n: p for n, p in before.characters.items() if n != others[-1]
+    }  # that character's profile changed, and only that one
     assert any("<audio" in o.get("data", {}).get("text/html", "") for o in out.outputs)
     nb.set_profile(prod, others[-1], pitch=old)
 

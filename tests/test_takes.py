@@ -158,7 +158,7 @@ def test_voice_commands_end_to_end(production, capsys):
     assert main(["-q", "-C", root, "audition", "Narrator", "Chapter one."]) == 0
     assert main(["-q", "-C", root, "audition", "Nobody"]) == 2
     assert main(["-q", "-C", root, "sides", "Willow"]) == 0
-    assert (production.voices_dir / "sides" / "demo-willow.csv").exists()
+    assert (production.voices_dir / "sides" / "demo-Willow.csv").exists()
     assert main(["-q", "-C", root, "status"]) == 0
     assert "Buffy" in capsys.readouterr().out
     assert main(["-q", "-C", root, "names"]) == 0

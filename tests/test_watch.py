@@ -8,11 +8,17 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import DEMO
 
 from audiodrama.cli.watch import watch
 from audiodrama.project.lock import ProductionLocked
 from audiodrama.project.production import init_production
+
+try:
+    import psutil  # not a dependency of audiodrama: /proc is read without it
+except ImportError:
+    psutil = None
 
 STORY = '"Hello there," said Anna.\n\n"Hi," Ben replied.\n\nThey walked on.\n'
 
@@ -106,44 +112,87 @@ def test_watch_survives_any_error_and_retries_a_build_refused_by_the_lock(tmp_pa
     assert reports == ["audiodrama: x.wav: No space left on device; fix it and save again"]
 
 
-def _children(pid: int) -> set[int]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return {int(p) for p in f.read().split()}
-    except OSError:
-        return set()
+def _descendants(pid: int) -> set[int]:
+    if psutil is not None:
+        try:
+            return {p.pid for p in psutil.Process(pid).children(recursive=True)}
+        except psutil.NoSuchProcess:
+            return set()
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            with open(f"/proc/{parent}/task/{parent}/children") as f:
+                kids = {int(p) for p in f.read().split()}
+        except OSError:
+            kids = set()
+        todo += kids - found
+        found |= kids
+    return found
 
 
 def _alive(pid: int) -> bool:
+    if psutil is not None:
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
     try:
         with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ")[1][0] != "Z"
+            return f.read().rsplit(") ", 1)[1][0] != "Z"
     except OSError:
         return False
 
 
-def test_sigterm_stops_the_watch_mid_render_and_leaves_no_worker(tmp_path):
+def _group(pgid: int) -> set[int]:
+    """Every process in the process group `pgid`."""
+    out = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.getpgid(int(entry)) == pgid:
+                    out.add(int(entry))
+            except OSError:
+                pass
+    return out
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+def test_a_stopped_watch_leaves_no_worker_behind(tmp_path, how):
+    """SIGTERM to the process, or Ctrl-C (SIGINT to the terminal's whole process group, workers
+    included) while workers render: the watch ends cleanly and no process it started remains."""
     prod = init_production(tmp_path / "p")
     story = prod.root / "s.txt"
     story.write_text(DEMO.read_text(encoding="utf-8")[:6000], encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "AUDIODRAMA_ENGINE"}  # real espeak-ng workers
     cmd = [sys.executable, "-m", "audiodrama", "-C", str(prod.root), "-q", "build", str(story), "--watch"]
     proc = subprocess.Popen(
-        [*cmd, "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        [*cmd, "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        start_new_session=True,  # its own process group, as a terminal gives a command
     )
     try:
         workers: set[int] = set()
         end = time.monotonic() + 120
-        while not workers and time.monotonic() < end and proc.poll() is None:
+        while len(workers) < 2 and time.monotonic() < end and proc.poll() is None:
             time.sleep(0.05)
-            workers = _children(proc.pid)
+            workers |= _descendants(proc.pid)
         assert workers, "no render worker started"
-        proc.send_signal(signal.SIGTERM)
+        if how == "SIGTERM":
+            proc.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(proc.pid, signal.SIGINT)
         out = proc.communicate(timeout=60)[0]
         assert "stopped watching" in out and "Traceback" not in out, out
         assert proc.returncode == 0
-        time.sleep(0.5)
-        assert not [p for p in workers if _alive(p)], "render workers left behind"
+        workers |= _group(proc.pid)
+        end = time.monotonic() + 5
+        while [p for p in workers if _alive(p)] and time.monotonic() < end:
+            time.sleep(0.05)
+        assert not [p for p in workers if _alive(p)], "processes of the build left behind"
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -6,11 +6,11 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from audiodrama.cli import maintenance, mixing, script_commands, stage_commands, voices
-from audiodrama.errors import AudiodramaError
-from audiodrama.project.production import Project, find_production
+from audiodrama.cli.commands import add_global_options
+from audiodrama.errors import AudiodramaError, ProductionError
+from audiodrama.project.production import SETTINGS_FILE, Project, find_production
 
 DESCRIPTION = """\
 Turn a written story into a full-cast audio drama.
@@ -41,14 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ap.add_argument(
-        "--production",
-        "-C",
-        type=Path,
-        default=None,
-        help="production folder (default: the nearest folder with audiodrama.toml)",
-    )
-    ap.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    add_global_options(ap, top=True)
     ap.add_argument("--version", action="version", version=f"audiodrama {_version()}")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -66,18 +59,31 @@ def _version() -> str:
         return "dev"
 
 
-# ---------------------------------------------------------------- handlers
+def production_for(args: argparse.Namespace) -> Project:
+    """The folder given with -C, else the nearest one above the current folder with audiodrama.toml.
 
-
-# ---------------------------------------------------------------- entry point
+    A command that works on a production refuses to start without one (rather than failing
+    later on a missing script path); init, voices, check and `parse --json` need none.
+    """
+    if args.production:
+        return Project(args.production.resolve())
+    prod = find_production()
+    needs = args.needs_production
+    if (needs(args) if callable(needs) else needs) and not prod.settings_path.exists():
+        raise ProductionError(
+            f"no {SETTINGS_FILE} in this folder or any folder above it, so this is not a production; "
+            "create one with `audiodrama init DIR` and run the command inside DIR, or pass -C DIR",
+            prod.root,
+        )
+    return prod
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="audiodrama: warning: %(message)s")
-    args.production = Project(args.production.resolve()) if args.production else find_production()
     try:
+        args.production = production_for(args)
         return int(args.handler(args) or 0)
     except AudiodramaError as exc:
         print(f"audiodrama: {exc}", file=sys.stderr)

@@ -35,6 +35,7 @@ def register(subparsers) -> None:
         help="rules to check against (default: podcast: -16 LUFS +/- 1, <= -1 dBTP, 44.1 kHz stereo)",
     )
     p.add_argument("--json", action="store_true", help="print the figures and checks as JSON")
+    p.set_defaults(needs_production=False)
 
     f = add_command(
         subparsers,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from audiodrama.cli.commands import add_with_example, story_argument
+from audiodrama.model import plural
 from audiodrama.parse.review import review
 from audiodrama.pipeline.edit import edit_line
 from audiodrama.pipeline.parsing import load_script, parse_file, parse_into_production
@@ -31,6 +32,7 @@ def register(subparsers: Any) -> None:
         cmd_init,
     )
     p.add_argument("dir", type=Path, help="folder to create (existing files are kept)")
+    p.set_defaults(needs_production=False)
 
     p = add_with_example(
         subparsers,
@@ -51,8 +53,14 @@ def register(subparsers: Any) -> None:
         help='use these characters ([characters."Name"] aliases, gender) instead of discovering them',
     )
     p.add_argument("--lang", metavar="CODE", help="the story's language (default: detected), e.g. en, fr, de")
+    p.set_defaults(needs_production=_writes_script)
 
     _register_changes(subparsers)
+
+
+def _writes_script(args: argparse.Namespace) -> bool:
+    """`parse --json OUT` writes OUT and nothing else: it needs no production."""
+    return args.json is None
 
 
 def _register_changes(subparsers: Any) -> None:
@@ -77,7 +85,16 @@ def _register_changes(subparsers: Any) -> None:
     )
     story_argument(p)
     p.add_argument("line_id", help="the line's id (from `review`, the notebook table or the .fountain notes)")
-    p.add_argument("--speaker", help="character name; 'Narrator' makes the line narration")
+    p.add_argument(
+        "--speaker",
+        help="character name or alias as in the script or voices/cast.toml (exact case); "
+        "'Narrator' makes the line narration",
+    )
+    p.add_argument(
+        "--new-character",
+        action="store_true",
+        help="the --speaker is a new character: add it, spelt as given (otherwise an unknown name is refused)",
+    )
     p.add_argument(
         "--delivery", help="phone, memory, flashback, dream, thought, whisper, shout; 'none' clears it"
     )
@@ -118,8 +135,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     script = parse_into_production(args.story, args.production, cast_file=args.cast, lang=args.lang)
     n = sum(1 for l in script.lines() if l.kind == "dialogue")
     print(
-        f"wrote {args.production.script_json(script.slug)} and .fountain: {n} dialogue lines, "
-        f"{len(script.characters)} characters, {len(script.scenes)} scenes"
+        f"wrote {args.production.script_json(script.slug)} and .fountain: {plural(n, 'dialogue line')}, "
+        f"{plural(len(script.characters), 'character')}, {plural(len(script.scenes), 'scene')}"
     )
     return 0
 
@@ -133,7 +150,7 @@ def cmd_review(args: argparse.Namespace) -> int:
             f"{textwrap.shorten(line.text, 60)}"
         )
     print(
-        f"{len(rows)} lines below {args.threshold}; fix them in "
+        f"{plural(len(rows), 'line')} below {args.threshold}; fix them in "
         f"{args.production.script_fountain(script.slug)} and rebuild"
     )
     return 0
@@ -147,7 +164,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
         kwargs["delivery"] = None if args.delivery.lower() == "none" else args.delivery
     with production_lock(args.production) as lock:
         script, edits = load_script(args.story, args.production, lock)
-        changes = edit_line(script, args.production, args.line_id, lock=lock, **kwargs)
+        changes = edit_line(
+            script, args.production, args.line_id, lock=lock, new_character=args.new_character, **kwargs
+        )
     print("\n".join([*(f"applied edit: {e}" for e in edits), *changes]) or "nothing to change")
     return 0
 

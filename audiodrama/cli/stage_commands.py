@@ -9,11 +9,13 @@ from typing import Any
 from audiodrama import pipeline
 from audiodrama.cli.commands import add_with_example, story_argument
 from audiodrama.cli.watch import watch, watched_paths
+from audiodrama.model import NARRATOR, plural
 from audiodrama.pipeline.build import build, voice_and_mix
 from audiodrama.pipeline.parsing import load_script
 from audiodrama.pipeline.voicing import tqdm_progress
 from audiodrama.project.lock import production_lock
 from audiodrama.project.production import Project
+from audiodrama.script import dialogue_counts
 from audiodrama.settings import MODES, PROFILES
 
 
@@ -104,10 +106,17 @@ def _mix_options(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_cast(args: argparse.Namespace) -> int:
     script, _ = load_script(args.story, args.production)
     cast = pipeline.cast(script, args.production)
-    for name, prof in [("Narrator", cast.narrator), *cast.characters.items()]:
+    counts = dialogue_counts(script)
+    speaking = [(n, p) for n, p in cast.characters.items() if counts.get(n)]
+    for name, prof in [(NARRATOR, cast.narrator), *speaking]:
+        lines = plural(counts[name], "line") if name in counts else ""
         print(
-            f"{name:<20} {prof.voice:<22} rate {prof.rate:<4} pitch {prof.pitch:<3} volume {prof.volume:.2f}"
+            f"{name:<20} {prof.voice:<22} rate {prof.rate:<4} pitch {prof.pitch:<3} "
+            f"volume {prof.volume:.2f}  {lines}".rstrip()
         )
+    silent = [n for n in cast.characters if not counts.get(n)]
+    if silent:
+        print(f"no line in this story (profile kept): {', '.join(silent)}")
     print(f"cast written to {args.production.cast_path}")
     return 0
 

@@ -47,6 +47,7 @@ def _register_voices_and_audition(subparsers) -> None:
         story=False,
     )
     p.add_argument("--all", action="store_true", help="list every language, not only English")
+    p.set_defaults(needs_production=False)
 
     p = _add(
         subparsers,

@@ -11,6 +11,7 @@ four looks a second at a few dozen files cost nothing next to a build.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -46,22 +47,55 @@ def snapshot(paths: Iterable[Path]) -> Snapshot:
     return out
 
 
+RETRY_INTERRUPT = 0.5
+"""Seconds after which a stop request is raised again if the first one was swallowed."""
+FORKING = {("popen_fork.py", "_launch"), ("subprocess.py", "_execute_child")}
+"""(file, function) that start a child: Python runs its at-fork hooks inside them."""
+
+
+def forking(frame: FrameType | None) -> bool:
+    """True while `frame` is (called from) code that forks a child."""
+    while frame is not None:
+        if (Path(frame.f_code.co_filename).name, frame.f_code.co_name) in FORKING:
+            return True
+        frame = frame.f_back
+    return False
+
+
 @contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """While the block runs, SIGTERM stops it like Ctrl-C: the build's `with` blocks unwind and
-    kill their render workers. The previous handler is put back after."""
+def stop_signals_as_interrupt() -> Iterator[None]:
+    """While the block runs, SIGTERM and Ctrl-C (SIGINT) stop it with KeyboardInterrupt: the
+    build's `with` blocks unwind and kill their render workers. The previous handlers are put
+    back after.
+
+    Python drops an exception raised in its at-fork hooks (printing "Exception ignored in
+    _releaseLock"), so an interrupt landing just as a render worker or ffmpeg is forked would be
+    lost and the watch would go on. So a signal that lands while a child is forked is raised a
+    moment later, and any interrupt is raised again RETRY_INTERRUPT seconds later in case
+    something else swallowed it, unless a KeyboardInterrupt is already being handled (its
+    clean-up, which kills the workers, is not disturbed).
+    """
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread
         return
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
+        if isinstance(sys.exc_info()[1], KeyboardInterrupt):
+            return  # already stopping: let the workers be killed and reaped
+        if forking(frame):
+            signal.setitimer(signal.ITIMER_REAL, 0.05)
+            return
+        signal.setitimer(signal.ITIMER_REAL, RETRY_INTERRUPT)
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    stops = (signal.SIGTERM, signal.SIGINT, signal.SIGALRM)
+    previous = {s: signal.signal(s, interrupt) for s in stops}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def one_line(exc: Exception) -> str:
@@ -112,7 +146,7 @@ def watch(
     """
     builds = 0
     try:
-        with sigterm_as_interrupt():
+        with stop_signals_as_interrupt():
             while max_builds is None or builds < max_builds:
                 _build_once(rebuild, report, retry, sleep)
                 builds += 1

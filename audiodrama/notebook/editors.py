@@ -13,6 +13,7 @@ from audiodrama.pipeline.edit import edit_line
 from audiodrama.project.castfile import load_cast, update_profile
 from audiodrama.project.lock import production_lock
 from audiodrama.project.production import Project
+from audiodrama.script import dialogue_counts
 from audiodrama.voices.cast import Cast
 
 # ipywidgets is there in a notebook only: each editor imports it when called.
@@ -38,7 +39,8 @@ def speaker_editor(script: Script, prod: Project, line_ids: Iterable[str]):
     """ipywidgets dropdowns to change the speaker/delivery of the given lines; saves on change."""
     import ipywidgets as widgets
 
-    names = [NARRATOR, *[c.name for c in script.characters if c.name != NARRATOR]]
+    counts = dialogue_counts(script)
+    names = [NARRATOR, *[c.name for c in script.characters if c.name != NARRATOR and counts.get(c.name)]]
     return widgets.VBox([_speaker_row(script, prod, script.line_by_id(i), names) for i in line_ids])
 
 
@@ -121,17 +123,20 @@ def profile_editor(script: Script, prod: Project, name: str):
 
 
 def voice_editor(script: Script, prod: Project, name: str | None = None):
-    """A dropdown of every voice in the cast (narrator first) over the profile editor of the one picked.
+    """A dropdown of the narrator and every character with a line in `script` over the profile
+    editor of the one picked.
 
     Picking another name shows that voice's sliders; `name` picks the first one shown.
     """
     import ipywidgets as widgets
 
     cast = load_cast(prod.cast_path)
-    names = [NARRATOR, *cast.characters]
-    picker = widgets.Dropdown(
-        options=names, value=cast.resolve(name) if name else names[0], description="voice"
-    )
+    speaking = {cast.name_for(n) for n in dialogue_counts(script)}
+    names = [NARRATOR, *(n for n in cast.characters if n in speaking)]
+    first = cast.resolve(name) if name else names[0]
+    if first not in names:
+        names.append(first)
+    picker = widgets.Dropdown(options=names, value=first, description="voice")
     box = widgets.VBox([picker, profile_editor(script, prod, picker.value)])
 
     def show(change: dict[str, Any]) -> None:

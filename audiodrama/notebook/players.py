@@ -12,7 +12,7 @@ from typing import Any
 from pydub import AudioSegment, effects
 
 from audiodrama import procs
-from audiodrama.model import NARRATOR, Line, Script
+from audiodrama.model import NARRATOR, Line, Script, plural
 from audiodrama.render.plan import RenderedLine
 from audiodrama.results import EpisodeResult
 
@@ -97,7 +97,7 @@ def play_character(script: Script, rendered: Mapping[str, RenderedLine], name: s
     if not picked and name != NARRATOR:  # an alias
         picked = [l for l in script.lines() if l.kind == "dialogue" and l.speaker == name]
     lines = line_paths(rendered, picked[:limit])
-    return play(lines, f"<b>{html.escape(name)}</b>, {len(lines)} lines")
+    return play(lines, f"<b>{html.escape(name)}</b>, {plural(len(lines), 'line')}")
 
 
 def play_scene(

@@ -11,6 +11,7 @@ from audiodrama.model import NARRATOR, Script
 from audiodrama.parse.review import review
 from audiodrama.render.plan import RenderedLine
 from audiodrama.results import EpisodeResult
+from audiodrama.script import dialogue_counts
 from audiodrama.voices.cast import Cast
 
 # pandas is a notebook-only dependency: each table imports it when called.
@@ -75,7 +76,8 @@ def character_counts(script: Script):
     rows: dict[str, list[int]] = {}
     for line in script.lines():
         if line.kind == "dialogue":
-            r = rows.setdefault(line.speaker or "(unattributed)", [0, 0])
+            known = script.character(line.speaker) if line.speaker else None
+            r = rows.setdefault(known.name if known else line.speaker or "(unattributed)", [0, 0])
             r[0] += 1
             r[1] += len(line.text.split())
     df = pd.DataFrame(
@@ -86,15 +88,14 @@ def character_counts(script: Script):
 
 
 def profiles_table(cast: Cast, script: Script | None = None):
-    """Each voice profile (narrator first) as a DataFrame; with `script`, its dialogue line counts."""
+    """Each voice profile (narrator first) as a DataFrame; with `script`, only the characters
+    who speak in it, with their dialogue line counts."""
     import pandas as pd
 
     counts: dict[str, int] = {}
     if script is not None:
-        for line in script.lines():
-            if line.kind == "dialogue" and line.speaker:
-                name = cast.name_for(line.speaker)
-                counts[name] = counts.get(name, 0) + 1
+        for name, n in dialogue_counts(script).items():
+            counts[cast.name_for(name)] = counts.get(cast.name_for(name), 0) + n
     rows = [
         {
             "character": name,
@@ -107,6 +108,7 @@ def profiles_table(cast: Cast, script: Script | None = None):
             "effects": ", ".join(p.effects),
         }
         for name, p in [(NARRATOR, cast.narrator), *cast.characters.items()]
+        if script is None or name == NARRATOR or counts.get(name)
     ]
     df = pd.DataFrame(rows)
     if script is None:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pyloudnorm
+import soundfile as sf
 
 from audiodrama import procs
 from audiodrama.errors import RecordingError
@@ -93,11 +94,12 @@ def max_take_seconds(text: str) -> float:
     return TAKE_BASE_SECONDS + TAKE_SECONDS_PER_WORD * len(text.split())
 
 
-def decode(path: Path, max_seconds: float | None = None) -> np.ndarray:
+def decode(path: Path, max_seconds: float | None = None, *, native: bool = False) -> np.ndarray:
     """Mono float32 samples at SAMPLE_RATE; RecordingError if the file cannot be decoded.
 
     With `max_seconds`, ffmpeg stops a second past it: a 2-hour file costs no more memory than
-    the limit (the caller sees that the result is too long).
+    the limit (the caller sees that the result is too long). `native` keeps the file's own rate
+    and channels (interleaved), for checks on the samples as recorded.
     """
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
@@ -110,10 +112,7 @@ def decode(path: Path, max_seconds: float | None = None) -> np.ndarray:
             "error",
             "-i",
             str(path),
-            "-ac",
-            "1",
-            "-ar",
-            str(SAMPLE_RATE),
+            *([] if native else ["-ac", "1", "-ar", str(SAMPLE_RATE)]),
             *(["-t", f"{max_seconds + 1:.3f}"] if max_seconds is not None else []),
             "-f",
             "f32le",
@@ -127,6 +126,26 @@ def decode(path: Path, max_seconds: float | None = None) -> np.ndarray:
             f"cannot be decoded ({msg[-1] if msg else 'ffmpeg failed'}); re-export it as WAV", path
         )
     return np.frombuffer(proc.stdout, dtype="<f4").astype(np.float64)
+
+
+def clipped_samples(path: Path, max_seconds: float | None = None) -> int:
+    """How many sample frames of the file as recorded touch full scale (in any channel).
+
+    Counted on the original samples, before any downmix: ffmpeg's mono downmix adds the
+    channels at -3 dB each, so a stereo take peaking at -2.6 dBFS would read as clipped.
+    soundfile reads WAV, FLAC, OGG and MP3 as they are; other formats (.m4a) are decoded by
+    ffmpeg at their own rate and channels.
+    """
+    try:
+        with sf.SoundFile(str(path)) as f:
+            frames = -1 if max_seconds is None else int((max_seconds + 1) * f.samplerate)
+            return sum(
+                int(np.count_nonzero(np.max(np.abs(block), axis=1) >= CLIP_LEVEL))
+                for block in f.blocks(blocksize=1 << 16, frames=frames, dtype="float32", always_2d=True)
+            )
+    except RuntimeError:  # soundfile's LibsndfileError: not a format libsndfile reads
+        pass
+    return int(np.count_nonzero(np.abs(decode(path, max_seconds, native=True)) >= CLIP_LEVEL))
 
 
 def trim_silence(x: np.ndarray, pad_s: float = 0.03) -> np.ndarray:
@@ -197,7 +216,7 @@ def process_take(src: Path, text: str | None = None) -> tuple[bytes, float, list
             "microphone and record it again",
             src,
         )
-    clipped = int(np.sum(np.abs(x) >= CLIP_LEVEL))
+    clipped = clipped_samples(src, limit)
     if clipped:
         notes.append(f"{src.name}: {clipped} clipped sample(s) — record it a little quieter")
     x = trim_silence(x)

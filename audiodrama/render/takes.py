@@ -25,7 +25,7 @@ from pathlib import Path
 import soundfile as sf
 
 from audiodrama import procs
-from audiodrama.model import NARRATOR, VOICED_KINDS, Line, Script
+from audiodrama.model import NARRATOR, VOICED_KINDS, Line, Script, plural
 from audiodrama.render.recorded import TakeFile, TakeIndex
 from audiodrama.voices.cast import Cast
 
@@ -33,7 +33,8 @@ WORDS_PER_SECOND = 2.5
 
 
 def _slug(name: str) -> str:
-    return re.sub(r"[^\w]+", "-", name.lower()).strip("-") or "x"
+    """A file-name part for a title or a character's name, in the case it is written in."""
+    return re.sub(r"[^\w]+", "-", name).strip("-") or "x"
 
 
 def _speaker(line: Line, cast: Cast | None) -> str:
@@ -104,7 +105,7 @@ def _markdown(script: Script, name: str, rows: list[SideLine], recorded_dir: Pat
     md = [
         f"# Recording script: {name} — {script.title or script.slug}",
         "",
-        f"{len(rows)} lines. Save each take in `{recorded_dir}` under the file name given "
+        f"{plural(len(rows), 'line')}. Save each take in `{recorded_dir}` under the file name given "
         "(any of .wav .flac .mp3 .ogg .m4a; further takes as `<id>.take2.wav`). "
         "Leave a second of silence around each line; it is trimmed.",
         "",

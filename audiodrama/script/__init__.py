@@ -5,12 +5,21 @@ Text in, Script out and back; no file is read or written here (that is audiodram
 
 from audiodrama.script.apply import RiskyEditError, apply_fountain
 from audiodrama.script.fountain import fountain_hash, to_fountain
-from audiodrama.script.jsonform import FORMAT, dumps, from_dict, loads, recount_lines, to_dict
+from audiodrama.script.jsonform import (
+    FORMAT,
+    dialogue_counts,
+    dumps,
+    from_dict,
+    loads,
+    recount_lines,
+    to_dict,
+)
 
 __all__ = [
     "FORMAT",
     "RiskyEditError",
     "apply_fountain",
+    "dialogue_counts",
     "dumps",
     "fountain_hash",
     "from_dict",

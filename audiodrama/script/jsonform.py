@@ -227,11 +227,20 @@ def scene_settings(data: Any, scene: str, where: str | Path) -> dict[str, int | 
     return out
 
 
-def recount_lines(script: Script) -> None:
-    """Refresh each character's dialogue line count."""
+def dialogue_counts(script: Script) -> dict[str, int]:
+    """Dialogue lines per speaker, an alias counted for its character: the one line count
+    the CLI, the notebooks and the cast file show."""
     counts: dict[str, int] = {}
     for line in script.lines():
         if line.kind == "dialogue" and line.speaker:
-            counts[line.speaker] = counts.get(line.speaker, 0) + 1
+            known = script.character(line.speaker)
+            name = known.name if known else line.speaker
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def recount_lines(script: Script) -> None:
+    """Refresh each character's dialogue line count."""
+    counts = dialogue_counts(script)
     for c in script.characters:
         c.lines = counts.get(c.name, 0)

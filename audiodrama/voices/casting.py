@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audiodrama.model import NARRATOR, Character, Script, VoiceProfile
+from audiodrama.model import NARRATOR, Character, Script, VoiceProfile, plural
 from audiodrama.voices.cast import (
     GENDERS,
     NARRATOR_SLOT,
@@ -275,7 +275,7 @@ def auto_cast(
             taken.append(prof)
             changes.new.append(NewCharacter(char, prof, f"auto-cast: main character ({char.lines} lines)"))
         else:
-            note = f"auto-cast: minor character ({char.lines} lines), shared voice pool"
+            note = f"auto-cast: minor character ({plural(char.lines, 'line')}), shared voice pool"
             minors.append(NewCharacter(char, VoiceProfile(), note))
             changes.new.append(minors[-1])
         known_names.add(char.name)

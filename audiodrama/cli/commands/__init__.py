@@ -10,6 +10,29 @@ from typing import Any
 Handler = Callable[[argparse.Namespace], int]
 
 
+def add_global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """-C/--production and -q/--quiet, accepted before the command (`top`) and after it.
+
+    After the command they default to SUPPRESS, so that not repeating them there keeps the
+    value given before it (`audiodrama -q mix demo`, `audiodrama mix demo -q` are the same).
+    """
+    p.add_argument(
+        "--production",
+        "-C",
+        type=Path,
+        default=None if top else argparse.SUPPRESS,
+        metavar="DIR",
+        help="production folder (default: the nearest folder with audiodrama.toml)",
+    )
+    p.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="no progress bars",
+    )
+
+
 def add_command(
     subparsers: Any, name: str, handler: Handler, help_: str, *, epilog: str, description: str | None = None
 ) -> argparse.ArgumentParser:
@@ -25,7 +48,8 @@ def add_command(
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.set_defaults(handler=handler)
+    add_global_options(p, top=False)
+    p.set_defaults(handler=handler, needs_production=True)
     return p
 
 

@@ -106,6 +106,39 @@ def espeak_voices() -> tuple[dict[str, VoiceInfo], dict[str, VoiceInfo]]:
     return langs, variants
 
 
+@functools.lru_cache(maxsize=1)
+def espeak_languages() -> dict[str, str]:
+    """{language code: voice file} from the `language` lines of espeak-ng's voice files.
+
+    espeak-ng also selects a voice by the language it declares: 'en-gb' is gmw/en,
+    'zh' is sit/cmn; so `en-gb+f4` is a voice as good as `en+f4`.
+    """
+    _, data = espeak_info()
+    codes: dict[str, str] = {}
+    lang_dir = data / "lang" if data is not None else None
+    if lang_dir is None or not lang_dir.is_dir():
+        return codes
+    for f in sorted(lang_dir.rglob("*")):
+        if f.is_file():
+            for line in f.read_text(encoding="utf-8", errors="replace").splitlines():
+                parts = line.split()
+                if len(parts) > 1 and parts[0] == "language":
+                    codes.setdefault(parts[1].lower(), str(f.relative_to(lang_dir)))
+    return codes
+
+
+def voice_file_name(voice: str) -> str:
+    """The name espeak-ng's SetVoiceByName takes for `voice`: a language code such as 'en-gb'
+    becomes the file that declares it ('en'); the variant is kept. `espeak-ng -v` does this
+    itself, the library call does not."""
+    base, variant = split_voice(voice)
+    langs, _ = espeak_voices()
+    if base not in langs and base in espeak_languages():
+        base = espeak_languages()[base].rsplit("/", 1)[-1].lower()
+        return f"{base}+{variant}" if variant else base
+    return voice
+
+
 def split_voice(voice: str) -> tuple[str, str | None]:
     """'en-us+f3' -> ('en-us', 'f3'); 'gmw/en-US' -> ('en-us', None)."""
     base, _, variant = voice.partition("+")
@@ -122,7 +155,7 @@ def validate_profile(profile: VoiceProfile) -> list[str]:
         problems.append(
             "voice: espeak-ng's data folder was not found (install espeak-ng: sudo apt-get install espeak-ng)"
         )
-    elif base not in langs:
+    elif base not in langs and base not in espeak_languages():
         near = sorted(n for n in langs if n.startswith(base.split("-")[0]))[:8]
         problems.append(
             f"voice: {profile.voice!r} is not an espeak-ng voice (use one of "
@@ -331,7 +364,7 @@ class Pyttsx3Engine:
             self.start()
             drv = self._driver
             try:
-                drv.setProperty("voice", voice)
+                drv.setProperty("voice", voice_file_name(voice))
             except ValueError:
                 raise RenderError(
                     f"espeak-ng rejected voice {voice!r}; fix it in voices/cast.toml "
