@@ -79,7 +79,7 @@ def test_options_after_the_command_reach_a_real_build(tmp_path):
     env = {**os.environ, "AUDIODRAMA_ENGINE": "silent"}
     r = _cli("build", str(story), "--profile", "none", "-q", "-C", str(prod.root), cwd=tmp_path, env=env)
     assert r.returncode == 0, r.stderr
-    assert (prod.out_dir / "s" / "s-e01.wav").exists()  # -C after the command chose the production
+    assert (prod.out_dir / "s" / "s-e01-unmastered.wav").exists()  # -C after the command chose the production
     assert "it/s" not in r.stderr and "%|" not in r.stderr  # -q after the command: no progress bar
 
 
