@@ -17,6 +17,7 @@ from audiodrama.audio.truepeak import true_peak_per_sample
 from audiodrama.errors import CastError
 from audiodrama.model import NARRATOR, VoiceProfile
 from audiodrama.pipeline.mixing import mix_script
+from audiodrama.project.castfile import update_profile
 from audiodrama.project.production import Project
 from audiodrama.settings import Settings
 from audiodrama.voices.cast import SPREAD, cast_from_data
@@ -70,6 +71,18 @@ def test_cast_pans_auto_spread_and_validation():
         msg = str(err.value)
         assert "\n" not in msg and "cast.toml" in msg and '[characters."Ann"] pan' in msg, msg
         assert "-1 (left)" in msg and "1 (right)" in msg
+
+
+def test_pan_and_performer_are_set_like_any_profile_field(tmp_path):
+    path = tmp_path / "cast.toml"
+    path.write_text('# mine\n[characters."Ann"]\nvoice = "en-us+f3"\n\n[characters."Bob"]\nvoice = "en+m3"\n')
+    cast = update_profile(path, "Bob", pan=-0.3, performer="Jo Bell")
+    assert (cast.profile_of("Bob").pan, cast.profile_of("Bob").performer) == (-0.3, "Jo Bell")
+    assert cast.profile_of("Ann").pan == SPREAD[0] and path.read_text().startswith("# mine")
+    before = path.read_bytes()
+    with pytest.raises(CastError, match=r'\[characters."Ann"\] pan') as err:
+        update_profile(path, "Ann", pan=2)
+    assert "\n" not in str(err.value) and path.read_bytes() == before  # refused before any write
 
 
 def test_demo_is_stereo_with_a_centred_narrator_and_panned_characters(stereo):

@@ -94,7 +94,8 @@ def set_profile(prod: Project, name: str, **fields: Any) -> Cast:
 
 
 def profile_editor(script: Script, prod: Project, name: str):
-    """Sliders for one voice's pitch and rate, a voice box and a button that saves and plays it."""
+    """Sliders for one voice's pitch, rate and stereo position, a voice box and a button that saves
+    and plays it."""
     import ipywidgets as widgets
 
     cast = load_cast(prod.cast_path)
@@ -103,13 +104,17 @@ def profile_editor(script: Script, prod: Project, name: str):
     voice = widgets.Text(value=p.voice, description="voice")
     pitch = widgets.IntSlider(value=p.pitch, min=0, max=99, description="pitch")
     rate = widgets.IntSlider(value=p.rate, min=80, max=450, description="rate (wpm)")
+    pan = widgets.FloatSlider(value=p.pan, min=-1.0, max=1.0, step=0.1, description="pan (L..R)")
     button = widgets.Button(description=f"save + hear {resolved}")
     out = widgets.Output()
 
     def on_click(_button: Any = None) -> None:
         out.outputs = ()
         try:
-            new = set_profile(prod, resolved, voice=voice.value, pitch=pitch.value, rate=rate.value)
+            changed = {"pan": round(pan.value, 2)} if abs(pan.value - p.pan) > 1e-9 else {}
+            new = set_profile(
+                prod, resolved, voice=voice.value, pitch=pitch.value, rate=rate.value, **changed
+            )
             out.append_display_data(
                 play(audition(script, new, prod, resolved).path, f"<b>{html.escape(resolved)}</b>")
             )
@@ -117,7 +122,9 @@ def profile_editor(script: Script, prod: Project, name: str):
             out.append_stdout(f"{exc}\n")
 
     button.on_click(on_click)
-    box = widgets.VBox([widgets.HTML(f"<b>{html.escape(resolved)}</b>"), voice, pitch, rate, button, out])
+    box = widgets.VBox(
+        [widgets.HTML(f"<b>{html.escape(resolved)}</b>"), voice, pitch, rate, pan, button, out]
+    )
     box.save_and_play = on_click  # callable from code and tests
     return box
 

@@ -29,6 +29,9 @@ from audiodrama.voices.cast import (
 )
 from audiodrama.voices.casting import CastChanges
 
+EDITABLE_FIELDS: tuple[str, ...] = (*PROFILE_FIELDS, "pan", "performer")
+"""What update_profile may set: the profile's sound, its stereo position and its performer."""
+
 CAST_HEADER = """\
 voices/cast.toml: one voice profile for the narrator and each character.
 Edit freely: `audiodrama cast` keeps your changes and only appends new characters.
@@ -38,6 +41,8 @@ Edit freely: `audiodrama cast` keeps your changes and only appends new character
   rate:   words per minute, 80..450      pitch: 0..99 (50 = the voice's own)
   volume: 0..1                          effects: mix effects always applied, e.g. ["phone"]
   performer: optional, who voices the part, named in the closing credits, e.g. "Ann Lee"
+  pan:    optional, where the voice stands in stereo: -1 left .. 0 centre .. 1 right
+          (without it characters are spread by their place in this file, within +-0.6)
 Try a voice: audiodrama audition "Name" "Some words to say."
 """
 
@@ -129,7 +134,7 @@ def save_document(path: Path, doc: tomlkit.TOMLDocument) -> None:
 
 
 def update_profile(path: str | Path, name: str, **fields: Any) -> Cast:
-    """Set fields (engine, voice, rate, pitch, volume, effects) of one voice profile in a cast file.
+    """Set fields (engine, voice, rate, pitch, volume, effects, pan, performer) of one voice profile.
 
     `name` is a character's name or alias, or "Narrator". Comments, order and every other table
     are kept. The changed profile and then the whole file are validated before anything is
@@ -141,10 +146,10 @@ def update_profile(path: str | Path, name: str, **fields: Any) -> Cast:
     """
     path = Path(path)
     cast = load_cast(path)
-    unknown = [k for k in fields if k not in PROFILE_FIELDS]
+    unknown = [k for k in fields if k not in EDITABLE_FIELDS]
     if unknown:
         raise CastError(
-            f"unknown profile field(s) {', '.join(unknown)}; use {', '.join(PROFILE_FIELDS)}", path
+            f"unknown profile field(s) {', '.join(unknown)}; use {', '.join(EDITABLE_FIELDS)}", path
         )
     resolved = cast.resolve(name)
     values = {key: _field_value(key, value) for key, value in fields.items()}
