@@ -36,14 +36,17 @@ import numpy as np
 from scipy.optimize import minimize
 
 from audiodrama.parse import parse_story
+from audiodrama.parse.calibration import FEATURES as CAL_FEATURES
+from audiodrama.parse.calibration import line_features, scored_lines
 from audiodrama.parse.dialogue import setup
-from audiodrama.parse.ranker import DEFAULT_WEIGHTS, FEATURES, score
+from audiodrama.parse.ranker import DEFAULT_WEIGHTS, FEATURES, model_from_json, score
 from audiodrama.parse.ranker_context import Context
 from audiodrama.parse.ranker_features import candidates
 from audiodrama.parse.structure import detect_structure
 from audiodrama.script import dumps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loo_report import scorer, span_outcomes
 from pdnc import load_novel
 
 OUT = Path(__file__).resolve().parent.parent / "audiodrama" / "data" / "attribution_model.json"
@@ -136,12 +139,98 @@ def to_weights(w: np.ndarray) -> dict[str, float]:
     return {f: round(float(v), 4) for f, v in zip(FEATURES, w)}
 
 
+def outcome_rows(sc, folder: Path, weights: dict[str, float]) -> list[tuple[np.ndarray, bool]]:
+    """Calibration examples of one novel parsed by `weights` (uncalibrated), with the gold
+    cast and without: each attributed line's calibration features and whether its speaker is
+    right (by the shared scorer's character mapping)."""
+    text, cast, _ = load_novel(folder)
+    rows = []
+    for given in (cast, None):
+        script = parse_story(text, cast=given, model=weights)
+        right = span_outcomes(sc, folder, json.loads(dumps(script)))
+        lines = list(script.lines())
+        for line, feats in zip(scored_lines(lines), line_features(lines, given is not None)):
+            ok = right.get(line.span)
+            if ok is not None:
+                rows.append((np.array([feats.get(f, 0.0) for f in CAL_FEATURES]), ok))
+    return rows
+
+
+def fit_calibration(rows: list[tuple[np.ndarray, bool]], l2: float = 1.0) -> dict[str, float]:
+    """Logistic regression of `speaker right` on the calibration features (MAP, Gaussian
+    prior at 0): its probabilities are the lines' confidences."""
+    X = np.array([r[0] for r in rows])
+    y = np.array([float(r[1]) for r in rows])
+
+    def f(w):
+        z = X @ w
+        # log(1 + e^z) without overflow
+        loss = np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * w @ w
+        p = 0.5 * (1.0 + np.tanh(0.5 * z))
+        return loss, X.T @ (p - y) + l2 * w
+
+    res = minimize(f, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B")
+    return {k: round(float(v), 4) for k, v in zip(CAL_FEATURES, res.x)}
+
+
+def model_json(weights: dict[str, float], calibration: dict[str, float] | None, **extra) -> str:
+    body = {"weights": weights, "features": list(FEATURES)}
+    if calibration is not None:
+        body["calibration"] = calibration
+    return json.dumps({**body, **extra}, indent=1) + "\n"
+
+
+def train(novels: list[Path], gold_hist: dict, a: argparse.Namespace) -> dict[str, float]:
+    """The ranker's weights trained on `novels` (one or two rounds)."""
+    train_g = [g for n in novels for g in gold_hist[n.name]]
+    w = fit(train_g, a.l2)
+    if a.rounds == 2:
+        # round 2: history from round-1 decisions
+        train2 = [g for n in novels for g in examples(n, to_weights(w))]
+        w = fit(train_g + train2, a.l2)
+    return to_weights(w)
+
+
+def leave_one_out(novels: list[Path], gold_hist: dict, a: argparse.Namespace) -> dict[str, list]:
+    """Per novel, the LOO weights' accuracy on its open turns (printed) and its
+    out-of-fold calibration rows; with --loo-dir, the calibrated LOO model and the novel
+    parsed by it, with the gold cast and without (the calibration of novel k is fitted on
+    the other novels' out-of-fold rows only)."""
+    sc = scorer(a.scorer)
+    print("leave-one-novel-out (open turns only; 'reachable' = gold among candidates)")
+    weights: dict[str, dict[str, float]] = {}
+    rows: dict[str, list] = {}
+    for held in novels:
+        w = weights[held.name] = train([n for n in novels if n != held], gold_hist, a)
+        test = examples(held, w)
+        wv = np.array([w[f] for f in FEATURES])
+        reach = sum(1 for _, y in test if y >= 0) / max(1, len(test))
+        print(f"  {held.name}: {accuracy(test, wv):.3f} of {len(test)} open turns (reachable {reach:.3f})")
+        rows[held.name] = outcome_rows(sc, held, w)
+    if a.loo_dir:
+        a.loo_dir.mkdir(parents=True, exist_ok=True)
+        for held in novels:
+            cal = fit_calibration([r for n, rs in rows.items() if n != held.name for r in rs])
+            text_json = model_json(weights[held.name], cal, trained_without=held.name)
+            (a.loo_dir / f"{held.name}.json").write_text(text_json)
+            model = model_from_json(text_json)
+            text, cast, _ = load_novel(held)
+            for given, suffix in ((cast, "script"), (None, "nocast.script")):
+                script = parse_story(text, cast=given, model=model)
+                (a.loo_dir / f"{held.name}.{suffix}.json").write_text(dumps(script), encoding="utf-8")
+    return rows
+
+
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("pdnc", type=Path)
     ap.add_argument("--loo-dir", type=Path)
     ap.add_argument("--l2", type=float, default=3.0)
-    ap.add_argument("--no-loo", action="store_true", help="skip the leave-one-out report")
+    ap.add_argument(
+        "--no-loo",
+        action="store_true",
+        help="skip the leave-one-out run (the model is then written without a calibration)",
+    )
     ap.add_argument(
         "--rounds",
         type=int,
@@ -149,51 +238,28 @@ def main(argv=None) -> int:
         choices=(1, 2),
         help="1: history = gold speakers only; 2: also the model's own decisions",
     )
+    ap.add_argument("--scorer", type=Path, default=Path("/work/shared/bench/score_attribution.py"))
     a = ap.parse_args(argv)
     novels = sorted(p for p in a.pdnc.iterdir() if (p / "quotation_info.csv").exists())
     gold_hist = {n.name: examples(n, None) for n in novels}
-    if a.loo_dir:
-        a.loo_dir.mkdir(parents=True, exist_ok=True)
-    print("leave-one-novel-out (open turns only; 'reachable' = gold among candidates)")
-    for held in [] if a.no_loo else novels:
-        train = [g for n in novels if n != held for g in gold_hist[n.name]]
-        w1 = fit(train, a.l2)
-        w2 = w1
-        if a.rounds == 2:
-            # round 2: history from round-1 decisions
-            train2 = [g for n in novels if n != held for g in examples(n, to_weights(w1))]
-            w2 = fit(train + train2, a.l2)
-        test = examples(held, to_weights(w2))
-        reach = sum(1 for _, y in test if y >= 0) / max(1, len(test))
-        print(f"  {held.name}: {accuracy(test, w2):.3f} of {len(test)} open turns (reachable {reach:.3f})")
-        if a.loo_dir:
-            (a.loo_dir / f"{held.name}.json").write_text(
-                json.dumps({"weights": to_weights(w2), "trained_without": held.name}, indent=1)
-            )
-            text, cast, _ = load_novel(held)
-            script = parse_story(text, cast=cast, model=to_weights(w2))
-            (a.loo_dir / f"{held.name}.script.json").write_text(dumps(script), encoding="utf-8")
-    allg = [g for n in novels for g in gold_hist[n.name]]
-    w = w1 = fit(allg, a.l2)
-    if a.rounds == 2:
-        allg2 = [g for n in novels for g in examples(n, to_weights(w1))]
-        w = fit(allg + allg2, a.l2)
+    rows = {} if a.no_loo else leave_one_out(novels, gold_hist, a)
+    w = train(novels, gold_hist, a)
+    cal = fit_calibration([r for rs in rows.values() for r in rs]) if rows else None
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(
-        json.dumps(
-            {
-                "weights": to_weights(w),
-                "features": list(FEATURES),
-                "trained_on": [n.name for n in novels],
-                "script": "scripts/train_attribution.py",
-            },
-            indent=1,
+        model_json(
+            w,
+            cal,
+            trained_on=[n.name for n in novels],
+            rounds=a.rounds,
+            script="scripts/train_attribution.py",
         )
-        + "\n"
     )
     print(f"wrote {OUT}")
-    for f_, v in sorted(to_weights(w).items(), key=lambda kv: -abs(kv[1])):
+    for f_, v in sorted(w.items(), key=lambda kv: -abs(kv[1])):
         print(f"  {f_:22} {v:+.3f}")
+    for f_, v in sorted((cal or {}).items(), key=lambda kv: -abs(kv[1])):
+        print(f"  calibration {f_:22} {v:+.3f}")
     return 0
 
 

@@ -65,7 +65,10 @@ def _register_changes(subparsers: Any) -> None:
     )
     story_argument(p)
     p.add_argument(
-        "--threshold", type=float, default=0.6, help="list lines below this confidence (default 0.6)"
+        "--threshold",
+        type=float,
+        default=None,
+        help="list lines below this confidence (default: the 15%% least sure lines)",
     )
 
     p = add_with_example(
@@ -132,9 +135,9 @@ def cmd_review(args: argparse.Namespace) -> int:
             f"{line.confidence:.2f}  {line.id}  {line.speaker or '?':<16} {line.rule:<22} "
             f"{textwrap.shorten(line.text, 60)}"
         )
+    which = f"below {args.threshold}" if args.threshold is not None else "least sure"
     print(
-        f"{len(rows)} lines below {args.threshold}; fix them in "
-        f"{args.production.script_fountain(script.slug)} and rebuild"
+        f"{len(rows)} lines {which}; fix them in {args.production.script_fountain(script.slug)} and rebuild"
     )
     return 0
 
