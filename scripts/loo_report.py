@@ -5,10 +5,13 @@
     .venv/bin/python scripts/loo_report.py /work/shared/pdnc /tmp/loo
 
 For every novel the LOO model `<novel>.json` (written by train_attribution.py, trained
-without that novel) parses the novel twice: with the gold cast (`<novel>.script.json`,
-already written by the training script) and without a cast (`<novel>.nocast.script.json`,
-written here). With --reparse both are parsed again with the LOO models (for a change that
-leaves the ranker's training alone). Both are scored by the shared scorer's own `score` (bench/README.md), so
+and calibrated without that novel) has parsed the novel twice: with the gold cast
+(`<novel>.script.json`) and without a cast (`<novel>.nocast.script.json`), both written by
+the training script (a missing one is parsed here). With --reparse both are parsed again
+with the LOO models (for a change that leaves the ranker's training alone). It prints the
+reliability table (stated confidence against observed accuracy per decile) and the review
+curve (the share of the wrong lines among the least sure ones; `audiodrama review` lists the
+15% least sure by default). Both are scored by the shared scorer's own `score` (bench/README.md), so
 the figures are the ones `score_attribution.py score GOLD SCRIPT` prints, pooled here.
 """
 

@@ -13,12 +13,20 @@ ranker.DEFAULT_WEIGHTS (a Gaussian prior), so those hand-set weights are the doc
 priors and a feature PDNC rarely fires keeps its designed strength. Training is done in
 two rounds: the first uses the gold speakers of the earlier turns as history, the second
 the first model's own decisions (so the model learns to live with its mistakes). The run
-is deterministic: the shipped model is exactly what this script writes. It prints
+is deterministic: the shipped model is exactly what this script writes.
+
+The model file also holds the confidence calibration (audiodrama/parse/calibration.py): a
+logistic map from a line's features to the probability that its speaker is right, fitted
+on out-of-fold predictions: every novel parsed (with the gold cast and without a cast) by
+the ranker trained without it, each line scored right or wrong by the shared scorer
+(--scorer). The LOO model of novel k holds a calibration fitted on the other novels' rows
+only, so its confidences are as honest as its speakers; the shipped one is fitted on all
+(--no-loo: no calibration is written). It prints
 leave-one-novel-out accuracy (each novel scored by a model trained without it); with
 --loo-dir it writes there, per novel, the LOO model (<novel>.json) and the novel's cast script
-parsed with that model and the gold cast (<novel>.script.json: score it with
-`../shared/bench/score_attribution.py score GOLD SCRIPT`, or all of them, with and without the
-cast, by `scripts/loo_report.py PDNC LOO_DIR`); and it writes the model trained on
+parsed with that model, with the gold cast (<novel>.script.json) and without a cast
+(<novel>.nocast.script.json): score one with `../shared/bench/score_attribution.py score
+GOLD SCRIPT`, or all of them by `scripts/loo_report.py PDNC LOO_DIR`; and it writes the model trained on
 all novels to audiodrama/data/attribution_model.json. The shipped model was trained on the
 novels its `trained_on` lists (a folder holding only those reproduces it byte for byte).
 """
@@ -35,9 +43,10 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import minimize
 
+from audiodrama.model import Script
 from audiodrama.parse import parse_story
 from audiodrama.parse.calibration import FEATURES as CAL_FEATURES
-from audiodrama.parse.calibration import line_features, scored_lines
+from audiodrama.parse.calibration import calibrate, line_features, scored_lines
 from audiodrama.parse.dialogue import setup
 from audiodrama.parse.ranker import DEFAULT_WEIGHTS, FEATURES, model_from_json, score
 from audiodrama.parse.ranker_context import Context
@@ -139,24 +148,58 @@ def to_weights(w: np.ndarray) -> dict[str, float]:
     return {f: round(float(v), 4) for f, v in zip(FEATURES, w)}
 
 
-def outcome_rows(sc, folder: Path, weights: dict[str, float]) -> list[tuple[np.ndarray, bool]]:
+def outcome_rows(sc, folder: Path, weights: dict[str, float]) -> tuple[list, list[Script]]:
     """Calibration examples of one novel parsed by `weights` (uncalibrated), with the gold
     cast and without: each attributed line's calibration features and whether its speaker is
-    right (by the shared scorer's character mapping)."""
+    right (by the shared scorer's character mapping); and the two scripts."""
     text, cast, _ = load_novel(folder)
-    rows = []
+    rows, scripts = [], []
     for given in (cast, None):
         script = parse_story(text, cast=given, model=weights)
+        scripts.append(script)
         right = span_outcomes(sc, folder, json.loads(dumps(script)))
         lines = list(script.lines())
-        for line, feats in zip(scored_lines(lines), line_features(lines, given is not None)):
+        for line, feats in zip(scored_lines(lines), line_features(lines)):
             ok = right.get(line.span)
             if ok is not None:
-                rows.append((np.array([feats.get(f, 0.0) for f in CAL_FEATURES]), ok))
-    return rows
+                rows.append((np.array([feats.get(f, 0.0) for f in CAL_FEATURES]), ok, given is not None))
+    return rows, scripts
 
 
-def fit_calibration(rows: list[tuple[np.ndarray, bool]], l2: float = 1.0) -> dict[str, float]:
+def fit_calibration(rows: list[tuple[np.ndarray, bool, bool]]) -> dict[str, object]:
+    """The calibration of the model file: for lines parsed with a cast and for lines parsed
+    without, a logistic map and the knots of a monotone correction of its probabilities."""
+    out: dict[str, object] = {}
+    for mode, given in (("cast", True), ("nocast", False)):
+        mine = [r for r in rows if r[2] == given]
+        weights = fit_logistic(mine)
+        w = np.array([weights[f] for f in CAL_FEATURES])
+        p = 0.5 * (1.0 + np.tanh(0.5 * (np.array([r[0] for r in mine]) @ w)))
+        out[mode] = weights
+        out[f"{mode}_knots"] = knots(p, np.array([float(r[1]) for r in mine]))
+    return out
+
+
+def knots(p: np.ndarray, y: np.ndarray, bins: int = 20) -> list[list[float]]:
+    """Isotonic correction, coarsely: the lines in `bins` equal-count bins of stated
+    probability, each bin's mean stated and observed accuracy, the observed made monotone
+    by pooling adjacent violators (weighted by bin size)."""
+    order = np.argsort(p, kind="stable")
+    blocks = []  # [mean stated, mean observed, lines]
+    for part in np.array_split(order, bins):
+        if len(part):
+            blocks.append([float(p[part].mean()), float(y[part].mean()), len(part)])
+    pooled: list[list[float]] = []
+    for b in blocks:
+        pooled.append(b)
+        while len(pooled) > 1 and pooled[-2][1] >= pooled[-1][1]:
+            (x1, y1, n1), (x2, y2, n2) = pooled[-2], pooled.pop()
+            n = n1 + n2
+            pooled[-1] = [(x1 * n1 + x2 * n2) / n, (y1 * n1 + y2 * n2) / n, n]
+    return [[round(x, 4), round(yv, 4)] for x, yv, _ in pooled]
+
+
+def fit_logistic(rows: list[tuple[np.ndarray, bool, bool]], l2: float = 1.0) -> dict[str, float]:
     """Logistic regression of `speaker right` on the calibration features (MAP, Gaussian
     prior at 0): its probabilities are the lines' confidences."""
     X = np.array([r[0] for r in rows])
@@ -173,7 +216,7 @@ def fit_calibration(rows: list[tuple[np.ndarray, bool]], l2: float = 1.0) -> dic
     return {k: round(float(v), 4) for k, v in zip(CAL_FEATURES, res.x)}
 
 
-def model_json(weights: dict[str, float], calibration: dict[str, float] | None, **extra) -> str:
+def model_json(weights: dict[str, float], calibration: dict[str, object] | None, **extra) -> str:
     body = {"weights": weights, "features": list(FEATURES)}
     if calibration is not None:
         body["calibration"] = calibration
@@ -200,13 +243,14 @@ def leave_one_out(novels: list[Path], gold_hist: dict, a: argparse.Namespace) ->
     print("leave-one-novel-out (open turns only; 'reachable' = gold among candidates)")
     weights: dict[str, dict[str, float]] = {}
     rows: dict[str, list] = {}
+    scripts: dict[str, list[Script]] = {}
     for held in novels:
         w = weights[held.name] = train([n for n in novels if n != held], gold_hist, a)
         test = examples(held, w)
         wv = np.array([w[f] for f in FEATURES])
         reach = sum(1 for _, y in test if y >= 0) / max(1, len(test))
         print(f"  {held.name}: {accuracy(test, wv):.3f} of {len(test)} open turns (reachable {reach:.3f})")
-        rows[held.name] = outcome_rows(sc, held, w)
+        rows[held.name], scripts[held.name] = outcome_rows(sc, held, w)
     if a.loo_dir:
         a.loo_dir.mkdir(parents=True, exist_ok=True)
         for held in novels:
@@ -214,9 +258,10 @@ def leave_one_out(novels: list[Path], gold_hist: dict, a: argparse.Namespace) ->
             text_json = model_json(weights[held.name], cal, trained_without=held.name)
             (a.loo_dir / f"{held.name}.json").write_text(text_json)
             model = model_from_json(text_json)
-            text, cast, _ = load_novel(held)
-            for given, suffix in ((cast, "script"), (None, "nocast.script")):
-                script = parse_story(text, cast=given, model=model)
+            # calibrating is parse_story's last step (nothing after it reads a confidence), so
+            # the uncalibrated parses calibrated here are what parse_story(model=model) gives
+            for script, given, suffix in zip(scripts[held.name], (True, False), ("script", "nocast.script")):
+                calibrate(list(script.lines()), given, model.calibration)
                 (a.loo_dir / f"{held.name}.{suffix}.json").write_text(dumps(script), encoding="utf-8")
     return rows
 
@@ -258,8 +303,10 @@ def main(argv=None) -> int:
     print(f"wrote {OUT}")
     for f_, v in sorted(w.items(), key=lambda kv: -abs(kv[1])):
         print(f"  {f_:22} {v:+.3f}")
-    for f_, v in sorted((cal or {}).items(), key=lambda kv: -abs(kv[1])):
-        print(f"  calibration {f_:22} {v:+.3f}")
+    for mode in ("cast", "nocast") if cal else ():
+        for f_, v in sorted(cal[mode].items(), key=lambda kv: -abs(kv[1])):
+            print(f"  calibration ({mode}) {f_:22} {v:+.3f}")
+        print(f"  calibration ({mode}) knots {cal[mode + '_knots']}")
     return 0
 
 

@@ -3,13 +3,14 @@ speaker is right, and review lists the lines most likely wrong."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from support import python_calls
 
 from audiodrama.model import Character, Line, Scene, Script
 from audiodrama.parse import parse_story
-from audiodrama.parse.calibration import FEATURES, Calibration, line_features
+from audiodrama.parse.calibration import FEATURES, Calibration, line_features, monotone_map
 from audiodrama.parse.ranker import load_model, load_weights, model_from_json
 from audiodrama.parse.review import REVIEW_SHARE, review
 
@@ -39,7 +40,8 @@ def _line(paragraph: int, speaker: str | None, rule: str, conf: float, kind: str
 def test_the_packaged_model_ships_a_calibration_of_every_feature():
     model = load_model()
     assert model.calibration is not None
-    assert set(model.calibration.weights) == set(FEATURES)
+    assert set(model.calibration.cast) == set(model.calibration.nocast) == set(FEATURES)
+    assert model.calibration.cast_knots and model.calibration.nocast_knots
     assert model.weights == load_weights()
 
 
@@ -60,11 +62,33 @@ def test_bare_weights_leave_the_raw_rule_confidences():
 
 
 def test_a_model_file_maps_features_to_a_probability():
-    model = model_from_json('{"weights": {"prev1": -1.0}, "calibration": {"bias": 2.0, "cast": -1.0}}')
+    model = model_from_json(
+        '{"weights": {"prev1": -1.0}, "calibration": '
+        '{"cast": {"bias": 2.0, "words": -1.0}, "nocast": {"bias": 0.5}}}'
+    )
     assert model.weights == {"prev1": -1.0}
     assert isinstance(model.calibration, Calibration)
-    p = model.calibration.probability({"bias": 1.0, "cast": 1.0})
+    # with a cast and without, each its own map
+    p = model.calibration.probability({"bias": 1.0, "words": 1.0}, cast_given=True)
     assert math.isclose(p, 1 / (1 + math.exp(-1.0)))
+    p = model.calibration.probability({"bias": 1.0, "words": 1.0}, cast_given=False)
+    assert math.isclose(p, 1 / (1 + math.exp(-0.5)))
+    # knots correct the logistic probability where the observed accuracy departs from it
+    knotted = model_from_json(
+        '{"weights": {}, "calibration": {"cast": {}, "nocast": {}, "cast_knots": [[0.5, 0.4]]}}'
+    )
+    assert knotted.calibration is not None
+    assert knotted.calibration.probability({}, cast_given=True) == 0.4  # logistic of 0: 0.5
+    assert knotted.calibration.probability({}, cast_given=False) == 0.5
+
+
+def test_the_monotone_map_keeps_the_order_of_the_lines():
+    knots = [(0.3, 0.4), (0.6, 0.55), (0.9, 0.95)]
+    ps = [i / 100 for i in range(101)]
+    mapped = [monotone_map(p, knots) for p in ps]
+    assert all(a < b for a, b in itertools.pairwise(mapped))
+    assert mapped[0] == 0.0 and mapped[-1] == 1.0 and math.isclose(monotone_map(0.6, knots), 0.55)
+    assert monotone_map(0.42, []) == 0.42
     assert model_from_json('{"weights": {}}').calibration is None
 
 
@@ -79,7 +103,7 @@ def test_features_see_conversations_anchors_and_broken_alternation():
         _line(6, None, "", 1.0, kind="narration"),
         _line(7, "Bob", "explicit-verb", 0.95),  # three narration paragraphs: a new conversation
     ]
-    f = line_features(lines, cast_given=True)
+    f = line_features(lines)
     assert len(f) == 5
     assert [x["first_of_conv"] for x in f] == [1.0, 0.0, 0.0, 0.0, 1.0]
     assert f[0]["conv_len"] == math.log1p(4) and f[4]["conv_len"] == math.log1p(1)
@@ -92,15 +116,15 @@ def test_features_see_conversations_anchors_and_broken_alternation():
     assert f[3]["same_as_prev"] == 1.0 and f[2]["same_as_prev"] == 0.0
     assert f[2]["alt_prev2_ranked"] == 1.0 and f[1]["alt_prev2_ranked"] == 0.0
     assert f[0]["rule=explicit-verb"] == 1.0 and f[1]["rule=turn-taking"] == 1.0
-    assert f[0]["cast_explicit"] == 1.0 and f[0]["cast_ranked"] == 0.0
+    assert f[0]["words"] == math.log1p(1) and f[0]["words_ranked"] == 0.0
 
 
 def test_features_of_a_long_conversation_take_linear_work():
     def conversation(turns: int) -> list[Line]:
         return [_line(i, "Ann" if i % 2 else "Bob", "turn-taking", 0.7) for i in range(turns)]
 
-    small = python_calls(line_features, conversation(400), True)
-    large = python_calls(line_features, conversation(800), True)
+    small = python_calls(line_features, conversation(400))
+    large = python_calls(line_features, conversation(800))
     assert large / small < 2.2, (small, large)
 
 

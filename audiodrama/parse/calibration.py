@@ -3,14 +3,17 @@
 The sieve's rules and the ranker state a raw confidence (a rule's constant, the ranker's
 probability of its choice among the candidates). How often those are right depends on more
 than the rule: the length of the conversation, how many people take part, whether the line
-breaks the alternation, whether a cast was given. A small logistic model over such
-features, fitted on leave-one-novel-out predictions (scripts/train_attribution.py) and
-shipped in the model file, maps them to the probability that the speaker is right; the
-lines most likely wrong are then the ones `audiodrama review` lists first.
+breaks the alternation, how short the line is. A small logistic model over such features,
+one for stories parsed with a cast and one without (the errors differ: without a cast,
+characters are found by the parser), fitted on leave-one-novel-out predictions
+(scripts/train_attribution.py) and shipped in the model file, maps them to the probability
+that the speaker is right; the lines most likely wrong are then the ones `audiodrama
+review` lists first.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,9 +39,6 @@ FEATURES: tuple[str, ...] = (
     "bias",
     *(f"rule={r}" for r in RULES),
     "ranked_logit",
-    "cast",
-    "cast_ranked",
-    "cast_explicit",
     "conv_len",
     "conv_len_ranked",
     "conv_people3",
@@ -53,6 +53,8 @@ FEATURES: tuple[str, ...] = (
     "alt_prev2_ranked",
     "alt_next2_ranked",
     "people_ranked",
+    "words",
+    "words_ranked",
 )
 _STORY = ("narration", "dialogue", "tag")
 # dialogue paragraphs this many paragraphs apart or closer belong to one conversation
@@ -61,13 +63,33 @@ _CONV_GAP = 2
 
 @dataclass(frozen=True)
 class Calibration:
-    """Logistic weights over FEATURES (by name), from the model file's `calibration`."""
+    """Logistic weights over FEATURES (by name), with a cast and without, from the model
+    file's `calibration` (`{"cast": {...}, "nocast": {...}, "cast_knots": [[p, q], ...],
+    "nocast_knots": ...}`). The knots, when given, map the logistic probability p to the
+    accuracy q observed at it (monotone, linear between knots): the logistic shape alone
+    leaves some deciles off by more than 0.05."""
 
-    weights: Mapping[str, float]
+    cast: Mapping[str, float]
+    nocast: Mapping[str, float]
+    cast_knots: tuple[tuple[float, float], ...] = ()
+    nocast_knots: tuple[tuple[float, float], ...] = ()
 
-    def probability(self, feats: Mapping[str, float]) -> float:
-        z = sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    def probability(self, feats: Mapping[str, float], cast_given: bool) -> float:
+        weights = self.cast if cast_given else self.nocast
+        z = sum(weights.get(k, 0.0) * v for k, v in feats.items())
+        p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return monotone_map(p, self.cast_knots if cast_given else self.nocast_knots)
+
+
+def monotone_map(p: float, knots: Sequence[tuple[float, float]]) -> float:
+    """`p` through the knots (x and y ascending), linear between them and towards (0, 0) and
+    (1, 1) outside them, so the order of the lines is kept; no knots: `p` itself."""
+    if not knots:
+        return p
+    pts = [(0.0, 0.0), *knots, (1.0, 1.0)]
+    i = min(max(1, bisect.bisect_left([x for x, _ in pts], p)), len(pts) - 1)
+    (x0, y0), (x1, y1) = pts[i - 1], pts[i]
+    return y0 + (y1 - y0) * (p - x0) / (x1 - x0) if x1 > x0 else y1
 
 
 def scored_lines(lines: Iterable[Line]) -> list[Line]:
@@ -124,7 +146,7 @@ def _turns(story: Sequence[Line]) -> tuple[dict[int, _Turn], list[list[_Turn]]]:
     return turns, convs
 
 
-def line_features(lines: Sequence[Line], cast_given: bool) -> list[dict[str, float]]:
+def line_features(lines: Sequence[Line]) -> list[dict[str, float]]:
     """The calibration features of every line `scored_lines` keeps, in that order.
 
     `lines` are the story's lines in text order (headings and front matter are skipped, so
@@ -149,12 +171,10 @@ def line_features(lines: Sequence[Line], cast_given: bool) -> list[dict[str, flo
         conv_len = math.log1p(len(conv))
         many = 1.0 if people[t.conv] >= 3 else 0.0
         lines_of = math.log1p(spoken[l.speaker or ""])
+        words = math.log1p(len(l.text.split()))
         f = {
             "bias": 1.0,
             "ranked_logit": ranked * math.log(p / (1 - p)),
-            "cast": float(cast_given),
-            "cast_ranked": float(cast_given) * ranked,
-            "cast_explicit": float(cast_given and l.rule == "explicit-verb"),
             "conv_len": conv_len,
             "conv_len_ranked": conv_len * ranked,
             "conv_people3": many,
@@ -170,6 +190,9 @@ def line_features(lines: Sequence[Line], cast_given: bool) -> list[dict[str, flo
             "alt_prev2_ranked": said(-2) * ranked,
             "alt_next2_ranked": said(2) * ranked,
             "people_ranked": math.log(max(1, people[t.conv])) * ranked,
+            # a short reply (`Yes.`) says little about who says it
+            "words": words,
+            "words_ranked": words * ranked,
         }
         if l.rule in RULES:
             f[f"rule={l.rule}"] = 1.0
@@ -182,5 +205,5 @@ def calibrate(lines: Sequence[Line], cast_given: bool, calibration: Calibration 
     right (no calibration: the raw confidences stay)."""
     if calibration is None:
         return
-    for line, feats in zip(scored_lines(lines), line_features(lines, cast_given)):
-        line.confidence = round(calibration.probability(feats), 3)
+    for line, feats in zip(scored_lines(lines), line_features(lines)):
+        line.confidence = round(calibration.probability(feats, cast_given), 3)

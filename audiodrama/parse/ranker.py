@@ -194,10 +194,22 @@ def _packaged_model() -> Model:
 def model_from_json(model_json: str) -> Model:
     """A Model from the text of a model file (`weights`, optional `calibration`)."""
     data = json.loads(model_json)
-    weights = MappingProxyType({k: float(v) for k, v in data["weights"].items()})
     cal = data.get("calibration")
-    calibration = Calibration(MappingProxyType({k: float(v) for k, v in cal.items()})) if cal else None
-    return Model(weights, calibration)
+    calibration = (
+        Calibration(
+            _floats(cal["cast"]),
+            _floats(cal["nocast"]),
+            tuple((float(x), float(y)) for x, y in cal.get("cast_knots", ())),
+            tuple((float(x), float(y)) for x, y in cal.get("nocast_knots", ())),
+        )
+        if cal
+        else None
+    )
+    return Model(_floats(data["weights"]), calibration)
+
+
+def _floats(values: Mapping[str, float]) -> Mapping[str, float]:
+    return MappingProxyType({k: float(v) for k, v in values.items()})
 
 
 def score(feats: Mapping[str, float], weights: Mapping[str, float]) -> float:
