@@ -6,7 +6,8 @@ the people of the conversation, those named around it, the narrator. Each candid
 described by features that model how dialogue is written (turn-taking A-B-A-B, the
 pronoun of a `he said` tag, vocatives, narration naming the actor, recency, prominence).
 The weights (a few dozen floats, audiodrama/data/attribution_model.json) are trained by
-scripts/train_attribution.py on PDNC; without the file, hand-set weights are used.
+scripts/train_attribution.py on PDNC; without the file, hand-set weights are used. The same
+file holds the confidence calibration (parse.calibration), applied by parse_story.
 
 Turns are decided left to right, so the features of a turn see the speakers chosen for
 the turns before it, and the rule-decided turns (anchors) after it.
