@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from pdnc import read_cast
 
 from audiodrama.parse import parse_story
-from audiodrama.parse.ranker import load_weights
+from audiodrama.parse.ranker import load_model
 
 REPO = Path(__file__).resolve().parents[1]
 PDNC = REPO.parent / "shared" / "pdnc"
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cast", action="store_true")
     ap.add_argument("--pdnc", type=Path, default=PDNC)
     a = ap.parse_args(argv)
-    model = load_weights()  # the model file is read before timing: start-up
+    model = load_model()  # the model file is read before timing: start-up
     parse_story('Warm-up. "Hello," said Ann.', model=model)
     novels = sorted(p for p in a.pdnc.iterdir() if (p / "novel_text.txt").exists())
     if not novels:

@@ -5,10 +5,13 @@
     .venv/bin/python scripts/loo_report.py /work/shared/pdnc /tmp/loo
 
 For every novel the LOO model `<novel>.json` (written by train_attribution.py, trained
-without that novel) parses the novel twice: with the gold cast (`<novel>.script.json`,
-already written by the training script) and without a cast (`<novel>.nocast.script.json`,
-written here). With --reparse both are parsed again with the LOO models (for a change that
-leaves the ranker's training alone). Both are scored by the shared scorer's own `score` (bench/README.md), so
+and calibrated without that novel) has parsed the novel twice: with the gold cast
+(`<novel>.script.json`) and without a cast (`<novel>.nocast.script.json`), both written by
+the training script (a missing one is parsed here). With --reparse both are parsed again
+with the LOO models (for a change that leaves the ranker's training alone). It prints the
+reliability table (stated confidence against observed accuracy per decile) and the review
+curve (the share of the wrong lines among the least sure ones; `audiodrama review` lists the
+15% least sure by default). Both are scored by the shared scorer's own `score` (bench/README.md), so
 the figures are the ones `score_attribution.py score GOLD SCRIPT` prints, pooled here.
 """
 
@@ -24,6 +27,7 @@ from pathlib import Path
 from types import ModuleType
 
 from audiodrama.parse import parse_story
+from audiodrama.parse.ranker import load_model
 from audiodrama.script import dumps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -40,13 +44,13 @@ def scorer(path: Path) -> ModuleType:
     return mod
 
 
-def line_outcomes(sc: ModuleType, gold_dir: Path, script: dict) -> list[tuple[float, bool]]:
-    """(stated confidence, speaker right) for every dialogue line on a gold quotation."""
+def span_outcomes(sc: ModuleType, gold_dir: Path, script: dict) -> dict[tuple[int, int], bool]:
+    """Speaker right or not, by line span, for every dialogue line on a gold quotation."""
     gold = sc.Gold.load(gold_dir)
     mapping = sc.map_characters(script, gold)
     quotes = sorted((q["spans"][0][0], q["spans"][-1][1], q["speaker"]) for q in gold.quotes)
     starts = [q[0] for q in quotes]
-    out = []
+    out = {}
     for line in sc.predicted_lines(script):
         if line.get("rule") == "epigraph":
             continue
@@ -56,24 +60,39 @@ def line_outcomes(sc: ModuleType, gold_dir: Path, script: dict) -> list[tuple[fl
             i -= 1  # a long quote that starts earlier may still cover the line
         if i < 0 or not (quotes[i][0] < e and quotes[i][1] > s) or quotes[i][2] is None:
             continue  # no gold quotation: a spurious line, counted by the span precision
-        conf = float(line.get("confidence") or 0.0) if line.get("speaker") else 0.0
-        out.append((conf, mapping.get(line.get("speaker") or "") == quotes[i][2]))
+        out[(s, e)] = mapping.get(line.get("speaker") or "") == quotes[i][2]
+    return out
+
+
+def line_outcomes(sc: ModuleType, gold_dir: Path, script: dict) -> list[tuple[float, bool]]:
+    """(stated confidence, speaker right) for every dialogue line on a gold quotation."""
+    right = span_outcomes(sc, gold_dir, script)
+    out = []
+    for line in sc.predicted_lines(script):
+        ok = right.get(tuple(line["span"]))
+        if ok is not None and line.get("rule") != "epigraph":
+            conf = float(line.get("confidence") or 0.0) if line.get("speaker") else 0.0
+            out.append((conf, ok))
     return out
 
 
 def reliability(rows: list[tuple[float, bool]], title: str) -> None:
     """Observed accuracy per decile of stated confidence, and the review curve (the share
     of the wrong lines among the least sure ones)."""
-    rows = sorted(rows, key=lambda r: r[0])
+    rows = sorted(rows, key=lambda r: r[0])  # stable: ties keep story order, as review does
     wrong = sum(1 for r in rows if not r[1])
     print(f"\n{title}: {len(rows)} lines on gold quotations, {wrong} wrong")
     print("| stated confidence | lines | mean stated | observed | gap |\n|---|---|---|---|---|")
+    worst = 0.0
     for d in range(10):
         b = [r for r in rows if d / 10 <= r[0] < (d + 1) / 10 or (d == 9 and r[0] >= 1.0)]
         if b:
             st = sum(r[0] for r in b) / len(b)
             ob = sum(r[1] for r in b) / len(b)
             print(f"| {d / 10:.1f}-{(d + 1) / 10:.1f} | {len(b)} | {st:.3f} | {ob:.3f} | {ob - st:+.3f} |")
+            if len(b) >= 100:
+                worst = max(worst, abs(ob - st))
+    print(f"largest gap in a decile of 100 lines or more: {worst:.3f}")
     for share in (0.05, 0.10, 0.15, 0.20, 0.30):
         k = int(len(rows) * share)
         caught = sum(1 for r in rows[:k] if not r[1])
@@ -105,9 +124,9 @@ def main(argv: list[str] | None = None) -> int:
             suffix = "script" if mode == "gold" else "nocast.script"
             path = a.loo_dir / f"{n.name}.{suffix}.json"
             if a.reparse or not path.exists():
-                weights = json.loads((a.loo_dir / f"{n.name}.json").read_text())["weights"]
+                model = load_model(a.loo_dir / f"{n.name}.json")
                 text, cast, _ = load_novel(n)
-                parsed = parse_story(text, cast=cast if mode == "gold" else None, model=weights)
+                parsed = parse_story(text, cast=cast if mode == "gold" else None, model=model)
                 path.write_text(dumps(parsed), encoding="utf-8")
             script = json.loads(path.read_text(encoding="utf-8"))
             r = sc.score(sc.Gold.load(n), script)

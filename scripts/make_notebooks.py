@@ -61,10 +61,10 @@ Run the cells top to bottom (Shift+Enter). The next notebook is `02_cast_voices.
 **Parameters** (the cell below is tagged `parameters`, so papermill can set them):
 `STORY` and `PRODUCTION` as in every notebook; `FIXES` maps a line id to the right speaker
 (or to `{"speaker": ..., "delivery": ...}`) and is applied when not empty; `THRESHOLD` is the
-confidence under which a line is listed for review.
+confidence under which a line is listed for review (None: the 15% least sure lines).
 """),
         parameters("""FIXES = {}                        # {line id: "Speaker"} or {line id: {"speaker": ..., "delivery": ...}}
-THRESHOLD = 0.6                   # lines attributed with less confidence are listed for review"""),
+THRESHOLD = None                  # None: the 15% least sure lines; 0.6: the lines below 60% confidence"""),
         md(SETUP_MD.format(story="stories/demo.txt")),
         code(SETUP),
         md("""
@@ -97,11 +97,12 @@ How many dialogue lines (and words) each character has; characters with 5 or mor
         md("""
 ## The review list
 
-The lines attributed with less than `THRESHOLD` confidence, least sure first.
-CLI: `audiodrama review demo`.
+The lines most likely attributed to the wrong speaker, least sure first: the 15% least sure
+(a line's confidence is the probability that its speaker is right), or with `THRESHOLD` those
+below that confidence. CLI: `audiodrama review demo`.
 """),
         code("""review = nb.review_table(script, THRESHOLD)
-print(f"{len(review)} lines below {THRESHOLD:.0%} confidence")
+print(f"{len(review)} lines " + (f"below {THRESHOLD:.0%} confidence" if THRESHOLD else "least sure"))
 review"""),
         md("""
 ## Fix speakers and deliveries with dropdowns

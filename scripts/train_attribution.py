@@ -13,12 +13,20 @@ ranker.DEFAULT_WEIGHTS (a Gaussian prior), so those hand-set weights are the doc
 priors and a feature PDNC rarely fires keeps its designed strength. Training is done in
 two rounds: the first uses the gold speakers of the earlier turns as history, the second
 the first model's own decisions (so the model learns to live with its mistakes). The run
-is deterministic: the shipped model is exactly what this script writes. It prints
+is deterministic: the shipped model is exactly what this script writes.
+
+The model file also holds the confidence calibration (audiodrama/parse/calibration.py): a
+logistic map from a line's features to the probability that its speaker is right, fitted
+on out-of-fold predictions: every novel parsed (with the gold cast and without a cast) by
+the ranker trained without it, each line scored right or wrong by the shared scorer
+(--scorer). The LOO model of novel k holds a calibration fitted on the other novels' rows
+only, so its confidences are as honest as its speakers; the shipped one is fitted on all
+(--no-loo: no calibration is written). It prints
 leave-one-novel-out accuracy (each novel scored by a model trained without it); with
 --loo-dir it writes there, per novel, the LOO model (<novel>.json) and the novel's cast script
-parsed with that model and the gold cast (<novel>.script.json: score it with
-`../shared/bench/score_attribution.py score GOLD SCRIPT`, or all of them, with and without the
-cast, by `scripts/loo_report.py PDNC LOO_DIR`); and it writes the model trained on
+parsed with that model, with the gold cast (<novel>.script.json) and without a cast
+(<novel>.nocast.script.json): score one with `../shared/bench/score_attribution.py score
+GOLD SCRIPT`, or all of them by `scripts/loo_report.py PDNC LOO_DIR`; and it writes the model trained on
 all novels to audiodrama/data/attribution_model.json. The shipped model was trained on the
 novels its `trained_on` lists (a folder holding only those reproduces it byte for byte).
 """
@@ -35,15 +43,19 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import minimize
 
+from audiodrama.model import Script
 from audiodrama.parse import parse_story
+from audiodrama.parse.calibration import FEATURES as CAL_FEATURES
+from audiodrama.parse.calibration import calibrate, line_features, scored_lines
 from audiodrama.parse.dialogue import setup
-from audiodrama.parse.ranker import DEFAULT_WEIGHTS, FEATURES, score
+from audiodrama.parse.ranker import DEFAULT_WEIGHTS, FEATURES, model_from_json, score
 from audiodrama.parse.ranker_context import Context
 from audiodrama.parse.ranker_features import candidates
 from audiodrama.parse.structure import detect_structure
 from audiodrama.script import dumps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loo_report import scorer, span_outcomes
 from pdnc import load_novel
 
 OUT = Path(__file__).resolve().parent.parent / "audiodrama" / "data" / "attribution_model.json"
@@ -136,12 +148,134 @@ def to_weights(w: np.ndarray) -> dict[str, float]:
     return {f: round(float(v), 4) for f, v in zip(FEATURES, w)}
 
 
+def outcome_rows(sc, folder: Path, weights: dict[str, float]) -> tuple[list, list[Script]]:
+    """Calibration examples of one novel parsed by `weights` (uncalibrated), with the gold
+    cast and without: each attributed line's calibration features and whether its speaker is
+    right (by the shared scorer's character mapping); and the two scripts."""
+    text, cast, _ = load_novel(folder)
+    rows, scripts = [], []
+    for given in (cast, None):
+        script = parse_story(text, cast=given, model=weights)
+        scripts.append(script)
+        right = span_outcomes(sc, folder, json.loads(dumps(script)))
+        lines = list(script.lines())
+        for line, feats in zip(scored_lines(lines), line_features(lines)):
+            ok = right.get(line.span)
+            if ok is not None:
+                rows.append((np.array([feats.get(f, 0.0) for f in CAL_FEATURES]), ok, given is not None))
+    return rows, scripts
+
+
+def fit_calibration(rows: list[tuple[np.ndarray, bool, bool]]) -> dict[str, object]:
+    """The calibration of the model file: for lines parsed with a cast and for lines parsed
+    without, a logistic map and the knots of a monotone correction of its probabilities."""
+    out: dict[str, object] = {}
+    for mode, given in (("cast", True), ("nocast", False)):
+        mine = [r for r in rows if r[2] == given]
+        weights = fit_logistic(mine)
+        w = np.array([weights[f] for f in CAL_FEATURES])
+        p = 0.5 * (1.0 + np.tanh(0.5 * (np.array([r[0] for r in mine]) @ w)))
+        out[mode] = weights
+        out[f"{mode}_knots"] = knots(p, np.array([float(r[1]) for r in mine]))
+    return out
+
+
+def knots(p: np.ndarray, y: np.ndarray, bins: int = 20) -> list[list[float]]:
+    """Isotonic correction, coarsely: the lines in `bins` equal-count bins of stated
+    probability, each bin's mean stated and observed accuracy, the observed made monotone
+    by pooling adjacent violators (weighted by bin size)."""
+    order = np.argsort(p, kind="stable")
+    blocks = []  # [mean stated, mean observed, lines]
+    for part in np.array_split(order, bins):
+        if len(part):
+            blocks.append([float(p[part].mean()), float(y[part].mean()), len(part)])
+    pooled: list[list[float]] = []
+    for b in blocks:
+        pooled.append(b)
+        while len(pooled) > 1 and pooled[-2][1] >= pooled[-1][1]:
+            (x1, y1, n1), (x2, y2, n2) = pooled[-2], pooled.pop()
+            n = n1 + n2
+            pooled[-1] = [(x1 * n1 + x2 * n2) / n, (y1 * n1 + y2 * n2) / n, n]
+    return [[round(x, 4), round(yv, 4)] for x, yv, _ in pooled]
+
+
+def fit_logistic(rows: list[tuple[np.ndarray, bool, bool]], l2: float = 1.0) -> dict[str, float]:
+    """Logistic regression of `speaker right` on the calibration features (MAP, Gaussian
+    prior at 0): its probabilities are the lines' confidences."""
+    X = np.array([r[0] for r in rows])
+    y = np.array([float(r[1]) for r in rows])
+
+    def f(w):
+        z = X @ w
+        # log(1 + e^z) without overflow
+        loss = np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * w @ w
+        p = 0.5 * (1.0 + np.tanh(0.5 * z))
+        return loss, X.T @ (p - y) + l2 * w
+
+    res = minimize(f, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B")
+    return {k: round(float(v), 4) for k, v in zip(CAL_FEATURES, res.x)}
+
+
+def model_json(weights: dict[str, float], calibration: dict[str, object] | None, **extra) -> str:
+    body = {"weights": weights, "features": list(FEATURES)}
+    if calibration is not None:
+        body["calibration"] = calibration
+    return json.dumps({**body, **extra}, indent=1) + "\n"
+
+
+def train(novels: list[Path], gold_hist: dict, a: argparse.Namespace) -> dict[str, float]:
+    """The ranker's weights trained on `novels` (one or two rounds)."""
+    train_g = [g for n in novels for g in gold_hist[n.name]]
+    w = fit(train_g, a.l2)
+    if a.rounds == 2:
+        # round 2: history from round-1 decisions
+        train2 = [g for n in novels for g in examples(n, to_weights(w))]
+        w = fit(train_g + train2, a.l2)
+    return to_weights(w)
+
+
+def leave_one_out(novels: list[Path], gold_hist: dict, a: argparse.Namespace) -> dict[str, list]:
+    """Per novel, the LOO weights' accuracy on its open turns (printed) and its
+    out-of-fold calibration rows; with --loo-dir, the calibrated LOO model and the novel
+    parsed by it, with the gold cast and without (the calibration of novel k is fitted on
+    the other novels' out-of-fold rows only)."""
+    sc = scorer(a.scorer)
+    print("leave-one-novel-out (open turns only; 'reachable' = gold among candidates)")
+    weights: dict[str, dict[str, float]] = {}
+    rows: dict[str, list] = {}
+    scripts: dict[str, list[Script]] = {}
+    for held in novels:
+        w = weights[held.name] = train([n for n in novels if n != held], gold_hist, a)
+        test = examples(held, w)
+        wv = np.array([w[f] for f in FEATURES])
+        reach = sum(1 for _, y in test if y >= 0) / max(1, len(test))
+        print(f"  {held.name}: {accuracy(test, wv):.3f} of {len(test)} open turns (reachable {reach:.3f})")
+        rows[held.name], scripts[held.name] = outcome_rows(sc, held, w)
+    if a.loo_dir:
+        a.loo_dir.mkdir(parents=True, exist_ok=True)
+        for held in novels:
+            cal = fit_calibration([r for n, rs in rows.items() if n != held.name for r in rs])
+            text_json = model_json(weights[held.name], cal, trained_without=held.name)
+            (a.loo_dir / f"{held.name}.json").write_text(text_json)
+            model = model_from_json(text_json)
+            # calibrating is parse_story's last step (nothing after it reads a confidence), so
+            # the uncalibrated parses calibrated here are what parse_story(model=model) gives
+            for script, given, suffix in zip(scripts[held.name], (True, False), ("script", "nocast.script")):
+                calibrate(list(script.lines()), given, model.calibration)
+                (a.loo_dir / f"{held.name}.{suffix}.json").write_text(dumps(script), encoding="utf-8")
+    return rows
+
+
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("pdnc", type=Path)
     ap.add_argument("--loo-dir", type=Path)
     ap.add_argument("--l2", type=float, default=3.0)
-    ap.add_argument("--no-loo", action="store_true", help="skip the leave-one-out report")
+    ap.add_argument(
+        "--no-loo",
+        action="store_true",
+        help="skip the leave-one-out run (the model is then written without a calibration)",
+    )
     ap.add_argument(
         "--rounds",
         type=int,
@@ -149,51 +283,30 @@ def main(argv=None) -> int:
         choices=(1, 2),
         help="1: history = gold speakers only; 2: also the model's own decisions",
     )
+    ap.add_argument("--scorer", type=Path, default=Path("/work/shared/bench/score_attribution.py"))
     a = ap.parse_args(argv)
     novels = sorted(p for p in a.pdnc.iterdir() if (p / "quotation_info.csv").exists())
     gold_hist = {n.name: examples(n, None) for n in novels}
-    if a.loo_dir:
-        a.loo_dir.mkdir(parents=True, exist_ok=True)
-    print("leave-one-novel-out (open turns only; 'reachable' = gold among candidates)")
-    for held in [] if a.no_loo else novels:
-        train = [g for n in novels if n != held for g in gold_hist[n.name]]
-        w1 = fit(train, a.l2)
-        w2 = w1
-        if a.rounds == 2:
-            # round 2: history from round-1 decisions
-            train2 = [g for n in novels if n != held for g in examples(n, to_weights(w1))]
-            w2 = fit(train + train2, a.l2)
-        test = examples(held, to_weights(w2))
-        reach = sum(1 for _, y in test if y >= 0) / max(1, len(test))
-        print(f"  {held.name}: {accuracy(test, w2):.3f} of {len(test)} open turns (reachable {reach:.3f})")
-        if a.loo_dir:
-            (a.loo_dir / f"{held.name}.json").write_text(
-                json.dumps({"weights": to_weights(w2), "trained_without": held.name}, indent=1)
-            )
-            text, cast, _ = load_novel(held)
-            script = parse_story(text, cast=cast, model=to_weights(w2))
-            (a.loo_dir / f"{held.name}.script.json").write_text(dumps(script), encoding="utf-8")
-    allg = [g for n in novels for g in gold_hist[n.name]]
-    w = w1 = fit(allg, a.l2)
-    if a.rounds == 2:
-        allg2 = [g for n in novels for g in examples(n, to_weights(w1))]
-        w = fit(allg + allg2, a.l2)
+    rows = {} if a.no_loo else leave_one_out(novels, gold_hist, a)
+    w = train(novels, gold_hist, a)
+    cal = fit_calibration([r for rs in rows.values() for r in rs]) if rows else None
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(
-        json.dumps(
-            {
-                "weights": to_weights(w),
-                "features": list(FEATURES),
-                "trained_on": [n.name for n in novels],
-                "script": "scripts/train_attribution.py",
-            },
-            indent=1,
+        model_json(
+            w,
+            cal,
+            trained_on=[n.name for n in novels],
+            rounds=a.rounds,
+            script="scripts/train_attribution.py",
         )
-        + "\n"
     )
     print(f"wrote {OUT}")
-    for f_, v in sorted(to_weights(w).items(), key=lambda kv: -abs(kv[1])):
+    for f_, v in sorted(w.items(), key=lambda kv: -abs(kv[1])):
         print(f"  {f_:22} {v:+.3f}")
+    for mode in ("cast", "nocast") if cal else ():
+        for f_, v in sorted(cal[mode].items(), key=lambda kv: -abs(kv[1])):
+            print(f"  calibration ({mode}) {f_:22} {v:+.3f}")
+        print(f"  calibration ({mode}) knots {cal[mode + '_knots']}")
     return 0
 
 

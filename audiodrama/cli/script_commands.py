@@ -73,7 +73,10 @@ def _register_changes(subparsers: Any) -> None:
     )
     story_argument(p)
     p.add_argument(
-        "--threshold", type=float, default=0.6, help="list lines below this confidence (default 0.6)"
+        "--threshold",
+        type=float,
+        default=None,
+        help="list lines below this confidence (default: the 15%% least sure lines)",
     )
 
     p = add_with_example(
@@ -149,8 +152,9 @@ def cmd_review(args: argparse.Namespace) -> int:
             f"{line.confidence:.2f}  {line.id}  {line.speaker or '?':<16} {line.rule:<22} "
             f"{textwrap.shorten(line.text, 60)}"
         )
+    which = f"below {args.threshold}" if args.threshold is not None else "least sure"
     print(
-        f"{plural(len(rows), 'line')} below {args.threshold}; fix them in "
+        f"{plural(len(rows), 'line')} {which}; fix them in "
         f"{args.production.script_fountain(script.slug)} and rebuild"
     )
     return 0

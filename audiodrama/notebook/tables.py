@@ -49,8 +49,9 @@ def script_table(script: Script, *, low_confidence_first: bool = True, kinds: It
     return df
 
 
-def review_table(script: Script, threshold: float = 0.6):
-    """The lines `audiodrama review` lists (least sure first), as a DataFrame."""
+def review_table(script: Script, threshold: float | None = None):
+    """The lines `audiodrama review` lists (least sure first; no threshold: the 15% least
+    sure), as a DataFrame."""
     import pandas as pd
 
     scene_of = {l.id: n for n, s in enumerate(script.scenes, 1) for l in s.lines}

@@ -19,9 +19,11 @@ from collections.abc import Mapping
 
 from audiodrama.ids import assign_ids, scene_id
 from audiodrama.model import Character, Line, Scene, Script
+from audiodrama.parse.calibration import calibrate
 from audiodrama.parse.deliveries import propose_deliveries
 from audiodrama.parse.dialogue import segment_and_attribute
 from audiodrama.parse.language import detect_language
+from audiodrama.parse.ranker import Model, as_model
 from audiodrama.parse.structure import Block, detect_structure
 from audiodrama.sources.emphasis import emphasis_for_lines, emphasis_in_line
 from audiodrama.sources.source import Source
@@ -39,14 +41,15 @@ def parse_story(
     source: str = "",
     cast: list[Character] | None = None,
     lang: str | None = None,
-    model: Mapping[str, float] | None = None,
+    model: Model | Mapping[str, float] | None = None,
 ) -> Script:
     """Parse `text` into a Script. With `cast`, those characters (and aliases) are used.
 
     `text` may also be a `sources.Source` (from `read_source`): its marked headings, breaks,
     notes, emphasis, title and language are then used too. `lang` overrides the language
     (else the file's metadata, else detection from the text). `model` is the speaker
-    ranker's weights (`parse.ranker.load_weights`); None: the packaged model.
+    ranker's model (`parse.ranker.load_model`: weights and confidence calibration; bare
+    weights leave the confidences uncalibrated); None: the packaged model.
     """
     hints = None
     if not isinstance(text, str):
@@ -84,12 +87,13 @@ def parse_story(
 
 
 def _lines(
-    text: str, blocks: list[Block], cast: list[Character] | None, model: Mapping[str, float] | None
+    text: str, blocks: list[Block], cast: list[Character] | None, model: Model | Mapping[str, float] | None
 ) -> tuple[list[Line], list[Character]]:
     """Every line of the story in text order, with its id, and the characters."""
     body_index = [i for i, b in enumerate(blocks) if b.role == "body"]
+    ranker = as_model(model)
     body_lines, characters = segment_and_attribute(
-        text, [(blocks[i].start, blocks[i].end) for i in body_index], cast, model
+        text, [(blocks[i].start, blocks[i].end) for i in body_index], cast, ranker.weights
     )
     lines: list[Line] = []
     for line in body_lines:
@@ -107,6 +111,7 @@ def _lines(
                 )
             )
     lines.sort(key=lambda l: l.span)
+    calibrate(lines, cast is not None, ranker.calibration)
     for line, line_id in zip(lines, assign_ids(l.text for l in lines)):
         line.id = line_id
     return lines, characters

@@ -6,7 +6,8 @@ the people of the conversation, those named around it, the narrator. Each candid
 described by features that model how dialogue is written (turn-taking A-B-A-B, the
 pronoun of a `he said` tag, vocatives, narration naming the actor, recency, prominence).
 The weights (a few dozen floats, audiodrama/data/attribution_model.json) are trained by
-scripts/train_attribution.py on PDNC; without the file, hand-set weights are used.
+scripts/train_attribution.py on PDNC; without the file, hand-set weights are used. The same
+file holds the confidence calibration (parse.calibration), applied by parse_story.
 
 Turns are decided left to right, so the features of a turn see the speakers chosen for
 the turns before it, and the rule-decided turns (anchors) after it.
@@ -24,11 +25,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Set
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+from audiodrama.parse.calibration import Calibration
 from audiodrama.parse.history import History, settle
 from audiodrama.parse.ranker_context import Context, gone_at
 from audiodrama.parse.ranker_features import candidates
@@ -145,27 +148,69 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 MODEL_FILE = "attribution_model.json"
 
 
-def load_weights(path: str | Path | None = None) -> Mapping[str, float]:
-    """The ranker's weights: from the model file `path`, else the packaged model; the
-    hand-set defaults when the file cannot be read."""
+@dataclass(frozen=True)
+class Model:
+    """What the model file holds: the ranker's weights and the confidence calibration
+    (None: the raw rule and ranker confidences stay)."""
+
+    weights: Mapping[str, float]
+    calibration: Calibration | None = None
+
+
+def as_model(model: Model | Mapping[str, float] | None) -> Model:
+    """`model` as a Model: None is the packaged model, bare weights are uncalibrated."""
+    if model is None:
+        return _packaged_model()
+    if isinstance(model, Model):
+        return model
+    return Model(MappingProxyType(dict(model)))
+
+
+def load_model(path: str | Path | None = None) -> Model:
+    """The model file `path`, else the packaged model; the hand-set weights (uncalibrated)
+    when the file cannot be read."""
     if path is None:
-        return _packaged_weights()
+        return _packaged_model()
     try:
-        return _weights(Path(path).read_text(encoding="utf-8"))
+        return model_from_json(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError):
-        return MappingProxyType(dict(DEFAULT_WEIGHTS))
+        return Model(MappingProxyType(dict(DEFAULT_WEIGHTS)))
+
+
+def load_weights(path: str | Path | None = None) -> Mapping[str, float]:
+    """The ranker's weights of `load_model(path)`."""
+    return load_model(path).weights
 
 
 @lru_cache(maxsize=1)  # the packaged file never changes: read it once per process, read-only
-def _packaged_weights() -> Mapping[str, float]:
+def _packaged_model() -> Model:
     try:
-        return _weights(resources.files("audiodrama.data").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+        return model_from_json(
+            resources.files("audiodrama.data").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+        )
     except (OSError, ValueError, KeyError, ModuleNotFoundError, TypeError):
-        return MappingProxyType(dict(DEFAULT_WEIGHTS))
+        return Model(MappingProxyType(dict(DEFAULT_WEIGHTS)))
 
 
-def _weights(model_json: str) -> Mapping[str, float]:
-    return MappingProxyType({k: float(v) for k, v in json.loads(model_json)["weights"].items()})
+def model_from_json(model_json: str) -> Model:
+    """A Model from the text of a model file (`weights`, optional `calibration`)."""
+    data = json.loads(model_json)
+    cal = data.get("calibration")
+    calibration = (
+        Calibration(
+            _floats(cal["cast"]),
+            _floats(cal["nocast"]),
+            tuple((float(x), float(y)) for x, y in cal.get("cast_knots", ())),
+            tuple((float(x), float(y)) for x, y in cal.get("nocast_knots", ())),
+        )
+        if cal
+        else None
+    )
+    return Model(_floats(data["weights"]), calibration)
+
+
+def _floats(values: Mapping[str, float]) -> Mapping[str, float]:
+    return MappingProxyType({k: float(v) for k, v in values.items()})
 
 
 def score(feats: Mapping[str, float], weights: Mapping[str, float]) -> float:
@@ -206,7 +251,7 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = 2
     greedy choice can derail a whole conversation; the beam keeps the `beam` best
     histories and the best one wins when the conversation ends.
     """
-    w = weights if weights is not None else load_weights()
+    w = weights if weights is not None else load_model().weights
     ctx = Context(att)
     fixed: list[int | None] = [
         t.speaker if all(st.speaker is not None for st in t.states) else None for t in att.turns
