@@ -235,6 +235,8 @@ class Pyttsx3Engine:
 
     name = "pyttsx3"
     parallel = True
+    memory_mb = 60
+    licence = "pyttsx3 MPL-2.0; espeak-ng GPL-3.0-or-later"
 
     def __init__(self) -> None:
         # pyttsx3's engine, driver and ctypes binding: untyped, loaded by start()
@@ -247,6 +249,9 @@ class Pyttsx3Engine:
 
     def version(self) -> str:
         return f"pyttsx3-{package_version('pyttsx3')}+espeak-ng-{espeak_info()[0]}"
+
+    def model_id(self, voice: str) -> str:
+        return ""  # espeak-ng's data is covered by its version
 
     def validate(self, profile: VoiceProfile) -> list[str]:
         return validate_profile(profile)

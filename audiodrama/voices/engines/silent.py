@@ -23,9 +23,14 @@ class SilentEngine:
 
     name = "silent"
     parallel = False
+    memory_mb = 0
+    licence = "MIT (part of audiodrama)"
 
     def version(self) -> str:
         return "silent-1"
+
+    def model_id(self, voice: str) -> str:
+        return ""
 
     def validate(self, profile: VoiceProfile) -> list[str]:
         return [p for p in validate_profile(profile) if "data folder" not in p]
