@@ -4,7 +4,8 @@ Every runner takes the jobs, the store the WAVs go into and an optional progress
 (done, total), and returns store key -> seconds of audio. Cheap engines (parallel = False)
 always run inline. The pool's workers die with the process that owns the pool (a killed build
 leaves none behind holding its stdout), each keeps one initialised engine, and they are fed
-longest lines first in batches.
+longest lines first in batches. The pool starts no more workers than free memory holds: each
+needs the memory of the engines its jobs use (a neural engine takes hundreds of MB).
 """
 
 from __future__ import annotations
@@ -103,6 +104,39 @@ def chunks(jobs: list[SynthJob], workers: int) -> list[list[SynthJob]]:
     return out
 
 
+MEMORY_SHARE = 0.8
+"""Share of the available memory the render workers may fill."""
+
+
+def available_memory_mb() -> int:
+    """Memory available to new processes, in MB (MemAvailable on Linux; 0 when unknown)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for row in f:
+                if row.startswith("MemAvailable:"):
+                    return int(row.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // (1 << 20)
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def worker_memory_mb(jobs: list[SynthJob]) -> int:
+    """Peak memory of one worker synthesising `jobs`: every engine they use, plus espeak-ng's,
+    which each worker loads on start."""
+    names = {engine_name(j.profile.engine) for j in jobs} | {"pyttsx3"}
+    return sum(ENGINES[n].memory_mb for n in names)
+
+
+def workers_for_memory(requested: int, per_worker_mb: int, available_mb: int) -> int:
+    """How many of `requested` workers fit in MEMORY_SHARE of `available_mb` (at least one)."""
+    if per_worker_mb <= 0 or available_mb <= 0:
+        return max(1, requested)
+    return max(1, min(requested, int(available_mb * MEMORY_SHARE) // per_worker_mb))
+
+
 def is_parallel(job: SynthJob) -> bool:
     """True when the job's engine is CPU-heavy and belongs in a worker process."""
     return ENGINES[engine_name(job.profile.engine)].parallel
@@ -155,8 +189,12 @@ class WorkerPool:
     (Ctrl-C included). Each dies with this process, whatever kills it.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, memory_mb: int | None = None) -> None:
         self.workers = max(1, workers)
+        self.memory_mb = memory_mb
+        """Memory the workers may share, in MB (None: what the system has available when they start)."""
+        self.started = 0
+        """How many workers the pool started (after sizing by memory); 0 before the first heavy job."""
         self.inline = InlineRunner()
         self._executor: ProcessPoolExecutor | None = None
 
@@ -168,12 +206,14 @@ class WorkerPool:
     ) -> None:
         self.close(kill=kind is not None)
 
-    def _pool(self, batches: int) -> ProcessPoolExecutor:
+    def _pool(self, batches: int, per_worker_mb: int) -> ProcessPoolExecutor:
         if self._executor is None:
             # fork is fast (nothing to re-import); this process never loads espeak-ng itself.
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            memory = available_memory_mb() if self.memory_mb is None else self.memory_mb
+            self.started = workers_for_memory(min(self.workers, max(1, batches)), per_worker_mb, memory)
             self._executor = ProcessPoolExecutor(
-                max_workers=min(self.workers, max(1, batches)),
+                max_workers=self.started,
                 mp_context=multiprocessing.get_context(method),
                 initializer=_init_worker,
                 initargs=(os.getpid(),),
@@ -212,7 +252,7 @@ class WorkerPool:
                 tally.add(synth_chunk([job], store, self.inline.engines))
         if heavy:
             batches = chunks(heavy, self.workers)
-            pool = self._pool(len(batches))
+            pool = self._pool(len(batches), worker_memory_mb(heavy))
             try:
                 pending: set[Future[list[Outcome]]] = {pool.submit(synth_chunk, b, store) for b in batches}
                 while pending:

@@ -29,7 +29,6 @@ def mono_wav(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> bytes:
     return buf.getvalue()
 
 
-
 @dataclass(frozen=True)
 class VoiceInfo:
     """A voice or a variant an engine offers."""

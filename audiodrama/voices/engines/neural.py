@@ -95,7 +95,10 @@ def espeak_ipa(phonemes: str, language: str = "en-us") -> str:
         )
     try:
         out = procs.run(
-            [exe, "-q", "--ipa", "-v", language, f"[[{phonemes}]]"], capture_output=True, text=True, timeout=20
+            [exe, "-q", "--ipa", "-v", language, f"[[{phonemes}]]"],
+            capture_output=True,
+            text=True,
+            timeout=20,
         )
     except (OSError, subprocess.SubprocessError) as exc:
         raise RenderError(f"espeak-ng could not convert the phonemes [[{phonemes}]] ({exc})") from None

@@ -91,9 +91,13 @@ def resolve(voice: str) -> Path:
     if is_path(voice):
         path = Path(voice).expanduser()
         if not path.is_file() or not os.access(path, os.R_OK):
-            raise RenderError(f"piper voice file {voice!r} is missing or unreadable: give a readable .onnx path")
+            raise RenderError(
+                f"piper voice file {voice!r} is missing or unreadable: give a readable .onnx path"
+            )
         if not Path(f"{path}.json").is_file():
-            raise RenderError(f"piper voice {voice!r} has no {path.name}.json beside it: put its config there")
+            raise RenderError(
+                f"piper voice {voice!r} has no {path.name}.json beside it: put its config there"
+            )
         return path
     model = _package_model(_normal(voice))
     if model is None:
@@ -106,7 +110,7 @@ def _licence_of(name: str) -> str:
     if name in KNOWN_VOICES:
         return KNOWN_VOICES[name][1]
     meta = distribution(name).metadata
-    return str(meta.get("License-Expression") or meta.get("License") or "see the voice's model card")
+    return str(meta["License-Expression"] or meta["License"] or "see the voice's model card")
 
 
 class PiperEngine:
@@ -136,7 +140,9 @@ class PiperEngine:
         out = []
         for name, model in voice_packages().items():
             gender = KNOWN_VOICES.get(name, ("unknown", ""))[0]
-            out.append(VoiceInfo(id=name, name=model.name, kind="voice", gender=gender, licence=_licence_of(name)))
+            out.append(
+                VoiceInfo(id=name, name=model.name, kind="voice", gender=gender, licence=_licence_of(name))
+            )
         return out
 
     def validate(self, profile: VoiceProfile) -> list[str]:
@@ -190,4 +196,3 @@ class PiperEngine:
             raise RenderError(f"piper produced no audio for {text[:40]!r}")
         audio = np.concatenate([c.audio_float_array for c in chunks])
         return to_project_wav(audio, voice.config.sample_rate, volume)
-

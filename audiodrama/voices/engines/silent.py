@@ -15,7 +15,7 @@ import numpy as np
 from audiodrama.model import VoiceProfile
 from audiodrama.voices.engines.base import SAMPLE_RATE, VoiceInfo, mono_wav
 from audiodrama.voices.engines.pyttsx3_engine import validate_profile
-from audiodrama.voices.pitch import predict_f0
+from audiodrama.voices.pitch import profile_f0
 
 
 class SilentEngine:
@@ -49,7 +49,7 @@ class SilentEngine:
         )
         rng = np.random.default_rng(seed)
         t = np.arange(n) / SAMPLE_RATE
-        f0 = predict_f0(profile.voice, profile.pitch)
+        f0 = profile_f0(profile)
         if delivery == "shout":
             f0 *= 1.3
         vibrato = 1 + 0.03 * np.sin(2 * np.pi * 3 * t)
