@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from audiodrama.voices.engines.base import Engine
+from audiodrama.voices.engines.base import Engine, VoiceInfo
 from audiodrama.voices.engines.hibari_engine import HibariEngine, hibari_installed
 from audiodrama.voices.engines.piper_engine import PiperEngine, piper_installed
 from audiodrama.voices.engines.pyttsx3_engine import Pyttsx3Engine
@@ -64,3 +64,12 @@ def checking_engine(name: str) -> Engine:
     own engine (the test hook replaces synthesis, not what a voice name means); espeak-ng
     profiles by the engine the hook selects, as before."""
     return ENGINES[name]() if name in NEURAL_ENGINES else make_engine(name)
+
+
+def neural_inventory() -> list[tuple[str, str, list[VoiceInfo]]]:
+    """(engine, its licence, its voices) of every neural engine, installed or not (no voices then)."""
+    out = []
+    for name in NEURAL_ENGINES:
+        engine = ENGINES[name]()
+        out.append((name, engine.licence, engine.voices()))
+    return out
