@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import make_script
 
 from audiodrama.audio.timeline import Item, Timeline
 from audiodrama.audio.transcript import timeline_dict
@@ -34,9 +35,7 @@ from audiodrama.voices.engines.hibari_engine import HibariEngine, hibari_install
 from audiodrama.voices.engines.neural import file_sha256
 from audiodrama.voices.engines.piper_engine import PiperEngine, piper_installed, resolve
 from audiodrama.voices.engines.pyttsx3_engine import espeak_voices
-from audiodrama.voices.lexicon import parse_lexicon
 from audiodrama.voices.pitch import measure_f0
-from support import make_script
 
 needs_hibari = pytest.mark.skipif(
     hibari_installed() is None, reason="hibari-tts not installed: pip install -e '.[neural]'"
@@ -77,6 +76,21 @@ def piper_engine() -> PiperEngine:
     return PiperEngine()
 
 
+# --- worker memory (first: its pool forks before this process has loaded an engine) --------
+
+
+@needs_hibari
+def test_pool_starts_only_the_workers_memory_allows(tmp_path):
+    store = Store(tmp_path / "store")
+    jobs = [
+        SynthJob(text=f"Line number {i}.", profile=hibari(), delivery=None, key=f"k{i}") for i in range(4)
+    ]
+    with WorkerPool(2, memory_mb=500) as pool:
+        done = pool.run(jobs, store)
+        assert pool.started == 1
+    assert len(done) == 4 and all(secs > 0.3 for secs in done.values())
+
+
 # --- the engines --------------------------------------------------------------------------------
 
 
@@ -104,7 +118,7 @@ def test_hibari_refuses_voices_that_would_download_and_bad_fields(hibari_engine)
     assert problem.startswith("voice:") and "downloaded" in problem and "'heart'" in problem
     assert hibari_engine.validate(hibari(rate=500))[0].startswith("rate:")
     assert hibari_engine.validate(hibari(pitch=120))[0].startswith("pitch:")
-    with pytest.raises(CastError, match=r'^cast.toml: \[narrator\] voice: .*downloaded') as err:
+    with pytest.raises(CastError, match=r"^cast.toml: \[narrator\] voice: .*downloaded") as err:
         cast_from_data({"narrator": {"engine": "hibari", "voice": "fenrir"}}, Path("cast.toml"))
     assert "\n" not in str(err.value)
 
@@ -201,19 +215,15 @@ def test_workers_sized_by_memory():
     assert worker_memory_mb([job]) == 305 + 60  # hibari plus the espeak-ng every worker loads
 
 
-@needs_hibari
-def test_pool_starts_only_the_workers_memory_allows(tmp_path):
-    store = Store(tmp_path / "store")
-    jobs = [SynthJob(text=f"Line number {i}.", profile=hibari(), delivery=None, key=f"k{i}") for i in range(4)]
-    with WorkerPool(2, memory_mb=500) as pool:
-        done = pool.run(jobs, store)
-        assert pool.started == 1
-    assert len(done) == 4 and all(secs > 0.3 for secs in done.values())
-
-
 # --- casting ----------------------------------------------------------------------------------
 
-PEOPLE = {"Ann": ("female", 6), "Bea": ("female", 5), "Bob": ("male", 7), "Cal": ("male", 6), "Di": ("female", 1)}
+PEOPLE = {
+    "Ann": ("female", 6),
+    "Bea": ("female", 5),
+    "Bob": ("male", 7),
+    "Cal": ("male", 6),
+    "Di": ("female", 1),
+}
 
 
 def test_auto_cast_neural_narrator_distinct_mains_rest_espeak():

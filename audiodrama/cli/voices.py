@@ -146,7 +146,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
     print('\nIn voices/cast.toml: voice = "en-gb-x-rp+m3", pitch 0..99 (50 = as listed), rate 80..450 wpm.')
     print(f"(engine pyttsx3, licence: {Pyttsx3Engine.licence})")
     for engine, licence, voices in neural_inventory():
-        print(f"\nengine = \"{engine}\" (licence: {licence}):")
+        print(f'\nengine = "{engine}" (licence: {licence}):')
         if not voices:
             print(f"  not installed: pip install 'audiodrama[{'neural' if engine == 'hibari' else 'piper'}]'")
         for v in voices:

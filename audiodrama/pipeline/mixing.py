@@ -255,7 +255,8 @@ def _write_transcripts(b: _Build, stem: str, tl: Timeline, title: str, figures: 
     sources = {k: getattr(v, "source", "") for k, v in b.rendered.items()}
     voices = {k: (getattr(v, "engine", ""), getattr(v, "voice_name", "")) for k, v in b.rendered.items()}
     b.out.write_json(
-        f"{stem}.timeline.json", transcript.timeline_dict(tl, b.script.slug, b.spec.sr, sources, extra, voices)
+        f"{stem}.timeline.json",
+        transcript.timeline_dict(tl, b.script.slug, b.spec.sr, sources, extra, voices),
     )
     b.out.write_text(f"{stem}.vtt", transcript.webvtt(tl, title))
 

@@ -10,6 +10,7 @@ slower and quieter, shout a little faster at full volume (the voice itself does 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from importlib.metadata import PackageNotFoundError, distribution, distributions
@@ -160,9 +161,18 @@ class PiperEngine:
     def _voice(self, model: Path) -> Any:
         key = str(model)
         if key not in self._voices:
-            from piper import PiperVoice  # optional dependency, heavy (onnxruntime)
+            # optional dependencies, heavy (onnxruntime)
+            import onnxruntime
+            from piper import PiperConfig, PiperVoice
 
-            self._voices[key] = PiperVoice.load(model, config_path=f"{model}.json")
+            # One thread: a render worker is one core's worth (PiperVoice.load would take them all).
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = options.inter_op_num_threads = 1
+            config = json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
+            self._voices[key] = PiperVoice(
+                session=onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"]),
+                config=PiperConfig.from_dict(config),
+            )
         return self._voices[key]
 
     def _text(self, text: str, language: str) -> str:
