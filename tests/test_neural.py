@@ -22,6 +22,7 @@ from support import make_script
 
 from audiodrama.audio.timeline import Item, Timeline
 from audiodrama.audio.transcript import timeline_dict
+from audiodrama.cli.main import main
 from audiodrama.errors import CastError
 from audiodrama.model import NARRATOR, VoiceProfile
 from audiodrama.pipeline.voicing import cast_script, render_script
@@ -264,3 +265,15 @@ def test_timeline_lines_say_engine_and_voice():
     data = timeline_dict(tl, "t", 22050, {"l1": "tts"}, None, {"l1": ("hibari", "heart")})
     assert {k: data["lines"][0][k] for k in ("engine", "voice")} == {"engine": "hibari", "voice": "heart"}
     json.dumps(data)
+
+
+@needs_hibari
+@needs_piper
+def test_voices_command_lists_every_engine_with_gender_and_licence(capsys):
+    assert main(["voices"]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ") and line.split()}
+    assert "female" in rows["heart"] and "Apache-2.0" in rows["heart"]
+    assert "refused" in rows["fenrir"]  # would download at run time
+    assert "male" in rows[JOE] and "non-commercial" in rows[JOE]
+    assert 'engine = "piper" (licence: GPL-3.0-or-later)' in out and "+f3" in out

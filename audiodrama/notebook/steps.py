@@ -13,8 +13,8 @@ from audiodrama.pipeline.build import BuildResult, voice_and_mix
 from audiodrama.pipeline.voicing import cast_script, render_script
 from audiodrama.project.production import Project
 from audiodrama.render.plan import RenderedLine, RenderResult
-from audiodrama.voices.cast import Cast
 from audiodrama.voices.alternatives import cast_with, engine_alternatives
+from audiodrama.voices.cast import Cast
 from audiodrama.voices.casting import main_characters
 from audiodrama.voices.engines.registry import installed_neural
 
