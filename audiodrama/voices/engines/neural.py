@@ -22,6 +22,7 @@ from audiodrama import procs
 from audiodrama.errors import RenderError
 from audiodrama.model import VoiceProfile
 from audiodrama.voices.engines.base import SAMPLE_RATE, mono_wav
+from audiodrama.voices.engines.pyttsx3_engine import fragments_as_phonemes
 from audiodrama.voices.pitch import PITCH_STEP
 from audiodrama.voices.speakable import emphasised_words
 
@@ -33,7 +34,6 @@ RATE_RANGE = (round(NORMAL_RATE * SPEED_RANGE[0]), round(NORMAL_RATE * SPEED_RAN
 PITCH_RANGE = (0, 99)
 PHONEMES = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
 """Lexicon phonemes in speakable text."""
-_CUTOFF_DASH = re.compile(r"(\w)-(?=\s|$)")
 
 
 def _whole(value: Any) -> bool:
@@ -110,8 +110,10 @@ def espeak_ipa(phonemes: str, language: str = "en-us") -> str:
 
 def plain_text(text: str) -> str:
     """Speakable text for an engine that reads text, not markup: ALL-CAPS emphasis in lower case
-    (the stress is left to the engine; capitals would be spelt out), a broken-off word's
-    trailing hyphen dropped."""
+    (the stress is left to the engine; capitals would be spelt out), a broken-off fragment as
+    espeak-ng phonemes (as for espeak-ng: "Sp-" is a sound, not "ess pee"), other broken-off
+    words without their dash."""
+    text = fragments_as_phonemes(text)
     spans = emphasised_words(text)
     if spans:
         parts, pos = [], 0
@@ -119,7 +121,7 @@ def plain_text(text: str) -> str:
             parts += [text[pos:a], text[a:b].lower()]
             pos = b
         text = "".join([*parts, text[pos:]])
-    return _CUTOFF_DASH.sub(r"\1", text)
+    return text
 
 
 def to_project_wav(samples: Any, rate: int, volume: float = 1.0) -> bytes:
