@@ -35,13 +35,14 @@ from scipy.signal import resample_poly
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from audiodrama.model import VoiceProfile  # noqa: E402  (after the sys.path line)
+from audiodrama.model import Script, VoiceProfile  # noqa: E402  (after the sys.path line)
 from audiodrama.parse import parse_story  # noqa: E402
+from audiodrama.project.castfile import load_cast  # noqa: E402
 from audiodrama.project.store import Store  # noqa: E402
 from audiodrama.render.plan import SynthJob, speakable  # noqa: E402
 from audiodrama.render.runners import WorkerPool  # noqa: E402
 from audiodrama.voices.cast import NARRATOR_SLOT, slot_profile  # noqa: E402
-from audiodrama.voices.casting import NEURAL_NARRATOR, neural_profile  # noqa: E402
+from audiodrama.voices.casting import NEURAL_NARRATOR, cast_warnings, neural_profile  # noqa: E402
 from audiodrama.voices.engines.registry import installed_neural  # noqa: E402
 
 DEMO = REPO / "stories" / "demo.txt"
@@ -121,7 +122,7 @@ def all_workers(profile: VoiceProfile, texts: list[str], audio_s: float) -> floa
         return audio_s / (time.perf_counter() - t0)
 
 
-def build_demo() -> None:
+def build_demo(script: Script) -> None:
     """A cold `audiodrama build` of the demo in a fresh production: time, neural share, warnings."""
     with tempfile.TemporaryDirectory() as tmp:
         prod = Path(tmp) / "prod"
@@ -151,7 +152,7 @@ def build_demo() -> None:
         cast = (prod / "voices" / "cast.toml").read_text()
         counts = {e: cast.count(f'engine = "{e}"') for e in ("hibari", "piper", "pyttsx3")}
         print("voices in the cast by engine: " + ", ".join(f"{e} {n}" for e, n in counts.items()))
-        warn = [ln for ln in out.stderr.splitlines() if "sound alike" in ln]
+        warn = cast_warnings(load_cast(prod / "voices" / "cast.toml"), script)
         print("main characters distinct: " + ("yes" if not warn else "; ".join(warn)))
 
 
@@ -182,7 +183,7 @@ def main() -> None:
             acc = f"{max(0.0, 1 - errs / max(1, sum(map(len, ref)))):.2f}"
         print(f"{name:<9} {profile.voice:<20} {rt_core:>9.1f} {rt_all:>9.1f} {mem:>9d} {acc:>8}")
     if not args.no_build:
-        build_demo()
+        build_demo(script)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ from audiodrama.audio.timeline import Item, Timeline
 from audiodrama.audio.transcript import timeline_dict
 from audiodrama.cli.main import main
 from audiodrama.errors import CastError
-from audiodrama.model import NARRATOR, VoiceProfile
+from audiodrama.model import NARRATOR, Line, VoiceProfile
+from audiodrama.parse import parse_story
 from audiodrama.pipeline.voicing import cast_script, render_script
 from audiodrama.project.store import Store
 from audiodrama.render.plan import Planner, SynthJob
@@ -36,7 +37,7 @@ from audiodrama.voices.engines.hibari_engine import HibariEngine, hibari_install
 from audiodrama.voices.engines.neural import file_sha256
 from audiodrama.voices.engines.piper_engine import PiperEngine, piper_installed, resolve
 from audiodrama.voices.engines.pyttsx3_engine import espeak_voices
-from audiodrama.voices.pitch import measure_f0
+from audiodrama.voices.pitch import identity, is_neural, measure_f0
 
 needs_hibari = pytest.mark.skipif(
     hibari_installed() is None, reason="hibari-tts not installed: pip install -e '.[neural]'"
@@ -244,6 +245,28 @@ def test_auto_cast_neural_narrator_distinct_mains_rest_espeak():
     espeak, _ = auto_cast(script, {}, inventory, None, ())
     assert {p.engine for p in [espeak.narrator, *espeak.characters.values()]} == {"pyttsx3"}
     assert espeak.narrator.voice == "en-gb-x-rp"
+
+
+@needs_hibari
+@needs_piper
+def test_demo_cast_with_neural_voices_is_measurably_distinct(production, demo_text):
+    script = parse_story(demo_text, title="demo", slug="demo")
+    cast = cast_script(script, production, neural=("hibari", "piper"))
+    assert cast.narrator.engine == "hibari" and not cast.warnings
+    people = {n: cast.characters[n] for n in main_characters(script)}
+    lines = [
+        Line(id=f"x{i}", kind="dialogue", text=LINE, span=(0, 1), speaker=n) for i, n in enumerate(people)
+    ]
+    lines.append(Line(id="xn", kind="narration", text=LINE, span=(0, 1)))
+    people[NARRATOR] = cast.narrator
+    rendered = render_script(script, cast, production, lines=lines, progress=False)
+    f0 = {(l.speaker or NARRATOR): measure_f0(*samples(rendered[l.id].path.read_bytes())) for l in lines}
+    names = list(people)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            same_voice = identity(people[a]) == identity(people[b]) and is_neural(people[a])
+            if same_voice:  # hibari's one voice at two pitches: the gap must be heard, not only predicted
+                assert abs(12 * np.log2(f0[a] / f0[b])) >= 1.8, (a, b, f0)
 
 
 @needs_hibari
