@@ -214,7 +214,9 @@ def test_workers_sized_by_memory():
     assert workers_for_memory(4, 365, 2000) == 4
     assert workers_for_memory(2, 515, 0) == 2  # unknown memory: as asked
     job = SynthJob(text="x", profile=hibari(), delivery=None, key="k")
-    assert worker_memory_mb([job]) == 305 + 60  # hibari plus the espeak-ng every worker loads
+    assert worker_memory_mb([job]) == 305 + 20  # hibari's process plus what espeak-ng adds to it
+    piper_job = SynthJob(text="x", profile=piper(), delivery=None, key="p")
+    assert worker_memory_mb([job, piper_job]) == 515 + 105 + 20
 
 
 # --- casting ----------------------------------------------------------------------------------

@@ -123,11 +123,15 @@ def available_memory_mb() -> int:
         return 0
 
 
+PYTHON_MB = 200
+"""What of an engine's memory_mb (a whole process's peak) is Python and our own modules."""
+
+
 def worker_memory_mb(jobs: list[SynthJob]) -> int:
-    """Peak memory of one worker synthesising `jobs`: every engine they use, plus espeak-ng's,
-    which each worker loads on start."""
-    names = {engine_name(j.profile.engine) for j in jobs} | {"pyttsx3"}
-    return sum(ENGINES[n].memory_mb for n in names)
+    """Peak memory of one worker synthesising `jobs`: the largest engine's process, plus what
+    each further engine adds (espeak-ng's included: every worker loads it on start)."""
+    sizes = sorted(ENGINES[n].memory_mb for n in {engine_name(j.profile.engine) for j in jobs} | {"pyttsx3"})
+    return sizes[-1] + sum(max(0, m - PYTHON_MB) for m in sizes[:-1])
 
 
 def workers_for_memory(requested: int, per_worker_mb: int, available_mb: int) -> int:

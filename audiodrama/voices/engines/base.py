@@ -55,7 +55,8 @@ class Engine(Protocol):
     parallel: bool
     """True if synthesis is CPU-heavy and should run in worker processes."""
     memory_mb: int
-    """Peak resident memory of one process synthesising with it (sizes the worker pool)."""
+    """Peak resident memory of a process synthesising with it alone, Python included (sizes the
+    worker pool; see render.runners.worker_memory_mb)."""
     licence: str
     """The engine's own licence."""
 

@@ -241,7 +241,7 @@ class Pyttsx3Engine:
 
     name = "pyttsx3"
     parallel = True
-    memory_mb = 60
+    memory_mb = 220
     licence = "pyttsx3 MPL-2.0; espeak-ng GPL-3.0-or-later"
 
     def __init__(self) -> None:
