@@ -13,9 +13,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Protocol
@@ -64,12 +66,35 @@ def _init_worker(parent_pid: int) -> None:
     """Pool initializer: die with the owner, leave Ctrl-C to it, warm the speech engine up."""
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the owner shuts the pool down on Ctrl-C
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked by the owner while forking
     start = getattr(_worker_engines.get("pyttsx3"), "start", None)
     try:
         if start is not None:
             start()
     except AudiodramaError:
         pass  # the first job reports the problem with a proper message
+
+
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+"""Signals that stop a build (SIGTERM raises KeyboardInterrupt under `build --watch`)."""
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the block forks workers; they are delivered when it ends.
+
+    A signal that lands while the parent runs its after-fork handlers (logging's lock release)
+    raises there, where Python prints and ignores the exception: the build would carry on
+    instead of stopping. Only the calling thread's mask changes, and it is restored.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def synth_chunk(jobs: list[SynthJob], store: AudioStore, engines: Engines | None = None) -> list[Outcome]:
@@ -258,7 +283,10 @@ class WorkerPool:
             batches = chunks(heavy, self.workers)
             pool = self._pool(len(batches), worker_memory_mb(heavy))
             try:
-                pending: set[Future[list[Outcome]]] = {pool.submit(synth_chunk, b, store) for b in batches}
+                with signals_held():  # submit() forks the workers
+                    pending: set[Future[list[Outcome]]] = {
+                        pool.submit(synth_chunk, b, store) for b in batches
+                    }
                 while pending:
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in finished:
