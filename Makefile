@@ -13,10 +13,10 @@ LAB_ROOT = $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 .PHONY: demo test lint install system clean-audio lab
 
-demo: install
+demo: install $(BIN)/.installed-neural
 	$(BIN)/audiodrama build stories/demo.txt
 
-test: install
+test: install $(BIN)/.installed-engines
 	$(BIN)/python -m pytest -q
 	$(BIN)/ruff check audiodrama tests bench scripts
 	$(BIN)/ruff format --check audiodrama tests bench scripts
@@ -40,6 +40,15 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+# The neural voices (README, "Voices"): hibari for the demo; the tests run piper too.
+$(BIN)/.installed-neural: $(BIN)/.installed
+	$(BIN)/python -m pip install -q -e '.[neural]'
+	touch $@
+
+$(BIN)/.installed-engines: $(BIN)/.installed
+	$(BIN)/python -m pip install -q -e '.[test,neural,piper]'
 	touch $@
 
 clean-audio:

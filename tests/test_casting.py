@@ -21,7 +21,7 @@ from audiodrama.voices.pitch import measure_f0, predict_f0
 def test_cast_file_shape_and_reload(production):
     script = make_script({"Ann": ("female", 6), "Bob": ("male", 5), "Cy": ("male", 1)})
     script.characters[0].aliases = ["Annie"]
-    cast = cast_script(script, production)
+    cast = cast_script(script, production, neural=())
     assert set(cast.characters) == {"Ann", "Bob", "Cy"}
     text = production.cast_path.read_text()
     assert "[narrator]" in text and "Ann" in text
@@ -48,7 +48,7 @@ def test_gender_appropriate_and_minor_pool(production):
             "Ed": ("male", 1),
         }
     )
-    cast = cast_script(script, production)
+    cast = cast_script(script, production, neural=())
     for name in ("Ann", "Bea", "Di"):
         assert predict_f0(cast.characters[name].voice, 50) > 150, name
     for name in ("Bob", "Cy", "Ed"):
@@ -61,7 +61,7 @@ def test_gender_appropriate_and_minor_pool(production):
 
 def test_stable_when_a_character_is_added_and_edits_kept(production):
     first = make_script({"Ann": ("female", 6), "Bob": ("male", 5), "Cy": ("male", 1)})
-    cast1 = cast_script(first, production)
+    cast1 = cast_script(first, production, neural=())
     text = production.cast_path.read_text()
     # a person edits the file: a comment and a different rate
     edited = text.replace('[characters."Bob"]', '# Bob should sound older\n[characters."Bob"]')
@@ -78,7 +78,7 @@ def test_stable_when_a_character_is_added_and_edits_kept(production):
         },
         extra="again ",
     )
-    cast2 = cast_script(second, production)
+    cast2 = cast_script(second, production, neural=())
     assert cast2.characters["Ann"] == cast1.characters["Ann"]
     assert cast2.characters["Bob"] == bob_before and bob_before.rate == 140
     assert cast2.characters["Cy"] == cast1.characters["Cy"]
@@ -90,7 +90,7 @@ def test_stable_when_a_character_is_added_and_edits_kept(production):
     for other in ("Ann", "Bob"):
         assert distinct(cast2.characters["Zed"], cast2.characters[other])
     # casting again changes nothing
-    cast_script(second, production)
+    cast_script(second, production, neural=())
     assert production.cast_path.read_text() == after
 
 
@@ -100,8 +100,8 @@ def test_deterministic(tmp_path):
     script = make_script({"Ann": ("female", 6), "Bob": ("male", 5), "Cy": ("male", 1)})
     a = init_production(tmp_path / "a")
     b = init_production(tmp_path / "b")
-    cast_script(script, a)
-    cast_script(script, b)
+    cast_script(script, a, neural=())
+    cast_script(script, b, neural=())
     assert a.cast_path.read_text() == b.cast_path.read_text()
 
 
@@ -118,7 +118,7 @@ def test_deterministic(tmp_path):
 )
 def test_bad_values_raise_cast_error(production, old, new, field):
     script = make_script({"Ann": ("female", 6)})
-    cast_script(script, production)
+    cast_script(script, production, neural=())
     text = production.cast_path.read_text()
     start = text.index('[characters."Ann"]')
     assert old in text[start:], old
@@ -128,20 +128,20 @@ def test_bad_values_raise_cast_error(production, old, new, field):
     msg = str(err.value)
     assert str(production.cast_path) in msg and '"Ann"' in msg and field in msg
     with pytest.raises(CastError):
-        cast_script(script, production)
+        cast_script(script, production, neural=())
 
 
 def test_bad_toml_is_one_line_error(production):
     production.cast_path.parent.mkdir(parents=True, exist_ok=True)
     production.cast_path.write_text("[narrator\nvoice = 1\n")
     with pytest.raises(CastError, match="TOML"):
-        cast_script(make_script({"Ann": ("female", 6)}), production)
+        cast_script(make_script({"Ann": ("female", 6)}), production, neural=())
 
 
 def test_resolve_and_profile_of(production):
     script = make_script({"Ann": ("female", 6), "Bob": ("male", 1)})
     script.characters[0].aliases = ["Annie"]
-    cast = cast_script(script, production)
+    cast = cast_script(script, production, neural=())
     assert cast.resolve("Ann") == cast.resolve("Annie") == "Ann"
     assert cast.resolve("narrator") == cast.resolve("NARRATOR") == "Narrator"
     assert cast.profile_of("Annie") == cast.characters["Ann"]
@@ -156,7 +156,7 @@ def test_resolve_and_profile_of(production):
 def test_update_profile_changes_only_the_named_fields(production):
     script = make_script({"Ann": ("female", 6), "Bob": ("male", 5)})
     script.characters[0].aliases = ["Annie"]
-    cast = cast_script(script, production)
+    cast = cast_script(script, production, neural=())
     path = production.cast_path
     path.write_text(
         path.read_text().replace('[characters."Bob"]', '# Bob: keep this note\n[characters."Bob"]')
@@ -194,7 +194,7 @@ def test_update_profile_changes_only_the_named_fields(production):
     ],
 )
 def test_update_profile_refuses_bad_input_and_leaves_the_file(production, name, fields, expect):
-    cast_script(make_script({"Ann": ("female", 6)}), production)
+    cast_script(make_script({"Ann": ("female", 6)}), production, neural=())
     before = production.cast_path.read_text()
     with pytest.raises(CastError) as err:
         update_profile(production.cast_path, name, **fields)
@@ -253,7 +253,7 @@ def test_main_characters_pairwise_distinct_measured(production):
     people = {f"W{i}": ("female", MAIN_LINES) for i in range(4)}
     people.update({f"M{i}": ("male", MAIN_LINES) for i in range(4)})
     script = make_script(people)
-    cast = cast_script(script, production)
+    cast = cast_script(script, production, neural=())
     sample_lines = [l for l in script.lines() if l.text.startswith(SAMPLE) or l.kind == "narration"]
     for line in sample_lines:  # the narration sample says the same words
         if line.kind == "narration":
@@ -272,7 +272,7 @@ def test_demo_main_characters_distinct(production, demo_text):
     from audiodrama.voices.casting import main_characters
 
     script = parse_story(demo_text, title="demo", slug="demo")
-    cast = cast_script(script, production)
+    cast = cast_script(script, production, neural=())
     mains = main_characters(script)
     assert len(mains) >= 2
     assert not cast.warnings
@@ -293,7 +293,7 @@ def test_names_only_cast_file_gets_voices_added(production):
     """A cast file written for `parse --cast` (names, aliases, gender) is completed, not replaced."""
     production.cast_path.parent.mkdir(parents=True, exist_ok=True)
     production.cast_path.write_text('# my cast\n[characters."Ann"]\naliases = ["Annie"]\ngender = "female"\n')
-    cast = cast_script(make_script({"Ann": ("female", 6), "Bob": ("male", 5)}), production)
+    cast = cast_script(make_script({"Ann": ("female", 6), "Bob": ("male", 5)}), production, neural=())
     text = production.cast_path.read_text()
     assert text.startswith('# my cast\n[characters."Ann"]\naliases = ["Annie"]\ngender = "female"\n')
     assert predict_f0(cast.characters["Ann"].voice, 50) > 150 and "Bob" in cast.characters

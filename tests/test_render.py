@@ -28,7 +28,7 @@ def cache_key(text: str, profile_key: str, delivery: str | None, engine_id: str)
 @pytest.fixture
 def cast_prod(production):
     script = make_script({"Ann": ("female", 6), "Bob": ("male", 5)}, narration=3)
-    cast = cast_script(script, production)
+    cast = cast_script(script, production, neural=())
     return script, cast, production
 
 

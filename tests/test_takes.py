@@ -47,6 +47,7 @@ def test_take_replaces_exactly_its_line_and_removal_restores_tts(setup):
     second = render_script(script, cast, prod, progress=False)
     r = second[line.id]
     assert r.source == "recorded" and r.take == take.name and second.recorded == 1
+    assert (r.engine, r.voice_name) == ("recorded", take.name)  # what timeline.json records
     assert second.synthesised == 0, "adding a take must re-render no other line"
     assert all(second[i].path == first[i].path for i in first if i != line.id)
     x, sr = sf.read(str(r.path))

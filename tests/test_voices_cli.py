@@ -29,7 +29,7 @@ def silent(monkeypatch):
 def cast_demo(production):
     script = make_script({"Ann": ("female", 6), "Bob": ("male", 1)}, narration=2)
     script.characters[0].aliases = ["Annie"]
-    return script, cast_script(script, production), production
+    return script, cast_script(script, production, neural=()), production
 
 
 def test_audition_text_is_the_first_line_or_the_stock_sentence(cast_demo):

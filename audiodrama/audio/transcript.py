@@ -10,9 +10,17 @@ from audiodrama.audio.timeline import Item, Timeline
 
 
 def timeline_dict(
-    tl: Timeline, story: str, sr: int, sources: dict[str, str], extra: dict[str, Any] | None = None
+    tl: Timeline,
+    story: str,
+    sr: int,
+    sources: dict[str, str],
+    extra: dict[str, Any] | None = None,
+    voices: dict[str, tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """The timeline JSON: story, episode, duration, sample_rate, lines, scenes, effects (seconds)."""
+    """The timeline JSON: story, episode, duration, sample_rate, lines, scenes, effects (seconds).
+
+    `voices`: line id -> (engine, voice) that spoke it ('recorded' and the take for a take)."""
+    voices = voices or {}
     r = lambda v: round(float(v), 4)
     return {
         "story": story,
@@ -28,6 +36,8 @@ def timeline_dict(
                 "start": r(i.start),
                 "end": r(i.end),
                 "source": sources.get(i.name, ""),
+                "engine": voices.get(i.name, ("", ""))[0],
+                "voice": voices.get(i.name, ("", ""))[1],
                 "scene": i.scene,
                 **({"delivery": i.delivery} if i.delivery else {}),
             }

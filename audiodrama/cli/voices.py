@@ -10,7 +10,8 @@ from audiodrama.pipeline.audition import render_audition
 from audiodrama.pipeline.parsing import load_script
 from audiodrama.pipeline.voicing import cast_script, name_samples, take_status, write_sides
 from audiodrama.project.castfile import load_cast
-from audiodrama.voices.engines.pyttsx3_engine import espeak_voices
+from audiodrama.voices.engines.pyttsx3_engine import Pyttsx3Engine, espeak_voices
+from audiodrama.voices.engines.registry import neural_inventory
 from audiodrama.voices.pitch import BASE_F0
 
 
@@ -39,10 +40,11 @@ def _register_voices_and_audition(subparsers) -> None:
         subparsers,
         "voices",
         cmd_voices,
-        "list the TTS engine's voices and variants",
+        "list every engine's voices, with gender and licence",
         "List espeak-ng's voices (accents, used as e.g. 'en-us', 'en-gb-x-rp', 'en') and "
         "variants (timbres added with '+', e.g. 'en-us+f3'), with the gender each variant "
-        "file declares and its median pitch at pitch 50 where measured.",
+        "file declares and its median pitch at pitch 50 where measured; then the neural "
+        "engines' voices (hibari, piper), with gender and licence, or how to install them.",
         "examples:\n  audiodrama voices\n  audiodrama voices --all      # every language",
         story=False,
     )
@@ -143,6 +145,14 @@ def cmd_voices(args: argparse.Namespace) -> int:
         hz = f"{BASE_F0[name]:.0f} Hz" if name in BASE_F0 else ""
         print(f"  +{name:<20} {v.gender:<8} {hz}")
     print('\nIn voices/cast.toml: voice = "en-gb-x-rp+m3", pitch 0..99 (50 = as listed), rate 80..450 wpm.')
+    print(f"(engine pyttsx3, licence: {Pyttsx3Engine.licence})")
+    for engine, licence, voices in neural_inventory():
+        print(f'\nengine = "{engine}" (licence: {licence}):')
+        if not voices:
+            print(f"  not installed: pip install 'audiodrama[{'neural' if engine == 'hibari' else 'piper'}]'")
+        for v in voices:
+            print(f"  {v.id:<22} {v.gender:<8} {v.name}; {v.licence}")
+    print('  piper also takes a path: voice = "/path/to/voice.onnx" (with voice.onnx.json beside it)')
     return 0
 
 

@@ -7,6 +7,7 @@ The notebooks under notebooks/ call these; each one is also one CLI command away
     apply_fixes / speaker_editor    audiodrama edit STORY ID --speaker NAME --delivery D
     cast_voices / profiles_table    audiodrama cast STORY
     audition / auditions            audiodrama audition NAME ["TEXT"]
+    engine_auditions                one line by each engine (set engine/voice in voices/cast.toml)
     set_profile / voice_editor      edit voices/cast.toml
     render_lines                    audiodrama render STORY
     mix_episode                     audiodrama mix STORY
@@ -34,7 +35,14 @@ from audiodrama.notebook.plots import (
 )
 from audiodrama.notebook.production import load_script, open_production
 from audiodrama.notebook.progress import widget_progress
-from audiodrama.notebook.steps import audition, auditions, cast_voices, mix_episode, render_lines
+from audiodrama.notebook.steps import (
+    audition,
+    auditions,
+    cast_voices,
+    engine_auditions,
+    mix_episode,
+    render_lines,
+)
 from audiodrama.notebook.tables import (
     character_counts,
     mastering_table,
@@ -58,6 +66,7 @@ __all__ = [
     "auditions",
     "cast_voices",
     "character_counts",
+    "engine_auditions",
     "join_segments",
     "line_paths",
     "load_script",

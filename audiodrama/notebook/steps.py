@@ -13,8 +13,10 @@ from audiodrama.pipeline.build import BuildResult, voice_and_mix
 from audiodrama.pipeline.voicing import cast_script, render_script
 from audiodrama.project.production import Project
 from audiodrama.render.plan import RenderedLine, RenderResult
+from audiodrama.voices.alternatives import cast_with, engine_alternatives
 from audiodrama.voices.cast import Cast
 from audiodrama.voices.casting import main_characters
+from audiodrama.voices.engines.registry import installed_neural
 
 
 def cast_voices(script: Script, prod: Project) -> Cast:
@@ -49,6 +51,25 @@ def auditions(
     for name in list(names) if names is not None else [NARRATOR, *main_characters(script)]:
         sample = render_audition(script, cast, prod, name, text)
         rows.append(audition_row(name, sample.profile, play(sample.path), sample.rendered.text))
+    return HTML(auditions_table(rows))
+
+
+def engine_auditions(
+    script: Script, cast: Cast, prod: Project, name: str = NARRATOR, text: str | None = None
+):
+    """An HTML table playing one voice's line by each installed engine (espeak-ng, hibari, piper).
+
+    The cast file is not changed; `audiodrama audition NAME` after setting `engine` and `voice`
+    in voices/cast.toml renders the same.
+    """
+    # IPython is there in a notebook only
+    from IPython.display import HTML
+
+    resolved = cast.resolve(name)
+    rows = []
+    for engine, profile in engine_alternatives(cast.profile_of(resolved), installed_neural()).items():
+        sample = render_audition(script, cast_with(cast, resolved, profile), prod, resolved, text)
+        rows.append(audition_row(f"{resolved} ({engine})", profile, play(sample.path), sample.rendered.text))
     return HTML(auditions_table(rows))
 
 

@@ -264,8 +264,10 @@ def _write_transcripts(b: _Build, stem: str, tl: Timeline, title: str, figures: 
         "mode": b.spec.mode,
     }
     sources = {k: getattr(v, "source", "") for k, v in b.rendered.items()}
+    voices = {k: (getattr(v, "engine", ""), getattr(v, "voice_name", "")) for k, v in b.rendered.items()}
     b.out.write_json(
-        f"{stem}.timeline.json", transcript.timeline_dict(tl, b.script.slug, b.spec.sr, sources, extra)
+        f"{stem}.timeline.json",
+        transcript.timeline_dict(tl, b.script.slug, b.spec.sr, sources, extra, voices),
     )
     b.out.write_text(f"{stem}.vtt", transcript.webvtt(tl, title))
     chapters = [(s.title, s.start, s.end) for s in tl.scenes]

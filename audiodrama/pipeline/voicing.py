@@ -30,16 +30,20 @@ from audiodrama.render.runners import Progress, Runner, WorkerPool
 from audiodrama.render.takes import Status, sides, status
 from audiodrama.voices.cast import Cast
 from audiodrama.voices.casting import AUTO_CAST_ENGINE, auto_cast
-from audiodrama.voices.engines.registry import ENGINES
+from audiodrama.voices.engines.registry import ENGINES, installed_neural
 from audiodrama.voices.lexicon import Lexicon, proper_names
 
 
-def cast_script(script: Script, prod: Project) -> Cast:
-    """Load voices/cast.toml, auto-cast every new character and the narrator, save, return the cast."""
+def cast_script(script: Script, prod: Project, neural: tuple[str, ...] | None = None) -> Cast:
+    """Load voices/cast.toml, auto-cast every new character and the narrator, save, return the cast.
+
+    `neural`: the neural engines auto-casting may use (default: those installed; () for espeak-ng only).
+    """
     path = prod.cast_path
     doc = castfile.read_document(path)
     inventory = ENGINES[AUTO_CAST_ENGINE]().voices()
-    cast, changes = auto_cast(script, doc.unwrap(), inventory, path)
+    engines = installed_neural() if neural is None else neural
+    cast, changes = auto_cast(script, doc.unwrap(), inventory, path, engines)
     castfile.apply_changes(doc, changes)
     castfile.save_document(path, doc)
     return cast

@@ -1,7 +1,8 @@
 """The render plan: which lines need audio, what each says, and the store key of its audio.
 
 A synthesised line's key covers the speakable text (cleaned, lexicon applied), the voice
-profile, the synthesis delivery (whisper/shout) and the engine's name and version, so a second
+profile, the synthesis delivery (whisper/shout) and the engine's name and version (and, for a
+neural voice, the sha256 of its model file), so a second
 render with nothing changed synthesises nothing and an edit re-renders only the lines whose
 key changed. The store is handed in (typed by AudioStore); this module never builds a path.
 """
@@ -74,6 +75,10 @@ class RenderedLine:
     """Cast name whose voice speaks it (the narrator for narration)."""
     voice: str = ""
     """The profile key (engine|voice|rate|pitch|volume) or the take's file name."""
+    engine: str = ""
+    """The engine that spoke it ('hibari', 'pyttsx3', ...), or 'recorded' for a take."""
+    voice_name: str = ""
+    """The engine's voice that spoke it ('heart', 'en-us+f3', a .onnx path) or the take's file name."""
     text: str = ""
     """The speakable text that was voiced (what the transcript should show)."""
     duration: float = 0.0
@@ -195,7 +200,7 @@ class Planner:
     def __init__(self, cast: Cast, lexicon: Lexicon | None, store: AudioStore, engine: str | None) -> None:
         self.cast, self.lexicon, self.store, self.engine = cast, lexicon, store, engine
         self.plan = TtsPlan()
-        self._engine_ids: dict[str, str] = {}
+        self._engine_ids: dict[tuple[str, str], str] = {}
         self._timed: dict[str, bool] = {}
 
     def speaker_of(self, line: Line) -> str:
@@ -209,14 +214,18 @@ class Planner:
         """(transcript text, engine text) of a line."""
         return speakable(line, speaker, self.lexicon)
 
-    def _engine_id(self, name: str) -> str:
-        """'name:version' of the engine that voices a profile naming `name` (test hook applied)."""
-        real = engine_name(name)
-        if real not in self._engine_ids:
+    def _engine_id(self, profile: VoiceProfile) -> str:
+        """'name:version' of the engine that voices `profile` (test hook applied), plus ':' and
+        the model file's sha256 for an engine with model files (the neural ones)."""
+        real = engine_name(profile.engine)
+        if (real, profile.voice) not in self._engine_ids:
             engine = make_engine(real)
-            self._engine_ids[real] = f"{real}:{engine.version()}"
+            model = engine.model_id(profile.voice)
+            self._engine_ids[real, profile.voice] = f"{real}:{engine.version()}" + (
+                f":{model}" if model else ""
+            )
             self._timed[real] = isinstance(engine, TimedEngine)
-        return self._engine_ids[real]
+        return self._engine_ids[real, profile.voice]
 
     def add(self, line: Line) -> RenderedLine:
         """Plan one line's TTS audio; its RenderedLine (cached when the store has it)."""
@@ -224,7 +233,7 @@ class Planner:
         speaker = self.speaker_of(line)
         clean, text = speakable(line, speaker, self.lexicon)
         delivery = line.delivery if line.delivery in SYNTH_DELIVERIES else None
-        parts = line_key_parts(text, profile.key(), delivery, self._engine_id(profile.engine))
+        parts = line_key_parts(text, profile.key(), delivery, self._engine_id(profile))
         key = self.store.key(LINE_KIND, *parts)
         path = self.store.path_for(LINE_KIND, key, ".wav")
         # A line stored before word starts were kept is voiced again by an engine that tells them.
@@ -235,6 +244,8 @@ class Planner:
             cached=path.exists() and (not timed or self.store.has(LINE_KIND, key, WORDS_SUFFIX)),
             speaker=speaker,
             voice=profile.key(),
+            engine=engine_name(profile.engine),
+            voice_name=profile.voice,
             text=clean,
             effects=list(profile.effects),
             words_path=self.store.path_for(LINE_KIND, key, WORDS_SUFFIX) if timed else None,

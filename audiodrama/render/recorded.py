@@ -320,6 +320,8 @@ def prepare_take(
         cached=cached,
         speaker=speaker,
         voice=take.path.name,
+        engine="recorded",
+        voice_name=take.path.name,
         duration=duration,
         take=take.path.name,
     )

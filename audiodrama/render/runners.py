@@ -4,7 +4,8 @@ Every runner takes the jobs, the store the WAVs go into and an optional progress
 (done, total), and returns store key -> seconds of audio. Cheap engines (parallel = False)
 always run inline. The pool's workers die with the process that owns the pool (a killed build
 leaves none behind holding its stdout), each keeps one initialised engine, and they are fed
-longest lines first in batches.
+longest lines first in batches. The pool starts no more workers than free memory holds: each
+needs the memory of the engines its jobs use (a neural engine takes hundreds of MB).
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Protocol
@@ -63,12 +66,35 @@ def _init_worker(parent_pid: int) -> None:
     """Pool initializer: die with the owner, leave Ctrl-C to it, warm the speech engine up."""
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the owner shuts the pool down on Ctrl-C
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked by the owner while forking
     start = getattr(_worker_engines.get("pyttsx3"), "start", None)
     try:
         if start is not None:
             start()
     except AudiodramaError:
         pass  # the first job reports the problem with a proper message
+
+
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+"""Signals that stop a build (SIGTERM raises KeyboardInterrupt under `build --watch`)."""
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the block forks workers; they are delivered when it ends.
+
+    A signal that lands while the parent runs its after-fork handlers (logging's lock release)
+    raises there, where Python prints and ignores the exception: the build would carry on
+    instead of stopping. Only the calling thread's mask changes, and it is restored.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def synth_chunk(jobs: list[SynthJob], store: AudioStore, engines: Engines | None = None) -> list[Outcome]:
@@ -105,6 +131,43 @@ def chunks(jobs: list[SynthJob], workers: int) -> list[list[SynthJob]]:
         out[-1].append(job)
         size += len(job.text)
     return out
+
+
+MEMORY_SHARE = 0.8
+"""Share of the available memory the render workers may fill."""
+
+
+def available_memory_mb() -> int:
+    """Memory available to new processes, in MB (MemAvailable on Linux; 0 when unknown)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for row in f:
+                if row.startswith("MemAvailable:"):
+                    return int(row.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // (1 << 20)
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+PYTHON_MB = 200
+"""What of an engine's memory_mb (a whole process's peak) is Python and our own modules."""
+
+
+def worker_memory_mb(jobs: list[SynthJob]) -> int:
+    """Peak memory of one worker synthesising `jobs`: the largest engine's process, plus what
+    each further engine adds (espeak-ng's included: every worker loads it on start)."""
+    sizes = sorted(ENGINES[n].memory_mb for n in {engine_name(j.profile.engine) for j in jobs} | {"pyttsx3"})
+    return sizes[-1] + sum(max(0, m - PYTHON_MB) for m in sizes[:-1])
+
+
+def workers_for_memory(requested: int, per_worker_mb: int, available_mb: int) -> int:
+    """How many of `requested` workers fit in MEMORY_SHARE of `available_mb` (at least one)."""
+    if per_worker_mb <= 0 or available_mb <= 0:
+        return max(1, requested)
+    return max(1, min(requested, int(available_mb * MEMORY_SHARE) // per_worker_mb))
 
 
 def is_parallel(job: SynthJob) -> bool:
@@ -159,8 +222,12 @@ class WorkerPool:
     (Ctrl-C included). Each dies with this process, whatever kills it.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, memory_mb: int | None = None) -> None:
         self.workers = max(1, workers)
+        self.memory_mb = memory_mb
+        """Memory the workers may share, in MB (None: what the system has available when they start)."""
+        self.started = 0
+        """How many workers the pool started (after sizing by memory); 0 before the first heavy job."""
         self.inline = InlineRunner()
         self._executor: ProcessPoolExecutor | None = None
 
@@ -172,12 +239,14 @@ class WorkerPool:
     ) -> None:
         self.close(kill=kind is not None)
 
-    def _pool(self, batches: int) -> ProcessPoolExecutor:
+    def _pool(self, batches: int, per_worker_mb: int) -> ProcessPoolExecutor:
         if self._executor is None:
             # fork is fast (nothing to re-import); this process never loads espeak-ng itself.
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            memory = available_memory_mb() if self.memory_mb is None else self.memory_mb
+            self.started = workers_for_memory(min(self.workers, max(1, batches)), per_worker_mb, memory)
             self._executor = ProcessPoolExecutor(
-                max_workers=min(self.workers, max(1, batches)),
+                max_workers=self.started,
                 mp_context=multiprocessing.get_context(method),
                 initializer=_init_worker,
                 initargs=(os.getpid(),),
@@ -216,9 +285,12 @@ class WorkerPool:
                 tally.add(synth_chunk([job], store, self.inline.engines))
         if heavy:
             batches = chunks(heavy, self.workers)
-            pool = self._pool(len(batches))
+            pool = self._pool(len(batches), worker_memory_mb(heavy))
             try:
-                pending: set[Future[list[Outcome]]] = {pool.submit(synth_chunk, b, store) for b in batches}
+                with signals_held():  # submit() forks the workers
+                    pending: set[Future[list[Outcome]]] = {
+                        pool.submit(synth_chunk, b, store) for b in batches
+                    }
                 while pending:
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in finished:

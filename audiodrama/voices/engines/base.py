@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 from audiodrama.model import VoiceProfile
 
 SAMPLE_RATE = 22050
+"""Every engine hands back 22,050 Hz mono 16-bit WAV (espeak-ng's native format)."""
 
 
 def mono_wav(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> bytes:
@@ -26,9 +27,6 @@ def mono_wav(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> bytes:
         w.setframerate(sample_rate)
         w.writeframes(pcm)
     return buf.getvalue()
-
-
-"""Every engine writes 22,050 Hz mono 16-bit WAV (espeak-ng's native format)."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +41,10 @@ class VoiceInfo:
     """'voice' (a language/accent) or 'variant' (a timbre added with '+')."""
     gender: str = "unknown"
     """female | male | unknown, as declared by the voice file (espeak-ng's own lists lie)."""
+    licence: str = ""
+    """The voice's licence (and anything a user must know about it), for `audiodrama voices`."""
+    usable: bool = True
+    """False for a voice the engine knows but cannot use here (e.g. it would be downloaded)."""
 
 
 class Engine(Protocol):
@@ -52,9 +54,19 @@ class Engine(Protocol):
     """Registry name (the `engine` field of a profile)."""
     parallel: bool
     """True if synthesis is CPU-heavy and should run in worker processes."""
+    memory_mb: int
+    """Peak resident memory of a process synthesising with it alone, Python included (sizes the
+    worker pool; see render.runners.worker_memory_mb)."""
+    licence: str
+    """The engine's own licence."""
 
     def version(self) -> str:
         """Engine + backend version; part of the store key of every line it voices."""
+        ...
+
+    def model_id(self, voice: str) -> str:
+        """What identifies the model file of `voice` (its sha256; '' when there is none); part of
+        the store key, so replacing a voice file re-renders its lines."""
         ...
 
     def validate(self, profile: VoiceProfile) -> list[str]:

@@ -234,14 +234,9 @@ def _fragment_phonemes(frag: str) -> str:
     return out
 
 
-def espeak_input(text: str) -> tuple[str, int]:
-    """(espeak-ng input, Synth flags) for speakable text.
-
-    Broken-off fragments without a vowel ("Sp—", "D- d- don't") and lexicon phonemes
-    ([[...]]) are passed as phonemes; ALL-CAPS emphasis (speakable.emphasised_words) as
-    SSML <emphasis> when the line has no phonemes; a cut-off line gets no end pause.
-    """
-    flags = _UTF8 | (0 if is_cut_off(text) else _ENDPAUSE)
+def fragments_as_phonemes(text: str) -> str:
+    """Broken-off fragments without a vowel ("Sp—", "D- d- don't") as espeak-ng phonemes
+    [[...]], so that no engine spells them out; other broken-off words lose their dash."""
 
     def frag(m: re.Match) -> str:
         word = m.group(1)
@@ -249,7 +244,18 @@ def espeak_input(text: str) -> tuple[str, int]:
             return m.group(0).rstrip("-\u2014") + ("," if m.group(0).endswith("-") else "")
         return f"[[{_fragment_phonemes(word)}]]" + ("," if m.group(0).endswith("-") else "")
 
-    body = _FRAGMENT.sub(frag, text).rstrip("\u2014").rstrip()
+    return _FRAGMENT.sub(frag, text).rstrip("\u2014").rstrip()
+
+
+def espeak_input(text: str) -> tuple[str, int]:
+    """(espeak-ng input, Synth flags) for speakable text.
+
+    Broken-off fragments without a vowel and lexicon phonemes ([[...]]) are passed as
+    phonemes; ALL-CAPS emphasis (speakable.emphasised_words) as SSML <emphasis> when the
+    line has no phonemes; a cut-off line gets no end pause.
+    """
+    flags = _UTF8 | (0 if is_cut_off(text) else _ENDPAUSE)
+    body = fragments_as_phonemes(text)
     if "[[" in body:
         return body, flags | _PHONEMES_FLAG
     spans = emphasised_words(body)
@@ -269,6 +275,8 @@ class Pyttsx3Engine:
 
     name = "pyttsx3"
     parallel = True
+    memory_mb = 220
+    licence = "pyttsx3 MPL-2.0; espeak-ng GPL-3.0-or-later"
 
     def __init__(self) -> None:
         # pyttsx3's engine, driver and ctypes binding: untyped, loaded by start()
@@ -283,6 +291,9 @@ class Pyttsx3Engine:
 
     def version(self) -> str:
         return f"pyttsx3-{package_version('pyttsx3')}+espeak-ng-{espeak_info()[0]}"
+
+    def model_id(self, voice: str) -> str:
+        return ""  # espeak-ng's data is covered by its version
 
     def validate(self, profile: VoiceProfile) -> list[str]:
         return validate_profile(profile)

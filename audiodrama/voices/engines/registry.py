@@ -12,14 +12,25 @@ import os
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from audiodrama.voices.engines.base import Engine
+from audiodrama.voices.engines.base import Engine, VoiceInfo
+from audiodrama.voices.engines.hibari_engine import HibariEngine, hibari_installed
+from audiodrama.voices.engines.piper_engine import PiperEngine, piper_installed
 from audiodrama.voices.engines.pyttsx3_engine import Pyttsx3Engine
 from audiodrama.voices.engines.silent import SilentEngine
 
 ENGINES: Mapping[str, type[Engine]] = MappingProxyType(
-    {"pyttsx3": Pyttsx3Engine, "espeak": Pyttsx3Engine, "silent": SilentEngine}
+    {
+        "pyttsx3": Pyttsx3Engine,
+        "espeak": Pyttsx3Engine,
+        "hibari": HibariEngine,
+        "piper": PiperEngine,
+        "silent": SilentEngine,
+    }
 )
 """Engine name (a profile's `engine` field) -> class; "espeak" is another name of pyttsx3."""
+
+NEURAL_ENGINES = ("hibari", "piper")
+"""Engines with neural voices, installed from optional packages (extras `neural`, `piper`)."""
 
 TEST_ENGINE_VAR = "AUDIODRAMA_ENGINE"
 
@@ -27,6 +38,12 @@ TEST_ENGINE_VAR = "AUDIODRAMA_ENGINE"
 def engine_names() -> tuple[str, ...]:
     """Engines a profile may name."""
     return tuple(ENGINES)
+
+
+def installed_neural() -> tuple[str, ...]:
+    """The neural engines whose packages are installed, in order of preference."""
+    found = {"hibari": hibari_installed() is not None, "piper": piper_installed() is not None}
+    return tuple(n for n in NEURAL_ENGINES if found[n])
 
 
 def engine_name(name: str) -> str:
@@ -40,3 +57,19 @@ def engine_name(name: str) -> str:
 def make_engine(name: str) -> Engine:
     """A new engine for a profile's `engine` field (test hook applied). KeyError if unknown."""
     return ENGINES[engine_name(name)]()
+
+
+def checking_engine(name: str) -> Engine:
+    """The engine that checks a profile naming `name`: a neural profile is always checked by its
+    own engine (the test hook replaces synthesis, not what a voice name means); espeak-ng
+    profiles by the engine the hook selects, as before."""
+    return ENGINES[name]() if name in NEURAL_ENGINES else make_engine(name)
+
+
+def neural_inventory() -> list[tuple[str, str, list[VoiceInfo]]]:
+    """(engine, its licence, its voices) of every neural engine, installed or not (no voices then)."""
+    out = []
+    for name in NEURAL_ENGINES:
+        engine = ENGINES[name]()
+        out.append((name, engine.licence, engine.voices()))
+    return out

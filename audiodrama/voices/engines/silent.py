@@ -15,7 +15,7 @@ import numpy as np
 from audiodrama.model import VoiceProfile
 from audiodrama.voices.engines.base import SAMPLE_RATE, VoiceInfo, mono_wav
 from audiodrama.voices.engines.pyttsx3_engine import validate_profile
-from audiodrama.voices.pitch import predict_f0
+from audiodrama.voices.pitch import profile_f0
 
 
 class SilentEngine:
@@ -23,9 +23,14 @@ class SilentEngine:
 
     name = "silent"
     parallel = False
+    memory_mb = 0
+    licence = "MIT (part of audiodrama)"
 
     def version(self) -> str:
         return "silent-1"
+
+    def model_id(self, voice: str) -> str:
+        return ""
 
     def validate(self, profile: VoiceProfile) -> list[str]:
         return [p for p in validate_profile(profile) if "data folder" not in p]
@@ -44,7 +49,7 @@ class SilentEngine:
         )
         rng = np.random.default_rng(seed)
         t = np.arange(n) / SAMPLE_RATE
-        f0 = predict_f0(profile.voice, profile.pitch)
+        f0 = profile_f0(profile)
         if delivery == "shout":
             f0 *= 1.3
         vibrato = 1 + 0.03 * np.sin(2 * np.pi * 3 * t)
