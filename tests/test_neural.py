@@ -33,10 +33,10 @@ from audiodrama.render.runners import WorkerPool, worker_memory_mb, workers_for_
 from audiodrama.voices.cast import Cast, cast_from_data
 from audiodrama.voices.casting import auto_cast, cast_warnings, distinct, main_characters
 from audiodrama.voices.engines.base import SAMPLE_RATE
+from audiodrama.voices.engines.espeak_voices import espeak_voices
 from audiodrama.voices.engines.hibari_engine import HibariEngine, hibari_installed
 from audiodrama.voices.engines.neural import file_sha256
 from audiodrama.voices.engines.piper_engine import PiperEngine, piper_installed, resolve
-from audiodrama.voices.engines.pyttsx3_engine import espeak_voices
 from audiodrama.voices.pitch import identity, is_neural, measure_f0
 
 needs_hibari = pytest.mark.skipif(

@@ -10,7 +10,8 @@ from audiodrama.pipeline.audition import render_audition
 from audiodrama.pipeline.parsing import load_script
 from audiodrama.pipeline.voicing import cast_script, name_samples, take_status, write_sides
 from audiodrama.project.castfile import load_cast
-from audiodrama.voices.engines.pyttsx3_engine import Pyttsx3Engine, espeak_voices
+from audiodrama.voices.engines.espeak_voices import espeak_voices
+from audiodrama.voices.engines.pyttsx3_engine import Pyttsx3Engine
 from audiodrama.voices.engines.registry import neural_inventory
 from audiodrama.voices.pitch import BASE_F0
 

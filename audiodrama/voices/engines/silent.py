@@ -14,7 +14,7 @@ import numpy as np
 
 from audiodrama.model import VoiceProfile
 from audiodrama.voices.engines.base import SAMPLE_RATE, VoiceInfo, mono_wav
-from audiodrama.voices.engines.pyttsx3_engine import validate_profile
+from audiodrama.voices.engines.espeak_voices import validate_profile
 from audiodrama.voices.pitch import profile_f0
 
 
