@@ -325,7 +325,7 @@ def test_voice_editor_edits_any_character(built):
     assert picker.options[0] == "Narrator" and picker.value == "Buffy"
     picker.value = others[-1]  # not the first one: the sliders follow the pick
     sliders = editor.children[1]
-    _, _voice, pitch, _rate, button, out = sliders.children
+    _, _voice, pitch, _rate, _pan, button, out = sliders.children
     assert others[-1] in button.description
     old = cast.characters[others[-1]].pitch
     before = load_cast(prod.cast_path)
@@ -397,10 +397,14 @@ def test_profile_editor_saves_and_plays(built):
 
     prod, script, cast, _rendered = built
     editor = nb.profile_editor(script, prod, "Buffy")
-    _, voice, pitch, _rate, _button, out = editor.children
+    _, voice, pitch, _rate, pan, _button, out = editor.children
     pitch.value = 63
     editor.save_and_play()
     assert load_cast(prod.cast_path).characters["Buffy"].pitch == 63
+    assert "pan =" not in prod.cast_path.read_text().split('[characters."Buffy"]')[1].split("[")[0]
+    pan.value = -0.3  # the slider moves the voice in the stereo mix
+    editor.save_and_play()
+    assert load_cast(prod.cast_path).characters["Buffy"].pan == -0.3
     assert any("<audio" in o.get("data", {}).get("text/html", "") for o in out.outputs)
     voice.value = "no-such-voice+zz"
     editor.save_and_play()  # refused with a message, nothing saved
