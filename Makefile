@@ -1,5 +1,6 @@
 # audiodrama: `make demo` installs everything and builds the demo episode;
-# `make test` installs everything and runs the whole test suite (what CI runs);
+# `make test` installs everything and runs the whole test suite (what CI runs; one pytest
+# worker per core, each test file on one worker so its module fixtures are built once);
 # `make lab` opens the notebooks in JupyterLab (also as root, e.g. in a container).
 VENV    ?= .venv
 PYTHON  ?= python3
@@ -17,7 +18,7 @@ demo: install $(BIN)/.installed-neural
 	$(BIN)/audiodrama build stories/demo.txt
 
 test: install $(BIN)/.installed-engines
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 	$(BIN)/ruff check audiodrama tests bench scripts
 	$(BIN)/ruff format --check audiodrama tests bench scripts
 	$(BIN)/mypy
