@@ -48,7 +48,7 @@ def time_espeak(story: Path, out: Path) -> tuple[float, float]:
 def time_cold_render(script, root: Path, workers: int | None):
     shutil.rmtree(root, ignore_errors=True)
     prod = init_production(root)
-    cast = cast_script(script, prod)
+    cast = cast_script(script, prod, neural=())  # espeak-ng voices: compared with espeak-ng alone
     c0 = _cpu()
     t = time.perf_counter()
     # cold: render_script starts its worker pool and shuts it down (reaped: their CPU is counted)

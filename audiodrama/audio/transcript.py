@@ -107,11 +107,12 @@ def cues(tl: Timeline) -> list[TimedCue]:
     return [c for item in tl.lines() for c in line_cues(item)]
 
 
-def webvtt(tl: Timeline, title: str = "") -> str:
+def webvtt(tl: Timeline, title: str = "", timed: list[TimedCue] | None = None) -> str:
     """A WebVTT transcript: caption-sized cues (2 lines of 42 characters at most), each with
-    its speaker's <v Speaker> voice tag; cue ids are '<n>-<line id>'."""
+    its speaker's <v Speaker> voice tag; cue ids are '<n>-<line id>'. `timed`: cues(tl) when
+    the caller has them already (the SRT uses the same)."""
     out = ["WEBVTT" + (f" - {title}" if title else ""), ""]
-    for k, c in enumerate(cues(tl), 1):
+    for k, c in enumerate(cues(tl) if timed is None else timed, 1):
         voice = f"<v {_vtt_escape(c.speaker)}>"
         out += [
             f"{k}-{c.line}",
@@ -122,11 +123,11 @@ def webvtt(tl: Timeline, title: str = "") -> str:
     return "\n".join(out)
 
 
-def srt(tl: Timeline) -> str:
+def srt(tl: Timeline, timed: list[TimedCue] | None = None) -> str:
     """A SubRip transcript: the same cues as the WebVTT one, numbered from 1, without speaker
     names (SubRip has no voice tags, and a name prefix would break the 42-character lines)."""
     out = []
-    for k, c in enumerate(cues(tl), 1):
+    for k, c in enumerate(cues(tl) if timed is None else timed, 1):
         out += [str(k), f"{_clock(c.start, ',')} --> {_clock(c.end, ',')}", *c.lines, ""]
     return "\n".join(out)
 

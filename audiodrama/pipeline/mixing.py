@@ -269,10 +269,11 @@ def _write_transcripts(b: _Build, stem: str, tl: Timeline, title: str, figures: 
         f"{stem}.timeline.json",
         transcript.timeline_dict(tl, b.script.slug, b.spec.sr, sources, extra, voices),
     )
-    b.out.write_text(f"{stem}.vtt", transcript.webvtt(tl, title))
+    timed = transcript.cues(tl)  # cut once: the VTT and the SRT show the same cues
+    b.out.write_text(f"{stem}.vtt", transcript.webvtt(tl, title, timed))
     chapters = [(s.title, s.start, s.end) for s in tl.scenes]
     b.out.write_json(f"{stem}.chapters.json", feed.chapters_json(title, chapters))
-    b.out.write_text(f"{stem}.srt", transcript.srt(tl))
+    b.out.write_text(f"{stem}.srt", transcript.srt(tl, timed))
 
 
 def _write_stems(b: _Build, d: _Done) -> None:
