@@ -18,6 +18,14 @@ SAMPLE_RATE = 22050
 """Every engine hands back 22,050 Hz mono 16-bit WAV (espeak-ng's native format)."""
 
 
+def volume_problems(profile: VoiceProfile) -> list[str]:
+    """The volume check every engine shares (0..1), naming the field and the fix."""
+    volume = profile.volume
+    if isinstance(volume, bool) or not isinstance(volume, (int, float)) or not 0.0 <= float(volume) <= 1.0:
+        return [f"volume: {volume!r} must be a number from 0 to 1"]
+    return []
+
+
 def mono_wav(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> bytes:
     """WAV bytes of mono 16-bit little-endian samples: the format every engine hands back."""
     buf = io.BytesIO()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from audiodrama import procs
 from audiodrama.model import VoiceProfile
-from audiodrama.voices.engines.base import VoiceInfo
+from audiodrama.voices.engines.base import VoiceInfo, volume_problems
 
 RATE_RANGE = (80, 450)
 PITCH_RANGE = (0, 99)
@@ -160,13 +160,7 @@ def validate_profile(profile: VoiceProfile) -> list[str]:
             f"pitch: {profile.pitch!r} must be a whole number from {PITCH_RANGE[0]} "
             f"to {PITCH_RANGE[1]} (50 is the voice's own pitch)"
         )
-    if (
-        isinstance(profile.volume, bool)
-        or not isinstance(profile.volume, (int, float))
-        or not (0.0 <= float(profile.volume) <= 1.0)
-    ):
-        problems.append(f"volume: {profile.volume!r} must be a number from 0 to 1")
-    return problems
+    return problems + volume_problems(profile)
 
 
 def delivered(profile: VoiceProfile, delivery: str | None) -> tuple[str, int, int, float]:

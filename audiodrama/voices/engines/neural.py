@@ -21,7 +21,7 @@ import numpy as np
 from audiodrama import procs
 from audiodrama.errors import RenderError
 from audiodrama.model import VoiceProfile
-from audiodrama.voices.engines.base import SAMPLE_RATE, mono_wav
+from audiodrama.voices.engines.base import SAMPLE_RATE, mono_wav, volume_problems
 from audiodrama.voices.engines.pyttsx3_engine import fragments_as_phonemes
 from audiodrama.voices.pitch import PITCH_STEP
 from audiodrama.voices.speakable import emphasised_words
@@ -48,13 +48,7 @@ def check_rate_volume(profile: VoiceProfile) -> list[str]:
             f"rate: {profile.rate!r} must be a whole number of words per minute from {RATE_RANGE[0]} "
             f"to {RATE_RANGE[1]} for this engine ({NORMAL_RATE} is the voice's own pace)"
         )
-    if (
-        isinstance(profile.volume, bool)
-        or not isinstance(profile.volume, (int, float))
-        or not (0.0 <= float(profile.volume) <= 1.0)
-    ):
-        problems.append(f"volume: {profile.volume!r} must be a number from 0 to 1")
-    return problems
+    return problems + volume_problems(profile)
 
 
 def check_pitch(profile: VoiceProfile) -> list[str]:
