@@ -196,3 +196,38 @@ def test_a_stopped_watch_leaves_no_worker_behind(tmp_path, how):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+# A stop that lands just as procs.run forks its child: Python runs at-fork handlers in the
+# parent and drops what they raise. Another thread is running (as numpy's BLAS threads are in
+# a build), so blocking the signal in the main thread alone would not keep it from there.
+FORK_STOP = """
+import os, signal, threading
+from audiodrama import procs
+
+def stop(signum, frame):  # as `build --watch` stops on SIGTERM
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGTERM, stop)  # SIGINT keeps Python's own handler, as in a plain build
+threading.Thread(target=threading.Event().wait, daemon=True).start()
+send = []
+os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), send.pop()) if send else None)
+for sig in (signal.SIGTERM, signal.SIGINT):
+    send.append(sig)
+    try:
+        procs.run(["sleep", "5"])
+        print(sig.name, "lost")
+    except KeyboardInterrupt:
+        try:
+            os.waitpid(-1, os.WNOHANG)
+            print(sig.name, "stopped, the child left behind")
+        except ChildProcessError:
+            print(sig.name, "stopped")
+"""
+
+
+def test_a_stop_landing_while_a_child_is_forked_is_not_lost():
+    """SIGTERM (raising KeyboardInterrupt, as under --watch) or Ctrl-C sent as procs.run forks."""
+    proc = subprocess.run([sys.executable, "-c", FORK_STOP], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.split("\n")[:2] == ["SIGTERM stopped", "SIGINT stopped"], proc.stdout + proc.stderr
+    assert "Exception ignored" not in proc.stderr, proc.stderr

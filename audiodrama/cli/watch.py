@@ -49,17 +49,6 @@ def snapshot(paths: Iterable[Path]) -> Snapshot:
 
 RETRY_INTERRUPT = 0.5
 """Seconds after which a stop request is raised again if the first one was swallowed."""
-FORKING = {("popen_fork.py", "_launch"), ("subprocess.py", "_execute_child")}
-"""(file, function) that start a child: Python runs its at-fork hooks inside them."""
-
-
-def forking(frame: FrameType | None) -> bool:
-    """True while `frame` is (called from) code that forks a child."""
-    while frame is not None:
-        if (Path(frame.f_code.co_filename).name, frame.f_code.co_name) in FORKING:
-            return True
-        frame = frame.f_back
-    return False
 
 
 @contextmanager
@@ -68,11 +57,10 @@ def stop_signals_as_interrupt() -> Iterator[None]:
     build's `with` blocks unwind and kill their render workers. The previous handlers are put
     back after.
 
-    Python drops an exception raised in its at-fork hooks (printing "Exception ignored in
-    _releaseLock"), so an interrupt landing just as a render worker or ffmpeg is forked would be
-    lost and the watch would go on. So a signal that lands while a child is forked is raised a
-    moment later, and any interrupt is raised again RETRY_INTERRUPT seconds later in case
-    something else swallowed it, unless a KeyboardInterrupt is already being handled (its
+    Python drops an exception raised in its at-fork hooks, so every child (render worker,
+    ffmpeg) is forked with the stop signals held (procs.signals_held): one landing then is
+    raised right after the fork. Any interrupt is raised again RETRY_INTERRUPT seconds later in
+    case something else swallowed it, unless a KeyboardInterrupt is already being handled (its
     clean-up, which kills the workers, is not disturbed).
     """
     if threading.current_thread() is not threading.main_thread():
@@ -82,9 +70,6 @@ def stop_signals_as_interrupt() -> Iterator[None]:
     def interrupt(signum: int, frame: FrameType | None) -> None:
         if isinstance(sys.exc_info()[1], KeyboardInterrupt):
             return  # already stopping: let the workers be killed and reaped
-        if forking(frame):
-            signal.setitimer(signal.ITIMER_REAL, 0.05)
-            return
         signal.setitimer(signal.ITIMER_REAL, RETRY_INTERRUPT)
         raise KeyboardInterrupt
 

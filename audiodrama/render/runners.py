@@ -13,17 +13,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Protocol
 
 from audiodrama.errors import AudiodramaError, RenderError
-from audiodrama.procs import die_with_parent
+from audiodrama.procs import STOP_SIGNALS, die_with_parent, signals_held
 from audiodrama.render.longlines import synthesize_long
 from audiodrama.render.plan import LINE_KIND, WORDS_SUFFIX, AudioStore, SynthJob, words_json
 from audiodrama.voices.engines.base import SAMPLE_RATE, Engine
@@ -66,6 +64,7 @@ def _init_worker(parent_pid: int) -> None:
     """Pool initializer: die with the owner, leave Ctrl-C to it, warm the speech engine up."""
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the owner shuts the pool down on Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the handler inherited from the owner mid-fork
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked by the owner while forking
     start = getattr(_worker_engines.get("pyttsx3"), "start", None)
     try:
@@ -73,28 +72,6 @@ def _init_worker(parent_pid: int) -> None:
             start()
     except AudiodramaError:
         pass  # the first job reports the problem with a proper message
-
-
-STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
-"""Signals that stop a build (SIGTERM raises KeyboardInterrupt under `build --watch`)."""
-
-
-@contextmanager
-def signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM while the block forks workers; they are delivered when it ends.
-
-    A signal that lands while the parent runs its after-fork handlers (logging's lock release)
-    raises there, where Python prints and ignores the exception: the build would carry on
-    instead of stopping. Only the calling thread's mask changes, and it is restored.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def synth_chunk(jobs: list[SynthJob], store: AudioStore, engines: Engines | None = None) -> list[Outcome]:
