@@ -11,6 +11,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from mutagen.id3 import ID3
 from PIL import Image
 from support import demo_script, render_fixture
 
@@ -124,6 +125,17 @@ def test_feed_follows_the_files_across_a_remix(built, tmp_path):
     rerun = ET.parse(path).getroot().findall("./channel/item")
     assert [i.findtext("guid") for i in rerun] == [i.findtext("guid") for i in before]
     assert int(rerun[0].find("enclosure").get("length")) == os.path.getsize(again.mp3)
+
+
+def test_the_feed_names_the_author_the_mp3_does(tmp_path, lines_dir):
+    """With a story author and a [mix] author, itunes:author is the MP3's artist (one rule)."""
+    script = demo_script()
+    script.author, script.description = "Joss W.", "Buffy grieves."
+    prod = _production(tmp_path / "prod", script, FEED_TOML + '[mix]\nauthor = "Ann Mixer"\n')
+    settings = _mp3_only(prod.settings)
+    [result] = mix_script(script, render_fixture(script, settings, lines_dir), prod, settings, progress=False)
+    channel = ET.parse(publish_feed(prod, "demo")).getroot().find("channel")
+    assert channel.findtext(IT + "author") == str(ID3(str(result.mp3))["TPE1"]) == "Ann Mixer"
 
 
 def _channel(**kw) -> Channel:

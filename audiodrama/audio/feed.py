@@ -123,6 +123,7 @@ class StoryMeta:
     slug: str
     title: str = ""
     author: str = ""
+    """As the credits and the MP3's artist tag name it (audio.credits.story_author)."""
     description: str = ""
     language: str = ""
 
@@ -181,7 +182,6 @@ def resolve_channel(
     story: StoryMeta,
     where: str | Path,
     *,
-    mix_author: str = "",
     feed_name: str = "feed.xml",
     image_name: str = "cover.png",
 ) -> Channel:
@@ -201,7 +201,7 @@ def resolve_channel(
     )
     title = feed.title or story.title or story.slug
     author = _need(
-        feed.author or story.author or mix_author,
+        feed.author or story.author,
         "author",
         "the story names no author",
         '"Your Name"',

@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from audiodrama.audio.credits import story_author
 from audiodrama.audio.feed import StoryMeta, resolve_channel
 from audiodrama.audio.profiles import get_profile
 from audiodrama.errors import AudiodramaError
@@ -16,6 +17,7 @@ from audiodrama.project.lock import production_lock
 from audiodrama.project.outputs import EpisodeOutputs, variant
 from audiodrama.project.production import Project, slugify
 from audiodrama.project.scripts import open_script
+from audiodrama.settings import Settings
 
 
 def story_slug(prod: Project, story: str | None) -> str:
@@ -31,15 +33,15 @@ def story_slug(prod: Project, story: str | None) -> str:
     return scripts[0].stem
 
 
-def story_meta(script: Script | None, slug: str) -> StoryMeta:
+def story_meta(script: Script | None, slug: str, settings: Settings) -> StoryMeta:
     """What the parsed script says of the story (a script parsed before it kept the description:
-    its "Summary:" paragraph)."""
+    its "Summary:" paragraph), its author as the credits and the artist tag name them."""
     if script is None:
-        return StoryMeta(slug)
+        return StoryMeta(slug, author=settings.mix.author.strip())
     return StoryMeta(
         slug,
         title=script.title,
-        author=script.author,
+        author=story_author(script, settings),
         description=script.description or summary_text(script),
         language=script.language,
     )
@@ -76,9 +78,8 @@ def publish_feed(
     suffix = variant(mode or settings.mix.mode, get_profile(profile or settings.master.profile).name)
     channel = resolve_channel(
         feed,
-        story_meta(script, slug),
+        story_meta(script, slug, settings),
         prod.settings_path,
-        mix_author=settings.mix.author,
         feed_name=feed_name(suffix),
     )
     image = feed.image or settings.master.cover
