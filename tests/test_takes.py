@@ -14,7 +14,14 @@ from support import make_script
 from audiodrama.pipeline.voicing import cast_script, render_script
 from audiodrama.pipeline.voicing import take_status as status
 from audiodrama.pipeline.voicing import write_sides as sides
-from audiodrama.render.recorded import MAX_TAKE_BYTES, TAKE_TARGET_LUFS, decode, loudness, max_take_seconds
+from audiodrama.render.recorded import (
+    MAX_TAKE_BYTES,
+    TAKE_TARGET_LUFS,
+    clipped_samples,
+    decode,
+    loudness,
+    max_take_seconds,
+)
 from audiodrama.render.takes import plausible
 
 
@@ -184,6 +191,20 @@ def test_a_take_far_too_long_for_its_line_falls_back_to_tts_in_bounded_memory(se
     )
     # decoding stops just past the limit: a 2-hour file costs no more memory than the limit
     assert len(decode(take, 5.0)) <= 6.0 * 22050
+
+
+def test_clipped_frames_of_an_m4a_are_counted_once_however_many_channels_clip(tmp_path):
+    """soundfile reads no .m4a: ffmpeg decodes it, and a frame clipped in both channels is one."""
+    sr = 8000
+    left = 0.25 * np.sin(2 * np.pi * 440 * np.arange(sr // 2) / sr)
+    right = left.copy()
+    left[100:110] = right[100:110] = 1.0  # 10 frames clipped in both channels
+    left[200:205] = -1.0  # 5 in one
+    wav = tmp_path / "take.wav"
+    sf.write(str(wav), np.stack([left, right], axis=1), sr, subtype="PCM_16")
+    m4a = tmp_path / "take.m4a"  # Apple Lossless: the same samples as the WAV
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(wav), "-c:a", "alac", str(m4a)], check=True)
+    assert clipped_samples(wav) == clipped_samples(m4a) == 15
 
 
 def test_a_take_too_big_for_one_line_is_not_read_and_falls_back_to_tts(setup):

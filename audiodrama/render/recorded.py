@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import io
 import re
 import shutil
 from dataclasses import dataclass
@@ -99,7 +100,8 @@ def decode(path: Path, max_seconds: float | None = None, *, native: bool = False
 
     With `max_seconds`, ffmpeg stops a second past it: a 2-hour file costs no more memory than
     the limit (the caller sees that the result is too long). `native` keeps the file's own rate
-    and channels (interleaved), for checks on the samples as recorded.
+    and channels, one column per channel (frames, channels), for checks on the samples as
+    recorded: ffmpeg writes them as a WAV, whose header says how many channels there are.
     """
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
@@ -114,18 +116,22 @@ def decode(path: Path, max_seconds: float | None = None, *, native: bool = False
             str(path),
             *([] if native else ["-ac", "1", "-ar", str(SAMPLE_RATE)]),
             *(["-t", f"{max_seconds + 1:.3f}"] if max_seconds is not None else []),
-            "-f",
-            "f32le",
+            *(["-f", "wav", "-c:a", "pcm_f32le"] if native else ["-f", "f32le"]),
             "-",
         ],
         capture_output=True,
     )
-    if proc.returncode != 0:
-        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RecordingError(
-            f"cannot be decoded ({msg[-1] if msg else 'ffmpeg failed'}); re-export it as WAV", path
-        )
-    return np.frombuffer(proc.stdout, dtype="<f4").astype(np.float64)
+    if proc.returncode == 0 and not native:
+        return np.frombuffer(proc.stdout, dtype="<f4").astype(np.float64)
+    if proc.returncode == 0:
+        try:
+            return sf.read(io.BytesIO(proc.stdout), always_2d=True)[0]
+        except sf.SoundFileError:
+            pass  # reported below, as ffmpeg's own failures are
+    msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    raise RecordingError(
+        f"cannot be decoded ({msg[-1] if msg else 'ffmpeg failed'}); re-export it as WAV", path
+    )
 
 
 def clipped_samples(path: Path, max_seconds: float | None = None) -> int:
@@ -139,13 +145,16 @@ def clipped_samples(path: Path, max_seconds: float | None = None) -> int:
     try:
         with sf.SoundFile(str(path)) as f:
             frames = -1 if max_seconds is None else int((max_seconds + 1) * f.samplerate)
-            return sum(
-                int(np.count_nonzero(np.max(np.abs(block), axis=1) >= CLIP_LEVEL))
-                for block in f.blocks(blocksize=1 << 16, frames=frames, dtype="float32", always_2d=True)
-            )
+            blocks = f.blocks(blocksize=1 << 16, frames=frames, dtype="float32", always_2d=True)
+            return sum(_clipped_frames(block) for block in blocks)
     except RuntimeError:  # soundfile's LibsndfileError: not a format libsndfile reads
         pass
-    return int(np.count_nonzero(np.abs(decode(path, max_seconds, native=True)) >= CLIP_LEVEL))
+    return _clipped_frames(decode(path, max_seconds, native=True))
+
+
+def _clipped_frames(frames: np.ndarray) -> int:
+    """How many rows of (frames, channels) samples reach CLIP_LEVEL in any channel."""
+    return int(np.count_nonzero(np.max(np.abs(frames), axis=1, initial=0.0) >= CLIP_LEVEL))
 
 
 def trim_silence(x: np.ndarray, pad_s: float = 0.03) -> np.ndarray:
