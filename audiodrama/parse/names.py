@@ -140,6 +140,8 @@ class NameIndex:
         self._cache: dict[str, list[tuple[int, int, int]]] = {}
         self.keys: dict[str, int] = {}
         self.max_words = 1
+        self.shared: dict[str, set[int]] = {}
+        """Short forms several characters share (`Charles` of two Charleses): no key."""
         self._add_names(prominence or [0.0] * len(characters))
         self._add_derived()
         desc = {d for d in self._descriptions() if d in self.keys and not d.startswith("_")}
@@ -178,12 +180,23 @@ class NameIndex:
         for i, c in enumerate(self.characters):
             for n in c.all_names():
                 for part in _name_parts(n, c.gender):
-                    if part not in self.keys:
-                        derived.setdefault(part, set()).add(i)
+                    derived.setdefault(part, set()).add(i)
         for k, chars in derived.items():
-            if len(chars) == 1:
-                self.keys[k] = next(iter(chars))
-                self.max_words = max(self.max_words, len(k.split()))
+            if k not in self.keys:
+                if len(chars) == 1:
+                    self.keys[k] = next(iter(chars))
+                    self.max_words = max(self.max_words, len(k.split()))
+                else:
+                    self.shared[k] = chars
+                continue
+            # A bare surname listed as a character of its own, with no gender and no other
+            # name (`Bounderby` beside `Josiah Bounderby`, `Mrs. Bounderby`): the story's
+            # `said Bounderby` is the one man of the family the cast names
+            owner = self.characters[self.keys[k]]
+            if owner.gender == "unknown" and len(k.split()) == 1 and {name_key(n) for n in owner.all_names()} == {k}:
+                men = [j for j in chars if self.characters[j].gender == "male"]
+                if len(men) == 1:
+                    self.keys[k] = men[0]
 
     def _descriptions(self) -> set[str]:
         """Descriptions written in lower case in the text: `the count`, `her sister`, `the

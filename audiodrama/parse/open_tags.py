@@ -5,8 +5,9 @@ A quote that closes on a comma ends in the middle of a sentence, so the narratio
 after it finishes that sentence: its subject, a name or a pronoun followed by a past-tense
 verb, is the speaker, whatever the verb. The inverted order (`jeered Long Tom.`) also
 follows a quote closing on `!` or `?`, where the lowercase start shows the sentence goes
-on. Only names and subject pronouns are taken as subjects: a description with an open
-verb (`"...," the door creaked`) is too often not a person.
+on. Only names and subject pronouns are taken as subjects before the verb: a description
+there (`"...," the door creaked`) is too often not a person; after it (`nodded the doctor`)
+the order is a tag's.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ _PAST = r"[a-z]{2,}ed|paid|laid|told|spoke|swore|wrote|sang|broke|began|put in|t
 _AFTER_COMMA = re.compile(
     r"^[ \t]*(?P<subj>" + _NAME + r"|he|she|they|I|we)(?:\s+[a-z]+ly)?\s+(?P<verb>" + _PAST + r")\b"
 )
-_INVERTED = re.compile(r"^[ \t]*(?P<verb>" + _PAST + r")\s+(?P<subj>" + _NAME + r")\s*(?:[.,;:!?\u2014]|$)")
+# inverted, a description too (`nodded the doctor.`): a verb before its subject is a tag's order
+_INVERTED = re.compile(
+    r"^[ \t]*(?P<verb>" + _PAST + r")\s+(?P<subj>" + _NAME + r"|the\s+[a-z]{3,})\s*(?:[.,;:!?\u2014]|$)"
+)
 _CLOSE = "\"'\u201d\u2019"
 
 
