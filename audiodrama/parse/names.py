@@ -111,8 +111,9 @@ def name_key(name: str) -> str:
     k = name.lower().replace("\u2019", "'").replace(".", " ")
     k = " ".join(k.split()).strip(" -,;:!?\"'\u2014")
     first, _, rest = k.partition(" ")
-    if rest and first in _HON_SYNONYMS:
-        k = _HON_SYNONYMS[first] + " " + rest
+    if first in _HON_SYNONYMS:
+        # `Mademoiselle Reisz` and a lone `Mademoiselle` are looked up as `Miss`
+        k = (_HON_SYNONYMS[first] + " " + rest).strip()
     for d in _DETERMINERS:
         if k.startswith(d):
             k = k[len(d) :]
@@ -218,17 +219,19 @@ class NameIndex:
                 if len(kw) == 2 and kw[0] in HONORIFICS and self.keys.get(kw[0], i) == i:
                     desc.add(kw[0])
                     derived_hon = kw[0]
-                    if (
-                        derived_hon not in self.keys
-                        and sum(
-                            1
-                            for c2 in characters
+                    if derived_hon not in self.keys:
+                        # the characters holding it, each once (`Mademoiselle Reisz` and
+                        # `Mlle. Reisz` are one): one is named by it, several share it
+                        holders = {
+                            j
+                            for j, c2 in enumerate(characters)
                             for n2 in c2.all_names()
-                            if name_key(n2).split()[:1] == [derived_hon]
-                        )
-                        == 1
-                    ):
-                        self.keys[derived_hon] = i
+                            if name_key(n2).split()[:1] == [derived_hon] and len(name_key(n2).split()) > 1
+                        }
+                        if holders == {i}:
+                            self.keys[derived_hon] = i
+                        else:
+                            self.shared[derived_hon] = holders
         return desc
 
     def lookup(self, phrase: str) -> int | None:

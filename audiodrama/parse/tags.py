@@ -159,10 +159,10 @@ _WAS_NAMES = re.compile(
 _WAS_BY = re.compile(
     r"^[\s,;\u2014\-]*(?:was|were)\s+(?P<verb>(?:[a-z]+\s+){1,6}?)(?:of|by|from)\s+(?P<subj>" + _OWNER + r")\b"
 )
-# Before a quote: `Elizabeth's reply was, "`, `Mary's declaration was, "`.
+# Before a quote: `Elizabeth's reply was, "`, `Lady Bertram's calm inquiry of "`.
 _NAMES_WAS = re.compile(
-    r"(?<![\w'\u2019.-])(?P<subj>" + _OWNER + r")['\u2019]s\s+(?:[a-z]+\s+){0,2}(?P<verb>[a-z]+)\s+(?:was|were)"
-    r"\s*[,:\u2014\-]+\s*$"
+    r"(?<![\w'\u2019.-])(?P<subj>" + _OWNER + r")['\u2019]s\s+(?:[a-z]+\s+){0,2}(?P<verb>[a-z]+)\s+"
+    r"(?:(?:was|were)\s*[,:\u2014\-]+|of[\s,:\u2014\-]*)\s*$"
 )
 
 
@@ -192,13 +192,13 @@ def tag_before(text: str, start: int, end: int) -> Tag | None:
     """The speech tag at the end of narration text[start:end] (right before a quote)."""
     frag_start = max(start, end - 90)
     frag = text[frag_start:end]
+    m = _NAMES_WAS.search(frag)
+    if m:
+        return Tag(m.group("subj"), frag_start + m.start("subj"), m.group("verb"), "before", False, frag_start + m.end("verb"))
     if not frag.rstrip().endswith((",", ":", "\u2014", "-")) and not re.search(
         r"\b(?:said|says|asked|replied|answered|cried|remarked|added|began|went on)\s*$", frag
     ):
         return None
-    m = _NAMES_WAS.search(frag)
-    if m:
-        return Tag(m.group("subj"), frag_start + m.start("subj"), m.group("verb"), "before", False, frag_start + m.end("verb"))
     for rx, inverted in ((_BEFORE_VERB_SUBJ, True), (_BEFORE_SUBJ_VERB, False)):
         m = rx.search(frag)
         if m:
