@@ -20,17 +20,31 @@ _PAST = r"[a-z]{2,}ed|paid|laid|told|spoke|swore|wrote|sang|broke|began|put in|t
 # a titled description is a person (`the Baron`, `the General`); `the door` may not be
 _TITLED = r"the\s+[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})?"
 _AFTER_COMMA = re.compile(
-    r"^[ \t]*(?P<subj>" + _NAME + r"|" + _TITLED + r"|he|she|they|I|we)(?:\s+[a-z]+ly)?\s+(?P<verb>" + _PAST + r")\b"
+    r"^[ \t]*(?P<subj>"
+    + _NAME
+    + r"|"
+    + _TITLED
+    + r"|he|she|they|I|we)(?:\s+[a-z]+ly)?\s+(?P<verb>"
+    + _PAST
+    + r")\b"
 )
 # after `!` or `?` a lowercase start shows the sentence goes on (`"Hein!" the Baron
 # vociferated`); a name there must make the whole short sentence (`"Is it?" Sissy faltered.`)
 _AFTER_STOP = re.compile(
     r"^[ \t]*(?P<subj>" + _TITLED + r"|he|she)(?:\s+[a-z]+ly)?\s+(?P<verb>" + _PAST + r")\b"
-    r"|^[ \t]*(?P<name>" + _NAME + r")(?:\s+[a-z]+ly)?\s+(?P<nverb>" + _PAST + r")(?:\s+[a-z]+ly|\s+again)?\s*(?:[.;]|,\s+[a-z]+ing\b)"
+    r"|^[ \t]*(?P<name>"
+    + _NAME
+    + r")(?:\s+[a-z]+ly)?\s+(?P<nverb>"
+    + _PAST
+    + r")(?:\s+[a-z]+ly|\s+again)?\s*(?:[.;]|,\s+[a-z]+ing\b)"
 )
 # inverted, a description too (`nodded the doctor.`): a verb before its subject is a tag's order
 _INVERTED = re.compile(
-    r"^[ \t]*(?P<verb>" + _PAST + r")\s+(?P<subj>" + _NAME + r"|the\s+[A-Za-z][a-z]{2,})\s*(?:[.,;:!?\u2014]|$)"
+    r"^[ \t]*(?P<verb>"
+    + _PAST
+    + r")\s+(?P<subj>"
+    + _NAME
+    + r"|the\s+[A-Za-z][a-z]{2,})\s*(?:[.,;:!?\u2014]|$)"
 )
 _CLOSE = "\"'\u201d\u2019"
 

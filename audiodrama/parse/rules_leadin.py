@@ -60,16 +60,10 @@ class LeadInRules(Sieve):
                 if last.kind != "n" or len(self.text[last.start : last.end].split()) < 3:
                     return
                 s = last.start
-        if not is_lead_in(self.text, s, e, loose=first.kind == "n"):
-            # `Mrs. Hurst began again.` + the quote: a sentence that only says who speaks
-            end = e
-            while end > s and self.text[end - 1] in " \t\n.":
-                end -= 1
-            clause = self.text[last_sentence_start(self.text, s, end, clauses=True) : e]
-            after_quote = first.kind == "q" and bool(self.paras[turn.para.index - 1].quotes)
-            if end == e or after_quote or not is_pure_tag(_CONJ.sub("", clause)):
-                # (`"...," said Mr. Hale.` closing the paragraph before tags its own quote)
-                return
+        if not is_lead_in(self.text, s, e, loose=first.kind == "n") and not self._pure_tag_sentence(
+            turn, s, e
+        ):
+            return
         ls = last_sentence_start(self.text, s, e)
         if not has_speech_word(self.text, ls, e) and not self.text[ls:e].rstrip().endswith(":"):
             return
@@ -90,6 +84,18 @@ class LeadInRules(Sieve):
         elif turn.pron_gender is None:
             turn.pron_gender = subj.pronoun
 
+    def _pure_tag_sentence(self, turn: Turn, s: int, e: int) -> bool:
+        """`Mrs. Hurst began again.` + the quote: narration closing on a sentence that only
+        says who speaks (not the tag of a quote closing the paragraph before: `"...," said
+        Mr. Hale.`)."""
+        end = e
+        while end > s and self.text[end - 1] in " \t\n.":
+            end -= 1
+        if end == e or (turn.para.pieces[0].kind == "q" and self.paras[turn.para.index - 1].quotes):
+            return False
+        clause = self.text[last_sentence_start(self.text, s, end, clauses=True) : e]
+        return is_pure_tag(_CONJ.sub("", clause))
+
     def _main_subject(self, ls: int, e: int, mentions: list[Mention]) -> Subject | None:
         """The subject of a lead-in sentence whose verb of speech follows an insertion set
         off by commas: `Miss Crawford, who had been eyeing Dr. Grant, now observed,` and
@@ -109,13 +115,20 @@ class LeadInRules(Sieve):
             return None
         for m in reversed(inside):
             # `from Mary, who, on having occasion to note the day, exclaimed,`
-            if re.match(r",\s+who\b", self.text[m.end : m.end + 8]) and "who" not in self.text[m.end + 6 : last]:
+            if (
+                re.match(r",\s+who\b", self.text[m.end : m.end + 8])
+                and "who" not in self.text[m.end + 6 : last]
+            ):
                 return Subject(m.char, None, m.start)
         if not inside:
             return None
         m = inside[0]
         opening = self.text[ls : m.start]
-        if not self.text.startswith(",", m.end) or _SUBJECT_PRONOUN.search(opening) or "," in opening.strip(" ,"):
+        if (
+            not self.text.startswith(",", m.end)
+            or _SUBJECT_PRONOUN.search(opening)
+            or "," in opening.strip(" ,")
+        ):
             return None
         return Subject(m.char, None, m.start)
 

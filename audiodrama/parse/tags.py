@@ -31,7 +31,11 @@ _CAP_WORD = r"(?:(?:Mrs|Mr|Ms|Dr|St|Messrs|Mme|Mlle|Col|Capt|Gen|Rev|Prof|Lt|Sgt
 _SUBJ = (
     r"(?P<subj>(?:I|he|she|they|we|it|He|She|They|We|It)\b(?!')|"
     r"(?:(?:the|The|a|A|an|An|his|His|her|Her|their|Their|my|My|poor|Poor|old|Old|young|Young|little|Little)\s+)*"
-    r"(?:" + _CAP_WORD + r"|[a-z][a-z-]+)(?:\s+(?:(?:de|van|von|of|la|le|du|the)\s+){0,2}" + _CAP_WORD + r"){0,5})"
+    r"(?:"
+    + _CAP_WORD
+    + r"|[a-z][a-z-]+)(?:\s+(?:(?:de|van|von|of|la|le|du|the)\s+){0,2}"
+    + _CAP_WORD
+    + r"){0,5})"
 )
 
 # After a quote: `, he said`, `said Emma`, `Willow finally said`, `said the Hatter`.
@@ -152,12 +156,16 @@ def _clean_subject(subj: str, leading_ok: bool) -> tuple[str, int] | None:
 _OWNER = r"(?:(?:the|The)\s+)?(?:(?:Mrs|Mr|Ms|Dr|St)\.\s+)?(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*"
 # Speech told by a noun rather than a verb, any noun (issue 15: open-class tags).
 _WAS_NAMES = re.compile(
-    r"^[\s,;\u2014\-]*(?:was|were)\s+(?P<subj>" + _OWNER + r")['\u2019]s\s+(?:[a-z]+\s+){0,2}(?P<verb>[a-z]+)\b"
+    r"^[\s,;\u2014\-]*(?:was|were)\s+(?P<subj>"
+    + _OWNER
+    + r")['\u2019]s\s+(?:[a-z]+\s+){0,2}(?P<verb>[a-z]+)\b"
 )
 # The passive: `was the firm reply of Mr. Limbkins`, `was uttered by Captain Wentworth`,
 # `were the first words which burst from Captain Wentworth`.
 _WAS_BY = re.compile(
-    r"^[\s,;\u2014\-]*(?:was|were)\s+(?P<verb>(?:[a-z]+\s+){1,6}?)(?:of|by|from)\s+(?P<subj>" + _OWNER + r")\b"
+    r"^[\s,;\u2014\-]*(?:was|were)\s+(?P<verb>(?:[a-z]+\s+){1,6}?)(?:of|by|from)\s+(?P<subj>"
+    + _OWNER
+    + r")\b"
 )
 # Before a quote: `Elizabeth's reply was, "`, `Lady Bertram's calm inquiry of "`.
 _NAMES_WAS = re.compile(
@@ -194,7 +202,14 @@ def tag_before(text: str, start: int, end: int) -> Tag | None:
     frag = text[frag_start:end]
     m = _NAMES_WAS.search(frag)
     if m:
-        return Tag(m.group("subj"), frag_start + m.start("subj"), m.group("verb"), "before", False, frag_start + m.end("verb"))
+        return Tag(
+            m.group("subj"),
+            frag_start + m.start("subj"),
+            m.group("verb"),
+            "before",
+            False,
+            frag_start + m.end("verb"),
+        )
     if not frag.rstrip().endswith((",", ":", "\u2014", "-")) and not re.search(
         r"\b(?:said|says|asked|replied|answered|cried|remarked|added|began|went on)\s*$", frag
     ):
