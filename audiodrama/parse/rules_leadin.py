@@ -18,7 +18,7 @@ from audiodrama.parse.turns import CONFIDENCE, GENDERED_NOUNS, Sieve, Turn
 from audiodrama.parse.wordlists import PRONOUNS
 
 _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|I|they|we|He|She|They|We)\b(?!')")
-_CONJ = re.compile(r"^\s*(?:and|but|then|so|And|But|Then|So)\s+")
+_CONJ = re.compile(r"\s*(?:and|but|then|so|And|But|Then|So)\s+")
 _TAIL = re.compile(r"[\s,:;\u2014-]*$")
 
 
@@ -60,11 +60,13 @@ class LeadInRules(Sieve):
                 if last.kind != "n" or len(self.text[last.start : last.end].split()) < 3:
                     return
                 s = last.start
-        if not is_lead_in(self.text, s, e, loose=first.kind == "n") and not self._pure_tag_sentence(
-            turn, s, e
-        ):
-            return
-        ls = last_sentence_start(self.text, s, e)
+        if is_lead_in(self.text, s, e, loose=first.kind == "n"):
+            ls = last_sentence_start(self.text, s, e)
+        else:
+            pure = self._pure_tag_sentence(turn, s, e)
+            if pure is None:
+                return
+            ls, e = pure
         if not has_speech_word(self.text, ls, e) and not self.text[ls:e].rstrip().endswith(":"):
             return
         pm = self.para_mentions[turn.para.index if first.kind == "n" else turn.para.index - 1]
@@ -84,17 +86,19 @@ class LeadInRules(Sieve):
         elif turn.pron_gender is None:
             turn.pron_gender = subj.pronoun
 
-    def _pure_tag_sentence(self, turn: Turn, s: int, e: int) -> bool:
-        """`Mrs. Hurst began again.` + the quote: narration closing on a sentence that only
+    def _pure_tag_sentence(self, turn: Turn, s: int, e: int) -> tuple[int, int] | None:
+        """`Mrs. Hurst began again.` + the quote: narration closing on a clause that only
         says who speaks (not the tag of a quote closing the paragraph before: `"...," said
-        Mr. Hale.`)."""
+        Mr. Hale.`). The clause's (start, end), or None."""
         end = e
         while end > s and self.text[end - 1] in " \t\n.":
             end -= 1
         if end == e or (turn.para.pieces[0].kind == "q" and self.paras[turn.para.index - 1].quotes):
-            return False
-        clause = self.text[last_sentence_start(self.text, s, end, clauses=True) : e]
-        return is_pure_tag(_CONJ.sub("", clause))
+            return None
+        start = last_sentence_start(self.text, s, end, clauses=True)
+        conj = _CONJ.match(self.text, start, end)
+        start = conj.end() if conj else start
+        return (start, end) if is_pure_tag(self.text[start:e]) else None
 
     def _main_subject(self, ls: int, e: int, mentions: list[Mention]) -> Subject | None:
         """The subject of a lead-in sentence whose verb of speech follows an insertion set
