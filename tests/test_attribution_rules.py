@@ -174,7 +174,7 @@ def test_his_wife_is_the_married_woman_of_his_surname():
 
 
 def test_kin_of_uses_surnames_and_titles():
-    from audiodrama.parse.names import kin_of
+    from audiodrama.parse.kinship import kin_of
 
     genders = [c.gender for c in FAMILY]
     assert kin_of("wife", 0, FAMILY, genders) == [1]

@@ -111,8 +111,9 @@ def name_key(name: str) -> str:
     k = name.lower().replace("\u2019", "'").replace(".", " ")
     k = " ".join(k.split()).strip(" -,;:!?\"'\u2014")
     first, _, rest = k.partition(" ")
-    if rest and first in _HON_SYNONYMS:
-        k = _HON_SYNONYMS[first] + " " + rest
+    if first in _HON_SYNONYMS:
+        # `Mademoiselle Reisz` and a lone `Mademoiselle` are looked up as `Miss`
+        k = (_HON_SYNONYMS[first] + " " + rest).strip()
     for d in _DETERMINERS:
         if k.startswith(d):
             k = k[len(d) :]
@@ -140,6 +141,8 @@ class NameIndex:
         self._cache: dict[str, list[tuple[int, int, int]]] = {}
         self.keys: dict[str, int] = {}
         self.max_words = 1
+        self.shared: dict[str, set[int]] = {}
+        """Short forms several characters share (`Charles` of two Charleses): no key."""
         self._add_names(prominence or [0.0] * len(characters))
         self._add_derived()
         desc = {d for d in self._descriptions() if d in self.keys and not d.startswith("_")}
@@ -178,12 +181,27 @@ class NameIndex:
         for i, c in enumerate(self.characters):
             for n in c.all_names():
                 for part in _name_parts(n, c.gender):
-                    if part not in self.keys:
-                        derived.setdefault(part, set()).add(i)
+                    derived.setdefault(part, set()).add(i)
         for k, chars in derived.items():
-            if len(chars) == 1:
-                self.keys[k] = next(iter(chars))
-                self.max_words = max(self.max_words, len(k.split()))
+            if k not in self.keys:
+                if len(chars) == 1:
+                    self.keys[k] = next(iter(chars))
+                    self.max_words = max(self.max_words, len(k.split()))
+                else:
+                    self.shared[k] = chars
+                continue
+            # A bare surname listed as a character of its own, with no gender and no other
+            # name (`Bounderby` beside `Josiah Bounderby`, `Mrs. Bounderby`): the story's
+            # `said Bounderby` is the one man of the family the cast names
+            owner = self.characters[self.keys[k]]
+            if (
+                owner.gender == "unknown"
+                and len(k.split()) == 1
+                and {name_key(n) for n in owner.all_names()} == {k}
+            ):
+                men = [j for j in chars if self.characters[j].gender == "male"]
+                if len(men) == 1:
+                    self.keys[k] = men[0]
 
     def _descriptions(self) -> set[str]:
         """Descriptions written in lower case in the text: `the count`, `her sister`, `the
@@ -205,17 +223,19 @@ class NameIndex:
                 if len(kw) == 2 and kw[0] in HONORIFICS and self.keys.get(kw[0], i) == i:
                     desc.add(kw[0])
                     derived_hon = kw[0]
-                    if (
-                        derived_hon not in self.keys
-                        and sum(
-                            1
-                            for c2 in characters
+                    if derived_hon not in self.keys:
+                        # the characters holding it, each once (`Mademoiselle Reisz` and
+                        # `Mlle. Reisz` are one): one is named by it, several share it
+                        holders = {
+                            j
+                            for j, c2 in enumerate(characters)
                             for n2 in c2.all_names()
-                            if name_key(n2).split()[:1] == [derived_hon]
-                        )
-                        == 1
-                    ):
-                        self.keys[derived_hon] = i
+                            if name_key(n2).split()[:1] == [derived_hon] and len(name_key(n2).split()) > 1
+                        }
+                        if holders == {i}:
+                            self.keys[derived_hon] = i
+                        else:
+                            self.shared[derived_hon] = holders
         return desc
 
     def lookup(self, phrase: str) -> int | None:
@@ -314,84 +334,3 @@ def gender_of_honorific(word: str) -> str | None:
     if w in HONORIFICS_FEMALE:
         return "female"
     return None
-
-
-# Kinship: `said his wife`, `cried her mother`. A family is told by a shared surname;
-# a married woman by `Mrs.`/`Lady`, a father by `Mr.`/`Sir`/`Lord` + that surname.
-_MARRIED_F = frozenset(("mrs", "lady", "dame"))
-_TITLED_M = frozenset(("mr", "sir", "lord"))
-KIN_NOUNS = frozenset(
-    [
-        "wife",
-        "lady",
-        "husband",
-        "mother",
-        "mamma",
-        "mama",
-        "father",
-        "papa",
-        "sister",
-        "brother",
-        "daughter",
-        "son",
-    ]
-)
-
-
-def family_names(character: Character) -> tuple[set[str], set[str]]:
-    """(surnames, titles) read off a character's names: `Mrs. Bennet` -> ({bennet}, {mrs}),
-    `Elizabeth Bennet` -> ({bennet}, {}), `Sir William Lucas` -> ({lucas}, {sir})."""
-    surnames: set[str] = set()
-    titles: set[str] = set()
-    for n in character.all_names():
-        words = name_key(n).split()
-        if not words or words[0].startswith("_"):
-            continue
-        if words[0] in HONORIFICS:
-            titles.add(words[0])
-            words = words[1:]
-            if len(words) == 1:
-                surnames.add(words[0])
-                continue
-        if len(words) >= 2 and words[-1][:1].isalpha():
-            surnames.add(words[-1])
-    return surnames, titles
-
-
-def kin_of(
-    relation: str,
-    owner: int,
-    characters: list[Character],
-    genders: list[str],
-    families: list[tuple[set[str], set[str]]] | None = None,
-) -> list[int]:
-    """The characters that can be `owner`'s `relation` (wife, mother, sister, ...) by
-    surname and title; [] when the names do not tell."""
-    fam = families or [family_names(c) for c in characters]
-    sur, titles = fam[owner]
-    if not sur:
-        return []
-    rel = relation.lower()
-    out = []
-    for c, (s2, t2) in enumerate(fam):
-        if c == owner or not (sur & s2):
-            continue
-        g = genders[c] if c < len(genders) else "unknown"
-        married_f = bool(t2 & _MARRIED_F)
-        if rel in ("wife", "lady"):
-            ok = g == "female" and married_f and not titles & _MARRIED_F
-        elif rel == "husband":
-            ok = g == "male" and bool(t2 & _TITLED_M) and bool(titles & _MARRIED_F)
-        elif rel in ("mother", "mamma", "mama"):
-            ok = g == "female" and married_f and not titles & _MARRIED_F
-        elif rel in ("father", "papa"):
-            ok = g == "male" and bool(t2 & _TITLED_M) and not titles & _TITLED_M
-        elif rel in ("sister", "daughter"):
-            ok = g == "female" and not married_f
-        elif rel in ("brother", "son"):
-            ok = g == "male" and not (rel == "son" and t2 & _TITLED_M and titles & _TITLED_M)
-        else:
-            ok = False
-        if ok:
-            out.append(c)
-    return out

@@ -5,8 +5,9 @@ A quote that closes on a comma ends in the middle of a sentence, so the narratio
 after it finishes that sentence: its subject, a name or a pronoun followed by a past-tense
 verb, is the speaker, whatever the verb. The inverted order (`jeered Long Tom.`) also
 follows a quote closing on `!` or `?`, where the lowercase start shows the sentence goes
-on. Only names and subject pronouns are taken as subjects: a description with an open
-verb (`"...," the door creaked`) is too often not a person.
+on. Only names and subject pronouns are taken as subjects before the verb: a description
+there (`"...," the door creaked`) is too often not a person; after it (`nodded the doctor`)
+the order is a tag's.
 """
 
 from __future__ import annotations
@@ -16,10 +17,35 @@ import re
 _NAME = r"(?:(?:Mr|Mrs|Ms|Dr|St)\.\s+)?[A-Z][a-z][\w\u2019'-]*(?:\s+(?:[A-Z][a-z][\w-]*|de|van|von|of))*?(?<!'s)(?<!\u2019s)"
 # a past-tense verb: regular (-ed) or a common irregular one (`paid`, `said` is listed anyway)
 _PAST = r"[a-z]{2,}ed|paid|laid|told|spoke|swore|wrote|sang|broke|began|put in|threw in|shot back|bit out|ground out"
+# a titled description is a person (`the Baron`, `the General`); `the door` may not be
+_TITLED = r"the\s+[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})?"
 _AFTER_COMMA = re.compile(
-    r"^[ \t]*(?P<subj>" + _NAME + r"|he|she|they|I|we)(?:\s+[a-z]+ly)?\s+(?P<verb>" + _PAST + r")\b"
+    r"^[ \t]*(?P<subj>"
+    + _NAME
+    + r"|"
+    + _TITLED
+    + r"|he|she|they|I|we)(?:\s+[a-z]+ly)?\s+(?P<verb>"
+    + _PAST
+    + r")\b"
 )
-_INVERTED = re.compile(r"^[ \t]*(?P<verb>" + _PAST + r")\s+(?P<subj>" + _NAME + r")\s*(?:[.,;:!?\u2014]|$)")
+# after `!` or `?` a lowercase start shows the sentence goes on (`"Hein!" the Baron
+# vociferated`); a name there must make the whole short sentence (`"Is it?" Sissy faltered.`)
+_AFTER_STOP = re.compile(
+    r"^[ \t]*(?P<subj>" + _TITLED + r"|he|she)(?:\s+[a-z]+ly)?\s+(?P<verb>" + _PAST + r")\b"
+    r"|^[ \t]*(?P<name>"
+    + _NAME
+    + r")(?:\s+[a-z]+ly)?\s+(?P<nverb>"
+    + _PAST
+    + r")(?:\s+[a-z]+ly|\s+again)?\s*(?:[.;]|,\s+[a-z]+ing\b)"
+)
+# inverted, a description too (`nodded the doctor.`): a verb before its subject is a tag's order
+_INVERTED = re.compile(
+    r"^[ \t]*(?P<verb>"
+    + _PAST
+    + r")\s+(?P<subj>"
+    + _NAME
+    + r"|the\s+[A-Za-z][a-z]{2,})\s*(?:[.,;:!?\u2014]|$)"
+)
 _CLOSE = "\"'\u201d\u2019"
 
 
@@ -40,6 +66,10 @@ def open_tag_after(text: str, start: int, end: int) -> tuple[str, int, str, bool
     inverted = m is not None
     if m is None and last == ",":
         m = _AFTER_COMMA.match(frag)
+    if m is None and last in "!?":
+        m = _AFTER_STOP.match(frag)
+        if m is not None and m.group("name"):
+            return m.group("name"), start + m.start("name"), m.group("nverb"), False, start + m.end("nverb")
     if m is None:
         return None
     return (

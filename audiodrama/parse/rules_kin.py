@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from audiodrama.parse.names import KIN_NOUNS, family_names, kin_of
+from audiodrama.parse.kinship import KIN_NOUNS, family_names, kin_of
 from audiodrama.parse.turns import QuoteState, Sieve, Turn
 
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from audiodrama.parse.context import (
+    Subject,
     has_speech_word,
     is_lead_in,
     last_sentence_start,
     speaker_before_verb,
     subject_of,
 )
+from audiodrama.parse.names import Mention
+from audiodrama.parse.tags import is_pure_tag
 from audiodrama.parse.turns import CONFIDENCE, GENDERED_NOUNS, Sieve, Turn
 from audiodrama.parse.wordlists import PRONOUNS
+
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|I|they|we|He|She|They|We)\b(?!')")
+_CONJ = re.compile(r"\s*(?:and|but|then|so|And|But|Then|So)\s+")
+_TAIL = re.compile(r"[\s,:;\u2014-]*$")
 
 
 class LeadInRules(Sieve):
@@ -51,13 +60,17 @@ class LeadInRules(Sieve):
                 if last.kind != "n" or len(self.text[last.start : last.end].split()) < 3:
                     return
                 s = last.start
-        if not is_lead_in(self.text, s, e, loose=first.kind == "n"):
-            return
-        ls = last_sentence_start(self.text, s, e)
+        if is_lead_in(self.text, s, e, loose=first.kind == "n"):
+            ls = last_sentence_start(self.text, s, e)
+        else:
+            pure = self._pure_tag_sentence(turn, s, e)
+            if pure is None:
+                return
+            ls, e = pure
         if not has_speech_word(self.text, ls, e) and not self.text[ls:e].rstrip().endswith(":"):
             return
         pm = self.para_mentions[turn.para.index if first.kind == "n" else turn.para.index - 1]
-        subj = speaker_before_verb(self.text, ls, e, self.index, pm)
+        subj = self._main_subject(ls, e, pm) or speaker_before_verb(self.text, ls, e, self.index, pm)
         if subj is None:
             return
         st = turn.states[0]
@@ -72,6 +85,56 @@ class LeadInRules(Sieve):
                 self._spread(turn, "same-paragraph")
         elif turn.pron_gender is None:
             turn.pron_gender = subj.pronoun
+
+    def _pure_tag_sentence(self, turn: Turn, s: int, e: int) -> tuple[int, int] | None:
+        """`Mrs. Hurst began again.` + the quote: narration closing on a clause that only
+        says who speaks (not the tag of a quote closing the paragraph before: `"...," said
+        Mr. Hale.`). The clause's (start, end), or None."""
+        end = e
+        while end > s and self.text[end - 1] in " \t\n.":
+            end -= 1
+        if end == e or (turn.para.pieces[0].kind == "q" and self.paras[turn.para.index - 1].quotes):
+            return None
+        start = last_sentence_start(self.text, s, end, clauses=True)
+        conj = _CONJ.match(self.text, start, end)
+        start = conj.end() if conj else start
+        return (start, end) if is_pure_tag(self.text[start:e]) else None
+
+    def _main_subject(self, ls: int, e: int, mentions: list[Mention]) -> Subject | None:
+        """The subject of a lead-in sentence whose verb of speech follows an insertion set
+        off by commas: `Miss Crawford, who had been eyeing Dr. Grant, now observed,` and
+        `Mr. Crawford, approaching Julia, said,` (the names inside the insertion are
+        objects). The clause of the speech verb, after the last comma, has no subject of
+        its own; the subject is the name the sentence opens with, or the name a `, who`
+        clause holding the verb hangs on."""
+        end = _TAIL.search(self.text, ls, e)
+        stop = end.start() if end else e
+        last = self.text.rfind(",", ls, stop)
+        if last < 0 or not has_speech_word(self.text, last, stop):
+            return None
+        if _SUBJECT_PRONOUN.search(self.text, last, stop):
+            return None
+        inside = [m for m in mentions if ls <= m.start < e]
+        if any(m.start > last for m in inside):
+            return None
+        for m in reversed(inside):
+            # `from Mary, who, on having occasion to note the day, exclaimed,`
+            if (
+                re.match(r",\s+who\b", self.text[m.end : m.end + 8])
+                and "who" not in self.text[m.end + 6 : last]
+            ):
+                return Subject(m.char, None, m.start)
+        if not inside:
+            return None
+        m = inside[0]
+        opening = self.text[ls : m.start]
+        if (
+            not self.text.startswith(",", m.end)
+            or _SUBJECT_PRONOUN.search(opening)
+            or "," in opening.strip(" ,")
+        ):
+            return None
+        return Subject(m.char, None, m.start)
 
     def _inner_lead_ins(self, turn: Turn) -> None:
         """A quote after narration between two quotes: `..." sighed the Lory; and an old

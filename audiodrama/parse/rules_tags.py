@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from audiodrama.parse.names import Mention
-from audiodrama.parse.tags import tag_after, tag_before
+from audiodrama.parse.names import Mention, name_key
+from audiodrama.parse.tags import Tag, tag_after, tag_before
 from audiodrama.parse.turns import QuoteState, Sieve, Turn
 from audiodrama.parse.wordlists import PRONOUNS
 
@@ -13,6 +13,10 @@ _TO_NAME = re.compile(
     r"(?:\s*,)?\s+(?:[a-z]+ly\s+)?(?:to|turning to|addressing)\s+((?:(?:the|his|her)\s+)?"
     r"[A-Z][\w'\u2019-]*\.?(?:\s+[A-Z][\w'\u2019-]*\.?){0,2}|(?:the|his|her)\s+[a-z]+)"
 )
+
+# The words of a phrase up to a comma, a stop or a quote mark.
+_CLAUSE = re.compile(r"[^,;:!?\"\u201c\u201d()\u2014\n]+")
+_ABBREV = re.compile(r"(?:Mrs|Mr|Ms|Dr|St|[A-Z])\.$")
 
 _TO_PRONOUN = re.compile(
     r"(?:\s*,)?\s+(?:[a-z]+ly\s+)?(?:to|turning to|addressing)\s+(him|her|me)\b(?!\s+[a-z])"
@@ -112,13 +116,55 @@ class TagRules(Sieve):
             subj = st.tag.subject
             if subj.lower() in PRONOUNS and subj != "I":
                 continue
-            who = self._resolve_subject(subj)
+            who = self._tag_speaker(turn, st.tag)
             if who is not None and self._relative_phrase(subj) and not self._present(turn.para.index, who):
                 # `said her aunt` names whoever is her aunt in this scene: the cast's `Aunt
                 # Philips` only when she is about; else it is a gendered description
                 continue
             if who is not None and who != st.addressee:
                 self._set(st, who, "explicit-verb")
+
+    def _tag_speaker(self, turn: Turn, tag: Tag) -> int | None:
+        """The character a tag's subject names."""
+        subj = tag.subject
+        if tag.inverted:
+            who = self._longer_subject(tag)
+            if who is not None:
+                return who
+        head, of, _rest = subj.partition(" of ")
+        if of and name_key(subj) not in self.index.keys:
+            # `asked Eugenio of Mrs. Miller`: whom he asks; `the voice of the Dodger`: his
+            who = self.index.lookup(head)
+            if who is not None:
+                return who
+        who = self._resolve_subject(subj)
+        if who is None and name_key(subj) in self.index.shared:
+            who = self._present_bearer(turn, tag.start, self.index.shared[name_key(subj)])
+        return who
+
+    def _present_bearer(self, turn: Turn, at: int, bearers: set[int]) -> int | None:
+        """Of the characters sharing a name (`Charles` Musgrove and Hayter), the one named
+        or heard last before `at`: the reader takes the one in the scene."""
+        here = sorted(((m.start, m.char) for m in turn.mentions if m.start < at), reverse=True)
+        ti = self.turn_of_para.get(turn.para.index)
+        recent = self._recent(ti, limit=20) if ti is not None else []
+        return next((c for _, c in here + recent if c in bearers), None)
+
+    def _longer_subject(self, tag: Tag) -> int | None:
+        """The character a description running on past the tag's subject names, when the
+        cast lists it whole: `said the gentleman in the white waistcoat`."""
+        head = _CLAUSE.match(self.text, tag.start, min(len(self.text), tag.start + 120))
+        words = []
+        for w in head.group(0).split() if head else []:
+            words.append(w)
+            if w.endswith(".") and not _ABBREV.match(w):
+                break  # the sentence ends
+        n = len(tag.subject.split())
+        for j in range(min(len(words), self.index.max_words + 1), n, -1):
+            k = name_key(" ".join(words[:j]))
+            if k in self.index.keys:
+                return self.index.keys[k]
+        return None
 
     # ------------------------------------------------------------------ rules
     def _find_tags(self, turn: Turn) -> None:
@@ -130,10 +176,14 @@ class TagRules(Sieve):
             if st is None:
                 continue
             # after the quote: the tag must open the following narration piece
+            before = None
+            if pi > 0 and pieces[pi - 1].kind == "n":
+                prv = pieces[pi - 1]
+                before = tag_before(self.text, prv.start, prv.end)
             if pi + 1 < len(pieces) and pieces[pi + 1].kind == "n":
                 nxt = pieces[pi + 1]
                 tag = tag_after(self.text, nxt.start, nxt.end)
-                if tag and self._tag_leads_on(pieces, pi):
+                if tag and self._tag_leads_on(pieces, pi, before is not None):
                     # `"An invitation." The Frog-Footman repeated, in the same tone, "From
                     # the Queen."`: a sentence closed by a full stop, then narration leading
                     # into the next quote -- the tag is the next quote's
@@ -141,17 +191,19 @@ class TagRules(Sieve):
                 if tag:
                     st.tag, st.tag_piece = tag, pi + 1
                     continue
-            if pi > 0 and pieces[pi - 1].kind == "n":
-                prv = pieces[pi - 1]
-                tag = tag_before(self.text, prv.start, prv.end)
-                if tag:
-                    st.tag, st.tag_piece = tag, pi - 1
+            if before:
+                st.tag, st.tag_piece = before, pi - 1
 
-    def _tag_leads_on(self, pieces: list, pi: int) -> bool:
+    def _tag_leads_on(self, pieces: list, pi: int, tagged_before: bool) -> bool:
+        """Whether the narration after quote `pi` leads into the next quote rather than
+        tagging this one: this quote's sentence is closed by a full stop, or a tag before
+        it already names its speaker (`When Tom said, "Your health!" she answered, "Thank
+        you."`)."""
         if pi + 2 >= len(pieces) or pieces[pi + 2].kind != "q" or pieces[pi].quote is None:
             return False
         qs, qe = pieces[pi].quote.inner
-        if not self.text[qs:qe].rstrip().rstrip("\"'\u201d\u2019_").endswith("."):
+        closed = self.text[qs:qe].rstrip().rstrip("\"'\u201d\u2019_").endswith(".")
+        if not closed and not tagged_before:
             return False
         nxt = pieces[pi + 1]
         return bool(re.search(r"[,:]\s*$|[,:]?\s*(?:--|\u2014)\s*$", self.text[nxt.start : nxt.end]))

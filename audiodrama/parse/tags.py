@@ -24,11 +24,18 @@ _VERB = (
 )
 # A subject phrase: pronoun, or a name / description of up to five words
 # (Mr. Darcy, the Mock Turtle, her mother, Lady Catherine de Bourgh, the old man).
-_NAME_WORD = r"(?:[A-Z][\w'\u2019-]*\.?|de|van|von|of|la|le|du|d'|the|a|an|his|her|their|my|your|old|young|little|poor|[a-z]+)"
+# A capitalised word of a name. A period belongs to it only after a title or an initial
+# (`Mr. E. W. B. Childers`); after any other word it ends the sentence: `said Anne. Diana
+# gasped` names Anne, not `Anne. Diana`.
+_CAP_WORD = r"(?:(?:Mrs|Mr|Ms|Dr|St|Messrs|Mme|Mlle|Col|Capt|Gen|Rev|Prof|Lt|Sgt)\.|[A-Z]\.(?=\s*[A-Z])|[A-Z][\w'\u2019-]*)"
 _SUBJ = (
     r"(?P<subj>(?:I|he|she|they|we|it|He|She|They|We|It)\b(?!')|"
     r"(?:(?:the|The|a|A|an|An|his|His|her|Her|their|Their|my|My|poor|Poor|old|Old|young|Young|little|Little)\s+)*"
-    r"(?:[A-Z][\w'\u2019-]*\.?|[a-z][a-z-]+)(?:\s+(?:de|van|von|of|la|le|du|the)?\s*[A-Z][\w'\u2019-]*\.?){0,3})"
+    r"(?:"
+    + _CAP_WORD
+    + r"|[a-z][a-z-]+)(?:\s+(?:(?:de|van|von|of|la|le|du|the)\s+){0,2}"
+    + _CAP_WORD
+    + r"){0,5})"
 )
 
 # After a quote: `, he said`, `said Emma`, `Willow finally said`, `said the Hatter`.
@@ -145,20 +152,36 @@ def _clean_subject(subj: str, leading_ok: bool) -> tuple[str, int] | None:
     return text, words[0][0]
 
 
+# A name in a possessive or after `by`: `Mr. Woodhouse`, `Captain Wentworth`, `the Dodger`.
+_OWNER = r"(?:(?:the|The)\s+)?(?:(?:Mrs|Mr|Ms|Dr|St)\.\s+)?(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*"
+# Speech told by a noun rather than a verb, any noun (issue 15: open-class tags).
 _WAS_NAMES = re.compile(
-    r"^[\s,\u2014\-]*was\s+(?P<subj>(?:[A-Z][\w'\u2019-]*\.?\s+){0,2}[A-Z][\w-]*)['\u2019]s\s+"
-    r"(?:[a-z]+\s+){0,2}(?P<verb>answer|reply|observation|remark|exclamation|amendment|"
-    r"injunction|question|rejoinder|retort|comment|cry|response|words)\b"
+    r"^[\s,;\u2014\-]*(?:was|were)\s+(?P<subj>"
+    + _OWNER
+    + r")['\u2019]s\s+(?:[a-z]+\s+){0,2}(?P<verb>[a-z]+)\b"
+)
+# The passive: `was the firm reply of Mr. Limbkins`, `was uttered by Captain Wentworth`,
+# `were the first words which burst from Captain Wentworth`.
+_WAS_BY = re.compile(
+    r"^[\s,;\u2014\-]*(?:was|were)\s+(?P<verb>(?:[a-z]+\s+){1,6}?)(?:of|by|from)\s+(?P<subj>"
+    + _OWNER
+    + r")\b"
+)
+# Before a quote: `Elizabeth's reply was, "`, `Lady Bertram's calm inquiry of "`.
+_NAMES_WAS = re.compile(
+    r"(?<![\w'\u2019.-])(?P<subj>" + _OWNER + r")['\u2019]s\s+(?:[a-z]+\s+){0,2}(?P<verb>[a-z]+)\s+"
+    r"(?:(?:was|were)\s*[,:\u2014\-]+|of[\s,:\u2014\-]*)\s*$"
 )
 
 
 def tag_after(text: str, start: int, end: int) -> Tag | None:
     """The speech tag at the start of narration text[start:end] (right after a quote)."""
     frag = text[start : min(end, start + 90)]
-    m = _WAS_NAMES.match(frag)
+    m = _WAS_NAMES.match(frag) or _WAS_BY.match(frag)
     if m:
         # `"He is very young," was Mr. Woodhouse's observation.`
-        return Tag(m.group("subj"), start + m.start("subj"), m.group("verb"), "after", True, start + m.end())
+        verb = m.group("verb").split()[-1]
+        return Tag(m.group("subj"), start + m.start("subj"), verb, "after", True, start + m.end())
     for rx, inverted in ((_AFTER_VERB_SUBJ, True), (_AFTER_SUBJ_VERB, False)):
         m = rx.match(frag)
         if m:
@@ -177,6 +200,16 @@ def tag_before(text: str, start: int, end: int) -> Tag | None:
     """The speech tag at the end of narration text[start:end] (right before a quote)."""
     frag_start = max(start, end - 90)
     frag = text[frag_start:end]
+    m = _NAMES_WAS.search(frag)
+    if m:
+        return Tag(
+            m.group("subj"),
+            frag_start + m.start("subj"),
+            m.group("verb"),
+            "before",
+            False,
+            frag_start + m.end("verb"),
+        )
     if not frag.rstrip().endswith((",", ":", "\u2014", "-")) and not re.search(
         r"\b(?:said|says|asked|replied|answered|cried|remarked|added|began|went on)\s*$", frag
     ):

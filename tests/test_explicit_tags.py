@@ -1,0 +1,144 @@
+"""Quotes whose speaker the text names (issue 15, explicit quotes), each class of miss
+found on PDNC pinned on a small hand-written passage."""
+
+from __future__ import annotations
+
+from audiodrama.model import Character, Line
+from audiodrama.parse.dialogue import segment_and_attribute
+from audiodrama.parse.structure import paragraphs
+
+
+def C(name: str, gender: str = "unknown", *aliases: str) -> Character:
+    return Character(name, list(aliases), gender)
+
+
+def said(text: str, cast: list[Character]) -> list[str | None]:
+    lines, _ = segment_and_attribute(text, paragraphs(text), cast)
+    return [l.speaker for l in lines if l.kind == "dialogue"]
+
+
+def rules(text: str, cast: list[Character]) -> list[str]:
+    lines: list[Line]
+    lines, _ = segment_and_attribute(text, paragraphs(text), cast)
+    return [l.rule for l in lines if l.kind == "dialogue"]
+
+
+def test_action_beats_and_verbs_no_list_holds_name_the_speaker_with_a_cast():
+    cast = [C("Long Tom", "male"), C("Hattie", "female"), C("Ned", "male")]
+    text = "\n\n".join(
+        [
+            "Long Tom and Hattie sat by the fire with Ned.",
+            '"You\'ll never catch a fish that size," jeered Long Tom.',
+            '"I caught one last summer," Hattie stated solemnly.',
+            '"She did," Ned paid grudging tribute.',
+            # after `!` or `?` the beat is a whole short sentence, or starts in lower case
+            '"Is it true?" Hattie faltered. The fire cracked.',
+            '"Hein!" the Baron vociferated again, with a growl.',
+            '"Never!" ejaculated the General.',
+        ]
+    )
+    cast += [C("The Baron", "male", "Baron"), C("The General", "male", "General")]
+    assert said(text, cast) == ["Long Tom", "Hattie", "Ned", "Hattie", "The Baron", "The General"]
+
+
+def test_the_addressee_of_a_tag_is_not_its_speaker():
+    cast = [C("Tom", "male"), C("Louisa", "female"), C("Eugenio", "male"), C("Mrs. Miller", "female")]
+    text = (
+        'Tom came in with Louisa.\n\n"Come here," said Tom to Louisa.\n\n'
+        '"Does mademoiselle go alone?" asked Eugenio of Mrs. Miller.'
+    )
+    assert said(text, cast) == ["Tom", "Eugenio"]
+
+
+def test_a_bare_surname_in_the_cast_is_the_family_man_by_title_and_gender():
+    # a cast may list the bare surname as an entry of its own, with no gender: `said
+    # Bounderby` is Mr. Bounderby, never the wife who shares the name
+    cast = [
+        C("Bounderby"),
+        C("Josiah Bounderby", "male", "Mr. Bounderby"),
+        C("Louisa Bounderby", "female", "Mrs. Bounderby"),
+    ]
+    text = '"Stop a bit!" cried Bounderby.\n\n"I will," said Mrs. Bounderby.'
+    assert said(text, cast) == ["Josiah Bounderby", "Louisa Bounderby"]
+
+
+def test_a_full_stop_ends_the_subject_of_a_tag():
+    cast = [C("Anne", "female"), C("Diana", "female"), C("Henry Woodhouse", "male")]
+    text = (
+        '"I am not coming back to school," said Anne. Diana gasped.\n\n'
+        '"I know how you think," said Anne. Little Henry was in her thoughts.'
+    )
+    assert said(text, cast) == ["Anne", "Anne"]
+
+
+def test_a_tag_naming_a_long_description_of_the_cast():
+    cast = [C("The Gentleman In The White Waistcoat", "male"), C("Mr. Limbkins", "male")]
+    text = '"Boy," said Mr. Limbkins.\n\n"That boy will be hung," said the gentleman in the white waistcoat.'
+    assert said(text, cast) == ["Mr. Limbkins", "The Gentleman In The White Waistcoat"]
+
+
+def test_speech_told_by_a_noun_or_in_the_passive():
+    cast = [
+        C("Mary", "female"),
+        C("Elizabeth", "female"),
+        C("Captain Wentworth", "male"),
+        C("Anne", "female"),
+    ]
+    text = "\n\n".join(
+        [
+            "Anne sat with her sisters.",
+            '"I cannot possibly do without Anne," was Mary\'s reasoning.',
+            'And Elizabeth\'s reply was, "Then Anne had better stay."',
+            'The tone with which "Thank God!" was uttered by Captain Wentworth was never forgotten.',
+            'Anne smiled at Mary\'s reproach of "You spoil the children."',
+        ]
+    )
+    assert said(text, cast) == ["Mary", "Elizabeth", "Captain Wentworth", "Mary"]
+
+
+def test_a_tag_before_a_quote_leaves_the_narration_after_it_to_the_next_quote():
+    cast = [C("Mr. Bounderby", "male"), C("Mrs. Sparsit", "female")]
+    text = (
+        'Mrs. Sparsit poured the tea. And when Mr. Bounderby said, "Your health, ma\'am!" '
+        'she answered warmly, "Thank you, sir."'
+    )
+    assert said(text, cast) == ["Mr. Bounderby", "Mrs. Sparsit"]
+
+
+def test_a_first_name_two_characters_share_is_the_one_in_the_scene():
+    cast = [C("Charles Musgrove", "male"), C("Charles Hayter", "male"), C("Mary", "female")]
+    here = 'Charles Musgrove and Mary came in.\n\n"Well?" said Mary.\n\n"Oh! he talks of you," cried Charles.'
+    assert said(here, cast) == ["Mary", "Charles Musgrove"]
+    there = here.replace("Charles Musgrove and", "Charles Hayter and")
+    assert said(there, cast) == ["Mary", "Charles Hayter"]
+
+
+def test_a_lone_foreign_honorific_names_the_one_holding_it():
+    cast = [C("Mademoiselle Reisz", "female", "Mlle. Reisz"), C("Edna", "female")]
+    text = 'Edna came in.\n\n"Ah! here comes the sunlight!" exclaimed Mademoiselle, rising from her knees.'
+    assert said(text, cast) == ["Mademoiselle Reisz"]
+    # two hold it: the one in the scene
+    cast.append(C("Miss Mayblunt", "female"))
+    assert said(text.replace("Edna came in.", "Edna found Mademoiselle Reisz at the piano."), cast) == [
+        "Mademoiselle Reisz"
+    ]
+
+
+def test_lead_ins_a_pure_tag_sentence_and_a_subject_before_an_insertion():
+    cast = [
+        C("Mrs. Hurst", "female"),
+        C("Miss Bingley", "female"),
+        C("Mary Crawford", "female", "Miss Crawford"),
+    ]
+    cast += [C("Dr. Grant", "male"), C("Edmund", "male")]
+    text = "\n\n".join(
+        [
+            '"Not at all," said Miss Bingley.',
+            "A short pause followed this speech, and Mrs. Hurst began again.",
+            '"I have an excessive regard for Jane Bennet."',
+            'Miss Crawford, who had been eyeing Dr. Grant and Edmund, now observed, "Those gentlemen '
+            'must have some point to discuss."',
+        ]
+    )
+    assert said(text, cast) == ["Miss Bingley", "Mrs. Hurst", "Mary Crawford"]
+    assert rules(text, cast)[1:] == ["lead-in", "lead-in"]
