@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from audiodrama.model import Character, Line
 from audiodrama.parse.attribution import Attributor
 from audiodrama.parse.characters import NARRATOR_FALLBACK, detect_first_person, discover, genders_for
+from audiodrama.parse.descriptions import fold, fold_revealed, is_description
 from audiodrama.parse.lines import build_lines, epigraph_paragraphs
 from audiodrama.parse.names import NameIndex
 from audiodrama.parse.narrator import addressed_in_replies, character_named, name_narrator, self_name
@@ -102,6 +103,8 @@ def _segment_and_attribute(
     decode(attributor, model)
     turns = attributor.turns
     narrator = attributor.narrator
+    if cast is None:
+        characters, narrator = _fold_descriptions(text, characters, turns, attributor, narrator)
     if cast is None and narrator is not None and characters[narrator].name == NARRATOR_FALLBACK:
         characters, turns = _rename_narrator(text, paras, characters, turns, narrator, attributor)
     for c in characters:
@@ -110,6 +113,18 @@ def _segment_and_attribute(
     if cast is None:
         characters = _order(characters, lines)
     return lines, characters
+
+
+def _fold_descriptions(
+    text: str, characters: list[Character], turns: list[Turn], attributor: Attributor, narrator: int | None
+) -> tuple[list[Character], int | None]:
+    """Descriptions whose name the text reveals folded into that character (descriptions.py)."""
+    described = {i for i, c in enumerate(characters) if is_description(c)}
+    into = fold_revealed(text, characters, turns, attributor.index, described) if described else {}
+    if not into:
+        return characters, narrator
+    kept = fold(characters, turns, into)
+    return kept, (kept.index(characters[narrator]) if narrator is not None else None)
 
 
 def _rename_narrator(

@@ -1,0 +1,372 @@
+"""Speakers known only by a description (`the old man`, `the mariner`): characters of their own.
+
+A description that a speech tag names as the speaker twice or more (`said the mariner`,
+`the old woman asked`) becomes a character named by it, when no character's name already
+covers it. Its gender is the head noun's (`woman`), else the pronouns that follow its
+mentions. After attribution a description whose name the text reveals is folded into the
+named character (`fold_revealed`): the speaker says `I am Dr. Kemp`, or the others address
+the one speaking as `Kemp` in their replies; the description stays as an alias.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from audiodrama.model import Character
+from audiodrama.parse.names import HONORIFICS, NameIndex
+from audiodrama.parse.quotes import Paragraph
+from audiodrama.parse.tags import Tag
+from audiodrama.parse.turns import GENDERED_NOUNS, Turn
+from audiodrama.parse.wordlists import SPEECH_VERBS
+
+# `said the old man, smiling`: the description is the article and up to three lowercase
+# words; it ends at the first word that cannot belong to it
+_DESC = re.compile(r"(?:the|The|a|A|an|An)\s+([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2})")
+_STOP = frozenset(
+    [
+        "and",
+        "or",
+        "but",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "that",
+        "with",
+        "in",
+        "on",
+        "of",
+        "to",
+        "at",
+        "as",
+        "by",
+        "for",
+        "from",
+        "was",
+        "were",
+        "is",
+        "had",
+        "has",
+        "have",
+        "did",
+        "does",
+        "then",
+        "again",
+        "too",
+        "also",
+        "still",
+        "now",
+        "once",
+        "here",
+        "there",
+        "into",
+        "upon",
+        "after",
+        "before",
+        "while",
+        "when",
+        "where",
+        "not",
+        "never",
+        "always",
+    ]
+)
+# heads that are no person of their own: `said the other`, `the voice of ...`, `the first`
+_NOT_PERSON = frozenset(
+    [
+        "other",
+        "others",
+        "latter",
+        "former",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "last",
+        "next",
+        "same",
+        "one",
+        "two",
+        "three",
+        "four",
+        "rest",
+        "elder",
+        "younger",
+        "eldest",
+        "youngest",
+        "voice",
+        "voices",
+        "party",
+        "company",
+        "crowd",
+        "group",
+        "pair",
+        "couple",
+        "family",
+        "whole",
+        "answer",
+        "reply",
+        "words",
+        "word",
+        "door",
+        "bell",
+        "thing",
+        "something",
+        "nothing",
+        "somebody",
+        "someone",
+        "anybody",
+        "anyone",
+        "everybody",
+        "everyone",
+        "nobody",
+        "none",
+        "person",
+        "people",
+        "creature",
+        "fellow",
+        "little",
+        "old",
+        "young",
+        "poor",
+        "good",
+        "great",
+        "small",
+        "big",
+        "fat",
+        "tall",
+        "short",
+        "dear",
+    ]
+)
+# Words for anybody (`the girl`, `the young man`, `the old gentleman`): the story's named
+# people are called so all the time (Nancy is `the girl`, Mr. Brownlow `the old
+# gentleman`), so they make no character of their own; an old man or woman met on the road
+# is the one exception stories use again and again
+_ANYBODY = frozenset(
+    [
+        "man",
+        "woman",
+        "girl",
+        "boy",
+        "child",
+        "gentleman",
+        "lady",
+        "youth",
+        "lad",
+        "maiden",
+        "fellow",
+        "person",
+        "individual",
+    ]
+)
+_AGED = frozenset(["old man", "old woman"])
+# relatives are told relative to someone (`her mother`): the kinship rules read them
+_KIN = frozenset(
+    [
+        "wife",
+        "husband",
+        "mother",
+        "father",
+        "sister",
+        "brother",
+        "daughter",
+        "son",
+        "aunt",
+        "uncle",
+        "niece",
+        "nephew",
+        "cousin",
+        "grandmother",
+        "grandfather",
+        "mamma",
+        "mama",
+        "papa",
+    ]
+)
+_MALE_HEADS = frozenset(
+    [
+        "man",
+        "gentleman",
+        "boy",
+        "lad",
+        "fellow",
+        "husband",
+        "father",
+        "brother",
+        "son",
+        "uncle",
+        "nephew",
+        "king",
+        "duke",
+        "prince",
+        "lord",
+        "sir",
+        "master",
+        "waiter",
+        "barman",
+        "mariner",
+        "sailor",
+        "parson",
+        "vicar",
+        "curate",
+        "priest",
+        "monk",
+        "footman",
+        "butler",
+        "coachman",
+        "policeman",
+        "constable",
+        "landlord",
+        "innkeeper",
+    ]
+)
+
+
+def description_at(text: str, start: int) -> str | None:
+    """The description a tag subject starting at `start` spells (`old man` for `the old man
+    said`), or None when it is no description of a person."""
+    m = _DESC.match(text, start, start + 60)
+    if not m:
+        return None
+    words: list[str] = []
+    for w in m.group(1).split():
+        if w in _STOP or w.endswith("ly") or w in SPEECH_VERBS:
+            break
+        words.append(w)
+    if not words:
+        return None
+    head = words[-1]
+    if head in _NOT_PERSON or head in _KIN or head in HONORIFICS or len(head) < 3:
+        return None
+    if head.endswith(("ing", "ed", "ous", "ful", "ble", "ive", "ish")):
+        return None  # an adjective: the head noun was cut off (`the hump-backed`)
+    desc = " ".join(words)
+    return None if head in _ANYBODY and desc not in _AGED else desc
+
+
+def described_speakers(
+    text: str, paras: list[Paragraph], tags: list[Tag], known: set[str]
+) -> tuple[list[Character], list[float]]:
+    """Characters for the descriptions named as speaker in two tags or more, and their
+    prominence; `known` holds the name keys the named characters cover already."""
+    counts: Counter[str] = Counter()
+    for tag in tags:
+        if tag.subject[:1].isupper() and tag.subject.split()[0] not in ("The", "A", "An"):
+            continue
+        if len(tag.subject.split()) < 2 or tag.subject.split()[1][:1].isupper():
+            continue  # a name (`the Hatter`) is the name discovery's
+        desc = description_at(text, tag.start)
+        if desc and desc not in known and desc.split()[-1] not in known:
+            counts[desc] += 1
+    descs = [d for d, c in counts.items() if c >= 2]
+    if not descs:
+        return [], []
+    mentions = _mentions(text, paras, descs)
+    chars, prom = [], []
+    for d in sorted(descs, key=lambda d: -counts[d]):
+        aliases = [d, *(f"{a} {d}" for a in sorted(mentions[d][1]) if a != "the")]
+        head = d.split()[-1]
+        gender = GENDERED_NOUNS.get(head) or ("male" if head in _MALE_HEADS else None)
+        chars.append(Character(name=f"the {d}", aliases=aliases, gender=gender or "unknown"))
+        chars[-1].__dict__["_ends"] = mentions[d][0]
+        prom.append(3.0 * counts[d])
+    return chars, prom
+
+
+def _mentions(text: str, paras: list[Paragraph], descs: list[str]) -> dict[str, tuple[list[int], set[str]]]:
+    """Where each description is mentioned in the narration (the ends, for the pronouns
+    that follow) and the articles it takes (`an old man` first, `the old man` after)."""
+    rx = re.compile(
+        r"\b(the|The|a|A|an|An)\s+("
+        + "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(descs, key=len, reverse=True))
+        + r")\b"
+    )
+    out: dict[str, tuple[list[int], set[str]]] = defaultdict(lambda: ([], set()))
+    for p in paras:
+        for piece in p.narration:
+            for m in rx.finditer(text, piece.start, piece.end):
+                d = " ".join(m.group(2).split())
+                ends, arts = out[d]
+                arts.add(m.group(1).lower())
+                if len(ends) < 150:
+                    ends.append(m.end())
+    return out
+
+
+_SELF_INTRO = re.compile(
+    r"\b(?:I am|I'm|my name is|My name is|I'm called|I am called)\s+"
+    r"((?:(?:Mr|Mrs|Miss|Dr|Doctor|Captain|Colonel)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+)
+
+
+def fold_revealed(
+    text: str, characters: list[Character], turns: list[Turn], index: NameIndex, described: set[int]
+) -> dict[int, int]:
+    """Descriptions whose name the text reveals, as {description: named character}.
+
+    A description speaker who says `I am Dr. Kemp`, or whom the others address by one name
+    at least twice in the quotes next to its own (and by no other name as often), is that
+    named character."""
+    intro: dict[int, Counter[int]] = defaultdict(Counter)
+    addressed: dict[int, Counter[int]] = defaultdict(Counter)
+    partners: dict[int, Counter[int]] = defaultdict(Counter)
+    for ti, t in enumerate(turns):
+        for st in t.states:
+            d = st.speaker
+            if d not in described:
+                continue
+            s, e = st.quote.inner
+            for m in _SELF_INTRO.finditer(text, s, e):
+                who = index.lookup(m.group(1))
+                if who is not None and who not in described:
+                    intro[d][who] += 1
+            for tj in range(max(0, ti - 2), min(len(turns), ti + 3)):
+                near = abs(turns[tj].para.index - t.para.index)
+                for other in turns[tj].states if tj != ti else ():
+                    a = other.addressee
+                    if near == 1 and a is not None and a not in described and other.speaker != a:
+                        addressed[d][a] += 1
+                    if other.rule == "explicit-verb" and other.speaker is not None:
+                        partners[d][other.speaker] += 1
+    out: dict[int, int] = {}
+    for d in described:
+        if intro[d]:
+            out[d] = intro[d].most_common(1)[0][0]
+            continue
+        # whoever speaks by name in a tag next to the description is someone else
+        ranked = [(c, k) for c, k in addressed[d].most_common() if not partners[d][c]][:2]
+        if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 3 * ranked[1][1]):
+            who = ranked[0][0]
+            gd, gw = characters[d].gender, characters[who].gender
+            if "unknown" in (gd, gw) or gd == gw:
+                out[d] = who
+    return out
+
+
+def is_description(character: Character) -> bool:
+    """Whether a discovered character is named by a lowercase description (`the old man`)."""
+    words = character.name.split()
+    return len(words) >= 2 and words[0] == "the" and all(w[:1].islower() for w in words[1:])
+
+
+def fold(characters: list[Character], turns: list[Turn], into: dict[int, int]) -> list[Character]:
+    """The characters without the folded descriptions, each now an alias of its named
+    character, and every turn's speaker and addressee renumbered to match."""
+    for d, who in into.items():
+        named = characters[who]
+        named.aliases.extend(n for n in characters[d].all_names() if n not in named.all_names())
+        if named.gender not in ("male", "female"):
+            named.gender = characters[d].gender
+    keep = [i for i in range(len(characters)) if i not in into]
+    new = {old: k for k, old in enumerate(keep)}
+    for d, who in into.items():
+        new[d] = new[who]
+    for t in turns:
+        for st in t.states:
+            if st.speaker is not None:
+                st.speaker = new.get(st.speaker)
+            if st.addressee is not None:
+                st.addressee = new.get(st.addressee)
+    return [characters[i] for i in keep]
