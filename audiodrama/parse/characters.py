@@ -18,6 +18,7 @@ from audiodrama.model import Character
 from audiodrama.parse.descriptions import described_speakers
 from audiodrama.parse.first_names import fill_genders, name_genders
 from audiodrama.parse.names import _RUN, HONORIFICS, gender_of_honorific, name_key
+from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import Tag, tag_after, tag_before
 from audiodrama.parse.titles import by_title, first_name_clash, first_name_gender, husbands_name, titles_clash
@@ -25,57 +26,11 @@ from audiodrama.parse.wordlists import NOT_NAMES
 
 NARRATOR_FALLBACK = "Narrator (I)"
 
-_VOCATIVE = re.compile(
+VOCATIVE = re.compile(
     r"(?:^|[,!?.;]\s+|\b(?:[Dd]ear(?:est)?|[Mm]y)\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+"
     r"(?:\s+[A-Z][a-z]+)?)(?=\s*[,.!?])"
 )
 _NAME_IN_QUOTE = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{2,})(?=\s*[?!.,])")
-_INTERJECTIONS = frozenset(
-    [
-        "yes",
-        "no",
-        "well",
-        "oh",
-        "ah",
-        "come",
-        "look",
-        "listen",
-        "good",
-        "thank",
-        "thanks",
-        "please",
-        "sure",
-        "hello",
-        "goodbye",
-        "right",
-        "okay",
-        "ok",
-        "now",
-        "here",
-        "there",
-        "why",
-        "what",
-        "how",
-        "nothing",
-        "never",
-        "nonsense",
-        "indeed",
-        "perhaps",
-        "certainly",
-        "aye",
-        "alas",
-        "hush",
-        "stop",
-        "wait",
-        "quite",
-        "true",
-        "dear",
-        "darling",
-        "sir",
-        "madam",
-        "ma'am",
-    ]
-)
 
 _AGREE = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b[^.,;:!?\"\n]{0,30}?\b(his|himself|her|herself)\b")
 _NEXT_SENT_PRON = re.compile(r"[^.!?\"\n]{0,150}[.!?][\"'\u201d]?\s+(He|She)\b")
@@ -182,7 +137,9 @@ def speech_tags(text: str, paras: list[Paragraph]) -> list[Tag]:
 def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[float]]:
     """Characters found in the text (main ones first) and a prominence score for each."""
     tags = speech_tags(text, paras)
-    tag_counts = Counter(n for n in (_clean_name(t.subject) for t in tags) if n)
+    # `said the Hispaniola's captain`: the captain speaks, not the ship
+    spoken = [t.subject for t in tags if not t.subject.rstrip().endswith(("'s", "\u2019s"))]
+    tag_counts = Counter(n for n in map(_clean_name, spoken) if n)
     # Honorific names and plain capitalised runs in narration.
     run_counts: Counter[str] = Counter()
     ends: dict[str, list[int]] = defaultdict(list)
@@ -198,9 +155,9 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
     voc_counts: Counter[str] = Counter()
     for p in paras:
         for q in p.quotes:
-            for m in _VOCATIVE.finditer(text, q.inner[0], q.inner[1]):
+            for m in VOCATIVE.finditer(text, q.inner[0], q.inner[1]):
                 name = _clean_name(m.group(1))
-                if name and name.lower() not in _INTERJECTIONS:
+                if name and name.lower() not in INTERJECTIONS and name.lower() not in FORMS_OF_ADDRESS:
                     voc_counts[name] += 1
     nick_counts: Counter[str] = Counter(voc_counts)
     for p in paras:

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 
 from audiodrama.model import Character
 from audiodrama.parse.names import HONORIFICS, NameIndex
+from audiodrama.parse.person_words import ANYBODY, KIN, MALE_HEADS, NOT_PERSON, STOP
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import Tag
 from audiodrama.parse.turns import GENDERED_NOUNS, Turn
@@ -23,205 +24,7 @@ from audiodrama.parse.wordlists import SPEECH_VERBS
 # `said the old man, smiling`: the description is the article and up to three lowercase
 # words; it ends at the first word that cannot belong to it
 _DESC = re.compile(r"(?:the|The|a|A|an|An)\s+([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2})")
-_STOP = frozenset(
-    [
-        "and",
-        "or",
-        "but",
-        "who",
-        "whom",
-        "whose",
-        "which",
-        "that",
-        "with",
-        "in",
-        "on",
-        "of",
-        "to",
-        "at",
-        "as",
-        "by",
-        "for",
-        "from",
-        "was",
-        "were",
-        "is",
-        "had",
-        "has",
-        "have",
-        "did",
-        "does",
-        "then",
-        "again",
-        "too",
-        "also",
-        "still",
-        "now",
-        "once",
-        "here",
-        "there",
-        "into",
-        "upon",
-        "after",
-        "before",
-        "while",
-        "when",
-        "where",
-        "not",
-        "never",
-        "always",
-    ]
-)
-# heads that are no person of their own: `said the other`, `the voice of ...`, `the first`
-_NOT_PERSON = frozenset(
-    [
-        "other",
-        "others",
-        "latter",
-        "former",
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "last",
-        "next",
-        "same",
-        "one",
-        "two",
-        "three",
-        "four",
-        "rest",
-        "elder",
-        "younger",
-        "eldest",
-        "youngest",
-        "voice",
-        "voices",
-        "party",
-        "company",
-        "crowd",
-        "group",
-        "pair",
-        "couple",
-        "family",
-        "whole",
-        "answer",
-        "reply",
-        "words",
-        "word",
-        "door",
-        "bell",
-        "thing",
-        "something",
-        "nothing",
-        "somebody",
-        "someone",
-        "anybody",
-        "anyone",
-        "everybody",
-        "everyone",
-        "nobody",
-        "none",
-        "person",
-        "people",
-        "creature",
-        "fellow",
-        "little",
-        "old",
-        "young",
-        "poor",
-        "good",
-        "great",
-        "small",
-        "big",
-        "fat",
-        "tall",
-        "short",
-        "dear",
-    ]
-)
-# Words for anybody (`the girl`, `the young man`, `the old gentleman`): the story's named
-# people are called so all the time (Nancy is `the girl`, Mr. Brownlow `the old
-# gentleman`), so they make no character of their own; an old man or woman met on the road
-# is the one exception stories use again and again
-_ANYBODY = frozenset(
-    [
-        "man",
-        "woman",
-        "girl",
-        "boy",
-        "child",
-        "gentleman",
-        "lady",
-        "youth",
-        "lad",
-        "maiden",
-        "fellow",
-        "person",
-        "individual",
-    ]
-)
 _AGED = frozenset(["old man", "old woman"])
-# relatives are told relative to someone (`her mother`): the kinship rules read them
-_KIN = frozenset(
-    [
-        "wife",
-        "husband",
-        "mother",
-        "father",
-        "sister",
-        "brother",
-        "daughter",
-        "son",
-        "aunt",
-        "uncle",
-        "niece",
-        "nephew",
-        "cousin",
-        "grandmother",
-        "grandfather",
-        "mamma",
-        "mama",
-        "papa",
-    ]
-)
-_MALE_HEADS = frozenset(
-    [
-        "man",
-        "gentleman",
-        "boy",
-        "lad",
-        "fellow",
-        "husband",
-        "father",
-        "brother",
-        "son",
-        "uncle",
-        "nephew",
-        "king",
-        "duke",
-        "prince",
-        "lord",
-        "sir",
-        "master",
-        "waiter",
-        "barman",
-        "mariner",
-        "sailor",
-        "parson",
-        "vicar",
-        "curate",
-        "priest",
-        "monk",
-        "footman",
-        "butler",
-        "coachman",
-        "policeman",
-        "constable",
-        "landlord",
-        "innkeeper",
-    ]
-)
 
 
 def description_at(text: str, start: int) -> str | None:
@@ -232,18 +35,18 @@ def description_at(text: str, start: int) -> str | None:
         return None
     words: list[str] = []
     for w in m.group(1).split():
-        if w in _STOP or w.endswith("ly") or w in SPEECH_VERBS:
+        if w in STOP or w.endswith("ly") or w in SPEECH_VERBS:
             break
         words.append(w)
     if not words:
         return None
     head = words[-1]
-    if head in _NOT_PERSON or head in _KIN or head in HONORIFICS or len(head) < 3:
+    if head in NOT_PERSON or head in KIN or head in HONORIFICS or len(head) < 3:
         return None
     if head.endswith(("ing", "ed", "ous", "ful", "ble", "ive", "ish")):
         return None  # an adjective: the head noun was cut off (`the hump-backed`)
     desc = " ".join(words)
-    return None if head in _ANYBODY and desc not in _AGED else desc
+    return None if head in ANYBODY and desc not in _AGED else desc
 
 
 def described_speakers(
@@ -268,7 +71,7 @@ def described_speakers(
     for d in sorted(descs, key=lambda d: -counts[d]):
         aliases = [d, *(f"{a} {d}" for a in sorted(mentions[d][1]) if a != "the")]
         head = d.split()[-1]
-        gender = GENDERED_NOUNS.get(head) or ("male" if head in _MALE_HEADS else None)
+        gender = GENDERED_NOUNS.get(head) or ("male" if head in MALE_HEADS else None)
         chars.append(Character(name=f"the {d}", aliases=aliases, gender=gender or "unknown"))
         chars[-1].__dict__["_ends"] = mentions[d][0]
         prom.append(3.0 * counts[d])

@@ -21,9 +21,16 @@ from audiodrama.model import Character, Line
 from audiodrama.parse.attribution import Attributor
 from audiodrama.parse.characters import NARRATOR_FALLBACK, detect_first_person, discover, genders_for
 from audiodrama.parse.descriptions import fold, fold_revealed, is_description
+from audiodrama.parse.first_names import gender_priors
 from audiodrama.parse.lines import build_lines, epigraph_paragraphs
 from audiodrama.parse.names import NameIndex
-from audiodrama.parse.narrator import addressed_in_replies, character_named, name_narrator, self_name
+from audiodrama.parse.narrator import (
+    addressed_in_replies,
+    called_by_others,
+    character_named,
+    name_narrator,
+    self_name,
+)
 from audiodrama.parse.quotes import (
     Paragraph,
     find_quotes,
@@ -145,11 +152,13 @@ def _rename_narrator(
     counts = {
         c: n for c, n in counts.items() if c != narrator and not characters[c].__dict__.get("_tagged", False)
     }
-    own = self_name(text, paras)  # "My name is Pip": the narrator's word beats the others'
+    # "My name is Pip": the narrator's word beats the others'
+    own = self_name(text, paras, turns, narrator) or called_by_others(text, turns, narrator, characters)
     named = character_named(own, characters) if own else None
     if own and named is None:
         characters[narrator].name = own
         characters[narrator].aliases = [NARRATOR_FALLBACK]
+        characters[narrator].gender = gender_priors([[own]])[0]  # Jane: the first-name list
     if counts or named is not None:
         best = named if named is not None else max(counts, key=lambda c: counts[c])
         if named is not None or counts[best] >= 3:
