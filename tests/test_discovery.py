@@ -196,3 +196,15 @@ def test_a_one_sex_first_name_needs_clear_pronouns_against_it():
         ]
     )
     assert {c.name: c.gender for c in found(text)}["Frances"] == "female"
+
+
+def test_a_pronoun_after_someone_else_s_name_is_not_the_speaker_s():
+    text = "\n\n".join(
+        [
+            '"Oh dear!" said the Rabbit. Alice looked at it and she laughed.',
+            '"I shall be late!" said the Rabbit. Then Alice stood up, and she ran.',
+            '"My ears!" said the Rabbit. Alice followed, though she was tired.',
+            "The Rabbit checked his watch and hurried on.",
+        ]
+    )
+    assert {c.name: c.gender for c in found(text)}["the Rabbit"] == "male"

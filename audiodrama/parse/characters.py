@@ -44,6 +44,18 @@ _OBJECT_BEFORE = re.compile(
     r"\b(?:to|at|with|from|for|of|about|by|on|toward|towards|upon|than|into|"
     r"behind|beside|like|after)\s+$"
 )
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
+
+
+def _someone_else(text: str, start: int, end: int) -> bool:
+    """Whether a name stands in text[start:end] (between a mention and the pronoun after
+    it: the pronoun may be that one's)."""
+    return any(
+        m.group().lower() not in NOT_NAMES and m.group().lower() not in HONORIFICS
+        for m in _CAPITALISED.finditer(text, start, end)
+    )
+
+
 _PRON_AFTER = re.compile(r"\b(he|himself|she|herself)\b", re.IGNORECASE)
 
 
@@ -78,6 +90,8 @@ def _clean_name(phrase: str) -> str | None:
         return None
     if words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
+    if words[0] == "The":
+        words = ["the", *words[1:]]  # `The Rabbit checked his watch` is `the Rabbit`
     name = " ".join(words).strip(",.;:!?")
     k = name_key(name)
     if not k or k in NOT_NAMES or all(w in NOT_NAMES for w in k.split()):
@@ -150,7 +164,10 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
                 if name:
                     run_counts[name] += 1
                     if len(ends[name]) < 150:
-                        ends[name].append(m.end())
+                        # `the Rabbit. Alice`: a run swept over a sentence end; the name's
+                        # own end is where the pronouns after it are read
+                        at = m.group(0).find(name)
+                        ends[name].append(m.start() + at + len(name) if at >= 0 else m.end())
     # Names addressed in quotes ("Good-night, Jake."): people even if never tagged.
     voc_counts: Counter[str] = Counter()
     for p in paras:
@@ -326,12 +343,13 @@ def _gender(
             votes["male" if w in ("his", "himself") else "female"] += 3 if w != "her" else 2
             continue
         nm = _NEXT_SENT_PRON.match(text, e, e + 200)
-        if nm:
+        if nm and not _someone_else(text, e, nm.start(1)):
             # `Brett smiled. She ...`: the next sentence's subject pronoun is the best sign
             votes["male" if nm.group(1) == "He" else "female"] += 2
             continue
         pm = _PRON_AFTER.search(window)
-        if pm:
+        if pm and not _someone_else(text, e, e + pm.start()):
+            # (`said the Rabbit, and Alice thought she ...`: the pronoun is Alice's)
             w = pm.group(1).lower()
             votes["male" if w in ("he", "himself") else "female"] += 1
     if not votes:
