@@ -115,24 +115,31 @@ def fold_revealed(
     intro: dict[int, Counter[int]] = defaultdict(Counter)
     addressed: dict[int, Counter[int]] = defaultdict(Counter)
     partners: dict[int, Counter[int]] = defaultdict(Counter)
+    # per turn, once: whom its quotes address, who speaks in it by a tag (a paragraph may
+    # hold thousands of quotes: no pair of quotes is ever compared)
+    addr = [
+        Counter(st.addressee for st in t.states if st.addressee is not None and st.addressee != st.speaker)
+        for t in turns
+    ]
+    tagged = [
+        Counter(st.speaker for st in t.states if st.rule == "explicit-verb" and st.speaker is not None)
+        for t in turns
+    ]
     for ti, t in enumerate(turns):
+        here = {st.speaker for st in t.states if st.speaker in described}
         for st in t.states:
-            d = st.speaker
-            if d not in described:
-                continue
-            s, e = st.quote.inner
-            for m in _SELF_INTRO.finditer(text, s, e):
-                who = index.lookup(m.group(1))
-                if who is not None and who not in described:
-                    intro[d][who] += 1
+            if st.speaker in here:
+                for m in _SELF_INTRO.finditer(text, *st.quote.inner):
+                    who = index.lookup(m.group(1))
+                    if who is not None and who not in described:
+                        intro[st.speaker][who] += 1
+        for d in here:
             for tj in range(max(0, ti - 2), min(len(turns), ti + 3)):
-                near = abs(turns[tj].para.index - t.para.index)
-                for other in turns[tj].states if tj != ti else ():
-                    a = other.addressee
-                    if near == 1 and a is not None and a not in described and other.speaker != a:
-                        addressed[d][a] += 1
-                    if other.rule == "explicit-verb" and other.speaker is not None:
-                        partners[d][other.speaker] += 1
+                if tj == ti:
+                    continue
+                if abs(turns[tj].para.index - t.para.index) == 1:
+                    addressed[d].update({a: k for a, k in addr[tj].items() if a not in described})
+                partners[d].update(tagged[tj])
     out: dict[int, int] = {}
     for d in described:
         if intro[d]:
