@@ -131,7 +131,9 @@ def _fold_descriptions(
     if not into:
         return characters, narrator
     kept = fold(characters, turns, into)
-    return kept, (kept.index(characters[narrator]) if narrator is not None else None)
+    if narrator is None:
+        return kept, None
+    return kept, next(i for i, c in enumerate(kept) if c is characters[narrator])
 
 
 def _rename_narrator(
