@@ -15,65 +15,22 @@ import re
 from collections import Counter, defaultdict
 
 from audiodrama.model import Character
-from audiodrama.parse.first_names import fill_genders
+from audiodrama.parse.descriptions import described_speakers
+from audiodrama.parse.first_names import fill_genders, name_genders
 from audiodrama.parse.names import _RUN, HONORIFICS, gender_of_honorific, name_key
+from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.quotes import Paragraph
-from audiodrama.parse.tags import tag_after, tag_before
+from audiodrama.parse.tags import Tag, tag_after, tag_before
+from audiodrama.parse.titles import by_title, first_name_clash, first_name_gender, husbands_name, titles_clash
 from audiodrama.parse.wordlists import NOT_NAMES
 
 NARRATOR_FALLBACK = "Narrator (I)"
 
-_VOCATIVE = re.compile(
+VOCATIVE = re.compile(
     r"(?:^|[,!?.;]\s+|\b(?:[Dd]ear(?:est)?|[Mm]y)\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+"
     r"(?:\s+[A-Z][a-z]+)?)(?=\s*[,.!?])"
 )
 _NAME_IN_QUOTE = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{2,})(?=\s*[?!.,])")
-_INTERJECTIONS = frozenset(
-    [
-        "yes",
-        "no",
-        "well",
-        "oh",
-        "ah",
-        "come",
-        "look",
-        "listen",
-        "good",
-        "thank",
-        "thanks",
-        "please",
-        "sure",
-        "hello",
-        "goodbye",
-        "right",
-        "okay",
-        "ok",
-        "now",
-        "here",
-        "there",
-        "why",
-        "what",
-        "how",
-        "nothing",
-        "never",
-        "nonsense",
-        "indeed",
-        "perhaps",
-        "certainly",
-        "aye",
-        "alas",
-        "hush",
-        "stop",
-        "wait",
-        "quite",
-        "true",
-        "dear",
-        "darling",
-        "sir",
-        "madam",
-        "ma'am",
-    ]
-)
 
 _AGREE = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b[^.,;:!?\"\n]{0,30}?\b(his|himself|her|herself)\b")
 _NEXT_SENT_PRON = re.compile(r"[^.!?\"\n]{0,150}[.!?][\"'\u201d]?\s+(He|She)\b")
@@ -87,6 +44,18 @@ _OBJECT_BEFORE = re.compile(
     r"\b(?:to|at|with|from|for|of|about|by|on|toward|towards|upon|than|into|"
     r"behind|beside|like|after)\s+$"
 )
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
+
+
+def _someone_else(text: str, start: int, end: int) -> bool:
+    """Whether a name stands in text[start:end] (between a mention and the pronoun after
+    it: the pronoun may be that one's)."""
+    return any(
+        m.group().lower() not in NOT_NAMES and m.group().lower() not in HONORIFICS
+        for m in _CAPITALISED.finditer(text, start, end)
+    )
+
+
 _PRON_AFTER = re.compile(r"\b(he|himself|she|herself)\b", re.IGNORECASE)
 
 
@@ -121,6 +90,8 @@ def _clean_name(phrase: str) -> str | None:
         return None
     if words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
+    if words[0] == "The":
+        words = ["the", *words[1:]]  # `The Rabbit checked his watch` is `the Rabbit`
     name = " ".join(words).strip(",.;:!?")
     k = name_key(name)
     if not k or k in NOT_NAMES or all(w in NOT_NAMES for w in k.split()):
@@ -159,9 +130,9 @@ def _sentence_cut(phrase: str) -> int | None:
     return None
 
 
-def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[float]]:
-    """Characters found in the text (main ones first) and a prominence score for each."""
-    tag_counts: Counter[str] = Counter()
+def speech_tags(text: str, paras: list[Paragraph]) -> list[Tag]:
+    """The speech tag of every quote that has one, in text order."""
+    tags: list[Tag] = []
     for p in paras:
         pieces = p.pieces
         for pi, piece in enumerate(pieces):
@@ -173,9 +144,16 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
             if tag is None and pi > 0 and pieces[pi - 1].kind == "n":
                 tag = tag_before(text, pieces[pi - 1].start, pieces[pi - 1].end)
             if tag is not None:
-                name = _clean_name(tag.subject)
-                if name:
-                    tag_counts[name] += 1
+                tags.append(tag)
+    return tags
+
+
+def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[float]]:
+    """Characters found in the text (main ones first) and a prominence score for each."""
+    tags = speech_tags(text, paras)
+    # `said the Hispaniola's captain`: the captain speaks, not the ship
+    spoken = [t.subject for t in tags if not t.subject.rstrip().endswith(("'s", "\u2019s"))]
+    tag_counts = Counter(n for n in map(_clean_name, spoken) if n)
     # Honorific names and plain capitalised runs in narration.
     run_counts: Counter[str] = Counter()
     ends: dict[str, list[int]] = defaultdict(list)
@@ -186,14 +164,17 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
                 if name:
                     run_counts[name] += 1
                     if len(ends[name]) < 150:
-                        ends[name].append(m.end())
+                        # `the Rabbit. Alice`: a run swept over a sentence end; the name's
+                        # own end is where the pronouns after it are read
+                        at = m.group(0).find(name)
+                        ends[name].append(m.start() + at + len(name) if at >= 0 else m.end())
     # Names addressed in quotes ("Good-night, Jake."): people even if never tagged.
     voc_counts: Counter[str] = Counter()
     for p in paras:
         for q in p.quotes:
-            for m in _VOCATIVE.finditer(text, q.inner[0], q.inner[1]):
+            for m in VOCATIVE.finditer(text, q.inner[0], q.inner[1]):
                 name = _clean_name(m.group(1))
-                if name and name.lower() not in _INTERJECTIONS:
+                if name and name.lower() not in INTERJECTIONS and name.lower() not in FORMS_OF_ADDRESS:
                     voc_counts[name] += 1
     nick_counts: Counter[str] = Counter(voc_counts)
     for p in paras:
@@ -213,10 +194,30 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
     chars, prom = _cluster(names, run_counts, text, ends)
     _nicknames(chars, nick_counts)
     fill_genders(chars)  # a name the text never genders: the first-name list's verdict
+    chars, prom = _with_descriptions(text, paras, tags, chars, prom)
     for char in chars:
         # remember which characters are ever named in a speech tag (see narrator.py)
-        char.__dict__["_tagged"] = any(tag_counts.get(n, 0) for n in char.all_names())
+        char.__dict__["_tagged"] = char.__dict__.get("_tagged", False) or any(
+            tag_counts.get(n, 0) for n in char.all_names()
+        )
     return chars, prom
+
+
+def _with_descriptions(
+    text: str, paras: list[Paragraph], tags: list[Tag], chars: list[Character], prom: list[float]
+) -> tuple[list[Character], list[float]]:
+    """The named characters and the speakers known by a description (`the mariner`), by
+    prominence; a description's gender the head noun does not tell, its pronouns tell."""
+    known = {name_key(n) for c in chars for n in c.all_names()}
+    described, dprom = described_speakers(text, paras, tags, known)
+    for c in described:
+        ends = c.__dict__.pop("_ends")
+        c.__dict__["_tagged"] = True
+        if c.gender == "unknown":
+            c.gender = _gender([c.name], text, {c.name: ends}, {})
+    order = sorted(range(len(chars) + len(described)), key=lambda i: -[*prom, *dprom][i])
+    every = [*chars, *described]
+    return [every[i] for i in order], [[*prom, *dprom][i] for i in order]
 
 
 def _nicknames(chars: list[Character], voc_counts: Counter[str]) -> None:
@@ -246,6 +247,7 @@ def _cluster(
     """Group name forms into characters."""
     # Longest forms first: they anchor the clusters the short forms join.
     forms = sorted(names, key=lambda n: (-len(n.split()), -names[n]))
+    firsts = name_genders({w for n in forms for w in n.split()[:2]})
     clusters: list[list[str]] = []
     for form in forms:
         words = form.split()
@@ -253,32 +255,16 @@ def _cluster(
         target = None
         key_words = [w for w in (words[1:] if hon else words) if w.lower() not in ("the",)]
         best_score = 0.0
+        if husbands_name(words, firsts):
+            clusters.append([form])  # `Mrs. John Dashwood` is John's wife, not `Mrs. Dashwood`
+            continue
         for ci, cl in enumerate(clusters):
-            if hon and any(_titles_clash(words[0], o.split()[0]) for o in cl):
-                continue  # `Mrs. Weston` never joins `Mr. Weston`, nor `Miss Miller` `Mrs. Miller`
+            if not _may_join(words, hon, cl, firsts):
+                continue
             for other in cl:
-                ow = other.split()
-                o_hon = ow[0].lower().rstrip(".") in HONORIFICS
-                o_core = ow[1:] if o_hon else ow
-                o_gender = gender_of_honorific(ow[0]) if o_hon else None
-                if (
-                    len(key_words) < len(o_core)
-                    and key_words
-                    and (o_core[-len(key_words) :] == key_words or o_core[: len(key_words)] == key_words)
-                ):
-                    # `Darcy` in `Mr. Darcy`, `Frank` in `Frank Churchill`
-                    if hon and o_core[: len(key_words)] == key_words and len(key_words) == 1 and not o_hon:
-                        continue  # `Mr. Frank` is not how the text names Frank Churchill
-                    score = names[other]
-                    if not hon and o_gender == "male":
-                        score *= 3  # a bare surname (`Weston`) is the man's
-                    if score > best_score:
-                        best_score, target = score, ci
-                elif key_words == o_core and hon != o_hon and (hon or o_gender != "female"):
-                    # (a bare surname, `said Thorpe`, is a man's, not `Mrs. Thorpe`'s)
-                    score = names[other]
-                    if score > best_score:
-                        best_score, target = score, ci
+                score = _join_score(hon, key_words, other, names)
+                if score > best_score:
+                    best_score, target = score, ci
         if target is None:
             clusters.append([form])
         else:
@@ -293,29 +279,46 @@ def _cluster(
             # `the March Hare` is also written `March Hare`
             if f.lower().startswith("the ") and f[4:] not in cl:
                 aliases.append(f[4:])
-        chars.append(Character(name=main, aliases=aliases, gender=_gender(cl, text, ends)))
+        chars.append(Character(name=main, aliases=aliases, gender=_gender(cl, text, ends, firsts)))
         prom.append(total)
     order = sorted(range(len(chars)), key=lambda i: -prom[i])
     return [chars[i] for i in order], [prom[i] for i in order]
 
 
-_MARRIED = frozenset(["mrs", "madame", "mme", "signora", "senora", "frau"])
-_UNMARRIED = frozenset(["miss", "mademoiselle", "mlle", "signorina", "senorita", "fraulein"])
-
-
-def _titles_clash(a: str, b: str) -> bool:
-    """Whether two honorifics cannot name one person: another sex, or a married and an
-    unmarried woman's title (`Mrs. Miller` is Daisy Miller's mother, not `Miss Miller`)."""
-    ga, gb = gender_of_honorific(a), gender_of_honorific(b)
-    if ga is None or gb is None:
+def _may_join(words: list[str], hon: bool, cluster: list[str], firsts: dict[str, tuple[str, int]]) -> bool:
+    """Whether a name form may join a cluster at all, by titles and first names."""
+    if hon and any(titles_clash(words[0], o.split()[0]) for o in cluster):
+        return False  # `Mrs. Weston` never joins `Mr. Weston`, nor `Miss Miller` `Mrs. Miller`
+    if any(husbands_name(o.split(), firsts) for o in cluster):
         return False
-    if ga != gb:
-        return True
-    ka, kb = a.lower().rstrip("."), b.lower().rstrip(".")
-    return (ka in _MARRIED and kb in _UNMARRIED) or (ka in _UNMARRIED and kb in _MARRIED)
+    # `Miss Musgrove` is not `Charles Musgrove`
+    return not (hon and any(first_name_clash(words[0], o.split()[0], firsts) for o in cluster))
 
 
-def _gender(forms: list[str], text: str, ends: dict[str, list[int]]) -> str:
+def _join_score(hon: bool, key_words: list[str], other: str, names: dict[str, float]) -> float:
+    """How strongly a form (its words without the title) joins the cluster form `other`; 0: not."""
+    ow = other.split()
+    o_hon = ow[0].lower().rstrip(".") in HONORIFICS
+    o_core = ow[1:] if o_hon else ow
+    o_gender = gender_of_honorific(ow[0]) if o_hon else None
+    n = len(key_words)
+    if n and n < len(o_core) and (o_core[-n:] == key_words or o_core[:n] == key_words):
+        # `Darcy` in `Mr. Darcy`, `Frank` in `Frank Churchill`
+        if hon and o_core[:n] == key_words and n == 1 and not o_hon:
+            return 0.0  # `Mr. Frank` is not how the text names Frank Churchill
+        if not hon and o_hon and o_core[:n] == key_words and by_title(ow[0]):
+            return 0.0  # `Sir John` is never plain `John`: that is someone else
+        # a bare surname (`Weston`) is the man's
+        return names[other] * (3 if not hon and o_gender == "male" else 1)
+    if key_words == o_core and hon != o_hon and (hon or o_gender != "female"):
+        # (a bare surname, `said Thorpe`, is a man's, not `Mrs. Thorpe`'s)
+        return names[other]
+    return 0.0
+
+
+def _gender(
+    forms: list[str], text: str, ends: dict[str, list[int]], firsts: dict[str, tuple[str, int]]
+) -> str:
     votes: Counter[str] = Counter()
     for f in forms:
         g = gender_of_honorific(f.split()[0])
@@ -340,18 +343,25 @@ def _gender(forms: list[str], text: str, ends: dict[str, list[int]]) -> str:
             votes["male" if w in ("his", "himself") else "female"] += 3 if w != "her" else 2
             continue
         nm = _NEXT_SENT_PRON.match(text, e, e + 200)
-        if nm:
+        if nm and not _someone_else(text, e, nm.start(1)):
             # `Brett smiled. She ...`: the next sentence's subject pronoun is the best sign
             votes["male" if nm.group(1) == "He" else "female"] += 2
             continue
         pm = _PRON_AFTER.search(window)
-        if pm:
+        if pm and not _someone_else(text, e, e + pm.start()):
+            # (`said the Rabbit, and Alice thought she ...`: the pronoun is Alice's)
             w = pm.group(1).lower()
             votes["male" if w in ("he", "himself") else "female"] += 1
     if not votes:
         return "unknown"
     ((g, c),) = votes.most_common(1)
-    return g if c >= 1.5 * (sum(votes.values()) - c) and c >= 2 else "unknown"
+    rest = sum(votes.values()) - c
+    listed = {first_name_gender(f.split()[0], firsts) for f in forms} - {None}
+    if listed and g not in listed and c - rest < 4:
+        # the pronouns after a name are often someone else's: against a first name the
+        # list gives one sex only (`Frances`, `Edna`) they need a clear margin
+        return "unknown"
+    return g if c >= 1.5 * rest and c >= 2 else "unknown"
 
 
 def genders_for(characters: list[Character]) -> list[str]:

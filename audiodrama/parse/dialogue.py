@@ -20,9 +20,17 @@ from collections.abc import Mapping
 from audiodrama.model import Character, Line
 from audiodrama.parse.attribution import Attributor
 from audiodrama.parse.characters import NARRATOR_FALLBACK, detect_first_person, discover, genders_for
+from audiodrama.parse.descriptions import fold, fold_revealed, is_description
+from audiodrama.parse.first_names import gender_priors
 from audiodrama.parse.lines import build_lines, epigraph_paragraphs
 from audiodrama.parse.names import NameIndex
-from audiodrama.parse.narrator import addressed_in_replies, character_named, name_narrator, self_name
+from audiodrama.parse.narrator import (
+    addressed_in_replies,
+    called_by_others,
+    character_named,
+    name_narrator,
+    self_name,
+)
 from audiodrama.parse.quotes import (
     Paragraph,
     find_quotes,
@@ -102,6 +110,8 @@ def _segment_and_attribute(
     decode(attributor, model)
     turns = attributor.turns
     narrator = attributor.narrator
+    if cast is None:
+        characters, narrator = _fold_descriptions(text, characters, turns, attributor, narrator)
     if cast is None and narrator is not None and characters[narrator].name == NARRATOR_FALLBACK:
         characters, turns = _rename_narrator(text, paras, characters, turns, narrator, attributor)
     for c in characters:
@@ -110,6 +120,20 @@ def _segment_and_attribute(
     if cast is None:
         characters = _order(characters, lines)
     return lines, characters
+
+
+def _fold_descriptions(
+    text: str, characters: list[Character], turns: list[Turn], attributor: Attributor, narrator: int | None
+) -> tuple[list[Character], int | None]:
+    """Descriptions whose name the text reveals folded into that character (descriptions.py)."""
+    described = {i for i, c in enumerate(characters) if is_description(c)}
+    into = fold_revealed(text, characters, turns, attributor.index, described) if described else {}
+    if not into:
+        return characters, narrator
+    kept = fold(characters, turns, into)
+    if narrator is None:
+        return kept, None
+    return kept, next(i for i, c in enumerate(kept) if c is characters[narrator])
 
 
 def _rename_narrator(
@@ -130,11 +154,13 @@ def _rename_narrator(
     counts = {
         c: n for c, n in counts.items() if c != narrator and not characters[c].__dict__.get("_tagged", False)
     }
-    own = self_name(text, paras)  # "My name is Pip": the narrator's word beats the others'
+    # "My name is Pip": the narrator's word beats the others'
+    own = self_name(text, paras, turns, narrator) or called_by_others(text, turns, narrator, characters)
     named = character_named(own, characters) if own else None
     if own and named is None:
         characters[narrator].name = own
         characters[narrator].aliases = [NARRATOR_FALLBACK]
+        characters[narrator].gender = gender_priors([[own]])[0]  # Jane: the first-name list
     if counts or named is not None:
         best = named if named is not None else max(counts, key=lambda c: counts[c])
         if named is not None or counts[best] >= 3:

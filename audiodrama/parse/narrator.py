@@ -12,7 +12,9 @@ import re
 
 from audiodrama.model import Character
 from audiodrama.parse.attribution import Attributor
-from audiodrama.parse.names import NameIndex
+from audiodrama.parse.characters import VOCATIVE
+from audiodrama.parse.names import HONORIFICS, NameIndex
+from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.turns import Turn
 
@@ -56,23 +58,66 @@ def name_narrator(
 
 
 # the narrator naming themself in narration: "My name is Pip", "call me Ishmael",
-# "I called myself Pip", "they called me Lucy"
+# "I called myself Pip", "they called me Lucy", "I, Lemuel Gulliver, ..."
 _SELF_NAME = re.compile(
     r"\b(?:[Mm]y (?:first |Christian |given )?name (?:is|was)|[Cc]all me|called me|I (?:called|call) myself"
     r"|I am called|I was called|I was christened|I was named)\s+"
     r"((?:Mr\.|Mrs\.|Miss|Dr\.)?\s?[A-Z][a-z]+(?: [A-Z][a-z]+)?)\b"
+    r"|(?:^|[.;!?]\s+)I,\s+((?:Mr\.|Mrs\.|Miss|Dr\.)?\s?[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}),"
 )
+# `"Come here, Jane," she said to me`: the name is the narrator's
+_TO_ME = re.compile(r"[\s,]*(?:[a-z]+ly\s+)?to me\b")
 
 
-def self_name(text: str, paras: list[Paragraph]) -> str | None:
-    """The name a first-person narrator gives themself in the narration, or None."""
+def self_name(
+    text: str, paras: list[Paragraph], turns: list[Turn] | None = None, narrator: int | None = None
+) -> str | None:
+    """The name a first-person narrator gives themself, in the narration (`I called myself
+    Pip`, `I, Lemuel Gulliver,`) or in their own lines (`"My name is Ishmael," I said`), or
+    None."""
     counts: dict[str, int] = {}
-    for p in paras:
-        for piece in p.narration:
-            for m in _SELF_NAME.finditer(text, piece.start, piece.end):
-                name = m.group(1).strip()
-                counts[name] = counts.get(name, 0) + 1
+    spans = [(piece.start, piece.end) for p in paras for piece in p.narration]
+    spans += [
+        st.quote.inner
+        for t in turns or []
+        for st in t.states
+        if narrator is not None and st.speaker == narrator
+    ]
+    for s, e in spans:
+        for m in _SELF_NAME.finditer(text, s, e):
+            name = (m.group(1) or m.group(2)).strip()
+            counts[name] = counts.get(name, 0) + 1
     return max(counts, key=lambda n: counts[n]) if counts else None
+
+
+def called_by_others(text: str, turns: list[Turn], narrator: int, characters: list[Character]) -> str | None:
+    """The name the others call the narrator by, when it is no character's yet: a vocative in
+    a quote said `to me` counts twice, in a reply next to the narrator's own line once; two
+    are needed, and nobody who speaks by name in a tag is the narrator."""
+    speaking = {n for c in characters if c.__dict__.get("_tagged") for n in c.all_names()}
+    counts: dict[str, int] = {}
+    for ti, t in enumerate(turns):
+        next_to = any(
+            0 <= tj < len(turns)
+            and abs(turns[tj].para.index - t.para.index) == 1
+            and any(st.speaker == narrator for st in turns[tj].states)
+            for tj in (ti - 1, ti + 1)
+        )
+        for st in t.states:
+            if st.speaker == narrator or (st.tag is not None and st.tag.subject == "I"):
+                continue
+            to_me = st.tag is not None and st.tag.end and _TO_ME.match(text, st.tag.end, st.tag.end + 30)
+            if not (to_me or next_to):
+                continue
+            for m in VOCATIVE.finditer(text, *st.quote.inner):
+                name = m.group(1)
+                if name in speaking or name.lower() in INTERJECTIONS or name.lower() in FORMS_OF_ADDRESS:
+                    continue
+                if name.split()[0].lower().rstrip(".") in HONORIFICS and len(name.split()) == 1:
+                    continue
+                counts[name] = counts.get(name, 0) + (2 if to_me else 1)
+    best = max(counts, key=lambda n: counts[n]) if counts else None
+    return best if best is not None and counts[best] >= 2 else None
 
 
 def character_named(name: str, characters: list[Character]) -> int | None:

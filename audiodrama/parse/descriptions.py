@@ -1,0 +1,182 @@
+"""Speakers known only by a description (`the old man`, `the mariner`): characters of their own.
+
+A description that a speech tag names as the speaker twice or more (`said the mariner`,
+`the old woman asked`) becomes a character named by it, when no character's name already
+covers it. Its gender is the head noun's (`woman`), else the pronouns that follow its
+mentions. After attribution a description whose name the text reveals is folded into the
+named character (`fold_revealed`): the speaker says `I am Dr. Kemp`, or the others address
+the one speaking as `Kemp` in their replies; the description stays as an alias.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from audiodrama.model import Character
+from audiodrama.parse.names import HONORIFICS, NameIndex
+from audiodrama.parse.person_words import ANYBODY, KIN, MALE_HEADS, NOT_PERSON, STOP
+from audiodrama.parse.quotes import Paragraph
+from audiodrama.parse.tags import Tag
+from audiodrama.parse.turns import GENDERED_NOUNS, Turn
+from audiodrama.parse.wordlists import SPEECH_VERBS
+
+# `said the old man, smiling`: the description is the article and up to three lowercase
+# words; it ends at the first word that cannot belong to it
+_DESC = re.compile(r"(?:the|The|a|A|an|An)\s+([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2})")
+_AGED = frozenset(["old man", "old woman"])
+
+
+def description_at(text: str, start: int) -> str | None:
+    """The description a tag subject starting at `start` spells (`old man` for `the old man
+    said`), or None when it is no description of a person."""
+    m = _DESC.match(text, start, start + 60)
+    if not m:
+        return None
+    words: list[str] = []
+    for w in m.group(1).split():
+        if w in STOP or w.endswith("ly") or w in SPEECH_VERBS:
+            break
+        words.append(w)
+    if not words:
+        return None
+    head = words[-1]
+    if head in NOT_PERSON or head in KIN or head in HONORIFICS or len(head) < 3:
+        return None
+    if head.endswith(("ing", "ed", "ous", "ful", "ble", "ive", "ish")):
+        return None  # an adjective: the head noun was cut off (`the hump-backed`)
+    desc = " ".join(words)
+    return None if head in ANYBODY and desc not in _AGED else desc
+
+
+def described_speakers(
+    text: str, paras: list[Paragraph], tags: list[Tag], known: set[str]
+) -> tuple[list[Character], list[float]]:
+    """Characters for the descriptions named as speaker in two tags or more, and their
+    prominence; `known` holds the name keys the named characters cover already."""
+    counts: Counter[str] = Counter()
+    for tag in tags:
+        if tag.subject[:1].isupper() and tag.subject.split()[0] not in ("The", "A", "An"):
+            continue
+        if len(tag.subject.split()) < 2 or tag.subject.split()[1][:1].isupper():
+            continue  # a name (`the Hatter`) is the name discovery's
+        desc = description_at(text, tag.start)
+        if desc and desc not in known and desc.split()[-1] not in known:
+            counts[desc] += 1
+    descs = [d for d, c in counts.items() if c >= 2]
+    if not descs:
+        return [], []
+    mentions = _mentions(text, paras, descs)
+    chars, prom = [], []
+    for d in sorted(descs, key=lambda d: -counts[d]):
+        aliases = [d, *(f"{a} {d}" for a in sorted(mentions[d][1]) if a != "the")]
+        head = d.split()[-1]
+        gender = GENDERED_NOUNS.get(head) or ("male" if head in MALE_HEADS else None)
+        chars.append(Character(name=f"the {d}", aliases=aliases, gender=gender or "unknown"))
+        chars[-1].__dict__["_ends"] = mentions[d][0]
+        prom.append(3.0 * counts[d])
+    return chars, prom
+
+
+def _mentions(text: str, paras: list[Paragraph], descs: list[str]) -> dict[str, tuple[list[int], set[str]]]:
+    """Where each description is mentioned in the narration (the ends, for the pronouns
+    that follow) and the articles it takes (`an old man` first, `the old man` after)."""
+    rx = re.compile(
+        r"\b(the|The|a|A|an|An)\s+("
+        + "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(descs, key=len, reverse=True))
+        + r")\b"
+    )
+    out: dict[str, tuple[list[int], set[str]]] = defaultdict(lambda: ([], set()))
+    for p in paras:
+        for piece in p.narration:
+            for m in rx.finditer(text, piece.start, piece.end):
+                d = " ".join(m.group(2).split())
+                ends, arts = out[d]
+                arts.add(m.group(1).lower())
+                if len(ends) < 150:
+                    ends.append(m.end())
+    return out
+
+
+_SELF_INTRO = re.compile(
+    r"\b(?:I am|I'm|my name is|My name is|I'm called|I am called)\s+"
+    r"((?:(?:Mr|Mrs|Miss|Dr|Doctor|Captain|Colonel)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+)
+
+
+def fold_revealed(
+    text: str, characters: list[Character], turns: list[Turn], index: NameIndex, described: set[int]
+) -> dict[int, int]:
+    """Descriptions whose name the text reveals, as {description: named character}.
+
+    A description speaker who says `I am Dr. Kemp`, or whom the others address by one name
+    at least twice in the quotes next to its own (and by no other name as often), is that
+    named character."""
+    intro: dict[int, Counter[int]] = defaultdict(Counter)
+    addressed: dict[int, Counter[int]] = defaultdict(Counter)
+    partners: dict[int, Counter[int]] = defaultdict(Counter)
+    # per turn, once: whom its quotes address, who speaks in it by a tag (a paragraph may
+    # hold thousands of quotes: no pair of quotes is ever compared)
+    addr = [
+        Counter(st.addressee for st in t.states if st.addressee is not None and st.addressee != st.speaker)
+        for t in turns
+    ]
+    tagged = [
+        Counter(st.speaker for st in t.states if st.rule == "explicit-verb" and st.speaker is not None)
+        for t in turns
+    ]
+    for ti, t in enumerate(turns):
+        here = {st.speaker for st in t.states if st.speaker in described}
+        for st in t.states:
+            if st.speaker in here:
+                for m in _SELF_INTRO.finditer(text, *st.quote.inner):
+                    who = index.lookup(m.group(1))
+                    if who is not None and who not in described:
+                        intro[st.speaker][who] += 1
+        for d in here:
+            for tj in range(max(0, ti - 2), min(len(turns), ti + 3)):
+                if tj == ti:
+                    continue
+                if abs(turns[tj].para.index - t.para.index) == 1:
+                    addressed[d].update({a: k for a, k in addr[tj].items() if a not in described})
+                partners[d].update(tagged[tj])
+    out: dict[int, int] = {}
+    for d in described:
+        if intro[d]:
+            out[d] = intro[d].most_common(1)[0][0]
+            continue
+        # whoever speaks by name in a tag next to the description is someone else
+        ranked = [(c, k) for c, k in addressed[d].most_common() if not partners[d][c]][:2]
+        if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 3 * ranked[1][1]):
+            who = ranked[0][0]
+            gd, gw = characters[d].gender, characters[who].gender
+            if "unknown" in (gd, gw) or gd == gw:
+                out[d] = who
+    return out
+
+
+def is_description(character: Character) -> bool:
+    """Whether a discovered character is named by a lowercase description (`the old man`)."""
+    words = character.name.split()
+    return len(words) >= 2 and words[0] == "the" and all(w[:1].islower() for w in words[1:])
+
+
+def fold(characters: list[Character], turns: list[Turn], into: dict[int, int]) -> list[Character]:
+    """The characters without the folded descriptions, each now an alias of its named
+    character, and every turn's speaker and addressee renumbered to match."""
+    for d, who in into.items():
+        named = characters[who]
+        named.aliases.extend(n for n in characters[d].all_names() if n not in named.all_names())
+        if named.gender not in ("male", "female"):
+            named.gender = characters[d].gender
+    keep = [i for i in range(len(characters)) if i not in into]
+    new = {old: k for k, old in enumerate(keep)}
+    for d, who in into.items():
+        new[d] = new[who]
+    for t in turns:
+        for st in t.states:
+            if st.speaker is not None:
+                st.speaker = new.get(st.speaker)
+            if st.addressee is not None:
+                st.addressee = new.get(st.addressee)
+    return [characters[i] for i in keep]

@@ -1,0 +1,210 @@
+"""Characters found without a cast (issue 15): speakers known by a description, named
+first-person narrators, invented characters that must not be, titles that never join."""
+
+from __future__ import annotations
+
+from audiodrama.model import Character, Script
+from audiodrama.parse import parse_story
+from audiodrama.parse.characters import discover
+from audiodrama.parse.quotes import find_quotes
+from audiodrama.parse.structure import paragraphs
+
+
+def found(text: str) -> list[Character]:
+    return discover(text, find_quotes(text, paragraphs(text)))[0]
+
+
+def spoken(script: Script) -> list[tuple[str | None, str]]:
+    return [(l.speaker, l.text) for l in script.lines() if l.kind == "dialogue"]
+
+
+def owner(script: Script, name: str) -> Character:
+    return next(c for c in script.characters if name in c.all_names())
+
+
+_OLD_MAN = [
+    "An old man sat on a stone by the road when Tom came by.",
+    '"Where are you going, lad?" said the old man.',
+    '"To the town," said Tom.',
+    '"It is a long way," said the old man. "Sit with me a while."',
+    "Tom sat down beside him.",
+    '"My legs are not what they were," said the old man.',
+    '"Nor mine," said Tom.',
+]
+
+
+def test_an_unnamed_speaker_is_a_character_of_his_own():
+    script = parse_story("\n\n".join(_OLD_MAN))
+    old = owner(script, "the old man")
+    assert old.gender == "male" and "an old man" in old.aliases
+    lines = spoken(script)
+    assert [s for s, t in lines if t.startswith(("Where", "It is", "Sit", "My legs"))] == [old.name] * 4
+    assert [s for s, t in lines if t.startswith(("To the", "Nor"))] == ["Tom", "Tom"]
+
+
+def test_a_name_revealed_later_is_folded_into_the_description():
+    text = "\n\n".join(
+        [
+            *_OLD_MAN,
+            '"I am Mr. Hardy," said the old man. "I keep the mill."',
+            "Mr. Hardy got up. Mr. Hardy walked with Tom as far as the mill.",
+            '"Good day to you, Mr. Hardy," said Tom.',
+        ]
+    )
+    script = parse_story(text)
+    hardy = owner(script, "Mr. Hardy")
+    assert "the old man" in hardy.all_names() and hardy.gender == "male"
+    assert not any(c is not hardy and "the old man" in c.all_names() for c in script.characters)
+    assert [s for s, t in spoken(script) if t.startswith(("Where", "I am"))] == [hardy.name, hardy.name]
+
+
+def test_a_description_is_gendered_by_its_noun_or_its_pronouns():
+    text = "\n\n".join(
+        [
+            '"Who is there?" said the old woman.',
+            '"A friend," said the stranger. He stepped into the light.',
+            '"Come in, then," said the old woman.',
+            "The stranger took off his hat. He sat by the fire.",
+            '"Thank you," said the stranger.',
+        ]
+    )
+    genders = {c.name: c.gender for c in found(text)}
+    assert genders == {"the old woman": "female", "the stranger": "male"}
+
+
+def test_words_for_anybody_and_relatives_make_no_character():
+    # `the girl` is Nancy in one scene and Rose in the next; `her mother` is the kin rules'
+    text = "\n\n".join(
+        [
+            '"Go away," said the girl.',
+            '"I will not," said the other.',
+            '"Then stay," said the girl. "Stay, if you like."',
+            '"Hush," said her mother.',
+            '"Hush, both of you," said her mother.',
+        ]
+    )
+    assert found(text) == []
+
+
+def test_narrator_named_by_calling_themself():
+    text = "\n\n".join(
+        [
+            "My father's family name being Pirrip, and my Christian name Philip, my infant tongue"
+            " could make of both names nothing longer than Pip. So, I called myself Pip.",
+            '"Where have you been?" said Joe.',
+            '"Nowhere," I said.',
+            '"Nowhere, is it?" said Joe.',
+        ]
+    )
+    script = parse_story(text)
+    assert owner(script, "Narrator (I)").name == "Pip"
+    assert spoken(script)[1] == ("Pip", "Nowhere,")
+
+
+def test_narrator_named_in_their_own_line():
+    text = "\n\n".join(
+        [
+            "I came to the inn late at night. I was tired.",
+            '"Who are you?" asked the landlord.',
+            '"My name is Ishmael," I said. "I want a bed."',
+            '"We have none," said the landlord.',
+            '"Then I will sleep on the bench," I said.',
+        ]
+    )
+    script = parse_story(text)
+    assert owner(script, "Narrator (I)").name == "Ishmael"
+    assert [s for s, _ in spoken(script)] == ["the landlord", "Ishmael", "Ishmael", "the landlord", "Ishmael"]
+
+
+def test_narrator_named_by_an_apposition():
+    text = "\n\n".join(
+        [
+            "I, Lemuel Gulliver, set down here what I saw. I was a surgeon.",
+            '"Where am I?" I asked.',
+            '"How did I come here?" I asked.',
+        ]
+    )
+    assert owner(parse_story(text), "Narrator (I)").name == "Lemuel Gulliver"
+
+
+def test_narrator_named_by_a_vocative_said_to_them():
+    text = "\n\n".join(
+        [
+            "I went up the stairs. I was afraid.",
+            '"Come here, Jane," she said to me.',
+            '"Yes, Mrs. Reed," I said.',
+            '"Sit down," said Mrs. Reed.',
+            '"I would rather stand," I said.',
+        ]
+    )
+    script = parse_story(text)
+    jane = owner(script, "Narrator (I)")
+    assert jane.name == "Jane" and jane.gender == "female"
+    assert [s for s, _ in spoken(script)] == ["Mrs. Reed", "Jane", "Mrs. Reed", "Jane"]
+
+
+def test_forms_of_address_ships_and_exclamations_are_no_characters():
+    text = "\n\n".join(
+        [
+            '"The tiffin is ready, Sahib," said Ram Lal.',
+            '"Thank you, Sahib," said Ram Lal again. "Goodness, it smells good."',
+            '"Not yet," said Colonel Grey. "Bring it later."',
+            '"As you wish, Sahib. Goodness, the heat."',
+            '"Goodness, what a day," said Colonel Grey.',
+            "They boarded the Hispaniola at dawn. The Hispaniola was a fine ship.",
+            '"All hands!" cried the Hispaniola\'s captain.',
+            '"Lively now!" said the Hispaniola\'s captain.',
+        ]
+    )
+    assert sorted(c.name for c in found(text)) == ["Colonel Grey", "Ram Lal"]
+
+
+def test_titles_and_first_names_that_never_name_one_person():
+    text = "\n\n".join(
+        [
+            '"Well," said Sir Walter Elliot.',
+            '"Indeed," said Sir Walter.',
+            '"I am his heir," said Mr. Elliot.',
+            '"Come," said Charles Musgrove.',
+            '"No," said Miss Musgrove.',
+            '"Dear me," said Mrs. Dashwood.',
+            '"How odd," said Mrs. John Dashwood.',
+            '"Capital," said Sir John Middleton.',
+            '"Good evening," said John.',
+        ]
+    )
+    groups = [set(c.all_names()) for c in found(text)]
+
+    def apart(a: str, b: str) -> bool:
+        return not any(a in g and b in g for g in groups)
+
+    assert not apart("Sir Walter", "Sir Walter Elliot")
+    assert apart("Mr. Elliot", "Sir Walter Elliot")
+    assert apart("Miss Musgrove", "Charles Musgrove")
+    assert apart("Mrs. Dashwood", "Mrs. John Dashwood")
+    assert apart("John", "Sir John Middleton")
+
+
+def test_a_one_sex_first_name_needs_clear_pronouns_against_it():
+    # the pronoun after `Frances` is about Robert; her own is outweighed
+    text = "\n\n".join(
+        [
+            '"Hello," said Frances.',
+            "Frances looked at Robert. He smiled.",
+            "Frances sat down. She was tired.",
+            '"Am I?" said Robert.',
+        ]
+    )
+    assert {c.name: c.gender for c in found(text)}["Frances"] == "female"
+
+
+def test_a_pronoun_after_someone_else_s_name_is_not_the_speaker_s():
+    text = "\n\n".join(
+        [
+            '"Oh dear!" said the Rabbit. Alice looked at it and she laughed.',
+            '"I shall be late!" said the Rabbit. Then Alice stood up, and she ran.',
+            '"My ears!" said the Rabbit. Alice followed, though she was tired.',
+            "The Rabbit checked his watch and hurried on.",
+        ]
+    )
+    assert {c.name: c.gender for c in found(text)}["the Rabbit"] == "male"
