@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from audiodrama.model import Character
 from audiodrama.parse.first_names import fill_genders
@@ -105,6 +106,9 @@ def detect_first_person(text: str, paras: list[Paragraph]) -> bool:
     return (tags >= 2 and i_count * 1000 / chars >= 2.0) or tags >= 10
 
 
+# pure, and a novel repeats the same phrases (`said Emma`) thousands of times: memoised
+# (strings in, a string out: nothing in the cache can be changed by a caller)
+@lru_cache(maxsize=65536)
 def _clean_name(phrase: str) -> str | None:
     phrase = phrase.replace("\u2019", "'")
     # `Harvey. So` / `Cohn. He`: a run swept over a sentence end; keep the first sentence

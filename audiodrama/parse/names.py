@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from audiodrama.model import Character
 
@@ -106,6 +107,9 @@ _RUN = re.compile(
 )
 
 
+# pure and called for every capitalised run of a novel, mostly the same few hundred names:
+# memoised (the cache holds strings only, nothing a caller can change)
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Normalised form of a name for look-ups: lowercase, no periods, no leading article."""
     k = name.lower().replace("\u2019", "'").replace(".", " ")
