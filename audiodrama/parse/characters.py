@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from audiodrama.model import Character
 from audiodrama.parse.first_names import fill_genders
-from audiodrama.parse.names import _RUN, HONORIFICS, gender_of_honorific, name_key
+from audiodrama.parse.names import HONORIFICS, gender_of_honorific, name_key, runs
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import tag_after, tag_before
 from audiodrama.parse.wordlists import NOT_NAMES
@@ -185,12 +185,12 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
     ends: dict[str, list[int]] = defaultdict(list)
     for p in paras:
         for piece in p.narration:
-            for m in _RUN.finditer(text, piece.start, piece.end):
-                name = _clean_name(m.group(0))
+            for s, e in runs(text, piece.start, piece.end):
+                name = _clean_name(text[s:e])
                 if name:
                     run_counts[name] += 1
                     if len(ends[name]) < 150:
-                        ends[name].append(m.end())
+                        ends[name].append(e)
     # Names addressed in quotes ("Good-night, Jake."): people even if never tagged.
     voc_counts: Counter[str] = Counter()
     for p in paras:
