@@ -80,10 +80,7 @@ def _recency(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Feats) -
         if speakers[j] is not None:
             items.append((tj.states[0].quote.start, speakers[j]))  # type: ignore[arg-type]
     items.sort(reverse=True)
-    recent: list[int] = []
-    for _, c in items:
-        if c not in recent:
-            recent.append(c)
+    recent = list(dict.fromkeys(c for _, c in items))  # distinct, newest first
     for r, c in enumerate(recent[:6]):
         fs.add(c, "rec0" if r == 0 else "rec1" if r == 1 else "rec2" if r == 2 else "rec3plus")
     return recent
