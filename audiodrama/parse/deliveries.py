@@ -297,7 +297,9 @@ def _phone_calls(ctx: _Context, _emphasis: Any) -> list[tuple[Line, str]]:
         i = body[k]
         para = ctx.para(i)
         # every cue holds one of _CALL_WORDS: most paragraphs need no closer look
-        narration = re.sub(r"[\"\u201c][^\"\u201d]*[\"\u201d]", " ", para) if _CALL_WORDS.search(para.lower()) else ""
+        narration = (
+            re.sub(r"[\"\u201c][^\"\u201d]*[\"\u201d]", " ", para) if _CALL_WORDS.search(para.lower()) else ""
+        )
         m = _CALL.search(narration)
         if not m or i in ctx.memory or i in ctx.dream:
             k += 1
