@@ -10,7 +10,8 @@ import pytest
 from audiodrama.ids import normalise
 from audiodrama.parse.deliveries import _CALL, _CALL_WORDS
 from audiodrama.parse.history import History
-from audiodrama.parse.names import _RUN, runs
+from audiodrama.parse.name_runs import runs
+from audiodrama.parse.names import _RUN
 from audiodrama.parse.quotes import quote_convention
 
 RUN_TEXTS = [

@@ -17,7 +17,8 @@ from functools import lru_cache
 
 from audiodrama.model import Character
 from audiodrama.parse.first_names import fill_genders
-from audiodrama.parse.names import HONORIFICS, gender_of_honorific, name_key, runs
+from audiodrama.parse.name_runs import runs
+from audiodrama.parse.names import HONORIFICS, gender_of_honorific, name_key
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import tag_after, tag_before
 from audiodrama.parse.wordlists import NOT_NAMES

@@ -10,11 +10,11 @@ keeps the whole novel well under a second.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from audiodrama.model import Character
+from audiodrama.parse.name_runs import runs
 
 HONORIFICS_MALE = frozenset(
     [
@@ -101,52 +101,14 @@ _HON_SYNONYMS = {
 # Honorifics that never stand alone as a name (`Miss` alone is not a character).
 _DETERMINERS = ("the ", "a ", "an ")
 
-# A run of capitalised words, allowing a few lowercase particles inside (de, of, van).
+# A run of capitalised words, with lowercase particles inside (de, of, van); name_runs.runs: fast
 _RUN = re.compile(
     r"(?:\b(?:the|The|a|A|an|An)\s+)?"
     r"\b[A-Z][\w'\u2019-]*\.?(?:\s+(?:(?:de|van|von|of|la|le|du|da|di)\s+)?[A-Z][\w'\u2019-]*\.?)*"
 )
-# The same runs without the article, starting on their capital: the regex engine skips to
-# the next capital in C, where `_RUN` tries its optional article at every character (five
-# times slower over a novel); `runs` puts the article back.
-_CORE_RUN = re.compile(
-    r"[A-Z](?<!\w[A-Z])[\w'\u2019-]*\.?(?:\s+(?:(?:de|van|von|of|la|le|du|da|di)\s+)?[A-Z][\w'\u2019-]*\.?)*"
-)
-_ARTICLES = ("the", "The", "an", "An", "a", "A")
 
 
-def runs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of each match of `_RUN` in text[start:end], as `_RUN.finditer` gives them."""
-    lo = start
-    for m in _CORE_RUN.finditer(text, start, end):
-        s, e = m.span()
-        yield _article_start(text, lo, s), e
-        lo = e
-
-
-def _article_start(text: str, lo: int, s: int) -> int:
-    """Where `the`/`a`/`an` (a whole word, at or after `lo`) and the whitespace after it
-    begin right before the capital at `s`; `s` when no article does."""
-    i = s
-    while i > lo and text[i - 1].isspace():
-        i -= 1
-    if i == s:
-        return s
-    for art in _ARTICLES:
-        a = i - len(art)
-        if a >= lo and text.startswith(art, a) and (a == 0 or not _is_word(text[a - 1])):
-            return a
-    return s
-
-
-def _is_word(ch: str) -> bool:
-    """A `\\w` character of the regex engine."""
-    return ch.isalnum() or ch == "_"
-
-
-# pure and called for every capitalised run of a novel, mostly the same few hundred names:
-# memoised (the cache holds strings only, nothing a caller can change)
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)  # pure, called per run (the same few hundred names): strings cached
 def name_key(name: str) -> str:
     """Normalised form of a name for look-ups: lowercase, no periods, no leading article."""
     k = name.lower().replace("\u2019", "'").replace(".", " ")
