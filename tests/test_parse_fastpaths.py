@@ -8,10 +8,11 @@ import unicodedata
 import pytest
 
 from audiodrama.ids import normalise
+from audiodrama.model import Character
 from audiodrama.parse.deliveries import _CALL, _CALL_WORDS
 from audiodrama.parse.history import History
 from audiodrama.parse.name_runs import runs
-from audiodrama.parse.names import _RUN
+from audiodrama.parse.names import _RUN, NameIndex
 from audiodrama.parse.quotes import quote_convention
 
 RUN_TEXTS = [
@@ -80,3 +81,11 @@ def test_german_guillemets_are_still_told_from_french_ones() -> None:
 def test_every_phone_cue_holds_a_call_word(cue: str) -> None:
     assert _CALL.search(cue)
     assert _CALL_WORDS.search(cue.lower())
+
+
+def test_descriptions_are_found_after_a_word_boundary_only() -> None:
+    index = NameIndex([Character(name="the Colonel", gender="male"), Character(name="Anna", gender="female")])
+    text = "the colonel came. Bathe colonel. His\ncolonel, her  colonel; xthe colonel"
+    found = [(m.start, m.end) for m in index.mentions(text, 0, len(text))]
+    assert found == [(0, 11), (33, 44), (46, 58)]
+    assert [(m.start, m.end) for m in index.mentions(text, 1, len(text))] == found[1:]

@@ -147,8 +147,8 @@ class NameIndex:
         self._add_derived()
         desc = {d for d in self._descriptions() if d in self.keys and not d.startswith("_")}
         self._desc = (
-            re.compile(
-                r"\b(?:the|The|his|His|her|Her)\s+("
+            re.compile(  # `\b` told after the word: the scan skips to a t or h in C
+                r"(?:the|The|his|His|her|Her)(?<!\w[\s\S]{3})\s+("
                 + "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(desc, key=len, reverse=True))
                 + r")\b"
             )
