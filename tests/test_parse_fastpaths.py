@@ -14,6 +14,7 @@ from audiodrama.parse.history import History
 from audiodrama.parse.name_runs import runs
 from audiodrama.parse.names import _RUN, NameIndex
 from audiodrama.parse.quotes import quote_convention
+from audiodrama.parse.rules_kin import _word_matches
 
 RUN_TEXTS = [
     "said the Hatter to the March Hare and the  \n Mock Turtle.",
@@ -89,3 +90,11 @@ def test_descriptions_are_found_after_a_word_boundary_only() -> None:
     found = [(m.start, m.end) for m in index.mentions(text, 0, len(text))]
     assert found == [(0, 11), (33, 44), (46, 58)]
     assert [(m.start, m.end) for m in index.mentions(text, 1, len(text))] == found[1:]
+
+
+def test_word_matches_are_the_matches_after_a_word_boundary() -> None:
+    pat = re.compile(r"(Ann|Bob)\s+(Lee|Ray)\b")
+    text = "Ann Lee, XAnn Lee, _Bob Ray; Bob Ray\nAnn  Lee. Bob Rays, Ann Lee"
+    want = [m.span() for m in re.compile(r"\b" + pat.pattern).finditer(text)]
+    assert [m.span() for m in _word_matches(pat, text)] == want
+    assert len(want) == 4
