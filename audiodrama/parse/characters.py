@@ -229,21 +229,21 @@ def _nicknames(chars: list[Character], voc_counts: Counter[str]) -> None:
     """A name addressed in quotes that begins exactly one character's name is that
     character's nickname: `Will` for Willow, `Buff` for Buffy, `Xand` for Xander."""
     known = {name_key(n) for c in chars for n in c.all_names()}
+    # each character's first words past a title, kept up to date as nicknames join
+    firsts = [[w for n in c.all_names() for w in _first_word(n)] for c in chars]
     for voc in voc_counts:
         k = name_key(voc)
         if k in known or " " in k or len(k) < 3:
             continue
-        owners = [
-            c
-            for c in chars
-            if any(
-                w.startswith(k) and len(w) > len(k)
-                for n in c.all_names()
-                for w in [x for x in name_key(n).split() if x not in HONORIFICS][:1]
-            )
-        ]
+        owners = [i for i, ws in enumerate(firsts) if any(w.startswith(k) and len(w) > len(k) for w in ws)]
         if len(owners) == 1:
-            owners[0].aliases.append(voc)
+            chars[owners[0]].aliases.append(voc)
+            firsts[owners[0]].extend(_first_word(voc))
+
+
+def _first_word(name: str) -> list[str]:
+    """The first word of a name's key that is no title ([] for none)."""
+    return [x for x in name_key(name).split() if x not in HONORIFICS][:1]
 
 
 def _cluster(
