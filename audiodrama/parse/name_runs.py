@@ -31,7 +31,7 @@ def _article_start(text: str, lo: int, s: int) -> int:
     i = s
     while i > lo and text[i - 1].isspace():
         i -= 1
-    if i == s or i == lo or text[i - 1] not in "enaA":  # no whitespace, or no article's end
+    if i in (s, lo) or text[i - 1] not in "enaA":  # no whitespace, or no article's end
         return s
     for art in _ARTICLES:
         a = i - len(art)
