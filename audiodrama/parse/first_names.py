@@ -8,8 +8,9 @@ Without the package installed every name is simply unknown.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from audiodrama.model import Character
@@ -50,18 +51,35 @@ def _subset_detector(detector: type, wanted: set[str]) -> Any:
     """A gender-guesser Detector that reads only the list lines of the wanted names (the full
     list takes a second to load; a story needs a handful of names). Its verdicts are the
     package's own: the lines are fed to its own line reader."""
-    pat = re.compile(r"^\S+\s+(?:" + "|".join(map(re.escape, sorted(wanted))) + r")\s", re.I | re.M)
 
     class Subset(detector):
         def _parse(self, filename: str) -> None:
             self.names: dict[str, dict[str, str]] = {}
-            with open(filename, encoding="utf-8") as f:
-                data = f.read()
-            for m in pat.finditer(data):
-                end = data.find("\n", m.start())
-                self._eat_name_line(data[m.start() : end if end >= 0 else len(data)].strip())
+            lines = _list_lines(filename)
+            for name in sorted(wanted):
+                for line in lines.get(name, ()):
+                    self._eat_name_line(line)
 
     return Subset(case_sensitive=False)
+
+
+# The package's name list never changes: it is read and indexed once per process (4 MB;
+# reading and scanning it per story cost more than the rest of character discovery). The
+# index is read-only (a mapping proxy of tuples).
+@lru_cache(maxsize=1)
+def _list_lines(filename: str) -> Mapping[str, tuple[str, ...]]:
+    """The list's name lines (`M  Ann   ...`, stripped) by their name in lower case, in file
+    order; comment lines left out."""
+    with open(filename, encoding="utf-8") as f:
+        data = f.read()
+    index: dict[str, list[str]] = {}
+    for line in data.split("\n"):
+        if line[:1] in ("", "#", "=") or line[:1].isspace():
+            continue
+        parts = line.split(None, 2)
+        if len(parts) >= 2:
+            index.setdefault(parts[1].lower(), []).append(line.strip())
+    return MappingProxyType({k: tuple(v) for k, v in index.items()})
 
 
 def gender_priors(characters: list[list[str]]) -> list[str]:

@@ -25,11 +25,20 @@ class History(Sequence[int | None]):
     @overload
     def __getitem__(self, j: slice) -> list[int | None]: ...
     def __getitem__(self, j: int | slice) -> int | list[int | None] | None:
+        own = self.own
         if isinstance(j, slice):
-            return [self[k] for k in range(*j.indices(len(self.base)))]
+            # the decoder slices 25 speakers per candidate set: slice the base, then lay
+            # this beam's own decisions over it (not 25 calls of this method)
+            out = self.base[j]
+            if own:
+                picked = range(*j.indices(len(self.base)))
+                for k, v in own.items():
+                    if k in picked:
+                        out[picked.index(k)] = v
+            return out
         if j < 0:
             j += len(self.base)  # speakers[ti - 1] at ti == 0 reads the last, as a list does
-        return self.own[j] if j in self.own else self.base[j]
+        return own[j] if j in own else self.base[j]
 
     def choose(self, ti: int, who: int) -> History:
         """A copy with `who` speaking turn `ti` (copies only the unshared decisions)."""

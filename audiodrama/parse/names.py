@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from audiodrama.model import Character
+from audiodrama.parse.name_runs import runs
 
 HONORIFICS_MALE = frozenset(
     [
@@ -99,13 +101,14 @@ _HON_SYNONYMS = {
 # Honorifics that never stand alone as a name (`Miss` alone is not a character).
 _DETERMINERS = ("the ", "a ", "an ")
 
-# A run of capitalised words, allowing a few lowercase particles inside (de, of, van).
+# A run of capitalised words, with lowercase particles inside (de, of, van); name_runs.runs: fast
 _RUN = re.compile(
     r"(?:\b(?:the|The|a|A|an|An)\s+)?"
     r"\b[A-Z][\w'\u2019-]*\.?(?:\s+(?:(?:de|van|von|of|la|le|du|da|di)\s+)?[A-Z][\w'\u2019-]*\.?)*"
 )
 
 
+@lru_cache(maxsize=65536)  # pure, called per run (the same few hundred names): strings cached
 def name_key(name: str) -> str:
     """Normalised form of a name for look-ups: lowercase, no periods, no leading article."""
     k = name.lower().replace("\u2019", "'").replace(".", " ")
@@ -147,8 +150,8 @@ class NameIndex:
         self._add_derived()
         desc = {d for d in self._descriptions() if d in self.keys and not d.startswith("_")}
         self._desc = (
-            re.compile(
-                r"\b(?:the|The|his|His|her|Her)\s+("
+            re.compile(  # `\b` told after the word: the scan skips to a t or h in C
+                r"(?:the|The|his|His|her|Her)(?<!\w[\s\S]{3})\s+("
                 + "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(desc, key=len, reverse=True))
                 + r")\b"
             )
@@ -254,8 +257,8 @@ class NameIndex:
     def mentions(self, text: str, start: int, end: int) -> list[Mention]:
         """Mentions of known characters in text[start:end], in order."""
         out: list[Mention] = []
-        for m in _RUN.finditer(text, start, end):
-            self._match_run(m.group(0), m.start(), out)
+        for s, e in runs(text, start, end):
+            self._match_run(text[s:e], s, out)
         if self._desc is not None:
             extra = []
             for m in self._desc.finditer(text, start, end):

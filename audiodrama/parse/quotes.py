@@ -127,7 +127,9 @@ def quote_convention(text: str, single: bool | None = None) -> Convention:
     if single:
         return Convention(frozenset(_SQ_OPEN), frozenset(_SQ_CLOSE), frozenset(_SQ_BOTH), True)
     opens, closes = set(_DQ_OPEN) | {"\u2039"}, set(_DQ_CLOSE) | {"\u203a"}
-    if len(_GERMAN_GUILLEMET_OPEN.findall(text)) > len(_FRENCH_GUILLEMET_OPEN.findall(text)):
+    # (no » or › in the text: no German guillemet, and no need to scan it twice)
+    german = len(_GERMAN_GUILLEMET_OPEN.findall(text)) if "\u00bb" in text or "\u203a" in text else 0
+    if german and german > len(_FRENCH_GUILLEMET_OPEN.findall(text)):
         opens, closes = (
             (opens - {"\u00ab", "\u2039"}) | {"\u00bb", "\u203a"},
             (closes - {"\u00bb", "\u203a"}) | {"\u00ab", "\u2039"},

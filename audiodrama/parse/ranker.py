@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 from types import MappingProxyType
+from typing import cast
 
 from audiodrama.parse.calibration import Calibration
 from audiodrama.parse.history import History, settle
@@ -215,7 +218,8 @@ def _floats(values: Mapping[str, float]) -> Mapping[str, float]:
 
 def score(feats: Mapping[str, float], weights: Mapping[str, float]) -> float:
     """The linear score of one candidate."""
-    return sum(weights.get(k, 0.0) * v for k, v in feats.items())
+    # the same products summed in the same order as a generator would, iterated in C
+    return sum(map(mul, map(weights.get, feats, repeat(0.0)), feats.values()))
 
 
 def rule_name(feats: dict[str, float]) -> str:
@@ -244,6 +248,20 @@ def _ranked(
     return sorted(((v - logz, c) for c, v in scored.items()), reverse=True)
 
 
+# the features of a turn read the speakers of at most this many turns before it
+_MEMORY = 25
+
+
+def _recent_speakers(hist: History, ti: int, window: list[int | None]) -> Sequence[int | None]:
+    """The speakers the features of turn `ti` read (`window`: the `_MEMORY` turns before
+    it, the memo's key) by turn index, as a dict: a plain look-up per read instead of a
+    History method call (a read outside them is a KeyError, not a silent None)."""
+    recent = dict(enumerate(window, max(0, ti - _MEMORY)))
+    if ti < _MEMORY:  # speakers[ti - k] below 0 reads from the end, as a list does
+        recent.update((j, hist[j]) for j in range(max(ti - _MEMORY, -len(hist)), 0))
+    return cast(Sequence[int | None], recent)  # read by index only, like the History
+
+
 def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = 2) -> None:
     """Give every still-open turn its speaker: a beam search over each conversation.
 
@@ -268,10 +286,11 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = 2
             continue
         nxt = []
         for sc, hist, dec in states:
-            key = (ti, tuple(hist[max(0, ti - 25) : ti]))
+            window = hist[max(0, ti - _MEMORY) : ti]
+            key = (ti, tuple(window))
             ranked = memo.get(key)
             if ranked is None:
-                cands = candidates(ctx, ti, hist)
+                cands = candidates(ctx, ti, _recent_speakers(hist, ti, window))
                 gone = gone_at(ctx, ti, hist) if cands else set()
                 ranked = [(lp, c, rule_name(cands[c])) for lp, c in _ranked(cands, w, gone)] if cands else []
                 memo[key] = ranked

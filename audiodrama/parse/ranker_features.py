@@ -80,10 +80,7 @@ def _recency(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Feats) -
         if speakers[j] is not None:
             items.append((tj.states[0].quote.start, speakers[j]))  # type: ignore[arg-type]
     items.sort(reverse=True)
-    recent: list[int] = []
-    for _, c in items:
-        if c not in recent:
-            recent.append(c)
+    recent = list(dict.fromkeys(c for _, c in items))  # distinct, newest first
     for r, c in enumerate(recent[:6]):
         fs.add(c, "rec0" if r == 0 else "rec1" if r == 1 else "rec2" if r == 2 else "rec3plus")
     return recent
@@ -109,15 +106,19 @@ def _conversation(
     if s4 is not None and s4 != s3:
         add(s4, "prev4_alt")
     chain = ctx.chain[ti]
+    # each speaker once: adding a feature again changes nothing (same value, same order)
+    window: set[int] = set()
     for j in range(max(0, ti - 20), ti):
-        if speakers[j] is not None and turn.para.index - att.turns[j].para.index <= 60:
-            add(speakers[j], "spoke_window")
+        c = speakers[j]
+        if c is not None and c not in window and turn.para.index - att.turns[j].para.index <= 60:
+            window.add(c)
+            add(c, "spoke_window")
     in_chain = []
     for j in range(ti - 1, max(-1, ti - 9), -1):
         if ctx.chain[j] != chain:
             break
         in_chain.append(speakers[j])
-    for c in in_chain:
+    for c in dict.fromkeys(in_chain):
         add(c, "spoke_in_chain")
     if s1 is not None:
         others = [c for c in in_chain if c is not None and c != s1]

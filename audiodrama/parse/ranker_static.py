@@ -28,8 +28,11 @@ class Feats:
     def add(self, c: int | None, name: str, value: float = 1.0) -> None:
         if c is None:
             return
-        self.f.setdefault(c, {})
-        self.f[c][name] = max(self.f[c].get(name, 0.0), value)
+        fc = self.f.get(c)
+        if fc is None:
+            fc = self.f[c] = {}
+        old = fc.get(name, 0.0)
+        fc[name] = value if value > old else old  # max(old, value), without the call
 
 
 def static_features(ctx: Context, ti: int) -> dict[int, dict[str, float]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from audiodrama.parse.kinship import KIN_NOUNS, family_names, kin_of
 from audiodrama.parse.turns import QuoteState, Sieve, Turn
@@ -46,13 +47,13 @@ class KinRules(Sieve):
                     firsts.setdefault(n, []).append(i)
         if known and firsts:
             pat = re.compile(
-                r"\b("
+                r"("  # `\b` before it: told by _word_matches (then the scan skips to a capital in C)
                 + "|".join(map(re.escape, firsts))
                 + r")\s+("
                 + "|".join(re.escape(k.capitalize()) for k in known)
                 + r")\b"
             )
-            for m in pat.finditer(self.text):
+            for m in _word_matches(pat, self.text):
                 for i in firsts[m.group(1)]:
                     fams[i][0].add(m.group(2).lower())
         self._fams = fams
@@ -137,3 +138,15 @@ class KinRules(Sieve):
                 st.kin += [k for k in kin(c) if k not in st.kin]
             if len(owners) == 2:
                 break
+
+
+def _word_matches(pat: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches `\b` + `pat` would give (finditer's), `pat` starting on a word character."""
+    pos = 0
+    while (m := pat.search(text, pos)) is not None:
+        p = m.start()
+        if p > 0 and (text[p - 1].isalnum() or text[p - 1] == "_"):
+            pos = p + 1  # no word boundary here: look again one further on
+            continue
+        yield m
+        pos = m.end()

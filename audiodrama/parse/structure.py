@@ -230,6 +230,8 @@ def _roles(text: str, paras: list[tuple[int, int]], hints: Any) -> list[BlockRol
 
     def inside(span: tuple[int, int], marks: Sequence[tuple[int, int]]) -> bool:
         """The paragraph lies in a mark, or a mark starts inside the paragraph."""
+        if not marks:  # a plain text file marks nothing
+            return False
         k = bisect.bisect_right(marks, (span[0], float("inf")))
         return any(
             (s <= span[0] and span[1] <= e) or span[0] <= s < span[1] for s, e in marks[max(0, k - 2) : k + 2]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from audiodrama.parse.open_tags import open_tag_after
 from audiodrama.parse.wordlists import SPEECH_VERBS, SUBJECT_PRONOUNS
@@ -115,6 +116,7 @@ class Tag:
 _DETS = ("the", "a", "an", "his", "her", "their", "my", "your", "our", "poor", "old", "young", "little")
 
 
+@lru_cache(maxsize=16384)  # pure; a novel's tags repeat their subjects (`he`, `Mr. Bumble`)
 def _clean_subject(subj: str, leading_ok: bool) -> tuple[str, int] | None:
     """The subject phrase without leading words that cannot start one, and its offset.
 
