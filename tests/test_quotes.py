@@ -338,3 +338,22 @@ def test_a_letter_quoted_in_the_narration_is_read_by_the_narrator():
     # a spoken "My dear Lizzy, do not..." is speech, and so is a short "My dear Louisa--as Tom says."
     spoken = '"My dear Mary, do not give way to such feelings as these," said Anne.'
     assert [k for k, t, _ in _kinds(spoken, cast) if "My dear" in t] == ["dialogue"]
+
+
+def test_a_speech_goes_on_after_a_verse_it_quotes():
+    cast = [Character("Harriet", [], "female"), Character("Emma", [], "female")]
+    text = (
+        '"Listen to the second line, Emma:\n\n      And woman, lovely woman, reigns alone.\n\n'
+        "Can it be Neptune?\n\n      Behold him there, the monarch of the seas!\n\n"
+        'Or a trident? It must be very clever," said Harriet.\n\nEmma smiled.'
+    )
+    lines = _kinds(text, cast)
+    spoken = [(t, who) for k, t, who in lines if k == "dialogue"]
+    assert [t for t, _ in spoken] == [
+        "Listen to the second line, Emma:",
+        "Can it be Neptune?",
+        "Or a trident? It must be very clever,",
+    ]
+    assert {who for _, who in spoken} == {"Harriet"}
+    narrated = " ".join(t for k, t, _ in lines if k == "narration")
+    assert "reigns alone." in narrated and "monarch of the seas!" in narrated
