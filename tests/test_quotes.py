@@ -357,3 +357,14 @@ def test_a_speech_goes_on_after_a_verse_it_quotes():
     assert {who for _, who in spoken} == {"Harriet"}
     narrated = " ".join(t for k, t, _ in lines if k == "narration")
     assert "reigns alone." in narrated and "monarch of the seas!" in narrated
+
+
+def test_a_long_speech_is_cut_into_breath_long_lines_of_one_speaker():
+    cast = [Character("Griffin", [], "male"), Character("Kemp", [], "male")]
+    story = " ".join(f"I went down street number {i} and nobody saw me at all." for i in range(7))
+    text = f'"{story}" said Griffin.\n\n"Go on," said Kemp.'
+    lines = _kinds(text, cast)
+    spoken = [(t, who) for k, t, who in lines if k == "dialogue" and t != "Go on,"]
+    assert len(spoken) >= 2 and all(len(t) <= 300 for t, _ in spoken)
+    assert " ".join(t for t, _ in spoken) == story
+    assert {who for _, who in spoken} == {"Griffin"}

@@ -250,9 +250,11 @@ _PAREN = re.compile(r"\([^()\n]{1,60}\)")
 _SENTENCE_END = re.compile(r"(?:[.!?;]|--|\u2014)[\"'\u201d\u2019)_]*\s+")
 
 
-def _chunk(text: str, start: int, end: int, size: int = 250, longer_than: int = 500) -> list[tuple[int, int]]:
+def _chunk(text: str, start: int, end: int, size: int = 250, longer_than: int = 300) -> list[tuple[int, int]]:
     """Split a long speech into runs of whole sentences of about `size` characters (one
-    line each, same speaker), so a listener-facing line stays a breath long."""
+    line each, same speaker), so a listener-facing line stays a breath long. Anything over
+    `longer_than` is cut: a story told in dialogue holds other voices and narration whose
+    marks are often lost, and a line of a whole page would hide them."""
     if end - start <= longer_than:
         return [(start, end)]
     out: list[tuple[int, int]] = []
