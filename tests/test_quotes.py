@@ -271,3 +271,100 @@ DASH_ALPHABET = [
 @given(st.lists(st.sampled_from(DASH_ALPHABET), max_size=80))
 def test_property_dash_and_guillemet_dialogue_tiles(tokens):
     check_tiling("\n\n\u2014 Oui.\n\n\u2014 Non.\n\n\u2014 Si." + "".join(tokens), None)
+
+
+def _kinds(text: str, cast: list[Character] | None = None) -> list[tuple[str, str, str | None]]:
+    lines, _ = segment_and_attribute(text, paragraphs(text), cast)
+    return [(l.kind, l.text, l.speaker) for l in lines]
+
+
+def test_scare_quotes_titles_and_signs_are_narration():
+    ann = [Character("Ann", [], "female")]
+    for text in (
+        'He called it his "study", though it was only a cupboard under the stairs.',
+        'She was reading "The Mysteries of Udolpho" when the bell rang.',
+        'A door marked "Private" stood open at the end of the hall.',
+    ):
+        lines = _kinds(text, ann)
+        assert [k for k, _, _ in lines] == ["narration"], lines
+        assert lines[0][1] == " ".join(text.split())  # every word, marks and all, narrated
+        assert lines[0][2] is None
+    # speech keeps its line: after a speech verb, a comma, or as a whole sentence
+    lines = _kinds('Ann said "Come in" and went back to her book.\n\n"Thank you," said Bob.', ann)
+    assert [t for k, t, _ in lines if k == "dialogue"] == ["Come in", "Thank you,"]
+    lines = _kinds('The old woman called "Ann!" from the yard.', ann)
+    assert [t for k, t, _ in lines if k == "dialogue"] == ["Ann!"]
+
+
+def test_a_song_sung_by_a_character_is_their_line():
+    pooh = [Character("Pooh", ["Winnie-the-Pooh"], "male"), Character("Piglet", [], "male")]
+    text = (
+        "Pooh climbed and climbed, and as he climbed he sang a little song to himself. "
+        "It went like this:\n\n"
+        "    Isn't it funny\n    How a bear likes honey?\n    Buzz! Buzz! Buzz!\n\n"
+        "Then he climbed a little further."
+    )
+    lines = _kinds(text, pooh)
+    sung = [(t, who) for k, t, who in lines if k == "dialogue"]
+    assert sung == [("Isn't it funny How a bear likes honey? Buzz! Buzz! Buzz!", "Pooh")]
+    # the same verse in quote marks after "sang" is sung too, not a poem the narrator reads
+    quoted = text.replace("    Isn't", "    \"Isn't").replace("Buzz!\n\n", 'Buzz!"\n\n')
+    assert [who for k, _, who in _kinds(quoted, pooh) if k == "dialogue"] == ["Pooh"]
+    # indented verse with no song before it stays the narrator's
+    poem = "Piglet read the card.\n\n    Roses are red,\n    Violets are blue.\n\nHe smiled."
+    assert all(k == "narration" for k, _, _ in _kinds(poem, pooh))
+
+
+def test_a_letter_quoted_in_the_narration_is_read_by_the_narrator():
+    cast = [Character("Anne", [], "female"), Character("Mary", [], "female")]
+    body = "I make no apology for my silence, because I know how little people think of letters. " * 2
+    text = (
+        "Anne opened the letter from her sister.\n\n"
+        f'"My dear Anne,--{body}We have had a very dull Christmas.  Yours affectionately,"\n\n'
+        '"She is always the same," said Anne.'
+    )
+    lines = _kinds(text, cast)
+    assert [k for k, t, _ in lines if "no apology" in t] == ["narration"]
+    assert ("dialogue", "She is always the same,", "Anne") in lines
+    # introduced by the narration, a letter is read even without a salutation, with its
+    # next paragraphs and its signature; a short reply after it is dialogue again
+    note = (
+        "Her eyes devoured the following words:\n\n"
+        f'"{body}"\n\n"{body}"\n\n"F. W."\n\n"What does he say?"\n\n"Nothing," said Anne.'
+    )
+    lines = _kinds(note, cast)
+    assert [k for k, t, _ in lines if t.strip('"').startswith(("I make", "F. W."))] == ["narration"] * 3
+    assert [t for k, t, _ in lines if k == "dialogue"] == ["What does he say?", "Nothing,"]
+    # a spoken "My dear Lizzy, do not..." is speech, and so is a short "My dear Louisa--as Tom says."
+    spoken = '"My dear Mary, do not give way to such feelings as these," said Anne.'
+    assert [k for k, t, _ in _kinds(spoken, cast) if "My dear" in t] == ["dialogue"]
+
+
+def test_a_speech_goes_on_after_a_verse_it_quotes():
+    cast = [Character("Harriet", [], "female"), Character("Emma", [], "female")]
+    text = (
+        '"Listen to the second line, Emma:\n\n      And woman, lovely woman, reigns alone.\n\n'
+        "Can it be Neptune?\n\n      Behold him there, the monarch of the seas!\n\n"
+        'Or a trident? It must be very clever," said Harriet.\n\nEmma smiled.'
+    )
+    lines = _kinds(text, cast)
+    spoken = [(t, who) for k, t, who in lines if k == "dialogue"]
+    assert [t for t, _ in spoken] == [
+        "Listen to the second line, Emma:",
+        "Can it be Neptune?",
+        "Or a trident? It must be very clever,",
+    ]
+    assert {who for _, who in spoken} == {"Harriet"}
+    narrated = " ".join(t for k, t, _ in lines if k == "narration")
+    assert "reigns alone." in narrated and "monarch of the seas!" in narrated
+
+
+def test_a_long_speech_is_cut_into_breath_long_lines_of_one_speaker():
+    cast = [Character("Griffin", [], "male"), Character("Kemp", [], "male")]
+    story = " ".join(f"I went down street number {i} and nobody saw me at all." for i in range(7))
+    text = f'"{story}" said Griffin.\n\n"Go on," said Kemp.'
+    lines = _kinds(text, cast)
+    spoken = [(t, who) for k, t, who in lines if k == "dialogue" and t != "Go on,"]
+    assert len(spoken) >= 2 and all(len(t) <= 300 for t, _ in spoken)
+    assert " ".join(t for t, _ in spoken) == story
+    assert {who for _, who in spoken} == {"Griffin"}

@@ -21,6 +21,7 @@ from audiodrama.model import Character, Line
 from audiodrama.parse.attribution import Attributor
 from audiodrama.parse.characters import NARRATOR_FALLBACK, detect_first_person, discover, genders_for
 from audiodrama.parse.descriptions import fold, fold_revealed, is_description
+from audiodrama.parse.embedded import demote_embedded
 from audiodrama.parse.first_names import gender_priors
 from audiodrama.parse.lines import build_lines, epigraph_paragraphs
 from audiodrama.parse.names import NameIndex
@@ -68,7 +69,7 @@ def setup(
     text: str, paragraphs: list[tuple[int, int]], cast: list[Character] | None
 ) -> tuple[list[Paragraph], list[Character], Attributor]:
     """Quotes, characters and a ready Attributor (not yet run) for a story."""
-    paras = find_quotes(text, paragraphs, uses_single_quotes(text))
+    paras = demote_embedded(text, find_quotes(text, paragraphs, uses_single_quotes(text)))
     first_person = detect_first_person(text, paras)
     narrator: int | None = None
     if cast is not None:

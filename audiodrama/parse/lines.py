@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from audiodrama.model import Character, Line
-from audiodrama.parse.quoted import is_written, nested_quotes
+from audiodrama.parse.quoted import introduces_letter, is_letter, is_written, nested_quotes
 from audiodrama.parse.quotes import Paragraph, Piece, trim
 from audiodrama.parse.reported import is_reported_speech
 from audiodrama.parse.tags import is_pure_tag, split_leading_tag
@@ -30,14 +30,20 @@ def build_lines(
     out: list[Line] = []
     single = bool(paras) and paras[0].single
     epigraph = epigraph_paragraphs(paras, turns)
+    reading = False  # this paragraph goes on with a letter
     for para in paras:
         prev_para = paras[para.index - 1] if para.index > 0 else None
+        quote_only = bool(para.pieces) and all(p.kind == "q" for p in para.pieces)
+        reading = reading and quote_only and _goes_on_letter(text, para)
+        next_reading = False
         for pi, piece in enumerate(para.pieces):
             if piece.kind == "q" and piece.quote is not None:
                 if para.index in epigraph:
                     out.append(_epigraph_line(text, para.index, piece))
-                elif is_written(text, para, prev_para, piece.quote):
-                    # a letter or a poem read out: the narrator reads it
+                elif reading or is_written(text, para, prev_para, piece.quote):
+                    # a letter or a poem read out: the narrator reads it. The quoted paragraphs
+                    # that follow a letter go on with it (its next paragraph, a signature, a P.S.)
+                    next_reading = quote_only and (reading or is_letter(text[slice(*piece.quote.inner)]))
                     out.append(_narration(text, para.index, piece.start, piece.end))
                 elif is_reported_speech(_collapse(text[slice(*piece.quote.inner)])):
                     out.append(_narration(text, para.index, piece.start, piece.end, rule="reported"))
@@ -48,7 +54,27 @@ def build_lines(
                     )
             else:
                 out.extend(_narration_lines(text, para.index, piece, (para.index, pi) in tag_pieces))
+        if para.pieces and para.pieces[-1].kind == "n":
+            next_reading = introduces_letter(text, para)
+        reading = next_reading
     return out
+
+
+_LETTER_PARAGRAPH = 150
+_SIGNATURE = 40
+
+
+def _goes_on_letter(text: str, para: Paragraph) -> bool:
+    """True when a quoted paragraph right after a letter's can go on with the letter: it
+    continues the letter's open quote, is long (a next paragraph, a P.S.), or is a signature.
+    A short question or exclamation there is someone's reply."""
+    first = para.pieces[0].quote
+    if first is None or first.continued:
+        return first is not None
+    words = text[slice(*first.inner)]
+    if len(words) >= _LETTER_PARAGRAPH or is_letter(words):
+        return True
+    return len(words) <= _SIGNATURE and not any(c in words for c in "?!")
 
 
 def _narration(text: str, para_index: int, start: int, end: int, rule: str = "") -> Line:
@@ -224,9 +250,11 @@ _PAREN = re.compile(r"\([^()\n]{1,60}\)")
 _SENTENCE_END = re.compile(r"(?:[.!?;]|--|\u2014)[\"'\u201d\u2019)_]*\s+")
 
 
-def _chunk(text: str, start: int, end: int, size: int = 250, longer_than: int = 500) -> list[tuple[int, int]]:
+def _chunk(text: str, start: int, end: int, size: int = 250, longer_than: int = 300) -> list[tuple[int, int]]:
     """Split a long speech into runs of whole sentences of about `size` characters (one
-    line each, same speaker), so a listener-facing line stays a breath long."""
+    line each, same speaker), so a listener-facing line stays a breath long. Anything over
+    `longer_than` is cut: a story told in dialogue holds other voices and narration whose
+    marks are often lost, and a line of a whole page would hide them."""
     if end - start <= longer_than:
         return [(start, end)]
     out: list[tuple[int, int]] = []

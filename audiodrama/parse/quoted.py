@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from audiodrama.parse.quotes import DQ_MARKS, NESTED_SQ_MARKS, Paragraph, Quote, is_apostrophe
+from audiodrama.parse.songs import introduces_song, is_verse
 
 
 def nested_quotes(text: str, start: int, end: int, single: bool) -> list[tuple[int, int]]:
@@ -49,15 +50,99 @@ _SALUTATION = re.compile(
 )
 
 
+# A letter's salutation runs into its body after a dash ("My dear Anne,--I make no apology",
+# or three spaces where a dash was stripped); a spoken "My dear Lizzy, do not..." goes on after a
+# plain space, and a line break proves nothing (wrapped text breaks anywhere).
+_LETTER_OPENING = re.compile(
+    r"(?:(?:[Mm]y\s+)?(?:[Vv]ery\s+)?[Dd]ear(?:est)?\s+(?:[A-Z][\w.]*|sir|madam|friend)"
+    r"(?:\s+[A-Z][\w.]*)?,?(?:\s*(?:--|\u2014)|[ \t]{3})"
+    r"|(?:MY\s+)?DEAR(?:EST)?\s+[A-Z][A-Z.'\-]*(?:\s+[A-Z][A-Z.'\-]*)?,)"
+)
+# A letter's close at the very end of the quote, perhaps with a signature: "Yours affectionately,"
+# "I remain, dear Miss Crawford, &c." "yours truly,--Wm. Elliot."
+_LETTER_CLOSE = re.compile(
+    r"(?:\b[Yy]ours\s+(?:ever|truly|sincerely|affectionately|faithfully|very\s+\w+|most\s+\w+)"
+    r"|(?:^|[.!?]\s+)Yours|\bI\s+remain,[^.!?]*"
+    r"|\b[Yy]our\s+(?:affectionate|obliged|sincere|faithful|loving|devoted)\b[^.!?]*)"
+    r"[,.]?(?:\s*(?:--|\u2014)?\s*[\w.&, -]{0,40})?$"
+)
+
+
+_CAPS_SALUTATION = re.compile(r"(?:MY\s+)?DEAR(?:EST)?\s+[A-Z][A-Z .'-]*,$")
+_LETTER_MIN = 150
+"""A letter is long: a short "My dear Louisa--as Tom says." is speech."""
+
+
+def opens_letter(words: str) -> bool:
+    """True when quoted `words` open a letter: a long quote whose salutation runs into the
+    body after a dash, or a salutation set on its own ("MY DEAR HARRIET,")."""
+    if len(words) >= _LETTER_MIN and _LETTER_OPENING.match(words) is not None:
+        return True
+    return _CAPS_SALUTATION.match(words) is not None
+
+
+def closes_letter(words: str) -> bool:
+    """True when quoted `words` end with a letter's valediction ("Yours affectionately,")."""
+    return _LETTER_CLOSE.search(words[-80:]) is not None
+
+
+def is_letter(words: str) -> bool:
+    """True when quoted `words` open or close the way a letter does."""
+    return opens_letter(words) or closes_letter(words)
+
+
+# Narration that hands over a written text: "her eyes devoured the following words:", "It was
+# as follows:", "These were the contents:". "as follows" also leads into speech ("spoke as
+# follows:"), so without a word about writing a speech verb there makes it speech.
+_WRITING = re.compile(
+    r"\b(?:letters?|notes?|wrote|written|writes|writing|contents|envelope|epistle|billet"
+    r"|postscript|handwriting)\b",
+    re.I,
+)
+_FOLLOWS = re.compile(r"\b(?:as\s+follows|ran\s+thus|following\s+words|to\s+this\s+effect)\b", re.I)
+_SPEAKING = re.compile(
+    r"\b(?:spoke|speak|speaking|said|say|says|saying|cried|replied|answered|exclaimed|began"
+    r"|continued|addressed|asked|voice)\b",
+    re.I,
+)
+
+
+def introduces_letter(text: str, para: Paragraph) -> bool:
+    """True when a paragraph ends by introducing a written text (a letter, a note) that the
+    next paragraphs quote: a colon after words about writing."""
+    tail = text[max(para.start, para.end - 120) : para.end].rstrip()
+    if not tail.endswith(":"):
+        return False
+    if _WRITING.search(tail):
+        return True
+    return _FOLLOWS.search(tail) is not None and _SPEAKING.search(tail) is None
+
+
+def is_sung(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote) -> bool:
+    """True when a quoted verse is sung or recited by a character: the narration just
+    before it (in its paragraph, else the paragraph before) leads into a song."""
+    s, e = quote.inner
+    if not is_verse(text, s, e):
+        return False
+    if quote.start > para.start:
+        return introduces_song(text, para.start, quote.start)
+    return prev is not None and introduces_song(text, prev.start, prev.end)
+
+
 def is_written(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote) -> bool:
     """True when a quote is written text read out (a letter, a poem), not speech.
 
     Signs, all about layout: the paragraph is set off by indentation (how printed books set
-    letters and verse), the quote is verse (several short lines), or the paragraph before
-    is a letter's salutation (`MY DEAR MADAM,`, `Dear Sir,`).
+    letters and verse), the quote is verse (several short lines), the paragraph before
+    is a letter's salutation (`MY DEAR MADAM,`, `Dear Sir,`), or the quote opens or closes
+    the way letters do (`My dear Anne,--I make no apology`, `Yours affectionately,`). A verse
+    the narration says is sung (`he sang this song:`) is the singer's line, not written text.
     """
     s, e = quote.inner
-    if e - s < 40:
+    if is_letter(text[s:e]):
+        return True
+    if e - s < 40 or is_sung(text, para, prev, quote):
+        return False
         return False
     line_start = text.rfind("\n", 0, para.start) + 1
     indent = para.start - line_start

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from audiodrama.parse.songs import introduces_song, is_verse
+
 # Double-quote marks: which ones can open, which can close.
 _DQ_OPEN = {"\u201c", "\u00ab", "\u201e"}
 _DQ_CLOSE = {"\u201d", "\u00bb"}
@@ -246,7 +248,7 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]], single: bool | Non
     convention = quote_convention(text, single)
     dashes = uses_dash_dialogue(text, paragraphs)
     out: list[Paragraph] = []
-    prev_open = False
+    prev_open = prev_song = inset = False
     for index, (s, e) in enumerate(paragraphs):
         s, e = max(0, s), min(len(text), e)
         if e <= s:
@@ -257,11 +259,38 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]], single: bool | Non
             para = split_dash_paragraph(text, index, s, e)
         else:
             para = split_paragraph(text, index, s, e, single, prev_open, convention)
+        if not para.quotes and prev_open and _inset_verse(text, s, e):
+            # a verse the speaker quotes, set off from the speech, which goes on after it
+            para.single, inset = single, True
+            out.append(para)
+            continue
+        song = not para.quotes and index > 0 and _unmarked_song(text, s, e, paragraphs[index - 1], prev_song)
+        if song or (inset and prev_open and not para.quotes):
+            # a song; or the speech going on, with no new opening mark, after a quoted verse
+            q = Quote(s, e, (s, e), index, closed=song, continued=not song)
+            para = Paragraph(index, s, e, [Piece("q", s, e, q)])
+        prev_song, inset = song, False
         para.single = single
         qs = para.quotes
         prev_open = bool(qs) and not qs[-1].closed
         out.append(para)
     return out
+
+
+def _inset_verse(text: str, s: int, e: int) -> bool:
+    """True when text[s:e] is a short indented paragraph of short lines (verse set off)."""
+    indent = s - (text.rfind("\n", 0, s) + 1)
+    return indent >= 4 and e - s <= 400 and all(len(ln.strip()) <= 60 for ln in text[s:e].split("\n"))
+
+
+def _unmarked_song(text: str, s: int, e: int, prev: tuple[int, int], prev_song: bool) -> bool:
+    """True when the paragraph text[s:e], with no quote marks, is a song a character sings:
+    indented verse after narration that leads into a song ("It went like this:"), or the
+    next stanza of one."""
+    indent = s - (text.rfind("\n", 0, s) + 1)
+    if indent < 2 or not is_verse(text, s, e):
+        return False
+    return prev_song or introduces_song(text, max(0, prev[0]), min(len(text), prev[1]))
 
 
 _DASH_LED = re.compile(r"[ \t]*[\u2014\u2015\u2013][ \t\u00a0]*(?=\S)")

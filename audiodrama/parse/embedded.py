@@ -1,0 +1,64 @@
+"""Quoted words inside a narration sentence (scare quotes, titles, signs): narration, not speech.
+
+`He called it his "study", though it was a cupboard.` `a card marked "Private"`, `the
+"Lady of the Lake"`: the quote marks set off a word or a name the narrator mentions; nobody
+says it. Such a quote sits inside the sentence: a word of the narration leads straight into
+it (an article, a possessive, a preposition, "called", "the word", "marked"), it is short, it
+has no exclamation or question, no "I" or "you", and the sentence goes on after it in lower
+case. Speech keeps its marks and its line: after a speech verb, a comma or a colon; a whole
+sentence; an exclamation; anything addressed to someone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from audiodrama.parse.quotes import Paragraph, Piece
+
+# The narration word just before the opening mark: the quote is a noun phrase of that sentence.
+_LEAD_WORD = re.compile(
+    r"(?:\b(?:of|the|a|an|his|her|their|its|my|your|our|to|as|by|from|about|upon|no|this|these"
+    r"|those|some|any|every|in|on|for|into|word|words|called|named|marked|labelled|labeled"
+    r"|entitled|inscribed|reading|titled)|['\u2019]s)$",
+    re.I,
+)
+_PERSON = re.compile(r"\b(?:I|me|my|we|us|our|you|your|thee|thou|ye)\b")
+_EXCLAIM = re.compile(r"[!?\u00a1\u00bf]")
+MAX_LENGTH = 60
+
+
+def is_embedded(text: str, para: Paragraph, piece: Piece) -> bool:
+    """True when the quote `piece` is a word or name mentioned inside a narration sentence."""
+    quote = piece.quote
+    if quote is None or not quote.closed or quote.continued:
+        return False
+    s, e = quote.inner
+    words = text[s:e]
+    if not words or len(words) > MAX_LENGTH or words.rstrip()[-1:] == ",":
+        return False  # "Yes," he said / the words "my son," and "Frank,": said aloud
+    if _EXCLAIM.search(words) or _PERSON.search(words):
+        return False
+    before = text[max(para.start, piece.start - 24) : piece.start].rstrip()
+    if not before[-1:].isalpha() or _LEAD_WORD.search(before) is None:
+        return False
+    after = text[piece.end : min(para.end, piece.end + 8)].lstrip()
+    return not after[:1].isupper()
+
+
+def demote_embedded(text: str, paras: list[Paragraph]) -> list[Paragraph]:
+    """The paragraphs with every embedded quote merged into the narration around it (the
+    pieces still tile each paragraph)."""
+    for para in paras:
+        if not any(p.quote is not None and is_embedded(text, para, p) for p in para.pieces):
+            continue
+        pieces: list[Piece] = []
+        for p in para.pieces:
+            narration = p.kind == "n" or (p.quote is not None and is_embedded(text, para, p))
+            if narration and pieces and pieces[-1].kind == "n":
+                pieces[-1] = Piece("n", pieces[-1].start, p.end)
+            elif narration:
+                pieces.append(Piece("n", p.start, p.end))
+            else:
+                pieces.append(p)
+        para.pieces = pieces
+    return paras
