@@ -22,7 +22,7 @@ _LEAD_WORD = re.compile(
     r"|entitled|inscribed|reading|titled)|['\u2019]s)$",
     re.I,
 )
-_PERSON = re.compile(r"\b(?:I|me|my|we|us|our|you|your|thee|thou|ye)\b")
+_PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Ww]e|[Uu]s|[Oo]ur|[Yy]ou|[Yy]our|[Tt]hee|[Tt]hou|[Yy]e)\b")
 _EXCLAIM = re.compile(r"[!?\u00a1\u00bf]")
 MAX_LENGTH = 60
 
@@ -42,6 +42,8 @@ def is_embedded(text: str, para: Paragraph, piece: Piece) -> bool:
     if not before[-1:].isalpha() or _LEAD_WORD.search(before) is None:
         return False
     after = text[piece.end : min(para.end, piece.end + 8)].lstrip()
+    if words.rstrip().endswith(".") and not after[:1].islower():
+        return False  # `her reproach of "They spoil the children."`: a sentence said
     return not after[:1].isupper()
 
 
