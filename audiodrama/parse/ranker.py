@@ -106,6 +106,14 @@ FEATURES: tuple[str, ...] = (
     "rel_owner",
     "gloc",
     "desc_prev1",
+    "beat_alt",
+    "beat_other",
+    "conv_spoke",
+    "gspk0",
+    "gspk_other",
+    "beat_subj_new",
+    "beat_pron",
+    "asked_last",
 )
 
 

@@ -63,6 +63,8 @@ def candidates(ctx: Context, ti: int, speakers: Sequence[int | None]) -> dict[in
     s1 = _conversation(ctx, ti, speakers, fs, recent)
     _replies(ctx, ti, speakers, fs, recent, s1)
     _told_gender(ctx, ti, fs, recent)
+    _across_beats(ctx, ti, speakers, fs)
+    _same_gender_speakers(ctx, ti, speakers, fs)
     _per_candidate(ctx, ti, speakers, fs)
     return fs.f
 
@@ -267,3 +269,101 @@ def _pronoun_agreement(fc: dict[str, float], is_narrator: bool, cg: str, g: str)
         fc["pron_unknown"] = 1.0
     else:
         fc["pron_mismatch"] = 1.0
+
+
+# turns at most this many paragraphs apart (a narration beat or two between) are one
+# conversation for the beat-tolerant features: `"..." / She looked away. / "..."`
+_BEAT_GAP = 3
+
+
+def _conversation_turns(ctx: Context, ti: int, limit: int = 8) -> list[int]:
+    """The turns before `ti` in its conversation, newest first: each at most `_BEAT_GAP`
+    paragraphs before the next (narration beats do not end a conversation)."""
+    turns = ctx.att.turns
+    out: list[int] = []
+    j = ti - 1
+    while j >= 0 and len(out) < limit and turns[j + 1].para.index - turns[j].para.index <= _BEAT_GAP:
+        out.append(j)
+        j -= 1
+    return out
+
+
+def _across_beats(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Feats) -> None:
+    """Turn-taking that survives narration beats: the speaker two turns back when a beat
+    broke the strict chain (A, beat, B, beat, A), the other one of the conversation, who
+    spoke in it, who just asked a question, and the actor of the beat."""
+    conv = _conversation_turns(ctx, ti)
+    if not conv:
+        return
+    att = ctx.att
+    add = fs.add
+    s1 = speakers[conv[0]]
+    _beat_actor(ctx, ti, speakers, fs, conv)
+    # who just asked a question waits for the answer, beat or no beat
+    qs, qe = att.turns[conv[0]].states[-1].quote.inner
+    if qe > qs and att.text[qe - 1] == "?":
+        add(s1, "asked_last")
+    strict = consecutive_turns(att, ti, ti - 2)
+    if len(conv) >= 2 and not strict:
+        s2 = speakers[conv[1]]
+        if s2 is not None and s2 != s1:
+            add(s2, "beat_alt")
+    if s1 is not None and not consecutive_turns(att, ti, ti - 1):
+        others = [speakers[j] for j in conv[1:] if speakers[j] is not None and speakers[j] != s1]
+        if others:
+            add(others[0], "beat_other")
+    for j in conv:
+        add(speakers[j], "conv_spoke")
+
+
+_BEAT_PRON = re.compile(r"(He|She)\b")
+
+
+def _beat_actor(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Feats, conv: list[int]) -> None:
+    """The actor of a narration beat just before the quote: named (`beat_subj`) and not the
+    one who spoke last, or, in a beat that names nobody, `He`/`She` opening it meant as the
+    last speaker of the conversation of that gender (`She folded her arms.` / `"..."`)."""
+    att = ctx.att
+    p = att.turns[ti].para.index - 1
+    if p < 0 or att.paras[p].quotes:
+        return
+    s1 = speakers[conv[0]]
+    for c, fc in fs.f.items():
+        if "beat_subj" in fc and c != s1:
+            fc["beat_subj_new"] = 1.0
+    if att.para_mentions[p]:
+        return
+    pm = _BEAT_PRON.match(att.text, att.paras[p].start)
+    if pm is None:
+        return
+    g = "male" if pm.group(1) == "He" else "female"
+    for j in conv:
+        who = speakers[j]
+        if who is not None and who < len(att.genders) and att.genders[who] == g and who != att.narrator:
+            fs.add(who, "beat_pron")
+            return
+
+
+def _same_gender_speakers(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Feats) -> None:
+    """A `he said` tag: the last speaker of that gender in the conversation, and the last
+    one who is not the previous speaker (two men talking: `he said` after one of them is
+    the other)."""
+    att = ctx.att
+    g = att.turns[ti].pron_gender
+    if g not in ("male", "female"):
+        return
+    conv = _conversation_turns(ctx, ti, 12)
+    if not conv:
+        return
+    s1 = speakers[conv[0]]
+    first = True
+    for j in conv:
+        c = speakers[j]
+        if c is None or c >= len(att.genders) or att.genders[c] != g or c == att.narrator:
+            continue
+        if first:
+            fs.add(c, "gspk0")
+            first = False
+        if c != s1:
+            fs.add(c, "gspk_other")
+            break

@@ -1,0 +1,61 @@
+"""Turn-taking and pronoun tags decided by the ranker, each on a small hand-written passage:
+a same-gender pronoun exchange, turn-taking across narration beats, a third speaker."""
+
+from __future__ import annotations
+
+from audiodrama.model import Character
+from audiodrama.parse.dialogue import segment_and_attribute
+from audiodrama.parse.structure import paragraphs
+
+TOM_WILL = [Character("Tom", [], "male"), Character("Will", [], "male")]
+ANN_BOB_CARL = [Character("Ann", [], "female"), Character("Bob", [], "male"), Character("Carl", [], "male")]
+
+
+def speakers(text: str, cast: list[Character] | None) -> list[str | None]:
+    lines, _ = segment_and_attribute(text, paragraphs(text), cast)
+    return [l.speaker for l in lines if l.kind == "dialogue"]
+
+
+def test_same_gender_pronoun_exchange():
+    # two men talk: `he said` after a line of the other one is the first one, and the
+    # `he answered` after it the other one again
+    text = (
+        "Tom found Will at the harbour wall, mending a net.\n\n"
+        '"Is the boat ready?" asked Tom.\n\n'
+        '"Nearly," said Will.\n\n'
+        '"Then we sail at dawn," he said.\n\n'
+        '"At dawn," he answered, "if the wind holds."\n\n'
+        '"It will hold," he said.'
+    )
+    assert speakers(text, TOM_WILL) == ["Tom", "Will", "Tom", "Will", "Will", "Tom"]
+
+
+def test_turn_taking_across_a_narration_beat():
+    # a beat that names nobody: its `She` is the woman of the conversation, who speaks
+    # next, and the untagged lines after it alternate from her
+    text = (
+        '"Where were you last night?" asked Ann.\n\n'
+        '"Out," said Bob.\n\n'
+        "She folded her arms and waited.\n\n"
+        '"Out where?"\n\n'
+        '"Just out. With friends."\n\n'
+        '"Which friends?"\n\n'
+        '"You don\'t know them."'
+    )
+    assert speakers(text, ANN_BOB_CARL) == ["Ann", "Bob", "Ann", "Bob", "Ann", "Bob"]
+
+
+def test_a_third_speaker_restarts_the_alternation():
+    # Ann and Bob alternate; Carl breaks in and Bob answers him: the untagged lines after
+    # that go Carl, Bob (not back to Ann and Bob)
+    text = (
+        '"Where were you last night?" asked Ann.\n\n'
+        '"Out," said Bob.\n\n'
+        '"Out where?"\n\n'
+        '"Just out."\n\n'
+        '"Supper is on the table," said Carl from the doorway.\n\n'
+        '"In a minute," said Bob.\n\n'
+        '"It will be cold in a minute."\n\n'
+        '"Then it will be cold."'
+    )
+    assert speakers(text, ANN_BOB_CARL) == ["Ann", "Bob", "Ann", "Bob", "Carl", "Bob", "Carl", "Bob"]
