@@ -18,7 +18,7 @@ from audiodrama.parse.names import HONORIFICS, NameIndex
 from audiodrama.parse.person_words import ANYBODY, KIN, MALE_HEADS, NOT_PERSON, STOP
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import Tag
-from audiodrama.parse.turns import GENDERED_NOUNS, Turn
+from audiodrama.parse.turns import GENDERED_NOUNS, Turn, renumber_speakers
 from audiodrama.parse.wordlists import SPEECH_VERBS
 
 # `said the old man, smiling`: the description is the article and up to three lowercase
@@ -173,10 +173,5 @@ def fold(characters: list[Character], turns: list[Turn], into: dict[int, int]) -
     new = {old: k for k, old in enumerate(keep)}
     for d, who in into.items():
         new[d] = new[who]
-    for t in turns:
-        for st in t.states:
-            if st.speaker is not None:
-                st.speaker = new.get(st.speaker)
-            if st.addressee is not None:
-                st.addressee = new.get(st.addressee)
+    renumber_speakers(turns, new)
     return [characters[i] for i in keep]

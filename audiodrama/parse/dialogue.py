@@ -38,7 +38,7 @@ from audiodrama.parse.quotes import (
     uses_single_quotes,
 )
 from audiodrama.parse.ranker import decode
-from audiodrama.parse.turns import Turn
+from audiodrama.parse.turns import Turn, renumber_speakers
 
 log = logging.getLogger(__name__)
 
@@ -183,12 +183,7 @@ def _rename_narrator(
         if c.name:
             new_index[i] = len(kept)
             kept.append(c)
-    for t in turns:
-        for st in t.states:
-            if st.speaker is not None:
-                st.speaker = new_index.get(st.speaker)
-            if st.addressee is not None:
-                st.addressee = new_index.get(st.addressee)
+    renumber_speakers(turns, new_index)
     return kept, turns
 
 

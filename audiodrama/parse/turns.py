@@ -140,6 +140,17 @@ class Turn:
         return None
 
 
+def renumber_speakers(turns: list[Turn], new: dict[int, int]) -> None:
+    """Every turn's speaker and addressee moved to its new character index (gone: None),
+    after characters were folded into others or dropped."""
+    for t in turns:
+        for st in t.states:
+            if st.speaker is not None:
+                st.speaker = new.get(st.speaker)
+            if st.addressee is not None:
+                st.addressee = new.get(st.addressee)
+
+
 class Sieve:
     """The state of the sieve over one story's paragraphs, and the helpers its rules share."""
 
