@@ -12,9 +12,16 @@ from audiodrama.model import Character
 from audiodrama.parse.deliveries import _CALL, _CALL_WORDS
 from audiodrama.parse.history import History
 from audiodrama.parse.name_runs import runs
-from audiodrama.parse.names import _RUN, NameIndex
+from audiodrama.parse.names import NameIndex
 from audiodrama.parse.quotes import quote_convention
 from audiodrama.parse.rules_kin import _word_matches
+
+# The plain regex name_runs.runs replaces: a run of capitalised words with lowercase particles
+# inside (de, of, van) and its article; it tries the optional article at every character
+_RUN = re.compile(
+    r"(?:\b(?:the|The|a|A|an|An)\s+)?"
+    r"\b[A-Z][\w'\u2019-]*\.?(?:\s+(?:(?:de|van|von|of|la|le|du|da|di)\s+)?[A-Z][\w'\u2019-]*\.?)*"
+)
 
 RUN_TEXTS = [
     "said the Hatter to the March Hare and the  \n Mock Turtle.",

@@ -1,13 +1,14 @@
-"""Runs of capitalised words (`Mr. Darcy`, `the Mock Turtle`) found fast: the spans of
-`names._RUN`, which the name look-ups and character discovery read off every narration."""
+"""Runs of capitalised words (`Mr. Darcy`, `the Mock Turtle`), with lowercase particles inside
+(de, of, van) and the article before them, which the name look-ups and character discovery
+read off every narration: found fast (tests/test_parse_fastpaths.py holds the plain regex)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-# The same runs without the article, starting on their capital: the regex engine skips to
-# the next capital in C, where `names._RUN` tries its optional article at every character
+# The runs without the article, starting on their capital: the regex engine skips to the next
+# capital in C, where a regex with the optional article in front tries it at every character
 # (five times slower over a novel); `runs` puts the article back.
 _CORE_RUN = re.compile(
     r"[A-Z](?<!\w[A-Z])[\w'\u2019-]*\.?(?:\s+(?:(?:de|van|von|of|la|le|du|da|di)\s+)?[A-Z][\w'\u2019-]*\.?)*"
@@ -16,8 +17,7 @@ _ARTICLES = ("the", "The", "an", "An", "a", "A")
 
 
 def runs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of each match of `names._RUN` in text[start:end], as its finditer gives
-    them."""
+    """(start, end) of each run in text[start:end], article included, in order."""
     lo = start
     for m in _CORE_RUN.finditer(text, start, end):
         s, e = m.span()

@@ -101,12 +101,6 @@ _HON_SYNONYMS = {
 # Honorifics that never stand alone as a name (`Miss` alone is not a character).
 _DETERMINERS = ("the ", "a ", "an ")
 
-# A run of capitalised words, with lowercase particles inside (de, of, van); name_runs.runs: fast
-_RUN = re.compile(
-    r"(?:\b(?:the|The|a|A|an|An)\s+)?"
-    r"\b[A-Z][\w'\u2019-]*\.?(?:\s+(?:(?:de|van|von|of|la|le|du|da|di)\s+)?[A-Z][\w'\u2019-]*\.?)*"
-)
-
 
 @lru_cache(maxsize=65536)  # pure, called per run (the same few hundred names): strings cached
 def name_key(name: str) -> str:
