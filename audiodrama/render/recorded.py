@@ -83,11 +83,9 @@ def takes_by_line(files: list[Path]) -> dict[str, list[TakeFile]]:
 
 
 def file_hash(path: Path) -> str:
-    h = hashlib.sha1()
+    """sha1 of a take's file (its store key), read in blocks."""
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha1").hexdigest()
 
 
 def max_take_seconds(text: str) -> float:

@@ -73,11 +73,8 @@ def pitch_factor(pitch: int) -> float:
 
 def file_sha256(path: Path) -> str:
     """sha256 of a file (a voice model), read in blocks."""
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def espeak_ipa(phonemes: str, language: str = "en-us") -> str:
