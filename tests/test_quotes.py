@@ -192,6 +192,25 @@ def test_reported_speech_in_quote_marks_is_the_narrators():
     )
 
 
+def test_short_report_inside_narration_is_the_narrators():
+    """A quote set in a narration paragraph, untagged, in the third person and the past: the
+    narrator's report; the same words tagged, or with an "I", stay the character's line."""
+    text = (
+        'The Colonel came in at last. The rain had kept him. "He had never seen such weather; '
+        'the roads were quite under water." Tea was brought.\n\n'
+        '"He had never seen such weather," said the Colonel, "not in thirty years."\n\n'
+        'Mary looked up. "I had never seen such weather; the roads were quite under water."'
+    )
+    cast = [Character("Colonel", [], "male"), Character("Mary", [], "female")]
+    lines, _ = segment_and_attribute(text, paragraphs(text), cast)
+    report = next(l for l in lines if "He had never seen such weather;" in l.text)
+    assert report.kind == "narration" and report.rule == "reported"
+    tagged = next(l for l in lines if l.text.startswith("He had never seen such weather,"))
+    assert tagged.kind == "dialogue"
+    direct = next(l for l in lines if l.text.startswith("I had never"))
+    assert direct.kind == "dialogue"
+
+
 LANGUAGE_SAMPLES = [
     # (text, spoken words in order)
     (

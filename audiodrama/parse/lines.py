@@ -8,7 +8,7 @@ import re
 from audiodrama.model import Character, Line
 from audiodrama.parse.quoted import introduces_letter, is_letter, is_written, nested_quotes
 from audiodrama.parse.quotes import Paragraph, Piece, trim
-from audiodrama.parse.reported import is_reported_speech
+from audiodrama.parse.reported import is_reported_speech, sits_in_narration
 from audiodrama.parse.tags import is_pure_tag, split_leading_tag
 from audiodrama.parse.turns import CONFIDENCE, QuoteState, Turn
 
@@ -45,7 +45,9 @@ def build_lines(
                     # that follow a letter go on with it (its next paragraph, a signature, a P.S.)
                     next_reading = quote_only and (reading or is_letter(text[slice(*piece.quote.inner)]))
                     out.append(_narration(text, para.index, piece.start, piece.end))
-                elif is_reported_speech(_collapse(text[slice(*piece.quote.inner)])):
+                elif is_reported_speech(
+                    _collapse(text[slice(*piece.quote.inner)]), sits_in_narration(text, para, piece)
+                ):
                     out.append(_narration(text, para.index, piece.start, piece.end, rule="reported"))
                 else:
                     state = states.get(id(piece.quote))
