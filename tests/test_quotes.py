@@ -354,6 +354,17 @@ def test_a_letter_quoted_in_the_narration_is_read_by_the_narrator():
     lines = _kinds(note, cast)
     assert [k for k, t, _ in lines if t.strip('"').startswith(("I make", "F. W."))] == ["narration"] * 3
     assert [t for k, t, _ in lines if k == "dialogue"] == ["What does he say?", "Nothing,"]
+    # a narration sentence about the written text hands over the long quote after it (a
+    # second sheet, a postscript), but not a spoken "Oh! ..." nor a short reply
+    sheet = (
+        "So ended the first sheet; the rest had been put into an envelope.\n\n"
+        f'"{body}"\n\n"Poor Mary," said Anne.\n\nThere was a postscript.\n\n"Ill again!"\n\n'
+        "She turned to her letter.\n\n"
+        f'"Oh! {body}"'
+    )
+    lines = _kinds(sheet, cast)
+    assert [k for k, t, _ in lines if "no apology" in t] == ["narration", "dialogue"]
+    assert [t[:12] for k, t, _ in lines if k == "dialogue"] == ["Poor Mary,", "Ill again!", "Oh! I make n"]
     # a spoken "My dear Lizzy, do not..." is speech, and so is a short "My dear Louisa--as Tom says."
     spoken = '"My dear Mary, do not give way to such feelings as these," said Anne.'
     assert [k for k, t, _ in _kinds(spoken, cast) if "My dear" in t] == ["dialogue"]

@@ -6,7 +6,14 @@ from __future__ import annotations
 import re
 
 from audiodrama.model import Character, Line
-from audiodrama.parse.quoted import introduces_letter, is_letter, is_written, nested_quotes
+from audiodrama.parse.quoted import (
+    hands_over_writing,
+    introduces_letter,
+    is_letter,
+    is_written,
+    nested_quotes,
+    reads_on,
+)
 from audiodrama.parse.quotes import Paragraph, Piece, trim
 from audiodrama.parse.reported import is_reported_speech, sits_in_narration
 from audiodrama.parse.tags import is_pure_tag, split_leading_tag
@@ -31,10 +38,13 @@ def build_lines(
     single = bool(paras) and paras[0].single
     epigraph = epigraph_paragraphs(paras, turns)
     reading = False  # this paragraph goes on with a letter
+    handed_over = False  # the narration before ends on a written text
     for para in paras:
         prev_para = paras[para.index - 1] if para.index > 0 else None
         quote_only = bool(para.pieces) and all(p.kind == "q" for p in para.pieces)
-        reading = reading and quote_only and _goes_on_letter(text, para)
+        reading = quote_only and (
+            (reading and _goes_on_letter(text, para)) or (handed_over and reads_on(text, para))
+        )
         next_reading = False
         for pi, piece in enumerate(para.pieces):
             if piece.kind == "q" and piece.quote is not None:
@@ -59,6 +69,7 @@ def build_lines(
         if para.pieces and para.pieces[-1].kind == "n":
             next_reading = introduces_letter(text, para)
         reading = next_reading
+        handed_over = hands_over_writing(text, para)
     return out
 
 

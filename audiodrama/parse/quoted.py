@@ -118,6 +118,35 @@ def introduces_letter(text: str, para: Paragraph) -> bool:
     return _FOLLOWS.search(tail) is not None and _SPEAKING.search(tail) is None
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+")
+_INTERJECTION = re.compile(
+    r"\s*(?:Oh|Ah|O|Well|Yes|No|Why|Nay|Aye|Ay|Dear me|La|Lord|Indeed|Hush|Alas)\b[!,.?-]"
+)
+
+
+def hands_over_writing(text: str, para: Paragraph) -> bool:
+    """True when a narration paragraph ends on a sentence about a written text, with no one
+    speaking: "So ended the first part, which had been put into an envelope." The long
+    quoted paragraph after it is that text read out (see `reads_on`)."""
+    if not para.pieces or any(p.kind == "q" for p in para.pieces):
+        return False
+    body = text[para.start : para.end]
+    if DQ_MARKS.search(body):
+        return False
+    last = _SENTENCE_BREAK.split(body.strip())[-1]
+    return _WRITING.search(last) is not None and _SPEAKING.search(last) is None
+
+
+def reads_on(text: str, para: Paragraph) -> bool:
+    """True when a quote-only paragraph can be a written text handed over by the narration
+    before it: a long quote that does not open on a spoken interjection ("Oh! yes--")."""
+    first = para.pieces[0].quote if para.pieces else None
+    if first is None:
+        return False
+    words = text[slice(*first.inner)]
+    return len(words) >= _LETTER_MIN and _INTERJECTION.match(words) is None
+
+
 def is_sung(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote) -> bool:
     """True when a quoted verse is sung or recited by a character: the narration just
     before it (in its paragraph, else the paragraph before) leads into a song."""
