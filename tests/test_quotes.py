@@ -313,6 +313,32 @@ def test_scare_quotes_titles_and_signs_are_narration():
     assert [t for k, t, _ in lines if k == "dialogue"] == ["Come in", "Thank you,"]
     lines = _kinds('The old woman called "Ann!" from the yard.', ann)
     assert [t for k, t, _ in lines if k == "dialogue"] == ["Ann!"]
+    # written words keep the comma of the sentence they sit in: a label, a sign in capitals
+    for text in (
+        'It was a bottle marked "poison," so she put it down.',
+        'A card with the words "KEEP OUT," hung on the gate.',
+        'The clerk wrote it down "urgent," and went on.',
+    ):
+        assert [k for k, _, _ in _kinds(text, ann)] == ["narration"], text
+    lines = _kinds('She had got no further than the words "delightful," when he came in.', ann)
+    assert [t for k, t, _ in lines if k == "dialogue"] == ["delightful,"]  # said aloud
+
+
+def test_quotes_inside_a_recited_stanza_are_the_poems():
+    """A poem the narrator reads keeps its inner voices: "You are old," said the youth is a
+    line of the stanza, not the story's dialogue; sung, the stanza is the singer's."""
+    cast = [Character("Ann", [], "female"), Character("Bob", [], "male")]
+    stanza = (
+        '"You are old," said the youth, "as I mentioned before,\n'
+        "    And have grown most uncommonly fat;\n"
+        "Yet you turned a back-somersault in at the door--\n"
+        '    Pray, what is the reason of that?"'
+    )
+    recited = f'Ann folded her hands, and began:--\n\n{stanza}\n\n"Not quite right," said Bob.'
+    lines = _kinds(recited, cast)
+    assert [t for k, t, _ in lines if k == "dialogue"] == ["Not quite right,"]
+    sung = f'Ann sang a little song:\n\n{stanza}\n\n"Not quite right," said Bob.'
+    assert "You are old," in [t for k, t, _ in _kinds(sung, cast) if k == "dialogue"]
 
 
 def test_a_song_sung_by_a_character_is_their_line():

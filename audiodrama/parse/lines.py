@@ -8,6 +8,7 @@ import re
 from audiodrama.model import Character, Line
 from audiodrama.parse.quoted import (
     hands_over_writing,
+    in_recited_verse,
     introduces_letter,
     is_letter,
     is_written,
@@ -45,12 +46,13 @@ def build_lines(
         reading = quote_only and (
             (reading and _goes_on_letter(text, para)) or (handed_over and reads_on(text, para))
         )
+        verse = in_recited_verse(text, para, prev_para)
         next_reading = False
         for pi, piece in enumerate(para.pieces):
             if piece.kind == "q" and piece.quote is not None:
                 if para.index in epigraph:
                     out.append(_epigraph_line(text, para.index, piece))
-                elif reading or is_written(text, para, prev_para, piece.quote):
+                elif reading or verse or is_written(text, para, prev_para, piece.quote):
                     # a letter or a poem read out: the narrator reads it. The quoted paragraphs
                     # that follow a letter go on with it (its next paragraph, a signature, a P.S.)
                     next_reading = quote_only and (reading or is_letter(text[slice(*piece.quote.inner)]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from audiodrama.parse.quotes import DQ_MARKS, NESTED_SQ_MARKS, Paragraph, Quote, is_apostrophe
-from audiodrama.parse.songs import introduces_song, is_verse
+from audiodrama.parse.songs import introduces_song, is_verse, is_verse_paragraph
 
 
 def nested_quotes(text: str, start: int, end: int, single: bool) -> list[tuple[int, int]]:
@@ -145,6 +145,15 @@ def reads_on(text: str, para: Paragraph) -> bool:
         return False
     words = text[slice(*first.inner)]
     return len(words) >= _LETTER_MIN and _INTERJECTION.match(words) is None
+
+
+def in_recited_verse(text: str, para: Paragraph, prev: Paragraph | None) -> bool:
+    """True when the paragraph is a stanza recited, not sung: the quotes inside it are the
+    poem's ("You are old," said the youth, "as I mentioned before, / And have grown...") and
+    the narrator who reads the poem reads them too. A sung stanza is the singer's."""
+    if not is_verse_paragraph(text, para.start, para.end):
+        return False
+    return prev is None or not introduces_song(text, prev.start, prev.end)
 
 
 def is_sung(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote) -> bool:

@@ -23,3 +23,12 @@ def is_verse(text: str, start: int, end: int) -> bool:
     """True when text[start:end] is set as verse: two or more short lines."""
     lines = [ln for ln in text[start:end].split("\n") if ln.strip()]
     return len(lines) >= 2 and all(len(ln.strip()) <= 60 for ln in lines)
+
+
+def is_verse_paragraph(text: str, start: int, end: int) -> bool:
+    """True when the paragraph text[start:end] is a stanza: four or more short lines, some
+    indented after the first (how printed books set verse; wrapped prose is flush and long)."""
+    lines = [ln for ln in text[start:end].split("\n") if ln.strip()]
+    if len(lines) < 4 or any(len(ln.rstrip()) > 60 for ln in lines):
+        return False
+    return any(ln[:1].isspace() for ln in lines[1:])
