@@ -391,6 +391,13 @@ def test_a_letter_quoted_in_the_narration_is_read_by_the_narrator():
     lines = _kinds(sheet, cast)
     assert [k for k, t, _ in lines if "no apology" in t] == ["narration", "dialogue"]
     assert [t[:12] for k, t, _ in lines if k == "dialogue"] == ["Poor Mary,", "Ill again!", "Oh! I make n"]
+    # a colon after a word about print hands over a book's page, and the long paragraph after it
+    entry = "John Smith, born May 2, 1801, married, June 4, 1830, Jane, daughter of Tom Brown. " * 2
+    page = f'This was the page at which the old register always opened:\n\n"THE SMITHS."\n\n"{entry}"'
+    assert all(k == "narration" for k, _, _ in _kinds(page, cast))
+    assert [k for k, _, _ in _kinds('Anne put down the book and asked:\n\n"Is it late?"', cast)][
+        -1
+    ] == "dialogue"
     # a spoken "My dear Lizzy, do not..." is speech, and so is a short "My dear Louisa--as Tom says."
     spoken = '"My dear Mary, do not give way to such feelings as these," said Anne.'
     assert [k for k, t, _ in _kinds(spoken, cast) if "My dear" in t] == ["dialogue"]

@@ -107,6 +107,14 @@ _SPEAKING = re.compile(
 )
 
 
+# Print handed over by a colon: "This was the page at which the favourite volume always opened:"
+_PRINTED = re.compile(
+    r"\b(?:page|pages|volume|book|paragraph|passage|inscription|advertisement|newspaper|notice"
+    r"|placard|handbill)\b",
+    re.I,
+)
+
+
 def introduces_letter(text: str, para: Paragraph) -> bool:
     """True when a paragraph ends by introducing a written text (a letter, a note) that the
     next paragraphs quote: a colon after words about writing."""
@@ -115,7 +123,7 @@ def introduces_letter(text: str, para: Paragraph) -> bool:
         return False
     if _WRITING.search(tail):
         return True
-    return _FOLLOWS.search(tail) is not None and _SPEAKING.search(tail) is None
+    return (_FOLLOWS.search(tail) or _PRINTED.search(tail)) is not None and _SPEAKING.search(tail) is None
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+")
