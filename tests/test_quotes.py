@@ -355,6 +355,17 @@ def test_a_song_sung_by_a_character_is_their_line():
     # the same verse in quote marks after "sang" is sung too, not a poem the narrator reads
     quoted = text.replace("    Isn't", "    \"Isn't").replace("Buzz!\n\n", 'Buzz!"\n\n')
     assert [who for k, _, who in _kinds(quoted, pooh) if k == "dialogue"] == ["Pooh"]
+    # a sung stanza that quotes a line of its own is still all the singer's
+    riddle = (
+        "So Pooh hummed his riddle song instead:\n\n"
+        "    Cottleston, Cottleston, Cottleston Pie,\n    Ask me a riddle and I reply:\n"
+        '    "Cottleston, Cottleston, Cottleston Pie."\n\nPiglet said nothing.'
+    )
+    lines = _kinds(riddle, pooh)
+    assert [(k, who) for k, t, who in lines if "Cottleston" in t] == [("dialogue", "Pooh")]
+    # "Like this:" opening a sentence leads into the song as "like this:" does
+    murmur = "Pooh murmured to himself. Like this:\n\n    Isn't it funny\n    How a bear likes honey?"
+    assert [k for k, t, _ in _kinds(murmur, pooh) if "funny" in t] == ["dialogue"]
     # indented verse with no song before it stays the narrator's
     poem = "Piglet read the card.\n\n    Roses are red,\n    Violets are blue.\n\nHe smiled."
     assert all(k == "narration" for k, _, _ in _kinds(poem, pooh))

@@ -9,7 +9,7 @@ import re
 # very queer" is a poem said from memory, which the narrator reads)
 _SONG_INTRO = re.compile(
     r"\b(?:sang|sing|sings|singing|sung|hummed|hum|hums|humming|chanted|chant|chanting|crooned"
-    r"|song|verse|hymn|ballad|lullaby|ditty|like this)\b"
+    r"|song|verse|hymn|ballad|lullaby|ditty|[Ll]ike this)\b"
 )  # lower case: a title in capitals ("ANXIOUS POOH SONG.") is a heading, not a singer's cue
 
 
