@@ -192,6 +192,16 @@ def test_reported_speech_in_quote_marks_is_the_narrators():
     )
 
 
+def test_what_a_look_seemed_to_say_is_the_narrators():
+    cast = [Character("Ann", [], "female"), Character("Bob", [], "male")]
+    for lead in ("Bob smiled, as much as to say,", "Ann gave him a look which seemed to say,"):
+        text = f'{lead} "You cannot mean it." Then he went out.\n\n"I do," said Ann.'
+        lines = _kinds(text, cast)
+        assert [t for k, t, _ in lines if k == "dialogue"] == ["I do,"], lead
+    lines = _kinds('Bob smiled and said, "You cannot mean it."', cast)
+    assert [t for k, t, _ in lines if k == "dialogue"] == ["You cannot mean it."]
+
+
 def test_short_report_inside_narration_is_the_narrators():
     """A quote set in a narration paragraph, untagged, in the third person and the past: the
     narrator's report; the same words tagged, or with an "I", stay the character's line."""

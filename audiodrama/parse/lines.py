@@ -16,7 +16,7 @@ from audiodrama.parse.quoted import (
     reads_on,
 )
 from audiodrama.parse.quotes import Paragraph, Piece, trim
-from audiodrama.parse.reported import is_reported_speech, sits_in_narration
+from audiodrama.parse.reported import is_reported_speech, is_unspoken, sits_in_narration
 from audiodrama.parse.tags import is_pure_tag, split_leading_tag
 from audiodrama.parse.turns import CONFIDENCE, QuoteState, Turn
 
@@ -57,7 +57,7 @@ def build_lines(
                     # that follow a letter go on with it (its next paragraph, a signature, a P.S.)
                     next_reading = quote_only and (reading or is_letter(text[slice(*piece.quote.inner)]))
                     out.append(_narration(text, para.index, piece.start, piece.end))
-                elif is_reported_speech(
+                elif is_unspoken(text, para, piece) or is_reported_speech(
                     _collapse(text[slice(*piece.quote.inner)]), sits_in_narration(text, para, piece)
                 ):
                     out.append(_narration(text, para.index, piece.start, piece.end, rule="reported"))

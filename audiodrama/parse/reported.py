@@ -63,6 +63,14 @@ _SPEECH_VERB = re.compile(
     re.I,
 )
 
+# What a look or a gesture "says": nobody speaks the words (`a smile which seemed to say,
+# "These are my own concerns."`, `Captain Harville smiled, as much as to say, "Do you..."`)
+_UNSPOKEN_LEAD = re.compile(
+    r"\b(?:seem(?:ed|s)?\s+to\s+say|as\s+much\s+as\s+to\s+say|as\s+if\s+to\s+say|as\s+who\s+should\s+say"
+    r"|(?:which|that)\s+(?:plainly\s+|clearly\s+)?said|expressed)[,:]?(?:\s*--|\s*\u2014)?\s*$",
+    re.I,
+)
+
 MIN_LENGTH = 80
 MIN_LENGTH_IN_NARRATION = 40
 
@@ -95,3 +103,9 @@ def sits_in_narration(text: str, para: Paragraph, piece: Piece) -> bool:
         return False
     after = text[piece.end : min(para.end, piece.end + 40)]
     return _SPEECH_VERB.search(before[-40:]) is None and _SPEECH_VERB.search(after) is None
+
+
+def is_unspoken(text: str, para: Paragraph, piece: Piece) -> bool:
+    """True when the quote `piece` gives what a look or a gesture said, not words spoken."""
+    before = text[max(para.start, piece.start - 40) : piece.start]
+    return _UNSPOKEN_LEAD.search(before) is not None
