@@ -219,6 +219,10 @@ def test_short_report_inside_narration_is_the_narrators():
     assert tagged.kind == "dialogue"
     direct = next(l for l in lines if l.text.startswith("I had never"))
     assert direct.kind == "dialogue"
+    # after words about talk, the quote is what was said, as the author chose to give it
+    told = 'Mary could speak warmly of them both. "He was a most pleasant man; his sister a dear girl."'
+    lines, _ = segment_and_attribute(told, paragraphs(told), cast)
+    assert [l.kind for l in lines if "pleasant" in l.text] == ["dialogue"]
 
 
 LANGUAGE_SAMPLES = [

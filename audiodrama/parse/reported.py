@@ -71,6 +71,14 @@ _UNSPOKEN_LEAD = re.compile(
     re.I,
 )
 
+# Words about talk a little further back ("could speak very handsomely of both.", "began a
+# warm defence of her complexion."): what follows is what was said, as the author gave it.
+_TALK = re.compile(
+    r"\b(?:speak|spoke|spoken|speaking|speaks|hint(?:ed|s|ing)?|comment(?:ed|s|ing)?|defen[cs]e"
+    r"|talk(?:ed|s|ing)?|protest(?:ed|s|ing)?|assur(?:ed|es|ing)|told|tell(?:s|ing)?)\b",
+    re.I,
+)
+
 MIN_LENGTH = 80
 MIN_LENGTH_IN_NARRATION = 40
 
@@ -102,7 +110,9 @@ def sits_in_narration(text: str, para: Paragraph, piece: Piece) -> bool:
     if not before.strip() or DQ_MARKS.search(before[-60:]):
         return False
     after = text[piece.end : min(para.end, piece.end + 40)]
-    return _SPEECH_VERB.search(before[-40:]) is None and _SPEECH_VERB.search(after) is None
+    if _SPEECH_VERB.search(before[-40:]) or _TALK.search(before[-60:]):
+        return False
+    return _SPEECH_VERB.search(after) is None
 
 
 def is_unspoken(text: str, para: Paragraph, piece: Piece) -> bool:
