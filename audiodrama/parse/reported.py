@@ -74,8 +74,7 @@ _UNSPOKEN_LEAD = re.compile(
 # Words about talk a little further back ("could speak very handsomely of both.", "began a
 # warm defence of her complexion."): what follows is what was said, as the author gave it.
 _TALK = re.compile(
-    r"\b(?:speak|spoke|spoken|speaking|speaks|hint(?:ed|s|ing)?|comment(?:ed|s|ing)?|defen[cs]e"
-    r"|talk(?:ed|s|ing)?|protest(?:ed|s|ing)?|assur(?:ed|es|ing)|told|tell(?:s|ing)?)\b",
+    r"\b(?:speak|spoke|spoken|speaking|speaks|hint(?:ed|s|ing)?|comment(?:ed|s|ing)?|defen[cs]e)\b",
     re.I,
 )
 
