@@ -428,6 +428,19 @@ def test_a_letter_quoted_in_the_narration_is_read_by_the_narrator():
     assert [k for k, t, _ in _kinds(spoken, cast) if "My dear" in t] == ["dialogue"]
 
 
+def test_no_dialogue_line_is_only_quote_marks():
+    """The closing mark after a nested quote that ends a long speech, or an empty pair of
+    marks, is typography: no line of its own (a bare "?" reply still is one)."""
+    cast = [Character("Ann", [], "female"), Character("Bob", [], "male")]
+    story = "I went to see him and told him all of it, every word, as plainly as I could. " * 4
+    text = f'"{story}And he only said, \'Did you?\'" said Ann.\n\nBob laughed. ""\n\n"?"'
+    lines = _kinds(text, cast)
+    spoken = [t for k, t, _ in lines if k == "dialogue"]
+    assert all(t.strip("\"' ") for t in spoken), spoken
+    assert spoken[-1] == "?"
+    check_tiling(text, cast)
+
+
 def test_a_speech_goes_on_after_a_verse_it_quotes():
     cast = [Character("Harriet", [], "female"), Character("Emma", [], "female")]
     text = (

@@ -52,6 +52,9 @@ def build_lines(
             if piece.kind == "q" and piece.quote is not None:
                 if para.index in epigraph:
                     out.append(_epigraph_line(text, para.index, piece))
+                elif not text[slice(*piece.quote.inner)].strip(_MARKS):
+                    # stray marks with nothing between them ("?" and ". . ." are replies)
+                    out.append(_narration(text, para.index, piece.start, piece.end))
                 elif reading or verse or is_written(text, para, prev_para, piece.quote):
                     # a letter or a poem read out: the narrator reads it. The quoted paragraphs
                     # that follow a letter go on with it (its next paragraph, a signature, a P.S.)
@@ -75,6 +78,7 @@ def build_lines(
     return out
 
 
+_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u2039\u203a \t\n"
 _LETTER_PARAGRAPH = 150
 _SIGNATURE = 40
 
@@ -256,8 +260,9 @@ def _split_nested(
             pos = c
     if end > pos:
         out.append((pos, end))
-    # trim whitespace at the cut points; drop empty parts
-    trimmed = [(ps, pe) for ps, pe in (trim(text, *p) for p in out) if pe > ps]
+    # trim whitespace at the cut points; drop empty parts and the bare closing marks after a
+    # nested quote that ends the speech (`...say 'No?'"`): typography, not a line
+    trimmed = [(ps, pe) for ps, pe in (trim(text, *p) for p in out) if text[ps:pe].strip(_MARKS)]
     return trimmed or [(start, end)]
 
 
