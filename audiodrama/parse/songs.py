@@ -27,8 +27,14 @@ def is_verse(text: str, start: int, end: int) -> bool:
 
 def is_verse_paragraph(text: str, start: int, end: int) -> bool:
     """True when the paragraph text[start:end] is a stanza: four or more short lines, some
-    indented after the first (how printed books set verse; wrapped prose is flush and long)."""
+    indented after the first or every one opening with a capital (how printed books set
+    verse; wrapped prose is flush, long, and runs on in lower case)."""
     lines = [ln for ln in text[start:end].split("\n") if ln.strip()]
     if len(lines) < 4 or any(len(ln.rstrip()) > 60 for ln in lines):
         return False
-    return any(ln[:1].isspace() for ln in lines[1:])
+    if any(ln[:1].isspace() for ln in lines[1:]):
+        return True
+    return all(ln.lstrip(_OPENING_MARKS)[:1].isupper() for ln in lines)
+
+
+_OPENING_MARKS = "\"'\u201c\u2018_ \t"
