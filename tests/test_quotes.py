@@ -351,6 +351,10 @@ def test_quotes_inside_a_recited_stanza_are_the_poems():
     recited = f'Ann folded her hands, and began:--\n\n{stanza}\n\n"Not quite right," said Bob.'
     lines = _kinds(recited, cast)
     assert [t for k, t, _ in lines if k == "dialogue"] == ["Not quite right,"]
+    # set flush left, a stanza still shows by its short lines that all open with a capital
+    flush = "\n".join(ln.strip() for ln in stanza.split("\n"))
+    recited = f'Ann folded her hands, and began:--\n\n{flush}\n\n"Not quite right," said Bob.'
+    assert [t for k, t, _ in _kinds(recited, cast) if k == "dialogue"] == ["Not quite right,"]
     sung = f'Ann sang a little song:\n\n{stanza}\n\n"Not quite right," said Bob.'
     assert "You are old," in [t for k, t, _ in _kinds(sung, cast) if k == "dialogue"]
 
