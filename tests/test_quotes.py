@@ -192,6 +192,39 @@ def test_reported_speech_in_quote_marks_is_the_narrators():
     )
 
 
+def test_what_a_look_seemed_to_say_is_the_narrators():
+    cast = [Character("Ann", [], "female"), Character("Bob", [], "male")]
+    for lead in ("Bob smiled, as much as to say,", "Ann gave him a look which seemed to say,"):
+        text = f'{lead} "You cannot mean it." Then he went out.\n\n"I do," said Ann.'
+        lines = _kinds(text, cast)
+        assert [t for k, t, _ in lines if k == "dialogue"] == ["I do,"], lead
+    lines = _kinds('Bob smiled and said, "You cannot mean it."', cast)
+    assert [t for k, t, _ in lines if k == "dialogue"] == ["You cannot mean it."]
+
+
+def test_short_report_inside_narration_is_the_narrators():
+    """A quote set in a narration paragraph, untagged, in the third person and the past: the
+    narrator's report; the same words tagged, or with an "I", stay the character's line."""
+    text = (
+        'The Colonel came in at last. The rain had kept him. "He had never seen such weather; '
+        'the roads were quite under water." Tea was brought.\n\n'
+        '"He had never seen such weather," said the Colonel, "not in thirty years."\n\n'
+        'Mary looked up. "I had never seen such weather; the roads were quite under water."'
+    )
+    cast = [Character("Colonel", [], "male"), Character("Mary", [], "female")]
+    lines, _ = segment_and_attribute(text, paragraphs(text), cast)
+    report = next(l for l in lines if "He had never seen such weather;" in l.text)
+    assert report.kind == "narration" and report.rule == "reported"
+    tagged = next(l for l in lines if l.text.startswith("He had never seen such weather,"))
+    assert tagged.kind == "dialogue"
+    direct = next(l for l in lines if l.text.startswith("I had never"))
+    assert direct.kind == "dialogue"
+    # after words about talk, the quote is what was said, as the author chose to give it
+    told = 'Mary could speak warmly of them both. "He was a most pleasant man; his sister a dear girl."'
+    lines, _ = segment_and_attribute(told, paragraphs(told), cast)
+    assert [l.kind for l in lines if "pleasant" in l.text] == ["dialogue"]
+
+
 LANGUAGE_SAMPLES = [
     # (text, spoken words in order)
     (
@@ -294,6 +327,36 @@ def test_scare_quotes_titles_and_signs_are_narration():
     assert [t for k, t, _ in lines if k == "dialogue"] == ["Come in", "Thank you,"]
     lines = _kinds('The old woman called "Ann!" from the yard.', ann)
     assert [t for k, t, _ in lines if k == "dialogue"] == ["Ann!"]
+    # written words keep the comma of the sentence they sit in: a label, a sign in capitals
+    for text in (
+        'It was a bottle marked "poison," so she put it down.',
+        'A card with the words "KEEP OUT," hung on the gate.',
+        'The clerk wrote it down "urgent," and went on.',
+    ):
+        assert [k for k, _, _ in _kinds(text, ann)] == ["narration"], text
+    lines = _kinds('She had got no further than the words "delightful," when he came in.', ann)
+    assert [t for k, t, _ in lines if k == "dialogue"] == ["delightful,"]  # said aloud
+
+
+def test_quotes_inside_a_recited_stanza_are_the_poems():
+    """A poem the narrator reads keeps its inner voices: "You are old," said the youth is a
+    line of the stanza, not the story's dialogue; sung, the stanza is the singer's."""
+    cast = [Character("Ann", [], "female"), Character("Bob", [], "male")]
+    stanza = (
+        '"You are old," said the youth, "as I mentioned before,\n'
+        "    And have grown most uncommonly fat;\n"
+        "Yet you turned a back-somersault in at the door--\n"
+        '    Pray, what is the reason of that?"'
+    )
+    recited = f'Ann folded her hands, and began:--\n\n{stanza}\n\n"Not quite right," said Bob.'
+    lines = _kinds(recited, cast)
+    assert [t for k, t, _ in lines if k == "dialogue"] == ["Not quite right,"]
+    # set flush left, a stanza still shows by its short lines that all open with a capital
+    flush = "\n".join(ln.strip() for ln in stanza.split("\n"))
+    recited = f'Ann folded her hands, and began:--\n\n{flush}\n\n"Not quite right," said Bob.'
+    assert [t for k, t, _ in _kinds(recited, cast) if k == "dialogue"] == ["Not quite right,"]
+    sung = f'Ann sang a little song:\n\n{stanza}\n\n"Not quite right," said Bob.'
+    assert "You are old," in [t for k, t, _ in _kinds(sung, cast) if k == "dialogue"]
 
 
 def test_a_song_sung_by_a_character_is_their_line():
@@ -310,6 +373,17 @@ def test_a_song_sung_by_a_character_is_their_line():
     # the same verse in quote marks after "sang" is sung too, not a poem the narrator reads
     quoted = text.replace("    Isn't", "    \"Isn't").replace("Buzz!\n\n", 'Buzz!"\n\n')
     assert [who for k, _, who in _kinds(quoted, pooh) if k == "dialogue"] == ["Pooh"]
+    # a sung stanza that quotes a line of its own is still all the singer's
+    riddle = (
+        "So Pooh hummed his riddle song instead:\n\n"
+        "    Cottleston, Cottleston, Cottleston Pie,\n    Ask me a riddle and I reply:\n"
+        '    "Cottleston, Cottleston, Cottleston Pie."\n\nPiglet said nothing.'
+    )
+    lines = _kinds(riddle, pooh)
+    assert [(k, who) for k, t, who in lines if "Cottleston" in t] == [("dialogue", "Pooh")]
+    # "Like this:" opening a sentence leads into the song as "like this:" does
+    murmur = "Pooh murmured to himself. Like this:\n\n    Isn't it funny\n    How a bear likes honey?"
+    assert [k for k, t, _ in _kinds(murmur, pooh) if "funny" in t] == ["dialogue"]
     # indented verse with no song before it stays the narrator's
     poem = "Piglet read the card.\n\n    Roses are red,\n    Violets are blue.\n\nHe smiled."
     assert all(k == "narration" for k, _, _ in _kinds(poem, pooh))
@@ -335,9 +409,40 @@ def test_a_letter_quoted_in_the_narration_is_read_by_the_narrator():
     lines = _kinds(note, cast)
     assert [k for k, t, _ in lines if t.strip('"').startswith(("I make", "F. W."))] == ["narration"] * 3
     assert [t for k, t, _ in lines if k == "dialogue"] == ["What does he say?", "Nothing,"]
+    # a narration sentence about the written text hands over the long quote after it (a
+    # second sheet, a postscript), but not a spoken "Oh! ..." nor a short reply
+    sheet = (
+        "So ended the first sheet; the rest had been put into an envelope.\n\n"
+        f'"{body}"\n\n"Poor Mary," said Anne.\n\nThere was a postscript.\n\n"Ill again!"\n\n'
+        "She turned to her letter.\n\n"
+        f'"Oh! {body}"'
+    )
+    lines = _kinds(sheet, cast)
+    assert [k for k, t, _ in lines if "no apology" in t] == ["narration", "dialogue"]
+    assert [t[:12] for k, t, _ in lines if k == "dialogue"] == ["Poor Mary,", "Ill again!", "Oh! I make n"]
+    # a colon after a word about print hands over a book's page, and the long paragraph after it
+    entry = "John Smith, born May 2, 1801, married, June 4, 1830, Jane, daughter of Tom Brown. " * 2
+    page = f'This was the page at which the old register always opened:\n\n"THE SMITHS."\n\n"{entry}"'
+    assert all(k == "narration" for k, _, _ in _kinds(page, cast))
+    assert [k for k, _, _ in _kinds('Anne put down the book and asked:\n\n"Is it late?"', cast)][
+        -1
+    ] == "dialogue"
     # a spoken "My dear Lizzy, do not..." is speech, and so is a short "My dear Louisa--as Tom says."
     spoken = '"My dear Mary, do not give way to such feelings as these," said Anne.'
     assert [k for k, t, _ in _kinds(spoken, cast) if "My dear" in t] == ["dialogue"]
+
+
+def test_no_dialogue_line_is_only_quote_marks():
+    """The closing mark after a nested quote that ends a long speech, or an empty pair of
+    marks, is typography: no line of its own (a bare "?" reply still is one)."""
+    cast = [Character("Ann", [], "female"), Character("Bob", [], "male")]
+    story = "I went to see him and told him all of it, every word, as plainly as I could. " * 4
+    text = f'"{story}And he only said, \'Did you?\'" said Ann.\n\nBob laughed. ""\n\n"?"'
+    lines = _kinds(text, cast)
+    spoken = [t for k, t, _ in lines if k == "dialogue"]
+    assert all(t.strip("\"' ") for t in spoken), spoken
+    assert spoken[-1] == "?"
+    check_tiling(text, cast)
 
 
 def test_a_speech_goes_on_after_a_verse_it_quotes():

@@ -19,7 +19,14 @@ from audiodrama.parse.quotes import Paragraph, Piece
 _LEAD_WORD = re.compile(
     r"(?:\b(?:of|the|a|an|his|her|their|its|my|your|our|to|as|by|from|about|upon|no|this|these"
     r"|those|some|any|every|in|on|for|into|word|words|called|named|marked|labelled|labeled"
-    r"|entitled|inscribed|reading|titled)|['\u2019]s)$",
+    r"|entitled|inscribed|reading|titled|name)|['\u2019]s)$",
+    re.I,
+)
+# Words written, not said: after "marked", "printed", "wrote down" ..., or in capitals (a sign,
+# a label: `the words "DRINK ME," beautifully printed`, `the name "W. RABBIT,"`)
+_WRITTEN_LEAD = re.compile(
+    r"\b(?:marked|labelled|labeled|entitled|inscribed|titled|written|printed|engraved|painted"
+    r"|name|wr(?:ote|ite|ites|itten)\s+(?:\w+\s+)?down)$",
     re.I,
 )
 _PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Ww]e|[Uu]s|[Oo]ur|[Yy]ou|[Yy]our|[Tt]hee|[Tt]hou|[Yy]e)\b")
@@ -34,17 +41,26 @@ def is_embedded(text: str, para: Paragraph, piece: Piece) -> bool:
         return False
     s, e = quote.inner
     words = text[s:e]
-    if not words or len(words) > MAX_LENGTH or words.rstrip()[-1:] == ",":
-        return False  # "Yes," he said / the words "my son," and "Frank,": said aloud
-    if _EXCLAIM.search(words) or _PERSON.search(words):
+    if not words or len(words) > MAX_LENGTH or _EXCLAIM.search(words) or _PERSON.search(words):
         return False
     before = text[max(para.start, piece.start - 24) : piece.start].rstrip()
-    if not before[-1:].isalpha() or _LEAD_WORD.search(before) is None:
+    if not before[-1:].isalpha():
         return False
+    if _LEAD_WORD.search(before) is None and _WRITTEN_LEAD.search(before) is None:
+        return False
+    if words.rstrip()[-1:] == "," and not _written(words, before):
+        return False  # "Yes," he said / the words "my son," and "Frank,": said aloud
     after = text[piece.end : min(para.end, piece.end + 8)].lstrip()
     if words.rstrip().endswith(".") and not after[:1].islower():
         return False  # `her reproach of "They spoil the children."`: a sentence said
     return not after[:1].isupper()
+
+
+def _written(words: str, before: str) -> bool:
+    """True when the quoted `words` are written ones, so the comma after them is the
+    sentence's: `a bottle marked "poison," it is`."""
+    capitals = not any(c.islower() for c in words) and sum(c.isupper() for c in words) >= 2
+    return capitals or _WRITTEN_LEAD.search(before) is not None
 
 
 def demote_embedded(text: str, paras: list[Paragraph]) -> list[Paragraph]:

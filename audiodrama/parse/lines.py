@@ -6,9 +6,17 @@ from __future__ import annotations
 import re
 
 from audiodrama.model import Character, Line
-from audiodrama.parse.quoted import introduces_letter, is_letter, is_written, nested_quotes
+from audiodrama.parse.quoted import (
+    hands_over_writing,
+    in_recited_verse,
+    introduces_letter,
+    is_letter,
+    is_written,
+    nested_quotes,
+    reads_on,
+)
 from audiodrama.parse.quotes import Paragraph, Piece, trim
-from audiodrama.parse.reported import is_reported_speech
+from audiodrama.parse.reported import is_reported_speech, is_unspoken, sits_in_narration
 from audiodrama.parse.tags import is_pure_tag, split_leading_tag
 from audiodrama.parse.turns import CONFIDENCE, QuoteState, Turn
 
@@ -31,21 +39,30 @@ def build_lines(
     single = bool(paras) and paras[0].single
     epigraph = epigraph_paragraphs(paras, turns)
     reading = False  # this paragraph goes on with a letter
+    handed_over = False  # the narration before ends on a written text
     for para in paras:
         prev_para = paras[para.index - 1] if para.index > 0 else None
         quote_only = bool(para.pieces) and all(p.kind == "q" for p in para.pieces)
-        reading = reading and quote_only and _goes_on_letter(text, para)
+        reading = quote_only and (
+            (reading and _goes_on_letter(text, para)) or (handed_over and reads_on(text, para))
+        )
+        verse = in_recited_verse(text, para, prev_para)
         next_reading = False
         for pi, piece in enumerate(para.pieces):
             if piece.kind == "q" and piece.quote is not None:
                 if para.index in epigraph:
                     out.append(_epigraph_line(text, para.index, piece))
-                elif reading or is_written(text, para, prev_para, piece.quote):
+                elif not text[slice(*piece.quote.inner)].strip(_MARKS):
+                    # stray marks with nothing between them ("?" and ". . ." are replies)
+                    out.append(_narration(text, para.index, piece.start, piece.end))
+                elif reading or verse or is_written(text, para, prev_para, piece.quote):
                     # a letter or a poem read out: the narrator reads it. The quoted paragraphs
                     # that follow a letter go on with it (its next paragraph, a signature, a P.S.)
                     next_reading = quote_only and (reading or is_letter(text[slice(*piece.quote.inner)]))
                     out.append(_narration(text, para.index, piece.start, piece.end))
-                elif is_reported_speech(_collapse(text[slice(*piece.quote.inner)])):
+                elif is_unspoken(text, para, piece) or is_reported_speech(
+                    _collapse(text[slice(*piece.quote.inner)]), sits_in_narration(text, para, piece)
+                ):
                     out.append(_narration(text, para.index, piece.start, piece.end, rule="reported"))
                 else:
                     state = states.get(id(piece.quote))
@@ -57,9 +74,11 @@ def build_lines(
         if para.pieces and para.pieces[-1].kind == "n":
             next_reading = introduces_letter(text, para)
         reading = next_reading
+        handed_over = hands_over_writing(text, para)
     return out
 
 
+_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u2039\u203a \t\n"
 _LETTER_PARAGRAPH = 150
 _SIGNATURE = 40
 
@@ -241,8 +260,9 @@ def _split_nested(
             pos = c
     if end > pos:
         out.append((pos, end))
-    # trim whitespace at the cut points; drop empty parts
-    trimmed = [(ps, pe) for ps, pe in (trim(text, *p) for p in out) if pe > ps]
+    # trim whitespace at the cut points; drop empty parts and the bare closing marks after a
+    # nested quote that ends the speech (`...say 'No?'"`): typography, not a line
+    trimmed = [(ps, pe) for ps, pe in (trim(text, *p) for p in out) if text[ps:pe].strip(_MARKS)]
     return trimmed or [(start, end)]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from audiodrama.parse.quotes import DQ_MARKS, NESTED_SQ_MARKS, Paragraph, Quote, is_apostrophe
-from audiodrama.parse.songs import introduces_song, is_verse
+from audiodrama.parse.songs import introduces_song, is_verse, is_verse_paragraph
 
 
 def nested_quotes(text: str, start: int, end: int, single: bool) -> list[tuple[int, int]]:
@@ -107,6 +107,14 @@ _SPEAKING = re.compile(
 )
 
 
+# Print handed over by a colon: "This was the page at which the favourite volume always opened:"
+_PRINTED = re.compile(
+    r"\b(?:page|pages|volume|book|paragraph|passage|inscription|advertisement|newspaper|notice"
+    r"|placard|handbill)\b",
+    re.I,
+)
+
+
 def introduces_letter(text: str, para: Paragraph) -> bool:
     """True when a paragraph ends by introducing a written text (a letter, a note) that the
     next paragraphs quote: a colon after words about writing."""
@@ -115,7 +123,45 @@ def introduces_letter(text: str, para: Paragraph) -> bool:
         return False
     if _WRITING.search(tail):
         return True
-    return _FOLLOWS.search(tail) is not None and _SPEAKING.search(tail) is None
+    return (_FOLLOWS.search(tail) or _PRINTED.search(tail)) is not None and _SPEAKING.search(tail) is None
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+")
+_INTERJECTION = re.compile(
+    r"\s*(?:Oh|Ah|O|Well|Yes|No|Why|Nay|Aye|Ay|Dear me|La|Lord|Indeed|Hush|Alas)\b[!,.?-]"
+)
+
+
+def hands_over_writing(text: str, para: Paragraph) -> bool:
+    """True when a narration paragraph ends on a sentence about a written text, with no one
+    speaking: "So ended the first part, which had been put into an envelope." The long
+    quoted paragraph after it is that text read out (see `reads_on`)."""
+    if not para.pieces or any(p.kind == "q" for p in para.pieces):
+        return False
+    body = text[para.start : para.end]
+    if DQ_MARKS.search(body):
+        return False
+    last = _SENTENCE_BREAK.split(body.strip())[-1]
+    return _WRITING.search(last) is not None and _SPEAKING.search(last) is None
+
+
+def reads_on(text: str, para: Paragraph) -> bool:
+    """True when a quote-only paragraph can be a written text handed over by the narration
+    before it: a long quote that does not open on a spoken interjection ("Oh! yes--")."""
+    first = para.pieces[0].quote if para.pieces else None
+    if first is None:
+        return False
+    words = text[slice(*first.inner)]
+    return len(words) >= _LETTER_MIN and _INTERJECTION.match(words) is None
+
+
+def in_recited_verse(text: str, para: Paragraph, prev: Paragraph | None) -> bool:
+    """True when the paragraph is a stanza recited, not sung: the quotes inside it are the
+    poem's ("You are old," said the youth, "as I mentioned before, / And have grown...") and
+    the narrator who reads the poem reads them too. A sung stanza is the singer's."""
+    if not is_verse_paragraph(text, para.start, para.end):
+        return False
+    return prev is None or not introduces_song(text, prev.start, prev.end)
 
 
 def is_sung(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote) -> bool:

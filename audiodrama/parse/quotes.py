@@ -264,7 +264,10 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]], single: bool | Non
             para.single, inset = single, True
             out.append(para)
             continue
-        song = not para.quotes and index > 0 and _unmarked_song(text, s, e, paragraphs[index - 1], prev_song)
+        # a sung stanza may end on a line it quotes (`Ask me a riddle and I reply: / "Cottleston
+        # Pie."`): the whole stanza is still the song (a tagged quote inside stays dialogue)
+        unquoted = not para.quotes or (len(para.quotes) == 1 and para.pieces[-1].kind == "q")
+        song = unquoted and index > 0 and _unmarked_song(text, s, e, paragraphs[index - 1], prev_song)
         if song or (inset and prev_open and not para.quotes):
             # a song; or the speech going on, with no new opening mark, after a quoted verse
             q = Quote(s, e, (s, e), index, closed=song, continued=not song)
