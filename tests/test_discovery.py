@@ -208,3 +208,29 @@ def test_a_pronoun_after_someone_else_s_name_is_not_the_speaker_s():
         ]
     )
     assert {c.name: c.gender for c in found(text)}["the Rabbit"] == "male"
+
+
+_HARTLEY = [
+    "Nell Hartley was the doctor's only daughter, and she kept his house.",
+    '"You are early, Miss Hartley," said Tom.',
+    '"The kettle is on," said Nell.',
+    '"Then I will wait, Miss Hartley," said Tom.',
+    '"Do," said Nell. Nell smiled at him.',
+    '"Good morning, Miss Hartley," said Tom.',
+    '"Good morning," said Nell.',
+]
+
+
+def test_a_titled_surname_joins_the_first_name_the_narration_gives_it():
+    chars = found("\n\n".join(_HARTLEY))
+    nell = next(c for c in chars if "Nell" in c.all_names())
+    assert "Miss Hartley" in nell.all_names() and nell.gender == "female"
+    assert not any(c is not nell and "Miss Hartley" in c.all_names() for c in chars)
+
+
+def test_a_titled_surname_stays_apart_from_a_younger_sister():
+    # `Miss Nell` again and again: Nell is a younger sister, `Miss Hartley` the eldest
+    text = "\n\n".join([*_HARTLEY, *['"Come in, Miss Nell," said Tom.'] * 3])
+    chars = found(text)
+    nell = next(c for c in chars if "Nell" in c.all_names())
+    assert "Miss Hartley" not in nell.all_names()

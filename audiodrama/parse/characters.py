@@ -18,6 +18,7 @@ from functools import lru_cache
 from audiodrama.model import Character
 from audiodrama.parse.descriptions import described_speakers
 from audiodrama.parse.first_names import fill_genders, name_genders
+from audiodrama.parse.full_names import join_titled_surnames
 from audiodrama.parse.name_runs import runs
 from audiodrama.parse.names import HONORIFICS, gender_of_honorific, name_key
 from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
@@ -198,6 +199,7 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
         if first in HONORIFICS and len(n.split()) > 1 and c >= 2:
             names[n] = names.get(n, 0.0) + c
     chars, prom = _cluster(names, run_counts, text, ends)
+    join_titled_surnames(text, chars, prom, run_counts)
     _nicknames(chars, nick_counts)
     fill_genders(chars)  # a name the text never genders: the first-name list's verdict
     chars, prom = _with_descriptions(text, paras, tags, chars, prom)
