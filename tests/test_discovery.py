@@ -234,3 +234,20 @@ def test_a_titled_surname_stays_apart_from_a_younger_sister():
     chars = found(text)
     nell = next(c for c in chars if "Nell" in c.all_names())
     assert "Miss Hartley" not in nell.all_names()
+
+
+def test_a_womans_first_name_joins_the_same_name_with_a_title():
+    # `Miss Louisa` and `said Louisa` are one girl (a bare surname would be a man's)
+    text = "\n\n".join(
+        [
+            '"Good night, Miss Louisa," said Mr. Grimes.',
+            '"Good night," said Louisa.',
+            '"Shall I light the lamp, Miss Louisa?" said Mr. Grimes.',
+            '"No, thank you," said Miss Louisa.',
+            '"As you like," said Mr. Grimes. "Miss Louisa knows best."',
+            '"I do," said Louisa.',
+        ]
+    )
+    chars = found(text)
+    louisa = next(c for c in chars if "Louisa" in c.all_names())
+    assert "Miss Louisa" in louisa.all_names()

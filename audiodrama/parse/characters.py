@@ -270,7 +270,7 @@ def _cluster(
             if not _may_join(words, hon, cl, firsts):
                 continue
             for other in cl:
-                score = _join_score(hon, key_words, other, names)
+                score = _join_score(hon, key_words, other, names, firsts)
                 if score > best_score:
                     best_score, target = score, ci
         if target is None:
@@ -303,7 +303,9 @@ def _may_join(words: list[str], hon: bool, cluster: list[str], firsts: dict[str,
     return not (hon and any(first_name_clash(words[0], o.split()[0], firsts) for o in cluster))
 
 
-def _join_score(hon: bool, key_words: list[str], other: str, names: dict[str, float]) -> float:
+def _join_score(
+    hon: bool, key_words: list[str], other: str, names: dict[str, float], firsts: dict[str, tuple[str, int]]
+) -> float:
     """How strongly a form (its words without the title) joins the cluster form `other`; 0: not."""
     ow = other.split()
     o_hon = ow[0].lower().rstrip(".") in HONORIFICS
@@ -318,10 +320,20 @@ def _join_score(hon: bool, key_words: list[str], other: str, names: dict[str, fl
             return 0.0  # `Sir John` is never plain `John`: that is someone else
         # a bare surname (`Weston`) is the man's
         return names[other] * (3 if not hon and o_gender == "male" else 1)
-    if key_words == o_core and hon != o_hon and (hon or o_gender != "female"):
-        # (a bare surname, `said Thorpe`, is a man's, not `Mrs. Thorpe`'s)
+    if (
+        key_words == o_core
+        and hon != o_hon
+        and (hon or o_gender != "female" or (_womans_first_name(o_core, firsts) and not by_title(ow[0])))
+    ):
+        # (a bare surname, `said Thorpe`, is a man's, not `Mrs. Thorpe`'s; but `Blanche` is
+        # `Mlle. Blanche`, `Louisa` `Miss Louisa`)
         return names[other]
     return 0.0
+
+
+def _womans_first_name(words: list[str], firsts: dict[str, tuple[str, int]]) -> bool:
+    """A single word the first-name list gives women only."""
+    return len(words) == 1 and first_name_gender(words[0], firsts) == "female"
 
 
 def _gender(
