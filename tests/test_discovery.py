@@ -251,3 +251,41 @@ def test_a_womans_first_name_joins_the_same_name_with_a_title():
     chars = found(text)
     louisa = next(c for c in chars if "Louisa" in c.all_names())
     assert "Miss Louisa" in louisa.all_names()
+
+
+def test_a_first_person_narrator_the_others_name_is_known_before_attribution():
+    # `Hello, Jake` in reply to the `I said` lines: Jake is the narrator from the start,
+    # so the ranker knows who is spoken to
+    from audiodrama.parse.dialogue import setup
+
+    text = "\n\n".join(
+        [
+            "I went down to the harbour early. Bill was there before me.",
+            '"Hello, Jake," Bill said.',
+            '"Hello," I said. "Any boats out?"',
+            '"Not one, Jake. The wind is wrong."',
+            '"Then we wait," I said.',
+            '"We wait, Jake," said Bill. "I have waited all week."',
+            '"So have I," I said.',
+            '"You always say that, Jake."',
+        ]
+    )
+    _, chars, att = setup(text, paragraphs(text), None)
+    assert att.narrator is not None and chars[att.narrator].name == "Jake"
+    assert not any(c.name == "Narrator (I)" for c in chars)
+
+
+def test_a_word_only_capitalised_to_open_a_sentence_is_no_name():
+    # `Moreover,` opens three quotes as a vocative would, but never stands mid-sentence
+    text = "\n\n".join(
+        [
+            '"No. Moreover, the roof leaks," said Tom.',
+            '"Well! Moreover, the rent is due," said Tom.',
+            '"Yes. Moreover, I am tired," said Tom.',
+            '"Go to bed, Ned," said Sal.',
+            '"Not yet, Ned," said Tom. "Ned, sit down."',
+            '"I will, Sal," said Ned.',
+        ]
+    )
+    names = {n for c in found(text) for n in c.all_names()}
+    assert "Moreover" not in names and {"Tom", "Sal", "Ned"} <= names

@@ -190,7 +190,7 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
                 nick_counts[m.group(1)] += 1
     names: dict[str, float] = {}
     for n, c in voc_counts.items():
-        if c >= 3:
+        if c >= 3 and _mid_sentence(text, n):
             names[n] = 0.5 * c
     for n, c in tag_counts.items():
         names[n] = names.get(n, 0.0) + 3.0 * c + run_counts.get(n, 0)
@@ -209,6 +209,15 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
             tag_counts.get(n, 0) for n in char.all_names()
         )
     return chars, prom
+
+
+def _mid_sentence(text: str, name: str) -> bool:
+    """Whether the text ever capitalises `name` after a lowercase word (`Hello, Jake`, `Dr. Grant`): a word
+    only ever capitalised to begin a sentence (`Moreover, I ...`) is no name."""
+    return (
+        re.search(r"(?:[a-z],?|\b(?:Mr|Mrs|Ms|Dr|Miss|Sir|Lady)\.?)\s+" + re.escape(name) + r"\b", text)
+        is not None
+    )
 
 
 def _with_descriptions(
