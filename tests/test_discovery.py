@@ -289,3 +289,20 @@ def test_a_word_only_capitalised_to_open_a_sentence_is_no_name():
     )
     names = {n for c in found(text) for n in c.all_names()}
     assert "Moreover" not in names and {"Tom", "Sal", "Ned"} <= names
+
+
+def test_a_bare_first_name_is_not_sir_johns():
+    # `Sir John` is always called so: a plain `John` is someone else (John Dashwood)
+    text = "\n\n".join(
+        [
+            '"Welcome to the Park," said Sir John.',
+            '"Thank you," said Mr. John Dashwood.',
+            '"You will dine with us," said Sir John.',
+            '"Gladly," said John. "My wife is fond of the Park."',
+            '"Then it is settled," said Sir John.',
+            '"It is," said John.',
+        ]
+    )
+    chars = found(text)
+    sir = next(c for c in chars if "Sir John" in c.all_names())
+    assert "John" not in sir.all_names()

@@ -329,14 +329,13 @@ def _join_score(
             return 0.0  # `Sir John` is never plain `John`: that is someone else
         # a bare surname (`Weston`) is the man's
         return names[other] * (3 if not hon and o_gender == "male" else 1)
-    if (
-        key_words == o_core
-        and hon != o_hon
-        and (hon or o_gender != "female" or (_womans_first_name(o_core, firsts) and not by_title(ow[0])))
-    ):
+    if key_words == o_core and hon != o_hon:
+        if not hon and by_title(ow[0]):
+            return 0.0  # `Sir John` is never plain `John`, nor `Lady Catherine` `Catherine`
         # (a bare surname, `said Thorpe`, is a man's, not `Mrs. Thorpe`'s; but `Blanche` is
         # `Mlle. Blanche`, `Louisa` `Miss Louisa`)
-        return names[other]
+        if hon or o_gender != "female" or _womans_first_name(o_core, firsts):
+            return names[other]
     return 0.0
 
 
