@@ -306,3 +306,29 @@ def test_a_bare_first_name_is_not_sir_johns():
     chars = found(text)
     sir = next(c for c in chars if "Sir John" in c.all_names())
     assert "John" not in sir.all_names()
+
+
+def test_a_second_name_the_others_call_the_narrator_is_folded_in_before_attribution():
+    from audiodrama.parse.dialogue import setup
+
+    text = "\n\n".join(
+        [
+            "I went down to the harbour early. Bill was there before me.",
+            '"Hello, Jake," Bill said.',
+            '"Hello," I said. "Any boats out?"',
+            '"Not one, Jake. The wind is wrong."',
+            '"Then we wait," I said.',
+            '"We wait, Jake," said Bill. "I have waited all week."',
+            '"So have I," I said.',
+            "Old Harris came along the quay and stopped by us.",
+            '"Morning, Barnes," Harris said.',
+            '"Morning," I said.',
+            '"Fishing, Barnes?"',
+            '"Waiting," I said.',
+            '"Good luck to you, Barnes."',
+        ]
+    )
+    _, chars, att = setup(text, paragraphs(text), None)
+    assert att.narrator is not None and chars[att.narrator].name == "Jake"
+    assert "Barnes" in chars[att.narrator].all_names()
+    assert not any(c.name == "Barnes" for c in chars)

@@ -29,6 +29,7 @@ from audiodrama.parse.narrator import (
     addressed_in_replies,
     called_by_others,
     character_named,
+    early_narrator,
     name_narrator,
     self_name,
 )
@@ -88,7 +89,7 @@ def setup(
         characters, prominence = discover(text, paras)
         index = NameIndex(characters, prominence)
         if first_person:
-            narrator = _early_narrator(text, paras, index, characters)
+            narrator, index = early_narrator(text, paras, characters, prominence, index)
         if first_person and narrator is None:
             characters.append(Character(name=NARRATOR_FALLBACK, gender="unknown"))
             narrator = len(characters) - 1
@@ -187,19 +188,6 @@ def _rename_narrator(
             kept.append(c)
     renumber_speakers(turns, new_index)
     return kept, turns
-
-
-def _early_narrator(
-    text: str, paras: list[Paragraph], index: NameIndex, characters: list[Character]
-) -> int | None:
-    """The discovered character the others address in reply to the `I said` lines, never
-    named in a tag itself: the narrator, known before the quotes are attributed (so that
-    `Hello, Jake` tells the ranker the narrator is spoken to)."""
-    who = name_narrator(text, paras, index, genders_for(characters), characters, cast_mode=False)
-    if who is None or characters[who].__dict__.get("_tagged", False):
-        return None
-    characters[who].aliases.append(NARRATOR_FALLBACK)
-    return who
 
 
 def _order(characters: list[Character], lines: list[Line]) -> list[Character]:
