@@ -332,3 +332,32 @@ def test_a_second_name_the_others_call_the_narrator_is_folded_in_before_attribut
     assert att.narrator is not None and chars[att.narrator].name == "Jake"
     assert "Barnes" in chars[att.narrator].all_names()
     assert not any(c.name == "Barnes" for c in chars)
+
+
+def test_a_full_name_joins_the_same_name_with_a_title():
+    text = "\n\n".join(
+        [
+            '"How do you do?" said Miss Kitty Ross.',
+            '"Very well," said Mr. Hale.',
+            '"I am glad," said Miss Kitty Ross. "Kitty Ross is always glad."',
+            "Kitty Ross laughed.",
+            '"So I see," said Mr. Hale.',
+            '"Do you?" said Kitty Ross.',
+        ]
+    )
+    chars = found(text)
+    kitty = next(c for c in chars if "Miss Kitty Ross" in c.all_names())
+    assert "Kitty Ross" in kitty.all_names()
+
+
+def test_a_nationality_is_no_name():
+    # `said the young American` describes someone; `American` is nobody's name
+    text = "\n\n".join(
+        [
+            '"He is no gentleman," said the young American.',
+            '"Hush," said Mr. Hale.',
+            '"He is not," said the young American. "Not at all."',
+            '"As you say," said Mr. Hale.',
+        ]
+    )
+    assert not any("American" in c.all_names() for c in found(text))

@@ -333,8 +333,8 @@ def _join_score(
         if not hon and by_title(ow[0]):
             return 0.0  # `Sir John` is never plain `John`, nor `Lady Catherine` `Catherine`
         # (a bare surname, `said Thorpe`, is a man's, not `Mrs. Thorpe`'s; but `Blanche` is
-        # `Mlle. Blanche`, `Louisa` `Miss Louisa`)
-        if hon or o_gender != "female" or _womans_first_name(o_core, firsts):
+        # `Mlle. Blanche`, `Louisa` `Miss Louisa`, `Daisy Miller` `Miss Daisy Miller`)
+        if hon or o_gender != "female" or len(o_core) > 1 or _womans_first_name(o_core, firsts):
             return names[other]
     return 0.0
 
