@@ -361,3 +361,35 @@ def test_a_nationality_is_no_name():
         ]
     )
     assert not any("American" in c.all_names() for c in found(text))
+
+
+def test_an_untagged_pet_name_folds_into_the_given_name_it_shortens():
+    # `Lizzy` only in the quotes: the tags call her Elizabeth
+    text = "\n\n".join(
+        [
+            '"Now, Lizzy, where are you going?" said Mrs. Hale.',
+            '"Out," said Elizabeth.',
+            '"Oh, Lizzy! Come back," said Mrs. Hale.',
+            '"Only to the gate," said Elizabeth.',
+            '"Oh, Lizzy, you will catch cold," said Mrs. Hale.',
+            '"I never do," said Elizabeth.',
+        ]
+    )
+    chars = found(text)
+    eliza = next(c for c in chars if "Elizabeth" in c.all_names())
+    assert "Lizzy" in eliza.all_names()
+    assert not any(c is not eliza and "Lizzy" in c.all_names() for c in chars)
+
+
+def test_a_tagged_pet_name_is_a_character_of_its_own():
+    # `said Tom` beside `said Thomas Gradgrind`: the son, not the father
+    text = "\n\n".join(
+        [
+            '"Where is your sister?" said Thomas Gradgrind.',
+            '"In the garden," said Tom.',
+            '"Fetch her, Tom," said Thomas Gradgrind.',
+            '"Yes, father," said Tom.',
+        ]
+    )
+    chars = found(text)
+    assert any(c.name == "Tom" for c in chars) and any("Thomas Gradgrind" in c.all_names() for c in chars)

@@ -22,6 +22,7 @@ from audiodrama.parse.full_names import join_titled_surnames
 from audiodrama.parse.name_runs import runs
 from audiodrama.parse.names import HONORIFICS, gender_of_honorific, name_key
 from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
+from audiodrama.parse.pet_names import fold_pet_names
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import Tag, tag_after, tag_before
 from audiodrama.parse.titles import by_title, first_name_clash, first_name_gender, husbands_name, titles_clash
@@ -201,6 +202,7 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
     chars, prom = _cluster(names, run_counts, text, ends)
     join_titled_surnames(text, chars, prom, run_counts)
     _nicknames(chars, nick_counts)
+    fold_pet_names(chars, prom, {n for n, c in tag_counts.items() if c})
     fill_genders(chars)  # a name the text never genders: the first-name list's verdict
     chars, prom = _with_descriptions(text, paras, tags, chars, prom)
     for char in chars:
