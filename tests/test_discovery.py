@@ -393,3 +393,18 @@ def test_a_tagged_pet_name_is_a_character_of_its_own():
     )
     chars = found(text)
     assert any(c.name == "Tom" for c in chars) and any("Thomas Gradgrind" in c.all_names() for c in chars)
+
+
+def test_a_titled_surname_joins_the_eldest_not_the_younger_sister():
+    # `Miss Rose Hartley` again and again: Rose is the younger; `Miss Hartley` is Nell, the eldest
+    text = "\n\n".join(
+        [
+            "Nell Hartley and Rose Hartley lived with their father.",
+            *_HARTLEY[1:],
+            *['"I met Miss Rose Hartley in the lane," said Tom.', '"Did you?" said Rose.'] * 3,
+        ]
+    )
+    chars = found(text)
+    nell = next(c for c in chars if "Nell" in c.all_names())
+    rose = next(c for c in chars if "Rose" in c.all_names())
+    assert "Miss Hartley" in nell.all_names() and "Miss Hartley" not in rose.all_names()

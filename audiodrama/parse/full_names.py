@@ -8,9 +8,9 @@ then (`Emma Woodhouse`, `Harriet Smith`): that run ties `Miss Woodhouse` to `Emm
 
 Only an unmarried woman's title: `Mrs. Dashwood` is the girls' mother, `Mr. Morland` their
 father. Only when one first name fits: `Miss Bennet` with both `Elizabeth Bennet` and `Jane
-Bennet` in the text stays apart, and so does a surname the text also writes with a title
-and a first name (`Miss Lucy Steele`, `Miss Anne Elliot`): then plain `Miss Steele` is
-another sister, the eldest.
+Bennet` in the text stays apart; and never a younger sister, whom the custom calls by
+title and first name (`Miss Lucy Steele`, `Miss Anne`): plain `Miss Elliot` is the eldest,
+Elizabeth, not Anne.
 """
 
 from __future__ import annotations
@@ -34,15 +34,18 @@ def join_titled_surnames(text: str, chars: list[Character], prom: list[float], r
     name (`First Surname`) the narration writes; in place, prominence added up."""
     firsts = _first_names(chars)
     genders = name_genders(firsts)
-    sisters, younger = _younger_sisters(text, firsts)
+    younger = _younger_sisters(text, firsts)
     for ci in range(len(chars) - 1, -1, -1):
         surname = _unmarried_surname(chars[ci])
-        if surname is None or surname in sisters:
+        if surname is None:
             continue
         owners = {
             firsts[f]
             for f in firsts
-            if firsts[f] != ci and runs.get(f"{f} {surname}", 0) and f not in younger
+            if firsts[f] != ci
+            and runs.get(f"{f} {surname}", 0)
+            and (f, surname) not in younger
+            and (f, "") not in younger
         }
         owners = {
             o
@@ -87,22 +90,17 @@ def _unmarried_surname(char: Character) -> str | None:
     return surnames.pop() if len(surnames) == 1 else None
 
 
-def _younger_sisters(text: str, firsts: dict[str, int]) -> tuple[set[str], set[str]]:
-    """Surnames the text writes with a title and a first name (`Miss Lucy Steele`), and the
-    first names it titles (`Miss Marianne`), each a few times: the custom calls the eldest
-    daughter `Miss Steele`, her younger sisters by title and first name."""
-    full: Counter[str] = Counter()
-    titled: Counter[str] = Counter()
+def _younger_sisters(text: str, firsts: dict[str, int]) -> set[tuple[str, str]]:
+    """(first name, surname) of the younger sisters: the custom calls the eldest daughter
+    `Miss Steele`, her younger sisters by title and first name (`Miss Lucy Steele`, `Miss
+    Marianne`: any surname then, written "" here), each a few times."""
+    seen: Counter[tuple[str, str]] = Counter()
     if firsts:
         for m in _MISS_FIRST.finditer(text):
-            first, last = m.group(1), m.group(2)
-            if first in firsts:
-                if last:
-                    full[last] += 1
-                else:
-                    titled[first] += 1
+            if m.group(1) in firsts:
+                seen[(m.group(1), m.group(2) or "")] += 1
     # (once or twice is a formal introduction: `Miss Harriet Smith`)
-    return {s for s, n in full.items() if n >= _CUSTOM}, {f for f, n in titled.items() if n >= _CUSTOM}
+    return {k for k, n in seen.items() if n >= _CUSTOM}
 
 
 _CUSTOM = 3
