@@ -19,7 +19,7 @@ from audiodrama.model import Character
 from audiodrama.parse.descriptions import described_speakers
 from audiodrama.parse.first_names import fill_genders, name_genders
 from audiodrama.parse.full_names import join_titled_surnames
-from audiodrama.parse.name_runs import runs
+from audiodrama.parse.name_runs import mid_sentence, runs
 from audiodrama.parse.names import HONORIFICS, gender_of_honorific, name_key
 from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.pet_names import fold_pet_names
@@ -191,7 +191,7 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
                 nick_counts[m.group(1)] += 1
     names: dict[str, float] = {}
     for n, c in voc_counts.items():
-        if c >= 3 and _mid_sentence(text, n):
+        if c >= 3 and mid_sentence(text, n):
             names[n] = 0.5 * c
     for n, c in tag_counts.items():
         names[n] = names.get(n, 0.0) + 3.0 * c + run_counts.get(n, 0)
@@ -211,19 +211,6 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
             tag_counts.get(n, 0) for n in char.all_names()
         )
     return chars, prom
-
-
-def _mid_sentence(text: str, name: str) -> bool:
-    """Whether the text ever capitalises `name` after a lowercase word (`Hello, Jake`, `Dr.
-    Grant`): a word only ever capitalised to begin a sentence (`Moreover, I ...`) is no name."""
-    # the name's own occurrences, found fast (a literal), then what stands before each
-    for m in re.finditer(re.escape(name) + r"\b", text):
-        if _LOWER_BEFORE.search(text, max(0, m.start() - 12), m.start()):
-            return True
-    return False
-
-
-_LOWER_BEFORE = re.compile(r"(?:[a-z],?|\b(?:Mr|Mrs|Ms|Dr|Miss|Sir|Lady)\.?)\s+$")
 
 
 def _with_descriptions(
