@@ -1,6 +1,7 @@
 """Runs of capitalised words (`Mr. Darcy`, `the Mock Turtle`), with lowercase particles inside
 (de, of, van) and the article before them, which the name look-ups and character discovery
-read off every narration: found fast (tests/test_parse_fastpaths.py holds the plain regex)."""
+read off every narration: found fast (tests/test_parse_fastpaths.py holds the plain regex);
+and whether a word is ever capitalised mid-sentence, as a name is (`mid_sentence`)."""
 
 from __future__ import annotations
 
