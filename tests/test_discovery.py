@@ -208,3 +208,203 @@ def test_a_pronoun_after_someone_else_s_name_is_not_the_speaker_s():
         ]
     )
     assert {c.name: c.gender for c in found(text)}["the Rabbit"] == "male"
+
+
+_HARTLEY = [
+    "Nell Hartley was the doctor's only daughter, and she kept his house.",
+    '"You are early, Miss Hartley," said Tom.',
+    '"The kettle is on," said Nell.',
+    '"Then I will wait, Miss Hartley," said Tom.',
+    '"Do," said Nell. Nell smiled at him.',
+    '"Good morning, Miss Hartley," said Tom.',
+    '"Good morning," said Nell.',
+]
+
+
+def test_a_titled_surname_joins_the_first_name_the_narration_gives_it():
+    chars = found("\n\n".join(_HARTLEY))
+    nell = next(c for c in chars if "Nell" in c.all_names())
+    assert "Miss Hartley" in nell.all_names() and nell.gender == "female"
+    assert not any(c is not nell and "Miss Hartley" in c.all_names() for c in chars)
+
+
+def test_a_titled_surname_stays_apart_from_a_younger_sister():
+    # `Miss Nell` again and again: Nell is a younger sister, `Miss Hartley` the eldest
+    text = "\n\n".join([*_HARTLEY, *['"Come in, Miss Nell," said Tom.'] * 3])
+    chars = found(text)
+    nell = next(c for c in chars if "Nell" in c.all_names())
+    assert "Miss Hartley" not in nell.all_names()
+
+
+def test_a_womans_first_name_joins_the_same_name_with_a_title():
+    # `Miss Louisa` and `said Louisa` are one girl (a bare surname would be a man's)
+    text = "\n\n".join(
+        [
+            '"Good night, Miss Louisa," said Mr. Grimes.',
+            '"Good night," said Louisa.',
+            '"Shall I light the lamp, Miss Louisa?" said Mr. Grimes.',
+            '"No, thank you," said Miss Louisa.',
+            '"As you like," said Mr. Grimes. "Miss Louisa knows best."',
+            '"I do," said Louisa.',
+        ]
+    )
+    chars = found(text)
+    louisa = next(c for c in chars if "Louisa" in c.all_names())
+    assert "Miss Louisa" in louisa.all_names()
+
+
+def test_a_first_person_narrator_the_others_name_is_known_before_attribution():
+    # `Hello, Jake` in reply to the `I said` lines: Jake is the narrator from the start,
+    # so the ranker knows who is spoken to
+    from audiodrama.parse.dialogue import setup
+
+    text = "\n\n".join(
+        [
+            "I went down to the harbour early. Bill was there before me.",
+            '"Hello, Jake," Bill said.',
+            '"Hello," I said. "Any boats out?"',
+            '"Not one, Jake. The wind is wrong."',
+            '"Then we wait," I said.',
+            '"We wait, Jake," said Bill. "I have waited all week."',
+            '"So have I," I said.',
+            '"You always say that, Jake."',
+        ]
+    )
+    _, chars, att = setup(text, paragraphs(text), None)
+    assert att.narrator is not None and chars[att.narrator].name == "Jake"
+    assert not any(c.name == "Narrator (I)" for c in chars)
+
+
+def test_a_word_only_capitalised_to_open_a_sentence_is_no_name():
+    # `Moreover,` opens three quotes as a vocative would, but never stands mid-sentence
+    text = "\n\n".join(
+        [
+            '"No. Moreover, the roof leaks," said Tom.',
+            '"Well! Moreover, the rent is due," said Tom.',
+            '"Yes. Moreover, I am tired," said Tom.',
+            '"Go to bed, Ned," said Sal.',
+            '"Not yet, Ned," said Tom. "Ned, sit down."',
+            '"I will, Sal," said Ned.',
+        ]
+    )
+    names = {n for c in found(text) for n in c.all_names()}
+    assert "Moreover" not in names and {"Tom", "Sal", "Ned"} <= names
+
+
+def test_a_bare_first_name_is_not_sir_johns():
+    # `Sir John` is always called so: a plain `John` is someone else (John Dashwood)
+    text = "\n\n".join(
+        [
+            '"Welcome to the Park," said Sir John.',
+            '"Thank you," said Mr. John Dashwood.',
+            '"You will dine with us," said Sir John.',
+            '"Gladly," said John. "My wife is fond of the Park."',
+            '"Then it is settled," said Sir John.',
+            '"It is," said John.',
+        ]
+    )
+    chars = found(text)
+    sir = next(c for c in chars if "Sir John" in c.all_names())
+    assert "John" not in sir.all_names()
+
+
+def test_a_second_name_the_others_call_the_narrator_is_folded_in_before_attribution():
+    from audiodrama.parse.dialogue import setup
+
+    text = "\n\n".join(
+        [
+            "I went down to the harbour early. Bill was there before me.",
+            '"Hello, Jake," Bill said.',
+            '"Hello," I said. "Any boats out?"',
+            '"Not one, Jake. The wind is wrong."',
+            '"Then we wait," I said.',
+            '"We wait, Jake," said Bill. "I have waited all week."',
+            '"So have I," I said.',
+            "Old Harris came along the quay and stopped by us.",
+            '"Morning, Barnes," Harris said.',
+            '"Morning," I said.',
+            '"Fishing, Barnes?"',
+            '"Waiting," I said.',
+            '"Good luck to you, Barnes."',
+        ]
+    )
+    _, chars, att = setup(text, paragraphs(text), None)
+    assert att.narrator is not None and chars[att.narrator].name == "Jake"
+    assert "Barnes" in chars[att.narrator].all_names()
+    assert not any(c.name == "Barnes" for c in chars)
+
+
+def test_a_full_name_joins_the_same_name_with_a_title():
+    text = "\n\n".join(
+        [
+            '"How do you do?" said Miss Kitty Ross.',
+            '"Very well," said Mr. Hale.',
+            '"I am glad," said Miss Kitty Ross. "Kitty Ross is always glad."',
+            "Kitty Ross laughed.",
+            '"So I see," said Mr. Hale.',
+            '"Do you?" said Kitty Ross.',
+        ]
+    )
+    chars = found(text)
+    kitty = next(c for c in chars if "Miss Kitty Ross" in c.all_names())
+    assert "Kitty Ross" in kitty.all_names()
+
+
+def test_a_nationality_is_no_name():
+    # `said the young American` describes someone; `American` is nobody's name
+    text = "\n\n".join(
+        [
+            '"He is no gentleman," said the young American.',
+            '"Hush," said Mr. Hale.',
+            '"He is not," said the young American. "Not at all."',
+            '"As you say," said Mr. Hale.',
+        ]
+    )
+    assert not any("American" in c.all_names() for c in found(text))
+
+
+def test_an_untagged_pet_name_folds_into_the_given_name_it_shortens():
+    # `Lizzy` only in the quotes: the tags call her Elizabeth
+    text = "\n\n".join(
+        [
+            '"Now, Lizzy, where are you going?" said Mrs. Hale.',
+            '"Out," said Elizabeth.',
+            '"Oh, Lizzy! Come back," said Mrs. Hale.',
+            '"Only to the gate," said Elizabeth.',
+            '"Oh, Lizzy, you will catch cold," said Mrs. Hale.',
+            '"I never do," said Elizabeth.',
+        ]
+    )
+    chars = found(text)
+    eliza = next(c for c in chars if "Elizabeth" in c.all_names())
+    assert "Lizzy" in eliza.all_names()
+    assert not any(c is not eliza and "Lizzy" in c.all_names() for c in chars)
+
+
+def test_a_tagged_pet_name_is_a_character_of_its_own():
+    # `said Tom` beside `said Thomas Gradgrind`: the son, not the father
+    text = "\n\n".join(
+        [
+            '"Where is your sister?" said Thomas Gradgrind.',
+            '"In the garden," said Tom.',
+            '"Fetch her, Tom," said Thomas Gradgrind.',
+            '"Yes, father," said Tom.',
+        ]
+    )
+    chars = found(text)
+    assert any(c.name == "Tom" for c in chars) and any("Thomas Gradgrind" in c.all_names() for c in chars)
+
+
+def test_a_titled_surname_joins_the_eldest_not_the_younger_sister():
+    # `Miss Rose Hartley` again and again: Rose is the younger; `Miss Hartley` is Nell, the eldest
+    text = "\n\n".join(
+        [
+            "Nell Hartley and Rose Hartley lived with their father.",
+            *_HARTLEY[1:],
+            *['"I met Miss Rose Hartley in the lane," said Tom.', '"Did you?" said Rose.'] * 3,
+        ]
+    )
+    chars = found(text)
+    nell = next(c for c in chars if "Nell" in c.all_names())
+    rose = next(c for c in chars if "Rose" in c.all_names())
+    assert "Miss Hartley" in nell.all_names() and "Miss Hartley" not in rose.all_names()

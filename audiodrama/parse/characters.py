@@ -18,9 +18,11 @@ from functools import lru_cache
 from audiodrama.model import Character
 from audiodrama.parse.descriptions import described_speakers
 from audiodrama.parse.first_names import fill_genders, name_genders
-from audiodrama.parse.name_runs import runs
+from audiodrama.parse.full_names import join_titled_surnames
+from audiodrama.parse.name_runs import mid_sentence, runs
 from audiodrama.parse.names import HONORIFICS, gender_of_honorific, name_key
 from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
+from audiodrama.parse.pet_names import fold_pet_names
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import Tag, tag_after, tag_before
 from audiodrama.parse.titles import by_title, first_name_clash, first_name_gender, husbands_name, titles_clash
@@ -189,7 +191,7 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
                 nick_counts[m.group(1)] += 1
     names: dict[str, float] = {}
     for n, c in voc_counts.items():
-        if c >= 3:
+        if c >= 3 and mid_sentence(text, n):
             names[n] = 0.5 * c
     for n, c in tag_counts.items():
         names[n] = names.get(n, 0.0) + 3.0 * c + run_counts.get(n, 0)
@@ -198,7 +200,9 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
         if first in HONORIFICS and len(n.split()) > 1 and c >= 2:
             names[n] = names.get(n, 0.0) + c
     chars, prom = _cluster(names, run_counts, text, ends)
+    join_titled_surnames(text, chars, prom, run_counts)
     _nicknames(chars, nick_counts)
+    fold_pet_names(chars, prom, {n for n, c in tag_counts.items() if c})
     fill_genders(chars)  # a name the text never genders: the first-name list's verdict
     chars, prom = _with_descriptions(text, paras, tags, chars, prom)
     for char in chars:
@@ -268,7 +272,7 @@ def _cluster(
             if not _may_join(words, hon, cl, firsts):
                 continue
             for other in cl:
-                score = _join_score(hon, key_words, other, names)
+                score = _join_score(hon, key_words, other, names, firsts)
                 if score > best_score:
                     best_score, target = score, ci
         if target is None:
@@ -301,7 +305,9 @@ def _may_join(words: list[str], hon: bool, cluster: list[str], firsts: dict[str,
     return not (hon and any(first_name_clash(words[0], o.split()[0], firsts) for o in cluster))
 
 
-def _join_score(hon: bool, key_words: list[str], other: str, names: dict[str, float]) -> float:
+def _join_score(
+    hon: bool, key_words: list[str], other: str, names: dict[str, float], firsts: dict[str, tuple[str, int]]
+) -> float:
     """How strongly a form (its words without the title) joins the cluster form `other`; 0: not."""
     ow = other.split()
     o_hon = ow[0].lower().rstrip(".") in HONORIFICS
@@ -316,10 +322,19 @@ def _join_score(hon: bool, key_words: list[str], other: str, names: dict[str, fl
             return 0.0  # `Sir John` is never plain `John`: that is someone else
         # a bare surname (`Weston`) is the man's
         return names[other] * (3 if not hon and o_gender == "male" else 1)
-    if key_words == o_core and hon != o_hon and (hon or o_gender != "female"):
-        # (a bare surname, `said Thorpe`, is a man's, not `Mrs. Thorpe`'s)
-        return names[other]
+    if key_words == o_core and hon != o_hon:
+        if not hon and by_title(ow[0]):
+            return 0.0  # `Sir John` is never plain `John`, nor `Lady Catherine` `Catherine`
+        # (a bare surname, `said Thorpe`, is a man's, not `Mrs. Thorpe`'s; but `Blanche` is
+        # `Mlle. Blanche`, `Louisa` `Miss Louisa`, `Daisy Miller` `Miss Daisy Miller`)
+        if hon or o_gender != "female" or len(o_core) > 1 or _womans_first_name(o_core, firsts):
+            return names[other]
     return 0.0
+
+
+def _womans_first_name(words: list[str], firsts: dict[str, tuple[str, int]]) -> bool:
+    """A single word the first-name list gives women only."""
+    return len(words) == 1 and first_name_gender(words[0], firsts) == "female"
 
 
 def _gender(

@@ -29,6 +29,7 @@ from audiodrama.parse.narrator import (
     addressed_in_replies,
     called_by_others,
     character_named,
+    early_narrator,
     name_narrator,
     self_name,
 )
@@ -88,6 +89,8 @@ def setup(
         characters, prominence = discover(text, paras)
         index = NameIndex(characters, prominence)
         if first_person:
+            narrator, index = early_narrator(text, paras, characters, prominence, index)
+        if first_person and narrator is None:
             characters.append(Character(name=NARRATOR_FALLBACK, gender="unknown"))
             narrator = len(characters) - 1
     genders = genders_for(characters)

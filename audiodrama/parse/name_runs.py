@@ -1,6 +1,7 @@
 """Runs of capitalised words (`Mr. Darcy`, `the Mock Turtle`), with lowercase particles inside
 (de, of, van) and the article before them, which the name look-ups and character discovery
-read off every narration: found fast (tests/test_parse_fastpaths.py holds the plain regex)."""
+read off every narration: found fast (tests/test_parse_fastpaths.py holds the plain regex);
+and whether a word is ever capitalised mid-sentence, as a name is (`mid_sentence`)."""
 
 from __future__ import annotations
 
@@ -43,3 +44,16 @@ def _article_start(text: str, lo: int, s: int) -> int:
 def _is_word(ch: str) -> bool:
     """A `\\w` character of the regex engine."""
     return ch.isalnum() or ch == "_"
+
+
+def mid_sentence(text: str, name: str) -> bool:
+    """Whether the text ever capitalises `name` after a lowercase word (`Hello, Jake`, `Dr.
+    Grant`): a word only ever capitalised to begin a sentence (`Moreover, I ...`) is no name."""
+    # the name's own occurrences, found fast (a literal), then what stands before each
+    for m in re.finditer(re.escape(name) + r"\b", text):
+        if _LOWER_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            return True
+    return False
+
+
+_LOWER_BEFORE = re.compile(r"(?:[a-z],?|\b(?:Mr|Mrs|Ms|Dr|Miss|Sir|Lady)\.?)\s+$")

@@ -12,7 +12,7 @@ import re
 
 from audiodrama.model import Character
 from audiodrama.parse.attribution import Attributor
-from audiodrama.parse.characters import VOCATIVE
+from audiodrama.parse.characters import NARRATOR_FALLBACK, VOCATIVE, genders_for
 from audiodrama.parse.names import HONORIFICS, NameIndex
 from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.quotes import Paragraph
@@ -48,13 +48,42 @@ def name_narrator(
     cast_mode: bool = True,
 ) -> int | None:
     """The cast character who is the first-person narrator, or None."""
-    att = Attributor(text, paras, index, genders, None)
-    turns = att.prepare()
-    counts = addressed_in_replies(turns, None, i_tagged_only=True)
+    counts = _addressed_by_partners(text, paras, index, genders)
     if not counts:
         return None
     best = max(counts, key=lambda c: counts[c])
     return best if counts[best] >= 2 else None
+
+
+def _addressed_by_partners(
+    text: str, paras: list[Paragraph], index: NameIndex, genders: list[str]
+) -> dict[int, int]:
+    """How often each character is addressed next to an `I said` quote."""
+    att = Attributor(text, paras, index, genders, None)
+    return addressed_in_replies(att.prepare(), None, i_tagged_only=True)
+
+
+def early_narrator(
+    text: str, paras: list[Paragraph], characters: list[Character], prominence: list[float], index: NameIndex
+) -> tuple[int | None, NameIndex]:
+    """Without a cast: the discovered character the others address in reply to the `I said`
+    lines, never named in a tag: the narrator, known before the quotes are attributed (so
+    that `Hello, Jake` tells the ranker the narrator is spoken to). Another untagged name
+    they call the narrator by (`Barnes`) is folded in; the characters and their prominence
+    change in place, and the name index is built anew then."""
+    counts = _addressed_by_partners(text, paras, index, genders_for(characters))
+    untagged = {c: n for c, n in counts.items() if not characters[c].__dict__.get("_tagged", False)}
+    if not untagged or max(counts.values()) != max(untagged.values()) or max(untagged.values()) < 2:
+        return None, index
+    best = max(untagged, key=lambda c: untagged[c])
+    narr = characters[best]
+    others = sorted((c for c, n in untagged.items() if c != best and n >= 3), reverse=True)
+    for c in others:
+        narr.aliases.extend(characters[c].all_names())
+        prominence[best] += prominence[c]
+        del characters[c], prominence[c]
+    narr.aliases.append(NARRATOR_FALLBACK)
+    return characters.index(narr), NameIndex(characters, prominence) if others else index
 
 
 # the narrator naming themself in narration: "My name is Pip", "call me Ishmael",
