@@ -408,3 +408,11 @@ def test_a_titled_surname_joins_the_eldest_not_the_younger_sister():
     nell = next(c for c in chars if "Nell" in c.all_names())
     rose = next(c for c in chars if "Rose" in c.all_names())
     assert "Miss Hartley" in nell.all_names() and "Miss Hartley" not in rose.all_names()
+
+
+def test_pet_names_come_from_the_nicknames_package_and_the_period_supplement():
+    from audiodrama.parse.pet_names import given_names_of
+
+    assert "margaret" in given_names_of("peggy")  # the package's list
+    assert "louisa" in given_names_of("loo")  # Hard Times' Loo: not in the package
+    assert given_names_of("zebedee") == frozenset()

@@ -10,71 +10,36 @@ it shortens: `Tom` who speaks in tags beside a `Thomas Gradgrind` is his son, no
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from nicknames import NickNamer
+
 from audiodrama.model import Character
 from audiodrama.parse.names import HONORIFICS, name_key
 
-# pet name -> the given names it shortens (English usage, as in the novels people adapt)
-_PET: dict[str, tuple[str, ...]] = {
-    "bill": ("william",),
-    "billy": ("william",),
-    "will": ("william",),
-    "willy": ("william",),
-    "bob": ("robert",),
-    "bobby": ("robert",),
-    "dick": ("richard",),
-    "tom": ("thomas",),
-    "tommy": ("thomas",),
-    "jack": ("john",),
-    "johnny": ("john",),
-    "harry": ("henry",),
-    "hal": ("henry",),
-    "ned": ("edward", "edmund"),
-    "teddy": ("edward", "theodore"),
-    "jim": ("james",),
-    "jimmy": ("james",),
-    "jem": ("james", "jeremiah"),
-    "jemmy": ("james",),
-    "charley": ("charles",),
-    "charlie": ("charles",),
-    "kit": ("christopher", "catherine"),
-    "mike": ("michael",),
-    "sam": ("samuel",),
-    "sammy": ("samuel",),
-    "ben": ("benjamin",),
-    "joe": ("joseph",),
-    "dan": ("daniel",),
-    "fred": ("frederick",),
-    "freddy": ("frederick",),
-    "sandy": ("alexander",),
-    "nat": ("nathaniel",),
-    "lizzy": ("elizabeth", "eliza"),
-    "lizzie": ("elizabeth", "eliza"),
-    "liz": ("elizabeth",),
-    "bess": ("elizabeth",),
-    "betsy": ("elizabeth",),
-    "betty": ("elizabeth",),
-    "kitty": ("catherine", "katherine"),
-    "kate": ("catherine", "katherine"),
-    "katie": ("catherine", "katherine"),
-    "molly": ("mary",),
-    "polly": ("mary",),
-    "peggy": ("margaret",),
-    "meg": ("margaret",),
-    "maggie": ("margaret",),
-    "fanny": ("frances",),
-    "nancy": ("anne", "ann"),
-    "nan": ("anne", "ann"),
-    "sally": ("sarah",),
-    "patty": ("martha",),
-    "nelly": ("eleanor", "ellen", "helen"),
-    "nell": ("eleanor", "ellen", "helen"),
-    "jenny": ("jane", "jennifer"),
-    "sukey": ("susan",),
-    "susie": ("susan",),
-    "loo": ("louisa", "louise"),
-    "lou": ("louisa", "louise"),
-    "dolly": ("dorothy",),
+# The `nicknames` package (a curated English name/nickname list) maps a pet name to the given
+# names it shortens; it lacks a few pet names of the period novels people adapt, added here.
+_PERIOD: dict[str, frozenset[str]] = {
+    "loo": frozenset({"louisa", "louise"}),
+    "kitty": frozenset({"catherine", "katherine"}),
+    "charley": frozenset({"charles"}),
+    "kate": frozenset({"catherine"}),
+    "jenny": frozenset({"jane"}),
+    "nancy": frozenset({"anne", "ann"}),
+    "nell": frozenset({"eleanor", "helen"}),
+    "jemmy": frozenset({"james"}),
 }
+
+
+@lru_cache(maxsize=1)
+def _namer() -> NickNamer:
+    return NickNamer()  # reads the package's CSV once per process
+
+
+@lru_cache(maxsize=4096)
+def given_names_of(pet: str) -> frozenset[str]:
+    """The given names `pet` (lower case) shortens; empty when it is no known pet name."""
+    return frozenset(_namer().canonicals_of(pet)) | _PERIOD.get(pet, frozenset())
 
 
 def fold_pet_names(chars: list[Character], prom: list[float], tagged: set[str]) -> None:
@@ -84,7 +49,7 @@ def fold_pet_names(chars: list[Character], prom: list[float], tagged: set[str]) 
         names = chars[ci].all_names()
         if len(names) != 1 or names[0] in tagged:
             continue
-        full = _PET.get(name_key(names[0]))
+        full = given_names_of(name_key(names[0]))
         if not full:
             continue
         o = _owner(chars, ci, full)
@@ -95,14 +60,11 @@ def fold_pet_names(chars: list[Character], prom: list[float], tagged: set[str]) 
         del chars[ci], prom[ci]
 
 
-def _owner(chars: list[Character], ci: int, full: tuple[str, ...]) -> int | None:
-    """The one character other than `ci` called by the first given name in `full` that
-    any character is called by (`Elizabeth` before `Eliza` for `Lizzy`), or None."""
-    for given in full:
-        owners = [i for i, c in enumerate(chars) if i != ci and given in _first_names(c)]
-        if owners:
-            return owners[0] if len(owners) == 1 else None
-    return None
+def _owner(chars: list[Character], ci: int, full: frozenset[str]) -> int | None:
+    """The one character other than `ci` whose first given name is one of `full`, or None
+    (`Ned` beside an Edmund and an Edward is nobody's)."""
+    owners = [i for i, c in enumerate(chars) if i != ci and full & _first_names(c)]
+    return owners[0] if len(owners) == 1 else None
 
 
 def _first_names(char: Character) -> set[str]:
