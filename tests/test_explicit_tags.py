@@ -142,3 +142,37 @@ def test_lead_ins_a_pure_tag_sentence_and_a_subject_before_an_insertion():
     )
     assert said(text, cast) == ["Miss Bingley", "Mrs. Hurst", "Mary Crawford"]
     assert rules(text, cast)[1:] == ["lead-in", "lead-in"]
+
+
+def test_lead_in_speaker_is_the_subject_of_the_clause_of_the_speech_verb():
+    # the last name standing as a subject before the verb: not one in a subordinate clause
+    # the sentence has left, an object, a possessive or a name inside an insertion
+    cast = [
+        C("Harry", "male"),
+        C("Molly", "female"),
+        C("Uncle Ben", "male"),
+        C("The Badger", "male", "Badger"),
+    ]
+    text = "\n\n".join(
+        [
+            "When Molly, with tears in her eyes, had gone upstairs, Harry, who had been asleep on the "
+            'sofa the whole time, opened his eyes and said decidedly: "Let her go."',
+            'Uncle Ben came towards the table where she sat, and with some sternness, said, "Sit down."',
+            '"We must burn it!" said the Badger; and Molly called out as loud as she could, "Don\'t!"',
+            'She was met by Uncle Ben, who, on hearing the news, said, "Well done."',
+            'The silence was broken by Harry\'s saying abruptly, "I am going home."',
+            'Then she heard Harry say in a low tone, "Not yet."',
+            'She looked so ill that it was impossible for Harry to refrain from saying, "Sit down."',
+        ]
+    )
+    assert said(text, cast) == [
+        "Harry",
+        "Uncle Ben",
+        "The Badger",
+        "Molly",
+        "Uncle Ben",
+        "Harry",
+        "Harry",
+        "Harry",
+    ]
+    assert rules(text, cast)[0] == "lead-in"
