@@ -176,3 +176,26 @@ def test_lead_in_speaker_is_the_subject_of_the_clause_of_the_speech_verb():
         "Harry",
     ]
     assert rules(text, cast)[0] == "lead-in"
+
+
+def test_tags_after_a_line_break_an_adverb_a_lost_apostrophe_or_a_wish_to_know():
+    cast = [C("Diana", "female"), C("Henry", "male"), C("Mlle. Blanche", "female"), C("The Croupier", "male")]
+    text = "\n\n".join(
+        [
+            # a wrapped line parts the quote from its tag
+            '"Put on your white dress, by all means,"\nadvised Diana decidedly.',
+            '"Faites le jeu, messieurs,"\nproclaimed the croupier as he turned the wheel.',
+            '"Oui; vous perdrez absolument," put in Mlle. Blanche.',
+            '"What are you taking home?" Diana wanted to\nknow, as soon as they were out.',
+            # a text that lost its apostrophes: `Henry s answer`
+            '"My brother does know it," was Henry s answer.',
+            '"They are upstairs," had been Henry\'s reply.',
+        ]
+    )
+    assert said(text, cast) == ["Diana", "The Croupier", "Mlle. Blanche", "Diana", "Henry", "Henry"]
+
+
+def test_a_possessive_with_the_noun_left_out_leads_into_a_quote():
+    cast = [C("Emma", "female"), C("Harriet", "female")]
+    text = 'Emma\'s remark was-- "There it is."--Harriet\'s was-- "Oh, what a sweet house!"'
+    assert said(text, cast) == ["Emma", "Harriet"]

@@ -40,7 +40,7 @@ _FINITE = re.compile(
 _PARTICIPLE = re.compile(r"[a-z]{2,}ing\b")
 _WHO = re.compile(r",?\s+who\b")
 _FOR_TO = re.compile(r"\s+to\s+[a-z]")
-_POSSESSIVE = re.compile(r"['\u2019]s\b")
+_POSSESSIVE = re.compile(r"['\u2019]s\b|\s+s(?=\s)")  # `Henry s`: a lost apostrophe
 _PERCEIVED = re.compile(r"\b(?:hear|heard|hears|hearing|overhear|overheard|overhearing)\s+$")
 _PERCEIVED_PRONOUN = re.compile(
     r"\b(?:hear|heard|hears|hearing|overhear|overheard|overhearing)\s+(him|her|it|them)\s+$"
