@@ -199,3 +199,36 @@ def test_a_possessive_with_the_noun_left_out_leads_into_a_quote():
     cast = [C("Emma", "female"), C("Harriet", "female")]
     text = 'Emma\'s remark was-- "There it is."--Harriet\'s was-- "Oh, what a sweet house!"'
     assert said(text, cast) == ["Emma", "Harriet"]
+
+
+def test_a_quote_after_its_own_tag_goes_on_and_a_described_name_is_the_name():
+    cast = [C("Mrs. Weston", "female"), C("Emma", "female"), C("Lady Bertram", "female"), C("Edmund", "male")]
+    text = "\n\n".join(
+        [
+            "Emma stared at her friend.",
+            # the narration after the tag names Emma, but nobody else speaks: the quote goes on
+            '"You may well be amazed," returned Mrs. Weston, still averting her eyes, and talking on '
+            'with eagerness, that Emma might have time to recover-- "But it is even so."',
+            '"It was the heat," said Edmund.',
+            '"I am afraid it was," said the more candid Lady Bertram, who had overheard her.',
+        ]
+    )
+    assert said(text, cast) == ["Mrs. Weston", "Mrs. Weston", "Edmund", "Lady Bertram"]
+
+
+def test_a_long_description_in_a_tag_runs_on_over_a_wrapped_line():
+    cast = [
+        C("Mr. Limbkins", "male", "The Gentleman In The High Chair"),
+        C("The Gentleman In The White Waistcoat", "male"),
+    ]
+    text = '"The boy is a fool," said the gentleman in the white\nwaistcoat.'
+    assert said(text, cast) == ["The Gentleman In The White Waistcoat"]
+
+
+def test_a_lead_in_naming_its_speaker_leaves_the_tag_after_to_the_next_quote():
+    cast = [C("Mrs. Sparsit", "female"), C("Mr. Bounderby", "male")]
+    text = (
+        'So, when Mrs. Sparsit said with forced lightness of heart, "You want your breakfast, sir," '
+        'Mr. Bounderby replied, "I can wait."'
+    )
+    assert said(text, cast) == ["Mrs. Sparsit", "Mr. Bounderby"]

@@ -13,7 +13,7 @@ from audiodrama.parse.context import (
     subject_of,
 )
 from audiodrama.parse.names import Mention
-from audiodrama.parse.speech_subject import lead_in_subject
+from audiodrama.parse.speech_subject import lead_in_subject, speech_verb
 from audiodrama.parse.tags import is_pure_tag
 from audiodrama.parse.turns import CONFIDENCE, GENDERED_NOUNS, Sieve, Turn
 from audiodrama.parse.wordlists import PRONOUNS
@@ -180,7 +180,7 @@ class LeadInRules(Sieve):
                 if tag_gender not in ("male", "female"):
                     continue
             s, e = before.start, before.end
-            if not is_lead_in(self.text, s, e, loose=True):
+            if not is_lead_in(self.text, s, e, loose=True) or self._goes_on(turn, pi, s, e):
                 continue
             ls = last_sentence_start(self.text, s, e, clauses=True)
             if not has_speech_word(self.text, ls, e):
@@ -198,6 +198,20 @@ class LeadInRules(Sieve):
                 self._set(st, subj.char, "lead-in")
             elif subj is not None and subj.pronoun == "narrator" and self.narrator is not None:
                 self._set(st, self.narrator, "lead-in")
+
+    def _goes_on(self, turn: Turn, pi: int, s: int, e: int) -> bool:
+        """Whether the narration piece `pi - 1` (text[s:e]) is the tag of the quote before
+        and the sentence names no other speech: `"...," returned Mrs. Weston, still
+        averting her eyes, that Emma might have time to recover-- "..."` goes on with her
+        words (Emma is no speaker)."""
+        prev = turn.state_of(turn.para.pieces[pi - 2].quote)
+        if prev is None or prev.tag is None or prev.tag_piece != pi - 1 or prev.speaker is None:
+            return False
+        if last_sentence_start(self.text, s, e) > prev.tag.start or self.text[s:e].rstrip().endswith(
+            (".", "!", "?")
+        ):
+            return False  # a closed sentence (`Thomas answered. "..."`) is the lead-in rules' to read
+        return speech_verb(self.text, max(prev.tag.end, prev.tag.start + len(prev.tag.subject)), e) is None
 
     def _continued(self, ti: int, turn: Turn) -> None:
         first = turn.states[0]

@@ -152,12 +152,18 @@ def clause_subject(text: str, ls: int, verb: int, mentions: Sequence[_Mention]) 
     return max(kept, key=lambda f: (f[0], f[1])) if kept else None
 
 
-def lead_in_subject(text: str, ls: int, end: int, mentions: Sequence[_Mention]) -> Found | None:
-    """`clause_subject` of the last verb of speech in the lead-in sentence text[ls:end]."""
+def speech_verb(text: str, ls: int, end: int) -> int | None:
+    """Where the last verb of speech in text[ls:end] starts, or None."""
     verb = None
     for m in SPEECH_WORD.finditer(text, ls, end):
         if m.group(0) == "on" and text.endswith("went ", ls, m.start()):
             verb = m.start() - 5  # `went on`; a bare `on` is no verb
         elif m.group(0) not in _NOT_VERBS:
             verb = m.start()
+    return verb
+
+
+def lead_in_subject(text: str, ls: int, end: int, mentions: Sequence[_Mention]) -> Found | None:
+    """`clause_subject` of the last verb of speech in the lead-in sentence text[ls:end]."""
+    verb = speech_verb(text, ls, end)
     return None if verb is None else clause_subject(text, ls, verb, mentions)
