@@ -232,3 +232,19 @@ def test_a_lead_in_naming_its_speaker_leaves_the_tag_after_to_the_next_quote():
         'Mr. Bounderby replied, "I can wait."'
     )
     assert said(text, cast) == ["Mrs. Sparsit", "Mr. Bounderby"]
+
+
+def test_a_clause_closing_on_a_comma_before_a_quote_with_a_verb_no_list_knows():
+    cast = [C("Hall", "male"), C("Fearenside", "male"), C("Emma", "female"), C("Mr. Knightley", "male")]
+    text = "\n\n".join(
+        [
+            '"Whup!" cried Hall, jumping back, for he was no hero with dogs, and Fearenside howled, '
+            '"Lie down!"',
+            # a dash is no part of a name: `replied Emma--quite confirmed`
+            '"You are going in?" said Mr. Knightley.',
+            '"No,"--replied Emma--quite confirmed by his manner--"I should like to walk on."',
+        ]
+    )
+    assert said(text, cast)[:2] == ["Hall", "Fearenside"]
+    assert said(text, cast)[3:] == ["Emma", "Emma"]
+    assert said(text, None)[3] == "Emma"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-_NAME = r"(?:(?:Mr|Mrs|Ms|Dr|St|Mlle|Mme|Col|Capt|Gen|Rev|Prof|Lt|Sgt)\.\s+)?[A-Z][a-z][\w\u2019'-]*(?:\s+(?:[A-Z][a-z][\w-]*|de|van|von|of))*?(?<!'s)(?<!\u2019s)"
+_NAME = r"(?:(?:Mr|Mrs|Ms|Dr|St|Mlle|Mme|Col|Capt|Gen|Rev|Prof|Lt|Sgt)\.\s+)?[A-Z][a-z][\w\u2019']*(?:-[\w\u2019']+)*(?:\s+(?:[A-Z][a-z]\w*(?:-\w+)*|de|van|von|of))*?(?<!'s)(?<!\u2019s)"
 # a past-tense verb: regular (-ed) or a common irregular one (`paid`, `said` is listed anyway)
 _PAST = r"[a-z]{2,}ed|paid|laid|told|spoke|swore|wrote|sang|broke|began|put in|threw in|shot back|bit out|ground out"
 # a titled description is a person (`the Baron`, `the General`); `the door` may not be
@@ -81,3 +81,27 @@ def open_tag_after(text: str, start: int, end: int) -> tuple[str, int, str, bool
         inverted,
         start + m.end("verb" if not inverted else "subj"),
     )
+
+
+# Before a quote: the clause closing the narration on a comma or colon, a name and a
+# past-tense verb, whatever the verb (`..., and Fearenside howled, "Lie down!"`,
+# `Mrs. Musgrove interposed: "..."`): the clause introduces the quote.
+_BEFORE = re.compile(
+    r"(?:^|[,;]\s+|\b(?:and|but|then|when|while|till|until)\s+)(?P<subj>"
+    + _NAME
+    + r"|"
+    + _TITLED
+    + r")(?:\s+[a-z]+ly)?\s+(?P<verb>"
+    + _PAST
+    + r")(?:\s+[a-z]+ly)?\s*[,:]\s*$"
+)
+
+
+def open_tag_before(text: str, start: int, end: int) -> tuple[str, int, str, int] | None:
+    """(subject, its offset, verb, end of the verb) for the narration text[start:end]
+    right before a quote, when its closing clause is a name and a past-tense verb."""
+    frag_start = max(start, end - 80)
+    m = _BEFORE.search(text, frag_start, end)
+    if m is None:
+        return None
+    return m.group("subj"), m.start("subj"), m.group("verb"), m.end("verb")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from audiodrama.parse.open_tags import open_tag_after
+from audiodrama.parse.open_tags import open_tag_after, open_tag_before
 from audiodrama.parse.wordlists import SPEECH_VERBS, SUBJECT_PRONOUNS
 
 _ADV = (
@@ -25,10 +25,10 @@ _VERB = (
 )
 # A subject phrase: pronoun, or a name / description of up to five words
 # (Mr. Darcy, the Mock Turtle, her mother, Lady Catherine de Bourgh, the old man).
-# A capitalised word of a name. A period belongs to it only after a title or an initial
-# (`Mr. E. W. B. Childers`); after any other word it ends the sentence: `said Anne. Diana
-# gasped` names Anne, not `Anne. Diana`.
-_CAP_WORD = r"(?:(?:Mrs|Mr|Ms|Dr|St|Messrs|Mme|Mlle|Col|Capt|Gen|Rev|Prof|Lt|Sgt)\.|[A-Z]\.(?=\s*[A-Z])|[A-Z][\w'\u2019-]*)"
+# A capitalised word of a name (`Winnie-the-Pooh`; not `Emma--quite`, a dash). A period
+# belongs to it only after a title or an initial (`Mr. E. W. B. Childers`); after any other
+# word it ends the sentence: `said Anne. Diana gasped` names Anne, not `Anne. Diana`.
+_CAP_WORD = r"(?:(?:Mrs|Mr|Ms|Dr|St|Messrs|Mme|Mlle|Col|Capt|Gen|Rev|Prof|Lt|Sgt)\.|[A-Z]\.(?=\s*[A-Z])|[A-Z][\w'\u2019]*(?:-[\w'\u2019]+)*)"
 _SUBJ = (
     r"(?P<subj>(?:I|he|she|they|we|it|He|She|They|We|It)\b(?!')|"
     r"(?:(?:the|The|a|A|an|An|his|His|her|Her|their|Their|my|My|poor|Poor|old|Old|young|Young|little|Little)\s+)*"
@@ -235,7 +235,8 @@ def tag_before(text: str, start: int, end: int) -> Tag | None:
                 inverted,
                 frag_start + m.end("verb"),
             )
-    return None
+    found = open_tag_before(text, start, end)  # a verb no list knows: `and Fearenside howled,`
+    return Tag(found[0], found[1], found[2], "before", False, found[3]) if found else None
 
 
 _PURE_TAG = re.compile(
