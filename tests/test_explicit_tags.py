@@ -163,6 +163,7 @@ def test_lead_in_speaker_is_the_subject_of_the_clause_of_the_speech_verb():
             'The silence was broken by Harry\'s saying abruptly, "I am going home."',
             'Then she heard Harry say in a low tone, "Not yet."',
             'She looked so ill that it was impossible for Harry to refrain from saying, "Sit down."',
+            'Molly saw what he was doing, and at the first pause, turned to him and said, "Stop."',
         ]
     )
     assert said(text, cast) == [
@@ -174,6 +175,7 @@ def test_lead_in_speaker_is_the_subject_of_the_clause_of_the_speech_verb():
         "Harry",
         "Harry",
         "Harry",
+        "Molly",
     ]
     assert rules(text, cast)[0] == "lead-in"
 

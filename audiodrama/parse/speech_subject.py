@@ -45,8 +45,9 @@ _PERCEIVED = re.compile(r"\b(?:hear|heard|hears|hearing|overhear|overheard|overh
 _PERCEIVED_PRONOUN = re.compile(
     r"\b(?:hear|heard|hears|hearing|overhear|overheard|overhearing)\s+(him|her|it|them)\s+$"
 )
-# a relative clause the name stands in (`the table where she sat`: no comma between)
-_RELATIVE = re.compile(r"\b(?:where|that|whom|which|whose)\b[^,;:]*$", re.IGNORECASE)
+# a relative or embedded clause the name stands in (`the table where she sat`, `saw what he
+# was doing`: no comma between)
+_RELATIVE = re.compile(r"\b(?:where|that|whom|which|whose|what|how|why|whether)\b[^,;:]*$", re.IGNORECASE)
 _COORDINATE = re.compile(r",\s*(?:and|but|or|for|so|yet)\b")
 _PREPOSITION = re.compile(
     r"\b(?:to|at|with|from|for|on|of|about|toward|towards|upon|by|into|in|like|after|behind)\s+$"
