@@ -142,3 +142,111 @@ def test_lead_ins_a_pure_tag_sentence_and_a_subject_before_an_insertion():
     )
     assert said(text, cast) == ["Miss Bingley", "Mrs. Hurst", "Mary Crawford"]
     assert rules(text, cast)[1:] == ["lead-in", "lead-in"]
+
+
+def test_lead_in_speaker_is_the_subject_of_the_clause_of_the_speech_verb():
+    # the last name standing as a subject before the verb: not one in a subordinate clause
+    # the sentence has left, an object, a possessive or a name inside an insertion
+    cast = [
+        C("Harry", "male"),
+        C("Molly", "female"),
+        C("Uncle Ben", "male"),
+        C("The Badger", "male", "Badger"),
+    ]
+    text = "\n\n".join(
+        [
+            "When Molly, with tears in her eyes, had gone upstairs, Harry, who had been asleep on the "
+            'sofa the whole time, opened his eyes and said decidedly: "Let her go."',
+            'Uncle Ben came towards the table where she sat, and with some sternness, said, "Sit down."',
+            '"We must burn it!" said the Badger; and Molly called out as loud as she could, "Don\'t!"',
+            'She was met by Uncle Ben, who, on hearing the news, said, "Well done."',
+            'The silence was broken by Harry\'s saying abruptly, "I am going home."',
+            'Then she heard Harry say in a low tone, "Not yet."',
+            'She looked so ill that it was impossible for Harry to refrain from saying, "Sit down."',
+            'Molly saw what he was doing, and at the first pause, turned to him and said, "Stop."',
+        ]
+    )
+    assert said(text, cast) == [
+        "Harry",
+        "Uncle Ben",
+        "The Badger",
+        "Molly",
+        "Uncle Ben",
+        "Harry",
+        "Harry",
+        "Harry",
+        "Molly",
+    ]
+    assert rules(text, cast)[0] == "lead-in"
+
+
+def test_tags_after_a_line_break_an_adverb_a_lost_apostrophe_or_a_wish_to_know():
+    cast = [C("Diana", "female"), C("Henry", "male"), C("Mlle. Blanche", "female"), C("The Croupier", "male")]
+    text = "\n\n".join(
+        [
+            # a wrapped line parts the quote from its tag
+            '"Put on your white dress, by all means,"\nadvised Diana decidedly.',
+            '"Faites le jeu, messieurs,"\nproclaimed the croupier as he turned the wheel.',
+            '"Oui; vous perdrez absolument," put in Mlle. Blanche.',
+            '"What are you taking home?" Diana wanted to\nknow, as soon as they were out.',
+            # a text that lost its apostrophes: `Henry s answer`
+            '"My brother does know it," was Henry s answer.',
+            '"They are upstairs," had been Henry\'s reply.',
+        ]
+    )
+    assert said(text, cast) == ["Diana", "The Croupier", "Mlle. Blanche", "Diana", "Henry", "Henry"]
+
+
+def test_a_possessive_with_the_noun_left_out_leads_into_a_quote():
+    cast = [C("Emma", "female"), C("Harriet", "female")]
+    text = 'Emma\'s remark was-- "There it is."--Harriet\'s was-- "Oh, what a sweet house!"'
+    assert said(text, cast) == ["Emma", "Harriet"]
+
+
+def test_a_quote_after_its_own_tag_goes_on_and_a_described_name_is_the_name():
+    cast = [C("Mrs. Weston", "female"), C("Emma", "female"), C("Lady Bertram", "female"), C("Edmund", "male")]
+    text = "\n\n".join(
+        [
+            "Emma stared at her friend.",
+            # the narration after the tag names Emma, but nobody else speaks: the quote goes on
+            '"You may well be amazed," returned Mrs. Weston, still averting her eyes, and talking on '
+            'with eagerness, that Emma might have time to recover-- "But it is even so."',
+            '"It was the heat," said Edmund.',
+            '"I am afraid it was," said the more candid Lady Bertram, who had overheard her.',
+        ]
+    )
+    assert said(text, cast) == ["Mrs. Weston", "Mrs. Weston", "Edmund", "Lady Bertram"]
+
+
+def test_a_long_description_in_a_tag_runs_on_over_a_wrapped_line():
+    cast = [
+        C("Mr. Limbkins", "male", "The Gentleman In The High Chair"),
+        C("The Gentleman In The White Waistcoat", "male"),
+    ]
+    text = '"The boy is a fool," said the gentleman in the white\nwaistcoat.'
+    assert said(text, cast) == ["The Gentleman In The White Waistcoat"]
+
+
+def test_a_lead_in_naming_its_speaker_leaves_the_tag_after_to_the_next_quote():
+    cast = [C("Mrs. Sparsit", "female"), C("Mr. Bounderby", "male")]
+    text = (
+        'So, when Mrs. Sparsit said with forced lightness of heart, "You want your breakfast, sir," '
+        'Mr. Bounderby replied, "I can wait."'
+    )
+    assert said(text, cast) == ["Mrs. Sparsit", "Mr. Bounderby"]
+
+
+def test_a_clause_closing_on_a_comma_before_a_quote_with_a_verb_no_list_knows():
+    cast = [C("Hall", "male"), C("Fearenside", "male"), C("Emma", "female"), C("Mr. Knightley", "male")]
+    text = "\n\n".join(
+        [
+            '"Whup!" cried Hall, jumping back, for he was no hero with dogs, and Fearenside howled, '
+            '"Lie down!"',
+            # a dash is no part of a name: `replied Emma--quite confirmed`
+            '"You are going in?" said Mr. Knightley.',
+            '"No,"--replied Emma--quite confirmed by his manner--"I should like to walk on."',
+        ]
+    )
+    assert said(text, cast)[:2] == ["Hall", "Fearenside"]
+    assert said(text, cast)[3:] == ["Emma", "Emma"]
+    assert said(text, None)[3] == "Emma"

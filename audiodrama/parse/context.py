@@ -22,7 +22,7 @@ _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mt|Col|Capt|Gen|Lt|Sgt|Rev|Prof|Mess
 _SENT_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*(?:\s+|(?:--|\u2014)\s*(?=[A-Z]))|[\n]\s*\n")
 _CLAUSE_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*\s+|[\n]\s*\n|,\s+(?=and\s|but\s|while\s|when\s)")
 _LEADIN_END = re.compile(r"(?:[,:;]|--|\u2014|-|\.\.\.|\u2026)[\s\-\u2014]*$")
-_SPEECH_WORD = re.compile(
+SPEECH_WORD = re.compile(
     r"\b(?:"
     + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
     + r"|saying|say|speak|speaking|spoke|asking|replying|answering|crying|exclaiming|adding|"
@@ -110,7 +110,7 @@ def is_lead_in(text: str, start: int, end: int, loose: bool = False) -> bool:
         return True
     if not loose:
         return False
-    m = _last_match(_SPEECH_WORD, text, max(start, end - 45), end)
+    m = _last_match(SPEECH_WORD, text, max(start, end - 45), end)
     return m is not None and len(text[m.end() : end].split()) <= 5
 
 
@@ -122,7 +122,7 @@ def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re
 
 def has_speech_word(text: str, start: int, end: int) -> bool:
     """True when text[start:end] mentions speaking (said, saying, replied, voice...)."""
-    return bool(_SPEECH_WORD.search(text, start, end))
+    return bool(SPEECH_WORD.search(text, start, end))
 
 
 def speaker_before_verb(
@@ -140,7 +140,7 @@ def speaker_before_verb(
             if char is not None:
                 return Subject(char, None, heard.start("who"))
         return Subject(None, "neuter", heard.start("who"))
-    verb = _last_match(_SPEECH_WORD, text, start, end)
+    verb = _last_match(SPEECH_WORD, text, start, end)
     if verb is not None:
         if mentions is None:
             mentions = index.mentions(text, start, end)

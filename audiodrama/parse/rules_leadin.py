@@ -13,12 +13,14 @@ from audiodrama.parse.context import (
     subject_of,
 )
 from audiodrama.parse.names import Mention
+from audiodrama.parse.speech_subject import lead_in_subject, speech_verb
 from audiodrama.parse.tags import is_pure_tag
 from audiodrama.parse.turns import CONFIDENCE, GENDERED_NOUNS, Sieve, Turn
 from audiodrama.parse.wordlists import PRONOUNS
 
 _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|I|they|we|He|She|They|We)\b(?!')")
 _CONJ = re.compile(r"\s*(?:and|but|then|so|And|But|Then|So)\s+")
+_AND = re.compile(r"(?:and|but)\s", re.IGNORECASE)
 _TAIL = re.compile(r"[\s,:;\u2014-]*$")
 
 
@@ -31,16 +33,7 @@ class LeadInRules(Sieve):
         `Mr. Bennet coolly observed,` / new paragraph / the quote; or in the same
         paragraph `Mr. Woodhouse's giving a gentle sigh, and saying, "..."`.
         """
-        for st in turn.states:
-            if st.tag is not None and st.tag.subject.lower() in ("he", "she"):
-                turn.pron_gender = PRONOUNS[st.tag.subject.lower()]
-                break
-            if st.tag is not None and st.speaker is None:
-                # `said his wife`, `cried her mother`: no name, but the gender is told
-                head = st.tag.subject.split()[-1].lower().strip(".,;:!?")
-                if head in GENDERED_NOUNS:
-                    turn.pron_gender = GENDERED_NOUNS[head]
-                    break
+        self._tag_gender(turn)
         self._inner_lead_ins(turn)
         first = turn.para.pieces[0]
         if first.kind == "n":
@@ -70,7 +63,11 @@ class LeadInRules(Sieve):
         if not has_speech_word(self.text, ls, e) and not self.text[ls:e].rstrip().endswith(":"):
             return
         pm = self.para_mentions[turn.para.index if first.kind == "n" else turn.para.index - 1]
-        subj = self._main_subject(ls, e, pm) or speaker_before_verb(self.text, ls, e, self.index, pm)
+        subj = (
+            self._clause_subject(s, ls, e, pm)
+            or self._main_subject(ls, e, pm)
+            or speaker_before_verb(self.text, ls, e, self.index, pm)
+        )
         if subj is None:
             return
         st = turn.states[0]
@@ -86,6 +83,20 @@ class LeadInRules(Sieve):
         elif turn.pron_gender is None:
             turn.pron_gender = subj.pronoun
 
+    @staticmethod
+    def _tag_gender(turn: Turn) -> None:
+        """The gender a tag tells when it names nobody: `he said`, `said his wife`."""
+        for st in turn.states:
+            if st.tag is not None and st.tag.subject.lower() in ("he", "she"):
+                turn.pron_gender = PRONOUNS[st.tag.subject.lower()]
+                return
+            if st.tag is not None and st.speaker is None:
+                # `said his wife`, `cried her mother`: no name, but the gender is told
+                head = st.tag.subject.split()[-1].lower().strip(".,;:!?")
+                if head in GENDERED_NOUNS:
+                    turn.pron_gender = GENDERED_NOUNS[head]
+                    return
+
     def _pure_tag_sentence(self, turn: Turn, s: int, e: int) -> tuple[int, int] | None:
         """`Mrs. Hurst began again.` + the quote: narration closing on a clause that only
         says who speaks (not the tag of a quote closing the paragraph before: `"...," said
@@ -99,6 +110,21 @@ class LeadInRules(Sieve):
         conj = _CONJ.match(self.text, start, end)
         start = conj.end() if conj else start
         return (start, end) if is_pure_tag(self.text[start:e]) else None
+
+    def _clause_subject(self, s: int, ls: int, e: int, mentions: list[Mention]) -> Subject | None:
+        """The name the clause of the lead-in's last speech verb has as its subject
+        (speech_subject); None for a pronoun (the older rules resolve it) or none. A sentence
+        opening on `and` after a semicolon, naming nobody, shares the subject of the one
+        before (`Miss Crawford, ..., made a hasty finish ...; and securing his knave,
+        exclaimed,`)."""
+        found = lead_in_subject(self.text, ls, e, mentions)
+        semi = self.text.rfind(";", s, ls)
+        joined = semi >= 0 and not self.text[semi + 1 : ls].strip() and _AND.match(self.text, ls)
+        if found is None and joined and not any(ls <= m.start < e for m in mentions):
+            found = lead_in_subject(self.text, last_sentence_start(self.text, s, semi), e, mentions)
+        if found is None or found[2] is None:
+            return None
+        return Subject(found[2], None, found[1])
 
     def _main_subject(self, ls: int, e: int, mentions: list[Mention]) -> Subject | None:
         """The subject of a lead-in sentence whose verb of speech follows an insertion set
@@ -154,12 +180,15 @@ class LeadInRules(Sieve):
                 if tag_gender not in ("male", "female"):
                     continue
             s, e = before.start, before.end
-            if not is_lead_in(self.text, s, e, loose=True):
+            if not is_lead_in(self.text, s, e, loose=True) or self._goes_on(turn, pi, s, e):
                 continue
             ls = last_sentence_start(self.text, s, e, clauses=True)
             if not has_speech_word(self.text, ls, e):
                 continue
-            subj = subject_of(self.text, ls, e, self.index, self.para_mentions[turn.para.index])
+            pm = self.para_mentions[turn.para.index]
+            subj = self._clause_subject(s, last_sentence_start(self.text, s, e), e, pm)
+            if subj is None:
+                subj = subject_of(self.text, ls, e, self.index, self.para_mentions[turn.para.index])
             if subj is None:
                 ls = last_sentence_start(self.text, s, e)
                 subj = subject_of(self.text, ls, e, self.index, self.para_mentions[turn.para.index])
@@ -169,6 +198,20 @@ class LeadInRules(Sieve):
                 self._set(st, subj.char, "lead-in")
             elif subj is not None and subj.pronoun == "narrator" and self.narrator is not None:
                 self._set(st, self.narrator, "lead-in")
+
+    def _goes_on(self, turn: Turn, pi: int, s: int, e: int) -> bool:
+        """Whether the narration piece `pi - 1` (text[s:e]) is the tag of the quote before
+        and the sentence names no other speech: `"...," returned Mrs. Weston, still
+        averting her eyes, that Emma might have time to recover-- "..."` goes on with her
+        words (Emma is no speaker)."""
+        prev = turn.state_of(turn.para.pieces[pi - 2].quote)
+        if prev is None or prev.tag is None or prev.tag_piece != pi - 1 or prev.speaker is None:
+            return False
+        if last_sentence_start(self.text, s, e) > prev.tag.start or self.text[s:e].rstrip().endswith(
+            (".", "!", "?")
+        ):
+            return False  # a closed sentence (`Thomas answered. "..."`) is the lead-in rules' to read
+        return speech_verb(self.text, max(prev.tag.end, prev.tag.start + len(prev.tag.subject)), e) is None
 
     def _continued(self, ti: int, turn: Turn) -> None:
         first = turn.states[0]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+from audiodrama.parse.context import last_sentence_start
 from audiodrama.parse.names import Mention, name_key
+from audiodrama.parse.quotes import Piece
+from audiodrama.parse.speech_subject import lead_in_subject
 from audiodrama.parse.tags import Tag, tag_after, tag_before
 from audiodrama.parse.turns import QuoteState, Sieve, Turn
 from audiodrama.parse.wordlists import PRONOUNS
@@ -15,8 +18,14 @@ _TO_NAME = re.compile(
 )
 
 # The words of a phrase up to a comma, a stop or a quote mark.
-_CLAUSE = re.compile(r"[^,;:!?\"\u201c\u201d()\u2014\n]+")
+_CLAUSE = re.compile(r"[^,;:!?\"\u201c\u201d()\u2014]+")  # a wrapped line goes on
 _ABBREV = re.compile(r"(?:Mrs|Mr|Ms|Dr|St|[A-Z])\.$")
+
+# `the more candid Lady Bertram` (not `the man beside Mr. Hall`: a preposition)
+_DESCRIBED_NAME = re.compile(
+    r"the\s+(?:(?!(?:of|to|with|near|by|from|at|in|on|for|behind|beside|and|or|who)\b)[a-z]+\s+){1,3}"
+    r"((?:[A-Z][\w.'\u2019-]*(?:\s+|$)){1,3})"
+)
 
 _TO_PRONOUN = re.compile(
     r"(?:\s*,)?\s+(?:[a-z]+ly\s+)?(?:to|turning to|addressing)\s+(him|her|me)\b(?!\s+[a-z])"
@@ -164,7 +173,9 @@ class TagRules(Sieve):
             k = name_key(" ".join(words[:j]))
             if k in self.index.keys:
                 return self.index.keys[k]
-        return None
+        # `said the more candid Lady Bertram`: the name after the describing words
+        described = _DESCRIBED_NAME.match(" ".join(words[:6]))
+        return self.index.lookup(described.group(1).strip()) if described else None
 
     # ------------------------------------------------------------------ rules
     def _find_tags(self, turn: Turn) -> None:
@@ -183,7 +194,8 @@ class TagRules(Sieve):
             if pi + 1 < len(pieces) and pieces[pi + 1].kind == "n":
                 nxt = pieces[pi + 1]
                 tag = tag_after(self.text, nxt.start, nxt.end)
-                if tag and self._tag_leads_on(pieces, pi, before is not None):
+                led = before is not None or (pi > 0 and self._led_in(turn, pieces[pi - 1]))
+                if tag and self._tag_leads_on(pieces, pi, led):
                     # `"An invitation." The Frog-Footman repeated, in the same tone, "From
                     # the Queen."`: a sentence closed by a full stop, then narration leading
                     # into the next quote -- the tag is the next quote's
@@ -193,6 +205,16 @@ class TagRules(Sieve):
                     continue
             if before:
                 st.tag, st.tag_piece = before, pi - 1
+
+    def _led_in(self, turn: Turn, prv: Piece) -> bool:
+        """Whether narration piece `prv` leads into the quote after it with a speech verb
+        whose subject is a name: `So, when Mrs. Sparsit said with forced lightness of heart,
+        "..." Mr. Bounderby replied, "..."` (the tag after is the next quote's)."""
+        if prv.kind != "n" or not self.text[prv.start : prv.end].rstrip().endswith((",", ":")):
+            return False
+        ls = last_sentence_start(self.text, prv.start, prv.end)
+        found = lead_in_subject(self.text, ls, prv.end, self.para_mentions[turn.para.index])
+        return found is not None and found[0] == 2 and found[2] is not None
 
     def _tag_leads_on(self, pieces: list, pi: int, tagged_before: bool) -> bool:
         """Whether the narration after quote `pi` leads into the next quote rather than

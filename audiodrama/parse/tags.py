@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from audiodrama.parse.open_tags import open_tag_after
+from audiodrama.parse.open_tags import open_tag_after, open_tag_before
 from audiodrama.parse.wordlists import SPEECH_VERBS, SUBJECT_PRONOUNS
 
 _ADV = (
@@ -25,10 +25,10 @@ _VERB = (
 )
 # A subject phrase: pronoun, or a name / description of up to five words
 # (Mr. Darcy, the Mock Turtle, her mother, Lady Catherine de Bourgh, the old man).
-# A capitalised word of a name. A period belongs to it only after a title or an initial
-# (`Mr. E. W. B. Childers`); after any other word it ends the sentence: `said Anne. Diana
-# gasped` names Anne, not `Anne. Diana`.
-_CAP_WORD = r"(?:(?:Mrs|Mr|Ms|Dr|St|Messrs|Mme|Mlle|Col|Capt|Gen|Rev|Prof|Lt|Sgt)\.|[A-Z]\.(?=\s*[A-Z])|[A-Z][\w'\u2019-]*)"
+# A capitalised word of a name (`Winnie-the-Pooh`; not `Emma--quite`, a dash). A period
+# belongs to it only after a title or an initial (`Mr. E. W. B. Childers`); after any other
+# word it ends the sentence: `said Anne. Diana gasped` names Anne, not `Anne. Diana`.
+_CAP_WORD = r"(?:(?:Mrs|Mr|Ms|Dr|St|Messrs|Mme|Mlle|Col|Capt|Gen|Rev|Prof|Lt|Sgt)\.|[A-Z]\.(?=\s*[A-Z])|[A-Z][\w'\u2019]*(?:-[\w'\u2019]+)*)"
 _SUBJ = (
     r"(?P<subj>(?:I|he|she|they|we|it|He|She|They|We|It)\b(?!')|"
     r"(?:(?:the|The|a|A|an|An|his|His|her|Her|their|Their|my|My|poor|Poor|old|Old|young|Young|little|Little)\s+)*"
@@ -156,11 +156,15 @@ def _clean_subject(subj: str, leading_ok: bool) -> tuple[str, int] | None:
 
 # A name in a possessive or after `by`: `Mr. Woodhouse`, `Captain Wentworth`, `the Dodger`.
 _OWNER = r"(?:(?:the|The)\s+)?(?:(?:Mrs|Mr|Ms|Dr|St)\.\s+)?(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*"
+# The possessive `'s`; a text that lost its apostrophes writes `Henry s answer`.
+_S = r"(?:['\u2019]s|\s+s(?=\s))"
 # Speech told by a noun rather than a verb, any noun (issue 15: open-class tags).
 _WAS_NAMES = re.compile(
-    r"^[\s,;\u2014\-]*(?:was|were)\s+(?P<subj>"
+    r"^[\s,;\u2014\-]*(?:was|were|had\s+been)\s+(?P<subj>"
     + _OWNER
-    + r")['\u2019]s\s+(?:[a-z]+\s+){0,2}(?P<verb>[a-z]+)\b"
+    + r")"
+    + _S
+    + r"\s+(?:[a-z]+\s+){0,2}(?P<verb>[a-z]+)\b"
 )
 # The passive: `was the firm reply of Mr. Limbkins`, `was uttered by Captain Wentworth`,
 # `were the first words which burst from Captain Wentworth`.
@@ -170,8 +174,13 @@ _WAS_BY = re.compile(
     + r")\b"
 )
 # Before a quote: `Elizabeth's reply was, "`, `Lady Bertram's calm inquiry of "`.
+# `Emma's remark was-- "..." --Harriet's was-- "`: the noun may be left out
 _NAMES_WAS = re.compile(
-    r"(?<![\w'\u2019.-])(?P<subj>" + _OWNER + r")['\u2019]s\s+(?:[a-z]+\s+){0,2}(?P<verb>[a-z]+)\s+"
+    r"(?<![\w'\u2019.])(?<!\w-)(?P<subj>"
+    + _OWNER
+    + r")"
+    + _S
+    + r"\s+(?:(?:[a-z]+\s+){0,2}(?P<verb>[a-z]+)\s+)?"
     r"(?:(?:was|were)\s*[,:\u2014\-]+|of[\s,:\u2014\-]*)\s*$"
 )
 
@@ -204,14 +213,9 @@ def tag_before(text: str, start: int, end: int) -> Tag | None:
     frag = text[frag_start:end]
     m = _NAMES_WAS.search(frag)
     if m:
-        return Tag(
-            m.group("subj"),
-            frag_start + m.start("subj"),
-            m.group("verb"),
-            "before",
-            False,
-            frag_start + m.end("verb"),
-        )
+        verb = m.group("verb") or "was"
+        end = frag_start + (m.end("verb") if m.group("verb") else m.end("subj"))
+        return Tag(m.group("subj"), frag_start + m.start("subj"), verb, "before", False, end)
     if not frag.rstrip().endswith((",", ":", "\u2014", "-")) and not re.search(
         r"\b(?:said|says|asked|replied|answered|cried|remarked|added|began|went on)\s*$", frag
     ):
@@ -231,7 +235,8 @@ def tag_before(text: str, start: int, end: int) -> Tag | None:
                 inverted,
                 frag_start + m.end("verb"),
             )
-    return None
+    found = open_tag_before(text, start, end)  # a verb no list knows: `and Fearenside howled,`
+    return Tag(found[0], found[1], found[2], "before", False, found[3]) if found else None
 
 
 _PURE_TAG = re.compile(
