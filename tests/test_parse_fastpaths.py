@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 
@@ -9,6 +10,7 @@ import pytest
 
 from audiodrama.ids import normalise
 from audiodrama.model import Character
+from audiodrama.parse import parse_story
 from audiodrama.parse.deliveries import _CALL, _CALL_WORDS
 from audiodrama.parse.history import History
 from audiodrama.parse.name_runs import runs
@@ -105,3 +107,17 @@ def test_word_matches_are_the_matches_after_a_word_boundary() -> None:
     want = [m.span() for m in re.compile(r"\b" + pat.pattern).finditer(text)]
     assert [m.span() for m in _word_matches(pat, text)] == want
     assert len(want) == 4
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_parsing_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        if not enabled:
+            gc.disable()
+        script = parse_story('"Where are you going?" asked Anna.\n\n"To the market," said Ben.')
+        assert gc.isenabled() == enabled
+        assert [l.speaker for l in script.lines() if l.kind == "dialogue"] == ["Anna", "Ben"]
+    finally:
+        if was:
+            gc.enable()
