@@ -7,12 +7,15 @@ import re
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audiodrama.ids import normalise
 from audiodrama.model import Character
-from audiodrama.parse import parse_story
+from audiodrama.parse import parse_story, scenecues
 from audiodrama.parse.deliveries import _CALL, _CALL_WORDS
 from audiodrama.parse.history import History
+from audiodrama.parse.keywords import folded, holds_any
 from audiodrama.parse.name_runs import runs
 from audiodrama.parse.names import NameIndex
 from audiodrama.parse.quotes import quote_convention
@@ -121,3 +124,83 @@ def test_parsing_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> Non
     finally:
         if was:
             gc.enable()
+
+
+def _plain_first_narration_sentence(para: str) -> str:
+    narration = " ".join(scenecues.QUOTED.sub(" ", para).split())
+    m = scenecues._SENTENCE_END.search(narration)
+    sentence = narration[: m.end()] if m else narration
+    return sentence.strip(" ,;:-\u2014\u2013")
+
+
+@pytest.mark.parametrize(
+    "para",
+    [
+        '"Hi!" Ben said.  \n  He left.',
+        "  \u201cOnly speech.\u201d  ",
+        "The next morning, \t she woke.\n\n(Later) they met. Then ...",
+        "Wait!\u2019  \u2018No,\u2019 she said. -- He rose.\u2026  \u201cGo.\u201d He went.",
+        ", - \u2014 Oh?  Yes.) Fine.",
+    ],
+)
+def test_first_narration_sentence_is_the_plain_ones(para: str) -> None:
+    assert scenecues.first_narration_sentence(para) == _plain_first_narration_sentence(para)
+
+
+@given(st.text(alphabet=" \t\n\u00a0.!?\u2026\"\u201c\u201d\u2018\u2019'()AaBb,;:-\u2014", max_size=60))
+@settings(max_examples=400, deadline=None)
+def test_first_narration_sentence_is_the_plain_ones_on_any_text(para: str) -> None:
+    assert scenecues.first_narration_sentence(para) == _plain_first_narration_sentence(para)
+
+
+# the words of the cue regexes, to build sentences that match them now and then
+_CUE_TEXT = (
+    "woke awoke awoken awakened awakens jolted startled awake came to his senses opened her eyes "
+    "transported teleports whisked orbing shimmered flashing apparated disapparated off away back into "
+    "arrived arriving landed pulled up at in on got gets home returned went reached entered the Ann's "
+    "made their way found himself themselves a an empty quiet bench seat corner sofa door room"
+)
+# how `ignore case` may write each letter: its capital, and for i, s and k the other letters it matches
+_CASES = {"i": "iI\u0131\u0130", "s": "sS\u017f", "k": "kK\u212a"}
+
+
+@st.composite
+def _cue_sentences(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(_CUE_TEXT.split()), min_size=1, max_size=9))
+    return "".join(draw(st.sampled_from(_CASES.get(c, c + c.upper()))) for c in " ".join(words))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (scenecues._WAKE, scenecues._WAKE_WORDS),
+        (scenecues._TRANSPORT, scenecues._TRANSPORT_WORDS),
+        (scenecues._ARRIVE, scenecues._ARRIVE_WORDS),
+        (scenecues._SEAT, scenecues._ARRIVE_WORDS),
+    ],
+)
+@given(sentence=_cue_sentences())
+@settings(max_examples=300, deadline=None)
+def test_every_scene_cue_match_holds_a_key_word(
+    pattern: re.Pattern[str], words: tuple[str, ...], sentence: str
+) -> None:
+    if pattern.search(sentence):
+        assert holds_any(folded(sentence), words), sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("He wh\u0131\u017fked her to Paris.", "transport"),
+        ("Ann AWOKE at dawn.", "wake"),
+        ("He W\u0130\u017fKED away to Paris.", ""),
+        ("They were tranſported to the castle.", "transport"),
+        ("She made her way to the garden, and Ann sat.", "arrive"),
+        ("He found a quiet bench.", "arrive"),
+        ("He would have arrived at noon.", ""),
+    ],
+)
+def test_scene_cues_through_the_key_words(sentence: str, cue: str) -> None:
+    text = f"Ann sat.\n\nBen stood.\n\n{sentence}"
+    paras = [(0, 8), (10, 20), (22, len(text))]
+    assert scenecues.scene_cue(text, paras, 2, ["body"] * 3) == cue
