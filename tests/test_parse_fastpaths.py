@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 
 from audiodrama.ids import normalise
 from audiodrama.model import Character
-from audiodrama.parse import parse_story, scenecues
+from audiodrama.parse import parse_story, quoted, scenecues
 from audiodrama.parse.deliveries import _CALL, _CALL_WORDS
 from audiodrama.parse.history import History
 from audiodrama.parse.keywords import folded, holds_any
 from audiodrama.parse.name_runs import runs
 from audiodrama.parse.names import NameIndex
+from audiodrama.parse.quoted import closes_letter
 from audiodrama.parse.quotes import quote_convention
 from audiodrama.parse.rules_kin import _word_matches
 
@@ -204,3 +205,29 @@ def test_scene_cues_through_the_key_words(sentence: str, cue: str) -> None:
     text = f"Ann sat.\n\nBen stood.\n\n{sentence}"
     paras = [(0, 8), (10, 20), (22, len(text))]
     assert scenecues.scene_cue(text, paras, 2, ["body"] * 3) == cue
+
+
+_CLOSE_TEXT = (
+    "Yours ever yours truly Your affectionate your devoted I remain, dear Sir, -- Wm. Elliot &c. our sincere"
+)
+
+
+@given(st.lists(st.sampled_from([*_CLOSE_TEXT.split(), ".", "!", "\n", "  "]), max_size=14))
+@settings(max_examples=400, deadline=None)
+def test_letter_closes_are_the_plain_regexs(words: list[str]) -> None:
+    quote = " ".join(words)
+    assert closes_letter(quote) == (quoted._LETTER_CLOSE.search(quote[-80:]) is not None)
+
+
+@pytest.mark.parametrize(
+    ("quote", "closes"),
+    [
+        ("I shall come on Monday. Yours affectionately,", True),
+        ("I remain, dear Miss Crawford, &c.", True),
+        ("Your devoted friend", True),
+        ("Is this yours?", False),
+        ("Your mother is here.", False),
+    ],
+)
+def test_letter_closes(quote: str, closes: bool) -> None:
+    assert closes_letter(quote) == closes

@@ -8,7 +8,7 @@ import re
 from audiodrama.model import Character, Line
 from audiodrama.parse.quoted import introduces_letter, is_letter, is_written, nested_quotes
 from audiodrama.parse.quotes import Paragraph, Piece, trim
-from audiodrama.parse.reported import is_reported_speech
+from audiodrama.parse.reported import MIN_LENGTH, is_reported_speech
 from audiodrama.parse.tags import is_pure_tag, split_leading_tag
 from audiodrama.parse.turns import CONFIDENCE, QuoteState, Turn
 
@@ -45,7 +45,7 @@ def build_lines(
                     # that follow a letter go on with it (its next paragraph, a signature, a P.S.)
                     next_reading = quote_only and (reading or is_letter(text[slice(*piece.quote.inner)]))
                     out.append(_narration(text, para.index, piece.start, piece.end))
-                elif is_reported_speech(_collapse(text[slice(*piece.quote.inner)])):
+                elif _reported(text, *piece.quote.inner):
                     out.append(_narration(text, para.index, piece.start, piece.end, rule="reported"))
                 else:
                     state = states.get(id(piece.quote))
@@ -58,6 +58,12 @@ def build_lines(
             next_reading = introduces_letter(text, para)
         reading = next_reading
     return out
+
+
+def _reported(text: str, s: int, e: int) -> bool:
+    """is_reported_speech of the quote text[s:e], its spaces collapsed; a quote shorter than
+    its minimum before collapsing is shorter after: not collapsed for nothing."""
+    return e - s >= MIN_LENGTH and is_reported_speech(_collapse(text[s:e]))
 
 
 _LETTER_PARAGRAPH = 150
