@@ -19,7 +19,7 @@ from audiodrama.parse.keywords import folded, holds_any
 from audiodrama.parse.name_runs import runs
 from audiodrama.parse.names import NameIndex
 from audiodrama.parse.quoted import closes_letter
-from audiodrama.parse.quotes import quote_convention
+from audiodrama.parse.quotes import Piece, quote_convention, split_paragraph
 from audiodrama.parse.rules_kin import _word_matches
 
 # The plain regex name_runs.runs replaces: a run of capitalised words with lowercase particles
@@ -231,3 +231,15 @@ def test_letter_closes_are_the_plain_regexs(words: list[str]) -> None:
 )
 def test_letter_closes(quote: str, closes: bool) -> None:
     assert closes_letter(quote) == closes
+
+
+def test_a_paragraphs_quotes_and_narration_follow_its_pieces() -> None:
+    para = split_paragraph('"Hi," said Ann. "Bye."', 0, 0, 22, single=False, continues=False)
+    assert [(q.start, q.end) for q in para.quotes] == [(0, 5), (16, 22)]
+    assert [(p.start, p.end) for p in para.narration] == [(6, 15)]
+    para.quotes.clear()  # a new list each time: the caller's to change
+    assert len(para.quotes) == 2
+    para.pieces.append(Piece("n", 22, 22))  # appended to
+    assert len(para.narration) == 2
+    para.pieces = para.pieces[:1]  # replaced
+    assert len(para.quotes) == 1 and para.narration == []
