@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from audiodrama.ids import normalise
 from audiodrama.model import Character
-from audiodrama.parse import parse_story, quoted, scenecues
+from audiodrama.parse import parse_story, quoted, ranker_context, scenecues
 from audiodrama.parse.deliveries import _CALL, _CALL_WORDS
 from audiodrama.parse.history import History
 from audiodrama.parse.keywords import folded, holds_any
@@ -243,3 +243,18 @@ def test_a_paragraphs_quotes_and_narration_follow_its_pieces() -> None:
     assert len(para.narration) == 2
     para.pieces = para.pieces[:1]  # replaced
     assert len(para.quotes) == 1 and para.narration == []
+
+
+_EXIT_TEXT = (
+    "walked stormed ran rushed hurried stalked marched strode stepped slipped went got stumbled flounced "
+    "swept dashed raced crept backed left quitted quit fled out away off the this her room house hall "
+    "study disappeared vanished departed was gone hung up He Ann then"
+)
+
+
+@given(st.lists(st.sampled_from([*_EXIT_TEXT.split(), " ", "\n", "."]), max_size=10))
+@settings(max_examples=400, deadline=None)
+def test_every_exit_holds_an_exit_word(words: list[str]) -> None:
+    sentence = " ".join(words)
+    if ranker_context._EXIT.search(sentence):
+        assert any(w in sentence for w in ranker_context._EXIT_WORDS), sentence
