@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from audiodrama.ids import normalise
 from audiodrama.model import Character
-from audiodrama.parse import parse_story, quoted, ranker_context, scenecues
+from audiodrama.parse import narrator, parse_story, quoted, ranker_context, scenecues
 from audiodrama.parse.deliveries import _CALL, _CALL_WORDS
 from audiodrama.parse.history import History
 from audiodrama.parse.keywords import folded, holds_any
@@ -258,3 +258,16 @@ def test_every_exit_holds_an_exit_word(words: list[str]) -> None:
     sentence = " ".join(words)
     if ranker_context._EXIT.search(sentence):
         assert any(w in sentence for w in ranker_context._EXIT_WORDS), sentence
+
+
+_SELF_NAME_TEXT = (
+    "My my first name is was Call call me called I myself am christened named Pip Mr. Jake Barnes , ; ."
+)
+
+
+@given(st.lists(st.sampled_from([*_SELF_NAME_TEXT.split(), "I,", " ", "\n"]), max_size=10))
+@settings(max_examples=400, deadline=None)
+def test_every_self_naming_holds_a_naming_word(words: list[str]) -> None:
+    sentence = " ".join(words)
+    if narrator._SELF_NAME.search(sentence):
+        assert any(w in sentence for w in narrator._SELF_NAME_WORDS), sentence
