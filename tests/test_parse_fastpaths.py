@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from audiodrama.ids import normalise
 from audiodrama.model import Character
 from audiodrama.parse import narrator, parse_story, quoted, ranker_context, scenecues
+from audiodrama.parse import quotes as quotes_module
 from audiodrama.parse.deliveries import _CALL, _CALL_WORDS
 from audiodrama.parse.history import History
 from audiodrama.parse.keywords import folded, holds_any
@@ -271,3 +272,18 @@ def test_every_self_naming_holds_a_naming_word(words: list[str]) -> None:
     sentence = " ".join(words)
     if narrator._SELF_NAME.search(sentence):
         assert any(w in sentence for w in narrator._SELF_NAME_WORDS), sentence
+
+
+# the plain regex of a single quote opening a word, from the character before it
+_SQ_OPENER_PLAIN = re.compile(r"[\s(\[\u2014]['\u2018][A-Za-z\u00c0-\u024f]")
+
+
+@given(st.text(alphabet=" \n(['\u2018\u2019\u2014aZ\u00e9-.", max_size=40))
+@settings(max_examples=500, deadline=None)
+def test_single_quote_openers_are_counted_as_the_plain_regex_counts_them(text: str) -> None:
+    assert len(quotes_module._SQ_OPENER_RE.findall(text)) == len(_SQ_OPENER_PLAIN.findall(text))
+
+
+def test_single_quote_openers() -> None:
+    text = "'Tis so, 'Hello,' (\u2018Hi\u2019) he said\u2014'no' [\u2018\u00e9t\u00e9'] don't' 'x"
+    assert len(quotes_module._SQ_OPENER_RE.findall(text)) == len(_SQ_OPENER_PLAIN.findall(text)) == 5

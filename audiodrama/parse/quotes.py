@@ -28,7 +28,9 @@ _SQ_OPEN = {"\u2018"}
 _SQ_CLOSE = {"\u2019"}
 _SQ_BOTH = {"'"}
 
-_SQ_OPENER_RE = re.compile(r"[\s(\[\u2014]['\u2018][A-Za-z\u00c0-\u024f]")
+# a single quote opening a word after a space, bracket or dash: found from the quote mark,
+# which the regex engine skips to in C (from the space, it stopped at every space)
+_SQ_OPENER_RE = re.compile(r"['\u2018](?<=[\s(\[\u2014].)[A-Za-z\u00c0-\u024f]")
 DQ_MARKS = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e\u2039\u203a]")
 _SQ_AT_START = re.compile(r"\s*['\u2018][A-Za-z\u00c0-\u024f]")
 _SQ_MARKS = re.compile(r"['\u2018\u2019]")
