@@ -95,7 +95,27 @@ def test_german_guillemets_are_still_told_from_french_ones() -> None:
 )
 def test_every_phone_cue_holds_a_call_word(cue: str) -> None:
     assert _CALL.search(cue)
-    assert _CALL_WORDS.search(cue.lower())
+    assert holds_any(folded(cue), _CALL_WORDS)
+
+
+_CALL_TEXT = (
+    "ring ring! ring, phone cell cellphone mobile telephone rang was ringing buzzed began to started "
+    "picked up the her his my their receiver answered call press pressed presses answer accept tapped "
+    "swiped hit dialed dialled dial put to ear Ann"
+)
+
+
+@given(
+    sentence=st.lists(st.sampled_from(_CALL_TEXT.split()), min_size=1, max_size=7)
+    .flatmap(
+        lambda words: st.tuples(*(st.sampled_from(_CASES.get(c, c + c.upper())) for c in " ".join(words)))
+    )
+    .map("".join)
+)
+@settings(max_examples=400, deadline=None)
+def test_every_phone_call_match_holds_a_call_word(sentence: str) -> None:
+    if _CALL.search(sentence):
+        assert holds_any(folded(sentence), _CALL_WORDS), sentence
 
 
 def test_descriptions_are_found_after_a_word_boundary_only() -> None:
