@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from audiodrama.ids import normalise
 from audiodrama.model import Character
-from audiodrama.parse import narrator, parse_story, quoted, ranker_context, scenecues
+from audiodrama.parse import attribution, characters, narrator, parse_story, quoted, ranker_context, scenecues
 from audiodrama.parse import quotes as quotes_module
 from audiodrama.parse.deliveries import _CALL, _CALL_WORDS
 from audiodrama.parse.history import History
@@ -307,3 +307,30 @@ def test_single_quote_openers_are_counted_as_the_plain_regex_counts_them(text: s
 def test_single_quote_openers() -> None:
     text = "'Tis so, 'Hello,' (\u2018Hi\u2019) he said\u2014'no' [\u2018\u00e9t\u00e9'] don't' 'x"
     assert len(quotes_module._SQ_OPENER_RE.findall(text)) == len(_SQ_OPENER_PLAIN.findall(text)) == 5
+
+
+# the plain forms of regexes rewritten to open on a character the regex engine skips to in C
+_PLAIN_AND_FAST = [
+    (re.compile(r"\b(?:I|me|my|myself)\b"), characters._FIRST_PERSON),
+    (re.compile(r"\bI\b"), attribution._FIRST_PERSON),
+    (re.compile(r"(?<=[a-z,] )([A-Z][a-z]{2,})(?=\s*[?!.,])"), characters._NAME_IN_QUOTE),
+]
+
+
+@pytest.mark.parametrize(("plain", "fast"), _PLAIN_AND_FAST)
+@given(text=st.text(alphabet="Imeyslf IMa,_.?\u00e9\n", max_size=30), data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_rewritten_regexes_match_as_their_plain_forms(
+    plain: re.Pattern[str], fast: re.Pattern[str], text: str, data: st.DataObject
+) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    want = [(m.span(), m.groups()) for m in plain.finditer(text, start, end)]
+    assert [(m.span(), m.groups()) for m in fast.finditer(text, start, end)] == want
+
+
+def test_rewritten_regexes_on_sentences() -> None:
+    text = "I said my piece; Mimi, me and myself. Is it I? No, Ann, my dear Sam! xI mIe Ian, Tom."
+    for plain, fast in _PLAIN_AND_FAST:
+        want = [(m.span(), m.groups()) for m in plain.finditer(text)]
+        assert want and [(m.span(), m.groups()) for m in fast.finditer(text)] == want
