@@ -12,7 +12,16 @@ from hypothesis import strategies as st
 
 from audiodrama.ids import normalise
 from audiodrama.model import Character
-from audiodrama.parse import attribution, characters, narrator, parse_story, quoted, ranker_context, scenecues
+from audiodrama.parse import (
+    attribution,
+    characters,
+    narrator,
+    parse_story,
+    quoted,
+    ranker_context,
+    scenecues,
+    vocatives,
+)
 from audiodrama.parse import quotes as quotes_module
 from audiodrama.parse.deliveries import _CALL, _CALL_WORDS
 from audiodrama.parse.history import History
@@ -334,3 +343,31 @@ def test_rewritten_regexes_on_sentences() -> None:
     for plain, fast in _PLAIN_AND_FAST:
         want = [(m.span(), m.groups()) for m in plain.finditer(text)]
         assert want and [(m.span(), m.groups()) for m in fast.finditer(text)] == want
+
+
+@given(
+    words=st.lists(
+        st.sampled_from(
+            ["My", "my", "Dear", "dearest", "Mr.", "Miss", "Tom", "Ann", "Lee", "xMy", ",", ".", "!", ";"]
+        ),
+        max_size=10,
+    ),
+    seps=st.lists(st.sampled_from([" ", "", "  ", "\n", ", "]), min_size=10, max_size=10),
+    data=st.data(),
+)
+@settings(max_examples=500, deadline=None)
+def test_vocatives_are_the_plain_regexs(words: list[str], seps: list[str], data: st.DataObject) -> None:
+    text = "".join(w + s for w, s in zip(words, seps))
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    want = [(m.span(), m.group(1)) for m in vocatives.PLAIN.finditer(text, start, end)]
+    assert [(m.span(), m.group(1)) for m in vocatives.VOCATIVE.finditer(text, start, end)] == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["My Tom, come.", "Dear Ann! Yes, Mr. Lee.", "Oh, my dearest Ann.", "Tom Lee, hi", "xMy Tom, no; Ann."],
+)
+def test_vocatives_on_sentences(text: str) -> None:
+    want = [(m.span(), m.group(1)) for m in vocatives.PLAIN.finditer(text)]
+    assert want and [(m.span(), m.group(1)) for m in vocatives.VOCATIVE.finditer(text)] == want

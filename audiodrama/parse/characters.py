@@ -24,14 +24,11 @@ from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import Tag, tag_after, tag_before
 from audiodrama.parse.titles import by_title, first_name_clash, first_name_gender, husbands_name, titles_clash
+from audiodrama.parse.vocatives import VOCATIVE
 from audiodrama.parse.wordlists import NOT_NAMES
 
 NARRATOR_FALLBACK = "Narrator (I)"
 
-VOCATIVE = re.compile(
-    r"(?:^|[,!?.;]\s+|\b(?:[Dd]ear(?:est)?|[Mm]y)\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+"
-    r"(?:\s+[A-Z][a-z]+)?)(?=\s*[,.!?])"
-)
 # (regexes that open on the capital or on I/m, the look-behind after it: the regex engine
 # skips to those in C, where a pattern opening on a look-behind or `\b` is tried at every
 # character; tests/test_parse_fastpaths.py holds the plain forms)
