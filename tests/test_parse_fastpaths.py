@@ -23,7 +23,7 @@ from audiodrama.parse import (
     vocatives,
 )
 from audiodrama.parse import quotes as quotes_module
-from audiodrama.parse.deliveries import _CALL, _CALL_WORDS
+from audiodrama.parse.deliveries import _CALL, _CALL_WORDS, _LOOK_BACK, _LOOK_BACK_WORDS
 from audiodrama.parse.history import History
 from audiodrama.parse.keywords import folded, holds_any
 from audiodrama.parse.name_runs import runs
@@ -371,3 +371,23 @@ def test_vocatives_are_the_plain_regexs(words: list[str], seps: list[str], data:
 def test_vocatives_on_sentences(text: str) -> None:
     want = [(m.span(), m.group(1)) for m in vocatives.PLAIN.finditer(text)]
     assert want and [(m.span(), m.group(1)) for m in vocatives.VOCATIVE.finditer(text)] == want
+
+
+_LOOK_BACK_TEXT = (
+    "remembered recalling reminded reminds memory memories used to back then even then that's when that was "
+    "when the first time last time wished never forgot could still hear see feel echoed echoing years ago "
+    "long ago thought back looking back since before he she they died left Ann"
+)
+
+
+@given(
+    sentence=st.lists(st.sampled_from(_LOOK_BACK_TEXT.split()), min_size=1, max_size=6)
+    .flatmap(
+        lambda words: st.tuples(*(st.sampled_from(_CASES.get(c, c + c.upper())) for c in " ".join(words)))
+    )
+    .map("".join)
+)
+@settings(max_examples=400, deadline=None)
+def test_every_looking_back_holds_a_key_word(sentence: str) -> None:
+    if _LOOK_BACK.search(sentence):
+        assert holds_any(folded(sentence), _LOOK_BACK_WORDS), sentence

@@ -56,6 +56,30 @@ _LOOK_BACK = re.compile(
     r"looking back|since (?:he|she|they) (?:died|left)|before (?:he|she|they) (?:died|left))\b",
     re.IGNORECASE,
 )
+# every match of _LOOK_BACK holds one of these (keywords.py)
+_LOOK_BACK_WORDS = (
+    "remember",
+    "recall",
+    "remind",
+    "memor",
+    "used to",
+    "back then",
+    "even then",
+    "that's when",
+    "that was when",
+    "first time",
+    "last time",
+    "wished",
+    "never forg",
+    "could still",
+    "echo",
+    "years ago",
+    "long ago",
+    "thought back",
+    "looking back",
+    "died",
+    "left",
+)
 _SAID_SO = re.compile(
     r"\b(?:remember(?:ed|s|ing)?|recall(?:ed|s|ing)?) (?:(?:him|her|them|\w+) (?:saying|telling)|"
     r"what (?:he|she|they|\w+) (?:had )?(?:said|told)|the words|(?:his|her|their) words)\b|"
@@ -186,7 +210,12 @@ def _memories(ctx: _Context, _emphasis: Any) -> list[tuple[Line, str]]:
 
 def _reflective(ctx: _Context, i: int) -> bool:
     p = ctx.para(i)
-    return not ctx.has_dialogue(i) and len(p) >= 250 and bool(_LOOK_BACK.search(p))
+    return (
+        not ctx.has_dialogue(i)
+        and len(p) >= 250
+        and holds_any(folded(p), _LOOK_BACK_WORDS)
+        and bool(_LOOK_BACK.search(p))
+    )
 
 
 def _narration_long(ctx: _Context, i: int) -> bool:
