@@ -58,27 +58,9 @@ _LOOK_BACK = re.compile(
 )
 # every match of _LOOK_BACK holds one of these (keywords.py)
 _LOOK_BACK_WORDS = (
-    "remember",
-    "recall",
-    "remind",
-    "memor",
-    "used to",
-    "back then",
-    "even then",
-    "that's when",
-    "that was when",
-    "first time",
-    "last time",
-    "wished",
-    "never forg",
-    "could still",
-    "echo",
-    "years ago",
-    "long ago",
-    "thought back",
-    "looking back",
-    "died",
-    "left",
+    *("remember", "recall", "remind", "memor", "used to", "back then", "even then", "that's when"),
+    *("that was when", "first time", "last time", "wished", "never forg", "could still", "echo"),
+    *("years ago", "long ago", "thought back", "looking back", "died", "left"),
 )
 _SAID_SO = re.compile(
     r"\b(?:remember(?:ed|s|ing)?|recall(?:ed|s|ing)?) (?:(?:him|her|them|\w+) (?:saying|telling)|"
@@ -99,25 +81,9 @@ _CALL = re.compile(
 # neither in its narration, and needs no scan (`answered`, `ring` and `call` alone are
 # everywhere in novels: the words around them are part of the key)
 _CALL_WORDS = (
-    "ring ring",
-    "ring! ring",
-    "ring, ring",
-    "ring. ring",
-    "phone",
-    "cell",
-    "mobile",
-    "receiver",
-    "answered the",
-    "answered her",
-    "answered his",
-    "answered my",
-    "s answer",
-    "s accept",
-    "d answer",
-    "d accept",
-    "t answer",
-    "t accept",
-    "dial",
+    *("ring ring", "ring! ring", "ring, ring", "ring. ring", "phone", "cell", "mobile", "receiver", "dial"),
+    *("answered the", "answered her", "answered his", "answered my"),
+    *("s answer", "s accept", "d answer", "d accept", "t answer", "t accept"),
 )
 _HANG_UP = re.compile(
     r"\b(?:hung|hang|hangs|hanging) up\b|\bended the call\b|\bline (?:went|goes) dead\b|"
