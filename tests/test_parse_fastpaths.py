@@ -25,7 +25,7 @@ from audiodrama.parse import (
 from audiodrama.parse import quotes as quotes_module
 from audiodrama.parse.deliveries import _CALL, _CALL_WORDS, _LOOK_BACK, _LOOK_BACK_WORDS
 from audiodrama.parse.history import History
-from audiodrama.parse.keywords import WordSpots, folded, holds_any
+from audiodrama.parse.keywords import folded, holds_any
 from audiodrama.parse.name_runs import runs
 from audiodrama.parse.names import NameIndex
 from audiodrama.parse.quoted import closes_letter
@@ -391,41 +391,3 @@ _LOOK_BACK_TEXT = (
 def test_every_looking_back_holds_a_key_word(sentence: str) -> None:
     if _LOOK_BACK.search(sentence):
         assert holds_any(folded(sentence), _LOOK_BACK_WORDS), sentence
-
-
-@given(
-    text=st.text(alphabet="ab ", max_size=30),
-    words=st.lists(st.text(alphabet="ab", max_size=3), max_size=3),
-    data=st.data(),
-)
-@settings(max_examples=400, deadline=None)
-def test_word_spots_tell_whether_a_span_holds_a_word_start(
-    text: str, words: list[str], data: st.DataObject
-) -> None:
-    start = data.draw(st.integers(0, len(text)))
-    end = data.draw(st.integers(start, len(text)))
-    want = any(w and text.find(w, i) == i for w in words for i in range(start, end))
-    assert WordSpots(text, words).any_in(start, end) == want
-
-
-class _Everywhere:
-    def any_in(self, start: int, end: int) -> bool:
-        return True
-
-
-def test_description_mentions_are_the_plain_scans_in_every_window() -> None:
-    text = (
-        '"Go," said the old woman.\n\n"No," said the undertaker.\n\nThe old  woman sat.\n\n'
-        '"Why?" said the\nundertaker. Her undertaker laughed; his old woman. "Ha!" said The Undertaker.'
-    )
-    chars = [
-        Character(name="the old woman", gender="female"),
-        Character(name="the undertaker", gender="male"),
-    ]
-    fast, plain = NameIndex(chars), NameIndex(chars)
-    plain._spots = lambda text: _Everywhere()  # type: ignore[method-assign,assignment,return-value]
-    assert fast._desc is not None
-    for start in range(0, len(text), 3):
-        for end in range(start, len(text) + 1, 5):
-            assert fast.mentions(text, start, end) == plain.mentions(text, start, end), (start, end)
-    assert len(fast.mentions(text, 0, len(text))) >= 6

@@ -14,7 +14,6 @@ import re
 from collections import Counter, defaultdict
 
 from audiodrama.model import Character
-from audiodrama.parse.keywords import WordSpots
 from audiodrama.parse.names import HONORIFICS, NameIndex
 from audiodrama.parse.person_words import ANYBODY, KIN, MALE_HEADS, NOT_PERSON, STOP
 from audiodrama.parse.quotes import Paragraph
@@ -88,12 +87,8 @@ def _mentions(text: str, paras: list[Paragraph], descs: list[str]) -> dict[str, 
         + r")\b"
     )
     out: dict[str, tuple[list[int], set[str]]] = defaultdict(lambda: ([], set()))
-    # every match holds a description's longest word: a piece holding none needs no scan
-    spots = WordSpots(text, (max(d.split(), key=len) for d in descs if d.split()))
     for p in paras:
         for piece in p.narration:
-            if not spots.any_in(piece.start, piece.end):
-                continue
             for m in rx.finditer(text, piece.start, piece.end):
                 d = " ".join(m.group(2).split())
                 ends, arts = out[d]

@@ -10,7 +10,6 @@ spaces is in `folded(text)` wherever a match ignoring case holds it.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable
 
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
@@ -25,25 +24,3 @@ def folded(text: str) -> str:
 def holds_any(low: str, words: Iterable[str]) -> bool:
     """True when the folded text `low` holds one of `words` (lower-case ASCII)."""
     return any(w in low for w in words)
-
-
-class WordSpots:
-    """Where some literal words start in a text, found once (str.find, in C), to tell in
-    O(log n) whether a span holds one: a regex every match of which holds one of the words
-    needs no scan of a span that holds none."""
-
-    def __init__(self, text: str, words: Iterable[str]) -> None:
-        self.text = text
-        spots: list[int] = []
-        for w in set(words):
-            i = text.find(w) if w else -1
-            while i >= 0:
-                spots.append(i)
-                i = text.find(w, i + 1)
-        spots.sort()
-        self._spots = spots
-
-    def any_in(self, start: int, end: int) -> bool:
-        """True when one of the words starts in text[start:end]."""
-        i = bisect_left(self._spots, start)
-        return i < len(self._spots) and self._spots[i] < end

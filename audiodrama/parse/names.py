@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from audiodrama.model import Character
-from audiodrama.parse.keywords import WordSpots
 from audiodrama.parse.name_runs import runs
 
 HONORIFICS_MALE = frozenset(
@@ -153,9 +152,6 @@ class NameIndex:
             if desc
             else None
         )
-        # every match of _desc holds a description's longest word (keywords.WordSpots)
-        self._desc_words = [max(d.split(), key=len) for d in desc if d.split()]
-        self._desc_spots: WordSpots | None = None
 
     def _add_names(self, prom: list[float]) -> None:
         """Every name and alias, keyed; an alias two characters share goes to the more
@@ -257,7 +253,7 @@ class NameIndex:
         out: list[Mention] = []
         for s, e in runs(text, start, end):
             self._match_run(text[s:e], s, out)
-        if self._desc is not None and self._spots(text).any_in(start, end):
+        if self._desc is not None:
             extra = []
             for m in self._desc.finditer(text, start, end):
                 k = " ".join(m.group(1).lower().split())
@@ -266,13 +262,6 @@ class NameIndex:
             if extra:
                 out = sorted(out + extra, key=lambda x: x.start)
         return out
-
-    def _spots(self, text: str) -> WordSpots:
-        """Where the descriptions' words are in `text` (the story's: found once)."""
-        spots = self._desc_spots
-        if spots is None or spots.text is not text:
-            spots = self._desc_spots = WordSpots(text, self._desc_words)
-        return spots
 
     def _match_run(self, run: str, offset: int, out: list[Mention]) -> None:
         # Runs repeat a lot (`Emma`, `Mr. Knightley`): cache each run's matches.
