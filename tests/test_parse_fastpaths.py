@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audiodrama.ids import normalise
 from audiodrama.model import Character
-from audiodrama.parse.deliveries import _CALL, _CALL_WORDS
+from audiodrama.parse import (
+    attribution,
+    characters,
+    narrator,
+    parse_story,
+    quoted,
+    ranker_context,
+    scenecues,
+    vocatives,
+)
+from audiodrama.parse import quotes as quotes_module
+from audiodrama.parse.deliveries import _CALL, _CALL_WORDS, _LOOK_BACK, _LOOK_BACK_WORDS
 from audiodrama.parse.history import History
+from audiodrama.parse.keywords import folded, holds_any
 from audiodrama.parse.name_runs import runs
 from audiodrama.parse.names import NameIndex
-from audiodrama.parse.quotes import quote_convention
+from audiodrama.parse.quoted import closes_letter
+from audiodrama.parse.quotes import Piece, quote_convention, split_paragraph
 from audiodrama.parse.rules_kin import _word_matches
 
 # The plain regex name_runs.runs replaces: a run of capitalised words with lowercase particles
@@ -88,7 +104,27 @@ def test_german_guillemets_are_still_told_from_french_ones() -> None:
 )
 def test_every_phone_cue_holds_a_call_word(cue: str) -> None:
     assert _CALL.search(cue)
-    assert _CALL_WORDS.search(cue.lower())
+    assert holds_any(folded(cue), _CALL_WORDS)
+
+
+_CALL_TEXT = (
+    "ring ring! ring, phone cell cellphone mobile telephone rang was ringing buzzed began to started "
+    "picked up the her his my their receiver answered call press pressed presses answer accept tapped "
+    "swiped hit dialed dialled dial put to ear Ann"
+)
+
+
+@given(
+    sentence=st.lists(st.sampled_from(_CALL_TEXT.split()), min_size=1, max_size=7)
+    .flatmap(
+        lambda words: st.tuples(*(st.sampled_from(_CASES.get(c, c + c.upper())) for c in " ".join(words)))
+    )
+    .map("".join)
+)
+@settings(max_examples=400, deadline=None)
+def test_every_phone_call_match_holds_a_call_word(sentence: str) -> None:
+    if _CALL.search(sentence):
+        assert holds_any(folded(sentence), _CALL_WORDS), sentence
 
 
 def test_descriptions_are_found_after_a_word_boundary_only() -> None:
@@ -105,3 +141,253 @@ def test_word_matches_are_the_matches_after_a_word_boundary() -> None:
     want = [m.span() for m in re.compile(r"\b" + pat.pattern).finditer(text)]
     assert [m.span() for m in _word_matches(pat, text)] == want
     assert len(want) == 4
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_parsing_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        if not enabled:
+            gc.disable()
+        script = parse_story('"Where are you going?" asked Anna.\n\n"To the market," said Ben.')
+        assert gc.isenabled() == enabled
+        assert [l.speaker for l in script.lines() if l.kind == "dialogue"] == ["Anna", "Ben"]
+    finally:
+        if was:
+            gc.enable()
+
+
+def _plain_first_narration_sentence(para: str) -> str:
+    narration = " ".join(scenecues.QUOTED.sub(" ", para).split())
+    m = scenecues._SENTENCE_END.search(narration)
+    sentence = narration[: m.end()] if m else narration
+    return sentence.strip(" ,;:-\u2014\u2013")
+
+
+@pytest.mark.parametrize(
+    "para",
+    [
+        '"Hi!" Ben said.  \n  He left.',
+        "  \u201cOnly speech.\u201d  ",
+        "The next morning, \t she woke.\n\n(Later) they met. Then ...",
+        "Wait!\u2019  \u2018No,\u2019 she said. -- He rose.\u2026  \u201cGo.\u201d He went.",
+        ", - \u2014 Oh?  Yes.) Fine.",
+    ],
+)
+def test_first_narration_sentence_is_the_plain_ones(para: str) -> None:
+    assert scenecues.first_narration_sentence(para) == _plain_first_narration_sentence(para)
+
+
+@given(st.text(alphabet=" \t\n\u00a0.!?\u2026\"\u201c\u201d\u2018\u2019'()AaBb,;:-\u2014", max_size=60))
+@settings(max_examples=400, deadline=None)
+def test_first_narration_sentence_is_the_plain_ones_on_any_text(para: str) -> None:
+    assert scenecues.first_narration_sentence(para) == _plain_first_narration_sentence(para)
+
+
+# the words of the cue regexes, to build sentences that match them now and then
+_CUE_TEXT = (
+    "woke awoke awoken awakened awakens jolted startled awake came to his senses opened her eyes "
+    "transported teleports whisked orbing shimmered flashing apparated disapparated off away back into "
+    "arrived arriving landed pulled up at in on got gets home returned went reached entered the Ann's "
+    "made their way found himself themselves a an empty quiet bench seat corner sofa door room"
+)
+# how `ignore case` may write each letter: its capital, and for i, s and k the other letters it matches
+_CASES = {"i": "iI\u0131\u0130", "s": "sS\u017f", "k": "kK\u212a"}
+
+
+@st.composite
+def _cue_sentences(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(_CUE_TEXT.split()), min_size=1, max_size=9))
+    return "".join(draw(st.sampled_from(_CASES.get(c, c + c.upper()))) for c in " ".join(words))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (scenecues._WAKE, scenecues._WAKE_WORDS),
+        (scenecues._TRANSPORT, scenecues._TRANSPORT_WORDS),
+        (scenecues._ARRIVE, scenecues._ARRIVE_WORDS),
+        (scenecues._SEAT, scenecues._ARRIVE_WORDS),
+    ],
+)
+@given(sentence=_cue_sentences())
+@settings(max_examples=300, deadline=None)
+def test_every_scene_cue_match_holds_a_key_word(
+    pattern: re.Pattern[str], words: tuple[str, ...], sentence: str
+) -> None:
+    if pattern.search(sentence):
+        assert holds_any(folded(sentence), words), sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("He wh\u0131\u017fked her to Paris.", "transport"),
+        ("Ann AWOKE at dawn.", "wake"),
+        ("He W\u0130\u017fKED away to Paris.", ""),
+        ("They were tranſported to the castle.", "transport"),
+        ("She made her way to the garden, and Ann sat.", "arrive"),
+        ("He found a quiet bench.", "arrive"),
+        ("He would have arrived at noon.", ""),
+    ],
+)
+def test_scene_cues_through_the_key_words(sentence: str, cue: str) -> None:
+    text = f"Ann sat.\n\nBen stood.\n\n{sentence}"
+    paras = [(0, 8), (10, 20), (22, len(text))]
+    assert scenecues.scene_cue(text, paras, 2, ["body"] * 3) == cue
+
+
+_CLOSE_TEXT = (
+    "Yours ever yours truly Your affectionate your devoted I remain, dear Sir, -- Wm. Elliot &c. our sincere"
+)
+
+
+@given(st.lists(st.sampled_from([*_CLOSE_TEXT.split(), ".", "!", "\n", "  "]), max_size=14))
+@settings(max_examples=400, deadline=None)
+def test_letter_closes_are_the_plain_regexs(words: list[str]) -> None:
+    quote = " ".join(words)
+    assert closes_letter(quote) == (quoted._LETTER_CLOSE.search(quote[-80:]) is not None)
+
+
+@pytest.mark.parametrize(
+    ("quote", "closes"),
+    [
+        ("I shall come on Monday. Yours affectionately,", True),
+        ("I remain, dear Miss Crawford, &c.", True),
+        ("Your devoted friend", True),
+        ("Is this yours?", False),
+        ("Your mother is here.", False),
+    ],
+)
+def test_letter_closes(quote: str, closes: bool) -> None:
+    assert closes_letter(quote) == closes
+
+
+def test_a_paragraphs_quotes_and_narration_follow_its_pieces() -> None:
+    para = split_paragraph('"Hi," said Ann. "Bye."', 0, 0, 22, single=False, continues=False)
+    assert [(q.start, q.end) for q in para.quotes] == [(0, 5), (16, 22)]
+    assert [(p.start, p.end) for p in para.narration] == [(6, 15)]
+    para.quotes.clear()  # a new list each time: the caller's to change
+    assert len(para.quotes) == 2
+    para.pieces.append(Piece("n", 22, 22))  # appended to
+    assert len(para.narration) == 2
+    para.pieces = para.pieces[:1]  # replaced
+    assert len(para.quotes) == 1 and para.narration == []
+
+
+_EXIT_TEXT = (
+    "walked stormed ran rushed hurried stalked marched strode stepped slipped went got stumbled flounced "
+    "swept dashed raced crept backed left quitted quit fled out away off the this her room house hall "
+    "study disappeared vanished departed was gone hung up He Ann then"
+)
+
+
+@given(st.lists(st.sampled_from([*_EXIT_TEXT.split(), " ", "\n", "."]), max_size=10))
+@settings(max_examples=400, deadline=None)
+def test_every_exit_holds_an_exit_word(words: list[str]) -> None:
+    sentence = " ".join(words)
+    if ranker_context._EXIT.search(sentence):
+        assert any(w in sentence for w in ranker_context._EXIT_WORDS), sentence
+
+
+_SELF_NAME_TEXT = (
+    "My my first name is was Call call me called I myself am christened named Pip Mr. Jake Barnes , ; ."
+)
+
+
+@given(st.lists(st.sampled_from([*_SELF_NAME_TEXT.split(), "I,", " ", "\n"]), max_size=10))
+@settings(max_examples=400, deadline=None)
+def test_every_self_naming_holds_a_naming_word(words: list[str]) -> None:
+    sentence = " ".join(words)
+    if narrator._SELF_NAME.search(sentence):
+        assert any(w in sentence for w in narrator._SELF_NAME_WORDS), sentence
+
+
+# the plain regex of a single quote opening a word, from the character before it
+_SQ_OPENER_PLAIN = re.compile(r"[\s(\[\u2014]['\u2018][A-Za-z\u00c0-\u024f]")
+
+
+@given(st.text(alphabet=" \n(['\u2018\u2019\u2014aZ\u00e9-.", max_size=40))
+@settings(max_examples=500, deadline=None)
+def test_single_quote_openers_are_counted_as_the_plain_regex_counts_them(text: str) -> None:
+    assert len(quotes_module._SQ_OPENER_RE.findall(text)) == len(_SQ_OPENER_PLAIN.findall(text))
+
+
+def test_single_quote_openers() -> None:
+    text = "'Tis so, 'Hello,' (\u2018Hi\u2019) he said\u2014'no' [\u2018\u00e9t\u00e9'] don't' 'x"
+    assert len(quotes_module._SQ_OPENER_RE.findall(text)) == len(_SQ_OPENER_PLAIN.findall(text)) == 5
+
+
+# the plain forms of regexes rewritten to open on a character the regex engine skips to in C
+_PLAIN_AND_FAST = [
+    (re.compile(r"\b(?:I|me|my|myself)\b"), characters._FIRST_PERSON),
+    (re.compile(r"\bI\b"), attribution._FIRST_PERSON),
+    (re.compile(r"(?<=[a-z,] )([A-Z][a-z]{2,})(?=\s*[?!.,])"), characters._NAME_IN_QUOTE),
+]
+
+
+@pytest.mark.parametrize(("plain", "fast"), _PLAIN_AND_FAST)
+@given(text=st.text(alphabet="Imeyslf IMa,_.?\u00e9\n", max_size=30), data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_rewritten_regexes_match_as_their_plain_forms(
+    plain: re.Pattern[str], fast: re.Pattern[str], text: str, data: st.DataObject
+) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    want = [(m.span(), m.groups()) for m in plain.finditer(text, start, end)]
+    assert [(m.span(), m.groups()) for m in fast.finditer(text, start, end)] == want
+
+
+def test_rewritten_regexes_on_sentences() -> None:
+    text = "I said my piece; Mimi, me and myself. Is it I? No, Ann, my dear Sam! xI mIe Ian, Tom."
+    for plain, fast in _PLAIN_AND_FAST:
+        want = [(m.span(), m.groups()) for m in plain.finditer(text)]
+        assert want and [(m.span(), m.groups()) for m in fast.finditer(text)] == want
+
+
+@given(
+    words=st.lists(
+        st.sampled_from(
+            ["My", "my", "Dear", "dearest", "Mr.", "Miss", "Tom", "Ann", "Lee", "xMy", ",", ".", "!", ";"]
+        ),
+        max_size=10,
+    ),
+    seps=st.lists(st.sampled_from([" ", "", "  ", "\n", ", "]), min_size=10, max_size=10),
+    data=st.data(),
+)
+@settings(max_examples=500, deadline=None)
+def test_vocatives_are_the_plain_regexs(words: list[str], seps: list[str], data: st.DataObject) -> None:
+    text = "".join(w + s for w, s in zip(words, seps))
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    want = [(m.span(), m.group(1)) for m in vocatives.PLAIN.finditer(text, start, end)]
+    assert [(m.span(), m.group(1)) for m in vocatives.VOCATIVE.finditer(text, start, end)] == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["My Tom, come.", "Dear Ann! Yes, Mr. Lee.", "Oh, my dearest Ann.", "Tom Lee, hi", "xMy Tom, no; Ann."],
+)
+def test_vocatives_on_sentences(text: str) -> None:
+    want = [(m.span(), m.group(1)) for m in vocatives.PLAIN.finditer(text)]
+    assert want and [(m.span(), m.group(1)) for m in vocatives.VOCATIVE.finditer(text)] == want
+
+
+_LOOK_BACK_TEXT = (
+    "remembered recalling reminded reminds memory memories used to back then even then that's when that was "
+    "when the first time last time wished never forgot could still hear see feel echoed echoing years ago "
+    "long ago thought back looking back since before he she they died left Ann"
+)
+
+
+@given(
+    sentence=st.lists(st.sampled_from(_LOOK_BACK_TEXT.split()), min_size=1, max_size=6)
+    .flatmap(
+        lambda words: st.tuples(*(st.sampled_from(_CASES.get(c, c + c.upper())) for c in " ".join(words)))
+    )
+    .map("".join)
+)
+@settings(max_examples=400, deadline=None)
+def test_every_looking_back_holds_a_key_word(sentence: str) -> None:
+    if _LOOK_BACK.search(sentence):
+        assert holds_any(folded(sentence), _LOOK_BACK_WORDS), sentence

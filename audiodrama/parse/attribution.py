@@ -24,7 +24,7 @@ from audiodrama.parse.rules_leadin import LeadInRules
 from audiodrama.parse.rules_tags import TagRules
 from audiodrama.parse.turns import QuoteState, Turn
 
-_FIRST_PERSON = re.compile(r"\bI\b")
+_FIRST_PERSON = re.compile(r"I(?<!\wI)\b")  # `\bI\b`, skipped to in C
 
 
 class Attributor(TagRules, KinRules, LeadInRules, FallbackRules):

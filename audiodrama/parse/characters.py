@@ -26,20 +26,20 @@ from audiodrama.parse.pet_names import fold_pet_names
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import Tag, tag_after, tag_before
 from audiodrama.parse.titles import by_title, first_name_clash, first_name_gender, husbands_name, titles_clash
+from audiodrama.parse.vocatives import VOCATIVE
 from audiodrama.parse.wordlists import NOT_NAMES
 
 NARRATOR_FALLBACK = "Narrator (I)"
 
-VOCATIVE = re.compile(
-    r"(?:^|[,!?.;]\s+|\b(?:[Dd]ear(?:est)?|[Mm]y)\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+"
-    r"(?:\s+[A-Z][a-z]+)?)(?=\s*[,.!?])"
-)
-_NAME_IN_QUOTE = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{2,})(?=\s*[?!.,])")
+# (regexes that open on the capital or on I/m, the look-behind after it: the regex engine
+# skips to those in C, where a pattern opening on a look-behind or `\b` is tried at every
+# character; tests/test_parse_fastpaths.py holds the plain forms)
+_NAME_IN_QUOTE = re.compile(r"([A-Z](?<=[a-z,] [A-Z])[a-z]{2,})(?=\s*[?!.,])")
 
 _AGREE = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b[^.,;:!?\"\n]{0,30}?\b(his|himself|her|herself)\b")
 _NEXT_SENT_PRON = re.compile(r"[^.!?\"\n]{0,150}[.!?][\"'\u201d]?\s+(He|She)\b")
 
-_FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself)\b")
+_FIRST_PERSON = re.compile(r"[Im](?<!\w.)(?:(?<=I)|(?<=m)(?:e|y(?:self)?))\b")  # I, me, my, myself
 _I_TAG = re.compile(
     r"(?:\bI\s+(?:[a-z]+ly\s+)?(?:said|asked|answered|replied|says|called|shouted)\b|"
     r"\b(?:said|asked|answered|replied)\s+I\b)"

@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from audiodrama.model import Line, Script
+from audiodrama.parse.keywords import folded, holds_any
 from audiodrama.parse.scenecues import first_narration_sentence, opens_on_waking
 from audiodrama.parse.structure import Block
 
@@ -55,6 +56,12 @@ _LOOK_BACK = re.compile(
     r"looking back|since (?:he|she|they) (?:died|left)|before (?:he|she|they) (?:died|left))\b",
     re.IGNORECASE,
 )
+# every match of _LOOK_BACK holds one of these (keywords.py)
+_LOOK_BACK_WORDS = (
+    *("remember", "recall", "remind", "memor", "used to", "back then", "even then", "that's when"),
+    *("that was when", "first time", "last time", "wished", "never forg", "could still", "echo"),
+    *("years ago", "long ago", "thought back", "looking back", "died", "left"),
+)
 _SAID_SO = re.compile(
     r"\b(?:remember(?:ed|s|ing)?|recall(?:ed|s|ing)?) (?:(?:him|her|them|\w+) (?:saying|telling)|"
     r"what (?:he|she|they|\w+) (?:had )?(?:said|told)|the words|(?:his|her|their) words)\b|"
@@ -70,12 +77,10 @@ _CALL = re.compile(
     r"\bdial(?:l)?ed\b|\bput (?:the|her|his|my) phone to (?:her|his|my) ear\b",
     re.IGNORECASE,
 )
-# A word every match of _CALL holds, looked for in the paragraph in lower case: one without
-# any holds no call cue, neither in its narration. (A scan ignoring case is slower than
-# _CALL itself; the letters `ignore case` matches whose lower case differs: ı and İ for i,
-# ſ for s.)
-_I, _S = r"(?:i\u0307?|\u0131)", r"[s\u017f]"
-_CALL_WORDS = re.compile(f"r{_I}ng|phone|cell|mob{_I}le|rece{_I}ver|call|an{_S}wer|accept|d{_I}al")
+# Words every match of _CALL holds (keywords.py): a paragraph with none holds no call cue,
+# neither in its narration, and needs no scan (`ring` and `call` alone are everywhere in
+# novels: `ring ring` holds ` ring`, `answered her call` holds `answer`)
+_CALL_WORDS = (" ring", "phone", "cell", "mobile", "receiver", "dial", "answer", "accept")
 _HANG_UP = re.compile(
     r"\b(?:hung|hang|hangs|hanging) up\b|\bended the call\b|\bline (?:went|goes) dead\b|"
     r"\bclick(?:ed)? off\b|\bdial tone\b|\bput (?:the|her|his|my) phone (?:down|away)\b|"
@@ -167,7 +172,12 @@ def _memories(ctx: _Context, _emphasis: Any) -> list[tuple[Line, str]]:
 
 def _reflective(ctx: _Context, i: int) -> bool:
     p = ctx.para(i)
-    return not ctx.has_dialogue(i) and len(p) >= 250 and bool(_LOOK_BACK.search(p))
+    return (
+        not ctx.has_dialogue(i)
+        and len(p) >= 250
+        and holds_any(folded(p), _LOOK_BACK_WORDS)
+        and bool(_LOOK_BACK.search(p))
+    )
 
 
 def _narration_long(ctx: _Context, i: int) -> bool:
@@ -298,7 +308,9 @@ def _phone_calls(ctx: _Context, _emphasis: Any) -> list[tuple[Line, str]]:
         para = ctx.para(i)
         # every cue holds one of _CALL_WORDS: most paragraphs need no closer look
         narration = (
-            re.sub(r"[\"\u201c][^\"\u201d]*[\"\u201d]", " ", para) if _CALL_WORDS.search(para.lower()) else ""
+            re.sub(r"[\"\u201c][^\"\u201d]*[\"\u201d]", " ", para)
+            if holds_any(folded(para), _CALL_WORDS)
+            else ""
         )
         m = _CALL.search(narration)
         if not m or i in ctx.memory or i in ctx.dream:

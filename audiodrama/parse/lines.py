@@ -16,7 +16,12 @@ from audiodrama.parse.quoted import (
     reads_on,
 )
 from audiodrama.parse.quotes import Paragraph, Piece, trim
-from audiodrama.parse.reported import is_reported_speech, is_unspoken, sits_in_narration
+from audiodrama.parse.reported import (
+    MIN_LENGTH_IN_NARRATION,
+    is_reported_speech,
+    is_unspoken,
+    sits_in_narration,
+)
 from audiodrama.parse.tags import is_pure_tag, split_leading_tag
 from audiodrama.parse.turns import CONFIDENCE, QuoteState, Turn
 
@@ -60,9 +65,7 @@ def build_lines(
                     # that follow a letter go on with it (its next paragraph, a signature, a P.S.)
                     next_reading = quote_only and (reading or is_letter(text[slice(*piece.quote.inner)]))
                     out.append(_narration(text, para.index, piece.start, piece.end))
-                elif is_unspoken(text, para, piece) or is_reported_speech(
-                    _collapse(text[slice(*piece.quote.inner)]), sits_in_narration(text, para, piece)
-                ):
+                elif is_unspoken(text, para, piece) or _reported(text, para, piece):
                     out.append(_narration(text, para.index, piece.start, piece.end, rule="reported"))
                 else:
                     state = states.get(id(piece.quote))
@@ -79,6 +82,17 @@ def build_lines(
 
 
 _MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u2039\u203a \t\n"
+
+
+def _reported(text: str, para: Paragraph, piece: Piece) -> bool:
+    """is_reported_speech of the piece's quote, its spaces collapsed; a quote shorter than
+    the least minimum before collapsing is shorter after: not collapsed for nothing."""
+    s, e = piece.quote.inner
+    if e - s < MIN_LENGTH_IN_NARRATION:
+        return False
+    return is_reported_speech(_collapse(text[s:e]), sits_in_narration(text, para, piece))
+
+
 _LETTER_PARAGRAPH = 150
 _SIGNATURE = 40
 

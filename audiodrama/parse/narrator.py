@@ -94,6 +94,8 @@ _SELF_NAME = re.compile(
     r"((?:Mr\.|Mrs\.|Miss|Dr\.)?\s?[A-Z][a-z]+(?: [A-Z][a-z]+)?)\b"
     r"|(?:^|[.;!?]\s+)I,\s+((?:Mr\.|Mrs\.|Miss|Dr\.)?\s?[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}),"
 )
+# every match of _SELF_NAME holds one of these: a span with none needs no scan
+_SELF_NAME_WORDS = ("name", "all me", "myself", "called", "christened", "I,")
 # `"Come here, Jane," she said to me`: the name is the narrator's
 _TO_ME = re.compile(r"[\s,]*(?:[a-z]+ly\s+)?to me\b")
 
@@ -113,6 +115,9 @@ def self_name(
         if narrator is not None and st.speaker == narrator
     ]
     for s, e in spans:
+        words = text[s:e]
+        if not any(w in words for w in _SELF_NAME_WORDS):
+            continue
         for m in _SELF_NAME.finditer(text, s, e):
             name = (m.group(1) or m.group(2)).strip()
             counts[name] = counts.get(name, 0) + 1

@@ -81,9 +81,23 @@ def opens_letter(words: str) -> bool:
     return _CAPS_SALUTATION.match(words) is not None
 
 
+# every match of _LETTER_CLOSE holds one of these (it is tried at each of 80 characters)
+_LETTER_CLOSE_WORDS = (
+    "ours",
+    "remain,",
+    "affectionate",
+    "obliged",
+    "sincere",
+    "faithful",
+    "loving",
+    "devoted",
+)
+
+
 def closes_letter(words: str) -> bool:
     """True when quoted `words` end with a letter's valediction ("Yours affectionately,")."""
-    return _LETTER_CLOSE.search(words[-80:]) is not None
+    tail = words[-80:]
+    return any(w in tail for w in _LETTER_CLOSE_WORDS) and _LETTER_CLOSE.search(tail) is not None
 
 
 def is_letter(words: str) -> bool:

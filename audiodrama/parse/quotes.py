@@ -28,7 +28,9 @@ _SQ_OPEN = {"\u2018"}
 _SQ_CLOSE = {"\u2019"}
 _SQ_BOTH = {"'"}
 
-_SQ_OPENER_RE = re.compile(r"[\s(\[\u2014]['\u2018][A-Za-z\u00c0-\u024f]")
+# a single quote opening a word after a space, bracket or dash: found from the quote mark,
+# which the regex engine skips to in C (from the space, it stopped at every space)
+_SQ_OPENER_RE = re.compile(r"['\u2018](?<=[\s(\[\u2014].)[A-Za-z\u00c0-\u024f]")
 DQ_MARKS = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e\u2039\u203a]")
 _SQ_AT_START = re.compile(r"\s*['\u2018][A-Za-z\u00c0-\u024f]")
 _SQ_MARKS = re.compile(r"['\u2018\u2019]")
@@ -79,13 +81,26 @@ class Paragraph:
 
     @property
     def quotes(self) -> list[Quote]:
-        """The quotes of the paragraph in order."""
-        return [p.quote for p in self.pieces if p.quote is not None]
+        """The quotes of the paragraph in order (a new list)."""
+        return list(self._views()[0])
 
     @property
     def narration(self) -> list[Piece]:
-        """The narration pieces in order."""
-        return [p for p in self.pieces if p.kind == "n"]
+        """The narration pieces in order (a new list)."""
+        return list(self._views()[1])
+
+    def _views(self) -> tuple[tuple[Quote, ...], tuple[Piece, ...], list[Piece], int]:
+        """(quotes, narration) of the pieces, kept while the pieces are the same list of the
+        same length (the attribution reads them tens of thousands of times per novel; the
+        pieces are built by appending, and replaced, never set one by one once read)."""
+        views: tuple[tuple[Quote, ...], tuple[Piece, ...], list[Piece], int] | None
+        views = self.__dict__.get("_views_of")
+        pieces = self.pieces
+        if views is None or views[2] is not pieces or views[3] != len(pieces):
+            quotes = tuple(p.quote for p in pieces if p.quote is not None)
+            narration = tuple(p for p in pieces if p.kind == "n")
+            views = self.__dict__["_views_of"] = (quotes, narration, pieces, len(pieces))
+        return views
 
 
 def trim(text: str, s: int, e: int) -> tuple[int, int]:

@@ -213,6 +213,22 @@ _EXIT = re.compile(
 )
 
 
+# every match of _EXIT holds one of these: a narration piece with none needs no scan
+_EXIT_WORDS = (
+    "out",
+    "away",
+    "off",
+    "left",
+    "quit",
+    "fled",
+    "disappeared",
+    "vanished",
+    "departed",
+    "gone",
+    "hung",
+)
+
+
 _EXIT_SUBJ = re.compile(
     r"(?:(?:So|Then|And|But|Finally|Suddenly|Now|At last),?\s+(?:then\s+)?)?"
     r"(?:([Hh]e|[Ss]he)\b|(?=[A-Z]))"
@@ -256,6 +272,9 @@ def find_exits(att: Sieve) -> list[tuple[int, int, int]]:
     for para in att.paras:
         ments = att.para_mentions[para.index]
         for piece in para.narration:
+            words = text[piece.start : piece.end]
+            if not any(w in words for w in _EXIT_WORDS):
+                continue
             for ex in _EXIT.finditer(text, piece.start, piece.end):
                 st = max(text.rfind(c, piece.start, ex.start()) for c in ".!?") + 1
                 st = max(st, piece.start)

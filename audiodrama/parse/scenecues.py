@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+
+from audiodrama.parse.keywords import folded, holds_any
 
 QUOTED = re.compile(
     r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb|\u201e[^\u201c\u201d]*[\u201c\u201d]"
@@ -27,6 +30,10 @@ _WAKE = re.compile(
 )
 
 
+# a word every match holds (keywords.py): most sentences need no regex scan
+_WAKE_WORDS = ("wok", "awak", "came to")
+
+
 _EYES_OPEN = re.compile(rf"\b(?:open(?:ed|s)?|blinked open) (?:{_POSSESSIVE}|your) eyes\b", re.IGNORECASE)
 
 
@@ -40,6 +47,9 @@ _TRANSPORT = re.compile(
 )
 
 
+_TRANSPORT_WORDS = ("transport", "teleport", "apparat", "whisk", "orb", "shimmer", "flash")
+
+
 _ARRIVE = re.compile(
     r"\b(?:arriv(?:ed|es|ing)|landed|pulled up) (?:at|in|on|outside|home|back)\b(?! the door)"
     r"|\b(?:got|gets|came|returned|headed|went|drove|walked) (?:back )?home\b"
@@ -48,6 +58,10 @@ _ARRIVE = re.compile(
     rf"|\bfound {_REFLEXIVE} (?:\w+ )?(?:in|at|on|outside)\b",
     re.IGNORECASE,
 )
+
+
+# every match of _ARRIVE or _SEAT holds one of these
+_ARRIVE_WORDS = ("arriv", "landed", "pulled up", "home", "reached", "entered", "made", "found")
 
 
 _SEAT = re.compile(
@@ -78,18 +92,27 @@ _HYPOTHETICAL = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 14)
 def first_narration_sentence(para: str) -> str:
-    """The paragraph's first sentence once quoted speech is taken out ('' if it is all speech)."""
-    narration = " ".join(QUOTED.sub(" ", para).split())
+    """The paragraph's first sentence once quoted speech is taken out ('' if it is all speech).
+
+    (Cached: the structure stage and the deliveries pass both read every paragraph's.)"""
+    narration = QUOTED.sub(" ", para)
+    # the sentence end found before the spaces are collapsed, so only the first sentence's
+    # are: `\s+` matches a run of spaces as it matches the one space it collapses to
     m = _SENTENCE_END.search(narration)
-    sentence = narration[: m.end()] if m else narration
+    sentence = " ".join((narration[: m.end()] if m else narration).split())
     return sentence.strip(" ,;:-\u2014\u2013")
 
 
 def opens_on_waking(sentence: str, strict: bool = False) -> bool:
     """'woke'/'awoke' (or, unless strict, 'opened her eyes') in the sentence's first 8 words."""
-    opening = " ".join(sentence.split()[:8])
-    return bool(_WAKE.search(opening)) or (not strict and bool(_EYES_OPEN.search(opening)))
+    opening = " ".join(sentence.split(None, 8)[:8])
+    return _wakes(opening) or (not strict and bool(_EYES_OPEN.search(opening)))
+
+
+def _wakes(opening: str) -> bool:
+    return holds_any(folded(opening), _WAKE_WORDS) and bool(_WAKE.search(opening))
 
 
 def scene_cue(
@@ -119,17 +142,19 @@ def scene_cue(
     first = first_narration_sentence(para)
     if not first:
         return ""
-    if opens_on_waking(first, strict=True):
+    opening = " ".join(first.split(None, 8)[:8])
+    if _wakes(opening):
         return "wake"
-    if opens_on_waking(first):
+    if _EYES_OPEN.search(opening):  # (opens_on_waking, not strict, once _wakes is False)
         ctx = " ".join(text[s:e] for s, e in paras[max(0, i - 2) : i + 1])
         if _DREAM_CONTEXT.search(ctx):
             return "wake"
-    if _TRANSPORT.search(first):
+    low = folded(first)
+    if holds_any(low, _TRANSPORT_WORDS) and _TRANSPORT.search(first):
         return "transport"
     if _TIME.match(first) and not para.lstrip().startswith(('"', "\u201c")):
         return "time"
-    m = _ARRIVE.search(first) or _SEAT.search(first)
+    m = (_ARRIVE.search(first) or _SEAT.search(first)) if holds_any(low, _ARRIVE_WORDS) else None
     if m and (scene_paras >= 2 or blank_lines >= 2) and not _HYPOTHETICAL.search(first[: m.start()]):
         return "arrive"
     return ""

@@ -91,9 +91,10 @@ class Block:
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """[start, end) of every paragraph, whitespace trimmed (see the module rules)."""
     out = _split(text, _PARA_SPLIT)
-    if _one_paragraph_per_line(text, out):
+    lines = [l for l in text.split("\n") if l.strip()]  # the non-blank lines, for both tests
+    if _one_paragraph_per_line(lines, out):
         out = _split(text, re.compile(r"\n"))
-    elif _indented_paragraphs(text, out):
+    elif _indented_paragraphs(lines, out):
         out = _split(text, re.compile(r"\n(?=[ \t\u3000]+\S)"))
     return [piece for span in out for piece in _split_glued_heading(text, span)]
 
@@ -113,18 +114,18 @@ def _split(text: str, sep: re.Pattern[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _one_paragraph_per_line(text: str, paras: list[tuple[int, int]]) -> bool:
-    """True for texts with (almost) no blank lines whose lines are whole paragraphs."""
-    lines = [l for l in text.split("\n") if l.strip()]
+def _one_paragraph_per_line(lines: list[str], paras: list[tuple[int, int]]) -> bool:
+    """True for texts with (almost) no blank lines whose lines (the non-blank ones) are whole
+    paragraphs."""
     if len(lines) < 6 or len(paras) * 3 > len(lines):
         return False
     lengths = sorted(len(l) for l in lines)
     return lengths[len(lengths) // 2] > 110 or lengths[-len(lengths) // 4] > 160
 
 
-def _indented_paragraphs(text: str, paras: list[tuple[int, int]]) -> bool:
-    """True for hard-wrapped texts without blank lines whose paragraphs start indented."""
-    lines = [l for l in text.split("\n") if l.strip()]
+def _indented_paragraphs(lines: list[str], paras: list[tuple[int, int]]) -> bool:
+    """True for hard-wrapped texts without blank lines (`lines`: the non-blank ones) whose
+    paragraphs start indented."""
     if len(lines) < 10 or len(paras) > max(1, len(lines) // 20):
         return False
     indented = sum(1 for l in lines if l[:1] in (" ", "\t", "\u3000"))
