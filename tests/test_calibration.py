@@ -50,8 +50,9 @@ def test_calibrated_confidence_falls_with_the_distance_from_the_tag():
     assert lines[0].rule == "explicit-verb"
     confs = [l.confidence for l in lines]
     assert all(0.0 < c < 1.0 for c in confs)
-    # the tagged line is the surest; the turns deep in the untagged run are less sure
-    assert confs[0] == max(confs) and confs[0] > confs[-1]
+    # the turns deep in the untagged run are less sure than the tagged line (the turn two
+    # after it, which alternation gives the tagged speaker, may be as sure)
+    assert confs[0] > max(confs[3:])
 
 
 def test_bare_weights_leave_the_raw_rule_confidences():
@@ -201,6 +202,8 @@ def test_features_see_whether_the_tags_around_a_turn_agree_with_its_speaker():
         and "turn-taking*words" not in line_features(_between_tags("Ann"))[0]
     )
     assert agree["story_ranked"] == 0.6 and agree["story_ranked_ranked"] == 0.6
+    # a story (nearly) all tags or all untagged turns: the share as far as PDNC's range
+    assert line_features([_line(0, "Ann", "explicit-verb", 0.95)])[0]["story_ranked"] == 0.1
 
 
 def test_features_read_questions_and_addressees():
