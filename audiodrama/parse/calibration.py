@@ -4,12 +4,13 @@ The sieve's rules and the ranker state a raw confidence (a rule's constant, the 
 probability of its choice among the candidates). How often those are right depends on more
 than the rule: the length of the conversation, how many people take part, whether the line
 breaks the alternation, whether alternation from the nearest tagged turns gives it its speaker
-or another, how short the line is. A small logistic model over such features,
-one for stories parsed with a cast and one without (the errors differ: without a cast,
-characters are found by the parser), fitted on leave-one-novel-out predictions
-(scripts/train_attribution.py) and shipped in the model file, maps them to the probability
-that the speaker is right; the lines most likely wrong are then the ones `audiodrama
-review` lists first.
+or another, how short the line is. A small logistic model over such features and a
+monotone correction of its probabilities, one for stories parsed with a cast and one without
+(the errors differ: without a cast, characters are found by the parser; the training script
+fits one logistic map on the lines of both and the corrections apart), fitted on
+leave-one-novel-out predictions (scripts/train_attribution.py) and shipped in the model
+file, map them to the probability that the speaker is right; the lines most likely wrong are
+then the ones `audiodrama review` lists first.
 """
 
 from __future__ import annotations
