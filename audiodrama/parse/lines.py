@@ -87,6 +87,8 @@ _MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u2039\u203a \t\n"
 def _reported(text: str, para: Paragraph, piece: Piece) -> bool:
     """is_reported_speech of the piece's quote, its spaces collapsed; a quote shorter than
     the least minimum before collapsing is shorter after: not collapsed for nothing."""
+    if piece.quote is None:
+        return False
     s, e = piece.quote.inner
     if e - s < MIN_LENGTH_IN_NARRATION:
         return False
