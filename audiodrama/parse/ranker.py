@@ -114,6 +114,10 @@ FEATURES: tuple[str, ...] = (
     "beat_subj_new",
     "beat_pron",
     "asked_last",
+    "par_anchor_even",
+    "par_anchor_odd",
+    "par_voc_even",
+    "par_voc_odd",
 )
 
 

@@ -11,6 +11,7 @@ from audiodrama.parse.ranker_context import (
     consecutive_turns,
     named_after,
 )
+from audiodrama.parse.ranker_exchange import exchange_parity
 from audiodrama.parse.ranker_static import Feats, static_features
 
 _DESCRIPTION = re.compile(r"(?:the|a|an)\s", re.IGNORECASE)
@@ -58,6 +59,7 @@ def candidates(ctx: Context, ti: int, speakers: Sequence[int | None]) -> dict[in
     static = ctx.static.get(ti)
     if static is None:
         static = ctx.static[ti] = static_features(ctx, ti)
+        exchange_parity(ctx, ti, Feats(static))
     fs = Feats({c: dict(v) for c, v in static.items()})
     recent = _recency(ctx, ti, speakers, fs)
     s1 = _conversation(ctx, ti, speakers, fs, recent)
