@@ -118,6 +118,8 @@ FEATURES: tuple[str, ...] = (
     "par_anchor_odd",
     "par_voc_even",
     "par_voc_odd",
+    "par_pron_match",
+    "par_pron_mismatch",
 )
 
 

@@ -42,9 +42,24 @@ def exchange_parity(ctx: Context, ti: int, fs: Feats) -> None:
     by the other parity's turns, likely this turn's speaker (`par_voc_odd`); by this
     parity's, likely not (`par_voc_even`)."""
     att = ctx.att
+    told: set[str] = set()  # the genders of the `he said` tags of this parity
     for j in exchange_turns(ctx, ti):
         even = (j - ti) % 2 == 0
         fs.add(ctx.anchor[j], "par_anchor_even" if even else "par_anchor_odd")
         if abs(j - ti) > 1:  # the turns next to it: voc_prev and voc_next
             for st in att.turns[j].states:
                 fs.add(st.addressee, "par_voc_even" if even else "par_voc_odd")
+        g = att.turns[j].pron_gender
+        if even and ctx.anchor[j] is None and g in ("male", "female"):
+            told.add(g)
+    if len(told) == 1:
+        ctx.parity_gender[ti] = told.pop()
+
+
+def parity_gender(fc: dict[str, float], is_narrator: bool, cg: str, g: str) -> None:
+    """The untagged turns of this turn's parity say `he said` (or all `she said`): this
+    turn's speaker is likely of that gender too."""
+    if cg == g and not is_narrator:
+        fc["par_pron_match"] = 1.0
+    elif cg in ("male", "female"):
+        fc["par_pron_mismatch"] = 1.0

@@ -11,7 +11,7 @@ from audiodrama.parse.ranker_context import (
     consecutive_turns,
     named_after,
 )
-from audiodrama.parse.ranker_exchange import exchange_parity
+from audiodrama.parse.ranker_exchange import exchange_parity, parity_gender
 from audiodrama.parse.ranker_static import Feats, static_features
 
 _DESCRIPTION = re.compile(r"(?:the|a|an)\s", re.IGNORECASE)
@@ -234,6 +234,7 @@ def _per_candidate(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Fe
             spoke[s] = spoke.get(s, 0) + 1
     g = att.turns[ti].pron_gender
     ng = ctx.narr_gender.get(ti)
+    pg = ctx.parity_gender.get(ti)
     adjacent = consecutive_turns(att, ti, ti - 1)
     for c in list(fs.f):
         fc = fs.f[c]
@@ -250,6 +251,8 @@ def _per_candidate(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Fe
             fc["nochain_rec0"] = 1.0
         if g in ("male", "female"):
             _pronoun_agreement(fc, c == att.narrator, cg, g)
+        if pg is not None:
+            parity_gender(fc, c == att.narrator, cg, pg)
 
 
 def _pronoun_agreement(fc: dict[str, float], is_narrator: bool, cg: str, g: str) -> None:
