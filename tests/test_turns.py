@@ -90,3 +90,20 @@ def test_the_exchange_tags_and_vocatives_by_parity():
     assert "par_anchor_even" in f["Carl"] and "par_anchor_odd" not in f["Carl"]
     assert "par_anchor_odd" in f["Ann"]
     assert "par_voc_even" in f["Ann"] and "par_voc_odd" not in f.get("Bob", {})
+
+
+def test_the_untagged_she_said_turns_of_a_parity_tell_its_gender():
+    # Bob asks; the lines of the other parity are told `she said` and `she answered`: the
+    # untagged one between them is a woman's too (Ann's, not Carl's)
+    text = (
+        "Ann, Bob and Carl waited on the platform.\n\n"
+        '"Is it late?" asked Bob.\n\n'
+        '"Ten minutes," she said.\n\n'
+        '"Again?"\n\n'
+        '"Again."\n\n'
+        '"Then we walk."\n\n'
+        '"In this rain?" she answered.'
+    )
+    f = _features(text, ANN_BOB_CARL, 3)
+    assert "par_pron_match" in f["Ann"] and "par_pron_mismatch" not in f["Ann"]
+    assert "par_pron_mismatch" in f["Carl"]
