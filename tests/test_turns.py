@@ -59,3 +59,51 @@ def test_a_third_speaker_restarts_the_alternation():
         '"Then it will be cold."'
     )
     assert speakers(text, ANN_BOB_CARL) == ["Ann", "Bob", "Ann", "Bob", "Carl", "Bob", "Carl", "Bob"]
+
+
+def _features(text: str, cast: list[Character], ti: int) -> dict[str, dict[str, float]]:
+    """The ranker's candidate features of turn `ti` (speakers: the rules' only), by name."""
+    from audiodrama.parse.dialogue import setup
+    from audiodrama.parse.ranker_context import Context
+    from audiodrama.parse.ranker_features import candidates
+
+    _, chars, att = setup(text, paragraphs(text), cast)
+    att.run_precise()
+    f = candidates(Context(att), ti, [t.speaker for t in att.turns])
+    return {chars[c].name: v for c, v in f.items()}
+
+
+def test_the_exchange_tags_and_vocatives_by_parity():
+    # Ann asks, then four untagged lines, then Carl's tag: Carl speaks every second line
+    # from the untagged second one, whoever the decoder thought spoke the ones before;
+    # the line calling Ann by name is of the same parity, so Ann does not speak it
+    text = (
+        "Ann and Bob sat by the fire; Carl read in the corner.\n\n"
+        '"Did you lock the gate?" asked Ann.\n\n'
+        '"I did."\n\n'
+        '"And the shed?"\n\n'
+        '"That too, Ann."\n\n'
+        '"Good."\n\n'
+        '"Do stop fussing," said Carl.'
+    )
+    f = _features(text, ANN_BOB_CARL, 1)
+    assert "par_anchor_even" in f["Carl"] and "par_anchor_odd" not in f["Carl"]
+    assert "par_anchor_odd" in f["Ann"]
+    assert "par_voc_even" in f["Ann"] and "par_voc_odd" not in f.get("Bob", {})
+
+
+def test_the_untagged_she_said_turns_of_a_parity_tell_its_gender():
+    # Bob asks; the lines of the other parity are told `she said` and `she answered`: the
+    # untagged one between them is a woman's too (Ann's, not Carl's)
+    text = (
+        "Ann, Bob and Carl waited on the platform.\n\n"
+        '"Is it late?" asked Bob.\n\n'
+        '"Ten minutes," she said.\n\n'
+        '"Again?"\n\n'
+        '"Again."\n\n'
+        '"Then we walk."\n\n'
+        '"In this rain?" she answered.'
+    )
+    f = _features(text, ANN_BOB_CARL, 3)
+    assert "par_pron_match" in f["Ann"] and "par_pron_mismatch" not in f["Ann"]
+    assert "par_pron_mismatch" in f["Carl"]

@@ -114,6 +114,12 @@ FEATURES: tuple[str, ...] = (
     "beat_subj_new",
     "beat_pron",
     "asked_last",
+    "par_anchor_even",
+    "par_anchor_odd",
+    "par_voc_even",
+    "par_voc_odd",
+    "par_pron_match",
+    "par_pron_mismatch",
 )
 
 

@@ -37,6 +37,7 @@ class Context:
         self.static: dict[int, dict[int, dict[str, float]]] = {}
         self.mention_items: dict[int, list[tuple[int, int]]] = {}
         self.narr_gender: dict[int, str] = {}
+        self.parity_gender: dict[int, str] = {}  # ranker_exchange.exchange_parity
         # who left the scene where: (position, sentence end, character), in text order
         self.exits: list[tuple[int, int, int]] = find_exits(att)
         self.gone: dict[int, dict[int, int]] = {}

@@ -11,6 +11,7 @@ from audiodrama.parse.ranker_context import (
     consecutive_turns,
     named_after,
 )
+from audiodrama.parse.ranker_exchange import exchange_parity, parity_gender
 from audiodrama.parse.ranker_static import Feats, static_features
 
 _DESCRIPTION = re.compile(r"(?:the|a|an)\s", re.IGNORECASE)
@@ -58,6 +59,7 @@ def candidates(ctx: Context, ti: int, speakers: Sequence[int | None]) -> dict[in
     static = ctx.static.get(ti)
     if static is None:
         static = ctx.static[ti] = static_features(ctx, ti)
+        exchange_parity(ctx, ti, Feats(static))
     fs = Feats({c: dict(v) for c, v in static.items()})
     recent = _recency(ctx, ti, speakers, fs)
     s1 = _conversation(ctx, ti, speakers, fs, recent)
@@ -232,6 +234,7 @@ def _per_candidate(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Fe
             spoke[s] = spoke.get(s, 0) + 1
     g = att.turns[ti].pron_gender
     ng = ctx.narr_gender.get(ti)
+    pg = ctx.parity_gender.get(ti)
     adjacent = consecutive_turns(att, ti, ti - 1)
     for c in list(fs.f):
         fc = fs.f[c]
@@ -248,6 +251,8 @@ def _per_candidate(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Fe
             fc["nochain_rec0"] = 1.0
         if g in ("male", "female"):
             _pronoun_agreement(fc, c == att.narrator, cg, g)
+        if pg is not None:
+            parity_gender(fc, c == att.narrator, cg, pg)
 
 
 def _pronoun_agreement(fc: dict[str, float], is_narrator: bool, cg: str, g: str) -> None:
