@@ -27,6 +27,7 @@ RULES = (
     "explicit-verb",
     "lead-in",
     "same-paragraph",
+    "same-paragraph-doubt",
     "continued",
     "kinship",
     "pronoun",
