@@ -27,7 +27,6 @@ RULES = (
     "explicit-verb",
     "lead-in",
     "same-paragraph",
-    "same-paragraph-doubt",
     "continued",
     "kinship",
     "pronoun",

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from audiodrama.parse.names import Mention, NameIndex, name_key
 from audiodrama.parse.quotes import Paragraph, Quote
-from audiodrama.parse.spread import someone_else_acts
 from audiodrama.parse.tags import Tag
 from audiodrama.parse.wordlists import PRONOUNS
 
@@ -16,7 +15,6 @@ CONFIDENCE = {
     "explicit-verb": 0.95,
     "lead-in": 0.85,
     "same-paragraph": 0.9,
-    "same-paragraph-doubt": 0.6,
     "continued": 0.9,
     "pronoun": 0.8,
     "vocative": 0.75,
@@ -229,42 +227,8 @@ class Sieve:
                 if hint is not None and self.genders[who] not in (hint, "unknown"):
                     # `"..." said the King. "Come, that's good!" she said to herself`
                     continue
-                if st.addressee == who:
-                    continue
-                # still most likely `who`'s, but far less sure: a rule of its own, so the
-                # calibration can tell it from a plain spread
-                doubt = rule == "same-paragraph" and self._other_speaks(turn, src, st, who)
-                shape = "same-paragraph-doubt" if doubt else rule
-                self._set(st, who, shape, min(src.confidence, CONFIDENCE[shape]))
-
-    def _other_speaks(self, turn: Turn, src: QuoteState, st: QuoteState, who: int) -> bool:
-        """Whether `st` may well not be `who`'s though `src`, its neighbour, is: its own tag
-        names someone the cast does not resolve (`said the dressing-gown`), or someone else
-        acts between the two quotes (on PDNC such spreads are right 2 times in 3, a plain
-        spread 9 in 10; the ranker, deciding them instead, did worse)."""
-        shared = st.tag is not None and src.tag is not None and st.tag.start == src.tag.start
-        if st.tag is not None and not shared:
-            subject = st.tag.subject.lower()
-            if subject not in PRONOUNS:
-                return True
-        s, e = (
-            (src.quote.end, st.quote.start)
-            if src.quote.start < st.quote.start
-            else (st.quote.end, src.quote.start)
-        )
-        if src.quote.start < st.quote.start and self._split_by_tag(turn, src, st):
-            return False
-        return someone_else_acts(self.text, s, e, turn.mentions, who, self.genders, self.narrator)
-
-    def _split_by_tag(self, turn: Turn, src: QuoteState, st: QuoteState) -> bool:
-        """`"Well, my dear," said Mr. Bennet, when Elizabeth had read the note, "if your
-        daughter..."`: `st` goes on with `src`'s sentence right after `src`'s tag."""
-        pieces = turn.para.pieces
-        i = next((k for k, p in enumerate(pieces) if p.quote is src.quote), None)
-        if i is None or src.tag_piece != i + 1 or i + 2 >= len(pieces) or pieces[i + 2].quote is not st.quote:
-            return False
-        first = self.text[st.quote.inner[0] : st.quote.inner[0] + 1]
-        return first.islower() or first in "-—"
+                if st.addressee != who:
+                    self._set(st, who, rule, min(src.confidence, CONFIDENCE[rule]))
 
     def _gender_hint(self, turn: Turn, i: int) -> str | None:
         """The gender a quote's own pronoun tag (`she said`), or for the paragraph's first
