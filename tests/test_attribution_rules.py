@@ -96,39 +96,6 @@ def test_same_paragraph_does_not_cross_a_pronoun_of_the_other_gender():
     assert [l.speaker for l in lines] == ["Bob", "Ann"]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        # someone else acts between the two quotes
-        '"Thanks, old man," Bob said. Carl shook his head. "I have to file that line."',
-        # a woman acts after a man's quote
-        '"You have the world here," Bob said to Carl. She raised her hand. "Oh, my!"',
-        # the quote's own tag names someone the cast does not know
-        '"Good night," said Bob. "Understand me!" said the dressing-gown.',
-    ],
-)
-def test_same_paragraph_across_someone_else_is_a_doubtful_spread(text):
-    lines = dialogue(text, ANN_BOB_CARL)
-    assert [(l.speaker, l.rule) for l in lines] == [
-        ("Bob", "explicit-verb"),
-        ("Bob", "same-paragraph-doubt"),
-    ]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # the quote goes on after its own tag, whoever the tag's clause names
-        '"Well, my dear," said Bob, when Ann had read the note aloud, "if you go, I go."',
-        # the speaker's own business between his quotes
-        '"Yes," said Bob. He looked at Ann for a while. "I know it."',
-    ],
-)
-def test_same_paragraph_after_the_speakers_own_tag_stays_sure(text):
-    lines = dialogue(text, ANN_BOB_CARL)
-    assert [(l.speaker, l.rule) for l in lines][-1] == ("Bob", "same-paragraph")
-
-
 # ---------------------------------------------------------------- ranker features
 
 
