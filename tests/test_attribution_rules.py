@@ -96,6 +96,22 @@ def test_same_paragraph_does_not_cross_a_pronoun_of_the_other_gender():
     assert [l.speaker for l in lines] == ["Bob", "Ann"]
 
 
+def test_same_paragraph_does_not_cross_a_lead_in_pronoun_of_the_other_gender():
+    text = (
+        "Bob stood by the window.\n\n"
+        '"I am not so changed," cried Ann, and stopped. After waiting a few moments he said, '
+        'and as if it were the result of a sudden feeling, "It is a long time."'
+    )
+    lines = dialogue(text, ANN_BOB)
+    assert [l.speaker for l in lines] == ["Ann", "Bob"]
+    text = (
+        '"I am not so changed," cried Ann, and stopped; and after a while she said, '
+        'with a glance at the window, "It is a long time."'
+    )
+    lines = dialogue(text, ANN_BOB)
+    assert [(l.speaker, l.rule) for l in lines][-1] == ("Ann", "same-paragraph")
+
+
 # ---------------------------------------------------------------- ranker features
 
 
