@@ -96,6 +96,22 @@ def test_same_paragraph_does_not_cross_a_pronoun_of_the_other_gender():
     assert [l.speaker for l in lines] == ["Bob", "Ann"]
 
 
+def test_same_paragraph_does_not_cross_a_lead_in_pronoun_of_the_other_gender():
+    text = (
+        "Bob stood by the window.\n\n"
+        '"I am not so changed," cried Ann, and stopped. After waiting a few moments he said, '
+        'and as if it were the result of a sudden feeling, "It is a long time."'
+    )
+    lines = dialogue(text, ANN_BOB)
+    assert [l.speaker for l in lines] == ["Ann", "Bob"]
+    text = (
+        '"I am not so changed," cried Ann, and stopped; and after a while she said, '
+        'with a glance at the window, "It is a long time."'
+    )
+    lines = dialogue(text, ANN_BOB)
+    assert [(l.speaker, l.rule) for l in lines][-1] == ("Ann", "same-paragraph")
+
+
 # ---------------------------------------------------------------- ranker features
 
 
@@ -181,6 +197,24 @@ def test_kin_of_uses_surnames_and_titles():
     assert kin_of("husband", 1, FAMILY, genders) == [0]
     assert kin_of("father", 2, FAMILY, genders) == [0]
     assert kin_of("wife", 4, FAMILY, genders) == []
+
+
+def test_a_married_womans_brother_and_father_are_not_of_her_married_name():
+    from audiodrama.parse.kinship import kin_of
+
+    cast = [
+        Character("Nell Ward", ["Mrs. Ward", "Nell"], "female"),
+        Character("Hugh Ward", ["Mr. Ward"], "male"),
+        Character("Rose Ward", [], "female"),
+    ]
+    genders = [c.gender for c in cast]
+    assert kin_of("husband", 0, cast, genders) == [1]
+    assert kin_of("brother", 0, cast, genders) == []
+    assert kin_of("father", 0, cast, genders) == []
+    assert kin_of("sister", 0, cast, genders) == []
+    text = '"Are you there, Nell?" said her brother, looking in at the door.'
+    (line,) = dialogue(text, cast)
+    assert line.rule != "kinship"
 
 
 def test_said_to_her_makes_a_woman_reply():

@@ -9,6 +9,8 @@ from audiodrama.parse.names import HONORIFICS, name_key
 # a married woman by `Mrs.`/`Lady`, a father by `Mr.`/`Sir`/`Lord` + that surname.
 _MARRIED_F = frozenset(("mrs", "lady", "dame"))
 _TITLED_M = frozenset(("mr", "sir", "lord"))
+# relations of the family a woman was born in, not the one she married into
+_BIRTH_KIN = frozenset(("father", "papa", "brother", "sister"))
 KIN_NOUNS = frozenset(
     [
         "wife",
@@ -47,6 +49,16 @@ def family_names(character: Character) -> tuple[set[str], set[str]]:
     return surnames, titles
 
 
+def _married_surnames(character: Character) -> set[str]:
+    """The surnames a woman bears with `Mrs.`/`Lady` (`Mrs. Bounderby` -> {bounderby})."""
+    out = set()
+    for n in character.all_names():
+        words = name_key(n).split()
+        if len(words) >= 2 and words[0] in _MARRIED_F:
+            out.add(words[-1])
+    return out
+
+
 def kin_of(
     relation: str,
     owner: int,
@@ -61,6 +73,10 @@ def kin_of(
     if not sur:
         return []
     rel = relation.lower()
+    if rel in _BIRTH_KIN and titles & _MARRIED_F:
+        # `her brother`, `her father` of Mrs. Bounderby are no Bounderbys: her married
+        # name is her husband's family, not the one she was born in
+        sur = sur - _married_surnames(characters[owner])
     out = []
     for c, (s2, t2) in enumerate(fam):
         if c == owner or not (sur & s2):

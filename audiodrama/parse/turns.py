@@ -6,6 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from audiodrama.parse.context import is_lead_in, last_sentence_start, speaker_before_verb
 from audiodrama.parse.names import Mention, NameIndex, name_key
 from audiodrama.parse.quotes import Paragraph, Quote
 from audiodrama.parse.tags import Tag
@@ -242,7 +243,24 @@ class Sieve:
             return GENDERED_NOUNS.get(head)
         if i == 0 and turn.para.pieces and turn.para.pieces[0].kind == "q":
             return turn.pron_gender if turn.pron_gender in ("male", "female") else None
-        return None
+        return self._lead_in_pronoun(turn, st)
+
+    def _lead_in_pronoun(self, turn: Turn, st: QuoteState) -> str | None:
+        """`"...," cried Anne. After a while he said, "It is a period."`: the gender of the
+        `he`/`she` whose speech verb leads into a quote inside the paragraph."""
+        pieces = turn.para.pieces
+        # the quote's piece, found by bisection (a long paragraph holds thousands of quotes)
+        k = bisect.bisect_left(pieces, st.quote.start, key=lambda p: p.start)
+        if not 0 < k < len(pieces) or pieces[k].quote is not st.quote or pieces[k - 1].kind != "n":
+            return None
+        s, e = pieces[k - 1].start, pieces[k - 1].end
+        if not is_lead_in(self.text, s, e, loose=True):
+            return None
+        ls = last_sentence_start(self.text, s, e)
+        subj = speaker_before_verb(self.text, ls, e, self.index, self.para_mentions[turn.para.index])
+        if subj is None or subj.char is not None or subj.pronoun not in ("male", "female"):
+            return None
+        return subj.pronoun
 
     def _relative(self, start: int, end: int) -> bool:
         return self._relative_phrase(self.text[start:end])
