@@ -391,3 +391,21 @@ _LOOK_BACK_TEXT = (
 def test_every_looking_back_holds_a_key_word(sentence: str) -> None:
     if _LOOK_BACK.search(sentence):
         assert holds_any(folded(sentence), _LOOK_BACK_WORDS), sentence
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    starts=st.lists(st.integers(0, 500), max_size=40),
+    start=st.integers(-5, 505),
+    width=st.integers(0, 200),
+)
+def test_mentions_in_is_the_plain_filter(starts: list[int], start: int, width: int) -> None:
+    # the lead-in rules look up a sentence's mentions by bisection: a paragraph pasted in
+    # one piece holds thousands, and a scan per quote made such a story quadratic
+    from types import SimpleNamespace
+
+    from audiodrama.parse.context import mentions_in
+
+    mentions = [SimpleNamespace(start=s, end=s + 3) for s in sorted(starts)]
+    end = start + width
+    assert list(mentions_in(mentions, start, end)) == [m for m in mentions if start <= m.start < end]

@@ -12,8 +12,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from audiodrama.parse.names import NameIndex
 from audiodrama.parse.wordlists import SPEECH_VERBS
@@ -165,8 +166,19 @@ def speaker_before_verb(
     return subject_of(text, start, end, index, mentions)
 
 
+M = TypeVar("M")
+
+
 def _start_of(m: Any) -> int:
     return int(m.start)
+
+
+def mentions_in(mentions: Sequence[M], start: int, end: int) -> Sequence[M]:
+    """The mentions (in text order) that start in [start, end): a slice found by bisection,
+    as a paragraph pasted in one piece holds thousands and a scan per quote is quadratic."""
+    lo = bisect.bisect_left(mentions, start, key=_start_of)
+    hi = bisect.bisect_left(mentions, end, lo=lo, key=_start_of)
+    return mentions[lo:hi]
 
 
 def subject_of(

@@ -9,6 +9,7 @@ from audiodrama.parse.context import (
     has_speech_word,
     is_lead_in,
     last_sentence_start,
+    mentions_in,
     speaker_before_verb,
     subject_of,
 )
@@ -120,7 +121,7 @@ class LeadInRules(Sieve):
         found = lead_in_subject(self.text, ls, e, mentions)
         semi = self.text.rfind(";", s, ls)
         joined = semi >= 0 and not self.text[semi + 1 : ls].strip() and _AND.match(self.text, ls)
-        if found is None and joined and not any(ls <= m.start < e for m in mentions):
+        if found is None and joined and not mentions_in(mentions, ls, e):
             found = lead_in_subject(self.text, last_sentence_start(self.text, s, semi), e, mentions)
         if found is None or found[2] is None:
             return None
@@ -140,7 +141,7 @@ class LeadInRules(Sieve):
             return None
         if _SUBJECT_PRONOUN.search(self.text, last, stop):
             return None
-        inside = [m for m in mentions if ls <= m.start < e]
+        inside = mentions_in(mentions, ls, e)
         if any(m.start > last for m in inside):
             return None
         for m in reversed(inside):

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from audiodrama.parse.context import SPEECH_WORD
+from audiodrama.parse.context import SPEECH_WORD, mentions_in
 
 _ADVERB = (
     r"(?:[a-z]+ly|then|now|again|only|still|also|just|never|first|soon|next|thus|almost|quite|"
@@ -127,8 +127,8 @@ def clause_subject(text: str, ls: int, verb: int, mentions: Sequence[_Mention]) 
     if pronoun:
         return 2, pronoun.start(1), None, _PRONOUN_GENDER.get(pronoun.group(1), "neuter")
     found: list[tuple[Found, int]] = []  # (subject, where its verb starts)
-    for m in mentions:
-        if m.start < ls or m.end > verb:
+    for m in mentions_in(mentions, ls, verb):
+        if m.end > verb:
             continue
         start = m.start
         det = _DETERMINER.search(text, max(ls, start - 8), start)
