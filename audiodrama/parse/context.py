@@ -67,8 +67,8 @@ _AFTER_PREP = re.compile(r"\b(?:to|at|with|from|for|on|of|about|toward|towards|u
 
 
 # `opportunity for Frank Churchill to draw near her and say,`: the subject of the infinitive
-_FOR_TO = re.compile(r"\s+to\s+[a-z]")
-_FOR_BEFORE = re.compile(r"\bfor\s+$")
+FOR_TO = re.compile(r"\s+to\s+[a-z]")
+FOR_BEFORE = re.compile(r"\bfor\s+$")
 
 _SUBORDINATE = re.compile(
     r"\s*(?:While|When|As|Before|After|Though|Although|If|Since|Until|Whilst|Once)\b[^,;:]{0,120},"
@@ -152,7 +152,7 @@ def speaker_before_verb(
             if text.startswith(("'s", "\u2019s"), m.end):
                 continue
             if _AFTER_PREP.search(text[max(start, m.start - 12) : m.start]) and not (
-                _FOR_BEFORE.search(text[max(start, m.start - 6) : m.start]) and _FOR_TO.match(text, m.end)
+                FOR_BEFORE.search(text[max(start, m.start - 6) : m.start]) and FOR_TO.match(text, m.end)
             ):
                 continue
             best = Subject(m.char, None, m.start)

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from audiodrama.parse.context import SPEECH_WORD, mentions_in
+from audiodrama.parse.context import FOR_BEFORE, FOR_TO, SPEECH_WORD, mentions_in
 
 _ADVERB = (
     r"(?:[a-z]+ly|then|now|again|only|still|also|just|never|first|soon|next|thus|almost|quite|"
@@ -39,7 +39,6 @@ _FINITE = re.compile(
 )
 _PARTICIPLE = re.compile(r"[a-z]{2,}ing\b")
 _WHO = re.compile(r",?\s+who\b")
-_FOR_TO = re.compile(r"\s+to\s+[a-z]")
 _POSSESSIVE = re.compile(r"['\u2019]s\b|\s+s(?=\s)")  # `Henry s`: a lost apostrophe
 _PERCEIVED = re.compile(r"\b(?:hear|heard|hears|hearing|overhear|overheard|overhearing)\s+$")
 _PERCEIVED_PRONOUN = re.compile(
@@ -107,7 +106,7 @@ def _rank(text: str, start: int, end: int, ls: int, verb: int) -> tuple[int, int
         return 2, end if own is None else own
     if _PERCEIVED.search(before):
         return 2, end  # `heard Harriet say`: the one heard speaks
-    if re.search(r"\bfor\s+$", before) and _FOR_TO.match(text, end):
+    if FOR_BEFORE.search(before) and FOR_TO.match(text, end):
         return 2, end  # `for Darcy to refrain from saying`
     own = _own_verb(text, end, verb)
     if own is None:
