@@ -21,8 +21,8 @@ from collections import Counter
 from audiodrama.model import Character
 from audiodrama.parse.first_names import name_genders
 from audiodrama.parse.names import HONORIFICS
+from audiodrama.parse.titles import UNMARRIED
 
-_UNMARRIED = frozenset(["miss", "mademoiselle", "mlle", "signorina", "senorita", "fraulein"])
 # `Miss Lucy Steele`, `Miss Marianne`: a title before a first name (what follows, if a name)
 _MISS_FIRST = re.compile(
     r"\b(?:Miss|Mademoiselle|Mlle\.?|Signorina|Senorita|Fraulein)\s+([A-Z][a-z]+)(?:\s+([A-Z][a-z]+))?"
@@ -84,7 +84,7 @@ def _unmarried_surname(char: Character) -> str | None:
     surnames = set()
     for n in char.all_names():
         words = n.split()
-        if len(words) != 2 or words[0].lower().rstrip(".") not in _UNMARRIED:
+        if len(words) != 2 or words[0].lower().rstrip(".") not in UNMARRIED:
             return None
         surnames.add(words[1])
     return surnames.pop() if len(surnames) == 1 else None

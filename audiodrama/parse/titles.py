@@ -10,7 +10,7 @@ from __future__ import annotations
 from audiodrama.parse.names import gender_of_honorific
 
 _MARRIED = frozenset(["mrs", "madame", "mme", "signora", "senora", "frau"])
-_UNMARRIED = frozenset(["miss", "mademoiselle", "mlle", "signorina", "senorita", "fraulein"])
+UNMARRIED = frozenset(["miss", "mademoiselle", "mlle", "signorina", "senorita", "fraulein"])
 
 
 def titles_clash(a: str, b: str) -> bool:
@@ -27,7 +27,7 @@ def titles_clash(a: str, b: str) -> bool:
     if ka != kb and "plain" in (ka, kb) and "rank" in (ka, kb):
         return True
     ka, kb = a.lower().rstrip("."), b.lower().rstrip(".")
-    return (ka in _MARRIED and kb in _UNMARRIED) or (ka in _UNMARRIED and kb in _MARRIED)
+    return (ka in _MARRIED and kb in UNMARRIED) or (ka in UNMARRIED and kb in _MARRIED)
 
 
 # Titles a person is always called by once they hold them (a knight, an officer, a peer);
