@@ -55,8 +55,10 @@ def _pron_ok(text: str, start: int, pos: int, word: str) -> bool:
     return word != "it" or bool(_IT_SUBJECT.search(before)) or pos == start
 
 
+# the verbs of hearing: `heard Emma say` names the one who speaks
+HEAR_VERB = r"\b(?:hear|heard|hears|hearing|overhear|overheard|overhearing)"
 _HEARD = re.compile(
-    r"\b(?:hear|heard|hears|hearing|overhear|overheard|overhearing)\s+"
+    HEAR_VERB + r"\s+"
     r"(?P<who>(?:(?:the|The|a|A|one of)\s+)?[A-Z][\w'\u2019-]*\.?(?:\s+[A-Z][\w'\u2019-]*\.?){0,2}|"
     r"him|her|it|me|one of them)"
     r"(?:\s+[a-z]+ly|\s+next|\s+again|\s+suddenly)?\s+"

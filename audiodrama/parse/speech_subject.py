@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from audiodrama.parse.context import FOR_BEFORE, FOR_TO, SPEECH_WORD, mentions_in
+from audiodrama.parse.context import FOR_BEFORE, FOR_TO, HEAR_VERB, SPEECH_WORD, mentions_in
 
 _ADVERB = (
     r"(?:[a-z]+ly|then|now|again|only|still|also|just|never|first|soon|next|thus|almost|quite|"
@@ -40,10 +40,8 @@ _FINITE = re.compile(
 _PARTICIPLE = re.compile(r"[a-z]{2,}ing\b")
 _WHO = re.compile(r",?\s+who\b")
 _POSSESSIVE = re.compile(r"['\u2019]s\b|\s+s(?=\s)")  # `Henry s`: a lost apostrophe
-_PERCEIVED = re.compile(r"\b(?:hear|heard|hears|hearing|overhear|overheard|overhearing)\s+$")
-_PERCEIVED_PRONOUN = re.compile(
-    r"\b(?:hear|heard|hears|hearing|overhear|overheard|overhearing)\s+(him|her|it|them)\s+$"
-)
+_PERCEIVED = re.compile(HEAR_VERB + r"\s+$")
+_PERCEIVED_PRONOUN = re.compile(HEAR_VERB + r"\s+(him|her|it|them)\s+$")
 # a relative or embedded clause the name stands in (`the table where she sat`, `saw what he
 # was doing`: no comma between)
 _RELATIVE = re.compile(r"\b(?:where|that|whom|which|whose|what|how|why|whether)\b[^,;:]*$", re.IGNORECASE)
