@@ -12,11 +12,12 @@ import re
 
 from audiodrama.model import Character
 from audiodrama.parse.attribution import Attributor
-from audiodrama.parse.characters import NARRATOR_FALLBACK, VOCATIVE, genders_for
+from audiodrama.parse.characters import NARRATOR_FALLBACK, genders_for
 from audiodrama.parse.names import HONORIFICS, NameIndex
 from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.turns import Turn
+from audiodrama.parse.vocatives import VOCATIVE
 
 
 def addressed_in_replies(
