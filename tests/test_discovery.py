@@ -416,3 +416,56 @@ def test_pet_names_come_from_the_nicknames_package_and_the_period_supplement():
     assert "margaret" in given_names_of("peggy")  # the package's list
     assert "louisa" in given_names_of("loo")  # Hard Times' Loo: not in the package
     assert given_names_of("zebedee") == frozenset()
+
+
+def _who(chars: list[Character], name: str) -> Character:
+    return next(c for c in chars if name in c.all_names())
+
+
+def test_a_titled_surname_joins_the_full_name_and_the_full_name_leads():
+    text = "\n\n".join(
+        [
+            '"A fine morning," said Mr. Hollis. "Shall we walk?"',
+            '"Gladly," said Ruth.',
+            '"Then let us go," said Mr. Hollis.',
+            "Mr. Hollis took his hat. Mr. Hollis opened the gate for her.",
+            '"You are very kind," said Ruth.',
+            '"I try to be," said Walter Hollis, smiling.',
+            '"Admiral Hollis would not agree," said Ruth.',
+            "Admiral Hollis was his uncle. Admiral Hollis lived in town.",
+        ]
+    )
+    chars = found(text)
+    walter = _who(chars, "Mr. Hollis")
+    assert walter.name == "Walter Hollis" and walter.gender == "male"
+    assert "Admiral Hollis" not in walter.all_names()  # a rank is never plain `Mr.`
+
+
+def test_a_wife_called_by_her_husbands_full_name_keeps_him_apart_from_mr_surname():
+    text = "\n\n".join(
+        [
+            '"The roads are bad," said Mr. Lacey.',
+            '"They are always bad in March," said John Lacey.',
+            "Mr. Lacey frowned at his brother. Mrs. John Lacey poured the tea.",
+            "Mrs. John Lacey smiled at them both.",
+            '"Must you two quarrel?" asked Mrs. John Lacey.',
+            '"We never quarrel," said Mr. Lacey.',
+            '"Never," said Mr. John Lacey.',
+        ]
+    )
+    chars = found(text)
+    assert _who(chars, "John Lacey") is not _who(chars, "Mr. Lacey")
+
+
+def test_a_womans_full_name_does_not_take_in_mrs_surname():
+    text = "\n\n".join(
+        [
+            '"Come in, my dear," said Mrs. Fenwick.',
+            '"Thank you, aunt," said Clara Fenwick.',
+            "Mrs. Fenwick rang for tea. Mrs. Fenwick sat down by the fire.",
+            '"You look tired," said Mrs. Fenwick.',
+            '"I walked from the station," said Clara.',
+        ]
+    )
+    chars = found(text)
+    assert _who(chars, "Clara Fenwick") is not _who(chars, "Mrs. Fenwick")
