@@ -469,3 +469,22 @@ def test_a_womans_full_name_does_not_take_in_mrs_surname():
     )
     chars = found(text)
     assert _who(chars, "Clara Fenwick") is not _who(chars, "Mrs. Fenwick")
+
+
+def test_a_shared_first_name_goes_to_the_family_the_story_is_about():
+    text = "\n\n".join(
+        [
+            '"Good morning, mother," said Charles Marlow.',
+            '"You are late," said Mrs. Marlow. Mrs. Marlow poured the tea.',
+            "Mr. Marlow read his paper. Mrs. Marlow sighed. Miss Marlow laughed.",
+            '"The roads were bad," said Charles.',
+            '"They always are," said Mr. Marlow.',
+            "Charles Hutton came in with the post. Charles Hutton bowed.",
+            '"Letters for the house," said Charles Hutton.',
+            '"Thank you," said Charles Hutton\'s cousin, Miss Marlow.',
+            '"Read them to us," said Charles.',
+        ]
+    )
+    chars = found(text)
+    assert _who(chars, "Charles") is _who(chars, "Charles Marlow")
+    assert _who(chars, "Charles") is not _who(chars, "Charles Hutton")

@@ -8,7 +8,7 @@ name (`Mrs. John Knightley`: John is not the plain `Mr. Knightley`, titles.named
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from audiodrama.parse.names import HONORIFICS, gender_of_honorific
 from audiodrama.parse.titles import (
@@ -30,6 +30,10 @@ def cluster_forms(
     # `Mrs. Maylie` is first, and `Rose Maylie` is not her)
     forms = sorted(names, key=lambda n: (-len(n.split()), -_anchor_words(n), -names[n]))
     apart = named_apart(run_counts, firsts)
+    families: dict[str, float] = defaultdict(float)  # by surname: all its forms' weight
+    for f in names:
+        if len(f.split()) > 1:
+            families[f.split()[-1]] += names[f]
     clusters: list[list[str]] = []
     for form in forms:
         words = form.split()
@@ -44,7 +48,7 @@ def cluster_forms(
             if not _may_join(words, hon, cl, firsts, apart):
                 continue
             for other in cl:
-                score = _join_score(hon, key_words, other, names, firsts)
+                score = _join_score(hon, key_words, other, names, firsts, families)
                 if score > best_score:
                     best_score, target = score, ci
         if target is None:
@@ -111,7 +115,12 @@ def _told_apart(words: list[str], cluster: list[str], apart: set[tuple[str, str]
 
 
 def _join_score(
-    hon: bool, key_words: list[str], other: str, names: dict[str, float], firsts: dict[str, tuple[str, int]]
+    hon: bool,
+    key_words: list[str],
+    other: str,
+    names: dict[str, float],
+    firsts: dict[str, tuple[str, int]],
+    families: dict[str, float],
 ) -> float:
     """How strongly a form (its words without the title) joins the cluster form `other`; 0: not."""
     ow = other.split()
@@ -125,6 +134,11 @@ def _join_score(
             return 0.0  # `Mr. Frank` is not how the text names Frank Churchill
         if not hon and o_hon and o_core[:n] == key_words and by_title(ow[0]):
             return 0.0  # `Sir John` is never plain `John`: that is someone else
+        if not hon and not o_hon and n == 1 and len(o_core) == 2 and o_core[0] == key_words[0]:
+            # a first name two full names share (`Charles` of `Charles Musgrove` and
+            # `Charles Hayter`) is the one's whose family the story is about (the other is
+            # written in full to tell him apart)
+            return families.get(o_core[1], 0.0) + names[other]
         # a bare surname (`Weston`) is the man's
         return names[other] * (3 if not hon and o_gender == "male" else 1)
     if key_words == o_core and hon != o_hon:
