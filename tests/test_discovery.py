@@ -488,3 +488,20 @@ def test_a_shared_first_name_goes_to_the_family_the_story_is_about():
     chars = found(text)
     assert _who(chars, "Charles") is _who(chars, "Charles Marlow")
     assert _who(chars, "Charles") is not _who(chars, "Charles Hutton")
+
+
+def test_a_trade_tagged_once_is_a_character_of_its_own():
+    text = "\n\n".join(
+        [
+            "Tom and Mary went into the station café and sat down by the window.",
+            '"Two coffees, please," said Tom.',
+            '"Right away, sir," said the waiter. "Anything to eat?"',
+            '"No, thank you," said Mary.',
+            "The waiter went away. Tom looked at the clock.",
+            '"We have an hour," said Tom.',
+        ]
+    )
+    waiter = _who(found(text), "the waiter")
+    assert waiter.gender == "male"
+    lines = spoken(parse_story(text))
+    assert [s for s, t in lines if t.startswith(("Right away", "Anything"))] == [waiter.name] * 2
