@@ -505,3 +505,19 @@ def test_a_trade_tagged_once_is_a_character_of_its_own():
     assert waiter.gender == "male"
     lines = spoken(parse_story(text))
     assert [s for s, t in lines if t.startswith(("Right away", "Anything"))] == [waiter.name] * 2
+
+
+def test_a_married_title_joins_the_first_name_when_the_family_has_no_miss():
+    wife = [
+        '"Good evening," said Clara.',
+        "Clara Hensley took off her gloves. Clara Hensley was tired.",
+        '"Is dinner ready?" asked Mrs. Hensley.',
+        "Mrs. Hensley sat down. Mrs. Hensley rang the bell.",
+        '"Not yet, madam," said Tom.',
+    ]
+    chars = found("\n\n".join(wife))
+    assert _who(chars, "Clara") is _who(chars, "Mrs. Hensley")
+    # a daughter of the family (`Miss Hensley`) is not her mother
+    daughter = [*wife, "Miss Hensley laughed. Miss Hensley ran upstairs."]
+    chars = found("\n\n".join(daughter))
+    assert _who(chars, "Clara") is not _who(chars, "Mrs. Hensley")

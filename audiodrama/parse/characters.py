@@ -11,6 +11,7 @@ ordered by how often they are named next to speech (main characters first).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -201,7 +202,7 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
         if first in HONORIFICS and len(n.split()) > 1 and c >= 2:
             names[n] = names.get(n, 0.0) + c
     chars, prom = _cluster(names, run_counts, text, ends)
-    join_titled_surnames(text, chars, prom, run_counts)
+    join_titled_surnames(text, chars, prom, run_counts, _talk(tags, paras))
     _nicknames(chars, nick_counts)
     fold_pet_names(chars, prom, {n for n, c in tag_counts.items() if c})
     fill_genders(chars)  # a name the text never genders: the first-name list's verdict
@@ -212,6 +213,17 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
             tag_counts.get(n, 0) for n in char.all_names()
         )
     return chars, prom
+
+
+def _talk(tags: list[Tag], paras: list[Paragraph]) -> list[tuple[int, str]]:
+    """The name each speech tag gives, with its paragraph's index, in text order."""
+    starts = [p.start for p in paras]
+    out = []
+    for t in tags:
+        name = _clean_name(t.subject)
+        if name:
+            out.append((bisect.bisect_right(starts, t.start) - 1, name))
+    return out
 
 
 def _with_descriptions(

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from audiodrama.parse.names import gender_of_honorific
 
-_MARRIED = frozenset(["mrs", "madame", "mme", "signora", "senora", "frau"])
+MARRIED = frozenset(["mrs", "madame", "mme", "signora", "senora", "frau"])
 UNMARRIED = frozenset(["miss", "mademoiselle", "mlle", "signorina", "senorita", "fraulein"])
 
 
@@ -29,7 +29,7 @@ def titles_clash(a: str, b: str) -> bool:
     if ka != kb and "plain" in (ka, kb) and "rank" in (ka, kb):
         return True
     ka, kb = a.lower().rstrip("."), b.lower().rstrip(".")
-    return (ka in _MARRIED and kb in UNMARRIED) or (ka in UNMARRIED and kb in _MARRIED)
+    return (ka in MARRIED and kb in UNMARRIED) or (ka in UNMARRIED and kb in MARRIED)
 
 
 # Titles a person is always called by once they hold them (a knight, an officer, a peer);
@@ -115,7 +115,7 @@ def husbands_name(words: list[str], firsts: dict[str, tuple[str, int]]) -> bool:
     """`Mrs. John Dashwood`, `Mrs. Charles Musgrove`: a wife called by her husband's names."""
     return (
         len(words) >= 3
-        and words[0].lower().rstrip(".") in _MARRIED
+        and words[0].lower().rstrip(".") in MARRIED
         and first_name_gender(words[1], firsts) == "male"
     )
 
