@@ -416,3 +416,108 @@ def test_pet_names_come_from_the_nicknames_package_and_the_period_supplement():
     assert "margaret" in given_names_of("peggy")  # the package's list
     assert "louisa" in given_names_of("loo")  # Hard Times' Loo: not in the package
     assert given_names_of("zebedee") == frozenset()
+
+
+def _who(chars: list[Character], name: str) -> Character:
+    return next(c for c in chars if name in c.all_names())
+
+
+def test_a_titled_surname_joins_the_full_name_and_the_full_name_leads():
+    text = "\n\n".join(
+        [
+            '"A fine morning," said Mr. Hollis. "Shall we walk?"',
+            '"Gladly," said Ruth.',
+            '"Then let us go," said Mr. Hollis.',
+            "Mr. Hollis took his hat. Mr. Hollis opened the gate for her.",
+            '"You are very kind," said Ruth.',
+            '"I try to be," said Walter Hollis, smiling.',
+            '"Admiral Hollis would not agree," said Ruth.',
+            "Admiral Hollis was his uncle. Admiral Hollis lived in town.",
+        ]
+    )
+    chars = found(text)
+    walter = _who(chars, "Mr. Hollis")
+    assert walter.name == "Walter Hollis" and walter.gender == "male"
+    assert "Admiral Hollis" not in walter.all_names()  # a rank is never plain `Mr.`
+
+
+def test_a_wife_called_by_her_husbands_full_name_keeps_him_apart_from_mr_surname():
+    text = "\n\n".join(
+        [
+            '"The roads are bad," said Mr. Lacey.',
+            '"They are always bad in March," said John Lacey.',
+            "Mr. Lacey frowned at his brother. Mrs. John Lacey poured the tea.",
+            "Mrs. John Lacey smiled at them both.",
+            '"Must you two quarrel?" asked Mrs. John Lacey.',
+            '"We never quarrel," said Mr. Lacey.',
+            '"Never," said Mr. John Lacey.',
+        ]
+    )
+    chars = found(text)
+    assert _who(chars, "John Lacey") is not _who(chars, "Mr. Lacey")
+
+
+def test_a_womans_full_name_does_not_take_in_mrs_surname():
+    text = "\n\n".join(
+        [
+            '"Come in, my dear," said Mrs. Fenwick.',
+            '"Thank you, aunt," said Clara Fenwick.',
+            "Mrs. Fenwick rang for tea. Mrs. Fenwick sat down by the fire.",
+            '"You look tired," said Mrs. Fenwick.',
+            '"I walked from the station," said Clara.',
+        ]
+    )
+    chars = found(text)
+    assert _who(chars, "Clara Fenwick") is not _who(chars, "Mrs. Fenwick")
+
+
+def test_a_shared_first_name_goes_to_the_family_the_story_is_about():
+    text = "\n\n".join(
+        [
+            '"Good morning, mother," said Charles Marlow.',
+            '"You are late," said Mrs. Marlow. Mrs. Marlow poured the tea.',
+            "Mr. Marlow read his paper. Mrs. Marlow sighed. Miss Marlow laughed.",
+            '"The roads were bad," said Charles.',
+            '"They always are," said Mr. Marlow.',
+            "Charles Hutton came in with the post. Charles Hutton bowed.",
+            '"Letters for the house," said Charles Hutton.',
+            '"Thank you," said Charles Hutton\'s cousin, Miss Marlow.',
+            '"Read them to us," said Charles.',
+        ]
+    )
+    chars = found(text)
+    assert _who(chars, "Charles") is _who(chars, "Charles Marlow")
+    assert _who(chars, "Charles") is not _who(chars, "Charles Hutton")
+
+
+def test_a_trade_tagged_once_is_a_character_of_its_own():
+    text = "\n\n".join(
+        [
+            "Tom and Mary went into the station café and sat down by the window.",
+            '"Two coffees, please," said Tom.',
+            '"Right away, sir," said the waiter. "Anything to eat?"',
+            '"No, thank you," said Mary.',
+            "The waiter went away. Tom looked at the clock.",
+            '"We have an hour," said Tom.',
+        ]
+    )
+    waiter = _who(found(text), "the waiter")
+    assert waiter.gender == "male"
+    lines = spoken(parse_story(text))
+    assert [s for s, t in lines if t.startswith(("Right away", "Anything"))] == [waiter.name] * 2
+
+
+def test_a_married_title_joins_the_first_name_when_the_family_has_no_miss():
+    wife = [
+        '"Good evening," said Clara.',
+        "Clara Hensley took off her gloves. Clara Hensley was tired.",
+        '"Is dinner ready?" asked Mrs. Hensley.',
+        "Mrs. Hensley sat down. Mrs. Hensley rang the bell.",
+        '"Not yet, madam," said Tom.',
+    ]
+    chars = found("\n\n".join(wife))
+    assert _who(chars, "Clara") is _who(chars, "Mrs. Hensley")
+    # a daughter of the family (`Miss Hensley`) is not her mother
+    daughter = [*wife, "Miss Hensley laughed. Miss Hensley ran upstairs."]
+    chars = found("\n\n".join(daughter))
+    assert _who(chars, "Clara") is not _who(chars, "Mrs. Hensley")

@@ -2,7 +2,7 @@
 
 Candidates are the names a text uses in speech tags (`said Emma`, `the Hatter said`)
 plus honorific names (`Mr. Darcy`, `Lady Catherine`) and names addressed in quotes.
-They are clustered into characters: `Darcy` joins `Mr. Darcy`, `Frank` joins
+They are clustered into characters (clusters.py): `Darcy` joins `Mr. Darcy`, `Frank` joins
 `Frank Churchill`, `Miss Woodhouse` joins `Emma Woodhouse` (same surname, female),
 nicknames that begin a known name (`Buff`, `Will`) join it. Gender comes from
 honorifics, then from the pronouns that follow the name's mentions. Characters are
@@ -11,11 +11,13 @@ ordered by how often they are named next to speech (main characters first).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 
 from audiodrama.model import Character
+from audiodrama.parse.clusters import cluster_forms, main_name
 from audiodrama.parse.descriptions import described_speakers
 from audiodrama.parse.first_names import fill_genders, name_genders
 from audiodrama.parse.full_names import join_titled_surnames
@@ -25,7 +27,7 @@ from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.pet_names import fold_pet_names
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import Tag, tag_after, tag_before
-from audiodrama.parse.titles import by_title, first_name_clash, first_name_gender, husbands_name, titles_clash
+from audiodrama.parse.titles import first_name_gender
 from audiodrama.parse.vocatives import VOCATIVE
 from audiodrama.parse.wordlists import NOT_NAMES
 
@@ -200,7 +202,7 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
         if first in HONORIFICS and len(n.split()) > 1 and c >= 2:
             names[n] = names.get(n, 0.0) + c
     chars, prom = _cluster(names, run_counts, text, ends)
-    join_titled_surnames(text, chars, prom, run_counts)
+    join_titled_surnames(text, chars, prom, run_counts, _talk(tags, paras))
     _nicknames(chars, nick_counts)
     fold_pet_names(chars, prom, {n for n, c in tag_counts.items() if c})
     fill_genders(chars)  # a name the text never genders: the first-name list's verdict
@@ -211,6 +213,17 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
             tag_counts.get(n, 0) for n in char.all_names()
         )
     return chars, prom
+
+
+def _talk(tags: list[Tag], paras: list[Paragraph]) -> list[tuple[int, str]]:
+    """The name each speech tag gives, with its paragraph's index, in text order."""
+    starts = [p.start for p in paras]
+    out = []
+    for t in tags:
+        name = _clean_name(t.subject)
+        if name:
+            out.append((bisect.bisect_right(starts, t.start) - 1, name))
+    return out
 
 
 def _with_descriptions(
@@ -254,36 +267,13 @@ def _first_word(name: str) -> list[str]:
 def _cluster(
     names: dict[str, float], run_counts: Counter[str], text: str, ends: dict[str, list[int]]
 ) -> tuple[list[Character], list[float]]:
-    """Group name forms into characters."""
-    # Longest forms first: they anchor the clusters the short forms join.
-    forms = sorted(names, key=lambda n: (-len(n.split()), -names[n]))
-    firsts = name_genders({w for n in forms for w in n.split()[:2]})
-    clusters: list[list[str]] = []
-    for form in forms:
-        words = form.split()
-        hon = words[0].lower().rstrip(".") in HONORIFICS
-        target = None
-        key_words = [w for w in (words[1:] if hon else words) if w.lower() not in ("the",)]
-        best_score = 0.0
-        if husbands_name(words, firsts):
-            clusters.append([form])  # `Mrs. John Dashwood` is John's wife, not `Mrs. Dashwood`
-            continue
-        for ci, cl in enumerate(clusters):
-            if not _may_join(words, hon, cl, firsts):
-                continue
-            for other in cl:
-                score = _join_score(hon, key_words, other, names, firsts)
-                if score > best_score:
-                    best_score, target = score, ci
-        if target is None:
-            clusters.append([form])
-        else:
-            clusters[target].append(form)
+    """Group name forms into characters (clusters.py), each named and gendered."""
+    firsts = name_genders({w for n in names for w in n.split()[:2]})
     chars: list[Character] = []
     prom: list[float] = []
-    for cl in clusters:
+    for cl in cluster_forms(names, run_counts, firsts):
         total = sum(names[f] for f in cl)
-        main = max(cl, key=lambda f: (names[f], len(f)))
+        main = main_name(cl, names)
         aliases = [f for f in cl if f != main]
         for f in cl:
             # `the March Hare` is also written `March Hare`
@@ -293,48 +283,6 @@ def _cluster(
         prom.append(total)
     order = sorted(range(len(chars)), key=lambda i: -prom[i])
     return [chars[i] for i in order], [prom[i] for i in order]
-
-
-def _may_join(words: list[str], hon: bool, cluster: list[str], firsts: dict[str, tuple[str, int]]) -> bool:
-    """Whether a name form may join a cluster at all, by titles and first names."""
-    if hon and any(titles_clash(words[0], o.split()[0]) for o in cluster):
-        return False  # `Mrs. Weston` never joins `Mr. Weston`, nor `Miss Miller` `Mrs. Miller`
-    if any(husbands_name(o.split(), firsts) for o in cluster):
-        return False
-    # `Miss Musgrove` is not `Charles Musgrove`
-    return not (hon and any(first_name_clash(words[0], o.split()[0], firsts) for o in cluster))
-
-
-def _join_score(
-    hon: bool, key_words: list[str], other: str, names: dict[str, float], firsts: dict[str, tuple[str, int]]
-) -> float:
-    """How strongly a form (its words without the title) joins the cluster form `other`; 0: not."""
-    ow = other.split()
-    o_hon = ow[0].lower().rstrip(".") in HONORIFICS
-    o_core = ow[1:] if o_hon else ow
-    o_gender = gender_of_honorific(ow[0]) if o_hon else None
-    n = len(key_words)
-    if n and n < len(o_core) and (o_core[-n:] == key_words or o_core[:n] == key_words):
-        # `Darcy` in `Mr. Darcy`, `Frank` in `Frank Churchill`
-        if hon and o_core[:n] == key_words and n == 1 and not o_hon:
-            return 0.0  # `Mr. Frank` is not how the text names Frank Churchill
-        if not hon and o_hon and o_core[:n] == key_words and by_title(ow[0]):
-            return 0.0  # `Sir John` is never plain `John`: that is someone else
-        # a bare surname (`Weston`) is the man's
-        return names[other] * (3 if not hon and o_gender == "male" else 1)
-    if key_words == o_core and hon != o_hon:
-        if not hon and by_title(ow[0]):
-            return 0.0  # `Sir John` is never plain `John`, nor `Lady Catherine` `Catherine`
-        # (a bare surname, `said Thorpe`, is a man's, not `Mrs. Thorpe`'s; but `Blanche` is
-        # `Mlle. Blanche`, `Louisa` `Miss Louisa`, `Daisy Miller` `Miss Daisy Miller`)
-        if hon or o_gender != "female" or len(o_core) > 1 or _womans_first_name(o_core, firsts):
-            return names[other]
-    return 0.0
-
-
-def _womans_first_name(words: list[str], firsts: dict[str, tuple[str, int]]) -> bool:
-    """A single word the first-name list gives women only."""
-    return len(words) == 1 and first_name_gender(words[0], firsts) == "female"
 
 
 def _gender(

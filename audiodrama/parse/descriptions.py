@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 
 from audiodrama.model import Character
 from audiodrama.parse.names import HONORIFICS, NameIndex
-from audiodrama.parse.person_words import ANYBODY, KIN, MALE_HEADS, NOT_PERSON, STOP
+from audiodrama.parse.person_words import ANYBODY, KIN, MALE_HEADS, NOT_PERSON, ROLES, STOP
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import Tag
 from audiodrama.parse.turns import GENDERED_NOUNS, Turn, renumber_speakers
@@ -63,7 +63,8 @@ def described_speakers(
         desc = description_at(text, tag.start)
         if desc and desc not in known and desc.split()[-1] not in known:
             counts[desc] += 1
-    descs = [d for d, c in counts.items() if c >= 2]
+    # twice or more; a trade or post once (`"Your table, sir," said the waiter`)
+    descs = [d for d, c in counts.items() if c >= 2 or d.split()[-1] in ROLES]
     if not descs:
         return [], []
     mentions = _mentions(text, paras, descs)

@@ -212,6 +212,19 @@ ANYBODY = frozenset(
 )
 
 
+# Trades and posts (`the waiter`, `the concierge`, `the station-master`): someone met in one
+# scene, who speaks there and is never named; a named character is seldom called by one
+_ROLE_WORDS = """waiter waitress concierge porter doorman coachman cabman driver chauffeur conductor
+    guard constable policeman sentry clerk landlord landlady innkeeper barman barmaid bartender
+    housemaid maid footman butler cook nurse nursemaid gamekeeper game-keeper gardener
+    shopkeeper shopman postman messenger jailer turnkey magistrate surgeon vicar parson curate
+    sexton sailor mariner boatman ferryman fisherman farmer blacksmith carpenter baker butcher
+    grocer tailor barber station-master stationmaster steward stewardess usher croupier lacquey
+    lackey valet ostler hostler proprietor attendant governess schoolmaster patronne patron
+    keeper drummer navvy chairman"""
+ROLES = frozenset(_ROLE_WORDS.split())
+
+
 INTERJECTIONS = frozenset(
     [
         "ha",

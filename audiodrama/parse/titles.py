@@ -7,9 +7,11 @@ not `Mrs. Dashwood`. The first names' sexes come from the first-name list (first
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from audiodrama.parse.names import gender_of_honorific
 
-_MARRIED = frozenset(["mrs", "madame", "mme", "signora", "senora", "frau"])
+MARRIED = frozenset(["mrs", "madame", "mme", "signora", "senora", "frau"])
 UNMARRIED = frozenset(["miss", "mademoiselle", "mlle", "signorina", "senorita", "fraulein"])
 
 
@@ -27,7 +29,7 @@ def titles_clash(a: str, b: str) -> bool:
     if ka != kb and "plain" in (ka, kb) and "rank" in (ka, kb):
         return True
     ka, kb = a.lower().rstrip("."), b.lower().rstrip(".")
-    return (ka in _MARRIED and kb in UNMARRIED) or (ka in UNMARRIED and kb in _MARRIED)
+    return (ka in MARRIED and kb in UNMARRIED) or (ka in UNMARRIED and kb in MARRIED)
 
 
 # Titles a person is always called by once they hold them (a knight, an officer, a peer);
@@ -113,6 +115,22 @@ def husbands_name(words: list[str], firsts: dict[str, tuple[str, int]]) -> bool:
     """`Mrs. John Dashwood`, `Mrs. Charles Musgrove`: a wife called by her husband's names."""
     return (
         len(words) >= 3
-        and words[0].lower().rstrip(".") in _MARRIED
+        and words[0].lower().rstrip(".") in MARRIED
         and first_name_gender(words[1], firsts) == "male"
     )
+
+
+def named_apart(counts: Mapping[str, int], firsts: dict[str, tuple[str, int]]) -> set[tuple[str, str]]:
+    """(given name, surname) of the men the text tells apart from a plain `Mr. Surname`.
+
+    A wife is called by her husband's full name (`Mrs. John Knightley`) when plain `Mrs.
+    Knightley` would be another man's wife: the head of the family, `Mr. Knightley`, the
+    elder brother or the father. Unless a `Mrs. Knightley` of her own is named as often
+    (the widowed mother: `Mrs. John Dashwood` beside `Mrs. Dashwood`, and then John may
+    well be the only `Mr. Dashwood` left)."""
+    out: set[tuple[str, str]] = set()
+    for form, n in counts.items():
+        words = form.split()
+        if husbands_name(words, firsts) and len(words) == 3 and n >= counts.get(f"{words[0]} {words[2]}", 0):
+            out.add((words[1], words[2]))
+    return out
