@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -250,16 +250,43 @@ def rule_name(feats: dict[str, float]) -> str:
 
 
 def _ranked(
-    cands: dict[int, dict[str, float]], w: Mapping[str, float], gone: Set[int] = frozenset()
-) -> list[tuple[float, int]]:
-    """(log-probability, candidate), best first; whoever the quote addresses is out, and
-    so is whoever left the scene (`gone_at`), unless nobody would be left."""
+    cands: dict[int, dict[str, float]],
+    w: Mapping[str, float],
+    gone: Set[int] = frozenset(),
+    static: Mapping[int, Mapping[str, float]] | None = None,
+) -> list[tuple[float, float, int]]:
+    """(search score, log-probability, candidate), best first; whoever the quote addresses
+    is out, and so is whoever left the scene (`gone_at`), unless nobody would be left.
+
+    The log-probability is the model's, normalised over this turn's candidates. The search
+    score normalises only half by the candidates' history-dependent scores and half by
+    their `static` ones (the features that read no earlier speaker): summed over a
+    conversation, the fully normalised scores let a wrong history switch partners cheaply
+    where the evidence appears (label bias), so a later tag or vocative never outweighed
+    the wrong first pick; half-normalised, a history the later turns' features agree with
+    scores higher (leave-one-novel-out on PDNC, open turns: 7718 -> 7793 of 10108 right
+    with `BEAM` 4; fully static-normalised, 7752)."""
     allowed = {c: v for c, v in cands.items() if not v.get("voc_here")} or cands
     allowed = {c: v for c, v in allowed.items() if c not in gone} or allowed
     scored = {c: score(fe, w) for c, fe in allowed.items()}
-    top = max(scored.values())
-    logz = top + math.log(sum(math.exp(v - top) for v in scored.values()))
-    return sorted(((v - logz, c) for c, v in scored.items()), reverse=True)
+    logz = _logsumexp(scored.values())
+    norm = logz
+    if static is not None:
+        empty: Mapping[str, float] = {}
+        norm = (logz + _logsumexp([score(static.get(c, empty), w) for c in allowed])) / 2
+    return sorted(((v - norm, v - logz, c) for c, v in scored.items()), reverse=True)
+
+
+def _logsumexp(values: Iterable[float]) -> float:
+    vals = list(values)
+    top = max(vals)
+    return top + math.log(sum(math.exp(v - top) for v in vals))
+
+
+# histories the decoder keeps (2 before the half-normalised search score of `_ranked`;
+# with it, 2 / 4 / 8 / 16 got 7770 / 7793 / 7821 / 7824 of 10108 open PDNC turns right,
+# but 8 costs Oliver Twist's parse about 0.1 s more CPU than 4)
+BEAM = 4
 
 
 # the features of a turn read the speakers of at most this many turns before it
@@ -276,12 +303,13 @@ def _recent_speakers(hist: History, ti: int, window: list[int | None]) -> Sequen
     return cast(Sequence[int | None], recent)  # read by index only, like the History
 
 
-def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = 2) -> None:
+def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = BEAM) -> None:
     """Give every still-open turn its speaker: a beam search over each conversation.
 
     The features of a turn depend on the speakers chosen before it (turn-taking), so a
-    greedy choice can derail a whole conversation; the beam keeps the `beam` best
-    histories and the best one wins when the conversation ends.
+    greedy choice can derail a whole conversation; the beam keeps the `beam` histories of
+    best search score (`_ranked`) and the best one wins when the conversation ends. A
+    turn's confidence is its model probability under the winning history.
     """
     w = weights if weights is not None else load_model().weights
     ctx = Context(att)
@@ -290,9 +318,9 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = 2
     ]
     skip = att.skip  # epigraph paragraphs: nobody speaks them
     speakers = History([t.speaker for t in att.turns])
-    # a state: (log-probability, history of speakers, decisions as a linked tuple)
+    # a state: (search score, history of speakers, decisions as a linked tuple)
     states: list[tuple[float, History, tuple | None]] = [(0.0, speakers, None)]
-    memo: dict[tuple, list[tuple[float, int, str]]] = {}
+    memo: dict[tuple, list[tuple[float, int, str, float]]] = {}
     for ti in range(len(att.turns)):
         if ti > 0 and ctx.chain[ti] != ctx.chain[ti - 1] and len(states) > 1:
             states = [max(states, key=lambda s: s[0])]  # a conversation ended
@@ -300,19 +328,12 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = 2
             continue
         nxt = []
         for sc, hist, dec in states:
-            window = hist[max(0, ti - _MEMORY) : ti]
-            key = (ti, tuple(window))
-            ranked = memo.get(key)
-            if ranked is None:
-                cands = candidates(ctx, ti, _recent_speakers(hist, ti, window))
-                gone = gone_at(ctx, ti, hist) if cands else set()
-                ranked = [(lp, c, rule_name(cands[c])) for lp, c in _ranked(cands, w, gone)] if cands else []
-                memo[key] = ranked
+            ranked = _choices(ctx, ti, hist, w, memo)
             if not ranked:
                 nxt.append((sc, hist, dec))
                 continue
-            for lp, c, rule in ranked[:beam]:
-                nxt.append((sc + lp, hist.choose(ti, c), (dec, ti, c, math.exp(lp), rule)))
+            for lp, c, rule, prob in ranked[:beam]:
+                nxt.append((sc + lp, hist.choose(ti, c), (dec, ti, c, prob, rule)))
         nxt.sort(key=lambda s: -s[0])
         states = nxt[:beam]
         settle([h for _, h, _ in states])
@@ -322,3 +343,24 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = 2
         for st in att.turns[ti].states:
             if st.speaker is None and st.addressee != who:
                 st.speaker, st.rule, st.confidence = who, rule, round(prob, 3)
+
+
+def _choices(
+    ctx: Context, ti: int, hist: History, w: Mapping[str, float], memo: dict[tuple, list]
+) -> list[tuple[float, int, str, float]]:
+    """(search score, candidate, rule, probability) for turn `ti` after history `hist`, best
+    first; memoised on the speakers the features read."""
+    window = hist[max(0, ti - _MEMORY) : ti]
+    key = (ti, tuple(window))
+    ranked = memo.get(key)
+    if ranked is None:
+        cands = candidates(ctx, ti, _recent_speakers(hist, ti, window))
+        ranked = []
+        if cands:
+            gone = gone_at(ctx, ti, hist)
+            ranked = [
+                (sc, c, rule_name(cands[c]), math.exp(lp))
+                for sc, lp, c in _ranked(cands, w, gone, ctx.static.get(ti))
+            ]
+        memo[key] = ranked
+    return ranked
