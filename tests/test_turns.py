@@ -141,3 +141,19 @@ def test_the_search_score_is_normalised_half_by_the_history_free_scores():
     assert math.isclose(lp1, 2.0 - full) and math.isclose(lp0, -full)
     assert math.isclose(s1, 2.0 - (full + math.log(2)) / 2)
     assert math.isclose(s0 - lp0, (full - math.log(2)) / 2)
+
+
+def test_a_turn_the_final_beams_disagree_on_is_less_sure():
+    # three final histories: the best two give turn 0 to speaker 5, the third to 6; all
+    # agree on turn 1
+    from audiodrama.parse.history import History
+    from audiodrama.parse.ranker import _agreement
+
+    base: list[int | None] = [None, None]
+    states = [
+        (0.0, History(base, {0: 5, 1: 7}), None),
+        (math.log(0.5), History(base, {0: 5, 1: 7}), None),
+        (math.log(0.5), History(base, {0: 6, 1: 7}), None),
+    ]
+    share = _agreement(states, [0, 1])
+    assert math.isclose(share[0], 1.5 / 2.0) and share[1] == 1.0
