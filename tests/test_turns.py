@@ -134,7 +134,7 @@ def test_the_search_score_is_normalised_half_by_the_history_free_scores():
     from audiodrama.parse.ranker import _ranked
 
     cands = {0: {"prom": 1.0}, 1: {"prom": 1.0, "prev2_alt": 1.0}}
-    static = {0: {"prom": 1.0}, 1: {"prom": 1.0}}
+    static = {0: 0.0, 1: 0.0}  # the history-free scores
     (s1, lp1, c1), (s0, lp0, c0) = _ranked(cands, {"prom": 0.0, "prev2_alt": 2.0}, static=static)
     full = math.log(1 + math.exp(2.0))
     assert (c1, c0) == (1, 0)

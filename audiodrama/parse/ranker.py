@@ -32,7 +32,7 @@ from itertools import repeat
 from operator import mul
 from pathlib import Path
 from types import MappingProxyType
-from typing import cast
+from typing import Any, cast
 
 from audiodrama.parse.calibration import Calibration
 from audiodrama.parse.history import History, settle
@@ -253,14 +253,14 @@ def _ranked(
     cands: dict[int, dict[str, float]],
     w: Mapping[str, float],
     gone: Set[int] = frozenset(),
-    static: Mapping[int, Mapping[str, float]] | None = None,
+    static: Mapping[int, float] | None = None,
 ) -> list[tuple[float, float, int]]:
     """(search score, log-probability, candidate), best first; whoever the quote addresses
     is out, and so is whoever left the scene (`gone_at`), unless nobody would be left.
 
     The log-probability is the model's, normalised over this turn's candidates. The search
     score normalises only half by the candidates' history-dependent scores and half by
-    their `static` ones (the features that read no earlier speaker): summed over a
+    their `static` scores (of the features that read no earlier speaker): summed over a
     conversation, the fully normalised scores let a wrong history switch partners cheaply
     where the evidence appears (label bias), so a later tag or vocative never outweighed
     the wrong first pick; half-normalised, a history the later turns' features agree with
@@ -272,8 +272,7 @@ def _ranked(
     logz = _logsumexp(scored.values())
     norm = logz
     if static is not None:
-        empty: Mapping[str, float] = {}
-        norm = (logz + _logsumexp([score(static.get(c, empty), w) for c in allowed])) / 2
+        norm = (logz + _logsumexp([static.get(c, 0.0) for c in allowed])) / 2
     return sorted(((v - norm, v - logz, c) for c, v in scored.items()), reverse=True)
 
 
@@ -321,7 +320,7 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = B
     speakers = History([t.speaker for t in att.turns])
     # a state: (search score, history of speakers, decisions as a linked tuple)
     states: list[tuple[float, History, tuple | None]] = [(0.0, speakers, None)]
-    memo: dict[tuple, list[tuple[float, int, str, float]]] = {}
+    memo: dict[tuple, Any] = {}  # per turn and history window: its choices; per turn: static scores
     agree: dict[int, float] = {}
     opened: list[int] = []  # the open turns of the current conversation
     for ti in range(len(att.turns)):
@@ -366,8 +365,18 @@ def _agreement(states: list[tuple[float, History, tuple | None]], turns: list[in
     return {ti: sum(wt for wt, h in weights if h[ti] == best[ti]) / total for ti in turns}
 
 
+def _static_scores(ctx: Context, ti: int, w: Mapping[str, float], memo: dict[tuple, Any]) -> dict[int, float]:
+    """The scores of turn `ti`'s candidates by the features that read no earlier speaker
+    (the same for every history: computed once per turn, kept in `memo`)."""
+    key = ("static", ti)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = {c: score(fe, w) for c, fe in ctx.static.get(ti, {}).items()}
+    return cast(dict[int, float], found)
+
+
 def _choices(
-    ctx: Context, ti: int, hist: History, w: Mapping[str, float], memo: dict[tuple, list]
+    ctx: Context, ti: int, hist: History, w: Mapping[str, float], memo: dict[tuple, Any]
 ) -> list[tuple[float, int, str, float]]:
     """(search score, candidate, rule, probability) for turn `ti` after history `hist`, best
     first; memoised on the speakers the features read."""
@@ -381,7 +390,7 @@ def _choices(
             gone = gone_at(ctx, ti, hist)
             ranked = [
                 (sc, c, rule_name(cands[c]), math.exp(lp))
-                for sc, lp, c in _ranked(cands, w, gone, ctx.static.get(ti))
+                for sc, lp, c in _ranked(cands, w, gone, _static_scores(ctx, ti, w, memo))
             ]
         memo[key] = ranked
     return ranked
