@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import repeat
-from operator import mul
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
@@ -38,6 +36,8 @@ from audiodrama.parse.calibration import Calibration
 from audiodrama.parse.history import History, settle
 from audiodrama.parse.ranker_context import Context, gone_at
 from audiodrama.parse.ranker_features import candidates
+from audiodrama.parse.ranker_search import agreement, search_scores, static_scores
+from audiodrama.parse.ranker_search import score as score  # re-exported: the training script's
 from audiodrama.parse.turns import Sieve
 
 FEATURES: tuple[str, ...] = (
@@ -230,12 +230,6 @@ def _floats(values: Mapping[str, float]) -> Mapping[str, float]:
     return MappingProxyType({k: float(v) for k, v in values.items()})
 
 
-def score(feats: Mapping[str, float], weights: Mapping[str, float]) -> float:
-    """The linear score of one candidate."""
-    # the same products summed in the same order as a generator would, iterated in C
-    return sum(map(mul, map(weights.get, feats, repeat(0.0)), feats.values()))
-
-
 def rule_name(feats: dict[str, float]) -> str:
     """The rule that best explains the choice, for review."""
     if feats.get("pron_match"):
@@ -249,43 +243,13 @@ def rule_name(feats: dict[str, float]) -> str:
     return "conversation-fallback"
 
 
-def _ranked(
-    cands: dict[int, dict[str, float]],
-    w: Mapping[str, float],
-    gone: Set[int] = frozenset(),
-    static: Mapping[int, float] | None = None,
-) -> list[tuple[float, float, int]]:
-    """(search score, log-probability, candidate), best first; whoever the quote addresses
-    is out, and so is whoever left the scene (`gone_at`), unless nobody would be left.
-
-    The log-probability is the model's, normalised over this turn's candidates. The search
-    score normalises only half by the candidates' history-dependent scores and half by
-    their `static` scores (of the features that read no earlier speaker): summed over a
-    conversation, the fully normalised scores let a wrong history switch partners cheaply
-    where the evidence appears (label bias), so a later tag or vocative never outweighed
-    the wrong first pick; half-normalised, a history the later turns' features agree with
-    scores higher (leave-one-novel-out on PDNC, open turns: 7718 -> 7793 of 10108 right
-    with `BEAM` 4; fully static-normalised, 7752)."""
-    allowed = {c: v for c, v in cands.items() if not v.get("voc_here")} or cands
-    allowed = {c: v for c, v in allowed.items() if c not in gone} or allowed
-    scored = {c: score(fe, w) for c, fe in allowed.items()}
-    logz = _logsumexp(scored.values())
-    norm = logz
-    if static is not None:
-        norm = (logz + _logsumexp([static.get(c, 0.0) for c in allowed])) / 2
-    return sorted(((v - norm, v - logz, c) for c, v in scored.items()), reverse=True)
+# how much of a turn's search score is normalised by the history-free scores (`ranker_search.search_scores`)
+STATIC_SHARE = 0.0
 
 
-def _logsumexp(values: Iterable[float]) -> float:
-    vals = list(values)
-    top = max(vals)
-    return top + math.log(sum(math.exp(v - top) for v in vals))
-
-
-# histories the decoder keeps (2 before the half-normalised search score of `_ranked`;
-# with it, 2 / 4 / 8 / 16 got 7770 / 7793 / 7821 / 7824 of 10108 open PDNC turns right,
-# but 8 costs Oliver Twist's parse about 0.1 s more CPU than 4)
-BEAM = 4
+# histories the decoder keeps (with `STATIC_SHARE` 0, beam 2 / 4 / 8 got 7718 / 7695 / 7700 of
+# 10108 open PDNC turns right; with 0.5, 7770 / 7793 / 7821)
+BEAM = 2
 
 
 # the features of a turn read the speakers of at most this many turns before it
@@ -302,16 +266,17 @@ def _recent_speakers(hist: History, ti: int, window: list[int | None]) -> Sequen
     return cast(Sequence[int | None], recent)  # read by index only, like the History
 
 
-def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = BEAM) -> None:
+def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int | None = None) -> None:
     """Give every still-open turn its speaker: a beam search over each conversation.
 
     The features of a turn depend on the speakers chosen before it (turn-taking), so a
     greedy choice can derail a whole conversation; the beam keeps the `beam` histories of
-    best search score (`_ranked`) and the best one wins when the conversation ends. A
+    best search score (`ranker_search.search_scores`) and the best one wins when the conversation ends. A
     turn's confidence is its model probability under the winning history times the share
-    of the final histories that agree with it (`_agreement`).
+    of the final histories that agree with it (`ranker_search.agreement`).
     """
     w = weights if weights is not None else load_model().weights
+    beam = beam or BEAM
     ctx = Context(att)
     fixed: list[int | None] = [
         t.speaker if all(st.speaker is not None for st in t.states) else None for t in att.turns
@@ -325,7 +290,7 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = B
     opened: list[int] = []  # the open turns of the current conversation
     for ti in range(len(att.turns)):
         if ti > 0 and ctx.chain[ti] != ctx.chain[ti - 1] and len(states) > 1:
-            agree.update(_agreement(states, opened))
+            agree.update(agreement(states, opened))
             states = [max(states, key=lambda s: s[0])]  # a conversation ended
         if ti > 0 and ctx.chain[ti] != ctx.chain[ti - 1]:
             opened = []
@@ -343,7 +308,7 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = B
         nxt.sort(key=lambda s: -s[0])
         states = nxt[:beam]
         settle([h for _, h, _ in states])
-    agree.update(_agreement(states, opened))
+    agree.update(agreement(states, opened))
     dec = max(states, key=lambda s: s[0])[2]
     while dec is not None:
         dec, ti, who, prob, rule = dec
@@ -351,28 +316,6 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int = B
             if st.speaker is None and st.addressee != who:
                 st.speaker, st.rule = who, rule
                 st.confidence = round(prob * agree.get(ti, 1.0), 3)
-
-
-def _agreement(states: list[tuple[float, History, tuple | None]], turns: list[int]) -> dict[int, float]:
-    """Per turn of `turns`, the share of the final histories (weighted by their search
-    scores) that give it the winning history's speaker: a turn the beams disagree on is
-    less sure (among the ranker's turns on PDNC, the least sure 15% by probability times
-    this share held 0.365 of its mistakes, by probability alone 0.336)."""
-    top = max(sc for sc, _, _ in states)
-    weights = [(math.exp(sc - top), hist) for sc, hist, _ in states]
-    total = sum(wt for wt, _ in weights)
-    best = max(states, key=lambda s: s[0])[1]
-    return {ti: sum(wt for wt, h in weights if h[ti] == best[ti]) / total for ti in turns}
-
-
-def _static_scores(ctx: Context, ti: int, w: Mapping[str, float], memo: dict[tuple, Any]) -> dict[int, float]:
-    """The scores of turn `ti`'s candidates by the features that read no earlier speaker
-    (the same for every history: computed once per turn, kept in `memo`)."""
-    key = ("static", ti)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = {c: score(fe, w) for c, fe in ctx.static.get(ti, {}).items()}
-    return cast(dict[int, float], found)
 
 
 def _choices(
@@ -388,9 +331,10 @@ def _choices(
         ranked = []
         if cands:
             gone = gone_at(ctx, ti, hist)
+            static = static_scores(ctx, ti, w, memo) if STATIC_SHARE else None
             ranked = [
                 (sc, c, rule_name(cands[c]), math.exp(lp))
-                for sc, lp, c in _ranked(cands, w, gone, _static_scores(ctx, ti, w, memo))
+                for sc, lp, c in search_scores(cands, w, gone, static, STATIC_SHARE)
             ]
         memo[key] = ranked
     return ranked
