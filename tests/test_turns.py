@@ -3,6 +3,8 @@ a same-gender pronoun exchange, turn-taking across narration beats, a third spea
 
 from __future__ import annotations
 
+import math
+
 from audiodrama.model import Character
 from audiodrama.parse.dialogue import segment_and_attribute
 from audiodrama.parse.structure import paragraphs
@@ -107,3 +109,58 @@ def test_the_untagged_she_said_turns_of_a_parity_tell_its_gender():
     f = _features(text, ANN_BOB_CARL, 3)
     assert "par_pron_match" in f["Ann"] and "par_pron_mismatch" not in f["Ann"]
     assert "par_pron_mismatch" in f["Carl"]
+
+
+def test_a_later_tag_fixes_the_parity_of_an_untagged_exchange(monkeypatch):
+    # nobody is tagged until Ann thanks Carl on the fifth line: she speaks every second
+    # line back to the first, and Carl the others (not Bob, who was named last before it:
+    # a decoder summing fully normalised turn scores lets the Bob history switch partners
+    # cheaply at the tag, and keeps Bob on the first and third lines). Only with the
+    # search score half-normalised by the history-free scores, off by default (ranker)
+    from audiodrama.parse import ranker
+
+    monkeypatch.setattr(ranker, "STATIC_SHARE", 0.5)
+    monkeypatch.setattr(ranker, "BEAM", 4)
+    text = (
+        "Ann met Carl on the road. Bob was with them.\n\n"
+        '"Where are you going?"\n\n'
+        '"To the mill."\n\n'
+        '"May I come?"\n\n'
+        '"If you like."\n\n'
+        '"Thank you, Carl," said Ann.\n\n'
+        '"Keep up, then."'
+    )
+    assert speakers(text, ANN_BOB_CARL) == ["Ann", "Carl", "Ann", "Carl", "Ann", "Carl"]
+
+
+def test_the_search_score_is_normalised_half_by_the_history_free_scores():
+    # two candidates: the history features (prev2_alt) favour 1; the search score divides
+    # by the mean of the two log-partition functions, the probability by the full one
+    from audiodrama.parse.ranker_search import search_scores
+
+    cands = {0: {"prom": 1.0}, 1: {"prom": 1.0, "prev2_alt": 1.0}}
+    static = {0: 0.0, 1: 0.0}  # the history-free scores
+    (s1, lp1, c1), (s0, lp0, c0) = search_scores(
+        cands, {"prom": 0.0, "prev2_alt": 2.0}, static=static, share=0.5
+    )
+    full = math.log(1 + math.exp(2.0))
+    assert (c1, c0) == (1, 0)
+    assert math.isclose(lp1, 2.0 - full) and math.isclose(lp0, -full)
+    assert math.isclose(s1, 2.0 - (full + math.log(2)) / 2)
+    assert math.isclose(s0 - lp0, (full - math.log(2)) / 2)
+
+
+def test_a_turn_the_final_beams_disagree_on_is_less_sure():
+    # three final histories: the best two give turn 0 to speaker 5, the third to 6; all
+    # agree on turn 1
+    from audiodrama.parse.history import History
+    from audiodrama.parse.ranker_search import agreement
+
+    base: list[int | None] = [None, None]
+    states = [
+        (0.0, History(base, {0: 5, 1: 7}), None),
+        (math.log(0.5), History(base, {0: 5, 1: 7}), None),
+        (math.log(0.5), History(base, {0: 6, 1: 7}), None),
+    ]
+    share = agreement(states, [0, 1])
+    assert math.isclose(share[0], 1.5 / 2.0) and share[1] == 1.0
