@@ -250,3 +250,10 @@ def test_a_clause_closing_on_a_comma_before_a_quote_with_a_verb_no_list_knows():
     assert said(text, cast)[:2] == ["Hall", "Fearenside"]
     assert said(text, cast)[3:] == ["Emma", "Emma"]
     assert said(text, None)[3] == "Emma"
+
+
+def test_a_cast_name_with_a_qualifying_note_is_named_without_it():
+    # two entries the story never tells apart: the first given, as for a shared alias
+    cast = [C("Kit - Frame", "male"), C("Kit - Tale", "male"), C("Bruin (the bear)", "male")]
+    text = "\n\n".join(['"Shall we go?" said Kit.', '"Yes," said Bruin.', '"Come on," said Kit.'])
+    assert said(text, cast) == ["Kit - Frame", "Bruin (the bear)", "Kit - Frame"]

@@ -156,10 +156,10 @@ class NameIndex:
     def _add_names(self, prom: list[float]) -> None:
         """Every name and alias, keyed; an alias two characters share goes to the more
         prominent one (the first given, for a cast without counts): the reader takes it
-        that way too."""
+        that way too. A name with a qualifying note is keyed without it as well."""
         owners: dict[str, list[int]] = {}
         for i, c in enumerate(self.characters):
-            for n in c.all_names():
+            for n in c.all_names() + _unqualified(c.all_names()):
                 k = name_key(n)
                 if not k or k.startswith("_"):
                     continue
@@ -294,6 +294,16 @@ class NameIndex:
             if not found:
                 i += 1
         return hits
+
+
+# `Christopher Robin - Story`, `John (the elder)`: a cast name with a note telling two
+# entries apart; the story says just `Christopher Robin`
+_QUALIFIER = re.compile(r"\s+(?:-+|\u2013|\u2014)\s+\S.*$|\s*\([^()]*\)\s*$")
+
+
+def _unqualified(names: list[str]) -> list[str]:
+    """The names without their qualifying note, for those that carry one."""
+    return [base for n in names if (base := _QUALIFIER.sub("", n)) != n and base.strip()]
 
 
 _PARTICLES = frozenset(["de", "van", "von", "of", "la", "le", "du", "da", "di", "the", "a", "an"])
