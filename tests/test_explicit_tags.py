@@ -257,3 +257,26 @@ def test_a_cast_name_with_a_qualifying_note_is_named_without_it():
     cast = [C("Kit - Frame", "male"), C("Kit - Tale", "male"), C("Bruin (the bear)", "male")]
     text = "\n\n".join(['"Shall we go?" said Kit.', '"Yes," said Bruin.', '"Come on," said Kit.'])
     assert said(text, cast) == ["Kit - Frame", "Bruin (the bear)", "Kit - Frame"]
+
+
+def test_miss_surname_is_the_sister_the_text_never_names_by_first_name():
+    cast = [
+        C("Maria Bertram", "female"),
+        C("Julia Bertram", "female"),
+        C("Miss Bertram", "female"),  # a bare entry of its own: the eldest, by the text
+        C("Tom Bertram", "male"),
+        C("Edmund Bertram", "male"),
+        C("Bertram"),
+    ]
+    text = "\n\n".join(
+        [
+            "Miss Julia Bertram and Mr. Edmund Bertram were out.",
+            '"How dull," said Miss Bertram.',
+            '"Very," said Mr. Bertram.',
+        ]
+    )
+    assert said(text, cast) == ["Maria Bertram", "Tom Bertram"]
+    # the cast's own alias is its word: the aunt the text introduces by her first name
+    cast = [C("Aunt Jo", "female", "Jo Barry", "Miss Barry"), C("Di Barry", "female")]
+    text = 'Miss Jo Barry came to tea.\n\n"Sit up, child," said Miss Barry.'
+    assert said(text, cast) == ["Aunt Jo"]
