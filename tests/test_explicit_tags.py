@@ -280,3 +280,15 @@ def test_miss_surname_is_the_sister_the_text_never_names_by_first_name():
     cast = [C("Aunt Jo", "female", "Jo Barry", "Miss Barry"), C("Di Barry", "female")]
     text = 'Miss Jo Barry came to tea.\n\n"Sit up, child," said Miss Barry.'
     assert said(text, cast) == ["Aunt Jo"]
+
+
+def test_a_shared_first_name_goes_to_the_bearer_whose_family_is_in_the_scene():
+    cast = [C("Charles Hayter", "male"), C("Charles Musgrove", "male"), C("Mary Musgrove", "female", "Mary")]
+    text = "\n\n".join(
+        [
+            "Charles Hayter had been at the shore oftener than suited her.",
+            '"It was a dull fortnight," said Mary.',
+            '"Not at all," said Charles.',  # her husband: the Musgrove of the two
+        ]
+    )
+    assert said(text, cast) == ["Mary Musgrove", "Charles Musgrove"]
