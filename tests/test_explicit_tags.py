@@ -292,3 +292,14 @@ def test_a_shared_first_name_goes_to_the_bearer_whose_family_is_in_the_scene():
         ]
     )
     assert said(text, cast) == ["Mary Musgrove", "Charles Musgrove"]
+
+
+def test_a_shared_first_name_in_a_lead_in_is_the_bearer_in_the_scene():
+    cast = [C("Charles Hayter", "male"), C("Charles Musgrove", "male"), C("Mary Musgrove", "female", "Mary")]
+    text = "\n\n".join(
+        [
+            "Charles Hayter had been at the shore oftener than suited her. Mary's face was clouded.",
+            'Charles laughed again and said, "Now Mary, you know how it was."',
+        ]
+    )
+    assert said(text, cast) == ["Charles Musgrove"]

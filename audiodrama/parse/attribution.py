@@ -22,9 +22,11 @@ from audiodrama.parse.rules_fallback import FallbackRules
 from audiodrama.parse.rules_kin import KinRules
 from audiodrama.parse.rules_leadin import LeadInRules
 from audiodrama.parse.rules_tags import TagRules
+from audiodrama.parse.shared_names import SharedFirstNames
 from audiodrama.parse.turns import QuoteState, Turn
 
 _FIRST_PERSON = re.compile(r"I(?<!\wI)\b")  # `\bI\b`, skipped to in C
+_IN_LONGER_NAME = re.compile(r"\b[A-Z][\w.]*\s+$")
 
 
 class Attributor(TagRules, KinRules, LeadInRules, FallbackRules):
@@ -45,7 +47,7 @@ class Attributor(TagRules, KinRules, LeadInRules, FallbackRules):
                     )
             if self.narrator is not None:
                 ments.sort(key=lambda m: m.start)
-            self.para_mentions.append(ments)
+            self.para_mentions.append(self._with_shared_names(para.narration, ments))
         self._drop_absent_relatives()
         for para in self.paras:
             ments = self.para_mentions[para.index]
@@ -57,6 +59,28 @@ class Attributor(TagRules, KinRules, LeadInRules, FallbackRules):
             self._find_tags(turn)
             self._find_vocatives(turn)
         return self.turns
+
+    def _with_shared_names(self, pieces: list, ments: list[Mention]) -> list[Mention]:
+        """The paragraph's mentions and its shared first names (`Charles`), each taken for
+        the bearer named last before it in this or the 20 paragraphs before (shared_names)."""
+        shared = self.__dict__.get("_shared_names")
+        if shared is None:
+            shared = self.__dict__["_shared_names"] = SharedFirstNames(self.index)
+        if shared.pattern is None:
+            return ments
+        earlier = [m for p in self.para_mentions[-20:] for m in p]
+        found = []
+        for piece in pieces:
+            for m in shared.pattern.finditer(self.text, piece.start, piece.end):
+                if _IN_LONGER_NAME.search(self.text, max(0, m.start() - 20), m.start()) or any(
+                    x.start <= m.start() < x.end for x in ments
+                ):
+                    continue  # `Sir William`: a name of its own
+                here = [x for x in ments if x.start < m.start()] + earlier
+                who = shared.present(shared.bearers[m.group(1).lower()], reversed(here))
+                if who is not None:
+                    found.append(Mention(m.start(), m.end(), who))
+        return sorted(ments + found, key=lambda m: m.start) if found else ments
 
     def run_precise(self) -> list[Turn]:
         """Only the precise rules: explicit tags, lead-ins, continued quotes."""
