@@ -303,3 +303,9 @@ def test_a_shared_first_name_in_a_lead_in_is_the_bearer_in_the_scene():
         ]
     )
     assert said(text, cast) == ["Charles Musgrove"]
+
+
+def test_a_tag_abridging_a_cast_description_names_it():
+    cast = [C("A Man", "male"), C("The Man With The Black Beard", "male"), C("The Barman", "male")]
+    text = "\n\n".join(['"Draw the bolts," said the man with the beard.', '"Not I," said the barman.'])
+    assert said(text, cast) == ["The Man With The Black Beard", "The Barman"]

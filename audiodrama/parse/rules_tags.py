@@ -193,7 +193,30 @@ class TagRules(Sieve):
                 return self.index.keys[k]
         # `said the more candid Lady Bertram`: the name after the describing words
         described = _DESCRIBED_NAME.match(" ".join(words[:6]))
-        return self.index.lookup(described.group(1).strip()) if described else None
+        if described:
+            return self.index.lookup(described.group(1).strip())
+        return self._abridged_description(words[:8])
+
+    def _abridged_description(self, words: list[str]) -> int | None:
+        """The one cast description a shorter one in the tag abridges, head and last word
+        the same: `said the man with the beard` is `The Man With The Black Beard`."""
+        ws = [w.lower().strip(".,;:!?\"'\u201c\u201d") for w in words]
+        if ws and ws[0] in ("the", "a", "an"):
+            ws = ws[1:]
+        long_keys = self.__dict__.get("_long_keys")
+        if long_keys is None:
+            long_keys = self.__dict__["_long_keys"] = [
+                (k.split(), c) for k, c in self.index.keys.items() if len(k.split()) >= 4
+            ]
+        for j in range(len(ws), 2, -1):
+            hits = {
+                c
+                for kw, c in long_keys
+                if kw[0] == ws[0] and kw[-1] == ws[j - 1] and _subsequence(ws[:j], kw)
+            }
+            if hits:
+                return hits.pop() if len(hits) == 1 else None
+        return None
 
     # ------------------------------------------------------------------ rules
     def _find_tags(self, turn: Turn) -> None:
@@ -297,3 +320,9 @@ class TagRules(Sieve):
         if re.match(r"\s*\.\s*$|\s*\.\s+[A-Z\"]", after + self.text[m.end + 2 : m.end + 4]):
             return pw in _VOC_LEADS
         return False
+
+
+def _subsequence(short: list[str], long: list[str]) -> bool:
+    """Whether `short` is `long` with words left out (in order)."""
+    it = iter(long)
+    return all(w in it for w in short)
