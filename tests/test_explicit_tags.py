@@ -309,3 +309,14 @@ def test_a_tag_abridging_a_cast_description_names_it():
     cast = [C("A Man", "male"), C("The Man With The Black Beard", "male"), C("The Barman", "male")]
     text = "\n\n".join(['"Draw the bolts," said the man with the beard.', '"Not I," said the barman.'])
     assert said(text, cast) == ["The Man With The Black Beard", "The Barman"]
+
+
+def test_a_cast_description_lends_no_word_of_it_as_a_name():
+    # `lady` is anybody: `the old lady` is not `A Plainly Dressed Lady`
+    cast = [
+        C("Antonida", "female", "The Grandmother"),
+        C("A Plainly Dressed Lady", "female"),
+        C("Alexis", "male"),
+    ]
+    text = 'Alexis wheeled the Grandmother to the table.\n\n"Bet on red," said the old lady.'
+    assert said(text, cast) != ["A Plainly Dressed Lady"]

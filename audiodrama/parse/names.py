@@ -312,8 +312,10 @@ _PARTICLES = frozenset(["de", "van", "von", "of", "la", "le", "du", "da", "di", 
 def _name_parts(name: str, gender: str) -> list[str]:
     """Shorter forms a story may use for a full name: first name, surname, `Mr. Surname`."""
     k = name_key(name)
-    if k.startswith("_") or name.islower():
-        return []  # a description (`the old man`) has no parts: `man` is anybody
+    if k.startswith("_") or name.islower() or name.lower().startswith(("the ", "a ", "an ")):
+        # a description (`the old man`, `A Modestly, Plainly Dressed Lady`) has no parts:
+        # `man`, `lady` is anybody
+        return []
     words = k.split()
     hon = words[0] if words and words[0] in HONORIFICS else None
     core = [w for w in (words[1:] if hon else words)]
