@@ -320,3 +320,11 @@ def test_a_cast_description_lends_no_word_of_it_as_a_name():
     ]
     text = 'Alexis wheeled the Grandmother to the table.\n\n"Bet on red," said the old lady.'
     assert said(text, cast) != ["A Plainly Dressed Lady"]
+
+
+def test_the_title_in_a_tag_is_the_cast_holder_present_in_the_scene():
+    cast = [C("Mr. Losberne", "male", "Doctor Losberne"), C("The Doctor", "male"), C("Rose", "female")]
+    text = 'Mr. Losberne came in with Rose.\n\n"He will live," said the doctor.'
+    assert said(text, cast) == ["Mr. Losberne"]
+    # nobody holding the title about: the generic entry
+    assert said('"He will live," said the doctor.', cast) == ["The Doctor"]

@@ -6,7 +6,7 @@ import re
 
 from audiodrama.parse.context import last_sentence_start
 from audiodrama.parse.kinship import family_names
-from audiodrama.parse.names import Mention, name_key
+from audiodrama.parse.names import HONORIFICS, Mention, name_key
 from audiodrama.parse.quotes import Piece
 from audiodrama.parse.speech_subject import lead_in_subject
 from audiodrama.parse.tags import Tag, tag_after, tag_before
@@ -126,7 +126,7 @@ class TagRules(Sieve):
             subj = st.tag.subject
             if subj.lower() in PRONOUNS and subj != "I":
                 continue
-            who = self._tag_speaker(turn, st.tag)
+            who = self._titled_holder(turn, subj, self._tag_speaker(turn, st.tag))
             if who is not None and self._relative_phrase(subj) and not self._present(turn.para.index, who):
                 # `said her aunt` names whoever is her aunt in this scene: the cast's `Aunt
                 # Philips` only when she is about; else it is a gendered description
@@ -151,6 +151,24 @@ class TagRules(Sieve):
         if who is None and name_key(subj) in self.index.shared:
             who = self._present_bearer(turn, tag.start, self.index.shared[name_key(subj)])
         return who
+
+    def _titled_holder(self, turn: Turn, subj: str, who: int | None) -> int | None:
+        """`said the doctor`: the cast's `Doctor Losberne` when he is about (named or heard
+        in the scene), rather than its generic `The Doctor`; the one present in the scene."""
+        words = subj.lower().split()
+        if who is None or len(words) != 2 or words[0] != "the" or words[1].rstrip(".") not in HONORIFICS:
+            return who
+        holders = [
+            c
+            for c, ch in enumerate(self.index.characters)
+            if c != who
+            and any(
+                name_key(n).split()[:1] == [words[1].rstrip(".")] and len(n.split()) > 1
+                for n in ch.all_names()
+            )
+        ]
+        present = [c for c in holders if self._present(turn.para.index, c)]
+        return present[0] if len(present) == 1 else who
 
     def _present_bearer(self, turn: Turn, at: int, bearers: set[int]) -> int | None:
         """Of the characters sharing a name (`Charles` Musgrove and Hayter), the one named
