@@ -328,3 +328,6 @@ def test_the_title_in_a_tag_is_the_cast_holder_present_in_the_scene():
     assert said(text, cast) == ["Mr. Losberne"]
     # nobody holding the title about: the generic entry
     assert said('"He will live," said the doctor.', cast) == ["The Doctor"]
+    # a lead-in reads the same mention
+    text = 'Mr. Losberne came in with Rose.\n\nThe doctor looked at her, and said, "He will live."'
+    assert said(text, cast) == ["Mr. Losberne"]

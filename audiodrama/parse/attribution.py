@@ -16,13 +16,14 @@ Every quote gets the rule that decided it and a confidence.
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from audiodrama.parse.names import Mention
 from audiodrama.parse.rules_fallback import FallbackRules
 from audiodrama.parse.rules_kin import KinRules
 from audiodrama.parse.rules_leadin import LeadInRules
 from audiodrama.parse.rules_tags import TagRules
-from audiodrama.parse.shared_names import SharedFirstNames
+from audiodrama.parse.shared_names import SharedNames
 from audiodrama.parse.turns import QuoteState, Turn
 
 _FIRST_PERSON = re.compile(r"I(?<!\wI)\b")  # `\bI\b`, skipped to in C
@@ -61,26 +62,41 @@ class Attributor(TagRules, KinRules, LeadInRules, FallbackRules):
         return self.turns
 
     def _with_shared_names(self, pieces: list, ments: list[Mention]) -> list[Mention]:
-        """The paragraph's mentions and its shared first names (`Charles`), each taken for
-        the bearer named last before it in this or the 20 paragraphs before (shared_names)."""
+        """The paragraph's mentions with its shared first names (`Charles`) taken for the
+        bearer named last before it in this or the 20 paragraphs before, and `the doctor`
+        for the cast's `Doctor Losberne` when he was named in the 40 before (shared_names)."""
         shared = self.__dict__.get("_shared_names")
         if shared is None:
-            shared = self.__dict__["_shared_names"] = SharedFirstNames(self.index)
-        if shared.pattern is None:
+            shared = self.__dict__["_shared_names"] = SharedNames(self.index)
+        if shared.pattern is None and not shared.holders:
             return ments
-        earlier = [m for p in self.para_mentions[-20:] for m in p]
-        found = []
-        for piece in pieces:
-            for m in shared.pattern.finditer(self.text, piece.start, piece.end):
+        earlier = [m for p in self.para_mentions[-40:] for m in p]
+        near = len(earlier) - sum(len(p) for p in self.para_mentions[-20:])
+        out = [self._title_holder(m, shared, earlier, ments) for m in ments] if shared.holders else ments
+        pattern = shared.pattern
+        for piece in pieces if pattern is not None else ():
+            for m in cast(re.Pattern[str], pattern).finditer(self.text, piece.start, piece.end):
                 if _IN_LONGER_NAME.search(self.text, max(0, m.start() - 20), m.start()) or any(
                     x.start <= m.start() < x.end for x in ments
                 ):
                     continue  # `Sir William`: a name of its own
-                here = [x for x in ments if x.start < m.start()] + earlier
+                here = earlier[near:] + [x for x in ments if x.start < m.start()]
                 who = shared.present(shared.bearers[m.group(1).lower()], reversed(here))
                 if who is not None:
-                    found.append(Mention(m.start(), m.end(), who))
-        return sorted(ments + found, key=lambda m: m.start) if found else ments
+                    out.append(Mention(m.start(), m.end(), who))
+        return sorted(out, key=lambda m: m.start) if len(out) > len(ments) else out
+
+    def _title_holder(
+        self, m: Mention, shared: SharedNames, earlier: list[Mention], ments: list[Mention]
+    ) -> Mention:
+        """`the doctor` naming a generic entry: the holder of the title named before."""
+        words = self.text[m.start : m.end].lower().split()
+        holders = shared.holders.get(words[-1].rstrip(".")) if len(words) == 2 and words[0] == "the" else None
+        if not holders or m.char in holders:
+            return m
+        here = earlier + [x for x in ments if x.start < m.start]
+        named = {x.char for x in here} & holders
+        return Mention(m.start, m.end, named.pop()) if len(named) == 1 else m
 
     def run_precise(self) -> list[Turn]:
         """Only the precise rules: explicit tags, lead-ins, continued quotes."""

@@ -1,5 +1,6 @@
 """A first name two characters share (`Charles` Musgrove and `Charles` Hayter), in the
-narration: a mention of the one in the scene.
+narration: a mention of the one in the scene; so is `the doctor` beside a cast's generic
+`The Doctor` when `Doctor Losberne` was named before it.
 
 The name index keys no name two characters share, so `Charles laughed again and said,`
 named nobody and the lead-in rule had no subject. The reader takes the bearer named last
@@ -13,11 +14,12 @@ import re
 from collections.abc import Iterable
 
 from audiodrama.parse.kinship import family_names
-from audiodrama.parse.names import HONORIFICS, Mention, NameIndex
+from audiodrama.parse.names import HONORIFICS, Mention, NameIndex, name_key
 
 
-class SharedFirstNames:
-    """The shared first names of a cast and who bears them."""
+class SharedNames:
+    """The shared first names of a cast and who bears them; the titles cast characters
+    hold (`Doctor Losberne`) beside a generic entry named by the title (`The Doctor`)."""
 
     def __init__(self, index: NameIndex):
         self.bearers: dict[str, set[int]] = {}
@@ -28,6 +30,7 @@ class SharedFirstNames:
             if len(firsts) >= 2:
                 self.bearers[key] = firsts
         self.surnames = [family_names(c)[0] for c in index.characters]
+        self.holders = _title_holders(index)
         self.pattern = (
             re.compile(
                 r"\b("
@@ -64,3 +67,16 @@ def _has_first_name(index: NameIndex, char: int, key: str) -> bool:
         for name in index.characters[char].all_names()
         for words in [name.split()]
     )
+
+
+def _title_holders(index: NameIndex) -> dict[str, set[int]]:
+    """Title -> the characters holding it by name (`doctor` -> Doctor Losberne), for the
+    titles a cast also lists as a generic entry of their own (`The Doctor`)."""
+    generic = {k for k in index.keys if k in HONORIFICS}
+    out: dict[str, set[int]] = {}
+    for c, ch in enumerate(index.characters):
+        for n in ch.all_names():
+            words = name_key(n).split()
+            if len(words) >= 2 and words[0] in generic and index.keys[words[0]] != c:
+                out.setdefault(words[0], set()).add(c)
+    return out
