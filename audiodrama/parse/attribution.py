@@ -64,39 +64,36 @@ class Attributor(TagRules, KinRules, LeadInRules, FallbackRules):
     def _with_shared_names(self, pieces: list, ments: list[Mention]) -> list[Mention]:
         """The paragraph's mentions with its shared first names (`Charles`) taken for the
         bearer named last before it in this or the 20 paragraphs before, and `the doctor`
-        for the cast's `Doctor Losberne` when he was named in the 40 before (shared_names)."""
+        for the cast's `Doctor Losberne` when he was named in the 40 before (shared_names).
+        The paragraphs before are read only for a paragraph holding such a name."""
         shared = self.__dict__.get("_shared_names")
         if shared is None:
             shared = self.__dict__["_shared_names"] = SharedNames(self.index)
-        if shared.pattern is None and not shared.holders:
-            return ments
-        earlier = [m for p in self.para_mentions[-40:] for m in p]
-        near = len(earlier) - sum(len(p) for p in self.para_mentions[-20:])
-        out = [self._title_holder(m, shared, earlier, ments) for m in ments] if shared.holders else ments
+        out = list(ments)
+        for i, m in enumerate(ments if shared.holders else ()):
+            holders = shared.holders_of(self.text[m.start : m.end], m.char)
+            if holders:
+                named = {x.char for x in self._before(m.start, ments, 40)} & holders
+                out[i] = Mention(m.start, m.end, named.pop()) if len(named) == 1 else m
         pattern = shared.pattern
         for piece in pieces if pattern is not None else ():
-            for m in cast(re.Pattern[str], pattern).finditer(self.text, piece.start, piece.end):
-                if _IN_LONGER_NAME.search(self.text, max(0, m.start() - 20), m.start()) or any(
-                    x.start <= m.start() < x.end for x in ments
+            for hit in cast(re.Pattern[str], pattern).finditer(self.text, piece.start, piece.end):
+                if _IN_LONGER_NAME.search(self.text, max(0, hit.start() - 20), hit.start()) or any(
+                    x.start <= hit.start() < x.end for x in ments
                 ):
                     continue  # `Sir William`: a name of its own
-                here = earlier[near:] + [x for x in ments if x.start < m.start()]
-                who = shared.present(shared.bearers[m.group(1).lower()], reversed(here))
+                who = shared.present(
+                    shared.bearers[hit.group(1).lower()], self._before(hit.start(), ments, 20)
+                )
                 if who is not None:
-                    out.append(Mention(m.start(), m.end(), who))
+                    out.append(Mention(hit.start(), hit.end(), who))
         return sorted(out, key=lambda m: m.start) if len(out) > len(ments) else out
 
-    def _title_holder(
-        self, m: Mention, shared: SharedNames, earlier: list[Mention], ments: list[Mention]
-    ) -> Mention:
-        """`the doctor` naming a generic entry: the holder of the title named before."""
-        words = self.text[m.start : m.end].lower().split()
-        holders = shared.holders.get(words[-1].rstrip(".")) if len(words) == 2 and words[0] == "the" else None
-        if not holders or m.char in holders:
-            return m
-        here = earlier + [x for x in ments if x.start < m.start]
-        named = {x.char for x in here} & holders
-        return Mention(m.start, m.end, named.pop()) if len(named) == 1 else m
+    def _before(self, at: int, ments: list[Mention], window: int) -> list[Mention]:
+        """The mentions before `at` in its paragraph (`ments`) and the `window` paragraphs
+        before it, newest first."""
+        here = [m for p in self.para_mentions[-window:] for m in p] + [m for m in ments if m.start < at]
+        return here[::-1]
 
     def run_precise(self) -> list[Turn]:
         """Only the precise rules: explicit tags, lead-ins, continued quotes."""

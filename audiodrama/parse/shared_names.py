@@ -41,6 +41,14 @@ class SharedNames:
             else None
         )
 
+    def holders_of(self, phrase: str, char: int) -> set[int]:
+        """For `the doctor` naming `char`, a generic entry: the holders of the title."""
+        words = phrase.lower().split()
+        if len(words) != 2 or words[0] != "the":
+            return set()
+        holders = self.holders.get(words[1].rstrip("."), set())
+        return set() if char in holders else holders
+
     def present(self, bearers: set[int], before: Iterable[Mention]) -> int | None:
         """The bearer named last, or whose family was; None when neither is about."""
         for m in before:
