@@ -19,7 +19,7 @@ from audiodrama.model import Character
 from audiodrama.parse.names import HONORIFICS, NameIndex, name_key
 
 # `Miss Julia Bertram`, `Mr. Edmund Bertram`: a title, a first name and a surname
-_TITLED_FULL = re.compile(r"\b(Miss|Mr)\.?\s+([A-Z][a-z]+)\s+([A-Z][a-z]+)\b")
+_TITLED_FULL = re.compile(r"(?<![\w.])(Miss|Mr)\.?\s+([A-Z][a-z]+)\s+([A-Z][a-z]+)\b")
 
 
 def _family_members(characters: list[Character], gender: str) -> dict[str, list[tuple[int, str]]]:
@@ -67,16 +67,21 @@ def _listed_by_a_member(index: NameIndex, key: str) -> bool:
 def key_eldest(index: NameIndex, text: str) -> None:
     """Key `miss surname` (and a bare-surname entry's name) to the one sister (brother)
     the text never names with title and first name, when the cast lists several."""
-    named = {(t.lower(), f.lower(), s.lower()) for t, f, s in _TITLED_FULL.findall(text)}
     bare = _bare_surname_entries(index.characters)
-    for gender, title in (("female", "miss"), ("male", "mr")):
-        for surname, members in _family_members(index.characters, gender).items():
-            if len(members) < 2 or (title == "mr" and surname not in bare):
-                continue
-            rest = [i for i, first in members if (title, first, surname) not in named]
-            key = f"{title} {surname}"
-            if len(rest) != 1 or _listed_by_a_member(index, key):
-                continue
-            index.keys[key] = rest[0]
-            if title == "mr":
-                index.keys[surname] = rest[0]
+    families = {
+        (title, surname): members
+        for gender, title in (("female", "miss"), ("male", "mr"))
+        for surname, members in _family_members(index.characters, gender).items()
+        if len(members) >= 2 and (title == "miss" or surname in bare)
+    }
+    if not families:
+        return
+    named = {(t.lower(), f.lower(), s.lower()) for t, f, s in _TITLED_FULL.findall(text)}
+    for (title, surname), members in families.items():
+        rest = [i for i, first in members if (title, first, surname) not in named]
+        key = f"{title} {surname}"
+        if len(rest) != 1 or _listed_by_a_member(index, key):
+            continue
+        index.keys[key] = rest[0]
+        if title == "mr":
+            index.keys[surname] = rest[0]

@@ -6,7 +6,7 @@ import re
 
 from audiodrama.parse.context import last_sentence_start
 from audiodrama.parse.kinship import family_names
-from audiodrama.parse.names import HONORIFICS, Mention, name_key
+from audiodrama.parse.names import Mention, name_key
 from audiodrama.parse.quotes import Piece
 from audiodrama.parse.speech_subject import lead_in_subject
 from audiodrama.parse.tags import Tag, tag_after, tag_before
@@ -155,19 +155,10 @@ class TagRules(Sieve):
     def _titled_holder(self, turn: Turn, subj: str, who: int | None) -> int | None:
         """`said the doctor`: the cast's `Doctor Losberne` when he is about (named or heard
         in the scene), rather than its generic `The Doctor`; the one present in the scene."""
-        words = subj.lower().split()
-        if who is None or len(words) != 2 or words[0] != "the" or words[1].rstrip(".") not in HONORIFICS:
+        shared = self.__dict__.get("_shared_names")
+        if who is None or shared is None or not shared.holders:
             return who
-        holders = [
-            c
-            for c, ch in enumerate(self.index.characters)
-            if c != who
-            and any(
-                name_key(n).split()[:1] == [words[1].rstrip(".")] and len(n.split()) > 1
-                for n in ch.all_names()
-            )
-        ]
-        present = [c for c in holders if self._present(turn.para.index, c)]
+        present = [c for c in shared.holders_of(subj, who) if self._present(turn.para.index, c)]
         return present[0] if len(present) == 1 else who
 
     def _present_bearer(self, turn: Turn, at: int, bearers: set[int]) -> int | None:

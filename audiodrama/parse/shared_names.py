@@ -43,8 +43,10 @@ class SharedNames:
 
     def holders_of(self, phrase: str, char: int) -> set[int]:
         """For `the doctor` naming `char`, a generic entry: the holders of the title."""
+        if phrase[:4] not in ("the ", "The ", "the\n", "The\n"):
+            return set()
         words = phrase.lower().split()
-        if len(words) != 2 or words[0] != "the":
+        if len(words) != 2:
             return set()
         holders = self.holders.get(words[1].rstrip("."), set())
         return set() if char in holders else holders
