@@ -331,3 +331,10 @@ def test_the_title_in_a_tag_is_the_cast_holder_present_in_the_scene():
     # a lead-in reads the same mention
     text = 'Mr. Losberne came in with Rose.\n\nThe doctor looked at her, and said, "He will live."'
     assert said(text, cast) == ["Mr. Losberne"]
+
+
+def test_the_lady_in_lower_case_is_no_title():
+    # `the lady` is any woman so described, not the cast's one `Lady Bertram`
+    cast = [C("Lady Bertram", "female"), C("Mary Crawford", "female"), C("Edmund", "male")]
+    text = 'Mary Crawford turned to Edmund.\n\n"Will you act?" observed the lady archly.'
+    assert said(text, cast) != ["Lady Bertram"]

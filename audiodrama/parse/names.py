@@ -98,6 +98,9 @@ _HON_SYNONYMS = {
     "signorina": "miss",
     "senorita": "miss",
 }
+# `the lady`, `the master` in lower case is anyone so described, not the cast's `Lady
+# Bertram` (`the colonel`, `the doctor` is the one holding the title)
+_TITLE_WORDS = HONORIFICS - frozenset(["lady", "madam", "madame", "master", "mistress", "dame"])
 # Honorifics that never stand alone as a name (`Miss` alone is not a character).
 _DETERMINERS = ("the ", "a ", "an ")
 
@@ -217,7 +220,7 @@ class NameIndex:
                     desc.add(" ".join(w.lower() for w in words[1:]))
                 k = name_key(n)
                 kw = k.split()
-                if len(kw) == 2 and kw[0] in HONORIFICS and self.keys.get(kw[0], i) == i:
+                if len(kw) == 2 and kw[0] in _TITLE_WORDS and self.keys.get(kw[0], i) == i:
                     desc.add(kw[0])
                     derived_hon = kw[0]
                     if derived_hon not in self.keys:
