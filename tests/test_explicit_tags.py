@@ -338,3 +338,13 @@ def test_the_lady_in_lower_case_is_no_title():
     cast = [C("Lady Bertram", "female"), C("Mary Crawford", "female"), C("Edmund", "male")]
     text = 'Mary Crawford turned to Edmund.\n\n"Will you act?" observed the lady archly.'
     assert said(text, cast) != ["Lady Bertram"]
+
+
+def test_reported_speech_running_into_a_quote_is_led_in_by_its_subject():
+    cast = [C("Ruby Gillis", "female", "Ruby"), C("Anne Shirley", "female", "Anne"), C("Gilbert", "male")]
+    text = (
+        "Anne looked at Gilbert. Ruby Gillis, who got a glimpse of it as it went down, told the "
+        'others going home that she\'d "never seen anything like it."'
+    )
+    assert said(text, cast) == ["Ruby Gillis"]
+    assert rules(text, cast) == ["lead-in"]  # not a guess from the conversation
