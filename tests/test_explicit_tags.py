@@ -348,3 +348,13 @@ def test_reported_speech_running_into_a_quote_is_led_in_by_its_subject():
     )
     assert said(text, cast) == ["Ruby Gillis"]
     assert rules(text, cast) == ["lead-in"]  # not a guess from the conversation
+
+
+def test_a_bare_mr_surname_entry_is_the_man_the_cast_calls_by_the_surname():
+    # the cast's own alias `Crawford` says whom the bare surname names
+    cast = [C("Henry Crawford", "male", "Crawford", "Henry"), C("Mr. Crawford", "male"), C("Fanny", "female")]
+    text = 'Fanny sat down.\n\n"Query," said Mr. Crawford, "whether we may walk?"'
+    assert said(text, cast) == ["Henry Crawford", "Henry Crawford"]
+    # no such alias: the entry of its own (a father, perhaps)
+    cast = [C("Henry Crawford", "male", "Henry"), C("Mr. Crawford", "male"), C("Fanny", "female")]
+    assert said(text, cast) == ["Mr. Crawford", "Mr. Crawford"]

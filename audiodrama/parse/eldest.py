@@ -8,7 +8,9 @@ story, whatever entry the cast hung that form on (a bare `Miss Bertram` entry of
 a `Miss Steele` alias on the sister the text calls `Miss Lucy Steele`). A cast's bare
 surname of no gender (`Bertram`) is the eldest son the same way (names.py keys it for the
 one man of the family when there is only one). Sons are only read off a bare surname: a
-`Mr. Surname` entry of its own is as likely the father.
+`Mr. Surname` entry of its own is as likely the father -- unless the cast itself calls one
+man of the family by the bare surname (`Henry Crawford`, alias `Crawford`): then `Mr.
+Crawford` is him (key_surname_bearer).
 """
 
 from __future__ import annotations
@@ -85,3 +87,23 @@ def key_eldest(index: NameIndex, text: str) -> None:
         index.keys[key] = rest[0]
         if title == "mr":
             index.keys[surname] = rest[0]
+
+
+def key_surname_bearer(index: NameIndex) -> None:
+    """A cast entry whose one name is `Mr. Surname`, beside a man the cast itself calls
+    by the bare surname (`Henry Crawford`, alias `Crawford`): the story's `Mr. Crawford`
+    is that man, the user's own word for whom the bare surname names."""
+    bearers: dict[str, list[int]] = {}
+    for i, c in enumerate(index.characters):
+        if c.gender == "female":
+            continue
+        keys = {name_key(n) for n in c.all_names()}
+        for k in keys:
+            if len(k.split()) == 1 and len(keys) > 1:
+                bearers.setdefault(k, []).append(i)
+    for k, owner in list(index.keys.items()):
+        words = k.split()
+        if len(words) != 2 or words[0] != "mr" or len(bearers.get(words[1], [])) != 1:
+            continue
+        if {name_key(n) for n in index.characters[owner].all_names()} == {k}:
+            index.keys[k] = bearers[words[1]][0]
