@@ -358,3 +358,13 @@ def test_a_bare_mr_surname_entry_is_the_man_the_cast_calls_by_the_surname():
     # no such alias: the entry of its own (a father, perhaps)
     cast = [C("Henry Crawford", "male", "Henry"), C("Mr. Crawford", "male"), C("Fanny", "female")]
     assert said(text, cast) == ["Mr. Crawford", "Mr. Crawford"]
+
+
+def test_the_agent_of_a_passive_verb_of_speech_leads_in():
+    cast = [C("Miss Bingley", "female"), C("Mr. Darcy", "male"), C("Sir William", "male")]
+    text = (
+        "Mr. Darcy stood near Sir William, and was thinking of her with some complacency, when "
+        'thus accosted by Miss Bingley,\n\n"I can guess the subject of your reverie."'
+    )
+    assert said(text, cast) == ["Miss Bingley"]
+    assert rules(text, cast) == ["lead-in"]
