@@ -368,3 +368,13 @@ def test_the_agent_of_a_passive_verb_of_speech_leads_in():
     )
     assert said(text, cast) == ["Miss Bingley"]
     assert rules(text, cast) == ["lead-in"]
+
+
+def test_on_her_part_before_a_quote_names_the_speaker():
+    cast = [C("Lady Bertram", "female"), C("Sir Thomas", "male"), C("Fanny", "female")]
+    text = (
+        "Sir Thomas and Fanny came in. It began, on Lady Bertram's part, with \"I have something "
+        'to tell you."'
+    )
+    assert said(text, cast) == ["Lady Bertram"]
+    assert rules(text, cast) == ["explicit-verb"]

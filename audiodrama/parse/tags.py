@@ -185,6 +185,16 @@ _NAMES_WAS = re.compile(
 )
 
 
+# `It began, on Lady Bertram's part, with "`, `And on Mrs Musgrove's side, it was, "`
+_ON_PART = re.compile(
+    r"(?<![\w'\u2019])on\s+(?P<subj>"
+    + _OWNER
+    + r")"
+    + _S
+    + r"\s+(?P<verb>part|side)\b(?:\s*,?\s*(?:it\s+was|with))?[\s,:\u2014\-]*$"
+)
+
+
 def tag_after(text: str, start: int, end: int) -> Tag | None:
     """The speech tag at the start of narration text[start:end] (right after a quote)."""
     frag = text[start : min(end, start + 90)]
@@ -211,7 +221,7 @@ def tag_before(text: str, start: int, end: int) -> Tag | None:
     """The speech tag at the end of narration text[start:end] (right before a quote)."""
     frag_start = max(start, end - 90)
     frag = text[frag_start:end]
-    m = _NAMES_WAS.search(frag)
+    m = _NAMES_WAS.search(frag) or _ON_PART.search(frag)
     if m:
         verb = m.group("verb") or "was"
         end = frag_start + (m.end("verb") if m.group("verb") else m.end("subj"))
