@@ -378,3 +378,9 @@ def test_on_her_part_before_a_quote_names_the_speaker():
     )
     assert said(text, cast) == ["Lady Bertram"]
     assert rules(text, cast) == ["explicit-verb"]
+
+
+def test_a_quote_said_from_someone_names_the_speaker():
+    cast = [C("Captain Harville", "male"), C("Anne", "female"), C("Captain Wentworth", "male")]
+    text = 'Anne knew not how to understand it. She had the kindest "Good morning!" from Captain Harville.'
+    assert said(text, cast) == ["Captain Harville"]

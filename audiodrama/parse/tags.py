@@ -195,6 +195,11 @@ _ON_PART = re.compile(
 )
 
 
+# A quote as a thing said, then who said it: `the kindest "Good morning!" from Captain
+# Harville`, `an occasional exclamation of "Hjckrrh!" from the Gryphon`
+_FROM = re.compile(r"^[ \t\n]*from\s+(?P<subj>" + _OWNER + r")\b")
+
+
 def tag_after(text: str, start: int, end: int) -> Tag | None:
     """The speech tag at the start of narration text[start:end] (right after a quote)."""
     frag = text[start : min(end, start + 90)]
@@ -203,6 +208,9 @@ def tag_after(text: str, start: int, end: int) -> Tag | None:
         # `"He is very young," was Mr. Woodhouse's observation.`
         verb = m.group("verb").split()[-1]
         return Tag(m.group("subj"), start + m.start("subj"), verb, "after", True, start + m.end())
+    m = _FROM.match(frag)
+    if m:
+        return Tag(m.group("subj"), start + m.start("subj"), "from", "after", True, start + m.end())
     for rx, inverted in ((_AFTER_VERB_SUBJ, True), (_AFTER_SUBJ_VERB, False)):
         m = rx.match(frag)
         if m:
