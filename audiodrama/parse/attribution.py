@@ -82,9 +82,8 @@ class Attributor(TagRules, KinRules, LeadInRules, FallbackRules):
                     x.start <= hit.start() < x.end for x in ments
                 ):
                     continue  # `Sir William`: a name of its own
-                who = shared.present(
-                    shared.bearers[hit.group(1).lower()], self._before(hit.start(), ments, 20)
-                )
+                before = (m.char for m in self._before(hit.start(), ments, 20))
+                who = shared.present(shared.bearers[hit.group(1).lower()], before)
                 if who is not None:
                     out.append(Mention(hit.start(), hit.end(), who))
         return sorted(out, key=lambda m: m.start) if len(out) > len(ments) else out

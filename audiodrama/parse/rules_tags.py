@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from audiodrama.parse.context import last_sentence_start
-from audiodrama.parse.kinship import family_names
 from audiodrama.parse.names import Mention, name_key
 from audiodrama.parse.quotes import Piece
+from audiodrama.parse.shared_names import SharedNames
 from audiodrama.parse.speech_subject import lead_in_subject
 from audiodrama.parse.tags import Tag, tag_after, tag_before
 from audiodrama.parse.turns import QuoteState, Sieve, Turn
@@ -168,23 +168,10 @@ class TagRules(Sieve):
         here = sorted(((m.start, m.char) for m in turn.mentions if m.start < at), reverse=True)
         ti = self.turn_of_para.get(turn.para.index)
         recent = self._recent(ti, limit=20) if ti is not None else []
-        by_surname: dict[str, set[int]] = {}
-        for b in bearers:
-            for sur in self._surnames(b):
-                by_surname.setdefault(sur, set()).add(b)
-        for _, c in here + recent:
-            if c in bearers:
-                return c
-            kin = {b for sur in self._surnames(c) for b in by_surname.get(sur, ())}
-            if len(kin) == 1:
-                return kin.pop()
-        return None
-
-    def _surnames(self, char: int) -> set[str]:
-        cache: dict[int, set[str]] = self.__dict__.setdefault("_surname_cache", {})
-        if char not in cache:
-            cache[char] = family_names(self.index.characters[char])[0]
-        return cache[char]
+        shared: SharedNames | None = self.__dict__.get("_shared_names")
+        if shared is None:
+            return next((c for _, c in here + recent if c in bearers), None)
+        return shared.present(bearers, (c for _, c in here + recent))
 
     def _longer_subject(self, tag: Tag) -> int | None:
         """The character a description running on past the tag's subject names, when the

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from audiodrama.parse.kinship import family_names
-from audiodrama.parse.names import HONORIFICS, Mention, NameIndex, name_key
+from audiodrama.parse.names import HONORIFICS, NameIndex, name_key
 
 
 class SharedNames:
@@ -51,12 +51,13 @@ class SharedNames:
         holders = self.holders.get(words[1].rstrip("."), set())
         return set() if char in holders else holders
 
-    def present(self, bearers: set[int], before: Iterable[Mention]) -> int | None:
-        """The bearer named last, or whose family was; None when neither is about."""
-        for m in before:
-            if m.char in bearers:
-                return m.char
-            kin = {b for b in bearers if self.surnames[b] & self.surnames[m.char]}
+    def present(self, bearers: set[int], before: Iterable[int]) -> int | None:
+        """The bearer named or heard last (`before`: characters, newest first), or whose
+        family was; None when neither is about."""
+        for c in before:
+            if c in bearers:
+                return c
+            kin = {b for b in bearers if self.surnames[b] & self.surnames[c]}
             if len(kin) == 1:
                 return kin.pop()
         return None
