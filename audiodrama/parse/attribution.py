@@ -16,15 +16,18 @@ Every quote gets the rule that decided it and a confidence.
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from audiodrama.parse.names import Mention
 from audiodrama.parse.rules_fallback import FallbackRules
 from audiodrama.parse.rules_kin import KinRules
 from audiodrama.parse.rules_leadin import LeadInRules
 from audiodrama.parse.rules_tags import TagRules
+from audiodrama.parse.shared_names import SharedNames
 from audiodrama.parse.turns import QuoteState, Turn
 
 _FIRST_PERSON = re.compile(r"I(?<!\wI)\b")  # `\bI\b`, skipped to in C
+_IN_LONGER_NAME = re.compile(r"\b[A-Z][\w.]*\s+$")
 
 
 class Attributor(TagRules, KinRules, LeadInRules, FallbackRules):
@@ -45,7 +48,7 @@ class Attributor(TagRules, KinRules, LeadInRules, FallbackRules):
                     )
             if self.narrator is not None:
                 ments.sort(key=lambda m: m.start)
-            self.para_mentions.append(ments)
+            self.para_mentions.append(self._with_shared_names(para.narration, ments))
         self._drop_absent_relatives()
         for para in self.paras:
             ments = self.para_mentions[para.index]
@@ -57,6 +60,39 @@ class Attributor(TagRules, KinRules, LeadInRules, FallbackRules):
             self._find_tags(turn)
             self._find_vocatives(turn)
         return self.turns
+
+    def _with_shared_names(self, pieces: list, ments: list[Mention]) -> list[Mention]:
+        """The paragraph's mentions with its shared first names (`Charles`) taken for the
+        bearer named last before it in this or the 20 paragraphs before, and `the doctor`
+        for the cast's `Doctor Losberne` when he was named in the 40 before (shared_names).
+        The paragraphs before are read only for a paragraph holding such a name."""
+        shared = self.__dict__.get("_shared_names")
+        if shared is None:
+            shared = self.__dict__["_shared_names"] = SharedNames(self.index)
+        out = list(ments)
+        for i, m in enumerate(ments if shared.holders else ()):
+            holders = shared.holders_of(self.text[m.start : m.end], m.char)
+            if holders:
+                named = {x.char for x in self._before(m.start, ments, 40)} & holders
+                out[i] = Mention(m.start, m.end, named.pop()) if len(named) == 1 else m
+        pattern = shared.pattern
+        for piece in pieces if pattern is not None else ():
+            for hit in cast(re.Pattern[str], pattern).finditer(self.text, piece.start, piece.end):
+                if _IN_LONGER_NAME.search(self.text, max(0, hit.start() - 20), hit.start()) or any(
+                    x.start <= hit.start() < x.end for x in ments
+                ):
+                    continue  # `Sir William`: a name of its own
+                before = (m.char for m in self._before(hit.start(), ments, 20))
+                who = shared.present(shared.bearers[hit.group(1).lower()], before)
+                if who is not None:
+                    out.append(Mention(hit.start(), hit.end(), who))
+        return sorted(out, key=lambda m: m.start) if len(out) > len(ments) else out
+
+    def _before(self, at: int, ments: list[Mention], window: int) -> list[Mention]:
+        """The mentions before `at` in its paragraph (`ments`) and the `window` paragraphs
+        before it, newest first."""
+        here = [m for p in self.para_mentions[-window:] for m in p] + [m for m in ments if m.start < at]
+        return here[::-1]
 
     def run_precise(self) -> list[Turn]:
         """Only the precise rules: explicit tags, lead-ins, continued quotes."""

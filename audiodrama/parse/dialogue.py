@@ -21,6 +21,7 @@ from audiodrama.model import Character, Line
 from audiodrama.parse.attribution import Attributor
 from audiodrama.parse.characters import NARRATOR_FALLBACK, detect_first_person, discover, genders_for
 from audiodrama.parse.descriptions import fold, fold_revealed, is_description
+from audiodrama.parse.eldest import key_eldest, key_surname_bearer
 from audiodrama.parse.embedded import demote_embedded
 from audiodrama.parse.first_names import gender_priors
 from audiodrama.parse.lines import build_lines, epigraph_paragraphs
@@ -76,6 +77,8 @@ def setup(
     if cast is not None:
         characters = list(cast)
         index = NameIndex(characters)
+        key_eldest(index, text)
+        key_surname_bearer(index)
         if first_person:
             narrator = next(
                 (

@@ -98,6 +98,9 @@ _HON_SYNONYMS = {
     "signorina": "miss",
     "senorita": "miss",
 }
+# `the lady`, `the master` in lower case is anyone so described, not the cast's `Lady
+# Bertram` (`the colonel`, `the doctor` is the one holding the title)
+_TITLE_WORDS = HONORIFICS - frozenset(["lady", "madam", "madame", "master", "mistress", "dame"])
 # Honorifics that never stand alone as a name (`Miss` alone is not a character).
 _DETERMINERS = ("the ", "a ", "an ")
 
@@ -156,10 +159,10 @@ class NameIndex:
     def _add_names(self, prom: list[float]) -> None:
         """Every name and alias, keyed; an alias two characters share goes to the more
         prominent one (the first given, for a cast without counts): the reader takes it
-        that way too."""
+        that way too. A name with a qualifying note is keyed without it as well."""
         owners: dict[str, list[int]] = {}
         for i, c in enumerate(self.characters):
-            for n in c.all_names():
+            for n in c.all_names() + _unqualified(c.all_names()):
                 k = name_key(n)
                 if not k or k.startswith("_"):
                     continue
@@ -217,7 +220,7 @@ class NameIndex:
                     desc.add(" ".join(w.lower() for w in words[1:]))
                 k = name_key(n)
                 kw = k.split()
-                if len(kw) == 2 and kw[0] in HONORIFICS and self.keys.get(kw[0], i) == i:
+                if len(kw) == 2 and kw[0] in _TITLE_WORDS and self.keys.get(kw[0], i) == i:
                     desc.add(kw[0])
                     derived_hon = kw[0]
                     if derived_hon not in self.keys:
@@ -296,14 +299,26 @@ class NameIndex:
         return hits
 
 
+# `Christopher Robin - Story`, `John (the elder)`: a cast name with a note telling two
+# entries apart; the story says just `Christopher Robin`
+_QUALIFIER = re.compile(r"\s+(?:-+|\u2013|\u2014)\s+\S.*$|\s*\([^()]*\)\s*$")
+
+
+def _unqualified(names: list[str]) -> list[str]:
+    """The names without their qualifying note, for those that carry one."""
+    return [base for n in names if (base := _QUALIFIER.sub("", n)) != n and base.strip()]
+
+
 _PARTICLES = frozenset(["de", "van", "von", "of", "la", "le", "du", "da", "di", "the", "a", "an"])
 
 
 def _name_parts(name: str, gender: str) -> list[str]:
     """Shorter forms a story may use for a full name: first name, surname, `Mr. Surname`."""
     k = name_key(name)
-    if k.startswith("_") or name.islower():
-        return []  # a description (`the old man`) has no parts: `man` is anybody
+    if k.startswith("_") or name.islower() or name.lower().startswith(("the ", "a ", "an ")):
+        # a description (`the old man`, `A Modestly, Plainly Dressed Lady`) has no parts:
+        # `man`, `lady` is anybody
+        return []
     words = k.split()
     hon = words[0] if words and words[0] in HONORIFICS else None
     core = [w for w in (words[1:] if hon else words)]

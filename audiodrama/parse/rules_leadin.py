@@ -23,6 +23,7 @@ _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|I|they|we|He|She|They|We)\b(?!')")
 _CONJ = re.compile(r"\s*(?:and|but|then|so|And|But|Then|So)\s+")
 _AND = re.compile(r"(?:and|but)\s", re.IGNORECASE)
 _TAIL = re.compile(r"[\s,:;\u2014-]*$")
+_THAT = re.compile(r"\bthat\b(?![^.;:!?]*\bthat\b)")  # the last `that` of the clause
 
 
 class LeadInRules(Sieve):
@@ -54,7 +55,9 @@ class LeadInRules(Sieve):
                 if last.kind != "n" or len(self.text[last.start : last.end].split()) < 3:
                     return
                 s = last.start
-        if is_lead_in(self.text, s, e, loose=first.kind == "n"):
+        if is_lead_in(self.text, s, e, loose=first.kind == "n") or (
+            first.kind == "n" and self._reported_lead_in(s, e)
+        ):
             ls = last_sentence_start(self.text, s, e)
         else:
             pure = self._pure_tag_sentence(turn, s, e)
@@ -83,6 +86,17 @@ class LeadInRules(Sieve):
                 self._spread(turn, "same-paragraph")
         elif turn.pron_gender is None:
             turn.pron_gender = subj.pronoun
+
+    def _reported_lead_in(self, s: int, e: int) -> bool:
+        """`Ruby Gillis, who got a glimpse of it, told the others that she'd "never seen
+        anything like it"`: reported speech running into the quote in one sentence -- a
+        verb of speech, then `that` and a few words, then the quote."""
+        ls = last_sentence_start(self.text, s, e)
+        verb = speech_verb(self.text, ls, e)
+        if verb is None:
+            return False
+        that = _THAT.search(self.text, verb, e)
+        return that is not None and len(self.text[that.end() : e].split()) <= 4
 
     @staticmethod
     def _tag_gender(turn: Turn) -> None:

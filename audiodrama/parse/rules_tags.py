@@ -7,6 +7,7 @@ import re
 from audiodrama.parse.context import last_sentence_start
 from audiodrama.parse.names import Mention, name_key
 from audiodrama.parse.quotes import Piece
+from audiodrama.parse.shared_names import SharedNames
 from audiodrama.parse.speech_subject import lead_in_subject
 from audiodrama.parse.tags import Tag, tag_after, tag_before
 from audiodrama.parse.turns import QuoteState, Sieve, Turn
@@ -125,7 +126,7 @@ class TagRules(Sieve):
             subj = st.tag.subject
             if subj.lower() in PRONOUNS and subj != "I":
                 continue
-            who = self._tag_speaker(turn, st.tag)
+            who = self._titled_holder(turn, subj, self._tag_speaker(turn, st.tag))
             if who is not None and self._relative_phrase(subj) and not self._present(turn.para.index, who):
                 # `said her aunt` names whoever is her aunt in this scene: the cast's `Aunt
                 # Philips` only when she is about; else it is a gendered description
@@ -151,13 +152,26 @@ class TagRules(Sieve):
             who = self._present_bearer(turn, tag.start, self.index.shared[name_key(subj)])
         return who
 
+    def _titled_holder(self, turn: Turn, subj: str, who: int | None) -> int | None:
+        """`said the doctor`: the cast's `Doctor Losberne` when he is about (named or heard
+        in the scene), rather than its generic `The Doctor`; the one present in the scene."""
+        shared = self.__dict__.get("_shared_names")
+        if who is None or shared is None or not shared.holders:
+            return who
+        present = [c for c in shared.holders_of(subj, who) if self._present(turn.para.index, c)]
+        return present[0] if len(present) == 1 else who
+
     def _present_bearer(self, turn: Turn, at: int, bearers: set[int]) -> int | None:
         """Of the characters sharing a name (`Charles` Musgrove and Hayter), the one named
-        or heard last before `at`: the reader takes the one in the scene."""
+        or heard last before `at`, or whose family was (his wife Mary Musgrove speaking):
+        the reader takes the one in the scene."""
         here = sorted(((m.start, m.char) for m in turn.mentions if m.start < at), reverse=True)
         ti = self.turn_of_para.get(turn.para.index)
         recent = self._recent(ti, limit=20) if ti is not None else []
-        return next((c for _, c in here + recent if c in bearers), None)
+        shared: SharedNames | None = self.__dict__.get("_shared_names")
+        if shared is None:
+            return next((c for _, c in here + recent if c in bearers), None)
+        return shared.present(bearers, (c for _, c in here + recent))
 
     def _longer_subject(self, tag: Tag) -> int | None:
         """The character a description running on past the tag's subject names, when the
@@ -175,7 +189,30 @@ class TagRules(Sieve):
                 return self.index.keys[k]
         # `said the more candid Lady Bertram`: the name after the describing words
         described = _DESCRIBED_NAME.match(" ".join(words[:6]))
-        return self.index.lookup(described.group(1).strip()) if described else None
+        if described:
+            return self.index.lookup(described.group(1).strip())
+        return self._abridged_description(words[:8])
+
+    def _abridged_description(self, words: list[str]) -> int | None:
+        """The one cast description a shorter one in the tag abridges, head and last word
+        the same: `said the man with the beard` is `The Man With The Black Beard`."""
+        ws = [w.lower().strip(".,;:!?\"'\u201c\u201d") for w in words]
+        if ws and ws[0] in ("the", "a", "an"):
+            ws = ws[1:]
+        long_keys = self.__dict__.get("_long_keys")
+        if long_keys is None:
+            long_keys = self.__dict__["_long_keys"] = [
+                (k.split(), c) for k, c in self.index.keys.items() if len(k.split()) >= 4
+            ]
+        for j in range(len(ws), 2, -1):
+            hits = {
+                c
+                for kw, c in long_keys
+                if kw[0] == ws[0] and kw[-1] == ws[j - 1] and _subsequence(ws[:j], kw)
+            }
+            if hits:
+                return hits.pop() if len(hits) == 1 else None
+        return None
 
     # ------------------------------------------------------------------ rules
     def _find_tags(self, turn: Turn) -> None:
@@ -279,3 +316,9 @@ class TagRules(Sieve):
         if re.match(r"\s*\.\s*$|\s*\.\s+[A-Z\"]", after + self.text[m.end + 2 : m.end + 4]):
             return pw in _VOC_LEADS
         return False
+
+
+def _subsequence(short: list[str], long: list[str]) -> bool:
+    """Whether `short` is `long` with words left out (in order)."""
+    it = iter(long)
+    return all(w in it for w in short)

@@ -53,6 +53,8 @@ _BACK_TO_MAIN = re.compile(r"[,;]\s*(?:and|but)\b")
 _DETERMINER = re.compile(r"\b(?:the|a|an|old|young|little|poor)\s+$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(he|she|I|we|they|He|She|We|They)\b(?!['\u2019])")
 _PRONOUN_GENDER = {"he": "male", "she": "female", "i": "narrator", "him": "male", "her": "female"}
+# a verb of speech in the passive, its agent after it: `interrupted by Mrs. Allen:`
+_BY_AGENT = re.compile(r"(?:accosted|addressed|interrupted|answered|greeted|hailed|saluted)\s+by\s+")
 _NOT_VERBS = frozenset(["voice", "words", "reply", "answer", "remark", "exclamation", "thus", "on", "went"])
 
 Found = tuple[int, int, int | None, str | None]
@@ -162,6 +164,14 @@ def speech_verb(text: str, ls: int, end: int) -> int | None:
 
 
 def lead_in_subject(text: str, ls: int, end: int, mentions: Sequence[_Mention]) -> Found | None:
-    """`clause_subject` of the last verb of speech in the lead-in sentence text[ls:end]."""
+    """`clause_subject` of the last verb of speech in the lead-in sentence text[ls:end];
+    the agent of a passive one (`when thus accosted by Miss Bingley,`)."""
     verb = speech_verb(text, ls, end)
-    return None if verb is None else clause_subject(text, ls, verb, mentions)
+    if verb is None:
+        return None
+    agent = _BY_AGENT.match(text, verb, end)
+    if agent:
+        for m in mentions_in(mentions, agent.end(), end):
+            if m.start == agent.end() and not text[m.end : end].strip(" \t\n,:;\u2014-"):
+                return 2, m.start, m.char, None
+    return clause_subject(text, ls, verb, mentions)

@@ -185,6 +185,21 @@ _NAMES_WAS = re.compile(
 )
 
 
+# `It began, on Lady Bertram's part, with "`, `And on Mrs Musgrove's side, it was, "`
+_ON_PART = re.compile(
+    r"(?<![\w'\u2019])on\s+(?P<subj>"
+    + _OWNER
+    + r")"
+    + _S
+    + r"\s+(?P<verb>part|side)\b(?:\s*,?\s*(?:it\s+was|with))?[\s,:\u2014\-]*$"
+)
+
+
+# A quote as a thing said, then who said it: `the kindest "Good morning!" from Captain
+# Harville`, `an occasional exclamation of "Hjckrrh!" from the Gryphon`
+_FROM = re.compile(r"^[ \t\n]*from\s+(?P<subj>" + _OWNER + r")\b")
+
+
 def tag_after(text: str, start: int, end: int) -> Tag | None:
     """The speech tag at the start of narration text[start:end] (right after a quote)."""
     frag = text[start : min(end, start + 90)]
@@ -193,6 +208,9 @@ def tag_after(text: str, start: int, end: int) -> Tag | None:
         # `"He is very young," was Mr. Woodhouse's observation.`
         verb = m.group("verb").split()[-1]
         return Tag(m.group("subj"), start + m.start("subj"), verb, "after", True, start + m.end())
+    m = _FROM.match(frag)
+    if m:
+        return Tag(m.group("subj"), start + m.start("subj"), "from", "after", True, start + m.end())
     for rx, inverted in ((_AFTER_VERB_SUBJ, True), (_AFTER_SUBJ_VERB, False)):
         m = rx.match(frag)
         if m:
@@ -211,7 +229,7 @@ def tag_before(text: str, start: int, end: int) -> Tag | None:
     """The speech tag at the end of narration text[start:end] (right before a quote)."""
     frag_start = max(start, end - 90)
     frag = text[frag_start:end]
-    m = _NAMES_WAS.search(frag)
+    m = _NAMES_WAS.search(frag) or _ON_PART.search(frag)
     if m:
         verb = m.group("verb") or "was"
         end = frag_start + (m.end("verb") if m.group("verb") else m.end("subj"))
