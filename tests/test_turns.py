@@ -164,3 +164,20 @@ def test_a_turn_the_final_beams_disagree_on_is_less_sure():
     ]
     share = agreement(states, [0, 1])
     assert math.isclose(share[0], 1.5 / 2.0) and share[1] == 1.0
+
+
+def test_he_said_after_narration_about_one_of_two_men():
+    # two men talk; then the narration makes Will its subject (`Will climbed ... Then he
+    # coiled`) and names Tom only as an object (`to Tom`): the `he said` after it is Will,
+    # though turn-taking and the last man named point at Tom
+    text = (
+        '"Is the boat ready?" asked Tom.\n\n'
+        '"Nearly," said Will.\n\n'
+        "Will climbed down into the boat and looked at the sail for a long time. "
+        "Then he coiled a rope and threw the end of it to Tom.\n\n"
+        '"We sail at dawn," he said.'
+    )
+    assert speakers(text, TOM_WILL) == ["Tom", "Will", "Will"]
+    f = _features(text, TOM_WILL, 2)
+    assert "gsubj0" in f["Will"] and "gsubj0" not in f["Tom"]  # the subject of that gender
+    assert "grec0" in f["Tom"]  # the last man named
