@@ -111,16 +111,12 @@ def test_the_untagged_she_said_turns_of_a_parity_tell_its_gender():
     assert "par_pron_mismatch" in f["Carl"]
 
 
-def test_a_later_tag_fixes_the_parity_of_an_untagged_exchange(monkeypatch):
+def test_a_later_tag_fixes_the_parity_of_an_untagged_exchange():
     # nobody is tagged until Ann thanks Carl on the fifth line: she speaks every second
     # line back to the first, and Carl the others (not Bob, who was named last before it:
     # a decoder summing fully normalised turn scores lets the Bob history switch partners
-    # cheaply at the tag, and keeps Bob on the first and third lines). Only with the
-    # search score half-normalised by the history-free scores, off by default (ranker)
-    from audiodrama.parse import ranker
-
-    monkeypatch.setattr(ranker, "STATIC_SHARE", 0.5)
-    monkeypatch.setattr(ranker, "BEAM", 4)
+    # cheaply at the tag, and keeps Bob on the first and third lines; the search score
+    # half-normalised by the history-free scores does not, ranker.STATIC_SHARE)
     text = (
         "Ann met Carl on the road. Bob was with them.\n\n"
         '"Where are you going?"\n\n'
@@ -131,6 +127,19 @@ def test_a_later_tag_fixes_the_parity_of_an_untagged_exchange(monkeypatch):
         '"Keep up, then."'
     )
     assert speakers(text, ANN_BOB_CARL) == ["Ann", "Carl", "Ann", "Carl", "Ann", "Carl"]
+
+
+def test_a_pronoun_opening_the_quotes_own_paragraph_tells_the_speakers_gender():
+    # `She folded her arms. "..."`: the `She` opening the quote's paragraph (not only one
+    # after a full stop inside it) tells the speaker's gender, the woman's, not the man's
+    text = (
+        "I went in with Ann and Bob.\n\n"
+        '"Is it late?" asked Bob.\n\n'
+        '"Not yet," I said.\n\n'
+        'She folded her arms. "Then we wait."'
+    )
+    f = _features(text, [Character("Ann", [], "female"), Character("Bob", [], "male")], 2)
+    assert "npron_match" in f["Ann"] and "npron_mismatch" in f["Bob"]
 
 
 def test_the_search_score_is_normalised_half_by_the_history_free_scores():

@@ -243,13 +243,14 @@ def rule_name(feats: dict[str, float]) -> str:
     return "conversation-fallback"
 
 
-# how much of a turn's search score is normalised by the history-free scores (`ranker_search.search_scores`)
-STATIC_SHARE = 0.0
+# how much of a turn's search score is normalised by the history-free scores, so a later tag
+# can outweigh a wrong first pick (`ranker_search.search_scores`)
+STATIC_SHARE = 0.5
 
 
 # histories the decoder keeps (with `STATIC_SHARE` 0, beam 2 / 4 / 8 got 7718 / 7695 / 7700 of
 # 10108 open PDNC turns right; with 0.5, 7770 / 7793 / 7821)
-BEAM = 2
+BEAM = 4
 
 
 # the features of a turn read the speakers of at most this many turns before it

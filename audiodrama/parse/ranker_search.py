@@ -37,10 +37,10 @@ def search_scores(
     appears (label bias), so a later tag or vocative never outweighs the wrong first pick;
     with a share, a history the later turns' features agree with scores higher. In
     leave-one-novel-out on PDNC a share of 0.5 with beam 4 got 7793 of 10108 open turns
-    right instead of 7718 (fully static-normalised 7752), but it also rewards a history
-    whose later turns favour the story's leading characters, and turned a short
-    first-person exchange (tests/test_attribution_rules.py) wrong: ranker.STATIC_SHARE is 0
-    until the beats there weigh more."""
+    right instead of 7718 (fully static-normalised 7752). It also rewards a history whose
+    later turns favour the story's leading characters (a first-person narrator), which a
+    pronoun opening the quote's paragraph (`She stroked my head. "..."`, npron_match) has to
+    outweigh: tests/test_attribution_rules.py."""
     allowed = {c: v for c, v in cands.items() if not v.get("voc_here")} or cands
     allowed = {c: v for c, v in allowed.items() if c not in gone} or allowed
     scored = {c: score(fe, w) for c, fe in allowed.items()}

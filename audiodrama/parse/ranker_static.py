@@ -15,7 +15,10 @@ from audiodrama.parse.ranker_context import (
     recent_subject,
 )
 
-_NARR_PRON = re.compile(r"(?:^|[.!?][\"'\u201d]?\s+)(He|She)\b")
+# `He`/`She` opening a sentence of the narration: the piece's first one (`_PIECE_PRON`, matched
+# at the piece; a `^` in a search from `pos` matches only at the start of the story) or a later one
+_PIECE_PRON = re.compile(r"\s*(He|She)\b")
+_NARR_PRON = re.compile(r"[.!?][\"'\u201d]?\s+(He|She)\b")
 
 
 class Feats:
@@ -145,7 +148,8 @@ def _narration_pronoun(ctx: Context, ti: int) -> None:
     for piece in turn.para.narration[:2]:
         if turn.pron_gender is not None:
             break  # the tag's pronoun names the speaker; `She looked up at him` is the other
-        nm = _NARR_PRON.search(att.text, piece.start, min(piece.end, piece.start + 300))
+        end = min(piece.end, piece.start + 300)
+        nm = _PIECE_PRON.match(att.text, piece.start, end) or _NARR_PRON.search(att.text, piece.start, end)
         if nm:
             ctx.narr_gender[ti] = "male" if nm.group(1) == "He" else "female"
             break
