@@ -384,3 +384,49 @@ def test_a_quote_said_from_someone_names_the_speaker():
     cast = [C("Captain Harville", "male"), C("Anne", "female"), C("Captain Wentworth", "male")]
     text = 'Anne knew not how to understand it. She had the kindest "Good morning!" from Captain Harville.'
     assert said(text, cast) == ["Captain Harville"]
+
+
+def test_an_epithet_before_the_name_in_a_tag_still_names_the_speaker():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Bess", "female")]
+    text = (
+        '"Is it far?" asked Nell of Bess.\n\n"Not far," said Bess.\n\n'
+        '"I\'ll carry the basket, then," stammered shy Walter, reaching for it.'
+    )
+    assert said(text, cast) == ["Nell", "Bess", "Walter"]
+    assert rules(text, cast)[-1] == "explicit-verb"
+    # `said to Nell`: a preposition before the name is no epithet, Nell is spoken to
+    text = 'Walter laughed at this, and said to Nell, "You will see it soon."'
+    assert said(text, cast) == ["Walter"]
+
+
+def test_a_short_sentence_naming_the_speaker_after_a_quote_leads_into_the_next():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mrs. Pike", "female")]
+    text = (
+        '"Is it far?" asked Nell.\n\n"Not far," Walter answered; "past the mill."--Nobody '
+        'spoke for a while, and Mrs. Pike began again.\n\n"The mill has been shut a year."\n\n'
+        '"Not a word more," said Walter.\n\nMrs. Pike interposed.\n\n"Let her speak."'
+    )
+    assert said(text, cast) == ["Nell", "Walter", "Walter", "Mrs. Pike", "Walter", "Mrs. Pike"]
+    # the tag of the quote itself, right after it, is no lead-in for the next paragraph
+    text = '"Is it far?" asked Nell.\n\n"Not far," said Walter.\n\n"How far?"'
+    assert said(text, cast) == ["Nell", "Walter", "Nell"]
+
+
+def test_the_subject_of_a_clause_the_lead_in_leaves_is_not_the_speaker():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mr. Pike", "male")]
+    text = (
+        '"Is it far?" asked Nell.\n\n"Not far," said Walter.\n\n'
+        "Mr. Pike noticed Nell, as she went looking about, and called out to her in an "
+        'angry tone, "Why, what are you doing here?"\n\n'
+        '"Nothing," said Nell.\n\nMr. Pike listened to her with the air of a judge, and when '
+        'she ceased speaking, replied thus,\n\n"Then go home."'
+    )
+    assert said(text, cast) == ["Nell", "Walter", "Mr. Pike", "Nell", "Mr. Pike"]
+    # after `when` the `and` may go on inside the clause: she drew back and spoke
+    cast = [C("Walter", "male"), C("Nell", "female")]
+    text = (
+        '"Will you dance?" asked Walter.\n\nSir William pressed her hand on Walter, who, '
+        "though surprised, was not unwilling to take it, when she drew back, and said with "
+        'some heat to Sir William,\n\n"I will not dance."'
+    )
+    assert said(text, [*cast, C("Sir William", "male")]) == ["Walter", "Nell"]

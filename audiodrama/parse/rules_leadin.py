@@ -23,6 +23,7 @@ _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|I|they|we|He|She|They|We)\b(?!')")
 _CONJ = re.compile(r"\s*(?:and|but|then|so|And|But|Then|So)\s+")
 _AND = re.compile(r"(?:and|but)\s", re.IGNORECASE)
 _TAIL = re.compile(r"[\s,:;\u2014-]*$")
+_SENTENCE_GAP = re.compile(r"[.!?;]\s")  # a closed sentence between a quote and a clause
 _THAT = re.compile(r"\bthat\b(?![^.;:!?]*\bthat\b)")  # the last `that` of the clause
 
 
@@ -119,10 +120,13 @@ class LeadInRules(Sieve):
         end = e
         while end > s and self.text[end - 1] in " \t\n.":
             end -= 1
-        if end == e or (turn.para.pieces[0].kind == "q" and self.paras[turn.para.index - 1].quotes):
+        if end == e:
             return None
         start = last_sentence_start(self.text, s, end, clauses=True)
         conj = _CONJ.match(self.text, start, end)
+        after_quote = turn.para.pieces[0].kind == "q" and self.paras[turn.para.index - 1].quotes
+        if after_quote and not conj and not _SENTENCE_GAP.search(self.text, s, start):
+            return None  # the clause opens the narration after a quote: that quote's tag
         start = conj.end() if conj else start
         return (start, end) if is_pure_tag(self.text[start:e]) else None
 
