@@ -430,3 +430,30 @@ def test_the_subject_of_a_clause_the_lead_in_leaves_is_not_the_speaker():
         'some heat to Sir William,\n\n"I will not dance."'
     )
     assert said(text, [*cast, C("Sir William", "male")]) == ["Walter", "Nell"]
+
+
+def test_someone_heard_speaking_leads_into_the_quote():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mr. Pike", "male"), C("Mrs. Pike", "female")]
+    text = (
+        '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\nThe party did not break up '
+        'without her overhearing Mr. Pike whisper to his wife, "He has asked her, my dear."\n\n'
+        'As Nell went down-stairs she heard Walter singing, "Oh, give them pity."'
+    )
+    assert said(text, cast)[2:] == ["Mr. Pike", "Walter"]
+    # inside a paragraph, `Nell heard him add` leaves Nell the hearer, not the speaker
+    text = (
+        '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\n"I shall not be far off, if '
+        'you want me."--And Nell distinctly heard him add, in a lower tone, before he quitted '
+        'the room,--"I have been as good as my word."'
+    )
+    assert said(text, cast)[-1] == "Walter"
+
+
+def test_a_subordinate_subject_after_a_semicolon_leaves_the_main_subject_speaking():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mrs. Pike", "female")]
+    text = (
+        '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\nDinner was on table.--Mrs. Pike, '
+        "before she could be spoken to, was ready; and before Walter had reached her with his "
+        'request, was saying--\n\n"Must I go first?"'
+    )
+    assert said(text, cast) == ["Walter", "Nell", "Mrs. Pike"]

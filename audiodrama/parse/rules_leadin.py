@@ -7,6 +7,7 @@ import re
 from audiodrama.parse.context import (
     Subject,
     has_speech_word,
+    heard_speaking,
     is_lead_in,
     last_sentence_start,
     mentions_in,
@@ -65,7 +66,11 @@ class LeadInRules(Sieve):
             if pure is None:
                 return
             ls, e = pure
-        if not has_speech_word(self.text, ls, e) and not self.text[ls:e].rstrip().endswith(":"):
+        if not (
+            has_speech_word(self.text, ls, e)
+            or heard_speaking(self.text, ls, e)
+            or self.text[ls:e].rstrip().endswith(":")
+        ):
             return
         pm = self.para_mentions[turn.para.index if first.kind == "n" else turn.para.index - 1]
         subj = (
@@ -139,8 +144,13 @@ class LeadInRules(Sieve):
         found = lead_in_subject(self.text, ls, e, mentions)
         semi = self.text.rfind(";", s, ls)
         joined = semi >= 0 and not self.text[semi + 1 : ls].strip() and _AND.match(self.text, ls)
-        if found is None and joined and not mentions_in(mentions, ls, e):
-            found = lead_in_subject(self.text, last_sentence_start(self.text, s, semi), e, mentions)
+        if joined and (
+            (found is None and not mentions_in(mentions, ls, e)) or (found is not None and found[0] < 2)
+        ):
+            # `Mrs. Elton ... was ready; and before Mr. Woodhouse had reached her, was
+            # saying--`: a subject only in a subordinate clause -- the main one is before `;`
+            wider = lead_in_subject(self.text, last_sentence_start(self.text, s, semi), e, mentions)
+            found = wider if wider is not None and (found is None or wider[0] == 2) else found
         if found is None or found[2] is None:
             return None
         return Subject(found[2], None, found[1])

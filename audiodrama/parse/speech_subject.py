@@ -49,11 +49,14 @@ _RELATIVE = re.compile(r"\b(?:where|that|whom|which|whose|what|how|why|whether)\
 # one set off by a comma and telling what went on meanwhile (`noticed Alice, as she went
 # hunting about, and called`) also when `and` goes back to the main clause: after `when`
 # that `and` may go on inside the clause (`when she drew back, and said`)
-_ADVERBIAL = re.compile(r"\b(?:as|when|while|whilst|though|although|because|till|until)\s+$", re.IGNORECASE)
+_ADVERBIAL = re.compile(
+    r"\b(?:as|when|while|whilst|though|although|because|till|until|before|after|since|once)\s+$",
+    re.IGNORECASE,
+)
 _MEANWHILE = re.compile(r",\s*(?:as|while|whilst)\s+$", re.IGNORECASE)
 # the subordinate clause closes on a comma right before the speech verb (`when she ceased
 # speaking, replied`): the verb is the main clause's
-_CLOSED = re.compile(r",\s*" + _ADVERB + r"?\s*$")
+_CLOSED = re.compile(r",\s*(?:" + _ADVERB + r"\s+)?(?:(?:was|were|had|did|would|could)\s+)?$")
 _COORDINATE = re.compile(r",\s*(?:and|but|or|for|so|yet)\b")
 _PREPOSITION = re.compile(
     r"\b(?:to|at|with|from|for|on|of|about|toward|towards|upon|by|into|in|like|after|behind)\s+$"
