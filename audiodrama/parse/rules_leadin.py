@@ -66,11 +66,7 @@ class LeadInRules(Sieve):
             if pure is None:
                 return
             ls, e = pure
-        if not (
-            has_speech_word(self.text, ls, e)
-            or heard_speaking(self.text, ls, e)
-            or self.text[ls:e].rstrip().endswith(":")
-        ):
+        if not self._tells_speech(ls, e):
             return
         pm = self.para_mentions[turn.para.index if first.kind == "n" else turn.para.index - 1]
         subj = (
@@ -92,6 +88,15 @@ class LeadInRules(Sieve):
                 self._spread(turn, "same-paragraph")
         elif turn.pron_gender is None:
             turn.pron_gender = subj.pronoun
+
+    def _tells_speech(self, ls: int, e: int) -> bool:
+        """Whether the lead-in sentence text[ls:e] tells of speaking: a word of speech,
+        someone heard speaking, or a closing colon."""
+        return (
+            has_speech_word(self.text, ls, e)
+            or heard_speaking(self.text, ls, e)
+            or self.text[ls:e].rstrip().endswith(":")
+        )
 
     def _reported_lead_in(self, s: int, e: int) -> bool:
         """`Ruby Gillis, who got a glimpse of it, told the others that she'd "never seen
