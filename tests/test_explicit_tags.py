@@ -457,3 +457,17 @@ def test_a_subordinate_subject_after_a_semicolon_leaves_the_main_subject_speakin
         'request, was saying--\n\n"Must I go first?"'
     )
     assert said(text, cast) == ["Walter", "Nell", "Mrs. Pike"]
+
+
+def test_a_pure_tag_around_an_insertion_leads_into_the_next_paragraph():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mrs. Pike", "female")]
+    text = (
+        '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\n"Then nobody will," said Walter.'
+        "\n\nMrs. Pike, who had seldom spoken before, except among her own friends, spoke now."
+        '\n\n"Such things do occur."'
+    )
+    assert said(text, cast)[-1] == "Mrs. Pike"
+    assert rules(text, cast)[-1] == "lead-in"
+    # a smile is no speech: the turn-taking goes on
+    text = text.replace("spoke now", "smiled most graciously")
+    assert rules(text, cast)[-1] != "lead-in"

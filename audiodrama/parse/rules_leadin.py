@@ -18,13 +18,14 @@ from audiodrama.parse.names import Mention
 from audiodrama.parse.speech_subject import lead_in_subject, speech_verb
 from audiodrama.parse.tags import is_pure_tag
 from audiodrama.parse.turns import CONFIDENCE, GENDERED_NOUNS, Sieve, Turn
-from audiodrama.parse.wordlists import PRONOUNS
+from audiodrama.parse.wordlists import PRONOUNS, WEAK_VERBS
 
 _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|I|they|we|He|She|They|We)\b(?!')")
 _CONJ = re.compile(r"\s*(?:and|but|then|so|And|But|Then|So)\s+")
 _AND = re.compile(r"(?:and|but)\s", re.IGNORECASE)
 _TAIL = re.compile(r"[\s,:;\u2014-]*$")
 _SENTENCE_GAP = re.compile(r"[.!?;]\s")  # a closed sentence between a quote and a clause
+_INSERTION = re.compile(r"\s*([^,;:]{1,40}),\s[^;:]*,\s+([^,;:]+)$")
 _THAT = re.compile(r"\bthat\b(?![^.;:!?]*\bthat\b)")  # the last `that` of the clause
 
 
@@ -138,7 +139,17 @@ class LeadInRules(Sieve):
         if after_quote and not conj and not _SENTENCE_GAP.search(self.text, s, start):
             return None  # the clause opens the narration after a quote: that quote's tag
         start = conj.end() if conj else start
-        return (start, end) if is_pure_tag(self.text[start:e]) else None
+        if is_pure_tag(self.text[start:e]):
+            return start, end
+        # `Miss Fairfax, who had seldom spoken before, spoke now.`: a pure tag around an
+        # insertion set off by commas
+        whole = last_sentence_start(self.text, s, end)
+        if after_quote and not _SENTENCE_GAP.search(self.text, s, whole):
+            return None
+        m = _INSERTION.match(self.text, whole, e)
+        if m is None or m.group(2).split()[0] in WEAK_VERBS:
+            return None  # `Mrs. Elton, very willing ..., smiled most graciously.`: no speech
+        return (whole, end) if is_pure_tag(m.group(1) + " " + m.group(2)) else None
 
     def _clause_subject(self, s: int, ls: int, e: int, mentions: list[Mention]) -> Subject | None:
         """The name the clause of the lead-in's last speech verb has as its subject
