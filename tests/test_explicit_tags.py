@@ -471,3 +471,12 @@ def test_a_pure_tag_around_an_insertion_leads_into_the_next_paragraph():
     # a smile is no speech: the turn-taking goes on
     text = text.replace("spoke now", "smiled most graciously")
     assert rules(text, cast)[-1] != "lead-in"
+
+
+def test_a_name_and_any_verb_after_a_question_then_what_the_speaker_did_meanwhile():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("The Gryphon", "male", "Gryphon")]
+    text = (
+        '"Come on!" cried the Gryphon.\n\n"What trial is it?" Nell panted as she ran; but the '
+        'Gryphon only answered "Come on!" and ran the faster.'
+    )
+    assert said(text, cast) == ["The Gryphon", "Nell", "The Gryphon"]
