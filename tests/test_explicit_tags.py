@@ -480,3 +480,16 @@ def test_a_name_and_any_verb_after_a_question_then_what_the_speaker_did_meanwhil
         'Gryphon only answered "Come on!" and ran the faster.'
     )
     assert said(text, cast) == ["The Gryphon", "Nell", "The Gryphon"]
+
+
+def test_words_coming_from_someone_in_a_closed_sentence_lead_in():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mrs. Pike", "female")]
+    head = '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\n'
+    quote = '\n\n"The servants are all so steady."'
+    for lead in (
+        "She had this communication, moreover, from Mrs. Pike.",
+        "This produced from Mrs. Pike the following natural remark.",
+    ):
+        assert said(head + lead + quote, cast)[-1] == "Mrs. Pike"
+    # no answer from her: someone else speaks
+    assert said(head + "She had no answer from Mrs. Pike." + quote, cast)[-1] != "Mrs. Pike"

@@ -26,6 +26,11 @@ _AND = re.compile(r"(?:and|but)\s", re.IGNORECASE)
 _TAIL = re.compile(r"[\s,:;\u2014-]*$")
 _SENTENCE_GAP = re.compile(r"[.!?;]\s")  # a closed sentence between a quote and a clause
 _INSERTION = re.compile(r"\s*([^,;:]{1,40}),\s[^;:]*,\s+([^,;:]+)$")
+_SPEECH_NOUN = re.compile(
+    r"\b(?:communication|remark|reply|answer|question|exclamation|observation|rejoinder|retort|"
+    r"inquiry|enquiry)\b"
+)
+_NEGATION = re.compile(r"\b(?:no|not|never|without|nothing|nor)\b", re.IGNORECASE)
 _THAT = re.compile(r"\bthat\b(?![^.;:!?]*\bthat\b)")  # the last `that` of the clause
 
 
@@ -65,6 +70,7 @@ class LeadInRules(Sieve):
         else:
             pure = self._pure_tag_sentence(turn, s, e)
             if pure is None:
+                self._speech_from(turn, s, e)
                 return
             ls, e = pure
         if not self._tells_speech(ls, e):
@@ -89,6 +95,25 @@ class LeadInRules(Sieve):
                 self._spread(turn, "same-paragraph")
         elif turn.pron_gender is None:
             turn.pron_gender = subj.pronoun
+
+    def _speech_from(self, turn: Turn, s: int, e: int) -> None:
+        """`She had this communication, moreover, from Mary.` or `this produced from Mrs.
+        Jennings the following remark.` + a new paragraph's quote: a closed sentence that
+        tells of words coming from someone names the speaker (not `no answer from Mary`)."""
+        st = turn.states[0]
+        if turn.para.pieces[0].kind != "q" or st.speaker is not None:
+            return
+        ls = last_sentence_start(self.text, s, e)
+        if not _SPEECH_NOUN.search(self.text, ls, e) or _NEGATION.search(self.text, ls, e):
+            return
+        named = [
+            m
+            for m in mentions_in(self.para_mentions[turn.para.index - 1], ls, e)
+            if self.text.endswith("from ", ls, m.start)
+        ]
+        if len(named) == 1 and named[0].char != st.addressee:
+            self._set(st, named[0].char, "lead-in")
+            self._spread(turn, "same-paragraph")
 
     def _tells_speech(self, ls: int, e: int) -> bool:
         """Whether the lead-in sentence text[ls:e] tells of speaking: a word of speech,
