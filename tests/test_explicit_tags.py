@@ -491,5 +491,8 @@ def test_words_coming_from_someone_in_a_closed_sentence_lead_in():
         "This produced from Mrs. Pike the following natural remark.",
     ):
         assert said(head + lead + quote, cast)[-1] == "Mrs. Pike"
+    # the quote in the same paragraph
+    text = head + 'She had this communication, moreover, from Mrs. Pike.  "The servants are so steady."'
+    assert said(text, cast)[-1] == "Mrs. Pike"
     # no answer from her: someone else speaks
     assert said(head + "She had no answer from Mrs. Pike." + quote, cast)[-1] != "Mrs. Pike"

@@ -98,19 +98,17 @@ class LeadInRules(Sieve):
 
     def _speech_from(self, turn: Turn, s: int, e: int) -> None:
         """`She had this communication, moreover, from Mary.` or `this produced from Mrs.
-        Jennings the following remark.` + a new paragraph's quote: a closed sentence that
-        tells of words coming from someone names the speaker (not `no answer from Mary`)."""
+        Jennings the following remark.` + the quote (in the paragraph or the next): a
+        closed sentence telling of words from someone names the speaker (not `no answer
+        from Mary`)."""
         st = turn.states[0]
-        if turn.para.pieces[0].kind != "q" or st.speaker is not None:
+        if st.speaker is not None:
             return
         ls = last_sentence_start(self.text, s, e)
         if not _SPEECH_NOUN.search(self.text, ls, e) or _NEGATION.search(self.text, ls, e):
             return
-        named = [
-            m
-            for m in mentions_in(self.para_mentions[turn.para.index - 1], ls, e)
-            if self.text.endswith("from ", ls, m.start)
-        ]
+        pm = self.para_mentions[turn.para.index - (turn.para.pieces[0].kind == "q")]
+        named = [m for m in mentions_in(pm, ls, e) if self.text.endswith("from ", ls, m.start)]
         if len(named) == 1 and named[0].char != st.addressee:
             self._set(st, named[0].char, "lead-in")
             self._spread(turn, "same-paragraph")
