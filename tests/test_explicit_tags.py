@@ -496,3 +496,12 @@ def test_words_coming_from_someone_in_a_closed_sentence_lead_in():
     assert said(text, cast)[-1] == "Mrs. Pike"
     # no answer from her: someone else speaks
     assert said(head + "She had no answer from Mrs. Pike." + quote, cast)[-1] != "Mrs. Pike"
+
+
+def test_a_few_words_after_a_quote_tag_the_next_paragraph():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Harriet", "female")]
+    text = (
+        '"Will you dance?" asked Walter.\n\nNell\'s remark was--\n\n"There it is."--Harriet\'s '
+        'was--\n\n"Oh, what a sweet house!"'
+    )
+    assert said(text, cast) == ["Walter", "Nell", "Harriet"]

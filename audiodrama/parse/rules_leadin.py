@@ -15,8 +15,9 @@ from audiodrama.parse.context import (
     subject_of,
 )
 from audiodrama.parse.names import Mention
+from audiodrama.parse.quotes import Piece
 from audiodrama.parse.speech_subject import lead_in_subject, speech_verb
-from audiodrama.parse.tags import is_pure_tag
+from audiodrama.parse.tags import is_pure_tag, tag_before
 from audiodrama.parse.turns import CONFIDENCE, GENDERED_NOUNS, Sieve, Turn
 from audiodrama.parse.wordlists import PRONOUNS, WEAK_VERBS
 
@@ -61,6 +62,7 @@ class LeadInRules(Sieve):
                 # + new paragraph: the narration closing the paragraph before leads in
                 last = self.paras[p].pieces[-1]
                 if last.kind != "n" or len(self.text[last.start : last.end].split()) < 3:
+                    self._short_tag(turn, last)
                     return
                 s = last.start
         if is_lead_in(self.text, s, e, loose=first.kind == "n") or (
@@ -111,6 +113,18 @@ class LeadInRules(Sieve):
         named = [m for m in mentions_in(pm, ls, e) if self.text.endswith("from ", ls, m.start)]
         if len(named) == 1 and named[0].char != st.addressee:
             self._set(st, named[0].char, "lead-in")
+            self._spread(turn, "same-paragraph")
+
+    def _short_tag(self, turn: Turn, last: Piece) -> None:
+        """`"There it is."--Harriet's was--` / new paragraph / her quote: a few words closing
+        the paragraph before, after its quote, are a tag of the next quote."""
+        st = turn.states[0]
+        tag = tag_before(self.text, last.start, last.end) if last.kind == "n" else None
+        if st.speaker is not None or tag is None or tag.subject.lower() in PRONOUNS:
+            return
+        who = self.index.lookup(tag.subject)
+        if who is not None and who != st.addressee:
+            self._set(st, who, "lead-in")
             self._spread(turn, "same-paragraph")
 
     def _tells_speech(self, ls: int, e: int) -> bool:
