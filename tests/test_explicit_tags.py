@@ -505,3 +505,13 @@ def test_a_few_words_after_a_quote_tag_the_next_paragraph():
         'was--\n\n"Oh, what a sweet house!"'
     )
     assert said(text, cast) == ["Walter", "Nell", "Harriet"]
+
+
+def test_a_participle_goes_on_with_the_adverbial_clause_it_follows():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mrs. Pike", "female")]
+    text = (
+        '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\nAt length the question was asked '
+        "by Walter; and Nell turned away, while Mrs. Pike replied, that he was, adding, "
+        '"but we expect him to-morrow."'
+    )
+    assert said(text, cast)[-1] == "Mrs. Pike"

@@ -128,7 +128,10 @@ def _rank(text: str, start: int, end: int, ls: int, verb: int) -> tuple[int, int
     back = _BACK_TO_MAIN.search(text, own, verb)
     if _RELATIVE.search(before) and (back or _CLOSED.search(text, own, verb)):
         return 1, own
-    if (_ADVERBIAL.search(before) and _CLOSED.search(text, own, verb)) or (
+    # a participle right after the comma goes on with the adverbial clause (`while Mrs.
+    # Reynolds replied, that he was, adding,`): she is its subject and speaks
+    participle = _PARTICIPLE.match(text, verb) and text[own:verb].rstrip().endswith(",")
+    if (_ADVERBIAL.search(before) and _CLOSED.search(text, own, verb) and not participle) or (
         back and _MEANWHILE.search(before)
     ):
         return 1, own
