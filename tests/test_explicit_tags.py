@@ -515,3 +515,13 @@ def test_a_participle_goes_on_with_the_adverbial_clause_it_follows():
         '"but we expect him to-morrow."'
     )
     assert said(text, cast)[-1] == "Mrs. Pike"
+
+
+def test_beginning_again_about_something_is_a_pure_tag():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mrs. Pike", "female")]
+    head = '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\n"Then nobody will," said Walter.\n\n'
+    lead = "Another deal proceeded, and Mrs. Pike began again about Thornton Lacey."
+    assert said(head + lead + '\n\n"My plan may not be the best."', cast)[-1] == "Mrs. Pike"
+    # `agreed to it` is no tag: the one spoken to answers
+    text = '"It is a long time, Walter," said Nell.\n\nHe readily agreed to it.\n\n"I began to be afraid."'
+    assert rules(text, cast)[-1] != "lead-in"

@@ -325,7 +325,7 @@ _PURE_TAG = re.compile(
     + r")(?:\s+"
     + _ADV
     + r")?"
-    r"(?:\s+(?:to|at)\s+(?:him|her|them|me|us|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?))?"
+    r"(?:\s+(?:to|at|about)\s+(?:him|her|them|me|us|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?))?"
     r"(?:\s+" + _ADV + r")?\s*[.,;:!?\u2014\-]*\s*$"
 )
 
