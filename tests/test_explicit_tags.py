@@ -384,3 +384,144 @@ def test_a_quote_said_from_someone_names_the_speaker():
     cast = [C("Captain Harville", "male"), C("Anne", "female"), C("Captain Wentworth", "male")]
     text = 'Anne knew not how to understand it. She had the kindest "Good morning!" from Captain Harville.'
     assert said(text, cast) == ["Captain Harville"]
+
+
+def test_an_epithet_before_the_name_in_a_tag_still_names_the_speaker():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Bess", "female")]
+    text = (
+        '"Is it far?" asked Nell of Bess.\n\n"Not far," said Bess.\n\n'
+        '"I\'ll carry the basket, then," stammered shy Walter, reaching for it.'
+    )
+    assert said(text, cast) == ["Nell", "Bess", "Walter"]
+    assert rules(text, cast)[-1] == "explicit-verb"
+    # `said to Nell`: a preposition before the name is no epithet, Nell is spoken to
+    text = 'Walter laughed at this, and said to Nell, "You will see it soon."'
+    assert said(text, cast) == ["Walter"]
+
+
+def test_a_short_sentence_naming_the_speaker_after_a_quote_leads_into_the_next():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mrs. Pike", "female")]
+    text = (
+        '"Is it far?" asked Nell.\n\n"Not far," Walter answered; "past the mill."--Nobody '
+        'spoke for a while, and Mrs. Pike began again.\n\n"The mill has been shut a year."\n\n'
+        '"Not a word more," said Walter.\n\nMrs. Pike interposed.\n\n"Let her speak."'
+    )
+    assert said(text, cast) == ["Nell", "Walter", "Walter", "Mrs. Pike", "Walter", "Mrs. Pike"]
+    # the tag of the quote itself, right after it, is no lead-in for the next paragraph
+    text = '"Is it far?" asked Nell.\n\n"Not far," said Walter.\n\n"How far?"'
+    assert said(text, cast) == ["Nell", "Walter", "Nell"]
+
+
+def test_the_subject_of_a_clause_the_lead_in_leaves_is_not_the_speaker():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mr. Pike", "male")]
+    text = (
+        '"Is it far?" asked Nell.\n\n"Not far," said Walter.\n\n'
+        "Mr. Pike noticed Nell, as she went looking about, and called out to her in an "
+        'angry tone, "Why, what are you doing here?"\n\n'
+        '"Nothing," said Nell.\n\nMr. Pike listened to her with the air of a judge, and when '
+        'she ceased speaking, replied thus,\n\n"Then go home."'
+    )
+    assert said(text, cast) == ["Nell", "Walter", "Mr. Pike", "Nell", "Mr. Pike"]
+    # after `when` the `and` may go on inside the clause: she drew back and spoke
+    cast = [C("Walter", "male"), C("Nell", "female")]
+    text = (
+        '"Will you dance?" asked Walter.\n\nSir William pressed her hand on Walter, who, '
+        "though surprised, was not unwilling to take it, when she drew back, and said with "
+        'some heat to Sir William,\n\n"I will not dance."'
+    )
+    assert said(text, [*cast, C("Sir William", "male")]) == ["Walter", "Nell"]
+
+
+def test_someone_heard_speaking_leads_into_the_quote():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mr. Pike", "male"), C("Mrs. Pike", "female")]
+    text = (
+        '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\nThe party did not break up '
+        'without her overhearing Mr. Pike whisper to his wife, "He has asked her, my dear."\n\n'
+        'As Nell went down-stairs she heard Walter singing, "Oh, give them pity."'
+    )
+    assert said(text, cast)[2:] == ["Mr. Pike", "Walter"]
+    # inside a paragraph, `Nell heard him add` leaves Nell the hearer, not the speaker
+    text = (
+        '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\n"I shall not be far off, if '
+        'you want me."--And Nell distinctly heard him add, in a lower tone, before he quitted '
+        'the room,--"I have been as good as my word."'
+    )
+    assert said(text, cast)[-1] == "Walter"
+
+
+def test_a_subordinate_subject_after_a_semicolon_leaves_the_main_subject_speaking():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mrs. Pike", "female")]
+    text = (
+        '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\nDinner was on table.--Mrs. Pike, '
+        "before she could be spoken to, was ready; and before Walter had reached her with his "
+        'request, was saying--\n\n"Must I go first?"'
+    )
+    assert said(text, cast) == ["Walter", "Nell", "Mrs. Pike"]
+
+
+def test_a_pure_tag_around_an_insertion_leads_into_the_next_paragraph():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mrs. Pike", "female")]
+    text = (
+        '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\n"Then nobody will," said Walter.'
+        "\n\nMrs. Pike, who had seldom spoken before, except among her own friends, spoke now."
+        '\n\n"Such things do occur."'
+    )
+    assert said(text, cast)[-1] == "Mrs. Pike"
+    assert rules(text, cast)[-1] == "lead-in"
+    # a smile is no speech: the turn-taking goes on
+    text = text.replace("spoke now", "smiled most graciously")
+    assert rules(text, cast)[-1] != "lead-in"
+
+
+def test_a_name_and_any_verb_after_a_question_then_what_the_speaker_did_meanwhile():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("The Gryphon", "male", "Gryphon")]
+    text = (
+        '"Come on!" cried the Gryphon.\n\n"What trial is it?" Nell panted as she ran; but the '
+        'Gryphon only answered "Come on!" and ran the faster.'
+    )
+    assert said(text, cast) == ["The Gryphon", "Nell", "The Gryphon"]
+
+
+def test_words_coming_from_someone_in_a_closed_sentence_lead_in():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mrs. Pike", "female")]
+    head = '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\n'
+    quote = '\n\n"The servants are all so steady."'
+    for lead in (
+        "She had this communication, moreover, from Mrs. Pike.",
+        "This produced from Mrs. Pike the following natural remark.",
+    ):
+        assert said(head + lead + quote, cast)[-1] == "Mrs. Pike"
+    # the quote in the same paragraph
+    text = head + 'She had this communication, moreover, from Mrs. Pike.  "The servants are so steady."'
+    assert said(text, cast)[-1] == "Mrs. Pike"
+    # no answer from her: someone else speaks
+    assert said(head + "She had no answer from Mrs. Pike." + quote, cast)[-1] != "Mrs. Pike"
+
+
+def test_a_few_words_after_a_quote_tag_the_next_paragraph():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Harriet", "female")]
+    text = (
+        '"Will you dance?" asked Walter.\n\nNell\'s remark was--\n\n"There it is."--Harriet\'s '
+        'was--\n\n"Oh, what a sweet house!"'
+    )
+    assert said(text, cast) == ["Walter", "Nell", "Harriet"]
+
+
+def test_a_participle_goes_on_with_the_adverbial_clause_it_follows():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mrs. Pike", "female")]
+    text = (
+        '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\nAt length the question was asked '
+        "by Walter; and Nell turned away, while Mrs. Pike replied, that he was, adding, "
+        '"but we expect him to-morrow."'
+    )
+    assert said(text, cast)[-1] == "Mrs. Pike"
+
+
+def test_beginning_again_about_something_is_a_pure_tag():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mrs. Pike", "female")]
+    head = '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\n"Then nobody will," said Walter.\n\n'
+    lead = "Another deal proceeded, and Mrs. Pike began again about Thornton Lacey."
+    assert said(head + lead + '\n\n"My plan may not be the best."', cast)[-1] == "Mrs. Pike"
+    # `agreed to it` is no tag: the one spoken to answers
+    text = '"It is a long time, Walter," said Nell.\n\nHe readily agreed to it.\n\n"I began to be afraid."'
+    assert rules(text, cast)[-1] != "lead-in"

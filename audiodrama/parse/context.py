@@ -63,7 +63,10 @@ _HEARD = re.compile(
     r"him|her|it|me|one of them)"
     r"(?:\s+[a-z]+ly|\s+next|\s+again|\s+suddenly)?\s+"
     r"(?:say|says|said|whisper|call|call out|cry|cry out|exclaim|ask|add|reply|answer|begin|"
-    r"mutter|murmur|remark|observe|declare|repeat|shout|speak|go on|continue|sing)\b"
+    r"mutter|murmur|remark|observe|declare|repeat|shout|speak|go on|continue|sing|"
+    # `heard Bill singing,`: the -ing form after a verb of hearing is the heard one's speech
+    r"saying|whispering|calling|crying|exclaiming|asking|adding|replying|answering|"
+    r"muttering|murmuring|remarking|declaring|repeating|shouting|speaking|singing)\b"
 )
 _AFTER_PREP = re.compile(r"\b(?:to|at|with|from|for|on|of|about|toward|towards|upon|than|and|or)\s+$")
 
@@ -126,6 +129,12 @@ def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re
 def has_speech_word(text: str, start: int, end: int) -> bool:
     """True when text[start:end] mentions speaking (said, saying, replied, voice...)."""
     return bool(SPEECH_WORD.search(text, start, end))
+
+
+def heard_speaking(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] tells of someone heard speaking (`overhearing Mr. Weston
+    whisper`, `heard Bill singing`)."""
+    return bool(_HEARD.search(text, start, end))
 
 
 def speaker_before_verb(

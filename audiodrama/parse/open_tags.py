@@ -30,14 +30,16 @@ _AFTER_COMMA = re.compile(
 )
 # after `!` or `?` a lowercase start shows the sentence goes on (`"Hein!" the Baron
 # vociferated`); a name there must make the whole short sentence (`"Is it?" Sissy faltered.`)
-# or want to say something (`"Is it?" Diana wanted to know`)
+# or want to say something (`"Is it?" Diana wanted to know`), or go on with what the
+# speaker did meanwhile (`"Is it?" Alice panted as she ran`)
 _AFTER_STOP = re.compile(
     r"^[ \t]*(?P<subj>" + _TITLED + r"|he|she)(?:\s+[a-z]+ly)?\s+(?P<verb>" + _PAST + r")\b"
     r"|^[ \t]*(?P<name>"
     + _NAME
     + r")(?:\s+[a-z]+ly)?\s+(?P<nverb>"
     + _PAST
-    + r")(?:\s+[a-z]+ly|\s+again)?\s*(?:[.;]|,\s+[a-z]+ing\b|\s+to\s+(?!(?:the|a|an|his|her|him|them|me|my|their|its|it)\b)[a-z]+\b)"
+    + r")(?:\s+[a-z]+ly|\s+again)?\s*(?:[.;]|,\s+[a-z]+ing\b|\s+as\s+(?:he|she|they|I|we)\s+[a-z]+\b|"
+    r"\s+to\s+(?!(?:the|a|an|his|her|him|them|me|my|their|its|it)\b)[a-z]+\b)"
 )
 # inverted, a description too (`nodded the doctor.`, `advised Diana decidedly.`, `proclaimed
 # the croupier as he ...`): a verb before its subject is a tag's order

@@ -7,6 +7,7 @@ import re
 from audiodrama.parse.context import (
     Subject,
     has_speech_word,
+    heard_speaking,
     is_lead_in,
     last_sentence_start,
     mentions_in,
@@ -14,15 +15,23 @@ from audiodrama.parse.context import (
     subject_of,
 )
 from audiodrama.parse.names import Mention
+from audiodrama.parse.quotes import Piece
 from audiodrama.parse.speech_subject import lead_in_subject, speech_verb
-from audiodrama.parse.tags import is_pure_tag
+from audiodrama.parse.tags import is_pure_tag, tag_before
 from audiodrama.parse.turns import CONFIDENCE, GENDERED_NOUNS, Sieve, Turn
-from audiodrama.parse.wordlists import PRONOUNS
+from audiodrama.parse.wordlists import PRONOUNS, WEAK_VERBS
 
 _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|I|they|we|He|She|They|We)\b(?!')")
 _CONJ = re.compile(r"\s*(?:and|but|then|so|And|But|Then|So)\s+")
 _AND = re.compile(r"(?:and|but)\s", re.IGNORECASE)
 _TAIL = re.compile(r"[\s,:;\u2014-]*$")
+_SENTENCE_GAP = re.compile(r"[.!?;]\s")  # a closed sentence between a quote and a clause
+_INSERTION = re.compile(r"\s*([^,;:]{1,40}),\s[^;:]*,\s+([^,;:]+)$")
+_SPEECH_NOUN = re.compile(
+    r"\b(?:communication|remark|reply|answer|question|exclamation|observation|rejoinder|retort|"
+    r"inquiry|enquiry)\b"
+)
+_NEGATION = re.compile(r"\b(?:no|not|never|without|nothing|nor)\b", re.IGNORECASE)
 _THAT = re.compile(r"\bthat\b(?![^.;:!?]*\bthat\b)")  # the last `that` of the clause
 
 
@@ -53,6 +62,7 @@ class LeadInRules(Sieve):
                 # + new paragraph: the narration closing the paragraph before leads in
                 last = self.paras[p].pieces[-1]
                 if last.kind != "n" or len(self.text[last.start : last.end].split()) < 3:
+                    self._short_tag(turn, last)
                     return
                 s = last.start
         if is_lead_in(self.text, s, e, loose=first.kind == "n") or (
@@ -62,9 +72,10 @@ class LeadInRules(Sieve):
         else:
             pure = self._pure_tag_sentence(turn, s, e)
             if pure is None:
+                self._speech_from(turn, s, e)
                 return
             ls, e = pure
-        if not has_speech_word(self.text, ls, e) and not self.text[ls:e].rstrip().endswith(":"):
+        if not self._tells_speech(ls, e):
             return
         pm = self.para_mentions[turn.para.index if first.kind == "n" else turn.para.index - 1]
         subj = (
@@ -86,6 +97,44 @@ class LeadInRules(Sieve):
                 self._spread(turn, "same-paragraph")
         elif turn.pron_gender is None:
             turn.pron_gender = subj.pronoun
+
+    def _speech_from(self, turn: Turn, s: int, e: int) -> None:
+        """`She had this communication, moreover, from Mary.` or `this produced from Mrs.
+        Jennings the following remark.` + the quote (in the paragraph or the next): a
+        closed sentence telling of words from someone names the speaker (not `no answer
+        from Mary`)."""
+        st = turn.states[0]
+        if st.speaker is not None:
+            return
+        ls = last_sentence_start(self.text, s, e)
+        if not _SPEECH_NOUN.search(self.text, ls, e) or _NEGATION.search(self.text, ls, e):
+            return
+        pm = self.para_mentions[turn.para.index - (turn.para.pieces[0].kind == "q")]
+        named = [m for m in mentions_in(pm, ls, e) if self.text.endswith("from ", ls, m.start)]
+        if len(named) == 1 and named[0].char != st.addressee:
+            self._set(st, named[0].char, "lead-in")
+            self._spread(turn, "same-paragraph")
+
+    def _short_tag(self, turn: Turn, last: Piece) -> None:
+        """`"There it is."--Harriet's was--` / new paragraph / her quote: a few words closing
+        the paragraph before, after its quote, are a tag of the next quote."""
+        st = turn.states[0]
+        tag = tag_before(self.text, last.start, last.end) if last.kind == "n" else None
+        if st.speaker is not None or tag is None or tag.subject.lower() in PRONOUNS:
+            return
+        who = self.index.lookup(tag.subject)
+        if who is not None and who != st.addressee:
+            self._set(st, who, "lead-in")
+            self._spread(turn, "same-paragraph")
+
+    def _tells_speech(self, ls: int, e: int) -> bool:
+        """Whether the lead-in sentence text[ls:e] tells of speaking: a word of speech,
+        someone heard speaking, or a closing colon."""
+        return (
+            has_speech_word(self.text, ls, e)
+            or heard_speaking(self.text, ls, e)
+            or self.text[ls:e].rstrip().endswith(":")
+        )
 
     def _reported_lead_in(self, s: int, e: int) -> bool:
         """`Ruby Gillis, who got a glimpse of it, told the others that she'd "never seen
@@ -119,12 +168,25 @@ class LeadInRules(Sieve):
         end = e
         while end > s and self.text[end - 1] in " \t\n.":
             end -= 1
-        if end == e or (turn.para.pieces[0].kind == "q" and self.paras[turn.para.index - 1].quotes):
+        if end == e:
             return None
         start = last_sentence_start(self.text, s, end, clauses=True)
         conj = _CONJ.match(self.text, start, end)
+        after_quote = turn.para.pieces[0].kind == "q" and self.paras[turn.para.index - 1].quotes
+        if after_quote and not conj and not _SENTENCE_GAP.search(self.text, s, start):
+            return None  # the clause opens the narration after a quote: that quote's tag
         start = conj.end() if conj else start
-        return (start, end) if is_pure_tag(self.text[start:e]) else None
+        if is_pure_tag(self.text[start:e]):
+            return start, end
+        # `Miss Fairfax, who had seldom spoken before, spoke now.`: a pure tag around an
+        # insertion set off by commas
+        whole = last_sentence_start(self.text, s, end)
+        if after_quote and not _SENTENCE_GAP.search(self.text, s, whole):
+            return None
+        m = _INSERTION.match(self.text, whole, e)
+        if m is None or m.group(2).split()[0] in WEAK_VERBS:
+            return None  # `Mrs. Elton, very willing ..., smiled most graciously.`: no speech
+        return (whole, end) if is_pure_tag(m.group(1) + " " + m.group(2)) else None
 
     def _clause_subject(self, s: int, ls: int, e: int, mentions: list[Mention]) -> Subject | None:
         """The name the clause of the lead-in's last speech verb has as its subject
@@ -135,8 +197,13 @@ class LeadInRules(Sieve):
         found = lead_in_subject(self.text, ls, e, mentions)
         semi = self.text.rfind(";", s, ls)
         joined = semi >= 0 and not self.text[semi + 1 : ls].strip() and _AND.match(self.text, ls)
-        if found is None and joined and not mentions_in(mentions, ls, e):
-            found = lead_in_subject(self.text, last_sentence_start(self.text, s, semi), e, mentions)
+        if joined and (
+            (found is None and not mentions_in(mentions, ls, e)) or (found is not None and found[0] < 2)
+        ):
+            # `Mrs. Elton ... was ready; and before Mr. Woodhouse had reached her, was
+            # saying--`: a subject only in a subordinate clause -- the main one is before `;`
+            wider = lead_in_subject(self.text, last_sentence_start(self.text, s, semi), e, mentions)
+            found = wider if wider is not None and (found is None or wider[0] == 2) else found
         if found is None or found[2] is None:
             return None
         return Subject(found[2], None, found[1])

@@ -45,6 +45,18 @@ _PERCEIVED_PRONOUN = re.compile(HEAR_VERB + r"\s+(him|her|it|them)\s+$")
 # a relative or embedded clause the name stands in (`the table where she sat`, `saw what he
 # was doing`: no comma between)
 _RELATIVE = re.compile(r"\b(?:where|that|whom|which|whose|what|how|why|whether)\b[^,;:]*$", re.IGNORECASE)
+# an adverbial clause the name is the subject of (`and when she ceased speaking, replied`);
+# one set off by a comma and telling what went on meanwhile (`noticed Alice, as she went
+# hunting about, and called`) also when `and` goes back to the main clause: after `when`
+# that `and` may go on inside the clause (`when she drew back, and said`)
+_ADVERBIAL = re.compile(
+    r"\b(?:as|when|while|whilst|though|although|because|till|until|before|after|since|once)\s+$",
+    re.IGNORECASE,
+)
+_MEANWHILE = re.compile(r",\s*(?:as|while|whilst)\s+$", re.IGNORECASE)
+# the subordinate clause closes on a comma right before the speech verb (`when she ceased
+# speaking, replied`): the verb is the main clause's
+_CLOSED = re.compile(r",\s*(?:" + _ADVERB + r"\s+)?(?:(?:was|were|had|did|would|could)\s+)?$")
 _COORDINATE = re.compile(r",\s*(?:and|but|or|for|so|yet)\b")
 _PREPOSITION = re.compile(
     r"\b(?:to|at|with|from|for|on|of|about|toward|towards|upon|by|into|in|like|after|behind)\s+$"
@@ -113,7 +125,15 @@ def _rank(text: str, start: int, end: int, ls: int, verb: int) -> tuple[int, int
         return None
     if own > _past_adverbs(text, end) and _PREPOSITION.search(before):
         return None  # `stepping forward to Maria, said`: an object
-    if _RELATIVE.search(before) and _BACK_TO_MAIN.search(text, own, verb):
+    back = _BACK_TO_MAIN.search(text, own, verb)
+    if _RELATIVE.search(before) and (back or _CLOSED.search(text, own, verb)):
+        return 1, own
+    # a participle right after the comma goes on with the adverbial clause (`while Mrs.
+    # Reynolds replied, that he was, adding,`): she is its subject and speaks
+    participle = _PARTICIPLE.match(text, verb) and text[own:verb].rstrip().endswith(",")
+    if (_ADVERBIAL.search(before) and _CLOSED.search(text, own, verb) and not participle) or (
+        back and _MEANWHILE.search(before)
+    ):
         return 1, own
     return 2, own
 

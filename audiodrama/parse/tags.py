@@ -136,6 +136,8 @@ def _clean_subject(subj: str, leading_ok: bool) -> tuple[str, int] | None:
             or (w[:1].isupper() and lw not in _NOT_SUBJECT)
         ):
             break
+        if not leading_ok and _adjective_before_name(words, i):
+            return raw[words[i][0] :], words[i][0]  # `stammered unhappy Matthew`
         if not leading_ok:
             return None
         i += 1
@@ -152,6 +154,56 @@ def _clean_subject(subj: str, leading_ok: bool) -> tuple[str, int] | None:
     if first.lower() in _DETS and len(words) == 1:
         return None
     return text, words[0][0]
+
+
+# words that link a verb to a name as its object, never an epithet (`said to Colonel F.`)
+_LINKS = frozenset(
+    [
+        "to",
+        "of",
+        "at",
+        "with",
+        "for",
+        "from",
+        "by",
+        "in",
+        "on",
+        "upon",
+        "unto",
+        "towards",
+        "toward",
+        "into",
+        "after",
+        "before",
+        "about",
+        "like",
+        "than",
+        "or",
+        "nor",
+        "out",
+        "up",
+        "down",
+        "over",
+        "off",
+        "back",
+    ]
+)
+
+
+def _adjective_before_name(words: list[tuple[int, str]], i: int) -> bool:
+    """Whether words[i] is a lowercase word (an epithet) right before a capitalised name:
+    `stammered unhappy Matthew`, `said honest Giles`; not `that Mary` or `and Tom`."""
+    w = words[i][1]
+    return (
+        i + 1 < len(words)
+        and w.isalpha()
+        and w.islower()
+        and w not in _NOT_SUBJECT
+        and w not in SUBJECT_PRONOUNS
+        and w not in _LINKS
+        and words[i + 1][1][:1].isupper()
+        and words[i + 1][1].lower() not in _NOT_SUBJECT
+    )
 
 
 # A name in a possessive or after `by`: `Mr. Woodhouse`, `Captain Wentworth`, `the Dodger`.
@@ -273,7 +325,7 @@ _PURE_TAG = re.compile(
     + r")(?:\s+"
     + _ADV
     + r")?"
-    r"(?:\s+(?:to|at)\s+(?:him|her|them|me|us|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?))?"
+    r"(?:\s+(?:to|at|about)\s+(?:him|her|them|me|us|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?))?"
     r"(?:\s+" + _ADV + r")?\s*[.,;:!?\u2014\-]*\s*$"
 )
 

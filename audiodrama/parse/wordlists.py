@@ -94,6 +94,8 @@ _VERBS = [
     "responds",
     "stammered",
     "stuttered",
+    "interposed",
+    "interposes",
     "gasped",
     "gasps",
     "breathed",
