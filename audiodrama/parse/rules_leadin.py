@@ -65,6 +65,7 @@ class LeadInRules(Sieve):
                     self._short_tag(turn, last)
                     return
                 s = last.start
+        pm = self.para_mentions[turn.para.index if first.kind == "n" else turn.para.index - 1]
         if is_lead_in(self.text, s, e, loose=first.kind == "n") or (
             first.kind == "n" and self._reported_lead_in(s, e)
         ):
@@ -72,12 +73,11 @@ class LeadInRules(Sieve):
         else:
             pure = self._pure_tag_sentence(turn, s, e)
             if pure is None:
-                self._speech_from(turn, s, e)
+                self._speech_from(turn, s, e, pm)
                 return
             ls, e = pure
         if not self._tells_speech(ls, e):
             return
-        pm = self.para_mentions[turn.para.index if first.kind == "n" else turn.para.index - 1]
         subj = (
             self._clause_subject(s, ls, e, pm)
             or self._main_subject(ls, e, pm)
@@ -85,47 +85,46 @@ class LeadInRules(Sieve):
         )
         if subj is None:
             return
-        st = turn.states[0]
         if subj.char is not None:
             turn.leadin = subj.char
-            if st.speaker is None and subj.char != st.addressee:
-                self._set(st, subj.char, "lead-in")
-                self._spread(turn, "same-paragraph")
+            self._lead(turn, subj.char)
         elif subj.pronoun == "narrator":
             if self.narrator is not None:
-                self._set(st, self.narrator, "lead-in")
+                self._set(turn.states[0], self.narrator, "lead-in")
                 self._spread(turn, "same-paragraph")
         elif turn.pron_gender is None:
             turn.pron_gender = subj.pronoun
 
-    def _speech_from(self, turn: Turn, s: int, e: int) -> None:
+    def _lead(self, turn: Turn, who: int | None) -> None:
+        """The lead-in names `who`: the first quote is theirs unless it is already
+        attributed or spoken to them, and the paragraph's untagged quotes follow it."""
+        st = turn.states[0]
+        if who is None or st.speaker is not None or who == st.addressee:
+            return
+        self._set(st, who, "lead-in")
+        self._spread(turn, "same-paragraph")
+
+    def _speech_from(self, turn: Turn, s: int, e: int, pm: list[Mention]) -> None:
         """`She had this communication, moreover, from Mary.` or `this produced from Mrs.
         Jennings the following remark.` + the quote (in the paragraph or the next): a
         closed sentence telling of words from someone names the speaker (not `no answer
         from Mary`)."""
-        st = turn.states[0]
-        if st.speaker is not None:
+        if turn.states[0].speaker is not None:
             return
         ls = last_sentence_start(self.text, s, e)
         if not _SPEECH_NOUN.search(self.text, ls, e) or _NEGATION.search(self.text, ls, e):
             return
-        pm = self.para_mentions[turn.para.index - (turn.para.pieces[0].kind == "q")]
         named = [m for m in mentions_in(pm, ls, e) if self.text.endswith("from ", ls, m.start)]
-        if len(named) == 1 and named[0].char != st.addressee:
-            self._set(st, named[0].char, "lead-in")
-            self._spread(turn, "same-paragraph")
+        if len(named) == 1:
+            self._lead(turn, named[0].char)
 
     def _short_tag(self, turn: Turn, last: Piece) -> None:
         """`"There it is."--Harriet's was--` / new paragraph / her quote: a few words closing
         the paragraph before, after its quote, are a tag of the next quote."""
-        st = turn.states[0]
         tag = tag_before(self.text, last.start, last.end) if last.kind == "n" else None
-        if st.speaker is not None or tag is None or tag.subject.lower() in PRONOUNS:
+        if turn.states[0].speaker is not None or tag is None or tag.subject.lower() in PRONOUNS:
             return
-        who = self.index.lookup(tag.subject)
-        if who is not None and who != st.addressee:
-            self._set(st, who, "lead-in")
-            self._spread(turn, "same-paragraph")
+        self._lead(turn, self.index.lookup(tag.subject))
 
     def _tells_speech(self, ls: int, e: int) -> bool:
         """Whether the lead-in sentence text[ls:e] tells of speaking: a word of speech,
