@@ -23,7 +23,6 @@ from audiodrama.parse.rules_fallback import FallbackRules
 from audiodrama.parse.rules_kin import KinRules
 from audiodrama.parse.rules_leadin import LeadInRules
 from audiodrama.parse.rules_tags import TagRules
-from audiodrama.parse.shared_names import SharedNames
 from audiodrama.parse.turns import QuoteState, Turn
 
 _FIRST_PERSON = re.compile(r"I(?<!\wI)\b")  # `\bI\b`, skipped to in C
@@ -66,9 +65,7 @@ class Attributor(TagRules, KinRules, LeadInRules, FallbackRules):
         bearer named last before it in this or the 20 paragraphs before, and `the doctor`
         for the cast's `Doctor Losberne` when he was named in the 40 before (shared_names).
         The paragraphs before are read only for a paragraph holding such a name."""
-        shared = self.__dict__.get("_shared_names")
-        if shared is None:
-            shared = self.__dict__["_shared_names"] = SharedNames(self.index)
+        shared = self.shared_names
         out = list(ments)
         for i, m in enumerate(ments if shared.holders else ()):
             holders = shared.holders_of(self.text[m.start : m.end], m.char)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 from audiodrama.parse.context import last_sentence_start
 from audiodrama.parse.names import Mention, name_key
@@ -152,11 +153,23 @@ class TagRules(Sieve):
             who = self._present_bearer(turn, tag.start, self.index.shared[name_key(subj)])
         return who
 
+    @cached_property
+    def shared_names(self) -> SharedNames:
+        """The first names cast characters share and the titles they hold (shared_names),
+        built once per story."""
+        return SharedNames(self.index)
+
+    @cached_property
+    def _long_keys(self) -> list[tuple[list[str], int]]:
+        """The index's keys of four words or more (cast descriptions), split, with their
+        character."""
+        return [(k.split(), c) for k, c in self.index.keys.items() if len(k.split()) >= 4]
+
     def _titled_holder(self, turn: Turn, subj: str, who: int | None) -> int | None:
         """`said the doctor`: the cast's `Doctor Losberne` when he is about (named or heard
         in the scene), rather than its generic `The Doctor`; the one present in the scene."""
-        shared = self.__dict__.get("_shared_names")
-        if who is None or shared is None or not shared.holders:
+        shared = self.shared_names
+        if who is None or not shared.holders:
             return who
         present = [c for c in shared.holders_of(subj, who) if self._present(turn.para.index, c)]
         return present[0] if len(present) == 1 else who
@@ -168,10 +181,7 @@ class TagRules(Sieve):
         here = sorted(((m.start, m.char) for m in turn.mentions if m.start < at), reverse=True)
         ti = self.turn_of_para.get(turn.para.index)
         recent = self._recent(ti, limit=20) if ti is not None else []
-        shared: SharedNames | None = self.__dict__.get("_shared_names")
-        if shared is None:
-            return next((c for _, c in here + recent if c in bearers), None)
-        return shared.present(bearers, (c for _, c in here + recent))
+        return self.shared_names.present(bearers, (c for _, c in here + recent))
 
     def _longer_subject(self, tag: Tag) -> int | None:
         """The character a description running on past the tag's subject names, when the
@@ -199,15 +209,10 @@ class TagRules(Sieve):
         ws = [w.lower().strip(".,;:!?\"'\u201c\u201d") for w in words]
         if ws and ws[0] in ("the", "a", "an"):
             ws = ws[1:]
-        long_keys = self.__dict__.get("_long_keys")
-        if long_keys is None:
-            long_keys = self.__dict__["_long_keys"] = [
-                (k.split(), c) for k, c in self.index.keys.items() if len(k.split()) >= 4
-            ]
         for j in range(len(ws), 2, -1):
             hits = {
                 c
-                for kw, c in long_keys
+                for kw, c in self._long_keys
                 if kw[0] == ws[0] and kw[-1] == ws[j - 1] and _subsequence(ws[:j], kw)
             }
             if hits:
