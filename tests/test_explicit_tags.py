@@ -525,3 +525,49 @@ def test_beginning_again_about_something_is_a_pure_tag():
     # `agreed to it` is no tag: the one spoken to answers
     text = '"It is a long time, Walter," said Nell.\n\nHe readily agreed to it.\n\n"I began to be afraid."'
     assert rules(text, cast)[-1] != "lead-in"
+
+
+def test_a_closed_sentence_telling_a_speech_act_leads_in():
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mrs. Pike", "female")]
+    head = '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\n"Then nobody will," said Walter.\n\n'
+    quote = '\n\n"That is a very foolish trick, Nell."'
+    for lead in (
+        "The fire cracked. Mrs. Pike began scolding.",
+        "Mrs. Pike could not help addressing her niece, though it was calling her from the fire.",
+        "Mrs. Pike could be silent no longer.",
+        "Mrs. Pike, joining them at the moment, carried on the joke.",
+        # the clause after `;` shares the subject of the one before
+        "Mrs. Pike made no reply; but unable to contain herself, began scolding one of the maids.",
+    ):
+        assert said(head + lead + quote, cast)[-1] == "Mrs. Pike", lead
+        assert rules(head + lead + quote, cast)[-1] == "lead-in", lead
+    # the quote in the same paragraph
+    text = head + 'Mrs. Pike could be silent no longer. "That is a very foolish trick, Nell."'
+    assert rules(text, cast)[-1] == "lead-in"
+    # a closed sentence of no speech is no lead-in
+    text = head + "Mrs. Pike began sewing." + quote
+    assert rules(text, cast)[-1] != "lead-in"
+
+
+def test_a_dash_lost_in_conversion_still_leads_in():
+    # three spaces where the source had a dash: `Mrs. Pike began again   ` + the quote
+    cast = [C("Walter", "male"), C("Nell", "female"), C("Mrs. Pike", "female")]
+    head = '"Will you dance?" asked Walter.\n\n"No," said Nell.\n\n'
+    text = head + 'Walter looked foolish. Mrs. Pike began again   \n\n"Nell must be Amelia."'
+    assert said(text, cast)[-1] == "Mrs. Pike"
+    assert rules(text, cast)[-1] == "lead-in"
+
+
+def test_aunt_before_a_surname_is_the_married_woman_of_that_family():
+    cast = [
+        C("Tom Bertram", "male", "Tom"),
+        C("Julia Bertram", "female", "Julia"),
+        C("Lady Bertram", "female"),
+        C("Fanny", "female"),
+        C("Edmund", "male"),
+    ]
+    text = (
+        '"You are best off," said Edmund to Fanny.\n\nFanny took the work quietly; but her kinder '
+        'aunt Bertram observed on her behalf:\n\n"One cannot wonder, sister."'
+    )
+    assert said(text, cast)[-1] == "Lady Bertram"

@@ -23,6 +23,7 @@ _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mt|Col|Capt|Gen|Lt|Sgt|Rev|Prof|Mess
 _SENT_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*(?:\s+|(?:--|\u2014)\s*(?=[A-Z]))|[\n]\s*\n")
 _CLAUSE_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*\s+|[\n]\s*\n|,\s+(?=and\s|but\s|while\s|when\s)")
 _LEADIN_END = re.compile(r"(?:[,:;]|--|\u2014|-|\.\.\.|\u2026)[\s\-\u2014]*$")
+
 SPEECH_WORD = re.compile(
     r"\b(?:"
     + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
@@ -110,7 +111,7 @@ def is_lead_in(text: str, start: int, end: int, loose: bool = False) -> bool:
     `loose` (narration and quote in the same paragraph): a speech verb followed by a few
     words also leads in (`the Queen said severely "Who is this?"`)."""
     tail = text[max(start, end - 40) : end]
-    if _LEADIN_END.search(tail):
+    if _LEADIN_END.search(tail) or lost_dash(text, end):
         return True
     if re.search(r"\b(?:said|says|asked|replied|answered|cried|added|continued|began)\s*$", tail):
         return True
@@ -118,6 +119,15 @@ def is_lead_in(text: str, start: int, end: int, loose: bool = False) -> bool:
         return False
     m = _last_match(SPEECH_WORD, text, max(start, end - 45), end)
     return m is not None and len(text[m.end() : end].split()) <= 5
+
+
+def lost_dash(text: str, end: int) -> bool:
+    """Three spaces after the last word of narration ending at `end` (whether or not the
+    piece holds them): a dash lost in conversion (`Tom Bertram began again   `)."""
+    j = end
+    while j > 0 and text[j - 1] == " ":
+        j -= 1
+    return j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_") and text.startswith("   ", j)
 
 
 def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:

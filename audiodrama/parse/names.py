@@ -145,6 +145,7 @@ class NameIndex:
         """Short forms several characters share (`Charles` of two Charleses): no key."""
         self._add_names(prominence or [0.0] * len(characters))
         self._add_derived()
+        self.kin = self._kin_keys()
         desc = {d for d in self._descriptions() if d in self.keys and not d.startswith("_")}
         self._desc = (
             re.compile(  # `\b` told after the word: the scan skips to a t or h in C
@@ -203,6 +204,19 @@ class NameIndex:
                 if len(men) == 1:
                     self.keys[k] = men[0]
 
+    def _kin_keys(self) -> dict[str, int]:
+        """`aunt Bertram`, `uncle Gardiner`: a kin title before a surname is the one married
+        woman (`Lady Bertram`, `Mrs. Bertram`) or man (`Sir Thomas Bertram`) of that family
+        the cast names -- never the daughter or son who shares the surname."""
+        found: dict[str, set[int]] = {}
+        for i, c in enumerate(self.characters):
+            for n in c.all_names():
+                words = name_key(n).split()
+                kin = _KIN_TITLE.get(words[0]) if len(words) >= 2 else None
+                if kin is not None and words[-1] not in _PARTICLES:
+                    found.setdefault(kin + " " + words[-1], set()).add(i)
+        return {k: next(iter(v)) for k, v in found.items() if len(v) == 1 and k not in self.keys}
+
     def _descriptions(self) -> set[str]:
         """Descriptions written in lower case in the text: `the count`, `her sister`, `the
         drummer` (found by a second, small regex); a lone honorific (`the colonel`) names the
@@ -256,6 +270,8 @@ class NameIndex:
         out: list[Mention] = []
         for s, e in runs(text, start, end):
             self._match_run(text[s:e], s, out)
+            if self.kin:
+                self._kin_mention(text, start, s, out)
         if self._desc is not None:
             extra = []
             for m in self._desc.finditer(text, start, end):
@@ -265,6 +281,19 @@ class NameIndex:
             if extra:
                 out = sorted(out + extra, key=lambda x: x.start)
         return out
+
+    def _kin_mention(self, text: str, start: int, s: int, out: list[Mention]) -> None:
+        """`her kinder aunt Bertram observed`: the run at `s` after a kin word is the
+        family's aunt or uncle (`_kin_keys`), not whoever its surname alone would name."""
+        kin = _KIN_BEFORE.search(text, max(start, s - 7), s)
+        word = re.match(r"[\w'\u2019]+", text[s : s + 40])
+        k = kin.group(1).lower() + " " + name_key(word.group(0)) if kin and word else ""
+        if k in self.kin:
+            assert word is not None
+            # the surname's own match (`Bertram` the son) gives way; the run's later hits stay
+            rest = [m for m in out if m.start >= s and m.start >= s + word.end()]
+            del out[len(out) - len([m for m in out if m.start >= s]) :]
+            out += [Mention(kin.start() if kin else s, s + word.end(), self.kin[k]), *rest]
 
     def _match_run(self, run: str, offset: int, out: list[Mention]) -> None:
         # Runs repeat a lot (`Emma`, `Mr. Knightley`): cache each run's matches.
@@ -310,6 +339,9 @@ def _unqualified(names: list[str]) -> list[str]:
 
 
 _PARTICLES = frozenset(["de", "van", "von", "of", "la", "le", "du", "da", "di", "the", "a", "an"])
+# the titles of a married woman or man, as the kin word before their surname names them
+_KIN_TITLE = {"mrs": "aunt", "lady": "aunt", "mr": "uncle", "sir": "uncle", "lord": "uncle"}
+_KIN_BEFORE = re.compile(r"\b(aunt|uncle|Aunt|Uncle)\s+$")
 
 
 def _name_parts(name: str, gender: str) -> list[str]:

@@ -33,6 +33,22 @@ _SPEECH_NOUN = re.compile(
 )
 _NEGATION = re.compile(r"\b(?:no|not|never|without|nothing|nor)\b", re.IGNORECASE)
 _THAT = re.compile(r"\bthat\b(?![^.;:!?]*\bthat\b)")  # the last `that` of the clause
+_ACT_ING = (
+    r"(?:scolding|addressing|talking|speaking|exclaiming|remarking|asking|lecturing|complaining|"
+    r"protesting|whispering|arguing|expostulating|remonstrating|questioning|reproaching|chattering|"
+    r"rallying|entreating|upbraiding|railing|haranguing|explaining|inquiring|enquiring|muttering|"
+    r"murmuring|grumbling|singing|shouting|crying out|exclaiming)"
+)
+# A closed sentence whose verb phrase is itself a speech act or its start: `Mrs. Norris
+# began scolding.`, `Mrs. Grant could not help addressing her brother.`, `Mr. Rushworth
+# could be silent no longer.`, `Julia ... carried on the joke.`
+_SPEECH_ACT = re.compile(
+    r"\b(?:(?:began|begun|begins|started|fell to|set about|went on|could not help|could not "
+    r"forbear|could not resist|could not refrain from)\s+" + _ACT_ING + r"|could (?:be|keep|remain) "
+    r"silent no longer|could hold (?:his|her|their) tongues? no longer|broke (?:the|her|his|their) "
+    r"silence|carried on the (?:joke|conversation|subject|discourse|argument)|took up the "
+    r"(?:word|subject|conversation|joke|tale|story|argument))\b[^.!?;:\"\u201c]{0,80}[.!?]$"
+)
 
 
 class LeadInRules(Sieve):
@@ -71,12 +87,12 @@ class LeadInRules(Sieve):
         ):
             ls = last_sentence_start(self.text, s, e)
         else:
-            pure = self._pure_tag_sentence(turn, s, e)
+            pure = self._pure_tag_sentence(turn, s, e) or self._speech_act(s, e)
             if pure is None:
                 self._speech_from(turn, s, e, pm)
                 return
             ls, e = pure
-        if not self._tells_speech(ls, e):
+        if not self._tells_speech(ls, e) and not _SPEECH_ACT.search(self.text, ls, e):
             return
         subj = (
             self._clause_subject(s, ls, e, pm)
@@ -186,6 +202,23 @@ class LeadInRules(Sieve):
         if m is None or m.group(2).split()[0] in WEAK_VERBS:
             return None  # `Mrs. Elton, very willing ..., smiled most graciously.`: no speech
         return (whole, end) if is_pure_tag(m.group(1) + " " + m.group(2)) else None
+
+    def _speech_act(self, s: int, e: int) -> tuple[int, int] | None:
+        """The narration text[s:e] closes on a sentence that is a speech act (`_SPEECH_ACT`):
+        its (start, end), reaching back over `;` to the subject a clause opening on `but`
+        or `and` leaves out (`Mrs. Bennet ...; but unable to contain herself, began
+        scolding one of her daughters.`)."""
+        end = len(self.text[s:e].rstrip()) + s
+        ls = last_sentence_start(self.text, s, end)
+        if not _SPEECH_ACT.search(self.text, ls, end):
+            return None
+        if _AND.match(self.text, ls) and self.text[:ls].rstrip().endswith(";"):
+            # `...; but unable to contain herself, began scolding`: a clause with no name of
+            # its own before its verb shares the subject of the clause before `;`
+            verb = _SPEECH_ACT.search(self.text, ls, end)
+            if verb is not None and not _SUBJECT_PRONOUN.search(self.text, ls, verb.start()):
+                ls = last_sentence_start(self.text, s, self.text.rfind(";", s, ls))
+        return ls, end
 
     def _clause_subject(self, s: int, ls: int, e: int, mentions: list[Mention]) -> Subject | None:
         """The name the clause of the lead-in's last speech verb has as its subject
