@@ -571,3 +571,65 @@ def test_aunt_before_a_surname_is_the_married_woman_of_that_family():
         'aunt Bertram observed on her behalf:\n\n"One cannot wonder, sister."'
     )
     assert said(text, cast)[-1] == "Lady Bertram"
+
+
+def test_a_cleft_sentence_names_the_speaker_before_or_after_the_quote():
+    cast = [C("Anne", "female"), C("Gilbert", "male"), C("Mr. Phillips", "male"), C("Marilla", "female")]
+    head = '"Anne, what does this mean?" said Mr. Phillips.\n\n'
+    # before: `Gilbert it was who spoke up` (the sentence wraps mid-phrase)
+    text = (
+        head
+        + 'Anne returned no answer. Gilbert it\nwas who spoke up stoutly.\n\n"It was my fault. I teased her."'
+    )
+    assert said(text, cast)[-1] == "Gilbert"
+    # after, opening the next paragraph
+    text = head + '"Matthew, are you sick?"\n\nIt was Marilla who spoke, alarm in every jerky word.'
+    assert said(text, cast)[-1] == "Marilla"
+    assert rules(text, cast)[-1] == "lead-in"
+    # a cleft of no speech names nobody
+    text = head + '"Matthew, are you sick?"\n\nIt was Marilla who opened the door.'
+    assert rules(text, cast)[-1] != "lead-in"
+
+
+def test_whose_words_or_voice_a_quote_is():
+    cast = [C("Catherine", "female"), C("Sarah", "female"), C("Mr. Tilney", "male"), C("De Griers", "male")]
+    cast += [C("The General", "male", "General"), C("Mr. Heelas", "male"), C("Kemp", "male")]
+    head = '"Is he at home?" asked Mr. Tilney.\n\n"He is," said Catherine.\n\n'
+    text = head + '"You may see the house from this window, sir," was information on Sarah\'s side.'
+    assert said(text, cast)[-1] == "Sarah"
+    text = head + '"Madame, Madame," sounded the honeyed accents of De Griers as he leant over.'
+    assert said(text, cast)[-1] == "De Griers"
+    text = (
+        head
+        + 'There was a slamming of doors, and the voice of Mr. Heelas bellowing like a bull. "Shut the doors!"'
+    )
+    assert said(text, cast)[-1] == "Mr. Heelas"
+    assert rules(text, cast)[-1] == "lead-in"
+
+
+def test_the_one_words_are_heard_from_speaks_not_the_hearer():
+    cast = [C("Mr. Gradgrind", "male"), C("Mr. Bounderby", "male"), C("Childers", "male")]
+    text = (
+        '"Bounderby, a word," said Mr. Gradgrind.\n\nMr. Childers stood on the landing, softly '
+        'whistling. "No. I advise you not." While, from Mr. Gradgrind, he heard in his much lower '
+        'tone the words, "But even as an example to Louisa."'
+    )
+    assert said(text, cast)[-1] == "Mr. Gradgrind"
+    cast = [C("Alice", "female"), C("The Duchess", "female", "Duchess"), C("The Baby", "male", "Baby")]
+    text = (
+        '"Please mind what you\'re doing!" cried Alice.\n\nWhile the Duchess sang the second verse, '
+        "she kept tossing the baby up and down, and the poor little thing howled so, that Alice "
+        'could hardly hear the words:--\n\n"I speak severely to my boy."'
+    )
+    assert said(text, cast)[-1] == "The Duchess"
+
+
+def test_a_capitalised_description_after_a_or_an_is_the_cast_entry_written_so():
+    cast = [C("The Lory", "unknown", "Lory"), C("An Old Crab", "female", "Old Crab")]
+    cast += [C("The Young Crab", "female", "Young Crab"), C("A Man", "male")]
+    text = (
+        '"What a pity it wouldn\'t stay!" sighed the Lory; and an old Crab took the opportunity of '
+        'saying to her daughter "Ah, my dear! Let this be a lesson to you!" "Hold your tongue, Ma!" '
+        "said the young Crab."
+    )
+    assert said(text, cast) == ["The Lory", "An Old Crab", "The Young Crab"]

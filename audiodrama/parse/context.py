@@ -76,8 +76,10 @@ _AFTER_PREP = re.compile(r"\b(?:to|at|with|from|for|on|of|about|toward|towards|u
 FOR_TO = re.compile(r"\s+to\s+[a-z]")
 FOR_BEFORE = re.compile(r"\bfor\s+$")
 
+# (after `;`, `and before she could breathe after it, Mrs. Norris completed`: lower case)
 _SUBORDINATE = re.compile(
-    r"\s*(?:While|When|As|Before|After|Though|Although|If|Since|Until|Whilst|Once)\b[^,;:]{0,120},"
+    r"\s*(?:(?:and|but|And|But)\s+(?=[a-z]))?(?:[Ww]hile|[Ww]hen|[Aa]s|[Bb]efore|[Aa]fter|[Tt]hough|"
+    r"[Aa]lthough|[Ii]f|[Ss]ince|[Uu]ntil|[Ww]hilst|[Oo]nce)\b[^,;:]{0,120},"
     r"(?:\s*(?:however|therefore|then|at last|at length|too),)?"
 )
 
@@ -152,6 +154,11 @@ def speaker_before_verb(
 ) -> Subject | None:
     """The subject nearest before the last speech word of text[start:end]
     (`..., Mrs. Elton, speaking louder, said,`); else the first subject."""
+    if mentions is None:
+        mentions = index.mentions(text, start, end)
+    heard_from_ = heard_from(text, start, end, mentions)
+    if heard_from_ is not None:
+        return heard_from_
     heard = _last_match(_HEARD, text, start, end)
     if heard is not None:
         who = heard.group("who")
@@ -163,28 +170,61 @@ def speaker_before_verb(
                 return Subject(char, None, heard.start("who"))
         return Subject(None, "neuter", heard.start("who"))
     verb = _last_match(SPEECH_WORD, text, start, end)
-    if verb is not None:
-        if mentions is None:
-            mentions = index.mentions(text, start, end)
-        best: Subject | None = None
-        for m in mentions:
-            if m.start < start or m.end > verb.start():
-                continue
-            if text.startswith(("'s", "\u2019s"), m.end):
-                continue
-            if _AFTER_PREP.search(text[max(start, m.start - 12) : m.start]) and not (
-                FOR_BEFORE.search(text[max(start, m.start - 6) : m.start]) and FOR_TO.match(text, m.end)
-            ):
-                continue
-            best = Subject(m.char, None, m.start)
-        for pm in _SUBJ_PRON.finditer(text, start, verb.start()):
-            if best is None or pm.start() > best.pos:
-                word = pm.group(1).lower()
-                if _pron_ok(text, start, pm.start(), word):
-                    best = Subject(None, _PRON_GENDER[word], pm.start())
-        if best is not None:
-            return best
+    best = _nearest_subject(text, start, verb.start(), index, mentions) if verb is not None else None
+    if best is not None:
+        return best
     return subject_of(text, start, end, index, mentions)
+
+
+def _nearest_subject(text: str, start: int, verb: int, index: NameIndex, mentions: list) -> Subject | None:
+    """The subject (a name not after a preposition nor possessive, or a subject pronoun)
+    nearest before the speech word at `verb`. The hearer of the words (`Alice could hardly
+    hear the words:--`) is none: the speaker is then the sentence's first named agent, and
+    a pronoun of their gender is them (`While the Duchess sang ..., she kept tossing the
+    baby ..., that Alice could hardly hear the words`)."""
+    names: list[Subject] = []
+    hearer = False
+    for m in mentions:
+        if m.start < start or m.end > verb:
+            continue
+        if _HEARER.match(text, m.end, verb):
+            hearer = True
+            continue
+        if text.startswith(("'s", "\u2019s"), m.end):
+            continue
+        if _AFTER_PREP.search(text[max(start, m.start - 12) : m.start]) and not (
+            FOR_BEFORE.search(text[max(start, m.start - 6) : m.start]) and FOR_TO.match(text, m.end)
+        ):
+            continue
+        names.append(Subject(m.char, None, m.start))
+    best = (names[0] if hearer else names[-1]) if names else None
+    for pm in _SUBJ_PRON.finditer(text, start, verb):
+        if best is None or pm.start() > best.pos:
+            word = pm.group(1).lower()
+            if not _pron_ok(text, start, pm.start(), word) or _HEARER.match(text, pm.end(), verb):
+                continue
+            same = best is not None and best.char is not None and index.characters[best.char].gender
+            if hearer and same == _PRON_GENDER[word]:
+                continue  # the pronoun is the named agent
+            best = Subject(None, _PRON_GENDER[word], pm.start())
+    return best
+
+
+_HEAR = re.compile(HEAR_VERB + r"\b")
+_HEARER = re.compile(
+    r"\s+(?:(?:could|can|did|might|would)\s+)?(?:(?:not|hardly|scarcely|barely|just|only)\s+)?"
+    + HEAR_VERB
+    + r"\s+(?:the|a|an|his|her|their|some|these|those)\b"
+)
+
+
+def heard_from(text: str, start: int, end: int, mentions: list) -> Subject | None:
+    """`While, from Mr. Gradgrind, he heard ... the words,`: the one words are heard from
+    speaks, not the hearer."""
+    if not _HEAR.search(text, start, end):
+        return None
+    found = [m for m in mentions_in(mentions, start, end) if text.endswith("from ", start, m.start)]
+    return Subject(found[0].char, None, found[0].start) if len(found) == 1 else None
 
 
 M = TypeVar("M")

@@ -147,13 +147,22 @@ class NameIndex:
         self._add_derived()
         self.kin = self._kin_keys()
         desc = {d for d in self._descriptions() if d in self.keys and not d.startswith("_")}
+        # `an old Crab` is the cast's `An Old Crab`: a description of two words or more the
+        # cast itself writes with `a` or `an`, the text with a capital (`a man` is anyone)
+        indef = [
+            name_key(n)
+            for c in characters
+            for n in c.all_names()
+            if n.lower().startswith(("a ", "an ")) and len(n.split()) == 3 and name_key(n) in self.keys
+        ]
+        alts = "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(desc, key=len, reverse=True))
+        ind = "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(set(indef), key=len, reverse=True))
         self._desc = (
             re.compile(  # `\b` told after the word: the scan skips to a t or h in C
-                r"(?:the|The|his|His|her|Her)(?<!\w[\s\S]{3})\s+("
-                + "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(desc, key=len, reverse=True))
-                + r")\b"
+                (r"(?:the|The|his|His|her|Her)(?<!\w[\s\S]{3})\s+(" + alts + r")\b" if desc else "(?!)")
+                + (r"|\b(?:an|An|a|A)\s+((?i:" + ind + r"))\b" if ind else "")
             )
-            if desc
+            if desc or ind
             else None
         )
 
@@ -275,8 +284,11 @@ class NameIndex:
         if self._desc is not None:
             extra = []
             for m in self._desc.finditer(text, start, end):
-                k = " ".join(m.group(1).lower().split())
-                if k in self.keys and not any(o.start <= m.start(1) < o.end for o in out):
+                g = 1 if m.group(1) else 2
+                k = " ".join(m.group(g).lower().split())
+                if g == 2 and m.group(2).islower():
+                    continue
+                if k in self.keys and not any(o.start <= m.start(g) < o.end for o in out):
                     extra.append(Mention(m.start(), m.end(), self.keys[k]))
             if extra:
                 out = sorted(out + extra, key=lambda x: x.start)

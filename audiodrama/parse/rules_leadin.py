@@ -7,6 +7,7 @@ import re
 from audiodrama.parse.context import (
     Subject,
     has_speech_word,
+    heard_from,
     heard_speaking,
     is_lead_in,
     last_sentence_start,
@@ -19,7 +20,7 @@ from audiodrama.parse.quotes import Piece
 from audiodrama.parse.speech_subject import lead_in_subject, speech_verb
 from audiodrama.parse.tags import is_pure_tag, tag_before
 from audiodrama.parse.turns import CONFIDENCE, GENDERED_NOUNS, Sieve, Turn
-from audiodrama.parse.wordlists import PRONOUNS, WEAK_VERBS
+from audiodrama.parse.wordlists import PRONOUNS, SPEECH_VERBS, WEAK_VERBS
 
 _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|I|they|we|He|She|They|We)\b(?!')")
 _CONJ = re.compile(r"\s*(?:and|but|then|so|And|But|Then|So)\s+")
@@ -31,6 +32,7 @@ _SPEECH_NOUN = re.compile(
     r"\b(?:communication|remark|reply|answer|question|exclamation|observation|rejoinder|retort|"
     r"inquiry|enquiry)\b"
 )
+_VOICE_OF = re.compile(r"\b(?:voice|accents|tones?)\s+of\s+$")
 _NEGATION = re.compile(r"\b(?:no|not|never|without|nothing|nor)\b", re.IGNORECASE)
 _THAT = re.compile(r"\bthat\b(?![^.;:!?]*\bthat\b)")  # the last `that` of the clause
 _ACT_ING = (
@@ -41,13 +43,22 @@ _ACT_ING = (
 )
 # A closed sentence whose verb phrase is itself a speech act or its start: `Mrs. Norris
 # began scolding.`, `Mrs. Grant could not help addressing her brother.`, `Mr. Rushworth
-# could be silent no longer.`, `Julia ... carried on the joke.`
+# could be silent no longer.`, `Julia ... carried on the joke.`, `Gilbert it was who spoke up.`
 _SPEECH_ACT = re.compile(
-    r"\b(?:(?:began|begun|begins|started|fell to|set about|went on|could not help|could not "
-    r"forbear|could not resist|could not refrain from)\s+" + _ACT_ING + r"|could (?:be|keep|remain) "
-    r"silent no longer|could hold (?:his|her|their) tongues? no longer|broke (?:the|her|his|their) "
-    r"silence|carried on the (?:joke|conversation|subject|discourse|argument)|took up the "
-    r"(?:word|subject|conversation|joke|tale|story|argument))\b[^.!?;:\"\u201c]{0,80}[.!?]$"
+    (
+        r"\b(?:(?:began|begun|begins|started|fell to|set about|went on|could not help|could not "
+        r"forbear|could not resist|could not refrain from)\s+" + _ACT_ING + r"|could (?:be|keep|remain) "
+        r"silent no longer|could hold (?:his|her|their) tongues? no longer|broke (?:the|her|his|their) "
+        r"silence|carried on the (?:joke|conversation|subject|discourse|argument)|took up the "
+        r"(?:word|subject|conversation|joke|tale|story|argument)|it was who\s+(?:[a-z]+ly\s+)?(?:spoke|said|"
+        r"answered|replied|cried|called|asked|began|broke))\b[^.!?;:\"\u201c]{0,80}[.!?]$"
+    ).replace(" ", r"\s+")  # a phrase may wrap at any space
+)
+
+# `It was Marilla who spoke, alarm in every jerky word.` right after a quote names its speaker
+_CLEFT = re.compile(
+    r"\s*It\s+was\s+(?P<who>(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})\s+who\s+"
+    r"(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)\b"
 )
 
 
@@ -62,6 +73,7 @@ class LeadInRules(Sieve):
         """
         self._tag_gender(turn)
         self._inner_lead_ins(turn)
+        self._cleft_after(turn)
         first = turn.para.pieces[0]
         if first.kind == "n":
             if first.quote is None and turn.para.pieces[1:2] and turn.para.pieces[1].kind == "q":
@@ -111,6 +123,23 @@ class LeadInRules(Sieve):
         elif turn.pron_gender is None:
             turn.pron_gender = subj.pronoun
 
+    def _cleft_after(self, turn: Turn) -> None:
+        """`"Matthew, are you sick?"` + `It was Marilla who spoke, alarm in every jerky
+        word.` (in the quote's paragraph or opening the next): a cleft sentence right after
+        a quote names its speaker."""
+        pieces = turn.para.pieces
+        for pi, piece in enumerate(pieces):
+            st = turn.state_of(piece.quote) if piece.kind == "q" else None
+            if st is None or st.speaker is not None:
+                continue
+            nxt = pieces[pi + 1 : pi + 2]
+            if not nxt and turn.para.index + 1 < len(self.paras):
+                nxt = self.paras[turn.para.index + 1].pieces[:1]
+            m = _CLEFT.match(self.text, nxt[0].start) if nxt and nxt[0].kind == "n" else None
+            who = self.index.lookup(m.group("who")) if m and m.group("verb") in SPEECH_VERBS else None
+            if who is not None and who != st.addressee:
+                self._set(st, who, "lead-in")
+
     def _lead(self, turn: Turn, who: int | None) -> None:
         """The lead-in names `who`: the first quote is theirs unless it is already
         attributed or spoken to them, and the paragraph's untagged quotes follow it."""
@@ -123,14 +152,17 @@ class LeadInRules(Sieve):
     def _speech_from(self, turn: Turn, s: int, e: int, pm: list[Mention]) -> None:
         """`She had this communication, moreover, from Mary.` or `this produced from Mrs.
         Jennings the following remark.` + the quote (in the paragraph or the next): a
-        closed sentence telling of words from someone names the speaker (not `no answer
-        from Mary`)."""
+        closed sentence telling of words from someone, or of their voice (`the voice of Mr.
+        Heelas bellowing like a bull.`), names the speaker (not `no answer from Mary`)."""
         if turn.states[0].speaker is not None:
             return
         ls = last_sentence_start(self.text, s, e)
-        if not _SPEECH_NOUN.search(self.text, ls, e) or _NEGATION.search(self.text, ls, e):
+        if _NEGATION.search(self.text, ls, e):
             return
-        named = [m for m in mentions_in(pm, ls, e) if self.text.endswith("from ", ls, m.start)]
+        # `the voice of Mr. Heelas bellowing like a bull.` + the quote: his words
+        named = [m for m in mentions_in(pm, ls, e) if _VOICE_OF.search(self.text, ls, m.start)]
+        if not named and _SPEECH_NOUN.search(self.text, ls, e):
+            named = [m for m in mentions_in(pm, ls, e) if self.text.endswith("from ", ls, m.start)]
         if len(named) == 1:
             self._lead(turn, named[0].char)
 
@@ -302,7 +334,7 @@ class LeadInRules(Sieve):
             pm = self.para_mentions[turn.para.index]
             subj = self._clause_subject(s, last_sentence_start(self.text, s, e), e, pm)
             if subj is None:
-                subj = subject_of(self.text, ls, e, self.index, self.para_mentions[turn.para.index])
+                subj = heard_from(self.text, ls, e, pm) or subject_of(self.text, ls, e, self.index, pm)
             if subj is None:
                 ls = last_sentence_start(self.text, s, e)
                 subj = subject_of(self.text, ls, e, self.index, self.para_mentions[turn.para.index])

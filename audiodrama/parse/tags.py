@@ -220,10 +220,21 @@ _WAS_NAMES = re.compile(
 )
 # The passive: `was the firm reply of Mr. Limbkins`, `was uttered by Captain Wentworth`,
 # `were the first words which burst from Captain Wentworth`.
+# `was information on Sarah's side`
 _WAS_BY = re.compile(
-    r"^[\s,;\u2014\-]*(?:was|were)\s+(?P<verb>(?:[a-z]+\s+){1,6}?)(?:of|by|from)\s+(?P<subj>"
+    r"^[\s,;\u2014\-]*(?:was|were)\s+(?P<verb>(?:[a-z]+\s+){1,6}?)(?:(?:of|by|from)\s+(?P<subj>"
     + _OWNER
-    + r")\b"
+    + r")\b|on\s+(?P<side>"
+    + _OWNER
+    + r")"
+    + _S
+    + r"\s+(?:part|side)\b)"
+)
+# Inverted, the speech told by the speaker's voice: `"Madame," sounded the honeyed accents of
+# De Griers`, `came the voice of the Dodger`
+_VOICE_OF = re.compile(
+    r"^[\s,;\u2014\-]*(?P<verb>[a-z]+ed|came|rang(?:\s+out)?|rose|broke\s+in)\s+the\s+(?:[a-z]+\s+){0,2}"
+    r"(?:voice|voices|accents|tones?|words)\s+of\s+(?P<subj>" + _OWNER + r")\b"
 )
 # Before a quote: `Elizabeth's reply was, "`, `Lady Bertram's calm inquiry of "`.
 # `Emma's remark was-- "..." --Harriet's was-- "`: the noun may be left out
@@ -255,11 +266,12 @@ _FROM = re.compile(r"^[ \t\n]*from\s+(?P<subj>" + _OWNER + r")\b")
 def tag_after(text: str, start: int, end: int) -> Tag | None:
     """The speech tag at the start of narration text[start:end] (right after a quote)."""
     frag = text[start : min(end, start + 90)]
-    m = _WAS_NAMES.match(frag) or _WAS_BY.match(frag)
+    m = _WAS_NAMES.match(frag) or _WAS_BY.match(frag) or _VOICE_OF.match(frag)
     if m:
         # `"He is very young," was Mr. Woodhouse's observation.`
         verb = m.group("verb").split()[-1]
-        return Tag(m.group("subj"), start + m.start("subj"), verb, "after", True, start + m.end())
+        who = "side" if "side" in m.groupdict() and m.group("side") else "subj"
+        return Tag(m.group(who), start + m.start(who), verb, "after", True, start + m.end())
     m = _FROM.match(frag)
     if m:
         return Tag(m.group("subj"), start + m.start("subj"), "from", "after", True, start + m.end())
