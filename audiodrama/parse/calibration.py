@@ -121,7 +121,8 @@ def monotone_map(p: float, knots: Sequence[tuple[float, float]]) -> float:
         x0, y0 = knots[0]
         return max(0.0, y0 - _LOW_SLOPE * (x0 - p))
     pts = [(0.0, 0.0), *knots, (1.0, 1.0)]
-    i = min(max(1, bisect.bisect_left([x for x, _ in pts], p)), len(pts) - 1)
+    # (p,) sorts right before any (p, y): the first knot at or after p, as on the x's alone
+    i = min(max(1, bisect.bisect_left(pts, (p,))), len(pts) - 1)
     (x0, y0), (x1, y1) = pts[i - 1], pts[i]
     return y0 + (y1 - y0) * (p - x0) / (x1 - x0) if x1 > x0 else y1
 
