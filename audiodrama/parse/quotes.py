@@ -82,12 +82,19 @@ class Paragraph:
     @property
     def quotes(self) -> list[Quote]:
         """The quotes of the paragraph in order (a new list)."""
-        return list(self._views()[0])
+        # `_views`' test inlined: read tens of thousands of times, mostly while it holds
+        views = self.__dict__.get("_views_of")
+        if views is None or views[2] is not self.pieces or views[3] != len(self.pieces):
+            views = self._views()
+        return list(views[0])
 
     @property
     def narration(self) -> list[Piece]:
         """The narration pieces in order (a new list)."""
-        return list(self._views()[1])
+        views = self.__dict__.get("_views_of")
+        if views is None or views[2] is not self.pieces or views[3] != len(self.pieces):
+            views = self._views()
+        return list(views[1])
 
     def _views(self) -> tuple[tuple[Quote, ...], tuple[Piece, ...], list[Piece], int]:
         """(quotes, narration) of the pieces, kept while the pieces are the same list of the
