@@ -9,7 +9,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiodrama.parse import tags
+from audiodrama.parse import calibration, tags
 from audiodrama.parse.descriptions import _mentions
 from audiodrama.parse.full_names import _MISS_FIRST
 from audiodrama.parse.name_runs import runs
@@ -104,3 +104,28 @@ def test_a_long_paragraph_is_no_heading() -> None:
     assert is_heading_text("CHAPTER IV.\n  THE  RABBIT SENDS IN A LITTLE BILL")
     assert not is_heading_text("CHAPTER IV " + "a " * 200)
     assert not is_heading_text("CHAPTER " + "x" * 110)
+
+
+def test_calibrations_word_tests_are_the_plain_regexs() -> None:
+    pairs = (
+        (re.compile(r"\b(?:I|me|my)\b"), calibration._FIRST_PERSON),
+        (re.compile(r"\byou\b", re.IGNORECASE), calibration._YOU),
+    )
+    for text in (
+        "I",
+        "Im",
+        "xI me",
+        "my",
+        "mine, me!",
+        "_me",
+        "YOU",
+        "yOu'd",
+        "your",
+        "thank-you",
+        "y ou",
+        "9you",
+    ):
+        for plain, fast in pairs:
+            want = plain.search(text)
+            got = fast.search(text)
+            assert (got and got.span()) == (want and want.span()), (text, plain.pattern)

@@ -242,8 +242,10 @@ def _anchor_features(t: _Turn, who: str | None, ranked: float) -> dict[str, floa
 
 _QUESTION = re.compile(r"\?\s*$")
 _EXCLAIM = re.compile(r"!\s*$")
-_FIRST_PERSON = re.compile(r"\b(?:I|me|my)\b")
-_YOU = re.compile(r"\byou\b", re.IGNORECASE)
+# `\b(?:I|me|my)\b` and `\byou\b` ignoring case, written from their first letter, which the
+# regex engine skips to in C (from `\b` it tried every character of every line: 2.5x slower)
+_FIRST_PERSON = re.compile(r"[Im](?<!\w.)(?:(?<=I)|(?<=m)[ey])\b")
+_YOU = re.compile(r"[yY](?<!\w.)[oO][uU]\b")  # (no other letter is y, o or u ignoring case)
 
 
 def _text_features(l: Line, ranked: float) -> dict[str, float]:
