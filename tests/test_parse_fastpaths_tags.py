@@ -9,9 +9,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiodrama.parse import calibration, tags
+from audiodrama.parse import calibration, quoted, tags
 from audiodrama.parse.descriptions import _mentions
 from audiodrama.parse.full_names import _MISS_FIRST
+from audiodrama.parse.keywords import folded, holds_any
 from audiodrama.parse.name_runs import runs
 from audiodrama.parse.piece_memo import runs_of_piece, tag_after_piece, tag_before_piece
 from audiodrama.parse.quotes import Piece, find_quotes
@@ -129,3 +130,10 @@ def test_calibrations_word_tests_are_the_plain_regexs() -> None:
             want = plain.search(text)
             got = fast.search(text)
             assert (got and got.span()) == (want and want.span()), (text, plain.pattern)
+
+
+def test_every_writing_word_holds_a_key_word() -> None:
+    written = "letter letters note notes wrote written writes writing contents envelope epistle billet"
+    for word in [*written.split(), "postscript", "handwriting", "LETTERS", "wr\u0131tten", "epi\u017ftle"]:
+        assert quoted._WRITING.search(word), word
+        assert holds_any(folded(word), quoted._WRITING_WORDS), word
