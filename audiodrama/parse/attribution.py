@@ -19,6 +19,7 @@ import re
 from typing import cast
 
 from audiodrama.parse.names import Mention
+from audiodrama.parse.piece_memo import runs_of_piece
 from audiodrama.parse.rules_fallback import FallbackRules
 from audiodrama.parse.rules_kin import KinRules
 from audiodrama.parse.rules_leadin import LeadInRules
@@ -38,7 +39,8 @@ class Attributor(TagRules, KinRules, LeadInRules, FallbackRules):
         for para in self.paras:
             ments: list[Mention] = []
             for piece in para.narration:
-                ments.extend(self.index.mentions(self.text, piece.start, piece.end))
+                spans = runs_of_piece(self.text, piece)  # discovery's, without a cast
+                ments.extend(self.index.mentions(self.text, piece.start, piece.end, spans))
                 if self.narrator is not None:
                     # In first-person narration `I`, `me`, `my` name the narrator.
                     ments.extend(

@@ -21,12 +21,13 @@ from audiodrama.parse.clusters import cluster_forms, main_name
 from audiodrama.parse.descriptions import described_speakers
 from audiodrama.parse.first_names import fill_genders, name_genders
 from audiodrama.parse.full_names import join_titled_surnames
-from audiodrama.parse.name_runs import mid_sentence, runs
+from audiodrama.parse.name_runs import mid_sentence
 from audiodrama.parse.names import HONORIFICS, gender_of_honorific, name_key
 from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.pet_names import fold_pet_names
+from audiodrama.parse.piece_memo import runs_of_piece, tag_after_piece, tag_before_piece
 from audiodrama.parse.quotes import Paragraph
-from audiodrama.parse.tags import Tag, tag_after, tag_before
+from audiodrama.parse.tags import Tag
 from audiodrama.parse.titles import first_name_gender
 from audiodrama.parse.vocatives import VOCATIVE
 from audiodrama.parse.wordlists import NOT_NAMES
@@ -150,9 +151,9 @@ def speech_tags(text: str, paras: list[Paragraph]) -> list[Tag]:
                 continue
             tag = None
             if pi + 1 < len(pieces) and pieces[pi + 1].kind == "n":
-                tag = tag_after(text, pieces[pi + 1].start, pieces[pi + 1].end)
+                tag = tag_after_piece(text, pieces[pi + 1])
             if tag is None and pi > 0 and pieces[pi - 1].kind == "n":
-                tag = tag_before(text, pieces[pi - 1].start, pieces[pi - 1].end)
+                tag = tag_before_piece(text, pieces[pi - 1])
             if tag is not None:
                 tags.append(tag)
     return tags
@@ -169,7 +170,7 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
     ends: dict[str, list[int]] = defaultdict(list)
     for p in paras:
         for piece in p.narration:
-            for s, e in runs(text, piece.start, piece.end):
+            for s, e in runs_of_piece(text, piece):
                 name = _clean_name(text[s:e])
                 if name:
                     run_counts[name] += 1

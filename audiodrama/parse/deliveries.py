@@ -49,6 +49,8 @@ _DREAM_OPEN = re.compile(
     r"dream|fell asleep|drifted off(?: to sleep)?|sleep (?:took|claimed))\b",
     re.IGNORECASE,
 )
+# every match of _DREAM_OPEN holds one of these (keywords.py)
+_DREAM_OPEN_WORDS = ("dream", "sleep", "drifted off")
 _LOOK_BACK = re.compile(
     r"\b(?:remember\w*|recall\w*|reminded|reminds|memor(?:y|ies)|used to|back then|even then|"
     r"that's when|that was when|the first time|the last time|wished|never forg\w+|"
@@ -263,7 +265,8 @@ def _dreams(ctx: _Context, _emphasis: Any) -> list[tuple[Line, str]]:
         for j in range(k - 1, max(-1, k - 41), -1):
             if ctx.blocks[body[j]].chapter != chapter:
                 break
-            if _DREAM_OPEN.search(ctx.para(body[j])):
+            para = ctx.para(body[j])
+            if holds_any(folded(para), _DREAM_OPEN_WORDS) and _DREAM_OPEN.search(para):
                 opener = j
                 break
         named = any(_DREAM_WORD.search(ctx.para(body[j])) for j in range(max(0, k - 2), k + 1))

@@ -230,12 +230,16 @@ def epigraph_paragraphs(paras: list[Paragraph], turns: list[Turn]) -> set[int]:
     """Paragraphs of an epigraph: a story that opens, before any narration, with an
     untagged quotation running over several paragraphs (a song lyric, a motto). It stays
     a quoted (dialogue) line but with no speaker: the narrator voices it."""
-    tagged = {t.para.index for t in turns if any(st.tag is not None for st in t.states)}
+    tagged: set[int] | None = None  # built only if the story opens on a quote
     out: list[int] = []
     for para in paras:
         if not para.pieces:
             continue
-        if any(p.kind == "n" for p in para.pieces) or para.index in tagged:
+        if any(p.kind == "n" for p in para.pieces):
+            break
+        if tagged is None:
+            tagged = {t.para.index for t in turns if any(st.tag is not None for st in t.states)}
+        if para.index in tagged:
             break
         qs = para.quotes
         if not out:

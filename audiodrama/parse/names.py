@@ -10,6 +10,7 @@ keeps the whole novel well under a second.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -274,10 +275,13 @@ class NameIndex:
                 return self.keys[sub]
         return None
 
-    def mentions(self, text: str, start: int, end: int) -> list[Mention]:
-        """Mentions of known characters in text[start:end], in order."""
+    def mentions(
+        self, text: str, start: int, end: int, spans: Iterable[tuple[int, int]] | None = None
+    ) -> list[Mention]:
+        """Mentions of known characters in text[start:end], in order. `spans`: its runs of
+        capitalised words (`name_runs.runs`) when the caller has them already."""
         out: list[Mention] = []
-        for s, e in runs(text, start, end):
+        for s, e in runs(text, start, end) if spans is None else spans:
             self._match_run(text[s:e], s, out)
             if self.kin:
                 self._kin_mention(text, start, s, out)

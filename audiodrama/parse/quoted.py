@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from audiodrama.parse.keywords import folded, holds_any
 from audiodrama.parse.quotes import DQ_MARKS, NESTED_SQ_MARKS, Paragraph, Quote, is_apostrophe
 from audiodrama.parse.songs import introduces_song, is_verse, is_verse_paragraph
 
@@ -113,6 +114,8 @@ _WRITING = re.compile(
     r"|postscript|handwriting)\b",
     re.I,
 )
+# every match of _WRITING holds one of these (keywords.py)
+_WRITING_WORDS = ("letter", "note", "wrote", "writ", "content", "envelope", "epistle", "billet", "postscript")
 _FOLLOWS = re.compile(r"\b(?:as\s+follows|ran\s+thus|following\s+words|to\s+this\s+effect)\b", re.I)
 _SPEAKING = re.compile(
     r"\b(?:spoke|speak|speaking|said|say|says|saying|cried|replied|answered|exclaimed|began"
@@ -156,6 +159,8 @@ def hands_over_writing(text: str, para: Paragraph) -> bool:
     if DQ_MARKS.search(body):
         return False
     last = _SENTENCE_BREAK.split(body.strip())[-1]
+    if not holds_any(folded(last), _WRITING_WORDS):
+        return False
     return _WRITING.search(last) is not None and _SPEAKING.search(last) is None
 
 

@@ -300,11 +300,11 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int | N
         opened.append(ti)
         nxt = []
         for sc, hist, dec in states:
-            ranked = _choices(ctx, ti, hist, w, memo)
+            ranked = _choices(ctx, ti, hist, w, memo, beam)
             if not ranked:
                 nxt.append((sc, hist, dec))
                 continue
-            for lp, c, rule, prob in ranked[:beam]:
+            for lp, c, rule, prob in ranked:
                 nxt.append((sc + lp, hist.choose(ti, c), (dec, ti, c, prob, rule)))
         nxt.sort(key=lambda s: -s[0])
         states = nxt[:beam]
@@ -320,10 +320,11 @@ def decode(att: Sieve, weights: Mapping[str, float] | None = None, beam: int | N
 
 
 def _choices(
-    ctx: Context, ti: int, hist: History, w: Mapping[str, float], memo: dict[tuple, Any]
+    ctx: Context, ti: int, hist: History, w: Mapping[str, float], memo: dict[tuple, Any], beam: int
 ) -> list[tuple[float, int, str, float]]:
-    """(search score, candidate, rule, probability) for turn `ti` after history `hist`, best
-    first; memoised on the speakers the features read."""
+    """(search score, candidate, rule, probability) for turn `ti` after history `hist`, the
+    best `beam` (all a history can go on with), best first; memoised on the speakers the
+    features read."""
     window = hist[max(0, ti - _MEMORY) : ti]
     key = (ti, tuple(window))
     ranked = memo.get(key)
@@ -335,7 +336,7 @@ def _choices(
             static = static_scores(ctx, ti, w, memo) if STATIC_SHARE else None
             ranked = [
                 (sc, c, rule_name(cands[c]), math.exp(lp))
-                for sc, lp, c in search_scores(cands, w, gone, static, STATIC_SHARE)
+                for sc, lp, c in search_scores(cands, w, gone, static, STATIC_SHARE)[:beam]
             ]
         memo[key] = ranked
     return ranked

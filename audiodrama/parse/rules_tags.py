@@ -7,10 +7,11 @@ from functools import cached_property
 
 from audiodrama.parse.context import last_sentence_start
 from audiodrama.parse.names import Mention, name_key
+from audiodrama.parse.piece_memo import tag_after_piece, tag_before_piece
 from audiodrama.parse.quotes import Piece
 from audiodrama.parse.shared_names import SharedNames
 from audiodrama.parse.speech_subject import lead_in_subject
-from audiodrama.parse.tags import Tag, tag_after, tag_before
+from audiodrama.parse.tags import Tag
 from audiodrama.parse.turns import QuoteState, Sieve, Turn
 from audiodrama.parse.wordlists import PRONOUNS
 
@@ -232,10 +233,10 @@ class TagRules(Sieve):
             before = None
             if pi > 0 and pieces[pi - 1].kind == "n":
                 prv = pieces[pi - 1]
-                before = tag_before(self.text, prv.start, prv.end)
+                before = tag_before_piece(self.text, prv)
             if pi + 1 < len(pieces) and pieces[pi + 1].kind == "n":
                 nxt = pieces[pi + 1]
-                tag = tag_after(self.text, nxt.start, nxt.end)
+                tag = tag_after_piece(self.text, nxt)
                 led = before is not None or (pi > 0 and self._led_in(turn, pieces[pi - 1]))
                 if tag and self._tag_leads_on(pieces, pi, led):
                     # `"An invitation." The Frog-Footman repeated, in the same tone, "From

@@ -289,17 +289,34 @@ def tag_after(text: str, start: int, end: int) -> Tag | None:
     return Tag(found[0], found[1], found[2], "after", found[3], found[4]) if found else None
 
 
+# the words `_NAMES_WAS` and `_ON_PART` end on, before spaces and `,:—-`: a cheap test for
+# the fragments neither can match, which they would try at every character
+_NOUN_TAG_ENDS = ("was", "were", "of", "part", "side", "with")
+_BARE_VERB_END = re.compile(r"\b(?:said|says|asked|replied|answered|cried|remarked|added|began|went on)\s*$")
+
+
+def _ends_on(frag: str, words: tuple[str, ...]) -> bool:
+    """Whether `frag`, once the spaces and `,:—-` that end it are off, ends with one of `words`."""
+    while True:
+        bare = frag.rstrip().rstrip(",:\u2014-")
+        if bare == frag:
+            return frag.endswith(words)
+        frag = bare
+
+
 def tag_before(text: str, start: int, end: int) -> Tag | None:
     """The speech tag at the end of narration text[start:end] (right before a quote)."""
     frag_start = max(start, end - 90)
     frag = text[frag_start:end]
-    m = _NAMES_WAS.search(frag) or _ON_PART.search(frag)
+    m = (_NAMES_WAS.search(frag) or _ON_PART.search(frag)) if _ends_on(frag, _NOUN_TAG_ENDS) else None
     if m:
         verb = m.group("verb") or "was"
         end = frag_start + (m.end("verb") if m.group("verb") else m.end("subj"))
         return Tag(m.group("subj"), frag_start + m.start("subj"), verb, "before", False, end)
-    if not frag.rstrip().endswith((",", ":", "\u2014", "-")) and not re.search(
-        r"\b(?:said|says|asked|replied|answered|cried|remarked|added|began|went on)\s*$", frag
+    bare = frag.rstrip()
+    # the verb ends the fragment: searched from its longest verb's length before the end
+    if not bare.endswith((",", ":", "\u2014", "-")) and not _BARE_VERB_END.search(
+        frag, max(0, len(bare) - 8)
     ):
         return None
     for rx, inverted in ((_BEFORE_VERB_SUBJ, True), (_BEFORE_SUBJ_VERB, False)):
