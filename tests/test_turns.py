@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from audiodrama.model import Character
+from audiodrama.parse import ranker_voice
 from audiodrama.parse.dialogue import segment_and_attribute
 from audiodrama.parse.structure import paragraphs
 
@@ -190,3 +191,35 @@ def test_he_said_after_narration_about_one_of_two_men():
     f = _features(text, TOM_WILL, 2)
     assert "gsubj0" in f["Will"] and "gsubj0" not in f["Tom"]  # the subject of that gender
     assert "grec0" in f["Tom"]  # the last man named
+
+
+def test_a_quote_in_a_characters_own_words_sounds_like_them(monkeypatch):
+    # Carl's tagged lines say `aye` and `thee`: the untagged line in his words sounds like
+    # him (voice_best), not like Bob, whose tagged line is in other words; Ann, whom no rule
+    # gave a line, has no voice at all (the smoothing is lowered: a novel's characters have
+    # thousands of tagged words, this passage a dozen)
+    monkeypatch.setattr(ranker_voice, "_MU", 2.0)
+    text = (
+        "Ann, Bob and Carl sat by the fire.\n\n"
+        '"Well, I suppose we ought to be going soon," said Bob.\n\n'
+        '"Aye, lad, if thee likes. Thee knows best," said Carl.\n\n'
+        '"It is late, I suppose."\n\n'
+        '"Aye, lad, thee knows best."'
+    )
+    f = _features(text, ANN_BOB_CARL, 3)
+    assert "voice_best" in f["Carl"] and f["Carl"]["voice"] > 0
+    assert "voice_best" not in f.get("Bob", {})
+    assert "voice" not in f.get("Ann", {})
+
+
+def test_a_quote_in_nobodys_words_has_no_best_voice(monkeypatch):
+    # the untagged line shares no word with either tagged one: no candidate sounds like it
+    monkeypatch.setattr(ranker_voice, "_MU", 2.0)
+    text = (
+        "Ann, Bob and Carl sat by the fire.\n\n"
+        '"Well, I suppose we ought to be going soon," said Bob.\n\n'
+        '"Aye, lad, if thee likes," said Carl.\n\n'
+        '"Snow tonight."'
+    )
+    f = _features(text, ANN_BOB_CARL, 2)
+    assert not any("voice_best" in v for v in f.values())

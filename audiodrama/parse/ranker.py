@@ -120,6 +120,8 @@ FEATURES: tuple[str, ...] = (
     "par_voc_odd",
     "par_pron_match",
     "par_pron_mismatch",
+    "voice",
+    "voice_best",
 )
 
 

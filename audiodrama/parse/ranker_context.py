@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Sequence
 
+from audiodrama.parse.ranker_voice import Voices
 from audiodrama.parse.turns import Sieve
 
 
@@ -41,6 +42,7 @@ class Context:
         # who left the scene where: (position, sentence end, character), in text order
         self.exits: list[tuple[int, int, int]] = find_exits(att)
         self.gone: dict[int, dict[int, int]] = {}
+        self.voices = Voices(att)  # how each character talks (ranker_voice)
         # chain id of each turn: consecutive paragraphs with quotes
         self.chain: list[int] = []
         cid = -1

@@ -13,6 +13,7 @@ from audiodrama.parse.ranker_context import (
 )
 from audiodrama.parse.ranker_exchange import exchange_parity, parity_gender
 from audiodrama.parse.ranker_static import Feats, static_features
+from audiodrama.parse.ranker_voice import voice_features
 
 _DESCRIPTION = re.compile(r"(?:the|a|an)\s", re.IGNORECASE)
 
@@ -68,6 +69,7 @@ def candidates(ctx: Context, ti: int, speakers: Sequence[int | None]) -> dict[in
     _across_beats(ctx, ti, speakers, fs)
     _same_gender_speakers(ctx, ti, speakers, fs)
     _per_candidate(ctx, ti, speakers, fs)
+    voice_features(ctx.voices, ti, fs.f)
     return fs.f
 
 
