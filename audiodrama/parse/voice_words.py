@@ -1,0 +1,61 @@
+"""How much a quote's words sound like one character: smoothed unigram models of the words
+each character says, against all the story's quoted words.
+
+Shared by the ranker (`ranker_voice`: a feature per candidate) and the calibration (how well
+the chosen speaker's words fit a line the ranker decided)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Hashable, Iterable
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+
+WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+# Dirichlet smoothing towards the story's quotes: a character with few attributed words
+# sounds like everybody
+MU = 200.0
+# words of a quote read (a long speech says no more about its speaker than its start)
+MAX_WORDS = 80
+# a ratio beyond this says nothing more (one rare word shared by chance)
+CLIP = 4.0
+
+
+def words(text: str) -> list[str]:
+    """The lower-case words of `text`."""
+    return WORD.findall(text.lower())
+
+
+class WordVoices(Generic[K]):
+    """Word counts per character (whatever key names them) and of all the quoted words."""
+
+    def __init__(self, said: Iterable[tuple[K | None, list[str]]], mu: float = MU) -> None:
+        self.mu = mu
+        self.words: dict[K, Counter[str]] = {}
+        background: Counter[str] = Counter()
+        for who, ws in said:
+            background.update(ws)
+            if who is not None:
+                self.words.setdefault(who, Counter()).update(ws)
+        self.total = {c: sum(cnt.values()) for c, cnt in self.words.items()}
+        n = sum(background.values())
+        v = len(background) or 1
+        self.p_bg = {w: (k + 0.5) / (n + 0.5 * v) for w, k in background.items()}
+
+    def llr(self, ws: list[str], who: K) -> float:
+        """How much more `ws` sound like `who` than like the story's quotes, per square root
+        of a word (0 for a character with no words of their own)."""
+        cnt = self.words.get(who)
+        if cnt is None or not ws:
+            return 0.0
+        ws = ws[:MAX_WORDS]
+        n_c, mu = self.total[who], self.mu
+        total = 0.0
+        for w in ws:
+            pb = self.p_bg.get(w, 1e-6)
+            total += math.log((cnt.get(w, 0) + mu * pb) / (n_c + mu) / pb)
+        return total / math.sqrt(len(ws))
