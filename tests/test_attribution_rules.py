@@ -261,9 +261,11 @@ LAST_SPEAKER = {
         "Jane",
         "kinship",
     ),
-    # an action beat before a quote names its speaker
+    # an action beat before a quote names its speaker (after a greeting each, so neither is
+    # the more prominent: in a two-line passage one tagged line would make Bob the lead)
     "action_beat_before_a_quote": (
         (
+            '"Morning," said Ann.\n\n"Morning," said Bob.\n\n'
             '"What is that?" Bob asked.\n\n'
             "Ann smiled once she found the page. She got up and walked over to the window, "
             "holding up what she found.\n\n"
