@@ -33,6 +33,7 @@ class Voices:
         )
         self.model: WordVoices[int] = WordVoices(said, mu=_MU)
         self.cache: dict[tuple[int, int], float] = {}
+        self._turn_words: dict[int, list[str]] = {}
 
     def llr(self, ti: int, c: int) -> float:
         """How much more turn `ti`'s open quotes sound like `c` than like the story's quotes,
@@ -44,12 +45,14 @@ class Voices:
         return found
 
     def _words(self, ti: int) -> list[str]:
-        text = self.att.text
-        ws: list[str] = []
-        for st in self.att.turns[ti].states:
-            if st.speaker is None:
-                s, e = st.quote.inner
-                ws.extend(words(text[s:e]))
+        ws = self._turn_words.get(ti)
+        if ws is None:
+            text = self.att.text
+            ws = self._turn_words[ti] = []
+            for st in self.att.turns[ti].states:
+                if st.speaker is None:
+                    s, e = st.quote.inner
+                    ws.extend(words(text[s:e]))
         return ws
 
 

@@ -45,6 +45,7 @@ class WordVoices(Generic[K]):
         n = sum(background.values())
         v = len(background) or 1
         self.p_bg = {w: (k + 0.5) / (n + 0.5 * v) for w, k in background.items()}
+        self._terms: dict[K, dict[str, float]] = {}
 
     def llr(self, ws: list[str], who: K) -> float:
         """How much more `ws` sound like `who` than like the story's quotes, per square root
@@ -53,9 +54,14 @@ class WordVoices(Generic[K]):
         if cnt is None or not ws:
             return 0.0
         ws = ws[:MAX_WORDS]
-        n_c, mu = self.total[who], self.mu
-        total = 0.0
-        for w in ws:
-            pb = self.p_bg.get(w, 1e-6)
-            total += math.log((cnt.get(w, 0) + mu * pb) / (n_c + mu) / pb)
-        return total / math.sqrt(len(ws))
+        terms = self._terms.get(who)
+        if terms is None:
+            terms = self._terms[who] = self._word_terms(who, cnt)
+        # a word `who` never said: log(mu * pb / (n + mu) / pb), the same for every such word
+        unsaid = math.log(self.mu / (self.total[who] + self.mu))
+        return sum(terms.get(w, unsaid) for w in ws) / math.sqrt(len(ws))
+
+    def _word_terms(self, who: K, cnt: Counter[str]) -> dict[str, float]:
+        """Each word `who` said: log of its smoothed probability for them over the story's."""
+        n_c, mu, p_bg = self.total[who], self.mu, self.p_bg
+        return {w: math.log((k + mu * p_bg[w]) / (n_c + mu) / p_bg[w]) for w, k in cnt.items()}
