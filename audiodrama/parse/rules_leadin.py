@@ -39,7 +39,7 @@ _ACT_ING = (
     r"(?:scolding|addressing|talking|speaking|exclaiming|remarking|asking|lecturing|complaining|"
     r"protesting|whispering|arguing|expostulating|remonstrating|questioning|reproaching|chattering|"
     r"rallying|entreating|upbraiding|railing|haranguing|explaining|inquiring|enquiring|muttering|"
-    r"murmuring|grumbling|singing|shouting|crying out|exclaiming)"
+    r"murmuring|grumbling|singing|shouting|crying out)"
 )
 # A closed sentence whose verb phrase is itself a speech act or its start: `Mrs. Norris
 # began scolding.`, `Mrs. Grant could not help addressing her brother.`, `Mr. Rushworth
