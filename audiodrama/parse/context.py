@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from audiodrama.parse.names import NameIndex
+from audiodrama.parse.names import Mention, NameIndex
 from audiodrama.parse.wordlists import SPEECH_VERBS
 
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mt|Col|Capt|Gen|Lt|Sgt|Rev|Prof|Messrs|Mme|Mlle|Jr|Sr)\.$")
@@ -176,7 +176,9 @@ def speaker_before_verb(
     return subject_of(text, start, end, index, mentions)
 
 
-def _nearest_subject(text: str, start: int, verb: int, index: NameIndex, mentions: list) -> Subject | None:
+def _nearest_subject(
+    text: str, start: int, verb: int, index: NameIndex, mentions: list[Mention]
+) -> Subject | None:
     """The subject (a name not after a preposition nor possessive, or a subject pronoun)
     nearest before the speech word at `verb`. The hearer of the words (`Alice could hardly
     hear the words:--`) is none: the speaker is then the sentence's first named agent, and
@@ -218,7 +220,7 @@ _HEARER = re.compile(
 )
 
 
-def heard_from(text: str, start: int, end: int, mentions: list) -> Subject | None:
+def heard_from(text: str, start: int, end: int, mentions: list[Mention]) -> Subject | None:
     """`While, from Mr. Gradgrind, he heard ... the words,`: the one words are heard from
     speaks, not the hearer."""
     if not _HEAR.search(text, start, end):

@@ -148,8 +148,8 @@ class NameIndex:
         self._add_derived()
         self.kin = self._kin_keys()
         desc = {d for d in self._descriptions() if d in self.keys and not d.startswith("_")}
-        # `an old Crab` is the cast's `An Old Crab`: a description of two words or more the
-        # cast itself writes with `a` or `an`, the text with a capital (`a man` is anyone)
+        # `an old Crab` is the cast's `An Old Crab`: a description of two words after `a` or
+        # `an` as the cast itself writes it, the text with a capital (`a man` is anyone)
         indef = [
             name_key(n)
             for c in characters
@@ -302,14 +302,16 @@ class NameIndex:
         """`her kinder aunt Bertram observed`: the run at `s` after a kin word is the
         family's aunt or uncle (`_kin_keys`), not whoever its surname alone would name."""
         kin = _KIN_BEFORE.search(text, max(start, s - 7), s)
-        word = re.match(r"[\w'\u2019]+", text[s : s + 40])
-        k = kin.group(1).lower() + " " + name_key(word.group(0)) if kin and word else ""
+        word = _WORD.match(text, s, s + 40) if kin else None
+        if kin is None or word is None:
+            return
+        k = kin.group(1).lower() + " " + name_key(word.group(0))
         if k in self.kin:
-            assert word is not None
             # the surname's own match (`Bertram` the son) gives way; the run's later hits stay
-            rest = [m for m in out if m.start >= s and m.start >= s + word.end()]
-            del out[len(out) - len([m for m in out if m.start >= s]) :]
-            out += [Mention(kin.start() if kin else s, s + word.end(), self.kin[k]), *rest]
+            # (`out` is in text order: the run's hits are its tail)
+            before = [m for m in out if m.start < s]
+            rest = [m for m in out if m.start >= word.end()]
+            out[:] = [*before, Mention(kin.start(), word.end(), self.kin[k]), *rest]
 
     def _match_run(self, run: str, offset: int, out: list[Mention]) -> None:
         # Runs repeat a lot (`Emma`, `Mr. Knightley`): cache each run's matches.
@@ -358,6 +360,7 @@ _PARTICLES = frozenset(["de", "van", "von", "of", "la", "le", "du", "da", "di", 
 # the titles of a married woman or man, as the kin word before their surname names them
 _KIN_TITLE = {"mrs": "aunt", "lady": "aunt", "mr": "uncle", "sir": "uncle", "lord": "uncle"}
 _KIN_BEFORE = re.compile(r"\b(aunt|uncle|Aunt|Uncle)\s+$")
+_WORD = re.compile(r"[\w'\u2019]+")
 
 
 def _name_parts(name: str, gender: str) -> list[str]:

@@ -1,8 +1,6 @@
 """How much a quote's words sound like one character: smoothed unigram models of the words
-each character says, against all the story's quoted words.
-
-Shared by the ranker (`ranker_voice`: a feature per candidate) and the calibration (how well
-the chosen speaker's words fit a line the ranker decided)."""
+each character says, against all the story's quoted words (the maths of `ranker_voice`'s
+features, apart from how a parse's turns feed it)."""
 
 from __future__ import annotations
 
