@@ -9,7 +9,9 @@ and calibrated without that novel) has parsed the novel twice: with the gold cas
 (`<novel>.script.json`) and without a cast (`<novel>.nocast.script.json`), both written by
 the training script (a missing one is parsed here). With --reparse both are parsed again
 with the LOO models (for a change that leaves the ranker's training alone). It prints the
-reliability table (stated confidence against observed accuracy per decile) and the review
+reliability tables (stated confidence against observed accuracy per tenth of the confidence
+scale, and per decile of the lines: ten groups of equal count), how far their largest gaps can
+be trusted (the novels resampled with replacement), and the review
 curve (the share of the wrong lines among the least sure ones; `audiodrama review` lists the
 15% least sure by default). Both are scored by the shared scorer's own `score` (bench/README.md), so
 the figures are the ones `score_attribution.py score GOLD SCRIPT` prints, pooled here.
@@ -21,6 +23,8 @@ import argparse
 import bisect
 import importlib.util
 import json
+import random
+import statistics
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -76,28 +80,84 @@ def line_outcomes(sc: ModuleType, gold_dir: Path, script: dict) -> list[tuple[fl
     return out
 
 
-def reliability(rows: list[tuple[float, bool]], title: str) -> None:
-    """Observed accuracy per decile of stated confidence, and the review curve (the share
-    of the wrong lines among the least sure ones)."""
-    rows = sorted(rows, key=lambda r: r[0])  # stable: ties keep story order, as review does
-    wrong = sum(1 for r in rows if not r[1])
-    print(f"\n{title}: {len(rows)} lines on gold quotations, {wrong} wrong")
-    print("| stated confidence | lines | mean stated | observed | gap |\n|---|---|---|---|---|")
-    worst = 0.0
+def tenths(rows: list[tuple[float, bool]]) -> list[tuple[str, int, float, float]]:
+    """(label, lines, mean stated, observed) per tenth of the confidence scale (0.3-0.4...)."""
+    out = []
     for d in range(10):
         b = [r for r in rows if d / 10 <= r[0] < (d + 1) / 10 or (d == 9 and r[0] >= 1.0)]
         if b:
-            st = sum(r[0] for r in b) / len(b)
-            ob = sum(r[1] for r in b) / len(b)
-            print(f"| {d / 10:.1f}-{(d + 1) / 10:.1f} | {len(b)} | {st:.3f} | {ob:.3f} | {ob - st:+.3f} |")
-            if len(b) >= 100:
-                worst = max(worst, abs(ob - st))
-    print(f"largest gap in a decile of 100 lines or more: {worst:.3f}")
+            st, ob = sum(r[0] for r in b) / len(b), sum(r[1] for r in b) / len(b)
+            out.append((f"{d / 10:.1f}-{(d + 1) / 10:.1f}", len(b), st, ob))
+    return out
+
+
+def deciles(rows: list[tuple[float, bool]]) -> list[tuple[str, int, float, float]]:
+    """(label, lines, mean stated, observed) per decile in the statistical sense: the lines
+    sorted by stated confidence (ties in story order) cut into ten groups of equal count."""
+    rows = sorted(rows, key=lambda r: r[0])
+    out = []
+    for d in range(10):
+        b = rows[len(rows) * d // 10 : len(rows) * (d + 1) // 10]
+        if b:
+            st, ob = sum(r[0] for r in b) / len(b), sum(r[1] for r in b) / len(b)
+            out.append((f"{d + 1}", len(b), st, ob))
+    return out
+
+
+def largest_gap(table: list[tuple[str, int, float, float]]) -> float:
+    """The largest |observed - stated| over the groups of 100 lines or more."""
+    return max((abs(ob - st) for _, n, st, ob in table if n >= 100), default=0.0)
+
+
+# novels drawn with replacement per bootstrap sample (fixed seed: the report is reproducible)
+BOOTSTRAP = 400
+
+
+def bootstrap(per_novel: dict[str, list[tuple[float, bool]]]) -> dict[str, tuple[float, float]]:
+    """How far the largest gaps can be trusted: the novels resampled with replacement
+    (a new story is a new novel, and errors cluster by novel), per measure the median
+    largest gap and the share of samples where it is 0.05 or less."""
+    rng = random.Random(0)
+    names = sorted(per_novel)
+    gaps: dict[str, list[float]] = {"tenths": [], "deciles": []}
+    for _ in range(BOOTSTRAP):
+        rows = [r for n in rng.choices(names, k=len(names)) for r in per_novel[n]]
+        gaps["tenths"].append(largest_gap(tenths(rows)))
+        gaps["deciles"].append(largest_gap(deciles(rows)))
+    return {k: (statistics.median(v), sum(g <= 0.05 for g in v) / len(v)) for k, v in gaps.items()}
+
+
+def print_table(table: list[tuple[str, int, float, float]], head: str) -> None:
+    print(f"| {head} | lines | mean stated | observed | gap |\n|---|---|---|---|---|")
+    for label, n, st, ob in table:
+        print(f"| {label} | {n} | {st:.3f} | {ob:.3f} | {ob - st:+.3f} |")
+
+
+def reliability(per_novel: dict[str, list[tuple[float, bool]]], title: str) -> None:
+    """Observed accuracy per tenth of the confidence scale and per decile of the lines, how
+    far their largest gaps can be trusted, and the review curve (the share of the wrong
+    lines among the least sure ones)."""
+    # stable: ties keep story order, as review does
+    rows = sorted((r for n in sorted(per_novel) for r in per_novel[n]), key=lambda r: r[0])
+    wrong = sum(1 for r in rows if not r[1])
+    print(f"\n{title}: {len(rows)} lines on gold quotations, {wrong} wrong")
+    print_table(tenths(rows), "stated confidence")
+    print(f"largest gap in a tenth of the scale with 100 lines or more: {largest_gap(tenths(rows)):.3f}")
     for share in (0.05, 0.10, 0.15, 0.20, 0.30):
         k = int(len(rows) * share)
         caught = sum(1 for r in rows[:k] if not r[1])
         print(
             f"reviewing the {share:.0%} least sure lines catches {caught / max(1, wrong):.3f} of the wrong ones"
+        )
+    print("\nper decile of the lines (ten groups of equal count, least sure first):")
+    print_table(deciles(rows), "decile")
+    print(f"largest gap in an equal-count decile: {largest_gap(deciles(rows)):.3f}")
+    boot = bootstrap(per_novel)
+    for k, what in (("tenths", "tenths of the scale"), ("deciles", "equal-count deciles")):
+        med, ok = boot[k]
+        print(
+            f"novels resampled {BOOTSTRAP} times, {what}: median largest gap {med:.3f}, "
+            f"0.05 or less in {ok:.0%} of samples"
         )
 
 
@@ -116,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     novels = sorted(p for p in a.pdnc.iterdir() if (p / "quotation_info.csv").exists())
     print("| novel | cast | overall | explicit | anaphoric | implicit | quote recall | span precision |")
     print("|---|---|---|---|---|---|---|---|")
-    outcomes: dict[str, list[tuple[float, bool]]] = {"gold": [], "none": []}
+    outcomes: dict[str, dict[str, list[tuple[float, bool]]]] = {"gold": {}, "none": {}}
     for mode in ("gold", "none"):
         tot = ok = 0
         pooled: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -130,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
                 path.write_text(dumps(parsed), encoding="utf-8")
             script = json.loads(path.read_text(encoding="utf-8"))
             r = sc.score(sc.Gold.load(n), script)
-            outcomes[mode] += line_outcomes(sc, n, script)
+            outcomes[mode][n.name] = line_outcomes(sc, n, script)
             tot += r["quotes"]
             ok += r["correct"]
             cells = []
