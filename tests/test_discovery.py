@@ -143,6 +143,34 @@ def test_narrator_named_by_a_vocative_said_to_them():
     assert [s for s, _ in spoken(script)] == ["Mrs. Reed", "Jane", "Mrs. Reed", "Jane"]
 
 
+def test_a_name_after_an_abbreviated_title_in_a_reply_is_no_name_for_the_narrator():
+    # `Mlle. Blanche.` mentions someone: the title's period is no sentence end before a
+    # one-word address, so the narrator stays unnamed (the text never names them)
+    text = "\n\n".join(
+        [
+            "I went down to the hotel garden. I was restless.",
+            '"Who is this Mlle. Blanche?" I asked.',
+            '"Everyone knows who she is: just Mlle. Blanche," said Polina.',
+            '"And the General loves her?" I said.',
+            '"He adores Mlle. Blanche," said Polina.',
+        ]
+    )
+    narrator = owner(parse_story(text), "Narrator (I)")
+    assert narrator.name == "Narrator (I)"
+
+
+def test_a_sentence_opening_word_before_i_is_no_character():
+    text = "\n\n".join(
+        [
+            '"You would ask about him!" said Polina.',
+            '"I knew you would ask about him!" Whereupon I told her of my travels.',
+            '"He is shy," I said. "Whereupon he blushes."',
+        ]
+    )
+    names = {n for c in found(text) for n in c.all_names()}
+    assert not any(n.startswith("Whereupon") for n in names) and "Polina" in names
+
+
 def test_forms_of_address_ships_and_exclamations_are_no_characters():
     text = "\n\n".join(
         [

@@ -96,8 +96,10 @@ def _clean_name(phrase: str) -> str | None:
     if of:
         phrase = phrase[: of.start()]  # `asked Robert of Mrs. Pontellier`: she is asked
     words = _strip_leading(phrase.split())
-    if not words or words[0].lower() in _POSSESSIVES:
-        # `Her brother`, `His wife`: a relation, said of whoever is near, not a name
+    if not words or words[-1] == "I" or words[0].lower() in _POSSESSIVES:
+        # `"..." Whereupon I told her`: the pronoun is the subject, the word before it only
+        # opens the sentence; `Her brother`, `His wife`: a relation, said of whoever is
+        # near, not a name
         return None
     if words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]

@@ -146,6 +146,8 @@ def called_by_others(text: str, turns: list[Turn], narrator: int, characters: li
                 continue
             for m in VOCATIVE.finditer(text, *st.quote.inner):
                 name = m.group(1)
+                if _after_title(text, m.start(1)):
+                    continue
                 if name in speaking or name.lower() in INTERJECTIONS or name.lower() in FORMS_OF_ADDRESS:
                     continue
                 if name.split()[0].lower().rstrip(".") in HONORIFICS and len(name.split()) == 1:
@@ -153,6 +155,17 @@ def called_by_others(text: str, turns: list[Turn], narrator: int, characters: li
                 counts[name] = counts.get(name, 0) + (2 if to_me else 1)
     best = max(counts, key=lambda n: counts[n]) if counts else None
     return best if best is not None and counts[best] >= 2 else None
+
+
+# the word before a `.`: `Mlle. Blanche.` names someone, the period is the title's, not a
+# sentence's end before a one-word address
+_WORD_BEFORE_DOT = re.compile(r"(\w+)\.\s+$")
+
+
+def _after_title(text: str, at: int) -> bool:
+    """Whether the name at `at` follows an abbreviated title (`Mlle. `, `Gen. `)."""
+    m = _WORD_BEFORE_DOT.search(text, max(0, at - 20), at)
+    return m is not None and m.group(1).lower() in HONORIFICS
 
 
 def character_named(name: str, characters: list[Character]) -> int | None:
