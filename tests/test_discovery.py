@@ -6,6 +6,7 @@ from __future__ import annotations
 from audiodrama.model import Character, Script
 from audiodrama.parse import parse_story
 from audiodrama.parse.characters import discover
+from audiodrama.parse.names import NameIndex
 from audiodrama.parse.quotes import find_quotes
 from audiodrama.parse.structure import paragraphs
 
@@ -169,6 +170,32 @@ def test_a_sentence_opening_word_before_i_is_no_character():
     )
     names = {n for c in found(text) for n in c.all_names()}
     assert not any(n.startswith("Whereupon") for n in names) and "Polina" in names
+
+
+def test_a_bare_surname_names_the_one_mister_who_has_it() -> None:
+    # `his name was Tilney. He ...`: the pronoun is the newcomer, not the man found so far
+    text = "\n\n".join(
+        [
+            'Mr. Allen took Catherine to the rooms. "What a crowd," said Mr. Allen.',
+            '"So do I hate it," said Catherine.',
+            '"We must find a seat," said Mr. Allen, and he went off to look for one.',
+            "The master of the ceremonies introduced to her a young man as a partner; his name"
+            " was Tilney. He seemed about five and twenty. After chatting some time, he suddenly"
+            ' addressed her with "Have you been long in Bath, madam?"',
+            '"About a week, sir," replied Catherine.',
+            '"Really!" said he, with affected astonishment.',
+            "Mr. Tilney was a clergyman, Catherine learnt. Later Mr. Tilney was gone, and she"
+            ' thought of Mr. Tilney all evening. "No seat anywhere," said Mr. Allen.',
+        ]
+    )
+    said = spoken(parse_story(text))
+    assert [s for s, t in said if t.startswith(("Have you", "Really"))] == ["Mr. Tilney"] * 2
+
+
+def test_a_surname_two_misters_share_names_neither() -> None:
+    tilneys = [Character("Mr. Tilney", [], "male"), Character("General Tilney", [], "male")]
+    assert "tilney" not in NameIndex(tilneys).keys
+    assert NameIndex(tilneys[:1]).keys["tilney"] == 0
 
 
 def test_forms_of_address_ships_and_exclamations_are_no_characters():

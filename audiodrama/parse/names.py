@@ -373,6 +373,9 @@ def _name_parts(name: str, gender: str) -> list[str]:
     words = k.split()
     hon = words[0] if words and words[0] in HONORIFICS else None
     core = [w for w in (words[1:] if hon else words)]
+    if len(core) == 1 and hon in HONORIFICS_MALE and len(core[0]) > 2 and core[0] not in _PARTICLES:
+        # `Mr. Tilney` is the story's `his name was Tilney` (when no other character has it)
+        return [core[0]]
     if len(core) < 2 or any(w in _PARTICLES for w in core[:1]):
         return []
     # `Lady Catherine de Bourgh` -> `lady catherine`; `Bill Gorton` -> `bill`, `gorton`.
