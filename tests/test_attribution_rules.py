@@ -9,9 +9,11 @@ from audiodrama.model import Character, Line
 from audiodrama.parse import parse_story
 from audiodrama.parse.characters import discover
 from audiodrama.parse.context import speaker_before_verb
-from audiodrama.parse.dialogue import segment_and_attribute
+from audiodrama.parse.dialogue import segment_and_attribute, setup
 from audiodrama.parse.names import NameIndex
 from audiodrama.parse.quotes import find_quotes
+from audiodrama.parse.ranker_context import Context
+from audiodrama.parse.ranker_features import candidates
 from audiodrama.parse.structure import paragraphs
 from audiodrama.parse.tags import tag_after, tag_before
 
@@ -227,6 +229,26 @@ def test_said_to_her_makes_a_woman_reply():
     cast = ANN_BOB_CARL
     lines = dialogue(text, cast)
     assert [l.speaker for l in lines] == ["Carl", "Ann", "Carl"]
+
+
+def told_features(text: str, cast: list[Character], turn: int) -> dict[str, set[str]]:
+    """The ranker's features of each candidate for `turn`, by the candidate's name, with
+    the precise rules' speakers as the history."""
+    _, chars, att = setup(text, paragraphs(text), cast)
+    att.run_precise()
+    feats = candidates(Context(att), turn, [t.speaker for t in att.turns])
+    return {chars[c].name: set(f) for c, f in feats.items() if c is not None}
+
+
+def test_said_to_her_with_one_woman_around_is_said_to_her_only() -> None:
+    text = 'Ann and Bob and Carl came in.\n\n"You look tired," Carl said to her.\n\n"I am."'
+    feats = told_features(text, ANN_BOB_CARL, 1)
+    assert "voc_prev_pron_only" in feats["Ann"] and "voc_prev_pron_only" not in feats.get("Bob", set())
+    # with two women around, `her` is either: the newest is likelier, but not the only one
+    two = [*ANN_BOB_CARL, Character("Bea", [], "female")]
+    feats = told_features(text.replace("Ann and", "Ann and Bea and"), two, 1)
+    assert "voc_prev_pron" in feats["Ann"] | feats["Bea"]
+    assert not any("voc_prev_pron_only" in f for f in feats.values())
 
 
 # ---------------------------------------------------------------- the last line's speaker

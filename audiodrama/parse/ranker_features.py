@@ -169,18 +169,17 @@ def _replies(
     if s1 is not None:
         for st in att.turns[ti - 1].states:
             if st.addr_gender in ("male", "female"):
-                who = next(
-                    (
-                        c
-                        for c in recent
-                        if c != s1
-                        and c != att.narrator
-                        and c < len(att.genders)
-                        and att.genders[c] == st.addr_gender
-                    ),
-                    None,
-                )
-                add(who, "voc_prev_pron")
+                told = [
+                    c
+                    for c in recent
+                    if c != s1
+                    and c != att.narrator
+                    and c < len(att.genders)
+                    and att.genders[c] == st.addr_gender
+                ]
+                add(told[0] if told else None, "voc_prev_pron")
+                if len(told) == 1:
+                    add(told[0], "voc_prev_pron_only")  # nobody else of that gender is around
                 break
     # `"..." replied he`: an answer, so not the previous speaker, likely the one addressed
     if any(st.tag is not None and st.tag.verb.lower() in _REPLY for st in turn.states):
