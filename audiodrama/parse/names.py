@@ -15,73 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from audiodrama.model import Character
+from audiodrama.parse.honorifics import HONORIFICS, HONORIFICS_FEMALE, HONORIFICS_MALE
 from audiodrama.parse.name_runs import runs
 
-HONORIFICS_MALE = frozenset(
-    [
-        "mr",
-        "mister",
-        "sir",
-        "lord",
-        "colonel",
-        "captain",
-        "col",
-        "capt",
-        "major",
-        "general",
-        "gen",
-        "count",
-        "baron",
-        "duke",
-        "prince",
-        "king",
-        "father",
-        "uncle",
-        "brother",
-        "monsieur",
-        "herr",
-        "senor",
-        "señor",
-        "signor",
-        "master",
-        "dr",
-        "doctor",
-        "rev",
-        "reverend",
-        "professor",
-        "prof",
-        "lieutenant",
-        "sergeant",
-        "admiral",
-    ]
-)
-HONORIFICS_FEMALE = frozenset(
-    [
-        "mrs",
-        "miss",
-        "ms",
-        "lady",
-        "madam",
-        "madame",
-        "mademoiselle",
-        "mlle",
-        "mme",
-        "countess",
-        "baroness",
-        "duchess",
-        "princess",
-        "queen",
-        "mother",
-        "aunt",
-        "sister",
-        "dame",
-        "senora",
-        "señora",
-        "signora",
-        "mistress",
-    ]
-)
-HONORIFICS = HONORIFICS_MALE | HONORIFICS_FEMALE
 # Foreign and long forms of honorifics, looked up as their English short form.
 _HON_SYNONYMS = {
     "monsieur": "mr",
