@@ -160,6 +160,26 @@ def test_a_name_after_an_abbreviated_title_in_a_reply_is_no_name_for_the_narrato
     assert narrator.name == "Narrator (I)"
 
 
+def test_the_narrator_is_not_named_by_a_sentence_opener_or_a_bare_title() -> None:
+    # `Besides,` opens two replies as an address would, but names nobody; `Mademoiselle,`
+    # is said to whoever is so titled, not a name the narrator goes by
+    text = "\n\n".join(
+        [
+            "I went down to the hotel garden. Mlle. Blanche and the General sat there. Mlle."
+            " Blanche smiled at me, and I bowed to Mlle. Blanche.",
+            '"Good evening," I said.',
+            '"Mademoiselle, he greets you," the General said.',
+            '"I greet you both," I said.',
+            '"Mademoiselle, shall we go? Besides, it is late," the General said.',
+            '"It is early yet," I said.',
+            '"Not for me. Besides, I am tired," the General said.',
+        ]
+    )
+    script = parse_story(text)
+    assert owner(script, "Narrator (I)").name == "Narrator (I)"
+    assert {"Besides"}.isdisjoint(n for c in script.characters for n in c.all_names())
+
+
 def test_a_sentence_opening_word_before_i_is_no_character():
     text = "\n\n".join(
         [

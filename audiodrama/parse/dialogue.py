@@ -157,7 +157,7 @@ def _rename_narrator(
     the characters never named in a speech tag (the narrator is tagged `I`, never by
     name), is the narrator's name; that character and the narrator are merged.
     """
-    counts = addressed_in_replies(turns, narrator)
+    counts = addressed_in_replies(text, turns, narrator)
     counts = {
         c: n for c, n in counts.items() if c != narrator and not characters[c].__dict__.get("_tagged", False)
     }

@@ -13,6 +13,7 @@ import re
 from audiodrama.model import Character
 from audiodrama.parse.attribution import Attributor
 from audiodrama.parse.characters import NARRATOR_FALLBACK, genders_for
+from audiodrama.parse.name_runs import mid_sentence
 from audiodrama.parse.names import HONORIFICS, NameIndex
 from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.quotes import Paragraph
@@ -21,9 +22,10 @@ from audiodrama.parse.vocatives import VOCATIVE
 
 
 def addressed_in_replies(
-    turns: list[Turn], narrator: int | None, i_tagged_only: bool = False
+    text: str, turns: list[Turn], narrator: int | None, i_tagged_only: bool = False
 ) -> dict[int, int]:
-    """How often each character is addressed in a quote adjacent to a narrator's quote."""
+    """How often each character is addressed by name in a quote adjacent to a narrator's
+    quote (a bare title, `Mademoiselle,`, is said to anyone so titled: the narrator too)."""
     counts: dict[int, int] = {}
     for ti, t in enumerate(turns):
         is_narr = any(
@@ -35,7 +37,10 @@ def addressed_in_replies(
         for tj in (ti - 1, ti + 1):
             if 0 <= tj < len(turns) and abs(turns[tj].para.index - t.para.index) == 1:
                 for st in turns[tj].states:
-                    if st.addressee is not None and not (st.tag is not None and st.tag.subject == "I"):
+                    if st.addressee is None or (st.tag is not None and st.tag.subject == "I"):
+                        continue
+                    said = next((m for m in st.mentions if m.char == st.addressee), None)
+                    if said is None or not _bare_title(text[said.start : said.end]):
                         counts[st.addressee] = counts.get(st.addressee, 0) + 1
     return counts
 
@@ -61,7 +66,7 @@ def _addressed_by_partners(
 ) -> dict[int, int]:
     """How often each character is addressed next to an `I said` quote."""
     att = Attributor(text, paras, index, genders, None)
-    return addressed_in_replies(att.prepare(), None, i_tagged_only=True)
+    return addressed_in_replies(text, att.prepare(), None, i_tagged_only=True)
 
 
 def early_narrator(
@@ -153,13 +158,20 @@ def called_by_others(text: str, turns: list[Turn], narrator: int, characters: li
                 if name.split()[0].lower().rstrip(".") in HONORIFICS and len(name.split()) == 1:
                     continue
                 counts[name] = counts.get(name, 0) + (2 if to_me else 1)
-    best = max(counts, key=lambda n: counts[n]) if counts else None
+    # the most addressed name that is ever capitalised mid-sentence (`Besides, I ...` opens
+    # quotes as an address would, and names nobody)
+    best = next((n for n in sorted(counts, key=lambda n: -counts[n]) if mid_sentence(text, n)), None)
     return best if best is not None and counts[best] >= 2 else None
 
 
 # the word before a `.`: `Mlle. Blanche.` names someone, the period is the title's, not a
 # sentence's end before a one-word address
 _WORD_BEFORE_DOT = re.compile(r"(\w+)\.\s+$")
+
+
+def _bare_title(words: str) -> bool:
+    """Whether `words` are titles only (`Mademoiselle`, `Sir`), no name."""
+    return all(w.lower().rstrip(".") in HONORIFICS for w in words.split())
 
 
 def _after_title(text: str, at: int) -> bool:
