@@ -218,6 +218,33 @@ def test_a_surname_two_misters_share_names_neither() -> None:
     assert NameIndex(tilneys[:1]).keys["tilney"] == 0
 
 
+def test_a_title_the_narration_keeps_naming_is_a_character_but_not_an_institution() -> None:
+    text = "\n\n".join(
+        [
+            "Anne met the Admiral in Milsom Street. The Admiral was staring at a picture.",
+            '"Ha! is it you?" He laughed. "Do look at this boat."',
+            '"It is a strange boat," said Anne.',
+            "The Admiral took her arm, and the Admiral talked all the way home.",
+            "Anne thought of the Queen's Academy, the Queen's prize and the Queen's exams.",
+        ]
+    )
+    names = {n for c in found(text) for n in c.all_names()}
+    assert "the Admiral" in names and "the Queen" not in names
+
+
+def test_a_title_is_the_one_character_who_bears_it() -> None:
+    text = "\n\n".join(
+        [
+            "Colonel Brandon came in. Colonel Brandon was silent.",
+            '"Good evening," said the Colonel.',
+            '"Good evening," said Elinor.',
+            '"It is cold," said the Colonel.',
+        ]
+    )
+    brandon = [c for c in found(text) if "Colonel Brandon" in c.all_names()]
+    assert len(brandon) == 1 and "the Colonel" in brandon[0].all_names()
+
+
 def test_forms_of_address_ships_and_exclamations_are_no_characters():
     text = "\n\n".join(
         [

@@ -167,20 +167,7 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
     # `said the Hispaniola's captain`: the captain speaks, not the ship
     spoken = [t.subject for t in tags if not t.subject.rstrip().endswith(("'s", "\u2019s"))]
     tag_counts = Counter(n for n in map(_clean_name, spoken) if n)
-    # Honorific names and plain capitalised runs in narration.
-    run_counts: Counter[str] = Counter()
-    ends: dict[str, list[int]] = defaultdict(list)
-    for p in paras:
-        for piece in p.narration:
-            for s, e in runs_of_piece(text, piece):
-                name = _clean_name(text[s:e])
-                if name:
-                    run_counts[name] += 1
-                    if len(ends[name]) < 150:
-                        # `the Rabbit. Alice`: a run swept over a sentence end; the name's
-                        # own end is where the pronouns after it are read
-                        at = text.find(name, s, e)
-                        ends[name].append(at + len(name) if at >= 0 else e)
+    run_counts, titled, ends = _narration_runs(text, paras)
     # Names addressed in quotes ("Good-night, Jake."): people even if never tagged.
     voc_counts: Counter[str] = Counter()
     for p in paras:
@@ -201,11 +188,16 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
     for n, c in tag_counts.items():
         names[n] = names.get(n, 0.0) + 3.0 * c + run_counts.get(n, 0)
     for n, c in run_counts.items():
-        first = n.split()[0].lower().rstrip(".")
-        if first in HONORIFICS and len(n.split()) > 1 and c >= 2:
+        words = n.split()
+        first = words[0].lower().rstrip(".")
+        if first in HONORIFICS and len(words) > 1 and c >= 2:
+            names[n] = names.get(n, 0.0) + c
+        elif first == "the" and len(words) == 2 and words[1].lower() in HONORIFICS and titled[n] >= 3:
+            # `the Admiral` again and again in the narration: someone there, tagged or not
             names[n] = names.get(n, 0.0) + c
     chars, prom = _cluster(names, run_counts, text, ends)
     join_titled_surnames(text, chars, prom, run_counts, _talk(tags, paras))
+    _fold_bare_titles(chars, prom)
     _nicknames(chars, nick_counts)
     fold_pet_names(chars, prom, {n for n, c in tag_counts.items() if c})
     fill_genders(chars)  # a name the text never genders: the first-name list's verdict
@@ -216,6 +208,47 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
             tag_counts.get(n, 0) for n in char.all_names()
         )
     return chars, prom
+
+
+def _narration_runs(
+    text: str, paras: list[Paragraph]
+) -> tuple[Counter[str], Counter[str], dict[str, list[int]]]:
+    """Honorific names and plain capitalised runs in narration: how often each is written,
+    how often a `the ...` run is written other than as a possessive, and where each ends."""
+    run_counts: Counter[str] = Counter()
+    titled: Counter[str] = Counter()
+    ends: dict[str, list[int]] = defaultdict(list)
+    for p in paras:
+        for piece in p.narration:
+            for s, e in runs_of_piece(text, piece):
+                name = _clean_name(text[s:e])
+                if name:
+                    run_counts[name] += 1
+                    if name.startswith("the ") and not text[s:e].endswith(("'s", "\u2019s")):
+                        titled[name] += 1  # `the Queen's (Academy)` is no one there
+                    if len(ends[name]) < 150:
+                        # `the Rabbit. Alice`: a run swept over a sentence end; the name's
+                        # own end is where the pronouns after it are read
+                        at = text.find(name, s, e)
+                        ends[name].append(at + len(name) if at >= 0 else e)
+    return run_counts, titled, ends
+
+
+def _fold_bare_titles(chars: list[Character], prom: list[float]) -> None:
+    """`the Colonel` is the story's one `Colonel Brandon`, when it has one (in place)."""
+    for i in range(len(chars) - 1, -1, -1):
+        words = chars[i].name.split()
+        if len(words) != 2 or words[0] != "the" or words[1].lower() not in HONORIFICS:
+            continue
+        titled = [
+            j
+            for j, c in enumerate(chars)
+            if j != i and any(len(n.split()) > 1 and n.split()[0] == words[1] for n in c.all_names())
+        ]
+        if len(titled) == 1:
+            chars[titled[0]].aliases.extend(chars[i].all_names())
+            prom[titled[0]] += prom[i]
+            del chars[i], prom[i]
 
 
 def _talk(tags: list[Tag], paras: list[Paragraph]) -> list[tuple[int, str]]:
