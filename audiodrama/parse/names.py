@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from audiodrama.model import Character
+from audiodrama.parse.description_scan import DescriptionScan
 from audiodrama.parse.name_runs import runs
 
 HONORIFICS_MALE = frozenset(
@@ -156,16 +157,7 @@ class NameIndex:
             for n in c.all_names()
             if n.lower().startswith(("a ", "an ")) and len(n.split()) == 3 and name_key(n) in self.keys
         ]
-        alts = "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(desc, key=len, reverse=True))
-        ind = "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(set(indef), key=len, reverse=True))
-        self._desc = (
-            re.compile(  # `\b` told after the word: the scan skips to a t or h in C
-                (r"(?:the|The|his|His|her|Her)(?<!\w[\s\S]{3})\s+(" + alts + r")\b" if desc else "(?!)")
-                + (r"|\b(?:an|An|a|A)\s+((?i:" + ind + r"))\b" if ind else "")
-            )
-            if desc or ind
-            else None
-        )
+        self._desc = DescriptionScan(desc, indef) if desc or indef else None
 
     def _add_names(self, prom: list[float]) -> None:
         """Every name and alias, keyed; an alias two characters share goes to the more
@@ -287,13 +279,12 @@ class NameIndex:
                 self._kin_mention(text, start, s, out)
         if self._desc is not None:
             extra = []
-            for m in self._desc.finditer(text, start, end):
-                g = 1 if m.group(1) else 2
-                k = " ".join(m.group(g).lower().split())
-                if g == 2 and m.group(2).islower():
+            for s, e, ds, phrase, capital in self._desc.hits(text, start, end):
+                k = " ".join(phrase.lower().split())
+                if capital and phrase.islower():
                     continue
-                if k in self.keys and not any(o.start <= m.start(g) < o.end for o in out):
-                    extra.append(Mention(m.start(), m.end(), self.keys[k]))
+                if k in self.keys and not any(o.start <= ds < o.end for o in out):
+                    extra.append(Mention(s, e, self.keys[k]))
             if extra:
                 out = sorted(out + extra, key=lambda x: x.start)
         return out
