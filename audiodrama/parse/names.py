@@ -315,7 +315,7 @@ class NameIndex:
 
     def _match_uncached(self, run: str) -> list[tuple[int, int, int]]:
         """Longest known sub-runs of words, left to right, as (start, end, char) in run."""
-        words = [(w.start(), w.end(), w.group(0)) for w in re.finditer(r"\S+", run)]
+        words = [(w.start(), w.end(), w.group(0)) for w in _NON_SPACE.finditer(run)]
         hits: list[tuple[int, int, int]] = []
         i = 0
         n = len(words)
@@ -351,6 +351,7 @@ _PARTICLES = frozenset(["de", "van", "von", "of", "la", "le", "du", "da", "di", 
 # the titles of a married woman or man, as the kin word before their surname names them
 _KIN_TITLE = {"mrs": "aunt", "lady": "aunt", "mr": "uncle", "sir": "uncle", "lord": "uncle"}
 _KIN_BEFORE = re.compile(r"\b(aunt|uncle|Aunt|Uncle)\s+$")
+_NON_SPACE = re.compile(r"\S+")
 _WORD = re.compile(r"[\w'\u2019]+")
 
 
