@@ -24,6 +24,7 @@ from audiodrama.parse import (
 )
 from audiodrama.parse import quotes as quotes_module
 from audiodrama.parse.deliveries import _CALL, _CALL_WORDS, _LOOK_BACK, _LOOK_BACK_WORDS
+from audiodrama.parse.description_scan import DescriptionScan
 from audiodrama.parse.history import History
 from audiodrama.parse.keywords import folded, holds_any
 from audiodrama.parse.name_runs import runs
@@ -409,3 +410,38 @@ def test_mentions_in_is_the_plain_filter(starts: list[int], start: int, width: i
     mentions = [SimpleNamespace(start=s, end=s + 3) for s in sorted(starts)]
     end = start + width
     assert list(mentions_in(mentions, start, end)) == [m for m in mentions if start <= m.start < end]
+
+
+def _plain_description_hits(desc: list[str], indef: list[str], text: str, start: int, end: int) -> list:
+    """What names.NameIndex found with one regex holding both kinds of description."""
+    alts = "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(desc, key=len, reverse=True))
+    ind = "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(indef, key=len, reverse=True))
+    rx = re.compile(
+        (r"(?:the|The|his|His|her|Her)(?<!\w[\s\S]{3})\s+(" + alts + r")\b" if desc else "(?!)")
+        + (r"|\b(?:an|An|a|A)\s+((?i:" + ind + r"))\b" if ind else "")
+    )
+    out = []
+    for m in rx.finditer(text, start, end):
+        g = 1 if m.group(1) else 2
+        out.append((m.start(), m.end(), m.start(g), m.group(g), g == 2))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("desc", "indef"),
+    [
+        (["old woman", "beadle", "boy and an"], ["old man", "sleepy-faced carpenter"]),
+        ([], ["old man"]),
+        (["beadle"], []),
+    ],
+)
+def test_description_scan_finds_what_one_regex_of_both_kinds_found(desc: list[str], indef: list[str]) -> None:
+    # overlapping hits (`the boy and an` / `an old man`) take the one regex's way
+    text = (
+        "The beadle met an Old Man, then a old man; his\nold woman and Aan old man. "
+        "the boy and an old man; a sleepy-faced Carpenter, her beadle"
+    )
+    scan = DescriptionScan(desc, indef)
+    for start in range(0, len(text), 3):
+        for end in range(start, len(text) + 1, 2):
+            assert scan.hits(text, start, end) == _plain_description_hits(desc, indef, text, start, end)

@@ -38,7 +38,8 @@ class Attributor(TagRules, KinRules, LeadInRules, FallbackRules):
         """Find turns, narration mentions, speech tags and vocatives (no attribution)."""
         for para in self.paras:
             ments: list[Mention] = []
-            for piece in para.narration:
+            narration = para.narration  # read once: each read copies the list
+            for piece in narration:
                 spans = runs_of_piece(self.text, piece)  # discovery's, without a cast
                 ments.extend(self.index.mentions(self.text, piece.start, piece.end, spans))
                 if self.narrator is not None:
@@ -49,12 +50,13 @@ class Attributor(TagRules, KinRules, LeadInRules, FallbackRules):
                     )
             if self.narrator is not None:
                 ments.sort(key=lambda m: m.start)
-            self.para_mentions.append(self._with_shared_names(para.narration, ments))
+            self.para_mentions.append(self._with_shared_names(narration, ments))
         self._drop_absent_relatives()
         for para in self.paras:
             ments = self.para_mentions[para.index]
-            if para.quotes:
-                turn = Turn(para, [QuoteState(q) for q in para.quotes], ments)
+            qs = para.quotes
+            if qs:
+                turn = Turn(para, [QuoteState(q) for q in qs], ments)
                 self.turn_of_para[para.index] = len(self.turns)
                 self.turns.append(turn)
         for turn in self.turns:

@@ -135,9 +135,12 @@ def _strip_leading(words: list[str]) -> list[str]:
     return words
 
 
+_WORD_PERIOD = re.compile(r"(\w+)\.\s")
+
+
 def _sentence_cut(phrase: str) -> int | None:
     """Offset of the first sentence end inside a name phrase, abbreviations skipped."""
-    for m in re.finditer(r"(\w+)\.\s", phrase):
+    for m in _WORD_PERIOD.finditer(phrase):
         if m.group(1).lower() not in HONORIFICS and len(m.group(1)) > 1:
             return m.start() + len(m.group(1))
     return None

@@ -107,6 +107,9 @@ def last_sentence_start(text: str, start: int, end: int, clauses: bool = False) 
     return pos
 
 
+_SAID_END = re.compile(r"\b(?:said|says|asked|replied|answered|cried|added|continued|began)\s*$")
+
+
 def is_lead_in(text: str, start: int, end: int, loose: bool = False) -> bool:
     """True when narration text[start:end] ends by leading into a quote.
 
@@ -115,7 +118,7 @@ def is_lead_in(text: str, start: int, end: int, loose: bool = False) -> bool:
     tail = text[max(start, end - 40) : end]
     if _LEADIN_END.search(tail) or lost_dash(text, end):
         return True
-    if re.search(r"\b(?:said|says|asked|replied|answered|cried|added|continued|began)\s*$", tail):
+    if _SAID_END.search(tail):
         return True
     if not loose:
         return False

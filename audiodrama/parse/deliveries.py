@@ -217,14 +217,18 @@ def _walk(ctx: _Context, start: int, step: int, k: int) -> tuple[int, int]:
     return looks_back, islands
 
 
+_QUOTE_MARK = re.compile(f"[{_QUOTE_CHARS}]")
+_AFTER_SENTENCE = re.compile(r"(?<=[.!?\u2026])\s+")
+
+
 def _lead_in(p: str) -> str:
     """The narration before a paragraph's first quote mark ('' if it opens with one)."""
-    m = re.search(f"[{_QUOTE_CHARS}]", p)
+    m = _QUOTE_MARK.search(p)
     return p[: m.start()] if m else ""
 
 
 def _last_sentence(p: str) -> str:
-    parts = re.split(r"(?<=[.!?\u2026])\s+", p.strip())
+    parts = _AFTER_SENTENCE.split(p.strip())
     return parts[-1] if parts else ""
 
 

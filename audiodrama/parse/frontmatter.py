@@ -187,15 +187,16 @@ def _title_pages(para: list[str], roles: list[BlockRole], heads: list[int]) -> N
                 roles[j] = "front_matter"
 
 
+_ILLUSTRATION = re.compile(r"^\s*\[(?:illustration|image|picture)\b", re.I)
+_END_OF_VOLUME = re.compile(r"^\s*(?:the\s+)?end\s+of\s+(?:vol|volume|book|part)\b.{0,20}$", re.I)
+
+
 def _notes_anywhere(para: list[str], roles: list[BlockRole], heads: list[int]) -> None:
     """4. Author's notes anywhere; sign-offs in the last paragraphs of a chapter; printers'
     marks ("[Illustration: ...]", "END OF VOL. I.")."""
     n = len(para)
     for i in range(n):
-        if roles[i] == "body" and (
-            re.match(r"^\s*\[(?:illustration|image|picture)\b", para[i], re.I)
-            or re.match(r"^\s*(?:the\s+)?end\s+of\s+(?:vol|volume|book|part)\b.{0,20}$", para[i], re.I)
-        ):
+        if roles[i] == "body" and (_ILLUSTRATION.match(para[i]) or _END_OF_VOLUME.match(para[i])):
             roles[i] = "front_matter"
     ends = [h - 1 for h in heads if h > 0] + [n - 1]
     tail = {j for e in ends for j in range(max(0, e - 2), e + 1)}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from audiodrama.model import Character
+from audiodrama.parse.description_scan import DescriptionScan
 from audiodrama.parse.honorifics import HONORIFICS, HONORIFICS_FEMALE, HONORIFICS_MALE
 from audiodrama.parse.name_runs import runs
 
@@ -92,16 +93,7 @@ class NameIndex:
             for n in c.all_names()
             if n.lower().startswith(("a ", "an ")) and len(n.split()) == 3 and name_key(n) in self.keys
         ]
-        alts = "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(desc, key=len, reverse=True))
-        ind = "|".join(re.escape(d).replace("\\ ", r"\s+") for d in sorted(set(indef), key=len, reverse=True))
-        self._desc = (
-            re.compile(  # `\b` told after the word: the scan skips to a t or h in C
-                (r"(?:the|The|his|His|her|Her)(?<!\w[\s\S]{3})\s+(" + alts + r")\b" if desc else "(?!)")
-                + (r"|\b(?:an|An|a|A)\s+((?i:" + ind + r"))\b" if ind else "")
-            )
-            if desc or ind
-            else None
-        )
+        self._desc = DescriptionScan(desc, indef) if desc or indef else None
 
     def _add_names(self, prom: list[float]) -> None:
         """Every name and alias, keyed; an alias two characters share goes to the more
@@ -223,13 +215,12 @@ class NameIndex:
                 self._kin_mention(text, start, s, out)
         if self._desc is not None:
             extra = []
-            for m in self._desc.finditer(text, start, end):
-                g = 1 if m.group(1) else 2
-                k = " ".join(m.group(g).lower().split())
-                if g == 2 and m.group(2).islower():
+            for s, e, ds, phrase, capital in self._desc.hits(text, start, end):
+                k = " ".join(phrase.lower().split())
+                if capital and phrase.islower():
                     continue
-                if k in self.keys and not any(o.start <= m.start(g) < o.end for o in out):
-                    extra.append(Mention(m.start(), m.end(), self.keys[k]))
+                if k in self.keys and not any(o.start <= ds < o.end for o in out):
+                    extra.append(Mention(s, e, self.keys[k]))
             if extra:
                 out = sorted(out + extra, key=lambda x: x.start)
         return out
@@ -260,7 +251,7 @@ class NameIndex:
 
     def _match_uncached(self, run: str) -> list[tuple[int, int, int]]:
         """Longest known sub-runs of words, left to right, as (start, end, char) in run."""
-        words = [(w.start(), w.end(), w.group(0)) for w in re.finditer(r"\S+", run)]
+        words = [(w.start(), w.end(), w.group(0)) for w in _NON_SPACE.finditer(run)]
         hits: list[tuple[int, int, int]] = []
         i = 0
         n = len(words)
@@ -296,6 +287,7 @@ _PARTICLES = frozenset(["de", "van", "von", "of", "la", "le", "du", "da", "di", 
 # the titles of a married woman or man, as the kin word before their surname names them
 _KIN_TITLE = {"mrs": "aunt", "lady": "aunt", "mr": "uncle", "sir": "uncle", "lord": "uncle"}
 _KIN_BEFORE = re.compile(r"\b(aunt|uncle|Aunt|Uncle)\s+$")
+_NON_SPACE = re.compile(r"\S+")
 _WORD = re.compile(r"[\w'\u2019]+")
 
 

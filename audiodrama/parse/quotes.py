@@ -282,22 +282,23 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]], single: bool | Non
             para = split_dash_paragraph(text, index, s, e)
         else:
             para = split_paragraph(text, index, s, e, single, prev_open, convention)
-        if not para.quotes and prev_open and _inset_verse(text, s, e):
+        qs = para.quotes  # read once: each read copies the list
+        if not qs and prev_open and _inset_verse(text, s, e):
             # a verse the speaker quotes, set off from the speech, which goes on after it
             para.single, inset = single, True
             out.append(para)
             continue
         # a sung stanza may end on a line it quotes (`Ask me a riddle and I reply: / "Cottleston
         # Pie."`): the whole stanza is still the song (a tagged quote inside stays dialogue)
-        unquoted = not para.quotes or (len(para.quotes) == 1 and para.pieces[-1].kind == "q")
+        unquoted = not qs or (len(qs) == 1 and para.pieces[-1].kind == "q")
         song = unquoted and index > 0 and _unmarked_song(text, s, e, paragraphs[index - 1], prev_song)
-        if song or (inset and prev_open and not para.quotes):
+        if song or (inset and prev_open and not qs):
             # a song; or the speech going on, with no new opening mark, after a quoted verse
             q = Quote(s, e, (s, e), index, closed=song, continued=not song)
             para = Paragraph(index, s, e, [Piece("q", s, e, q)])
+            qs = para.quotes
         prev_song, inset = song, False
         para.single = single
-        qs = para.quotes
         prev_open = bool(qs) and not qs[-1].closed
         out.append(para)
     return out

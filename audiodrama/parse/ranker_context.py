@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from audiodrama.parse.ranker_voice import Voices
 from audiodrama.parse.turns import Sieve
@@ -43,6 +44,8 @@ class Context:
         self.exits: list[tuple[int, int, int]] = find_exits(att)
         self.gone: dict[int, dict[int, int]] = {}
         self.voices = Voices(att)  # how each character talks (ranker_voice)
+        self.para_of = [t.para.index for t in att.turns]  # each turn's paragraph
+        self.frames: dict[int, Any] = {}  # ranker_turn.TurnFrame per turn
         # chain id of each turn: consecutive paragraphs with quotes
         self.chain: list[int] = []
         cid = -1

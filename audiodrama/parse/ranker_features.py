@@ -8,11 +8,11 @@ from collections.abc import Sequence
 
 from audiodrama.parse.ranker_context import (
     Context,
-    consecutive_turns,
     named_after,
 )
 from audiodrama.parse.ranker_exchange import exchange_parity, parity_gender
 from audiodrama.parse.ranker_static import Feats, static_features
+from audiodrama.parse.ranker_turn import turn_frame
 from audiodrama.parse.ranker_voice import voice_features
 
 _DESCRIPTION = re.compile(r"(?:the|a|an)\s", re.IGNORECASE)
@@ -96,34 +96,29 @@ def _conversation(
     ctx: Context, ti: int, speakers: Sequence[int | None], fs: Feats, recent: list[int]
 ) -> int | None:
     """The conversation: previous turns (adjacent chain); returns the previous speaker."""
-    att = ctx.att
-    turn = att.turns[ti]
+    frame = turn_frame(ctx, ti)
+    adjacent = frame.adjacent
     add = fs.add
-    s1 = speakers[ti - 1] if consecutive_turns(att, ti, ti - 1) else None
-    s2 = speakers[ti - 2] if consecutive_turns(att, ti, ti - 2) else None
-    s3 = speakers[ti - 3] if consecutive_turns(att, ti, ti - 3) else None
-    s4 = speakers[ti - 4] if consecutive_turns(att, ti, ti - 4) else None
+    s1 = speakers[ti - 1] if adjacent[1] else None
+    s2 = speakers[ti - 2] if adjacent[2] else None
+    s3 = speakers[ti - 3] if adjacent[3] else None
+    s4 = speakers[ti - 4] if adjacent[4] else None
     add(s1, "prev1")
-    if s1 is None and ti > 0 and turn.para.index - att.turns[ti - 1].para.index <= 3:
+    if s1 is None and frame.gap1:
         add(speakers[ti - 1], "prev1_gap")
     if s2 is not None:
         add(s2, "prev2_alt" if s2 != s1 else "prev2_same")
     add(s3, "prev3")
     if s4 is not None and s4 != s3:
         add(s4, "prev4_alt")
-    chain = ctx.chain[ti]
     # each speaker once: adding a feature again changes nothing (same value, same order)
     window: set[int] = set()
-    for j in range(max(0, ti - 20), ti):
+    for j in frame.window:
         c = speakers[j]
-        if c is not None and c not in window and turn.para.index - att.turns[j].para.index <= 60:
+        if c is not None and c not in window:
             window.add(c)
             add(c, "spoke_window")
-    in_chain = []
-    for j in range(ti - 1, max(-1, ti - 9), -1):
-        if ctx.chain[j] != chain:
-            break
-        in_chain.append(speakers[j])
+    in_chain = [speakers[j] for j in frame.chain]
     for c in dict.fromkeys(in_chain):
         add(c, "spoke_in_chain")
     if s1 is not None:
@@ -160,7 +155,8 @@ def _replies(
     add = fs.add
     # addressed two turns back and not heard from since: the reply may come late
     # (`"Are you that stupid, Xand?!" she said.` / `"Not fair!" Andrew said.` / `"What I say?"`)
-    if consecutive_turns(att, ti, ti - 2):
+    adjacent = turn_frame(ctx, ti).adjacent
+    if adjacent[2]:
         for st in att.turns[ti - 2].states:
             a = st.addressee
             if a is not None and a != speakers[ti - 1] and a != speakers[ti - 2]:
@@ -184,7 +180,7 @@ def _replies(
     # `"..." replied he`: an answer, so not the previous speaker, likely the one addressed
     if any(st.tag is not None and st.tag.verb.lower() in _REPLY for st in turn.states):
         add(s1, "reply_prev1")
-        if consecutive_turns(att, ti, ti - 1):
+        if adjacent[1]:
             for st in att.turns[ti - 1].states:
                 add(st.addressee, "reply_voc")
     # `said the young man` after someone spoke: a description, not the name or pronoun
@@ -236,7 +232,7 @@ def _per_candidate(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Fe
     g = att.turns[ti].pron_gender
     ng = ctx.narr_gender.get(ti)
     pg = ctx.parity_gender.get(ti)
-    adjacent = consecutive_turns(att, ti, ti - 1)
+    adjacent = turn_frame(ctx, ti).adjacent[1]
     for c in list(fs.f):
         fc = fs.f[c]
         cg = att.genders[c] if c < len(att.genders) else "unknown"
@@ -277,28 +273,12 @@ def _pronoun_agreement(fc: dict[str, float], is_narrator: bool, cg: str, g: str)
         fc["pron_mismatch"] = 1.0
 
 
-# turns at most this many paragraphs apart (a narration beat or two between) are one
-# conversation for the beat-tolerant features: `"..." / She looked away. / "..."`
-_BEAT_GAP = 3
-
-
-def _conversation_turns(ctx: Context, ti: int, limit: int = 8) -> list[int]:
-    """The turns before `ti` in its conversation, newest first: each at most `_BEAT_GAP`
-    paragraphs before the next (narration beats do not end a conversation)."""
-    turns = ctx.att.turns
-    out: list[int] = []
-    j = ti - 1
-    while j >= 0 and len(out) < limit and turns[j + 1].para.index - turns[j].para.index <= _BEAT_GAP:
-        out.append(j)
-        j -= 1
-    return out
-
-
 def _across_beats(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Feats) -> None:
     """Turn-taking that survives narration beats: the speaker two turns back when a beat
     broke the strict chain (A, beat, B, beat, A), the other one of the conversation, who
     spoke in it, who just asked a question, and the actor of the beat."""
-    conv = _conversation_turns(ctx, ti)
+    frame = turn_frame(ctx, ti)
+    conv = frame.conversation[:8]
     if not conv:
         return
     att = ctx.att
@@ -309,12 +289,12 @@ def _across_beats(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Fea
     qs, qe = att.turns[conv[0]].states[-1].quote.inner
     if qe > qs and att.text[qe - 1] == "?":
         add(s1, "asked_last")
-    strict = consecutive_turns(att, ti, ti - 2)
+    strict = frame.adjacent[2]
     if len(conv) >= 2 and not strict:
         s2 = speakers[conv[1]]
         if s2 is not None and s2 != s1:
             add(s2, "beat_alt")
-    if s1 is not None and not consecutive_turns(att, ti, ti - 1):
+    if s1 is not None and not frame.adjacent[1]:
         others = [speakers[j] for j in conv[1:] if speakers[j] is not None and speakers[j] != s1]
         if others:
             add(others[0], "beat_other")
@@ -325,7 +305,9 @@ def _across_beats(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Fea
 _BEAT_PRON = re.compile(r"(He|She)\b")
 
 
-def _beat_actor(ctx: Context, ti: int, speakers: Sequence[int | None], fs: Feats, conv: list[int]) -> None:
+def _beat_actor(
+    ctx: Context, ti: int, speakers: Sequence[int | None], fs: Feats, conv: Sequence[int]
+) -> None:
     """The actor of a narration beat just before the quote: named (`beat_subj`) and not the
     one who spoke last, or, in a beat that names nobody, `He`/`She` opening it meant as the
     last speaker of the conversation of that gender (`She folded her arms.` / `"..."`)."""
@@ -358,7 +340,7 @@ def _same_gender_speakers(ctx: Context, ti: int, speakers: Sequence[int | None],
     g = att.turns[ti].pron_gender
     if g not in ("male", "female"):
         return
-    conv = _conversation_turns(ctx, ti, 12)
+    conv = turn_frame(ctx, ti).conversation
     if not conv:
         return
     s1 = speakers[conv[0]]

@@ -43,7 +43,9 @@ def search_scores(
     outweigh: tests/test_attribution_rules.py."""
     allowed = {c: v for c, v in cands.items() if not v.get("voc_here")} or cands
     allowed = {c: v for c, v in allowed.items() if c not in gone} or allowed
-    scored = {c: score(fe, w) for c, fe in allowed.items()}
+    # `score` inlined (the same sum): a call per candidate of every history cost 1/7 of this
+    wget, zeros = w.get, repeat(0.0)
+    scored = {c: sum(map(mul, map(wget, fe, zeros), fe.values())) for c, fe in allowed.items()}
     logz = _logsumexp(scored.values())
     norm = logz
     if static is not None and share:

@@ -12,6 +12,8 @@ per turn and candidate).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from audiodrama.parse import voice_words
 from audiodrama.parse.turns import Sieve
 from audiodrama.parse.voice_words import CLIP, WordVoices, words
@@ -26,40 +28,49 @@ class Voices:
     def __init__(self, att: Sieve) -> None:
         self.att = att
         text = att.text
+        # each quote's words, found once: the model counts them all, a turn's ratios read
+        # those of its open quotes
+        self._state_words = [
+            [words(text[st.quote.inner[0] : st.quote.inner[1]]) for st in t.states] for t in att.turns
+        ]
         said = (
-            (st.speaker, words(text[st.quote.inner[0] : st.quote.inner[1]]))
-            for t in att.turns
-            for st in t.states
+            (st.speaker, ws)
+            for t, turn_words in zip(att.turns, self._state_words)
+            for st, ws in zip(t.states, turn_words)
         )
         self.model: WordVoices[int] = WordVoices(said, mu=_MU)
-        self.cache: dict[tuple[int, int], float] = {}
-        self._turn_words: dict[int, list[str]] = {}
+        self.cache: dict[int, dict[int, float]] = {}  # per turn, per character
 
-    def llr(self, ti: int, c: int) -> float:
-        """How much more turn `ti`'s open quotes sound like `c` than like the story's quotes,
-        per square root of a word (0 for a character the rules never attributed a word to)."""
-        key = (ti, c)
-        found = self.cache.get(key)
-        if found is None:
-            found = self.cache[key] = self.model.llr(self._words(ti), c)
-        return found
+    def ratios(self, ti: int, cands: Iterable[int]) -> dict[int, float]:
+        """How much more turn `ti`'s open quotes sound like each of `cands` than like the
+        story's quotes, per square root of a word (0 for a character the rules never
+        attributed a word to); computed once per turn and character."""
+        row = self.cache.get(ti)
+        if row is None:
+            row = self.cache[ti] = {}
+        out = {}
+        ws = None
+        for c in cands:
+            found = row.get(c)
+            if found is None:
+                if ws is None:
+                    ws = self._words(ti)
+                found = row[c] = self.model.llr(ws, c)
+            out[c] = found
+        return out
 
     def _words(self, ti: int) -> list[str]:
-        ws = self._turn_words.get(ti)
-        if ws is None:
-            text = self.att.text
-            ws = self._turn_words[ti] = []
-            for st in self.att.turns[ti].states:
-                if st.speaker is None:
-                    s, e = st.quote.inner
-                    ws.extend(words(text[s:e]))
+        ws: list[str] = []
+        for st, st_words in zip(self.att.turns[ti].states, self._state_words[ti]):
+            if st.speaker is None:
+                ws.extend(st_words)
         return ws
 
 
 def voice_features(voices: Voices, ti: int, f: dict[int, dict[str, float]]) -> None:
     """`voice`: the candidate's log-likelihood ratio (clipped); `voice_best`: the candidate
     whose words the quote sounds most like, when that is clear."""
-    scored = {c: voices.llr(ti, c) for c in f}
+    scored = voices.ratios(ti, f)
     for c, v in scored.items():
         if v:
             f[c]["voice"] = max(-CLIP, min(CLIP, v))
