@@ -159,9 +159,10 @@ def called_by_others(text: str, turns: list[Turn], narrator: int, characters: li
                     continue
                 counts[name] = counts.get(name, 0) + (2 if to_me else 1)
     # the most addressed name that is ever capitalised mid-sentence (`Besides, I ...` opens
-    # quotes as an address would, and names nobody)
-    best = next((n for n in sorted(counts, key=lambda n: -counts[n]) if mid_sentence(text, n)), None)
-    return best if best is not None and counts[best] >= 2 else None
+    # quotes as an address would, and names nobody); each check reads the whole text, so
+    # only the five most addressed are checked
+    often = [n for n in sorted(counts, key=lambda n: -counts[n]) if counts[n] >= 2][:5]
+    return next((n for n in often if mid_sentence(text, n)), None)
 
 
 # the word before a `.`: `Mlle. Blanche.` names someone, the period is the title's, not a
