@@ -245,6 +245,22 @@ def test_a_title_is_the_one_character_who_bears_it() -> None:
     assert len(brandon) == 1 and "the Colonel" in brandon[0].all_names()
 
 
+def test_anybody_marked_out_by_what_they_wear_or_have_is_a_character() -> None:
+    # `the man` is anybody, `the man with the black beard` one man; `the man said` stays no one
+    text = "\n\n".join(
+        [
+            "Two men came into the bar. One had a black beard.",
+            '"A pint," said the man with the black beard.',
+            '"Coming up," said the landlord.',
+            '"Make it two," said the man with the black beard, and sat down.',
+            '"Who are you?" said the man.',
+            '"Nobody," said the man.',
+        ]
+    )
+    names = {n for c in found(text) for n in c.all_names()}
+    assert "the man with the black beard" in names and "the man" not in names
+
+
 def test_forms_of_address_ships_and_exclamations_are_no_characters():
     text = "\n\n".join(
         [

@@ -46,7 +46,31 @@ def description_at(text: str, start: int) -> str | None:
     if head.endswith(("ing", "ed", "ous", "ful", "ble", "ive", "ish")):
         return None  # an adjective: the head noun was cut off (`the hump-backed`)
     desc = " ".join(words)
-    return None if head in ANYBODY and desc not in _AGED else desc
+    if head in ANYBODY and desc not in _AGED:
+        # `man` is anybody, `the man with the black beard` one man
+        last = list(re.finditer(r"\S+", m.group(1)))[len(words) - 1]
+        return _marked(text, m.start(1) + last.end(), desc)
+    return desc
+
+
+# what marks out one of many (`with the black beard`, `in the white waistcoat`): a
+# preposition, an article and up to three lowercase words
+_MARK = re.compile(r"\s+(in|with)\s+(the|a|an|his|her)\s+([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2})")
+
+
+def _marked(text: str, end: int, desc: str) -> str | None:
+    """`desc` and what marks it out in the text after `end`, or None when nothing does."""
+    m = _MARK.match(text, end, end + 60)
+    if not m:
+        return None
+    words: list[str] = []
+    for w in m.group(3).split():
+        if w in STOP or w.endswith("ly") or w in SPEECH_VERBS:
+            break
+        words.append(w)
+    if not words or words[-1].endswith(("ing", "ed")):
+        return None
+    return f"{desc} {m.group(1)} {m.group(2)} {' '.join(words)}"
 
 
 def described_speakers(
