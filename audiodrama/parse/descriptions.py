@@ -27,17 +27,24 @@ _DESC = re.compile(r"(?:the|The|a|A|an|An)\s+([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){
 _AGED = frozenset(["old man", "old woman"])
 
 
+def _description_words(phrase: str) -> list[str]:
+    """The words of `phrase` up to the first that cannot belong to a description (`and`,
+    `slowly`, `said`)."""
+    words: list[str] = []
+    for w in phrase.split():
+        if w in STOP or w.endswith("ly") or w in SPEECH_VERBS:
+            break
+        words.append(w)
+    return words
+
+
 def description_at(text: str, start: int) -> str | None:
     """The description a tag subject starting at `start` spells (`old man` for `the old man
     said`), or None when it is no description of a person."""
     m = _DESC.match(text, start, start + 60)
     if not m:
         return None
-    words: list[str] = []
-    for w in m.group(1).split():
-        if w in STOP or w.endswith("ly") or w in SPEECH_VERBS:
-            break
-        words.append(w)
+    words = _description_words(m.group(1))
     if not words:
         return None
     head = words[-1]
@@ -63,11 +70,7 @@ def _marked(text: str, end: int, desc: str) -> str | None:
     m = _MARK.match(text, end, end + 60)
     if not m:
         return None
-    words: list[str] = []
-    for w in m.group(3).split():
-        if w in STOP or w.endswith("ly") or w in SPEECH_VERBS:
-            break
-        words.append(w)
+    words = _description_words(m.group(3))
     if not words or words[-1].endswith(("ing", "ed")):
         return None
     return f"{desc} {m.group(1)} {m.group(2)} {' '.join(words)}"
