@@ -82,26 +82,27 @@ def line_outcomes(sc: ModuleType, gold_dir: Path, script: dict) -> list[tuple[fl
 
 def tenths(rows: list[tuple[float, bool]]) -> list[tuple[str, int, float, float]]:
     """(label, lines, mean stated, observed) per tenth of the confidence scale (0.3-0.4...)."""
-    out = []
-    for d in range(10):
-        b = [r for r in rows if d / 10 <= r[0] < (d + 1) / 10 or (d == 9 and r[0] >= 1.0)]
-        if b:
-            st, ob = sum(r[0] for r in b) / len(b), sum(r[1] for r in b) / len(b)
-            out.append((f"{d / 10:.1f}-{(d + 1) / 10:.1f}", len(b), st, ob))
-    return out
+    groups = (
+        (
+            f"{d / 10:.1f}-{(d + 1) / 10:.1f}",
+            [r for r in rows if d / 10 <= r[0] < (d + 1) / 10 or (d == 9 and r[0] >= 1.0)],
+        )
+        for d in range(10)
+    )
+    return [_summary(label, b) for label, b in groups if b]
 
 
 def deciles(rows: list[tuple[float, bool]]) -> list[tuple[str, int, float, float]]:
     """(label, lines, mean stated, observed) per decile in the statistical sense: the lines
     sorted by stated confidence (ties in story order) cut into ten groups of equal count."""
     rows = sorted(rows, key=lambda r: r[0])
-    out = []
-    for d in range(10):
-        b = rows[len(rows) * d // 10 : len(rows) * (d + 1) // 10]
-        if b:
-            st, ob = sum(r[0] for r in b) / len(b), sum(r[1] for r in b) / len(b)
-            out.append((f"{d + 1}", len(b), st, ob))
-    return out
+    groups = ((f"{d + 1}", rows[len(rows) * d // 10 : len(rows) * (d + 1) // 10]) for d in range(10))
+    return [_summary(label, b) for label, b in groups if b]
+
+
+def _summary(label: str, group: list[tuple[float, bool]]) -> tuple[str, int, float, float]:
+    """(label, lines, mean stated, observed) of a non-empty group of lines."""
+    return label, len(group), sum(r[0] for r in group) / len(group), sum(r[1] for r in group) / len(group)
 
 
 def largest_gap(table: list[tuple[str, int, float, float]]) -> float:
