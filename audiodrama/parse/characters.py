@@ -224,10 +224,11 @@ def _narration_runs(
     for p in paras:
         for piece in p.narration:
             for s, e in runs_of_piece(text, piece):
-                name = _clean_name(text[s:e])
+                run = text[s:e]
+                name = _clean_name(run)
                 if name:
                     run_counts[name] += 1
-                    if name.startswith("the ") and not text[s:e].endswith(("'s", "\u2019s")):
+                    if name.startswith("the ") and not run.endswith(("'s", "\u2019s")):
                         titled[name] += 1  # `the Queen's (Academy)` is no one there
                     if len(ends[name]) < 150:
                         # `the Rabbit. Alice`: a run swept over a sentence end; the name's

@@ -155,7 +155,7 @@ def called_by_others(text: str, turns: list[Turn], narrator: int, characters: li
                     continue
                 if name in speaking or name.lower() in INTERJECTIONS or name.lower() in FORMS_OF_ADDRESS:
                     continue
-                if name.split()[0].lower().rstrip(".") in HONORIFICS and len(name.split()) == 1:
+                if len(name.split()) == 1 and _bare_title(name):
                     continue
                 counts[name] = counts.get(name, 0) + (2 if to_me else 1)
     # the most addressed name that is ever capitalised mid-sentence (`Besides, I ...` opens
