@@ -85,7 +85,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scorer", type=Path, default=Path("/work/shared/bench/score_attribution.py"))
     a = ap.parse_args(argv)
     sc = scorer(a.scorer)
-    novels = sorted(p for p in a.pdnc.iterdir() if (p / "quotation_info.csv").exists())
+    novels = (
+        sorted(p for p in a.pdnc.iterdir() if (p / "quotation_info.csv").exists()) if a.pdnc.is_dir() else []
+    )
+    missing = [n.name for n in novels if not (a.loo_dir / f"{n.name}.script.json").exists()]
+    if not novels or missing:
+        what = (
+            f"no PDNC novel folders in {a.pdnc}"
+            if not novels
+            else f"{a.loo_dir} lacks {missing[0]}'s LOO run"
+        )
+        print(
+            f"short_report: {what}: run scripts/train_attribution.py PDNC --loo-dir DIR first",
+            file=sys.stderr,
+        )
+        return 2
     totals = {k: [0, 0] for k in ("gold piece", "gold novel", "none piece", "none novel")}
     print(
         "| novel | pieces | quotes | gold cast: piece | novel | no cast: piece | novel |\n|---|---|---|---|---|---|---|"
