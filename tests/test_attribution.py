@@ -230,6 +230,39 @@ def test_first_person_narrator_with_a_cast():
     assert speakers(text, cast) == ["Jake Barnes", "Bill Gorton", "Jake Barnes"]
 
 
+def test_first_person_narrator_with_a_cast_is_the_one_the_narration_never_names():
+    # no `_narr` alias, and nobody calls the narrator by name next to their own lines: the
+    # cast character the others address but the narration never names (it says `I`) is the
+    # narrator, not Brett or Cohn, whom it names
+    cast = [
+        Character("Brett Ashley", ["Brett"], "female"),
+        Character("Robert Cohn", ["Cohn"], "male"),
+        Character("Jake Barnes", ["Jake"], "male"),
+    ]
+    text = "\n\n".join(
+        [
+            "I sat at the bar with Brett. Cohn was dancing. I was tired.",
+            '"Isn\'t it a fine band?" I said.',
+            '"Rather," said Brett.',
+            "The music stopped.",
+            'Cohn came up. "Come on, Jake," he said, "have a drink."',
+            "We walked over to the bar and drank. Nobody spoke for a while.",
+            "Brett laughed. \"It's wrong of you, Jake. It's an insult to all of us.\"",
+            "Cohn looked at her and went back to the floor. I watched him go.",
+            '"He is a fine dancer," I said.',
+        ]
+    )
+    said = speakers(text, cast)
+    assert said == [
+        "Jake Barnes",
+        "Brett Ashley",
+        "Robert Cohn",
+        "Robert Cohn",
+        "Brett Ashley",
+        "Jake Barnes",
+    ]
+
+
 # ---------------------------------------------------------------- cast handling
 
 

@@ -180,6 +180,46 @@ def test_the_narrator_is_not_named_by_a_sentence_opener_or_a_bare_title() -> Non
     assert {"Besides"}.isdisjoint(n for c in script.characters for n in c.all_names())
 
 
+def test_an_oath_in_a_reply_is_no_name_for_the_narrator() -> None:
+    # `Hot, my God!` is shaped like an address next to the narrator's lines, but calls on no
+    # one; the narrator stays unnamed (The Sun Also Rises: its narrator had become `God`)
+    text = "\n\n".join(
+        [
+            "I took Georgette to a restaurant. It was a hot night.",
+            '"My God," Georgette said. "What a box to sweat in!"',
+            '"It\'s hot," I said.',
+            '"Hot, my God!" said Georgette.',
+            '"Take off your hat," I said.',
+            '"Oh, my God, what a night," said Georgette.',
+        ]
+    )
+    script = parse_story(text)
+    assert owner(script, "Narrator (I)").name == "Narrator (I)"
+    assert "God" not in {n for c in script.characters for n in c.all_names()}
+
+
+def test_narrator_named_by_the_name_the_narration_never_writes() -> None:
+    # the others call the narrator `Jake` in lines not next to the narrator's own; the
+    # narration names everyone it shows but says `I` for the narrator: Jake is the narrator
+    text = "\n\n".join(
+        [
+            "I sat at the bar with Brett. Cohn was dancing. I was tired.",
+            '"Isn\'t it a fine band?" I said.',
+            '"Rather," said Brett.',
+            "The music stopped.",
+            'Cohn came up. "Come on, Jake," he said, "have a drink."',
+            "We walked over to the bar and drank. Nobody spoke for a while.",
+            "Brett laughed. \"It's wrong of you, Jake. It's an insult to all of us.\"",
+            "Cohn looked at her and went back to the floor. I watched him go.",
+            '"He is a fine dancer," I said.',
+        ]
+    )
+    script = parse_story(text)
+    narrator = owner(script, "Narrator (I)")
+    assert narrator.name == "Jake"
+    assert [s for s, _ in spoken(script)][:2] == ["Jake", "Brett"]
+
+
 def test_a_sentence_opening_word_before_i_is_no_character():
     text = "\n\n".join(
         [

@@ -29,6 +29,7 @@ from audiodrama.parse.names import NameIndex
 from audiodrama.parse.narrator import (
     addressed_in_replies,
     called_by_others,
+    called_never_narrated,
     character_named,
     early_narrator,
     name_narrator,
@@ -162,7 +163,11 @@ def _rename_narrator(
         c: n for c, n in counts.items() if c != narrator and not characters[c].__dict__.get("_tagged", False)
     }
     # "My name is Pip": the narrator's word beats the others'
-    own = self_name(text, paras, turns, narrator) or called_by_others(text, turns, narrator, characters)
+    own = (
+        self_name(text, paras, turns, narrator)
+        or called_by_others(text, turns, narrator, characters)
+        or called_never_narrated(text, paras, turns, narrator, characters)
+    )
     named = character_named(own, characters) if own else None
     if own and named is None:
         characters[narrator].name = own

@@ -17,8 +17,9 @@ from audiodrama.parse.name_runs import mid_sentence
 from audiodrama.parse.names import HONORIFICS, NameIndex
 from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.quotes import Paragraph
-from audiodrama.parse.turns import Turn
+from audiodrama.parse.turns import QuoteState, Turn
 from audiodrama.parse.vocatives import VOCATIVE
+from audiodrama.parse.wordlists import NOT_NAMES
 
 
 def addressed_in_replies(
@@ -37,12 +38,18 @@ def addressed_in_replies(
         for tj in (ti - 1, ti + 1):
             if 0 <= tj < len(turns) and abs(turns[tj].para.index - t.para.index) == 1:
                 for st in turns[tj].states:
-                    if st.addressee is None or (st.tag is not None and st.tag.subject == "I"):
-                        continue
-                    said = next((m for m in st.mentions if m.char == st.addressee), None)
-                    if said is None or not _bare_title(text[said.start : said.end]):
-                        counts[st.addressee] = counts.get(st.addressee, 0) + 1
+                    c = _called_by_name(text, st)
+                    if c is not None:
+                        counts[c] = counts.get(c, 0) + 1
     return counts
+
+
+def _called_by_name(text: str, st: QuoteState) -> int | None:
+    """The character a quote not tagged `I` addresses, unless by a bare title alone."""
+    if st.addressee is None or (st.tag is not None and st.tag.subject == "I"):
+        return None
+    said = next((m for m in st.mentions if m.char == st.addressee), None)
+    return st.addressee if said is None or not _bare_title(text[said.start : said.end]) else None
 
 
 def name_narrator(
@@ -53,12 +60,16 @@ def name_narrator(
     characters: list[Character],
     cast_mode: bool = True,
 ) -> int | None:
-    """The cast character who is the first-person narrator, or None."""
-    counts = _addressed_by_partners(text, paras, index, genders)
-    if not counts:
-        return None
-    best = max(counts, key=lambda c: counts[c])
-    return best if counts[best] >= 2 else None
+    """The cast character who is the first-person narrator, or None: the one most addressed
+    next to the `I said` quotes, else the one most addressed anywhere whom the narration never
+    names (it says `I` for the narrator; a short text may not call them by name next to their
+    own lines)."""
+    turns = Attributor(text, paras, index, genders, None).prepare()
+    best = _twice_or_more(addressed_in_replies(text, turns, None, i_tagged_only=True))
+    if best is None:
+        counts = _addressed(text, turns)
+        best = _twice_or_more({c: n for c, n in counts.items() if not _narrated(text, paras, characters[c])})
+    return best
 
 
 def _addressed_by_partners(
@@ -67,6 +78,28 @@ def _addressed_by_partners(
     """How often each character is addressed next to an `I said` quote."""
     att = Attributor(text, paras, index, genders, None)
     return addressed_in_replies(text, att.prepare(), None, i_tagged_only=True)
+
+
+def _twice_or_more(counts: dict[int, int]) -> int | None:
+    best = max(counts, key=lambda c: counts[c]) if counts else None
+    return best if best is not None and counts[best] >= 2 else None
+
+
+def _addressed(text: str, turns: list[Turn]) -> dict[int, int]:
+    """How often each character is addressed by name in the quotes not tagged `I`."""
+    counts: dict[int, int] = {}
+    for t in turns:
+        for st in t.states:
+            c = _called_by_name(text, st)
+            if c is not None:
+                counts[c] = counts.get(c, 0) + 1
+    return counts
+
+
+def _narrated(text: str, paras: list[Paragraph], character: Character) -> bool:
+    """Whether the narration (outside the quotes) ever writes one of the character's names."""
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in character.all_names()) + r")\b")
+    return any(pattern.search(text, piece.start, piece.end) for p in paras for piece in p.narration)
 
 
 def early_narrator(
@@ -149,18 +182,56 @@ def called_by_others(text: str, turns: list[Turn], narrator: int, characters: li
             to_me = st.tag is not None and st.tag.end and _TO_ME.match(text, st.tag.end, st.tag.end + 30)
             if not (to_me or next_to):
                 continue
-            for m in VOCATIVE.finditer(text, *st.quote.inner):
-                name = m.group(1)
-                if _after_title(text, m.start(1)):
-                    continue
-                if name in speaking or name.lower() in INTERJECTIONS or name.lower() in FORMS_OF_ADDRESS:
-                    continue
-                if len(name.split()) == 1 and _bare_title(name):
-                    continue
+            for name in _names_called(text, st.quote.inner, speaking):
                 counts[name] = counts.get(name, 0) + (2 if to_me else 1)
-    # the most addressed name that is ever capitalised mid-sentence (`Besides, I ...` opens
-    # quotes as an address would, and names nobody); each check reads the whole text, so
-    # only the five most addressed are checked
+    return _most_called(text, counts)
+
+
+def called_never_narrated(
+    text: str, paras: list[Paragraph], turns: list[Turn], narrator: int, characters: list[Character]
+) -> str | None:
+    """The name the others call someone by (`"Come on, Jake," he said`) that the narration
+    never writes: a first-person narration says `I`, never the narrator's own name, while it
+    names everyone else it shows. Two addresses are needed, anywhere in the others' lines."""
+    speaking = {n for c in characters if c.__dict__.get("_tagged") for n in c.all_names()}
+    counts: dict[str, int] = {}
+    for t in turns:
+        for st in t.states:
+            if st.speaker == narrator or (st.tag is not None and st.tag.subject == "I"):
+                continue
+            for name in _names_called(text, st.quote.inner, speaking):
+                counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return None
+    patterns = {n: re.compile(rf"\b{re.escape(n)}\b") for n in counts}
+    for p in paras:
+        for piece in p.narration:
+            for n, pattern in patterns.items():
+                if n in counts and pattern.search(text, piece.start, piece.end):
+                    del counts[n]
+    return _most_called(text, counts)
+
+
+def _names_called(text: str, span: tuple[int, int], speaking: set[str]) -> list[str]:
+    """The names a quote addresses that may be the narrator's: not a speaker's named in a
+    tag, not a title alone (`Mademoiselle,`) or after an abbreviated one (`Mlle. Blanche`),
+    not an oath (`Hot, my God!` calls on no one) or a word that is never a name."""
+    out = []
+    for m in VOCATIVE.finditer(text, *span):
+        name = m.group(1)
+        low = name.lower()
+        if name in speaking or low in INTERJECTIONS or low in FORMS_OF_ADDRESS or low in NOT_NAMES:
+            continue
+        if _after_title(text, m.start(1)) or (len(name.split()) == 1 and _bare_title(name)):
+            continue
+        out.append(name)
+    return out
+
+
+def _most_called(text: str, counts: dict[str, int]) -> str | None:
+    """The most called name, called twice or more, that the text ever capitalises
+    mid-sentence (`Besides, I ...` opens quotes as an address would, and names nobody); each
+    check reads the whole text, so only the five most called are checked."""
     often = [n for n in sorted(counts, key=lambda n: -counts[n]) if counts[n] >= 2][:5]
     return next((n for n in often if mid_sentence(text, n)), None)
 
