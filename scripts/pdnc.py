@@ -14,6 +14,33 @@ from audiodrama.model import Character
 csv.field_size_limit(10**9)
 
 
+# the authors of the PDNC novels, for leave-one-author-out runs (a novel not listed is an
+# author of its own)
+AUTHORS = {
+    "Emma": "Jane Austen",
+    "MansfieldPark": "Jane Austen",
+    "NorthangerAbbey": "Jane Austen",
+    "Persuasion": "Jane Austen",
+    "PrideAndPrejudice": "Jane Austen",
+    "SenseAndSensibility": "Jane Austen",
+    "HardTimes": "Charles Dickens",
+    "OliverTwist": "Charles Dickens",
+    "AlicesAdventuresInWonderland": "Lewis Carroll",
+    "AnneOfGreenGables": "L. M. Montgomery",
+    "DaisyMiller": "Henry James",
+    "TheAwakening": "Kate Chopin",
+    "TheGambler": "Fyodor Dostoevsky",
+    "TheInvisibleMan": "H. G. Wells",
+    "TheSunAlsoRises": "Ernest Hemingway",
+    "WinnieThePooh": "A. A. Milne",
+}
+
+
+def author(folder: Path) -> str:
+    """The novel's author (AUTHORS), else the folder's name."""
+    return AUTHORS.get(folder.name, folder.name)
+
+
 def read_cast(folder: Path) -> list[Character]:
     """The gold character list: main name, aliases, gender."""
     cast = []

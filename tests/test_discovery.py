@@ -220,6 +220,26 @@ def test_narrator_named_by_the_name_the_narration_never_writes() -> None:
     assert [s for s, _ in spoken(script)][:2] == ["Jake", "Brett"]
 
 
+def test_a_name_a_tag_writes_in_another_form_is_not_the_narrators() -> None:
+    # `Michael` is never written in the narration, but `Mike said` is: the same man's name
+    # in another form, not the narrator's
+    text = "\n\n".join(
+        [
+            "I sat at the bar with Brett and Mike. I was tired.",
+            '"Isn\'t it a fine band?" I said.',
+            '"He was positively green," Mike said.',
+            "The music stopped.",
+            '"Oh, shove it along, Michael," Brett said.',
+            "We walked over to the bar and drank. Nobody spoke for a while.",
+            '"You mustn\'t ever get bored, Michael," Brett said.',
+            "Mike looked at her and went back to the floor. I watched him go.",
+            '"He is a fine dancer," I said.',
+        ]
+    )
+    script = parse_story(text)
+    assert owner(script, "Narrator (I)").name == "Narrator (I)"
+
+
 def test_a_sentence_opening_word_before_i_is_no_character():
     text = "\n\n".join(
         [

@@ -14,8 +14,9 @@ from audiodrama.model import Character
 from audiodrama.parse.attribution import Attributor
 from audiodrama.parse.characters import NARRATOR_FALLBACK, genders_for
 from audiodrama.parse.name_runs import mid_sentence
-from audiodrama.parse.names import HONORIFICS, NameIndex
+from audiodrama.parse.names import HONORIFICS, NameIndex, name_key
 from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
+from audiodrama.parse.pet_names import same_person_names
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.turns import QuoteState, Turn
 from audiodrama.parse.vocatives import VOCATIVE
@@ -192,7 +193,9 @@ def called_never_narrated(
 ) -> str | None:
     """The name the others call someone by (`"Come on, Jake," he said`) that the narration
     never writes: a first-person narration says `I`, never the narrator's own name, while it
-    names everyone else it shows. Two addresses are needed, anywhere in the others' lines."""
+    names everyone else it shows. Two addresses are needed, anywhere in the others' lines; a
+    name the narration or a tag writes in another form (`Michael` beside `Mike said`) is
+    someone else's."""
     speaking = {n for c in characters if c.__dict__.get("_tagged") for n in c.all_names()}
     counts: dict[str, int] = {}
     for t in turns:
@@ -201,15 +204,27 @@ def called_never_narrated(
                 continue
             for name in _names_called(text, st.quote.inner, speaking):
                 counts[name] = counts.get(name, 0) + 1
+    forms = {n: _forms(n) for n in counts}
+    said = {w for n in speaking for w in name_key(n).split()}
+    counts = {n: k for n, k in counts.items() if not forms[n] & said}
     if not counts:
         return None
-    patterns = {n: re.compile(rf"\b{re.escape(n)}\b") for n in counts}
+    patterns = {
+        n: re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(forms[n]))) + r")\b", re.IGNORECASE)
+        for n in counts
+    }
     for p in paras:
         for piece in p.narration:
             for n, pattern in patterns.items():
                 if n in counts and pattern.search(text, piece.start, piece.end):
                     del counts[n]
     return _most_called(text, counts)
+
+
+def _forms(name: str) -> set[str]:
+    """The name's words past a title, with the other forms of its given name, lower case."""
+    words = [w for w in name_key(name).split() if w not in HONORIFICS]
+    return set(words) | (set(same_person_names(words[0])) if words else set())
 
 
 def _names_called(text: str, span: tuple[int, int], speaking: set[str]) -> list[str]:

@@ -42,6 +42,14 @@ def given_names_of(pet: str) -> frozenset[str]:
     return frozenset(_namer().canonicals_of(pet)) | _PERIOD.get(pet, frozenset())
 
 
+@lru_cache(maxsize=4096)
+def same_person_names(given: str) -> frozenset[str]:
+    """`given` (lower case) with the pet names of it and the given names it shortens
+    (`michael`: `mike`, `mick`, ...; `mike`: `michael`, ...)."""
+    pets = {p for p, full in _PERIOD.items() if given in full}
+    return frozenset({given, *given_names_of(given), *_namer().nicknames_of(given), *pets})
+
+
 def fold_pet_names(chars: list[Character], prom: list[float], tagged: set[str]) -> None:
     """Fold each character known only by an untagged pet name into the one character whose
     first name it shortens; in place, prominence added up."""
