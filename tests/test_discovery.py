@@ -559,6 +559,22 @@ def test_an_untagged_pet_name_folds_into_the_given_name_it_shortens():
     assert not any(c is not eliza and "Lizzy" in c.all_names() for c in chars)
 
 
+def test_a_given_name_is_no_pet_name_of_a_shorter_one():
+    # the nicknames list also maps `robert` to `bill`: Robert, called in the quotes, is
+    # not Bill, who speaks in the tags
+    text = "\n\n".join(
+        [
+            '"You were quite green, Robert," said Bill.',
+            '"Let up on that," said Mike.',
+            '"You weren\'t bored, were you, Robert?" said Bill.',
+            '"Not a bit," said Mike.',
+            '"Oh, Robert, do be quiet," said Bill.',
+        ]
+    )
+    bill = next(c for c in found(text) if c.name == "Bill")
+    assert "Robert" not in bill.all_names()
+
+
 def test_a_tagged_pet_name_is_a_character_of_its_own():
     # `said Tom` beside `said Thomas Gradgrind`: the son, not the father
     text = "\n\n".join(

@@ -57,7 +57,10 @@ def fold_pet_names(chars: list[Character], prom: list[float], tagged: set[str]) 
         names = chars[ci].all_names()
         if len(names) != 1 or names[0] in tagged:
             continue
-        full = given_names_of(name_key(names[0]))
+        pet = name_key(names[0])
+        # a pet name shortens: the list also maps `robert` to `bill` and `bob`, and Robert
+        # is not Bill
+        full = frozenset(g for g in given_names_of(pet) if len(g) >= len(pet))
         if not full:
             continue
         o = _owner(chars, ci, full)
