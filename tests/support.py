@@ -5,13 +5,14 @@ Not a test module: tests import these from here; fixtures live in conftest.py.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
+from types import FrameType, ModuleType
 from typing import Any
 
 from audiodrama.audio import credits
@@ -158,3 +159,32 @@ def python_calls(fn: Callable[..., object], *args: Any) -> int:
     finally:
         sys.setprofile(None)
     return count
+
+
+def load_script_module(name: str) -> ModuleType:
+    """scripts/<name>.py imported as a module (scripts/ is no package; its modules import
+    each other by bare name, so it goes on the path)."""
+    scripts = REPO / "scripts"
+    if str(scripts) not in sys.path:
+        sys.path.insert(0, str(scripts))
+    spec = importlib.util.spec_from_file_location(name, scripts / f"{name}.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod  # dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# a first-person scene where the others call the narrator `Jake`, never next to the narrator's
+# own lines, and the narration names everyone else it shows
+JAKE_AT_THE_BAR = [
+    "I sat at the bar with Brett. Cohn was dancing. I was tired.",
+    '"Isn\'t it a fine band?" I said.',
+    '"Rather," said Brett.',
+    "The music stopped.",
+    'Cohn came up. "Come on, Jake," he said, "have a drink."',
+    "We walked over to the bar and drank. Nobody spoke for a while.",
+    "Brett laughed. \"It's wrong of you, Jake. It's an insult to all of us.\"",
+    "Cohn looked at her and went back to the floor. I watched him go.",
+    '"He is a fine dancer," I said.',
+]

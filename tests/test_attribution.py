@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support import JAKE_AT_THE_BAR
 
 from audiodrama.model import Character, Line
 from audiodrama.parse import parse_story
@@ -239,19 +240,7 @@ def test_first_person_narrator_with_a_cast_is_the_one_the_narration_never_names(
         Character("Robert Cohn", ["Cohn"], "male"),
         Character("Jake Barnes", ["Jake"], "male"),
     ]
-    text = "\n\n".join(
-        [
-            "I sat at the bar with Brett. Cohn was dancing. I was tired.",
-            '"Isn\'t it a fine band?" I said.',
-            '"Rather," said Brett.',
-            "The music stopped.",
-            'Cohn came up. "Come on, Jake," he said, "have a drink."',
-            "We walked over to the bar and drank. Nobody spoke for a while.",
-            "Brett laughed. \"It's wrong of you, Jake. It's an insult to all of us.\"",
-            "Cohn looked at her and went back to the floor. I watched him go.",
-            '"He is a fine dancer," I said.',
-        ]
-    )
+    text = "\n\n".join(JAKE_AT_THE_BAR)
     said = speakers(text, cast)
     assert said == [
         "Jake Barnes",

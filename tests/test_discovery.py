@@ -3,6 +3,8 @@ first-person narrators, invented characters that must not be, titles that never 
 
 from __future__ import annotations
 
+from support import JAKE_AT_THE_BAR
+
 from audiodrama.model import Character, Script
 from audiodrama.parse import parse_story
 from audiodrama.parse.characters import discover
@@ -201,19 +203,7 @@ def test_an_oath_in_a_reply_is_no_name_for_the_narrator() -> None:
 def test_narrator_named_by_the_name_the_narration_never_writes() -> None:
     # the others call the narrator `Jake` in lines not next to the narrator's own; the
     # narration names everyone it shows but says `I` for the narrator: Jake is the narrator
-    text = "\n\n".join(
-        [
-            "I sat at the bar with Brett. Cohn was dancing. I was tired.",
-            '"Isn\'t it a fine band?" I said.',
-            '"Rather," said Brett.',
-            "The music stopped.",
-            'Cohn came up. "Come on, Jake," he said, "have a drink."',
-            "We walked over to the bar and drank. Nobody spoke for a while.",
-            "Brett laughed. \"It's wrong of you, Jake. It's an insult to all of us.\"",
-            "Cohn looked at her and went back to the floor. I watched him go.",
-            '"He is a fine dancer," I said.',
-        ]
-    )
+    text = "\n\n".join(JAKE_AT_THE_BAR)
     script = parse_story(text)
     narrator = owner(script, "Narrator (I)")
     assert narrator.name == "Jake"

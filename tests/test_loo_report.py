@@ -3,24 +3,15 @@ equal count, and how far their largest gaps can be trusted when the novels are r
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+from support import load_script_module
 
 
 @pytest.fixture(scope="module")
 def report() -> ModuleType:
-    sys.path.insert(0, str(SCRIPTS))
-    spec = importlib.util.spec_from_file_location("loo_report", SCRIPTS / "loo_report.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script_module("loo_report")
 
 
 def calibrated(stated: float, n: int) -> list[tuple[float, bool]]:

@@ -3,25 +3,16 @@ every other novel, or with `--hold-out author` only those by other authors."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+from support import load_script_module
 
 
 @pytest.fixture(scope="module")
 def train() -> ModuleType:
-    sys.path.insert(0, str(SCRIPTS))
-    spec = importlib.util.spec_from_file_location("train_attribution", SCRIPTS / "train_attribution.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod  # its dataclasses look their module up there
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script_module("train_attribution")
 
 
 NOVELS = [Path(n) for n in ("Emma", "Persuasion", "OliverTwist", "HardTimes", "TheGambler", "Unlisted")]
