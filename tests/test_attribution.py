@@ -7,7 +7,7 @@ from support import JAKE_AT_THE_BAR
 
 from audiodrama.model import Character, Line
 from audiodrama.parse import parse_story
-from audiodrama.parse.dialogue import segment_and_attribute
+from audiodrama.parse.dialogue import segment_and_attribute, setup
 from audiodrama.parse.review import review
 from audiodrama.parse.structure import paragraphs
 
@@ -253,6 +253,27 @@ def test_first_person_narrator_with_a_cast_is_the_one_the_narration_never_names(
 
 
 # ---------------------------------------------------------------- cast handling
+
+
+def test_a_cast_that_gives_no_genders_is_gendered_by_the_text():
+    # a cast file may name the characters and nothing else: the pronouns after their names
+    # tell who `he` is (the seed story's first lines had gone to Buffy, with such a cast)
+    cast = [Character("Quill", [], "unknown"), Character("Zorba", [], "unknown")]
+    text = "\n\n".join(
+        [
+            "Quill stood by the window. She was tired. Zorba came in. He shut the door.",
+            "Quill turned to face him. She smiled. Zorba sat down. He looked at the fire.",
+            '"It is time," he said.',
+            '"Not yet," she begged.',
+        ]
+    )
+    assert speakers(text, cast) == ["Zorba", "Quill"]
+    assert [c.gender for c in cast] == ["unknown", "unknown"]  # the cast itself is left as given
+    # a cast that gives some genders is taken at its word: the rest stay unknown (PDNC's
+    # casts leave groups and creatures ungendered on purpose)
+    some = [Character("Quill", [], "unknown"), Character("Zorba", [], "male")]
+    assert setup(text, paragraphs(text), some)[2].genders == ["unknown", "male"]
+    assert setup(text, paragraphs(text), cast)[2].genders == ["female", "male"]
 
 
 def test_with_cast_only_cast_characters_are_returned():

@@ -19,7 +19,7 @@ from functools import lru_cache
 from audiodrama.model import Character
 from audiodrama.parse.clusters import cluster_forms, main_name
 from audiodrama.parse.descriptions import described_speakers
-from audiodrama.parse.first_names import fill_genders, name_genders
+from audiodrama.parse.first_names import fill_genders, gender_priors, name_genders
 from audiodrama.parse.full_names import join_titled_surnames
 from audiodrama.parse.name_runs import mid_sentence
 from audiodrama.parse.names import HONORIFICS, gender_of_honorific, name_key
@@ -371,6 +371,21 @@ def _gender(
         # list gives one sex only (`Frances`, `Edna`) they need a clear margin
         return "unknown"
     return g if c >= 1.5 * rest and c >= 2 else "unknown"
+
+
+def genders_in_text(text: str, paras: list[Paragraph], characters: list[Character]) -> list[str]:
+    """Each character's gender for the attributor: the one given, else the one the pronouns
+    after its names tell, else its first name's in the list (a cast file may give none)."""
+    ends = _narration_runs(text, paras)[2]
+    firsts = name_genders({w for c in characters for n in c.all_names() for w in n.split()[:2]})
+    out = [c.gender if c.gender in _SEXES else _gender(c.all_names(), text, ends, firsts) for c in characters]
+    unknown = [i for i, g in enumerate(out) if g not in _SEXES]
+    for i, g in zip(unknown, gender_priors([characters[i].all_names() for i in unknown])):
+        out[i] = g
+    return out
+
+
+_SEXES = ("male", "female")
 
 
 def genders_for(characters: list[Character]) -> list[str]:

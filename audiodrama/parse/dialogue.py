@@ -19,7 +19,13 @@ from collections.abc import Mapping
 
 from audiodrama.model import Character, Line
 from audiodrama.parse.attribution import Attributor
-from audiodrama.parse.characters import NARRATOR_FALLBACK, detect_first_person, discover, genders_for
+from audiodrama.parse.characters import (
+    NARRATOR_FALLBACK,
+    detect_first_person,
+    discover,
+    genders_for,
+    genders_in_text,
+)
 from audiodrama.parse.descriptions import fold, fold_revealed, is_description
 from audiodrama.parse.eldest import key_eldest, key_surname_bearer
 from audiodrama.parse.embedded import demote_embedded
@@ -98,6 +104,10 @@ def setup(
             characters.append(Character(name=NARRATOR_FALLBACK, gender="unknown"))
             narrator = len(characters) - 1
     genders = genders_for(characters)
+    if cast is not None and all(g == "unknown" for g in genders):
+        # a cast that gives no gender at all is a list of names (a cast file may be no more):
+        # the text genders them, as discovery does; one that gives some is taken at its word
+        genders = genders_in_text(text, paras, characters)
     if first_person and cast is not None and narrator is None:
         # Whom do the narrator's partners address? That is the narrator's name.
         narrator = name_narrator(text, paras, index, genders, characters, cast_mode=True)
