@@ -276,6 +276,24 @@ def test_a_cast_that_gives_no_genders_is_gendered_by_the_text():
     assert setup(text, paragraphs(text), cast)[2].genders == ["female", "male"]
 
 
+def test_a_cast_of_names_only_is_gendered_by_its_titles_and_nouns_and_the_pronouns():
+    # `The King Of Hearts` and `The Duchess` say it in the name; `The Hatter` is written
+    # `the Hatter` in the narration, where the pronouns after it are read
+    cast = [
+        Character("The King Of Hearts", [], "unknown"),
+        Character("The Duchess", [], "unknown"),
+        Character("The Hatter", [], "unknown"),
+    ]
+    text = "\n\n".join(
+        [
+            "The King sat on his throne. Then the Hatter came in. He had a cup of tea in his hand.",
+            "Later the Hatter bowed to the Duchess. He looked at her hat and laughed at her.",
+            '"Off with his head!" said the Duchess.',
+        ]
+    )
+    assert setup(text, paragraphs(text), cast)[2].genders == ["male", "female", "male"]
+
+
 def test_with_cast_only_cast_characters_are_returned():
     cast = [Character("Ann", ["Annie"], "female")]
     lines, chars = attribute('"Hi," said Annie.\n\n"Hello," said Zed.', cast)

@@ -22,13 +22,13 @@ from audiodrama.parse.descriptions import described_speakers
 from audiodrama.parse.first_names import fill_genders, gender_priors, name_genders
 from audiodrama.parse.full_names import join_titled_surnames
 from audiodrama.parse.name_runs import mid_sentence
-from audiodrama.parse.names import HONORIFICS, gender_of_honorific, name_key
+from audiodrama.parse.names import HONORIFICS, name_key
 from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.pet_names import fold_pet_names
 from audiodrama.parse.piece_memo import runs_of_piece, tag_after_piece, tag_before_piece
+from audiodrama.parse.pronoun_genders import SEXES, gender_of_forms, noun_gender
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import Tag
-from audiodrama.parse.titles import first_name_gender
 from audiodrama.parse.vocatives import VOCATIVE
 from audiodrama.parse.wordlists import NOT_NAMES
 
@@ -39,31 +39,11 @@ NARRATOR_FALLBACK = "Narrator (I)"
 # character; tests/test_parse_fastpaths.py holds the plain forms)
 _NAME_IN_QUOTE = re.compile(r"([A-Z](?<=[a-z,] [A-Z])[a-z]{2,})(?=\s*[?!.,])")
 
-_AGREE = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b[^.,;:!?\"\n]{0,30}?\b(his|himself|her|herself)\b")
-_NEXT_SENT_PRON = re.compile(r"[^.!?\"\n]{0,150}[.!?][\"'\u201d]?\s+(He|She)\b")
-
 _FIRST_PERSON = re.compile(r"[Im](?<!\w.)(?:(?<=I)|(?<=m)(?:e|y(?:self)?))\b")  # I, me, my, myself
 _I_TAG = re.compile(
     r"(?:\bI\s+(?:[a-z]+ly\s+)?(?:said|asked|answered|replied|says|called|shouted)\b|"
     r"\b(?:said|asked|answered|replied)\s+I\b)"
 )
-_OBJECT_BEFORE = re.compile(
-    r"\b(?:to|at|with|from|for|of|about|by|on|toward|towards|upon|than|into|"
-    r"behind|beside|like|after)\s+$"
-)
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
-
-
-def _someone_else(text: str, start: int, end: int) -> bool:
-    """Whether a name stands in text[start:end] (between a mention and the pronoun after
-    it: the pronoun may be that one's)."""
-    return any(
-        m.group().lower() not in NOT_NAMES and m.group().lower() not in HONORIFICS
-        for m in _CAPITALISED.finditer(text, start, end)
-    )
-
-
-_PRON_AFTER = re.compile(r"\b(he|himself|she|herself)\b", re.IGNORECASE)
 
 
 def detect_first_person(text: str, paras: list[Paragraph]) -> bool:
@@ -277,7 +257,7 @@ def _with_descriptions(
         ends = c.__dict__.pop("_ends")
         c.__dict__["_tagged"] = True
         if c.gender == "unknown":
-            c.gender = _gender([c.name], text, {c.name: ends}, {})
+            c.gender = gender_of_forms([c.name], text, {c.name: ends}, {})
     order = sorted(range(len(chars) + len(described)), key=lambda i: -[*prom, *dprom][i])
     every = [*chars, *described]
     return [every[i] for i in order], [[*prom, *dprom][i] for i in order]
@@ -319,58 +299,10 @@ def _cluster(
             # `the March Hare` is also written `March Hare`
             if f.lower().startswith("the ") and f[4:] not in cl:
                 aliases.append(f[4:])
-        chars.append(Character(name=main, aliases=aliases, gender=_gender(cl, text, ends, firsts)))
+        chars.append(Character(name=main, aliases=aliases, gender=gender_of_forms(cl, text, ends, firsts)))
         prom.append(total)
     order = sorted(range(len(chars)), key=lambda i: -prom[i])
     return [chars[i] for i in order], [prom[i] for i in order]
-
-
-def _gender(
-    forms: list[str], text: str, ends: dict[str, list[int]], firsts: dict[str, tuple[str, int]]
-) -> str:
-    votes: Counter[str] = Counter()
-    for f in forms:
-        g = gender_of_honorific(f.split()[0])
-        if g:
-            votes[g] += 5
-    if votes:
-        return votes.most_common(1)[0][0]
-    # Pronouns right after the name's mentions: "Willow ... she" (first 400 mentions).
-    heads = {f for f in forms if " " not in f}
-    longer = [r for r in ends if r.split()[0] in heads and r not in forms]
-    for e in sorted(p for f in [*forms, *longer] for p in ends.get(f, []))[:400]:
-        # a name as an object (`glared at Xander.`, `across from Xander's apartment`) is
-        # not what the next pronoun refers to: the sentence's subject is
-        ws = text.rfind(" ", max(0, e - 40), e - 1)
-        if _OBJECT_BEFORE.search(text, max(0, ws - 16), ws + 1 if ws >= 0 else 0):
-            continue
-        window = text[e : e + 100]
-        am = _AGREE.match(text, e, e + 80)
-        if am:
-            # `Xander rolled his eyes`, `Willow bit her lip`: subject-possessive agreement
-            w = am.group(1).lower()
-            votes["male" if w in ("his", "himself") else "female"] += 3 if w != "her" else 2
-            continue
-        nm = _NEXT_SENT_PRON.match(text, e, e + 200)
-        if nm and not _someone_else(text, e, nm.start(1)):
-            # `Brett smiled. She ...`: the next sentence's subject pronoun is the best sign
-            votes["male" if nm.group(1) == "He" else "female"] += 2
-            continue
-        pm = _PRON_AFTER.search(window)
-        if pm and not _someone_else(text, e, e + pm.start()):
-            # (`said the Rabbit, and Alice thought she ...`: the pronoun is Alice's)
-            w = pm.group(1).lower()
-            votes["male" if w in ("he", "himself") else "female"] += 1
-    if not votes:
-        return "unknown"
-    ((g, c),) = votes.most_common(1)
-    rest = sum(votes.values()) - c
-    listed = {first_name_gender(f.split()[0], firsts) for f in forms} - {None}
-    if listed and g not in listed and c - rest < 4:
-        # the pronouns after a name are often someone else's: against a first name the
-        # list gives one sex only (`Frances`, `Edna`) they need a clear margin
-        return "unknown"
-    return g if c >= 1.5 * rest and c >= 2 else "unknown"
 
 
 def genders_in_text(text: str, paras: list[Paragraph], characters: list[Character]) -> list[str]:
@@ -378,14 +310,16 @@ def genders_in_text(text: str, paras: list[Paragraph], characters: list[Characte
     after its names tell, else its first name's in the list (a cast file may give none)."""
     ends = _narration_runs(text, paras)[2]
     firsts = name_genders({w for c in characters for n in c.all_names() for w in n.split()[:2]})
-    out = [c.gender if c.gender in _SEXES else _gender(c.all_names(), text, ends, firsts) for c in characters]
-    unknown = [i for i, g in enumerate(out) if g not in _SEXES]
+    out = []
+    for c in characters:
+        # `The Hatter` is written `the Hatter` mid-sentence, the form the runs are counted by
+        forms = [*c.all_names(), *(f"the {f[4:]}" for f in c.all_names() if f.startswith("The "))]
+        told = c.gender if c.gender in SEXES else noun_gender(forms)
+        out.append(told or gender_of_forms(forms, text, ends, firsts))
+    unknown = [i for i, g in enumerate(out) if g not in SEXES]
     for i, g in zip(unknown, gender_priors([characters[i].all_names() for i in unknown])):
         out[i] = g
     return out
-
-
-_SEXES = ("male", "female")
 
 
 def genders_for(characters: list[Character]) -> list[str]:
