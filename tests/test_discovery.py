@@ -89,6 +89,21 @@ def test_words_for_anybody_and_relatives_make_no_character():
     assert found(text) == []
 
 
+def test_a_title_the_narration_keeps_writing_genders_its_character() -> None:
+    # `the Admiral` is a man whatever pronouns follow (none here, in a short text)
+    text = "\n\n".join(
+        [
+            "Anne walked to the Admiral's house. The Admiral was in the garden with Mrs. Croft.",
+            '"Good morning," said the Admiral.',
+            '"Good morning," said Anne. The Admiral smiled at Anne and Mrs. Croft.',
+            '"Sit down, sit down," said the Admiral.',
+            "Anne sat down beside the Admiral.",
+        ]
+    )
+    admiral = next(c for c in found(text) if "the Admiral" in c.all_names())
+    assert admiral.gender == "male"
+
+
 def test_narrator_named_by_calling_themself():
     text = "\n\n".join(
         [

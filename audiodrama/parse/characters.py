@@ -299,7 +299,8 @@ def _cluster(
             # `the March Hare` is also written `March Hare`
             if f.lower().startswith("the ") and f[4:] not in cl:
                 aliases.append(f[4:])
-        chars.append(Character(name=main, aliases=aliases, gender=gender_of_forms(cl, text, ends, firsts)))
+        gender = noun_gender(cl) or gender_of_forms(cl, text, ends, firsts)
+        chars.append(Character(name=main, aliases=aliases, gender=gender))
         prom.append(total)
     order = sorted(range(len(chars)), key=lambda i: -prom[i])
     return [chars[i] for i in order], [prom[i] for i in order]
