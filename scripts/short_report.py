@@ -63,6 +63,17 @@ def piece_folder(novel: Path, text: str, span: tuple[int, int], rows: list[dict]
     return len(kept)
 
 
+def _piece_length(value: str) -> int:
+    """--chars: a whole number of 1,000 or more (a piece shorter holds no conversation)."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of characters") from None
+    if n < 1000:
+        raise argparse.ArgumentTypeError(f"{n} is too short: give 1,000 characters or more")
+    return n
+
+
 def shift(script: dict, s: int, e: int) -> dict:
     """The whole novel's script cut to the lines inside [s, e), at the piece's offsets."""
     out = json.loads(json.dumps(script))
@@ -80,7 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("pdnc", type=Path)
     ap.add_argument("loo_dir", type=Path)
     ap.add_argument(
-        "--chars", type=int, default=40_000, help="piece length (default 40,000: some 7,000 words)"
+        "--chars",
+        type=_piece_length,
+        default=40_000,
+        help="piece length, 1,000 or more (default 40,000: some 7,000 words; 12,000: some 2,000)",
     )
     ap.add_argument("--scorer", type=Path, default=Path("/work/shared/bench/score_attribution.py"))
     a = ap.parse_args(argv)
