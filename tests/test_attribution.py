@@ -443,7 +443,7 @@ def test_a_speaker_known_only_by_a_title_is_a_character_of_their_own():
     )
     lines, chars = attribute(text)
     assert [c.name for c in chars] == ["the General", "Polina"]
-    assert chars[0].gender == "unknown"  # `the` is no first name
+    assert chars[0].gender == "male"  # the title tells (`the` is no first name)
     assert [l.speaker for l in dialogue(lines)] == [
         "the General",
         "Polina",
