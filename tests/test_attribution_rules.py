@@ -374,6 +374,19 @@ def test_last_line_speaker(case):
     assert rule is None or last.rule == rule
 
 
+def test_a_possessive_beat_tells_the_speakers_gender() -> None:
+    # `"I miss this..." Her eyes closed.`: whose eyes are the speaker's, as `She closed her
+    # eyes` would tell (the seed story's last miss); `Her mother came in` is someone else
+    cast = [Character("Buffy", [], "female"), Character("Spike", [], "male")]
+    lead = "Buffy sat by the fire. Spike came in.\n\n"
+    feats = told_features(lead + '"I miss this..." Her eyes closed softly.', cast, 0)
+    assert "npron_match" in feats["Buffy"] and "npron_mismatch" in feats["Spike"]
+    feats = told_features(lead + '"I miss this..." His grip tightened.', cast, 0)
+    assert "npron_match" in feats["Spike"] and "npron_mismatch" in feats["Buffy"]
+    feats = told_features(lead + '"I miss this..." Her mother came in.', cast, 0)
+    assert not any("npron_match" in f or "npron_mismatch" in f for f in feats.values())
+
+
 def _features(text: str, cast: list[Character], ti: int) -> dict[str, dict[str, float]]:
     """The ranker's candidate features of turn `ti`, by character name."""
     from audiodrama.parse.dialogue import setup

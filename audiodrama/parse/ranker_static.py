@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from audiodrama.parse.person_words import KIN, ROLES
 from audiodrama.parse.ranker_context import (
     OBJ_BEFORE,
     Context,
@@ -14,11 +15,15 @@ from audiodrama.parse.ranker_context import (
     recent_nonobject,
     recent_subject,
 )
+from audiodrama.parse.turns import GENDERED_NOUNS
 
-# `He`/`She` opening a sentence of the narration: the piece's first one (`_PIECE_PRON`, matched
+# `He`/`She` opening a sentence of the narration, or `His`/`Her` and what is theirs (`Her eyes
+# closed.`; `Her mother came in` is someone else): the piece's first one (`_PIECE_PRON`, matched
 # at the piece; a `^` in a search from `pos` matches only at the start of the story) or a later one
-_PIECE_PRON = re.compile(r"\s*(He|She)\b")
-_NARR_PRON = re.compile(r"[.!?][\"'\u201d]?\s+(He|She)\b")
+_OTHERS = "|".join(sorted(GENDERED_NOUNS.keys() | KIN | ROLES, key=len, reverse=True))
+_PRON = rf"(He|She|(?:His|Her)(?=\s+(?!(?:{_OTHERS})\b)[a-z]))\b"
+_PIECE_PRON = re.compile(r"\s*" + _PRON)
+_NARR_PRON = re.compile(r"[.!?][\"'\u201d]?\s+" + _PRON)
 
 
 class Feats:
@@ -151,7 +156,7 @@ def _narration_pronoun(ctx: Context, ti: int) -> None:
         end = min(piece.end, piece.start + 300)
         nm = _PIECE_PRON.match(att.text, piece.start, end) or _NARR_PRON.search(att.text, piece.start, end)
         if nm:
-            ctx.narr_gender[ti] = "male" if nm.group(1) == "He" else "female"
+            ctx.narr_gender[ti] = "male" if nm.group(1) in ("He", "His") else "female"
             break
 
 
