@@ -20,7 +20,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from operator import mul
 
@@ -95,11 +95,20 @@ class Calibration:
     nocast: Mapping[str, float]
     cast_knots: tuple[tuple[float, float], ...] = ()
     nocast_knots: tuple[tuple[float, float], ...] = ()
+    # the weights of the features' names in their order, by (cast given, names): a parse's
+    # feature dicts come in a dozen orders, so the names are looked up once per order
+    _ordered: dict[tuple[bool | str, ...], list[float]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def probability(self, feats: Mapping[str, float], cast_given: bool) -> float:
-        weights = self.cast if cast_given else self.nocast
+        key: tuple[bool | str, ...] = (cast_given, *feats)
+        ordered = self._ordered.get(key)
+        if ordered is None:
+            weights = self.cast if cast_given else self.nocast
+            ordered = self._ordered[key] = list(map(weights.get, feats, repeat(0.0)))
         # the same products summed in the same order as a generator would, iterated in C
-        z = sum(map(mul, map(weights.get, feats, repeat(0.0)), feats.values()))
+        z = sum(map(mul, ordered, feats.values()))
         p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
         return monotone_map(p, self.cast_knots if cast_given else self.nocast_knots)
 
