@@ -15,6 +15,7 @@ from audiodrama.model import Character
 from audiodrama.parse import (
     attribution,
     characters,
+    context,
     narrator,
     parse_story,
     quoted,
@@ -445,3 +446,35 @@ def test_description_scan_finds_what_one_regex_of_both_kinds_found(desc: list[st
     for start in range(0, len(text), 3):
         for end in range(start, len(text) + 1, 2):
             assert scan.hits(text, start, end) == _plain_description_hits(desc, indef, text, start, end)
+
+
+SENTENCE_TEXTS = [
+    'He said so.  "Then--Go!" she cried.\u201d Mr. Bell replied; and, voice low,\n\n'
+    "unsaid words: saying 'say' aloud, thus_ spoke\u2014Ann. Said Tom, and when asked, answered.",
+    "?\n \n!'_ Then-- x. cried,but said\tcried. ._ ,\nand \u2014 \u2014B a,  while b, when",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCE_TEXTS)
+def test_context_regexes_are_the_plain_regexes_in_every_window(text: str) -> None:
+    plain = {
+        context._SENT_BOUND: r"[.!?;][\"'\u201d\u2019)_]*(?:\s+|(?:--|\u2014)\s*(?=[A-Z]))|[\n]\s*\n",
+        context._CLAUSE_BOUND: r"[.!?;][\"'\u201d\u2019)_]*\s+|[\n]\s*\n|,\s+(?=and\s|but\s|while\s|when\s)",
+        context.SPEECH_WORD: r"\b(?:" + "|".join(context.SPEECH_WORDS) + r")\b",
+    }
+    for fast, slow in plain.items():
+        rx = re.compile(slow)
+        for start in range(len(text)):
+            for end in range(start, len(text) + 1):
+                want = [m.span() for m in rx.finditer(text, start, end)]
+                assert [m.span() for m in fast.finditer(text, start, end)] == want, (slow, start, end)
+
+
+def test_first_letter_words_match_the_words_the_plain_alternation_matches() -> None:
+    # the plain alternation takes the first word listed that matches: `a` before `an` leaves
+    # `an` to match only where `a` ends on no word boundary
+    words = ["a", "an", "and", "Ann", "annals", "b", "bat"]
+    text = "a an and Ann annals bat b anand xa a_ an1 An\nann Annals"
+    rx, fast = re.compile(r"\b(?:" + "|".join(words) + r")\b"), re.compile(context.first_letter_words(words))
+    for start in range(len(text)):
+        assert [m.span() for m in fast.finditer(text, start)] == [m.span() for m in rx.finditer(text, start)]
