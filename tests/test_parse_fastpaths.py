@@ -265,6 +265,24 @@ def test_letter_closes(quote: str, closes: bool) -> None:
     assert closes_letter(quote) == closes
 
 
+_HANDED_WORDS = "The letter was written. He wrote it; spoke of the NOTE said I. In the envelope: contents"
+
+
+@given(
+    st.lists(
+        st.sampled_from([*_HANDED_WORDS.split(), ".", "!", ":", "\n", "  ", "\u0130", "\u017f"]), max_size=12
+    )
+)
+@settings(max_examples=400, deadline=None)
+def test_writing_handed_over_is_the_plain_test(words: list[str]) -> None:
+    # the paragraph's key words tested before its last sentence is cut out: the same verdict
+    text = " ".join(words)
+    para = quotes_module.Paragraph(0, 0, len(text), [Piece("n", 0, len(text))])
+    last = quoted._SENTENCE_BREAK.split(text.strip())[-1]
+    plain = quoted._WRITING.search(last) is not None and quoted._SPEAKING.search(last) is None
+    assert quoted.hands_over_writing(text, para) == (plain and not quoted.DQ_MARKS.search(text))
+
+
 def test_a_paragraphs_quotes_and_narration_follow_its_pieces() -> None:
     para = split_paragraph('"Hi," said Ann. "Bye."', 0, 0, 22, single=False, continues=False)
     assert [(q.start, q.end) for q in para.quotes] == [(0, 5), (16, 22)]
