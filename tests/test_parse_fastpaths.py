@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import re
 import unicodedata
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiodrama.ids import normalise
+from audiodrama.ids import base_id, normalise
 from audiodrama.model import Character
 from audiodrama.parse import (
     attribution,
@@ -65,6 +66,22 @@ def test_runs_are_the_runs_of_the_run_regex_in_every_window(text: str) -> None:
 def test_ascii_ids_normalise_as_the_general_rule(text: str) -> None:
     general = re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).lower()).strip()
     assert normalise(text) == general
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, World!",
+        "  It's -- a_b (test)  ",
+        "Mr. O'Brien's 2nd time...",
+        "",
+        "\x1ftab\tnew\nline",
+        "Caf\u00e9 ZZ",
+    ],
+)
+def test_base_ids_hash_the_normalised_text(text: str) -> None:
+    # the ASCII path hashes its bytes with no str between: the same digest
+    assert base_id(text) == hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()[:10]
 
 
 def test_non_ascii_ids_still_fold() -> None:
