@@ -513,3 +513,24 @@ def test_first_letter_words_match_the_words_the_plain_alternation_matches() -> N
     rx, fast = re.compile(r"\b(?:" + "|".join(words) + r")\b"), re.compile(context.first_letter_words(words))
     for start in range(len(text)):
         assert [m.span() for m in fast.finditer(text, start)] == [m.span() for m in rx.finditer(text, start)]
+
+
+def _plain_first_person(text: str, paras: list) -> bool:
+    i_count = tags = chars = 0
+    for p in paras:
+        for piece in p.narration:
+            seg = text[piece.start : piece.end]
+            chars += len(seg)
+            i_count += len(characters._FIRST_PERSON.findall(seg))
+            tags += len(characters._I_TAG.findall(seg))
+    return chars > 0 and ((tags >= 2 and i_count * 1000 / chars >= 2.0) or tags >= 10)
+
+
+@pytest.mark.parametrize("tags", [0, 1, 2, 5, 9, 10, 12])
+@pytest.mark.parametrize(
+    "filler", ["She walked on and on through the long grass. " * 20, "I sat. Me, my, I. ", ""]
+)
+def test_first_person_counts_the_is_only_where_they_decide(tags: int, filler: str) -> None:
+    text = "\n\n".join([filler or '"Hm."', *(['"Yes," I said.'] * tags), filler or '"No."'])
+    paras = quotes_module.find_quotes(text, [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)])
+    assert characters.detect_first_person(text, paras) == _plain_first_person(text, paras)
