@@ -17,6 +17,7 @@ from audiodrama.parse import (
     attribution,
     characters,
     context,
+    lines,
     narrator,
     parse_story,
     quoted,
@@ -534,3 +535,24 @@ def test_first_person_counts_the_is_only_where_they_decide(tags: int, filler: st
     text = "\n\n".join([filler or '"Hm."', *(['"Yes," I said.'] * tags), filler or '"No."'])
     paras = quotes_module.find_quotes(text, [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)])
     assert characters.detect_first_person(text, paras) == _plain_first_person(text, paras)
+
+
+@given(
+    pre=st.integers(0, 3),
+    words=st.integers(250, 300),
+    post=st.integers(0, 3),
+    nested=st.booleans(),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_short_quote_is_one_part_as_the_splits_give_it(
+    pre: int, words: int, post: int, nested: bool
+) -> None:
+    # the short quote's fast path in lines._dialogue_lines: whole when the splits keep it whole
+    body = ("He said. 'No.' (smiles) " * 20)[:words] if nested else ("Yes. " * 80)[:words]
+    text = " " * pre + '"' + body + '"' + " " * post
+    start, end, inner = 0, len(text), (pre + 1, pre + 1 + len(body))
+    if inner[1] - inner[0] < lines._NESTED_FROM and end - start <= lines._CHUNK_OVER:
+        parts = [
+            c for p in lines._split_nested(text, start, end, inner, False) for c in lines._chunk(text, *p)
+        ]
+        assert parts == [(start, end)]
