@@ -23,6 +23,7 @@ from audiodrama.parse import (
     quoted,
     ranker_context,
     scenecues,
+    structure,
     vocatives,
 )
 from audiodrama.parse import quotes as quotes_module
@@ -556,3 +557,57 @@ def test_a_short_quote_is_one_part_as_the_splits_give_it(
             c for p in lines._split_nested(text, start, end, inner, False) for c in lines._chunk(text, *p)
         ]
         assert parts == [(start, end)]
+
+
+_HEADING_TOKENS = [
+    *[
+        "Chapter",
+        "CHAPTER",
+        "chap.",
+        "Ch.",
+        "Book",
+        "Part",
+        "Partly",
+        "Volume",
+        "vol.",
+        "Act",
+        "Kapitel",
+        "Prologue",
+        "EPILOGUE",
+        "Prólogo",
+    ],
+    *[
+        "Introduction",
+        "Preface",
+        "IV",
+        "12",
+        "one",
+        "the",
+        "Twentieth",
+        ":",
+        ".",
+        "—",
+        "(",
+        ")",
+        "word",
+        "#",
+        "##",
+        "Kapitel",
+        "ıntroduction",
+    ],
+    " ",
+    "\n",
+    "\t",
+    "\n\n ",
+]
+
+
+@given(st.lists(st.sampled_from(_HEADING_TOKENS), max_size=12))
+@settings(max_examples=500, deadline=None)
+def test_headings_are_the_plain_tests(tokens: list[str]) -> None:
+    # the opening tested before the paragraph is flattened: the same verdict
+    para = "".join(tokens)
+    words = para.split(None, 110)
+    flat = " ".join(words)
+    plain = len(words) <= 110 and len(flat) <= 110 and bool(structure._CHAPTER.match(flat))
+    assert structure.is_heading_text(para) == plain
