@@ -223,3 +223,19 @@ def test_a_turn_the_next_tag_contradicts_is_stated_less_sure():
         agree = model.calibration.probability(line_features(_between_tags("Ann"))[2], given)
         conflict = model.calibration.probability(line_features(_between_tags("Cal"))[2], given)
         assert conflict < agree, (given, agree, conflict)
+
+
+def test_probability_sums_what_the_plain_weighted_sum_sums():
+    # the weights are looked up once per order of feature names: the same products in the
+    # same order, so the same floats as the plain sum, whatever order or names come
+    model = load_model()
+    assert model.calibration is not None
+    feats = line_features([l for l in parse_story(EXCHANGE, cast=CAST).lines()])
+    feats += [dict(reversed(f.items())) for f in feats] + [{"unknown": 1.0, "bias": 1.0}]
+    for given in (True, False):
+        weights = model.calibration.cast if given else model.calibration.nocast
+        for f in feats * 2:
+            z = sum(weights.get(k, 0.0) * v for k, v in f.items())
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            knots = model.calibration.cast_knots if given else model.calibration.nocast_knots
+            assert model.calibration.probability(f, given) == monotone_map(p, knots)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import re
 import unicodedata
 
@@ -10,16 +11,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiodrama.ids import normalise
+from audiodrama.ids import base_id, normalise
 from audiodrama.model import Character
 from audiodrama.parse import (
     attribution,
     characters,
+    context,
+    lines,
     narrator,
     parse_story,
     quoted,
     ranker_context,
     scenecues,
+    structure,
     vocatives,
 )
 from audiodrama.parse import quotes as quotes_module
@@ -64,6 +68,22 @@ def test_runs_are_the_runs_of_the_run_regex_in_every_window(text: str) -> None:
 def test_ascii_ids_normalise_as_the_general_rule(text: str) -> None:
     general = re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).lower()).strip()
     assert normalise(text) == general
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, World!",
+        "  It's -- a_b (test)  ",
+        "Mr. O'Brien's 2nd time...",
+        "",
+        "\x1ftab\tnew\nline",
+        "Caf\u00e9 ZZ",
+    ],
+)
+def test_base_ids_hash_the_normalised_text(text: str) -> None:
+    # the ASCII path hashes its bytes with no str between: the same digest
+    assert base_id(text) == hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()[:10]
 
 
 def test_non_ascii_ids_still_fold() -> None:
@@ -264,6 +284,24 @@ def test_letter_closes(quote: str, closes: bool) -> None:
     assert closes_letter(quote) == closes
 
 
+_HANDED_WORDS = "The letter was written. He wrote it; spoke of the NOTE said I. In the envelope: contents"
+
+
+@given(
+    st.lists(
+        st.sampled_from([*_HANDED_WORDS.split(), ".", "!", ":", "\n", "  ", "\u0130", "\u017f"]), max_size=12
+    )
+)
+@settings(max_examples=400, deadline=None)
+def test_writing_handed_over_is_the_plain_test(words: list[str]) -> None:
+    # the paragraph's key words tested before its last sentence is cut out: the same verdict
+    text = " ".join(words)
+    para = quotes_module.Paragraph(0, 0, len(text), [Piece("n", 0, len(text))])
+    last = quoted._SENTENCE_BREAK.split(text.strip())[-1]
+    plain = quoted._WRITING.search(last) is not None and quoted._SPEAKING.search(last) is None
+    assert quoted.hands_over_writing(text, para) == (plain and not quoted.DQ_MARKS.search(text))
+
+
 def test_a_paragraphs_quotes_and_narration_follow_its_pieces() -> None:
     para = split_paragraph('"Hi," said Ann. "Bye."', 0, 0, 22, single=False, continues=False)
     assert [(q.start, q.end) for q in para.quotes] == [(0, 5), (16, 22)]
@@ -445,3 +483,131 @@ def test_description_scan_finds_what_one_regex_of_both_kinds_found(desc: list[st
     for start in range(0, len(text), 3):
         for end in range(start, len(text) + 1, 2):
             assert scan.hits(text, start, end) == _plain_description_hits(desc, indef, text, start, end)
+
+
+SENTENCE_TEXTS = [
+    'He said so.  "Then--Go!" she cried.\u201d Mr. Bell replied; and, voice low,\n\n'
+    "unsaid words: saying 'say' aloud, thus_ spoke\u2014Ann. Said Tom, and when asked, answered.",
+    "?\n \n!'_ Then-- x. cried,but said\tcried. ._ ,\nand \u2014 \u2014B a,  while b, when",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCE_TEXTS)
+def test_context_regexes_are_the_plain_regexes_in_every_window(text: str) -> None:
+    plain = {
+        context._SENT_BOUND: r"[.!?;][\"'\u201d\u2019)_]*(?:\s+|(?:--|\u2014)\s*(?=[A-Z]))|[\n]\s*\n",
+        context._CLAUSE_BOUND: r"[.!?;][\"'\u201d\u2019)_]*\s+|[\n]\s*\n|,\s+(?=and\s|but\s|while\s|when\s)",
+        context.SPEECH_WORD: r"\b(?:" + "|".join(context.SPEECH_WORDS) + r")\b",
+    }
+    for fast, slow in plain.items():
+        rx = re.compile(slow)
+        for start in range(len(text)):
+            for end in range(start, len(text) + 1):
+                want = [m.span() for m in rx.finditer(text, start, end)]
+                assert [m.span() for m in fast.finditer(text, start, end)] == want, (slow, start, end)
+
+
+def test_first_letter_words_match_the_words_the_plain_alternation_matches() -> None:
+    # the plain alternation takes the first word listed that matches: `a` before `an` leaves
+    # `an` to match only where `a` ends on no word boundary
+    words = ["a", "an", "and", "Ann", "annals", "b", "bat"]
+    text = "a an and Ann annals bat b anand xa a_ an1 An\nann Annals"
+    rx, fast = re.compile(r"\b(?:" + "|".join(words) + r")\b"), re.compile(context.first_letter_words(words))
+    for start in range(len(text)):
+        assert [m.span() for m in fast.finditer(text, start)] == [m.span() for m in rx.finditer(text, start)]
+
+
+def _plain_first_person(text: str, paras: list) -> bool:
+    i_count = tags = chars = 0
+    for p in paras:
+        for piece in p.narration:
+            seg = text[piece.start : piece.end]
+            chars += len(seg)
+            i_count += len(characters._FIRST_PERSON.findall(seg))
+            tags += len(characters._I_TAG.findall(seg))
+    return chars > 0 and ((tags >= 2 and i_count * 1000 / chars >= 2.0) or tags >= 10)
+
+
+@pytest.mark.parametrize("tags", [0, 1, 2, 5, 9, 10, 12])
+@pytest.mark.parametrize(
+    "filler", ["She walked on and on through the long grass. " * 20, "I sat. Me, my, I. ", ""]
+)
+def test_first_person_counts_the_is_only_where_they_decide(tags: int, filler: str) -> None:
+    text = "\n\n".join([filler or '"Hm."', *(['"Yes," I said.'] * tags), filler or '"No."'])
+    paras = quotes_module.find_quotes(text, [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)])
+    assert characters.detect_first_person(text, paras) == _plain_first_person(text, paras)
+
+
+@given(
+    pre=st.integers(0, 3),
+    words=st.integers(250, 300),
+    post=st.integers(0, 3),
+    nested=st.booleans(),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_short_quote_is_one_part_as_the_splits_give_it(
+    pre: int, words: int, post: int, nested: bool
+) -> None:
+    # the short quote's fast path in lines._dialogue_lines: whole when the splits keep it whole
+    body = ("He said. 'No.' (smiles) " * 20)[:words] if nested else ("Yes. " * 80)[:words]
+    text = " " * pre + '"' + body + '"' + " " * post
+    start, end, inner = 0, len(text), (pre + 1, pre + 1 + len(body))
+    if inner[1] - inner[0] < lines._NESTED_FROM and end - start <= lines._CHUNK_OVER:
+        parts = [
+            c for p in lines._split_nested(text, start, end, inner, False) for c in lines._chunk(text, *p)
+        ]
+        assert parts == [(start, end)]
+
+
+_HEADING_TOKENS = [
+    *[
+        "Chapter",
+        "CHAPTER",
+        "chap.",
+        "Ch.",
+        "Book",
+        "Part",
+        "Partly",
+        "Volume",
+        "vol.",
+        "Act",
+        "Kapitel",
+        "Prologue",
+        "EPILOGUE",
+        "Prólogo",
+    ],
+    *[
+        "Introduction",
+        "Preface",
+        "IV",
+        "12",
+        "one",
+        "the",
+        "Twentieth",
+        ":",
+        ".",
+        "—",
+        "(",
+        ")",
+        "word",
+        "#",
+        "##",
+        "Kapitel",
+        "ıntroduction",
+    ],
+    " ",
+    "\n",
+    "\t",
+    "\n\n ",
+]
+
+
+@given(st.lists(st.sampled_from(_HEADING_TOKENS), max_size=12))
+@settings(max_examples=500, deadline=None)
+def test_headings_are_the_plain_tests(tokens: list[str]) -> None:
+    # the opening tested before the paragraph is flattened: the same verdict
+    para = "".join(tokens)
+    words = para.split(None, 110)
+    flat = " ".join(words)
+    plain = len(words) <= 110 and len(flat) <= 110 and bool(structure._CHAPTER.match(flat))
+    assert structure.is_heading_text(para) == plain

@@ -20,7 +20,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from operator import mul
 
@@ -95,11 +95,20 @@ class Calibration:
     nocast: Mapping[str, float]
     cast_knots: tuple[tuple[float, float], ...] = ()
     nocast_knots: tuple[tuple[float, float], ...] = ()
+    # the weights of the features' names in their order, by (cast given, names): a parse's
+    # feature dicts come in a dozen orders, so the names are looked up once per order
+    _ordered: dict[tuple[bool | str, ...], list[float]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def probability(self, feats: Mapping[str, float], cast_given: bool) -> float:
-        weights = self.cast if cast_given else self.nocast
+        key: tuple[bool | str, ...] = (cast_given, *feats)
+        ordered = self._ordered.get(key)
+        if ordered is None:
+            weights = self.cast if cast_given else self.nocast
+            ordered = self._ordered[key] = list(map(weights.get, feats, repeat(0.0)))
         # the same products summed in the same order as a generator would, iterated in C
-        z = sum(map(mul, map(weights.get, feats, repeat(0.0)), feats.values()))
+        z = sum(map(mul, ordered, feats.values()))
         p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
         return monotone_map(p, self.cast_knots if cast_given else self.nocast_knots)
 
@@ -221,23 +230,24 @@ _ALT_KEYS = {
 }
 
 
-def _anchor_features(t: _Turn, who: str | None, ranked: float) -> dict[str, float]:
+def _anchor_features(f: dict[str, float], t: _Turn, who: str | None, ranked: float) -> None:
     """Agreement of the line's speaker with the alternation the nearest tagged turns imply,
     and how far those are: a ranked turn whose speaker the next tag contradicts is likely
-    wrong."""
-    f: dict[str, float] = {}
-    sides = {"prev": _alternation(t.prev_anchor, who), "next": _alternation(t.next_anchor, who)}
-    for side, v in sides.items():
-        agree, conflict, agree_ranked, conflict_ranked = _ALT_KEYS[side]
+    wrong. Written into `f` (one dict per line, not one per helper merged into it)."""
+    prev = _alternation(t.prev_anchor, who)
+    nxt = _alternation(t.next_anchor, who)
+    for (agree, conflict, agree_ranked, conflict_ranked), v in (
+        (_ALT_KEYS["prev"], prev),
+        (_ALT_KEYS["next"], nxt),
+    ):
         f[agree] = float(v == 1.0)
         f[conflict] = float(v == -1.0)
         f[agree_ranked] = float(v == 1.0) * ranked
         f[conflict_ranked] = float(v == -1.0) * ranked
-    f["alt_both_conflict"] = float(sides["prev"] == sides["next"] == -1.0)
+    f["alt_both_conflict"] = float(prev == nxt == -1.0)
     f["prev_anchor_dist"] = math.log1p(t.prev_anchor[0] if t.prev_anchor else _NO_ANCHOR)
     f["next_anchor_dist"] = math.log1p(t.next_anchor[0] if t.next_anchor else _NO_ANCHOR)
     f["no_anchor_ranked"] = float(t.prev_anchor is None and t.next_anchor is None) * ranked
-    return f
 
 
 _QUESTION = re.compile(r"\?\s*$")
@@ -248,30 +258,32 @@ _FIRST_PERSON = re.compile(r"[Im](?<!\w.)(?:(?<=I)|(?<=m)[ey])\b")
 _YOU = re.compile(r"[yY](?<!\w.)[oO][uU]\b")  # (no other letter is y, o or u ignoring case)
 
 
-def _text_features(l: Line, ranked: float) -> dict[str, float]:
+def _text_features(f: dict[str, float], l: Line, ranked: float) -> None:
     """What the words say of the kind of turn: a question, an exclamation, `I`, `you`,
-    someone addressed (replies and questions are where turn-taking goes wrong or right)."""
+    someone addressed (replies and questions are where turn-taking goes wrong or right).
+    Written into `f`; a line the ranker did not decide skips the searches (0.0 or 1.0 times
+    0.0: 0.0 either way)."""
     addressed = float(l.addressee is not None)
-    return {
-        "question_ranked": float(bool(_QUESTION.search(l.text))) * ranked,
-        "exclaim_ranked": float(bool(_EXCLAIM.search(l.text))) * ranked,
-        "first_person_ranked": float(bool(_FIRST_PERSON.search(l.text))) * ranked,
-        "you_ranked": float(bool(_YOU.search(l.text))) * ranked,
-        "addressee": addressed,
-        "addressee_ranked": addressed * ranked,
-    }
+    text = l.text
+    f["question_ranked"] = float(bool(_QUESTION.search(text))) * ranked if ranked else 0.0
+    f["exclaim_ranked"] = float(bool(_EXCLAIM.search(text))) * ranked if ranked else 0.0
+    f["first_person_ranked"] = float(bool(_FIRST_PERSON.search(text))) * ranked if ranked else 0.0
+    f["you_ranked"] = float(bool(_YOU.search(text))) * ranked if ranked else 0.0
+    f["addressee"] = addressed
+    f["addressee_ranked"] = addressed * ranked
 
 
 def _line_base(l: Line, t: _Turn, conv: list[_Turn], people: int, lines_of: float) -> dict[str, float]:
     """The line's rule, raw confidence and place in its conversation."""
-
-    def said(offset: int) -> float:
-        i = t.pos + offset
-        return float(0 <= i < len(conv) and conv[i].speaker == l.speaker)
-
+    who, pos, n = l.speaker, t.pos, len(conv)
+    # whether the turns two and one before it and one and two after it are the same speaker's
+    said_prev2 = float(pos >= 2 and conv[pos - 2].speaker == who)
+    said_prev = float(pos >= 1 and conv[pos - 1].speaker == who)
+    said_next = float(pos + 1 < n and conv[pos + 1].speaker == who)
+    said_next2 = float(pos + 2 < n and conv[pos + 2].speaker == who)
     ranked = 1.0 if l.rule in RANKED else 0.0
     p = min(0.99, max(0.01, l.confidence))
-    conv_len = math.log1p(len(conv))
+    conv_len = math.log1p(n)
     many = 1.0 if people >= 3 else 0.0
     words = math.log1p(len(l.text.split()))
     f = {
@@ -281,24 +293,30 @@ def _line_base(l: Line, t: _Turn, conv: list[_Turn], people: int, lines_of: floa
         "conv_len_ranked": conv_len * ranked,
         "conv_people3": many,
         "conv_people3_ranked": many * ranked,
-        "same_as_prev": said(-1),
-        "same_as_next": said(1),
-        "first_of_conv": float(t.pos == 0),
+        "same_as_prev": said_prev,
+        "same_as_next": said_next,
+        "first_of_conv": float(pos == 0),
         "speaker_lines": lines_of,
         "speaker_lines_ranked": lines_of * ranked,
         "para_lines": float(t.lines > 1),
         # errors of the ranker grow with the distance from a turn the text states
         "anchor_dist_ranked": math.log1p(t.anchor_dist) * ranked,
-        "alt_prev2_ranked": said(-2) * ranked,
-        "alt_next2_ranked": said(2) * ranked,
+        "alt_prev2_ranked": said_prev2 * ranked,
+        "alt_next2_ranked": said_next2 * ranked,
         "people_ranked": math.log(max(1, people)) * ranked,
         # a short reply (`Yes.`) says little about who says it
         "words": words,
         "words_ranked": words * ranked,
     }
-    if l.rule in RULES:
-        f[f"rule={l.rule}"] = 1.0
+    rule_key = _RULE_KEYS.get(l.rule)
+    if rule_key is not None:
+        f[rule_key] = 1.0
     return f
+
+
+# the names of the rule features and of each ranked rule's own slopes (built once, not per line)
+_RULE_KEYS = {r: f"rule={r}" for r in RULES}
+_PER_RULE_KEYS = {r: tuple((f"{r}*{k}", k) for k in _PER_RULE) for r in RANKED}
 
 
 def line_features(lines: Sequence[Line]) -> list[dict[str, float]]:
@@ -321,12 +339,13 @@ def line_features(lines: Sequence[Line]) -> list[dict[str, float]]:
         t = turns[l.paragraph]
         ranked = 1.0 if l.rule in RANKED else 0.0
         f = _line_base(l, t, convs[t.conv], people[t.conv], math.log1p(spoken[l.speaker or ""]))
-        f.update(_anchor_features(t, l.speaker, ranked))
-        f.update(_text_features(l, ranked))
+        _anchor_features(f, t, l.speaker, ranked)
+        _text_features(f, l, ranked)
         f["story_ranked"] = share
         f["story_ranked_ranked"] = share * ranked
         if ranked:
-            f.update({f"{l.rule}*{k}": f[k] for k in _PER_RULE})
+            for key, k in _PER_RULE_KEYS[l.rule]:
+                f[key] = f[k]
         out.append(f)
     return out
 

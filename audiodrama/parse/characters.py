@@ -48,18 +48,17 @@ _I_TAG = re.compile(
 
 def detect_first_person(text: str, paras: list[Paragraph]) -> bool:
     """True when the narration is told by an `I` who speaks (`I said`)."""
-    i_count = tags = chars = 0
-    for p in paras:
-        for piece in p.narration:
-            seg = text[piece.start : piece.end]
-            chars += len(seg)
-            i_count += len(_FIRST_PERSON.findall(seg))
-            if "I" in seg:  # every `I said` holds an I: most narration needs no scan
-                tags += len(_I_TAG.findall(seg))
+    segs = [text[piece.start : piece.end] for p in paras for piece in p.narration]
+    chars = sum(map(len, segs))
     if chars == 0:
         return False
+    # every `I said` holds an I: most narration needs no scan
+    tags = sum(len(_I_TAG.findall(seg)) for seg in segs if "I" in seg)
+    if tags < 2 or tags >= 10:
+        return tags >= 10  # the I/me/my count decides nothing: not counted
     # First-person narration uses I/me/my all the time; a third-person narrator rarely.
-    return (tags >= 2 and i_count * 1000 / chars >= 2.0) or tags >= 10
+    i_count = sum(len(_FIRST_PERSON.findall(seg)) for seg in segs)
+    return i_count * 1000 / chars >= 2.0
 
 
 # pure, and a novel repeats the same phrases (`said Emma`) thousands of times: memoised

@@ -20,17 +20,62 @@ from audiodrama.parse.names import Mention, NameIndex
 from audiodrama.parse.wordlists import SPEECH_VERBS
 
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mt|Col|Capt|Gen|Lt|Sgt|Rev|Prof|Messrs|Mme|Mlle|Jr|Sr)\.$")
-_SENT_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*(?:\s+|(?:--|\u2014)\s*(?=[A-Z]))|[\n]\s*\n")
-_CLAUSE_BOUND = re.compile(r"[.!?;][\"'\u201d\u2019)_]*\s+|[\n]\s*\n|,\s+(?=and\s|but\s|while\s|when\s)")
+# `[.!?;][...]*(?:\s+|(?:--|\u2014)\s*(?=[A-Z]))|[\n]\s*\n` and the same with `, and` etc. for
+# clauses, each alternative's first character told by a lookbehind after one class of them all:
+# the regex engine skips to that class in C (from alternatives opening on classes it tried
+# every character; tests/test_parse_fastpaths.py holds them to the plain regexes)
+_SENT_BOUND = re.compile(
+    r"[.!?;\n](?:(?<=[.!?;])[\"'\u201d\u2019)_]*(?:\s+|(?:--|\u2014)\s*(?=[A-Z]))|(?<=\n)\s*\n)"
+)
+_CLAUSE_BOUND = re.compile(
+    r"[.!?;\n,](?:(?<=[.!?;])[\"'\u201d\u2019)_]*\s+|(?<=\n)\s*\n|(?<=,)\s+(?=and\s|but\s|while\s|when\s))"
+)
 _LEADIN_END = re.compile(r"(?:[,:;]|--|\u2014|-|\.\.\.|\u2026)[\s\-\u2014]*$")
 
-SPEECH_WORD = re.compile(
-    r"\b(?:"
-    + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
-    + r"|saying|say|speak|speaking|spoke|asking|replying|answering|crying|exclaiming|adding|"
-    r"continuing|beginning|whispering|calling|voice|words|reply|answer|remark|exclamation|"
-    r"accosted|addressed|observing|remarking|returning|thus|cried)\b"
+SPEECH_WORDS = (
+    *sorted(SPEECH_VERBS, key=len, reverse=True),
+    *[
+        "saying",
+        "say",
+        "speak",
+        "speaking",
+        "spoke",
+        "asking",
+        "replying",
+        "answering",
+        "crying",
+        "exclaiming",
+        "adding",
+    ],
+    *[
+        "continuing",
+        "beginning",
+        "whispering",
+        "calling",
+        "voice",
+        "words",
+        "reply",
+        "answer",
+        "remark",
+        "exclamation",
+    ],
+    *["accosted", "addressed", "observing", "remarking", "returning", "thus", "cried"],
 )
+
+
+def first_letter_words(words: Sequence[str]) -> str:
+    """`\\b(?:word|word...)\\b` for words of letters, written from their first letters: the
+    regex engine skips to one of them in C (from the `\\b` it tried every character). Each
+    first letter's words keep their order, so the same word matches where the plain regex's
+    does (tests/test_parse_fastpaths.py)."""
+    rests: dict[str, list[str]] = {}
+    for w in words:
+        rests.setdefault(w[0], []).append(w[1:])
+    alternatives = "|".join(f"(?<={first})(?:{'|'.join(rest)})" for first, rest in rests.items())
+    return f"[{''.join(rests)}](?<!\\w.)(?:{alternatives})\\b"
+
+
+SPEECH_WORD = re.compile(first_letter_words(SPEECH_WORDS))
 _SUBJ_PRON = re.compile(r"\b(he|she|I|He|She|it|It)\b(?!')")
 _PRON_GENDER = {
     "he": "male",

@@ -161,11 +161,14 @@ def _dialogue_lines(
         rule, conf = "unattributed", 0.0
     if st is not None and st.addressee is not None and st.addressee < len(characters):
         addressee = characters[st.addressee].name
-    parts = [
-        c
-        for p in _split_nested(text, piece.start, piece.end, piece.quote.inner, single)
-        for c in _chunk(text, *p)
-    ]
+    if e - s < _NESTED_FROM and piece.end - piece.start <= _CHUNK_OVER:
+        parts = [(piece.start, piece.end)]  # what the two below give a short quote, uncalled
+    else:
+        parts = [
+            c
+            for p in _split_nested(text, piece.start, piece.end, piece.quote.inner, single)
+            for c in _chunk(text, *p)
+        ]
     out = []
     for ps, pe in parts:
         ws, we = max(ps, s), min(pe, e)
@@ -255,13 +258,19 @@ def epigraph_paragraphs(paras: list[Paragraph], turns: list[Turn]) -> set[int]:
     return set(out) if len(out) >= 2 else set()
 
 
+# a speech this long (its words) or longer is split at its nested quotes
+_NESTED_FROM = 300
+# a stretch longer than this is cut into sentences
+_CHUNK_OVER = 300
+
+
 def _split_nested(
     text: str, start: int, end: int, inner: tuple[int, int], single: bool
 ) -> list[tuple[int, int]]:
     """A long speech that quotes others is split at its nested quotes (same speaker), so
     that each line stays a readable unit; short quotes stay whole."""
     s, e = inner
-    if e - s < 300:
+    if e - s < _NESTED_FROM:
         return [(start, end)]
     cuts: list[int] = []
     for ns, ne in nested_quotes(text, s, e, single):
@@ -290,7 +299,9 @@ _PAREN = re.compile(r"\([^()\n]{1,60}\)")
 _SENTENCE_END = re.compile(r"(?:[.!?;]|--|\u2014)[\"'\u201d\u2019)_]*\s+")
 
 
-def _chunk(text: str, start: int, end: int, size: int = 250, longer_than: int = 300) -> list[tuple[int, int]]:
+def _chunk(
+    text: str, start: int, end: int, size: int = 250, longer_than: int = _CHUNK_OVER
+) -> list[tuple[int, int]]:
     """Split a long speech into runs of whole sentences of about `size` characters (one
     line each, same speaker), so a listener-facing line stays a breath long. Anything over
     `longer_than` is cut: a story told in dialogue holds other voices and narration whose

@@ -158,6 +158,10 @@ def hands_over_writing(text: str, para: Paragraph) -> bool:
     body = text[para.start : para.end]
     if DQ_MARKS.search(body):
         return False
+    # the last sentence holds a key word only if the paragraph does: most paragraphs hold
+    # none, and need no cut into sentences
+    if not holds_any(folded(body), _WRITING_WORDS):
+        return False
     last = _SENTENCE_BREAK.split(body.strip())[-1]
     if not holds_any(folded(last), _WRITING_WORDS):
         return False

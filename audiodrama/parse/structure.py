@@ -58,14 +58,22 @@ _NUMBER = (
 )
 
 
+_PART_WORDS = (
+    r"chapter|chap\.?|ch\.|book|part|volume|vol\.|act|chapitre|kapitel|cap[ií]tulo|capitolo|hoofdstuk|livre|"
+    r"teil|parte"
+)
+_FRAME_WORDS = (
+    r"prologue|epilogue|interlude|prolog|epilog|pr[oó]logo|ep[ií]logo|afterword|foreword|preface|introduction"
+)
 _CHAPTER = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:chapter|chap\.?|ch\.|book|part|volume|vol\.|act|chapitre|kapitel|cap[ií]tulo|capitolo|"
-    r"hoofdstuk|livre|teil|parte)\s*" + _NUMBER + r"\b\.?"
+    rf"^\s*(?:#{{1,6}}\s*)?(?:{_PART_WORDS})\s*" + _NUMBER + r"\b\.?"
     r"(?:\s*[:.\-\u2013\u2014)|]\s*.{0,100}|\s+\(.{1,100}\))?\s*$"
-    r"|^\s*(?:#{1,6}\s*)?(?:prologue|epilogue|interlude|prolog|epilog|pr[oó]logo|ep[ií]logo|afterword|foreword|"
-    r"preface|introduction)\b\.?(?:\s*[:.\-\u2013\u2014]\s*.{0,100})?\s*$",
+    rf"|^\s*(?:#{{1,6}}\s*)?(?:{_FRAME_WORDS})\b\.?(?:\s*[:.\-\u2013\u2014]\s*.{{0,100}})?\s*$",
     re.IGNORECASE,
 )
+# how every _CHAPTER match opens, in a paragraph as written (its words' spaces not yet
+# collapsed, which changes no word): most paragraphs open otherwise and need no flattening
+_CHAPTER_OPENING = re.compile(rf"\s*(?:#{{1,6}}\s*)?(?:{_PART_WORDS}|{_FRAME_WORDS})", re.IGNORECASE)
 
 
 @dataclass
@@ -148,6 +156,8 @@ def _split_glued_heading(text: str, span: tuple[int, int]) -> list[tuple[int, in
 
 def is_heading_text(para: str) -> bool:
     """True if a paragraph reads as a chapter heading."""
+    if not _CHAPTER_OPENING.match(para):
+        return False
     # a paragraph of over 110 words is longer than 110 characters: its words past the
     # 111th are never split off (flattening every long paragraph cost about 1% of a parse)
     words = para.split(None, 110)
