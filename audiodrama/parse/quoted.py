@@ -212,7 +212,6 @@ def is_written(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote)
         return True
     if e - s < 40 or is_sung(text, para, prev, quote):
         return False
-        return False
     line_start = text.rfind("\n", 0, para.start) + 1
     indent = para.start - line_start
     body = text[s:e]
