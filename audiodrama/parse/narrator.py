@@ -68,7 +68,7 @@ def name_narrator(
     turns = Attributor(text, paras, index, genders, None).prepare()
     best = _twice_or_more(addressed_in_replies(text, turns, None, i_tagged_only=True))
     if best is None:
-        counts = _addressed(text, turns)
+        counts = {c: n for c, n in _addressed(text, turns).items() if n >= 2}
         best = _twice_or_more({c: n for c, n in counts.items() if not _narrated(text, paras, characters[c])})
     return best
 
@@ -204,21 +204,22 @@ def called_never_narrated(
                 continue
             for name in _names_called(text, st.quote.inner, speaking):
                 counts[name] = counts.get(name, 0) + 1
-    forms = {n: _forms(n) for n in counts}
+    forms = {n: _forms(n) for n, k in counts.items() if k >= 2}  # (once is never enough)
     said = {w for n in speaking for w in name_key(n).split()}
-    counts = {n: k for n, k in counts.items() if not forms[n] & said}
-    if not counts:
+    forms = {n: f for n, f in forms.items() if not f & said}
+    if not forms:
         return None
-    patterns = {
-        n: re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(forms[n]))) + r")\b", re.IGNORECASE)
-        for n in counts
+    # the narration read once for every form of every name left
+    written = re.compile(
+        r"\b(?:" + "|".join(map(re.escape, sorted(set().union(*forms.values())))) + r")\b", re.IGNORECASE
+    )
+    seen = {
+        m.group().lower()
+        for p in paras
+        for piece in p.narration
+        for m in written.finditer(text, piece.start, piece.end)
     }
-    for p in paras:
-        for piece in p.narration:
-            for n, pattern in patterns.items():
-                if n in counts and pattern.search(text, piece.start, piece.end):
-                    del counts[n]
-    return _most_called(text, counts)
+    return _most_called(text, {n: counts[n] for n, f in forms.items() if not f & seen})
 
 
 def _forms(name: str) -> set[str]:
