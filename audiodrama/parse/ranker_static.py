@@ -20,7 +20,7 @@ from audiodrama.parse.turns import GENDERED_NOUNS
 # `He`/`She` opening a sentence of the narration, or `His`/`Her` and what is theirs (`Her eyes
 # closed.`; `Her mother came in` is someone else): the piece's first one (`_PIECE_PRON`, matched
 # at the piece; a `^` in a search from `pos` matches only at the start of the story) or a later one
-_OTHERS = "|".join(sorted(GENDERED_NOUNS.keys() | KIN | ROLES, key=len, reverse=True))
+_OTHERS = "|".join(map(re.escape, sorted(GENDERED_NOUNS.keys() | KIN | ROLES, key=len, reverse=True)))
 _PRON = rf"(He|She|(?:His|Her)(?=\s+(?!(?:{_OTHERS})\b)[a-z]))\b"
 _PIECE_PRON = re.compile(r"\s*" + _PRON)
 _NARR_PRON = re.compile(r"[.!?][\"'\u201d]?\s+" + _PRON)
