@@ -269,6 +269,8 @@ def test_a_cast_that_gives_no_genders_is_gendered_by_the_text():
     )
     assert speakers(text, cast) == ["Zorba", "Quill"]
     assert [c.gender for c in cast] == ["unknown", "unknown"]  # the cast itself is left as given
+    # the script's characters say what the text told, for the voices
+    assert [c.gender for c in attribute(text, cast)[1]] == ["female", "male"]
     # a cast that gives some genders is taken at its word: the rest stay unknown (PDNC's
     # casts leave groups and creatures ungendered on purpose)
     some = [Character("Quill", [], "unknown"), Character("Zorba", [], "male")]
