@@ -14,19 +14,20 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
+from dataclasses import replace
 from functools import lru_cache
 
 from audiodrama.model import Character
 from audiodrama.parse.clusters import cluster_forms, main_name
 from audiodrama.parse.descriptions import described_speakers
-from audiodrama.parse.first_names import fill_genders, gender_priors, name_genders
+from audiodrama.parse.first_names import fill_genders, name_genders
 from audiodrama.parse.full_names import join_titled_surnames
 from audiodrama.parse.name_runs import mid_sentence
 from audiodrama.parse.names import HONORIFICS, name_key
 from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.pet_names import fold_pet_names
 from audiodrama.parse.piece_memo import runs_of_piece, tag_after_piece, tag_before_piece
-from audiodrama.parse.pronoun_genders import SEXES, gender_of_forms, noun_gender
+from audiodrama.parse.pronoun_genders import SEXES, gender_of_forms, name_gender
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import Tag
 from audiodrama.parse.vocatives import VOCATIVE
@@ -298,27 +299,25 @@ def _cluster(
             # `the March Hare` is also written `March Hare`
             if f.lower().startswith("the ") and f[4:] not in cl:
                 aliases.append(f[4:])
-        gender = noun_gender(cl) or gender_of_forms(cl, text, ends, firsts)
-        chars.append(Character(name=main, aliases=aliases, gender=gender))
+        chars.append(Character(name=main, aliases=aliases, gender=name_gender(cl, text, ends, firsts)))
         prom.append(total)
     order = sorted(range(len(chars)), key=lambda i: -prom[i])
     return [chars[i] for i in order], [prom[i] for i in order]
 
 
-def genders_in_text(text: str, paras: list[Paragraph], characters: list[Character]) -> list[str]:
-    """Each character's gender for the attributor: the one given, else the one the pronouns
-    after its names tell, else its first name's in the list (a cast file may give none)."""
+def gendered_cast(text: str, paras: list[Paragraph], cast: list[Character]) -> list[Character]:
+    """Copies of the cast's characters (the cast passed in is left as given), each of no
+    gender gendered as discovery genders what it finds: a title or noun in its names, the
+    pronouns after them, else its first name's in the list (a cast file may give none)."""
     ends = _narration_runs(text, paras)[2]
-    firsts = name_genders({w for c in characters for n in c.all_names() for w in n.split()[:2]})
+    firsts = name_genders({w for c in cast for n in c.all_names() for w in n.split()[:2]})
     out = []
-    for c in characters:
+    for c in cast:
         # `The Hatter` is written `the Hatter` mid-sentence, the form the runs are counted by
         forms = [*c.all_names(), *(f"the {f[4:]}" for f in c.all_names() if f.startswith("The "))]
-        told = c.gender if c.gender in SEXES else noun_gender(forms)
-        out.append(told or gender_of_forms(forms, text, ends, firsts))
-    unknown = [i for i, g in enumerate(out) if g not in SEXES]
-    for i, g in zip(unknown, gender_priors([characters[i].all_names() for i in unknown])):
-        out[i] = g
+        gender = c.gender if c.gender in SEXES else name_gender(forms, text, ends, firsts)
+        out.append(replace(c, aliases=list(c.aliases), gender=gender))
+    fill_genders(out)
     return out
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import replace
 
 from audiodrama.model import Character, Line
 from audiodrama.parse.attribution import Attributor
@@ -24,8 +23,8 @@ from audiodrama.parse.characters import (
     NARRATOR_FALLBACK,
     detect_first_person,
     discover,
+    gendered_cast,
     genders_for,
-    genders_in_text,
 )
 from audiodrama.parse.descriptions import fold, fold_revealed, is_description
 from audiodrama.parse.eldest import key_eldest, key_surname_bearer
@@ -107,10 +106,10 @@ def setup(
     genders = genders_for(characters)
     if cast is not None and all(g == "unknown" for g in genders):
         # a cast that gives no gender at all is a list of names (a cast file may be no more):
-        # the text genders them, as discovery does (and the script says so, for the voices;
-        # the caller's cast is left as given); one that gives some is taken at its word
-        genders = genders_in_text(text, paras, characters)
-        characters = [replace(c, aliases=list(c.aliases), gender=g) for c, g in zip(characters, genders)]
+        # the text genders them, as discovery does (and the script says so, for the voices);
+        # one that gives some is taken at its word
+        characters = gendered_cast(text, paras, characters)
+        genders = genders_for(characters)
     if first_person and cast is not None and narrator is None:
         # Whom do the narrator's partners address? That is the narrator's name.
         narrator = name_narrator(text, paras, index, genders, characters, cast_mode=True)

@@ -101,3 +101,11 @@ def noun_gender(forms: list[str]) -> str | None:
             if g:
                 told.add(g)
     return told.pop() if len(told) == 1 else None
+
+
+def name_gender(
+    forms: list[str], text: str, ends: dict[str, list[int]], firsts: dict[str, tuple[str, int]]
+) -> str:
+    """A named character's gender: a title or noun in its names (`noun_gender`), else the
+    pronouns after its mentions (`gender_of_forms`)."""
+    return noun_gender(forms) or gender_of_forms(forms, text, ends, firsts)
