@@ -225,6 +225,31 @@ def test_narrator_named_by_the_name_the_narration_never_writes() -> None:
     assert [s for s, _ in spoken(script)][:2] == ["Jake", "Brett"]
 
 
+def test_a_word_the_narration_writes_in_italics_is_no_name_for_the_narrator() -> None:
+    # `Cottleston,` opens two sung lines as an address would; the narration writes it too,
+    # in italics (`_Cottleston Pie_`), so it is not a name the narration never writes
+    # (Winnie-the-Pooh's narrator had become `Cottleston`). The unnamed narrator answers to
+    # "Narrator" too, as annotators and cast files call them.
+    text = "\n\n".join(
+        [
+            "I told Christopher Robin about the Bear.",
+            '"What about the Bear?" I asked.',
+            '"He sang," said Christopher Robin.',
+            "So the Bear sang _Cottleston Pie_ instead, in the wood.",
+            '"Cottleston, Cottleston, Cottleston Pie," sang Pooh.',
+            "He walked on through the trees, humming.",
+            '"Cottleston, Cottleston, a fly can\'t bird," sang Pooh.',
+            "Then he sat down on a log.",
+            '"Go on," said Christopher Robin.',
+            '"Very well," I said.',
+        ]
+    )
+    script = parse_story(text)
+    narrator = owner(script, "Narrator (I)")
+    assert narrator.name == "Narrator (I)" and "Narrator" in narrator.aliases
+    assert "Cottleston" not in {n for c in script.characters for n in c.all_names()}
+
+
 def test_a_name_a_tag_writes_in_another_form_is_not_the_narrators() -> None:
     # `Michael` is never written in the narration, but `Mike said` is: the same man's name
     # in another form, not the narrator's

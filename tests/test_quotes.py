@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audiodrama.model import Character
+from audiodrama.parse import parse_story
 from audiodrama.parse.dialogue import _segment_and_attribute, segment_and_attribute
 from audiodrama.parse.quotes import find_quotes, uses_single_quotes
 from audiodrama.parse.structure import paragraphs
@@ -55,6 +56,20 @@ def test_british_single_quote_dialogue_is_detected():
     qs = quotes_of(text)
     assert qs[:2] == ["I don't know,", "It's the boys' fault."]
     assert "Off with her head!" in qs
+
+
+def test_a_single_quote_after_a_beat_that_follows_a_quote_is_dialogue():
+    # `'...' She hung it up. '...'`: the second quote goes on from the first one, across a
+    # beat, as it does in double quotes; it is not a phrase quoted in the narration
+    text = (
+        "She put on more coal and spread the coat on the horse. 'And they goggles! Why, he"
+        " looked more like a diver than a man!' She hung his muffler on a corner of the horse."
+        " 'And holding that handkerchief over his mouth all the time. Perhaps his mouth was"
+        " hurt too, maybe.'\n"
+    )
+    lines = parse_story(text).lines()
+    said = [line.text for line in lines if line.kind == "dialogue"]
+    assert len(said) == 2 and said[1].startswith("And holding")
 
 
 def test_apostrophes_do_not_open_quotes_in_double_quote_text():

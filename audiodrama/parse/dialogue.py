@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from audiodrama.model import Character, Line
+from audiodrama.model import NARRATOR, Character, Line
 from audiodrama.parse.attribution import Attributor
 from audiodrama.parse.characters import (
     NARRATOR_FALLBACK,
@@ -136,6 +136,10 @@ def _segment_and_attribute(
         characters, turns = _rename_narrator(text, paras, characters, turns, narrator, attributor)
     for c in characters:
         c.__dict__.pop("_tagged", None)
+        if cast is None and NARRATOR_FALLBACK in c.all_names() and NARRATOR not in c.aliases:
+            # a first-person narrator answers to "Narrator" too, as annotators and cast
+            # files call them (`_narr` / "Narrator" in PDNC; a cast alias marks the narrator)
+            c.aliases.append(NARRATOR)
     lines = build_lines(text, paras, turns, characters, cast is not None)
     if cast is None:
         characters = _order(characters, lines)

@@ -211,7 +211,9 @@ def called_never_narrated(
         return None
     # the narration read once for every form of every name left
     written = re.compile(
-        r"\b(?:" + "|".join(map(re.escape, sorted(set().union(*forms.values())))) + r")\b", re.IGNORECASE
+        # bounded by letters, not `\b`: `_Cottleston Pie_` (italics) writes the name too
+        r"(?<![^\W_])(?:" + "|".join(map(re.escape, sorted(set().union(*forms.values())))) + r")(?![^\W_])",
+        re.IGNORECASE,
     )
     seen = {
         m.group().lower()

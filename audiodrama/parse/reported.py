@@ -106,12 +106,18 @@ def sits_in_narration(text: str, para: Paragraph, piece: Piece) -> bool:
     """True when the quote `piece` follows narration in its paragraph with no speech verb
     beside it and no quote just before it (the second half of `"Yes," said he, "I will."`)."""
     before = text[para.start : piece.start]
-    if not before.strip() or DQ_MARKS.search(before[-60:]):
+    if not before.strip() or DQ_MARKS.search(before[-60:]) or _quote_just_before(para, piece):
         return False
     after = text[piece.end : min(para.end, piece.end + 40)]
     if _SPEECH_VERB.search(before[-40:]) or _TALK.search(before[-60:]):
         return False
     return _SPEECH_VERB.search(after) is None
+
+
+def _quote_just_before(para: Paragraph, piece: Piece) -> bool:
+    """A quote of the paragraph ends within 60 characters before `piece`, whatever its marks
+    (the double-mark search above misses `'Hi!' She sat. 'And you?'` in a single-quote text)."""
+    return any(p.kind == "q" and piece.start - 60 < p.end <= piece.start for p in para.pieces)
 
 
 def is_unspoken(text: str, para: Paragraph, piece: Piece) -> bool:
