@@ -18,11 +18,13 @@ import gc
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 
 from audiodrama.ids import assign_ids, scene_id
 from audiodrama.model import Character, Line, Scene, Script
 from audiodrama.parse.calibration import calibrate
 from audiodrama.parse.deliveries import propose_deliveries
+from audiodrama.parse.detokenize import detokenized, forward
 from audiodrama.parse.dialogue import segment_and_attribute
 from audiodrama.parse.language import detect_language
 from audiodrama.parse.ranker import Model, as_model
@@ -84,6 +86,10 @@ def _parse_story(
     if not isinstance(text, str):
         hints, text = text, text.text
         title = title or getattr(hints, "title", "")
+    prose = detokenized(text)
+    if prose is not None:  # text from an NLP corpus: parsed as prose, spans mapped back
+        text, back = prose
+        hints = _hints_in_prose(hints, text, back) if hints is not None else None
     blocks = detect_structure(text, hints)
     lines, characters = _lines(text, blocks, cast, model)
     if hints is not None and hints.emphasis:
@@ -112,7 +118,24 @@ def _parse_story(
     # italics proposed as memory only where the format marks them (not _underscores_ in .txt)
     marked = getattr(hints, "format", "txt") != "txt"
     propose_deliveries(script, text, blocks, emphasis=getattr(hints, "emphasis", None) if marked else None)
+    if prose is not None:
+        for line in lines:
+            s, e = line.span
+            line.span = (back[s], back[e - 1] + 1 if e > s else back[s])
     return script
+
+
+def _hints_in_prose(hints: Source, prose: str, back: list[int]) -> Source:
+    """The source's marked spans moved to the detokenized text's offsets."""
+    at = forward(back)
+    return replace(
+        hints,
+        text=prose,
+        headings=[(at[s], at[e], lvl) for s, e, lvl in hints.headings],
+        breaks=[(at[s], at[e]) for s, e in hints.breaks],
+        front_matter=[(at[s], at[e]) for s, e in hints.front_matter],
+        emphasis=[(at[s], at[e], k) for s, e, k in hints.emphasis],
+    )
 
 
 def _lines(
