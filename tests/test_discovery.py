@@ -79,6 +79,8 @@ def test_words_for_anybody_and_relatives_make_no_character():
     # `the girl` is Nancy in one scene and Rose in the next; `her mother` is the kin rules'
     text = "\n\n".join(
         [
+            '"Come in, Rose," said Nancy at the gate.',
+            '"No, Nancy," said Rose.',
             '"Go away," said the girl.',
             '"I will not," said the other.',
             '"Then stay," said the girl. "Stay, if you like."',
@@ -86,7 +88,30 @@ def test_words_for_anybody_and_relatives_make_no_character():
             '"Hush, both of you," said her mother.',
         ]
     )
-    assert found(text) == []
+    assert {c.name for c in found(text)} == {"Nancy", "Rose"}
+
+
+def test_a_young_lady_in_a_story_that_names_no_woman_is_somebody() -> None:
+    # Daisy Miller's opening names two males and calls the girl who speaks `the young
+    # lady`: her lines, and every `she said`, went to Winterbourne
+    text = "\n\n".join(
+        [
+            "Winterbourne sat in the garden. Randolph came along the path with a stick.",
+            '"Will you give me some sugar?" asked Randolph.',
+            '"Yes," said Winterbourne.',
+            "A young lady came along the path.",
+            '"Randolph," said the young lady, "what are you doing?"',
+            '"I am going up the Alps," replied Randolph.',
+            '"Well, I guess you had better be quiet," she said.',
+            '"This little boy and I have made acquaintance," said Winterbourne.',
+            '"I should like to know where you got that stick," she said.',
+        ]
+    )
+    script = parse_story(text)
+    assert owner(script, "the young lady").gender == "female"
+    said = {words: s for s, words in spoken(script)}
+    assert said["Well, I guess you had better be quiet,"] == "the young lady"
+    assert said["I should like to know where you got that stick,"] == "the young lady"
 
 
 def test_a_title_the_narration_keeps_writing_genders_its_character() -> None:

@@ -247,12 +247,16 @@ def _talk(tags: list[Tag], paras: list[Paragraph]) -> list[tuple[int, str]]:
 
 
 def _with_descriptions(
-    text: str, paras: list[Paragraph], tags: list[Tag], chars: list[Character], prom: list[float]
+    text: str,
+    paras: list[Paragraph],
+    tags: list[Tag],
+    chars: list[Character],
+    prom: list[float],
 ) -> tuple[list[Character], list[float]]:
     """The named characters and the speakers known by a description (`the mariner`), by
     prominence; a description's gender the head noun does not tell, its pronouns tell."""
     known = {name_key(n) for c in chars for n in c.all_names()}
-    described, dprom = described_speakers(text, paras, tags, known)
+    described, dprom = described_speakers(text, paras, tags, known, {c.gender for c in chars})
     for c in described:
         ends = c.__dict__.pop("_ends")
         c.__dict__["_tagged"] = True

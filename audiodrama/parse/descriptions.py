@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from audiodrama.model import Character
 from audiodrama.parse.names import HONORIFICS, NameIndex
 from audiodrama.parse.person_words import ANYBODY, KIN, MALE_HEADS, NOT_PERSON, ROLES, STOP
+from audiodrama.parse.pronoun_genders import SEXES
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import Tag
 from audiodrama.parse.turns import GENDERED_NOUNS, Turn, renumber_speakers
@@ -38,9 +39,10 @@ def _description_words(phrase: str) -> list[str]:
     return words
 
 
-def description_at(text: str, start: int) -> str | None:
+def description_at(text: str, start: int, anybody: bool = False) -> str | None:
     """The description a tag subject starting at `start` spells (`old man` for `the old man
-    said`), or None when it is no description of a person."""
+    said`), or None when it is no description of a person. `the young lady`, which could
+    be anybody's, only with `anybody` (or when something marks her out)."""
     m = _DESC.match(text, start, start + 60)
     if not m:
         return None
@@ -48,7 +50,7 @@ def description_at(text: str, start: int) -> str | None:
     if not words:
         return None
     head = words[-1]
-    if head in NOT_PERSON or head in KIN or head in HONORIFICS or len(head) < 3:
+    if head in NOT_PERSON or head in KIN or (head in HONORIFICS and not anybody) or len(head) < 3:
         return None
     if head.endswith(("ing", "ed", "ous", "ful", "ble", "ive", "ish")):
         return None  # an adjective: the head noun was cut off (`the hump-backed`)
@@ -56,7 +58,7 @@ def description_at(text: str, start: int) -> str | None:
     if head in ANYBODY and desc not in _AGED:
         # `man` is anybody, `the man with the black beard` one man
         last = list(re.finditer(r"\S+", m.group(1)))[len(words) - 1]
-        return _marked(text, m.start(1) + last.end(), desc)
+        return _marked(text, m.start(1) + last.end(), desc) or (desc if anybody else None)
     return desc
 
 
@@ -65,45 +67,106 @@ def description_at(text: str, start: int) -> str | None:
 _MARK = re.compile(r"\s+(in|with)\s+(the|a|an|his|her)\s+([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2})")
 
 
+# what follows a tag and tells how or when, not who (`cried the child in a moment`,
+# `said the man in a low voice`)
+_MANNER = frozenset(
+    [
+        "moment",
+        "minute",
+        "instant",
+        "second",
+        "while",
+        "trice",
+        "voice",
+        "tone",
+        "whisper",
+        "undertone",
+        "breath",
+        "manner",
+        "way",
+        "hurry",
+        "rage",
+        "passion",
+        "fury",
+        "temper",
+        "fright",
+        "fashion",
+        "flash",
+    ]
+)
+
+
 def _marked(text: str, end: int, desc: str) -> str | None:
     """`desc` and what marks it out in the text after `end`, or None when nothing does."""
     m = _MARK.match(text, end, end + 60)
     if not m:
         return None
     words = _description_words(m.group(3))
-    if not words or words[-1].endswith(("ing", "ed")):
+    if not words or words[-1].endswith(("ing", "ed")) or words[-1] in _MANNER:
         return None
     return f"{desc} {m.group(1)} {m.group(2)} {' '.join(words)}"
 
 
 def described_speakers(
-    text: str, paras: list[Paragraph], tags: list[Tag], known: set[str]
+    text: str,
+    paras: list[Paragraph],
+    tags: list[Tag],
+    known: set[str],
+    named: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[list[Character], list[float]]:
     """Characters for the descriptions named as speaker in two tags or more, and their
-    prominence; `known` holds the name keys the named characters cover already."""
+    prominence; `known` holds the name keys the named characters cover already, `named`
+    their genders."""
     counts: Counter[str] = Counter()
+    anybody: Counter[str] = Counter()  # `the young lady`, who could be anybody
     for tag in tags:
         if tag.subject[:1].isupper() and tag.subject.split()[0] not in ("The", "A", "An"):
             continue
         if len(tag.subject.split()) < 2 or tag.subject.split()[1][:1].isupper():
             continue  # a name (`the Hatter`) is the name discovery's
         desc = description_at(text, tag.start)
+        loose = None if desc else description_at(text, tag.start, anybody=True)
         if desc and desc not in known and desc.split()[-1] not in known:
             counts[desc] += 1
+        elif loose and loose not in known:
+            anybody[loose] += 1
     # twice or more; a trade or post once (`"Your table, sir," said the waiter`)
     descs = [d for d, c in counts.items() if c >= 2 or d.split()[-1] in ROLES]
+    sexes = {*named, *(_sex(d) for d in descs)}  # a man with a black beard is somebody's man
+    descs += [d for d in _somebody(anybody, sexes) if d not in descs]
+    counts.update(anybody)
     if not descs:
         return [], []
     mentions = _mentions(text, paras, descs)
     chars, prom = [], []
     for d in sorted(descs, key=lambda d: -counts[d]):
         aliases = [d, *(f"{a} {d}" for a in sorted(mentions[d][1]) if a != "the")]
-        head = d.split()[-1]
-        gender = GENDERED_NOUNS.get(head) or ("male" if head in MALE_HEADS else None)
-        chars.append(Character(name=f"the {d}", aliases=aliases, gender=gender or "unknown"))
+        chars.append(Character(name=f"the {d}", aliases=aliases, gender=_sex(d) or "unknown"))
         chars[-1].__dict__["_ends"] = mentions[d][0]
         prom.append(3.0 * counts[d])
     return chars, prom
+
+
+def _sex(desc: str) -> str | None:
+    """The sex a description's head noun tells (`old woman`), if it tells one."""
+    head = desc.split()[-1]
+    return GENDERED_NOUNS.get(head) or ("male" if head in MALE_HEADS else None)
+
+
+def _somebody(anybody: Counter[str], sexes: set[str | None]) -> list[str]:
+    """The descriptions that could be anybody's (`the young lady`) that name one speaker all
+    the same: in a story that names nobody of that sex, the one most tagged is the one
+    woman who speaks (Daisy Miller's opening gave her lines, and every `she said`, to the
+    two males it names). Where a woman is named, `the young lady` may be her, and stays
+    nobody: made somebody whenever tagged three times within one scene, `the young girl`
+    and `the young man` took Daisy's and Winterbourne's lines in the novel's next pieces
+    (its 12,000-character pieces 0.900 -> 0.844 without a cast)."""
+    out = []
+    for sex in SEXES:
+        if sex not in sexes:
+            same = [d for d in anybody if _sex(d) == sex]
+            out += sorted(same, key=lambda d: -anybody[d])[:1]
+    return out
 
 
 def _mentions(text: str, paras: list[Paragraph], descs: list[str]) -> dict[str, tuple[list[int], set[str]]]:
