@@ -35,6 +35,13 @@ def test_top_level_help_runs():
     assert out.returncode == 0 and "audiodrama build stories/demo.txt" in out.stdout
 
 
+def test_the_cli_starts_without_loading_the_signal_libraries():
+    """scipy.signal (and pyloudnorm, which imports it) took a second of every command's start."""
+    code = "import sys, audiodrama.cli.main; print(sorted(m for m in ('scipy.signal', 'scipy.ndimage', 'pyloudnorm') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_parse_json_writes_only_out(tmp_path):
     out = tmp_path / "out.json"
     before = set(p for p in tmp_path.rglob("*"))

@@ -186,7 +186,14 @@ def test_fix_a_speaker_in_01_rerenders_exactly_that_line(project, first_pass):
     assert "rendered 1, cached" in _text(nb03)
     assert len(_cache(project) - before) == 1
 
-    _run(project, "04_mix_episode.ipynb")
+    # the MP3 was encoded and measured in the first pass; this one hears the WAV
+    settings = project / "audiodrama.toml"
+    toml = settings.read_text(encoding="utf-8")
+    settings.write_text(re.sub(r"(?m)^formats = .*$", 'formats = ["wav"]', toml), encoding="utf-8")
+    nb04 = _run(project, "04_mix_episode.ipynb")
+    assert any(
+        "<audio" in o.get("data", {}).get("text/html", "") for c in nb04.cells for o in c.get("outputs", [])
+    )
     timeline = json.loads((project / "audio_out" / "demo" / "demo-e01.timeline.json").read_text())
     entry = next(e for e in timeline["lines"] if e["id"] == target["id"])
     assert entry["speaker"] == "Willow"

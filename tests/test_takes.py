@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 
 import numpy as np
@@ -38,11 +39,28 @@ def write_take(path, seconds=1.5, sr=44100, lead=0.5, tail=0.7, gain=1.0, stereo
     return x
 
 
-@pytest.fixture
-def setup(production):
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """A production with its script rendered by the real engines once (their workers load models)."""
+    from audiodrama.project.production import init_production
+
+    prod = init_production(tmp_path_factory.mktemp("takes") / "prod")
     script = make_script({"Ann": ("female", 5), "Bob": ("male", 5)}, narration=2)
+    render_script(script, cast_script(script, prod), prod, progress=False)
+    return prod.root, script
+
+
+@pytest.fixture
+def setup(rendered, tmp_path):
+    """A copy of that production for each test, every line in its cache."""
+    from audiodrama.project.production import Project
+
+    root, script = rendered
+    shutil.copytree(root, tmp_path / "prod")
+    production = Project.open(tmp_path / "prod")
     cast = cast_script(script, production)
     first = render_script(script, cast, production, progress=False)
+    assert first.synthesised == 0
     line = next(l for l in script.lines() if l.speaker == "Ann")
     return script, cast, production, line, first
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from scipy import signal
 
 from audiodrama.audio.effects import fade, rng_for
 
@@ -33,6 +32,8 @@ def _pink(n: int, rng: np.random.Generator) -> np.ndarray:
 
 def _bed_tile(name: str, sr: int, seconds: float = 12.0) -> np.ndarray:
     """A loopable tile of ambience `name`, normalised to about -45 dBFS RMS."""
+    from scipy import signal  # about a second to import (scipy.signal): on use, so the CLI starts fast
+
     rng = rng_for("bed-" + name)
     n = int(seconds * sr)
     if name == "room":

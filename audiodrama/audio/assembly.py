@@ -26,7 +26,6 @@ from typing import Any, Protocol
 import numpy as np
 import soundfile as sf
 from pydub import AudioSegment
-from scipy import signal
 
 from audiodrama.audio import ambience, deliveries, effects
 from audiodrama.audio.scenekey import file_stamp, scene_key
@@ -65,6 +64,8 @@ class SceneCacheLike(Protocol):
 
 def load_line(path: Path, sr: int) -> np.ndarray:
     """A rendered line as mono float32 at `sr` (any channels, any rate)."""
+    from scipy import signal  # about a second to import (scipy.signal): on use, so the CLI starts fast
+
     try:
         data, rate = sf.read(str(path), dtype="float32", always_2d=True)
     except Exception as exc:

@@ -9,13 +9,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from scipy import signal
 
 from audiodrama.audio.effects import rng_for
 
 
 def telephone(x: np.ndarray, sr: int) -> np.ndarray:
     """A telephone voice: a little drive, then a steep 300-3400 Hz band-pass (zero-phase)."""
+    from scipy import signal  # about a second to import (scipy.signal): on use, so the CLI starts fast
+
     y = np.tanh(2.0 * x) / 2.0  # unity gain for quiet parts, peaks softly squashed
     sos = signal.butter(6, [300, min(3400, sr / 2 * 0.95)], "bandpass", fs=sr, output="sos")
     y = signal.sosfiltfilt(sos, y)
@@ -24,6 +25,8 @@ def telephone(x: np.ndarray, sr: int) -> np.ndarray:
 
 
 def _impulse(sr: int, rt60: float, predelay: float, tag: str) -> np.ndarray:
+    from scipy import signal
+
     n = int((rt60 + predelay) * sr)
     t = np.arange(n) / sr
     rng = rng_for("ir-" + tag)
@@ -42,6 +45,8 @@ def reverb(
     x: np.ndarray, sr: int, rt60: float = 1.2, wet: float = 0.35, predelay: float = 0.02
 ) -> np.ndarray:
     """`x` in a synthetic room (exponentially decaying noise impulse); the tail lengthens it."""
+    from scipy import signal
+
     ir = np.frombuffer(_impulse_bytes(sr, rt60, predelay, f"{rt60}"), dtype=np.float32)
     tail = signal.fftconvolve(x.astype(np.float32), ir)
     dry = np.zeros_like(tail)
@@ -59,6 +64,8 @@ def echo(x: np.ndarray, sr: int, delay: float = 0.22, feedback: float = 0.45, re
 
 
 def _lowpass(x: np.ndarray, sr: int, fc: float) -> np.ndarray:
+    from scipy import signal
+
     return signal.sosfilt(signal.butter(2, min(fc, sr / 2 * 0.95), fs=sr, output="sos"), x).astype(np.float32)
 
 

@@ -14,7 +14,6 @@ import re
 from functools import lru_cache
 
 import numpy as np
-from scipy import signal
 
 #: Scene-change effects (the `transition` of a scene); "none" is silence.
 TRANSITIONS: tuple[str, ...] = ("sting", "whoosh", "chime", "bridge", "crossfade", "none")
@@ -116,6 +115,8 @@ def sting(sr: int) -> np.ndarray:
 
 def whoosh(sr: int) -> np.ndarray:
     """Air rushing past: noise through a band-pass that sweeps up and back down."""
+    from scipy import signal  # about a second to import (scipy.signal): on use, so the CLI starts fast
+
     n = int(duration("whoosh") * sr)
     noise = rng_for("whoosh").standard_normal(n)
     bands = np.geomspace(250, 5000, 10)
@@ -200,6 +201,8 @@ def _cached(name: str, sr: int) -> np.ndarray:
 
 def ring(sr: int) -> np.ndarray:
     """A telephone bell ringing twice ("Ring! Ring!"): a bell tremolo at 20 Hz, 1.2 s on, 0.4 s off."""
+    from scipy import signal
+
     t = _t(duration("ring"), sr)
     tone = (
         np.sin(2 * np.pi * 1100 * t) + 0.6 * np.sin(2 * np.pi * 1375 * t) + 0.3 * np.sin(2 * np.pi * 2310 * t)
@@ -216,6 +219,8 @@ def ring(sr: int) -> np.ndarray:
 
 def knock(sr: int) -> np.ndarray:
     """Three knocks on a wooden door."""
+    from scipy import signal
+
     n = int(duration("knock") * sr)
     x = np.zeros(n)
     rng = rng_for("knock")
@@ -232,6 +237,8 @@ def knock(sr: int) -> np.ndarray:
 
 def door(sr: int) -> np.ndarray:
     """A door creaking open and closing with a thud."""
+    from scipy import signal
+
     n = int(duration("door") * sr)
     t = np.arange(n) / sr
     creak_len = int(1.0 * sr)

@@ -18,9 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyloudnorm
 import soundfile as sf
-from scipy import signal
 
 from audiodrama import procs
 from audiodrama.audio.profiles import Profile, db, get_profile
@@ -40,6 +38,8 @@ def target_lufs(lufs: float, channels: int) -> float:
 
 @lru_cache(maxsize=8)
 def _k_weighting(sr: int) -> np.ndarray:
+    import pyloudnorm  # about a second to import (scipy.signal): on use, so the CLI starts fast
+
     meter = pyloudnorm.Meter(sr)
     return np.vstack([np.concatenate([f.b, f.a]) for f in meter._filters.values()])
 
@@ -80,6 +80,8 @@ class LoudnessMeter:
 
     def feed(self, x: np.ndarray) -> None:
         """Add samples: shape (n,) or (n, channels)."""
+        from scipy import signal
+
         x = np.asarray(x, np.float32).reshape(len(x), -1)
         if self.channels == 1:
             y1, self.zi[0] = signal.sosfilt(self.sos, x[:, 0] + _anti_denormal(len(x)), zi=self.zi[0])

@@ -22,7 +22,6 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 import numpy as np
-from scipy import ndimage
 
 from audiodrama.audio.loudness import CHUNK_SECONDS, LoudnessMeter, gated_loudness, target_lufs
 from audiodrama.audio.profiles import Profile, db
@@ -87,6 +86,8 @@ class Limiter:
         cluster is computed on its own dense piece: all pieces are laid end to end, separated
         by unity gain, and filtered in one go.
         """
+        from scipy import ndimage  # about a second to import (scipy.signal): on use, so the CLI starts fast
+
         wm, wa = self.wm, self.wa
         pad = wm + wa
         brk = np.flatnonzero(np.diff(pos) > pad) + 1

@@ -10,18 +10,20 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 import numpy as np
-from scipy import signal
 
 TP_MARGIN = 16  # input samples of context each side for the oversampling filter
 _TP_REACH = 6  # input samples each side that one output of the 4x interpolator actually reads
 TP_BLOCK = 16  # samples per block of the block-matrix interpolator
 
 
+@lru_cache(maxsize=1)
 def _tp_filter() -> np.ndarray:
-    return signal.firwin(49, 1 / 4, window=("kaiser", 5.0)) * 4
+    """The 49-tap 4x interpolator (made on first use: scipy.signal takes about a second to import)."""
+    from scipy import signal  # about a second to import (scipy.signal): on use, so the CLI starts fast
 
-
-_TP_H = _tp_filter()
+    taps = signal.firwin(49, 1 / 4, window=("kaiser", 5.0)) * 4
+    taps.flags.writeable = False  # shared by every caller
+    return taps
 
 
 @lru_cache(maxsize=4)
@@ -29,9 +31,9 @@ def _tp_matrix(block: int) -> np.ndarray:
     """(block + 2 * reach, 4 * block) float32: a window of input samples -> its 4x interpolated block.
 
     Row r is input sample (block start - reach + r); column p * block + i is phase p of sample i;
-    the same taps as upfirdn(_TP_H, x, up=4) delayed by half the filter.
+    the same taps as upfirdn(_tp_filter(), x, up=4) delayed by half the filter.
     """
-    h = _TP_H.astype(np.float32)
+    h = _tp_filter().astype(np.float32)
     m = np.zeros((block + 2 * _TP_REACH, 4 * block), np.float32)
     half = (len(h) - 1) // 2
     for i in range(block):
@@ -80,8 +82,11 @@ def true_peak_per_sample(x: np.ndarray) -> np.ndarray:
     return out[:n]
 
 
-#: The most the 4x interpolation can exceed the largest |sample| around it (sum of |taps| per phase).
-TP_BOUND = float(max(np.abs(_TP_H[p::4]).sum() for p in range(4)))
+@lru_cache(maxsize=1)
+def tp_bound() -> float:
+    """The most the 4x interpolation can exceed the largest |sample| around it (sum of |taps| per phase)."""
+    taps = _tp_filter()
+    return float(max(np.abs(taps[p::4]).sum() for p in range(4)))
 
 
 def _block_max(x: np.ndarray, block: int) -> np.ndarray:
@@ -97,12 +102,12 @@ _COARSE = 256  # samples per block of the first, cheap screening
 
 def candidate_blocks(x: np.ndarray, threshold: float, block: int = TP_BLOCK) -> np.ndarray:
     """Blocks of `x` whose true peak could reach `threshold` (each block's sample peak, with its
-    neighbours', times TP_BOUND); every other sample's true peak is known to be under it.
+    neighbours', times tp_bound()); every other sample's true peak is known to be under it.
 
     Screened first in blocks of 256 samples, then in `block`s inside the hot ones only.
     """
     x = np.asarray(x, np.float32)
-    limit = np.float32(threshold / TP_BOUND)
+    limit = np.float32(threshold / tp_bound())
     coarse = _COARSE if block < _COARSE and _COARSE % block == 0 else block
     bm = _block_max(x, coarse)
     if not len(bm):

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pyloudnorm
 import soundfile as sf
 
 from audiodrama import procs
@@ -177,6 +176,8 @@ def trim_silence(x: np.ndarray, pad_s: float = 0.03) -> np.ndarray:
 
 def loudness(x: np.ndarray) -> float:
     """Integrated loudness in LUFS (RMS-based estimate for clips under 0.4 s)."""
+    import pyloudnorm  # about a second to import (scipy.signal): on use, so the CLI starts fast
+
     if len(x) >= int(0.45 * SAMPLE_RATE):
         value = pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(x)
         if np.isfinite(value):
