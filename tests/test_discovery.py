@@ -75,6 +75,21 @@ def test_a_description_is_gendered_by_its_noun_or_its_pronouns():
     assert genders == {"the old woman": "female", "the stranger": "male"}
 
 
+def test_the_pronouns_of_the_next_paragraph_or_a_speech_tag_do_not_gender_a_description():
+    # Oliver Twist's surgeon was a woman: the nurse's `she` in the next paragraph counted
+    text = "\n\n".join(
+        [
+            "The surgeon had been sitting with his face turned towards the fire.",
+            '"You must not talk about dying yet," said the surgeon at last.',
+            '"Lor bless her dear heart, no!" she cried, and the nurse put the bottle away.',
+            '"It will be troublesome," said the surgeon.',
+            '"Ah, poor dear, so it is!" said the nurse, as she stooped for the cork.',
+            'Then the surgeon looked up. "Give it a little gruel," she heard him say.',
+        ]
+    )
+    assert {c.name: c.gender for c in found(text)}["the surgeon"] == "male"
+
+
 def test_words_for_anybody_and_relatives_make_no_character():
     # `the girl` is Nancy in one scene and Rose in the next; `her mother` is the kin rules'
     text = "\n\n".join(

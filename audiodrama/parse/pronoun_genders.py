@@ -15,7 +15,12 @@ from audiodrama.parse.wordlists import NOT_NAMES
 
 SEXES = ("male", "female")
 
-_AGREE = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b[^.,;:!?\"\n]{0,30}?\b(his|himself|her|herself)\b")
+# `bit her lip`, `had been sitting with his face`: a verb (after its auxiliaries) and the
+# subject's own possessive
+_AGREE = re.compile(
+    r"\s+(?:[a-z]+ly\s+)?(?:(?:had|has|was|is)\s+(?:been\s+)?[a-z]+(?:ed|ing)|[a-z]+(?:ed|s))\b"
+    r"[^.,;:!?\"\n]{0,30}?\b(his|himself|her|herself)\b"
+)
 _NEXT_SENT_PRON = re.compile(r"[^.!?\"\n]{0,150}[.!?][\"'\u201d]?\s+(He|She)\b")
 
 _OBJECT_BEFORE = re.compile(
@@ -34,6 +39,7 @@ def _someone_else(text: str, start: int, end: int) -> bool:
     )
 
 
+_QUOTE_MARK = re.compile("[\"\u201c\u201d]")
 _PRON_AFTER = re.compile(r"\b(he|himself|she|herself)\b", re.IGNORECASE)
 
 
@@ -59,14 +65,20 @@ def gender_of_forms(
         ws = text.rfind(" ", max(0, e - 40), e - 1)
         if _OBJECT_BEFORE.search(text, max(0, ws - 16), ws + 1 if ws >= 0 else 0):
             continue
-        window = text[e : e + 100]
-        am = _AGREE.match(text, e, e + 80)
+        # the pronouns of the next paragraph are another speaker's
+        stop = text.find("\n\n", e, e + 200)
+        stop = e + 200 if stop < 0 else stop
+        window = text[e : min(e + 100, stop)]
+        # (`... where the March Hare lived. "I've seen hatters," she said`: the pronoun of a
+        # speech tag is the speaker's)
+        window = window[: _QUOTE_MARK.search(window).start()] if _QUOTE_MARK.search(window) else window
+        am = _AGREE.match(text, e, min(e + 80, stop))
         if am:
             # `Xander rolled his eyes`, `Willow bit her lip`: subject-possessive agreement
             w = am.group(1).lower()
             votes["male" if w in ("his", "himself") else "female"] += 3 if w != "her" else 2
             continue
-        nm = _NEXT_SENT_PRON.match(text, e, e + 200)
+        nm = _NEXT_SENT_PRON.match(text, e, stop)
         if nm and not _someone_else(text, e, nm.start(1)):
             # `Brett smiled. She ...`: the next sentence's subject pronoun is the best sign
             votes["male" if nm.group(1) == "He" else "female"] += 2
