@@ -190,6 +190,47 @@ def test_narrator_named_by_an_apposition():
     assert owner(parse_story(text), "Narrator (I)").name == "Lemuel Gulliver"
 
 
+def test_one_i_said_in_a_short_story_told_by_an_i_is_the_narrators():
+    # a short story's narrator may speak once: `"Good morning," I said` went to Mrs. Grey
+    text = "\n\n".join(
+        [
+            "When I came into the kitchen Mrs. Grey and her daughter were quarrelling.",
+            '"You will not go," said Mrs. Grey.',
+            '"I will," said Ellen. "I am twenty years old."',
+            'I coughed. They both turned to me. "Good morning," I said.',
+            '"Good morning, doctor," said Mrs. Grey.',
+        ]
+    )
+    script = parse_story(text)
+    assert [s for s, _ in spoken(script)] == ["Mrs. Grey", "Ellen", "Ellen", "Narrator (I)", "Mrs. Grey"]
+
+
+def test_the_narrators_relatives_a_tag_names_are_characters_of_their_own():
+    # `said my father` had no one to go to: every line of the story went to the narrator
+    text = "\n\n".join(
+        [
+            "My father was reading by the window when I came home.",
+            '"You are late," said my father.',
+            '"The train was slow," I said.',
+            '"Trains are always slow," said my father.',
+            '"I would rather stand," I said.',
+            '"Then stand," said my mother from the door.',
+        ]
+    )
+    script = parse_story(text)
+    assert {c.name: c.gender for c in script.characters if c.name.startswith("my ")} == {
+        "my father": "male",
+        "my mother": "female",
+    }
+    assert [s for s, _ in spoken(script)] == [
+        "my father",
+        "Narrator (I)",
+        "my father",
+        "Narrator (I)",
+        "my mother",
+    ]
+
+
 def test_narrator_named_by_a_vocative_said_to_them():
     text = "\n\n".join(
         [

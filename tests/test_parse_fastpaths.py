@@ -525,7 +525,7 @@ def _plain_first_person(text: str, paras: list) -> bool:
             chars += len(seg)
             i_count += len(characters._FIRST_PERSON.findall(seg))
             tags += len(characters._I_TAG.findall(seg))
-    return chars > 0 and ((tags >= 2 and i_count * 1000 / chars >= 2.0) or tags >= 10)
+    return chars > 0 and ((tags >= 1 and i_count * 1000 / chars >= 2.0) or tags >= 10)
 
 
 @pytest.mark.parametrize("tags", [0, 1, 2, 5, 9, 10, 12])

@@ -55,7 +55,8 @@ def detect_first_person(text: str, paras: list[Paragraph]) -> bool:
         return False
     # every `I said` holds an I: most narration needs no scan
     tags = sum(len(_I_TAG.findall(seg)) for seg in segs if "I" in seg)
-    if tags < 2 or tags >= 10:
+    if tags < 1 or tags >= 10:
+        # (one `I said` is enough in a short story whose narration keeps saying I)
         return tags >= 10  # the I/me/my count decides nothing: not counted
     # First-person narration uses I/me/my all the time; a third-person narrator rarely.
     i_count = sum(len(_FIRST_PERSON.findall(seg)) for seg in segs)

@@ -119,7 +119,12 @@ def described_speakers(
     their genders."""
     counts: Counter[str] = Counter()
     anybody: Counter[str] = Counter()  # `the young lady`, who could be anybody
+    mine: Counter[str] = Counter()  # `said my father`: the narrator's kin, one person
     for tag in tags:
+        kin = _my_kin(tag.subject)
+        if kin:
+            mine[kin] += 1
+            continue
         if tag.subject[:1].isupper() and tag.subject.split()[0] not in ("The", "A", "An"):
             continue
         if len(tag.subject.split()) < 2 or tag.subject.split()[1][:1].isupper():
@@ -135,16 +140,27 @@ def described_speakers(
     sexes = {*named, *(_sex(d) for d in descs)}  # a man with a black beard is somebody's man
     descs += [d for d in _somebody(text, anybody, sexes) if d not in descs]
     counts.update(anybody)
-    if not descs:
-        return [], []
-    mentions = _mentions(text, paras, descs)
     chars, prom = [], []
+    for kin, n in mine.items():
+        if f"my {kin}" not in known:
+            chars.append(Character(name=f"my {kin}", aliases=[f"my {kin}"], gender=_sex(kin) or "unknown"))
+            chars[-1].__dict__["_ends"] = []
+            prom.append(3.0 * n)
+    if not descs:
+        return chars, prom
+    mentions = _mentions(text, paras, descs)
     for d in sorted(descs, key=lambda d: -counts[d]):
         aliases = [d, *(f"{a} {d}" for a in sorted(mentions[d][1]) if a != "the")]
         chars.append(Character(name=f"the {d}", aliases=aliases, gender=_sex(d) or "unknown"))
         chars[-1].__dict__["_ends"] = mentions[d][0]
         prom.append(3.0 * counts[d])
     return chars, prom
+
+
+def _my_kin(subject: str) -> str | None:
+    """`my father`, `My aunt`: the relative of the narrator a tag names, or None."""
+    words = subject.split()
+    return words[1] if len(words) == 2 and words[0] in ("my", "My") and words[1] in KIN else None
 
 
 def _sex(desc: str) -> str | None:
@@ -257,9 +273,10 @@ def fold_revealed(
 
 
 def is_description(character: Character) -> bool:
-    """Whether a discovered character is named by a lowercase description (`the old man`)."""
+    """Whether a discovered character is named by a lowercase description (`the old man`,
+    `my father`)."""
     words = character.name.split()
-    return len(words) >= 2 and words[0] == "the" and all(w[:1].islower() for w in words[1:])
+    return len(words) >= 2 and words[0] in ("the", "my") and all(w[:1].islower() for w in words[1:])
 
 
 def fold(characters: list[Character], turns: list[Turn], into: dict[int, int]) -> list[Character]:

@@ -39,7 +39,7 @@ def _someone_else(text: str, start: int, end: int) -> bool:
     )
 
 
-_QUOTE_MARK = re.compile("[\"\u201c\u201d]")
+_QUOTE_MARK = re.compile('["\u201c\u201d]')
 _PRON_AFTER = re.compile(r"\b(he|himself|she|herself)\b", re.IGNORECASE)
 
 
@@ -71,7 +71,8 @@ def gender_of_forms(
         window = text[e : min(e + 100, stop)]
         # (`... where the March Hare lived. "I've seen hatters," she said`: the pronoun of a
         # speech tag is the speaker's)
-        window = window[: _QUOTE_MARK.search(window).start()] if _QUOTE_MARK.search(window) else window
+        qm = _QUOTE_MARK.search(window)
+        window = window[: qm.start()] if qm else window
         am = _AGREE.match(text, e, min(e + 80, stop))
         if am:
             # `Xander rolled his eyes`, `Willow bit her lip`: subject-possessive agreement
