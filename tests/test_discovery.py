@@ -231,6 +231,26 @@ def test_the_narrators_relatives_a_tag_names_are_characters_of_their_own():
     ]
 
 
+def test_a_relative_the_narrator_addresses_speaks_though_no_tag_names_them():
+    # `my uncle` and `"..., uncle," I said`: the `he cried` lines are his, and he names the narrator
+    text = "\n\n".join(
+        [
+            "I had not seen my uncle for ten years when I knocked at his door.",
+            '"Come in, come in," he cried. "Why, it is Tom! Tom, my boy, how you have grown."',
+            '"You look well, uncle," I said.',
+            '"Well? I am seventy-three. Sit down, Tom, and tell me everything."',
+            '"I have lost my place at the bank," said I.',
+            'He looked at me for a long time. "Then you shall stay here."',
+        ]
+    )
+    script = parse_story(text)
+    assert owner(script, "Narrator (I)").name == "Tom"
+    assert [s for s, _ in spoken(script)] == ["my uncle", "my uncle", "Tom", "my uncle", "Tom", "my uncle"]
+    # a relative nobody addresses is only talked about
+    told = text.replace("You look well, uncle,", "You look well,")
+    assert "my uncle" not in [c.name for c in parse_story(told).characters]
+
+
 def test_narrator_named_by_a_vocative_said_to_them():
     text = "\n\n".join(
         [

@@ -141,6 +141,8 @@ def described_speakers(
     descs += [d for d in _somebody(text, anybody, sexes) if d not in descs]
     counts.update(anybody)
     chars, prom = [], []
+    for kin in _addressed_kin(text, paras):
+        mine[kin] += 0  # a speaker, though no tag names them (`he cried`)
     for kin, n in mine.items():
         if f"my {kin}" not in known:
             chars.append(Character(name=f"my {kin}", aliases=[f"my {kin}"], gender=_sex(kin) or "unknown"))
@@ -155,6 +157,30 @@ def described_speakers(
         chars[-1].__dict__["_ends"] = mentions[d][0]
         prom.append(3.0 * counts[d])
     return chars, prom
+
+
+_MY_KIN = re.compile(r"\b[Mm]y\s+(" + "|".join(sorted(KIN, key=len, reverse=True)) + r")\b")
+
+
+def _addressed_kin(text: str, paras: list[Paragraph]) -> list[str]:
+    """The narrator's relatives (`my uncle` in the narration) whom a quote addresses by the
+    kin word (`"You look well, uncle," I said`, `"Yes, Mother."`): somebody who speaks."""
+    mentioned = {
+        m.group(1)
+        for para in paras
+        for piece in para.narration
+        if "y " in text[piece.start : piece.end]
+        for m in _MY_KIN.finditer(text, piece.start, piece.end)
+    }
+    if not mentioned:
+        return []
+    said = "|".join(sorted(mentioned, key=len, reverse=True))
+    vocative = re.compile(rf"(?:,\s+(?:{said})\b\s*[,.!?]|^(?:{said})\s*[,!])", re.IGNORECASE)
+    quoted = (
+        text[q.start : q.end].strip("\"'\u201c\u201d\u2018\u2019 ") for para in paras for q in para.quotes
+    )
+    found = {m.group().strip(",.!? ").lower().split()[-1] for q in quoted for m in [vocative.search(q)] if m}
+    return sorted(k for k in mentioned if k in found)
 
 
 def _my_kin(subject: str) -> str | None:
