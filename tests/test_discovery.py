@@ -251,6 +251,45 @@ def test_a_relative_the_narrator_addresses_speaks_though_no_tag_names_them():
     assert "my uncle" not in [c.name for c in parse_story(told).characters]
 
 
+def test_in_a_story_that_names_nobody_the_descriptions_are_the_names():
+    # `the boy` could be anybody's and is tagged once; with no name in the story it is his
+    boy = "\n\n".join(
+        [
+            "The old man was mending a net when the boy came down to the beach.",
+            '"Any fish today?" asked the boy.',
+            '"None," said the old man. "The sea is empty."',
+            '"Then why mend the net?"',
+            '"Because tomorrow it may not be," the old man said.',
+        ]
+    )
+    assert [s for s, _ in spoken(parse_story(boy))] == [
+        "the boy",
+        "the old man",
+        "the old man",
+        "the boy",
+        "the old man",
+    ]
+    stranger = "\n\n".join(
+        [
+            "The stranger sat down at my table without asking.",
+            '"You are the doctor," he said.',
+            '"I am," I answered. "And who are you?"',
+            '"A friend of your brother\'s."',
+            '"My brother is dead."',
+            '"So they tell me," said the stranger, and smiled.',
+        ]
+    )
+    said = [s for s, _ in spoken(parse_story(stranger))]
+    assert said == [
+        "the stranger",
+        "Narrator (I)",
+        "Narrator (I)",
+        "the stranger",
+        "Narrator (I)",
+        "the stranger",
+    ]
+
+
 def test_narrator_named_by_a_vocative_said_to_them():
     text = "\n\n".join(
         [

@@ -135,10 +135,13 @@ def described_speakers(
             counts[desc] += 1
         elif loose and loose not in known:
             anybody[loose] += 1
-    # twice or more; a trade or post once (`"Your table, sir," said the waiter`)
-    descs = [d for d, c in counts.items() if c >= 2 or d.split()[-1] in ROLES]
+    # twice or more; a trade or post once (`"Your table, sir," said the waiter`); in a story
+    # that names nobody, its descriptions are its names (`asked the boy`, `said the stranger`)
+    nameless = not named
+    descs = [d for d, c in counts.items() if c >= 2 or d.split()[-1] in ROLES or nameless]
     sexes = {*named, *(_sex(d) for d in descs)}  # a man with a black beard is somebody's man
-    descs += [d for d in _somebody(text, anybody, sexes) if d not in descs]
+    loose = list(anybody) if nameless else _somebody(text, anybody, sexes)
+    descs += [d for d in loose if d not in descs]
     counts.update(anybody)
     chars, prom = [], []
     for kin in _addressed_kin(text, paras):
