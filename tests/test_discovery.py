@@ -290,6 +290,25 @@ def test_in_a_story_that_names_nobody_the_descriptions_are_the_names():
     ]
 
 
+def test_a_short_story_with_one_titled_name_and_an_untagged_i():
+    # nobody was found (a titled name written once; no `I said`): every line was nobody's
+    text = "\n\n".join(
+        [
+            "Mrs. Hale, my landlady, met me on the stairs.",
+            '"There\'s a gentleman to see you," she said. "He wouldn\'t give his name."',
+            '"Where is he?"',
+            "I thanked her and went down to the parlour. A tall man stood by the fire.",
+            '"Mr. Ward?" he asked. "My name is Carver."',
+        ]
+    )
+    script = parse_story(text)
+    assert {c.name for c in script.characters} >= {"Mrs. Hale", "Narrator (I)"}
+    assert [s for s, _ in spoken(script)][:2] == ["Mrs. Hale", "Mrs. Hale"]
+    # the visitor's `My name is Carver`, in a line only guessed to be the narrator's, names
+    # nobody: the narrator is Mr. Ward
+    assert "Carver" not in [c.name for c in script.characters]
+
+
 def test_narrator_named_by_a_vocative_said_to_them():
     text = "\n\n".join(
         [

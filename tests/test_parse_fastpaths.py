@@ -525,7 +525,10 @@ def _plain_first_person(text: str, paras: list) -> bool:
             chars += len(seg)
             i_count += len(characters._FIRST_PERSON.findall(seg))
             tags += len(characters._I_TAG.findall(seg))
-    return chars > 0 and ((tags >= 1 and i_count * 1000 / chars >= 2.0) or tags >= 10)
+    density = i_count * 1000 / chars if chars else 0.0
+    return chars > 0 and (
+        (tags >= 1 and density >= 2.0) or tags >= 10 or (tags == 0 and i_count >= 3 and density >= 10.0)
+    )
 
 
 @pytest.mark.parametrize("tags", [0, 1, 2, 5, 9, 10, 12])

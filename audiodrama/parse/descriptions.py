@@ -140,8 +140,8 @@ def described_speakers(
     nameless = not named
     descs = [d for d, c in counts.items() if c >= 2 or d.split()[-1] in ROLES or nameless]
     sexes = {*named, *(_sex(d) for d in descs)}  # a man with a black beard is somebody's man
-    loose = list(anybody) if nameless else _somebody(text, anybody, sexes)
-    descs += [d for d in loose if d not in descs]
+    extra = _nobody_named(anybody, descs) if nameless else _somebody(text, anybody, sexes)
+    descs += [d for d in extra if d not in descs]
     counts.update(anybody)
     chars, prom = [], []
     for kin in _addressed_kin(text, paras):
@@ -184,6 +184,19 @@ def _addressed_kin(text: str, paras: list[Paragraph]) -> list[str]:
     )
     found = {m.group().strip(",.!? ").lower().split()[-1] for q in quoted for m in [vocative.search(q)] if m}
     return sorted(k for k in mentioned if k in found)
+
+
+def _head(desc: str) -> str:
+    """The noun a description is about: `man` in `old man` and `man with the black beard`."""
+    return re.split(r" (?:with|in) ", desc, maxsplit=1)[0].split()[-1]
+
+
+def _nobody_named(anybody: Counter[str], descs: list[str]) -> list[str]:
+    """In a story that names nobody, the descriptions that could be anybody's (`the boy`)
+    that no other description tells apart (`the man` beside `the man with the black beard`
+    is either of two men)."""
+    heads = Counter(_head(d) for d in [*descs, *anybody])
+    return [d for d in anybody if heads[_head(d)] == 1]
 
 
 def _my_kin(subject: str) -> str | None:

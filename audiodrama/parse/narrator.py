@@ -148,11 +148,12 @@ def self_name(
     None."""
     counts: dict[str, int] = {}
     spans = [(piece.start, piece.end) for p in paras for piece in p.narration]
+    # (a line only guessed to be the narrator's may be the visitor's `My name is Carver`)
     spans += [
         st.quote.inner
         for t in turns or []
         for st in t.states
-        if narrator is not None and st.speaker == narrator
+        if narrator is not None and st.speaker == narrator and st.confidence >= 0.5
     ]
     for s, e in spans:
         words = text[s:e]
