@@ -309,6 +309,22 @@ def test_a_short_story_with_one_titled_name_and_an_untagged_i():
     assert "Carver" not in [c.name for c in script.characters]
 
 
+def test_a_sister_whose_lines_only_beats_mark_is_somebody_in_a_two_person_story():
+    # Anne is never tagged: she was no character, and Margaret spoke every line
+    text = "\n\n".join(
+        [
+            "Margaret found her sister in the garden.",
+            '"You are up early," Margaret said.',
+            '"I could not sleep." Anne pulled a weed. "Did you hear the storm?"',
+            '"Every minute of it."',
+            '"Father says the bridge is down."',
+            "Anne said nothing.",
+        ]
+    )
+    said = [s for s, _ in spoken(parse_story(text))]
+    assert said == ["Margaret", "Anne", "Anne", "Margaret", "Anne"]
+
+
 def test_narrator_named_by_a_vocative_said_to_them():
     text = "\n\n".join(
         [

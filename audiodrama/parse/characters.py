@@ -186,6 +186,8 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
         elif first == "the" and len(words) == 2 and words[1].lower() in HONORIFICS and titled[n] >= 3:
             # `the Admiral` again and again in the narration: someone there, tagged or not
             names[n] = names.get(n, 0.0) + c
+    if len(names) < 2:
+        names.update(_first_names_written_twice(run_counts, names))
     chars, prom = _cluster(names, run_counts, text, ends)
     join_titled_surnames(text, chars, prom, run_counts, _talk(tags, paras))
     _fold_bare_titles(chars, prom)
@@ -199,6 +201,15 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
             tag_counts.get(n, 0) for n in char.all_names()
         )
     return chars, prom
+
+
+def _first_names_written_twice(run_counts: Counter[str], names: dict[str, float]) -> dict[str, float]:
+    """In a story that names fewer than two people, the first names (the first-name list's)
+    its narration writes twice or more: the sister whose lines only beats mark (`"I could
+    not sleep." Anne pulled a weed.`) is somebody."""
+    plain = [n for n, c in run_counts.items() if c >= 2 and n not in names and n.isalpha()]
+    listed = name_genders(plain)
+    return {n: float(run_counts[n]) for n in plain if n.lower() in listed}
 
 
 def _narration_runs(
