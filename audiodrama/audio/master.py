@@ -86,7 +86,7 @@ class Limiter:
         cluster is computed on its own dense piece: all pieces are laid end to end, separated
         by unity gain, and filtered in one go.
         """
-        from scipy import ndimage  # about a second to import (scipy.signal): on use, so the CLI starts fast
+        from scipy import ndimage  # a quarter of a second to import: on use, so the CLI starts fast
 
         wm, wa = self.wm, self.wa
         pad = wm + wa

@@ -145,7 +145,7 @@ def described_speakers(
     counts.update(anybody)
     chars, prom = [], []
     for kin in _addressed_kin(text, paras):
-        mine[kin] += 0  # a speaker, though no tag names them (`he cried`)
+        mine.setdefault(kin, 0)  # a speaker, though no tag names them (`he cried`)
     for kin, n in mine.items():
         if f"my {kin}" not in known:
             chars.append(Character(name=f"my {kin}", aliases=[f"my {kin}"], gender=_sex(kin) or "unknown"))
@@ -172,16 +172,14 @@ def _addressed_kin(text: str, paras: list[Paragraph]) -> list[str]:
         m.group(1)
         for para in paras
         for piece in para.narration
-        if "y " in text[piece.start : piece.end]
         for m in _MY_KIN.finditer(text, piece.start, piece.end)
     }
     if not mentioned:
         return []
     said = "|".join(sorted(mentioned, key=len, reverse=True))
     vocative = re.compile(rf"(?:,\s+(?:{said})\b\s*[,.!?]|^(?:{said})\s*[,!])", re.IGNORECASE)
-    quoted = (
-        text[q.start : q.end].strip("\"'\u201c\u201d\u2018\u2019 ") for para in paras for q in para.quotes
-    )
+    # the quoted words, marks excluded (`^`: a vocative that opens the quote)
+    quoted = (text[q.inner[0] : q.inner[1]] for para in paras for q in para.quotes)
     found = {m.group().strip(",.!? ").lower().split()[-1] for q in quoted for m in [vocative.search(q)] if m}
     return sorted(k for k in mentioned if k in found)
 
