@@ -91,14 +91,29 @@ def _may_join(
     apart: set[tuple[str, str]],
 ) -> bool:
     """Whether a name form may join a cluster at all, by titles and first names."""
-    if hon and any(titles_clash(words[0], o.split()[0]) for o in cluster):
-        return False  # `Mrs. Weston` never joins `Mr. Weston`, nor `Miss Miller` `Mrs. Miller`
+    mine = _titles(words)
+    if mine and any(titles_clash(a, b) for o in cluster for a in mine for b in _titles(o.split())):
+        # `Mrs. Weston` never joins `Mr. Weston`, nor `Miss Miller` `Mrs. Miller`, nor `Miss
+        # Oakes` her brother `the Reverend Mr. Oakes`
+        return False
     if any(husbands_name(o.split(), firsts) for o in cluster):
         return False
     if apart and _told_apart(words, cluster, apart):
         return False
     # `Miss Musgrove` is not `Charles Musgrove`
     return not (hon and any(first_name_clash(words[0], o.split()[0], firsts) for o in cluster))
+
+
+def _titles(words: list[str]) -> list[str]:
+    """The titles a name form opens with, past a `the` (`the Reverend Mr. Oakes`: both)."""
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    out = []
+    for w in words[:-1]:
+        if w.lower().rstrip(".") not in HONORIFICS:
+            break
+        out.append(w)
+    return out
 
 
 def _told_apart(words: list[str], cluster: list[str], apart: set[tuple[str, str]]) -> bool:

@@ -25,7 +25,7 @@ from audiodrama.parse.wordlists import SPEECH_VERBS
 # `said the old man, smiling`: the description is the article and up to three lowercase
 # words; it ends at the first word that cannot belong to it
 _DESC = re.compile(r"(?:the|The|a|A|an|An)\s+([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2})")
-_AGED = frozenset(["old man", "old woman"])
+AGED = frozenset(["old man", "old woman"])
 
 
 def _description_words(phrase: str) -> list[str]:
@@ -55,7 +55,7 @@ def description_at(text: str, start: int, anybody: bool = False) -> str | None:
     if head.endswith(("ing", "ed", "ous", "ful", "ble", "ive", "ish")):
         return None  # an adjective: the head noun was cut off (`the hump-backed`)
     desc = " ".join(words)
-    if head in ANYBODY and desc not in _AGED:
+    if head in ANYBODY and desc not in AGED:
         # `man` is anybody, `the man with the black beard` one man
         last = list(re.finditer(r"\S+", m.group(1)))[len(words) - 1]
         return _marked(text, m.start(1) + last.end(), desc) or (desc if anybody else None)
@@ -113,10 +113,12 @@ def described_speakers(
     tags: list[Tag],
     known: set[str],
     named: frozenset[str] | set[str] = frozenset(),
+    referred: Counter[str] | None = None,
 ) -> tuple[list[Character], list[float]]:
     """Characters for the descriptions named as speaker in two tags or more, and their
     prominence; `known` holds the name keys the named characters cover already, `named`
-    their genders."""
+    their genders, `referred` the pronoun tags each description stands behind
+    (referents.py): each of those is somebody too."""
     counts: Counter[str] = Counter()
     anybody: Counter[str] = Counter()  # `the young lady`, who could be anybody
     mine: Counter[str] = Counter()  # `said my father`: the narrator's kin, one person
@@ -139,16 +141,19 @@ def described_speakers(
     # that names nobody, its descriptions are its names (`asked the boy`, `said the stranger`)
     nameless = not named
     descs = [d for d, c in counts.items() if c >= 2 or d.split()[-1] in ROLES or nameless]
-    sexes = {*named, *(_sex(d) for d in descs)}  # a man with a black beard is somebody's man
+    sexes = {*named, *(description_sex(d) for d in descs)}  # a man with a black beard is somebody's man
     extra = _nobody_named(anybody, descs) if nameless else _somebody(text, anybody, sexes)
     descs += [d for d in extra if d not in descs]
     counts.update(anybody)
+    _add_referred(descs, counts, referred or Counter(), known)
     chars, prom = [], []
     for kin in _addressed_kin(text, paras):
         mine.setdefault(kin, 0)  # a speaker, though no tag names them (`he cried`)
     for kin, n in mine.items():
         if f"my {kin}" not in known:
-            chars.append(Character(name=f"my {kin}", aliases=[f"my {kin}"], gender=_sex(kin) or "unknown"))
+            chars.append(
+                Character(name=f"my {kin}", aliases=[f"my {kin}"], gender=description_sex(kin) or "unknown")
+            )
             chars[-1].__dict__["_ends"] = []
             prom.append(3.0 * n)
     if not descs:
@@ -156,10 +161,24 @@ def described_speakers(
     mentions = _mentions(text, paras, descs)
     for d in sorted(descs, key=lambda d: -counts[d]):
         aliases = [d, *(f"{a} {d}" for a in sorted(mentions[d][1]) if a != "the")]
-        chars.append(Character(name=f"the {d}", aliases=aliases, gender=_sex(d) or "unknown"))
+        chars.append(Character(name=f"the {d}", aliases=aliases, gender=description_sex(d) or "unknown"))
         chars[-1].__dict__["_ends"] = mentions[d][0]
         prom.append(3.0 * counts[d])
     return chars, prom
+
+
+def _add_referred(descs: list[str], counts: Counter[str], referred: Counter[str], known: set[str]) -> None:
+    """The descriptions pronouns stand for (referents.py) added to `descs`, each counted as
+    often as they do (in place); a named character's words are theirs, and a description
+    of the same noun is the one already there (`the young unmarried lady` is `the young
+    lady`)."""
+    for d, n in referred.items():
+        same = [o for o in descs if head_noun(o) == head_noun(d)]
+        if same:
+            counts[same[0]] += n
+        elif d not in known and d.split()[-1] not in known:
+            descs.append(d)
+            counts[d] += n
 
 
 _MY_KIN = re.compile(r"\b[Mm]y\s+(" + "|".join(sorted(KIN, key=len, reverse=True)) + r")\b")
@@ -181,10 +200,26 @@ def _addressed_kin(text: str, paras: list[Paragraph]) -> list[str]:
     # the quoted words, marks excluded (`^`: a vocative that opens the quote)
     quoted = (text[q.inner[0] : q.inner[1]] for para in paras for q in para.quotes)
     found = {m.group().strip(",.!? ").lower().split()[-1] for q in quoted for m in [vocative.search(q)] if m}
+    # `My mother looked up from her sewing. "Jack, don't tease him."`: a beat beside a quote
+    found.update(
+        m.group(1)
+        for para in paras
+        if para.quotes
+        for piece in para.narration
+        for m in _KIN_BEAT.finditer(text[piece.start : piece.end])
+    )
     return sorted(k for k in mentioned if k in found)
 
 
-def _head(desc: str) -> str:
+# `My mother looked up`: the narrator's relative opening a sentence, and what they do
+_KIN_BEAT = re.compile(
+    r"(?:^\s*|(?<=[.!?])[\"'\u201d]?\s+)My\s+("
+    + "|".join(sorted(KIN, key=len, reverse=True))
+    + r")\s+[a-z]+(?:ed|s)\b"
+)
+
+
+def head_noun(desc: str) -> str:
     """The noun a description is about: `man` in `old man` and `man with the black beard`."""
     return re.split(r" (?:with|in) ", desc, maxsplit=1)[0].split()[-1]
 
@@ -193,8 +228,8 @@ def _nobody_named(anybody: Counter[str], descs: list[str]) -> list[str]:
     """In a story that names nobody, the descriptions that could be anybody's (`the boy`)
     that no other description tells apart (`the man` beside `the man with the black beard`
     is either of two men)."""
-    heads = Counter(_head(d) for d in [*descs, *anybody])
-    return [d for d in anybody if heads[_head(d)] == 1]
+    heads = Counter(head_noun(d) for d in [*descs, *anybody])
+    return [d for d in anybody if heads[head_noun(d)] == 1]
 
 
 def _my_kin(subject: str) -> str | None:
@@ -203,7 +238,7 @@ def _my_kin(subject: str) -> str | None:
     return words[1] if len(words) == 2 and words[0] in ("my", "My") and words[1] in KIN else None
 
 
-def _sex(desc: str) -> str | None:
+def description_sex(desc: str) -> str | None:
     """The sex a description's head noun tells (`old woman`), if it tells one."""
     head = desc.split()[-1]
     return GENDERED_NOUNS.get(head) or ("male" if head in MALE_HEADS else None)
@@ -221,12 +256,12 @@ def _somebody(text: str, anybody: Counter[str], sexes: set[str | None]) -> list[
     out = []
     for sex in SEXES:
         if sex not in sexes and "unknown" not in sexes:  # (an ungendered name may be hers)
-            same = [d for d in anybody if _sex(d) == sex and _introduced(text, d)]
+            same = [d for d in anybody if description_sex(d) == sex and introduced(text, d)]
             out += sorted(same, key=lambda d: -anybody[d])[:1]
     return out
 
 
-def _introduced(text: str, desc: str) -> bool:
+def introduced(text: str, desc: str) -> bool:
     """The narration brings her in as a newcomer: `a beautiful young lady` (a name the
     text gets a gender wrong for, Winterbourne, is not then `the young man`)."""
     words = r"\s+".join(map(re.escape, desc.split()))

@@ -113,7 +113,11 @@ def setup(
     if first_person and cast is not None and narrator is None:
         # Whom do the narrator's partners address? That is the narrator's name.
         narrator = name_narrator(text, paras, index, genders, characters, cast_mode=True)
-    return paras, characters, Attributor(text, paras, index, genders, narrator)
+    attributor = Attributor(text, paras, index, genders, narrator)
+    attributor.referents = {
+        at: i for i, c in enumerate(characters) for at in c.__dict__.pop("_referred_at", [])
+    }
+    return paras, characters, attributor
 
 
 def _segment_and_attribute(

@@ -94,6 +94,16 @@ class NameIndex:
             if n.lower().startswith(("a ", "an ")) and len(n.split()) == 3 and name_key(n) in self.keys
         ]
         self._desc = DescriptionScan(desc, indef) if desc or indef else None
+        # the narrator's relatives discovery names (`my mother`): `My mother looked up`
+        mine = sorted((k[3:] for k in self.keys if k.startswith("my ")), key=len, reverse=True)
+        self._my = re.compile(r"\b[Mm]y\s+(" + "|".join(map(re.escape, mine)) + r")\b") if mine else None
+        # a description discovery names (`a tall man`, all lower case): written so in the text
+        self._lower_indef = {
+            name_key(n)
+            for c in characters
+            for n in c.all_names()
+            if n.startswith(("a ", "an ")) and n.islower()
+        }
 
     def _add_names(self, prom: list[float]) -> None:
         """Every name and alias, keyed; an alias two characters share goes to the more
@@ -217,12 +227,18 @@ class NameIndex:
             extra = []
             for s, e, ds, phrase, capital in self._desc.hits(text, start, end):
                 k = " ".join(phrase.lower().split())
-                if capital and phrase.islower():
+                if capital and phrase.islower() and k not in self._lower_indef:
                     continue
                 if k in self.keys and not any(o.start <= ds < o.end for o in out):
                     extra.append(Mention(s, e, self.keys[k]))
             if extra:
                 out = sorted(out + extra, key=lambda x: x.start)
+        if self._my is not None:
+            mine = [
+                Mention(m.start(), m.end(), self.keys["my " + m.group(1)])
+                for m in self._my.finditer(text, start, end)
+            ]
+            out = sorted(out + mine, key=lambda x: x.start) if mine else out
         return out
 
     def _kin_mention(self, text: str, start: int, s: int, out: list[Mention]) -> None:

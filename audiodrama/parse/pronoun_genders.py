@@ -74,6 +74,8 @@ def gender_of_forms(
         qm = _QUOTE_MARK.search(window)
         window = window[: qm.start()] if qm else window
         am = _AGREE.match(text, e, min(e + 80, stop))
+        if am and am.group(1).lower() == "her" and not _her_is_hers(text, am):
+            am = None  # `was impatient to see her again`: she is whom he sees
         if am:
             # `Xander rolled his eyes`, `Willow bit her lip`: subject-possessive agreement
             w = am.group(1).lower()
@@ -99,6 +101,26 @@ def gender_of_forms(
         # list gives one sex only (`Frances`, `Edna`) they need a clear margin
         return "unknown"
     return g if c >= 1.5 * rest and c >= 2 else "unknown"
+
+
+# a word after `her` that makes it the object (`to see her again`), and a word between the
+# verb and `her` that opens a clause of someone else's (`fancied there was a tremor in her
+# voice`)
+_AFTER_OBJECT = re.compile(
+    r"\s*(?:[^\w\s]|$|(?:again|too|so|and|but|or|to|that|as|in|on|at|by|for|with|from|up|down|"
+    r"out|off|back|away|over|all|now|then|here|there|very|more|once|when|if)\b)"
+)
+_OTHER_CLAUSE = re.compile(
+    r"\b(?:was|were|is|are|there|that|which|who|whom|when|while|see|saw|seen|let|make|made)\b"
+)
+
+
+def _her_is_hers(text: str, am: re.Match[str]) -> bool:
+    """Whether the `her` an agreement match ends on is the subject's own (`bit her lip`),
+    not the object of the verb (`saw her again`) nor someone else's in another clause."""
+    verb_end = text.find(" ", am.start() + 1)  # the gap is read from after the first word
+    gap = text[verb_end : am.start(1)] if 0 <= verb_end < am.start(1) else ""
+    return not _OTHER_CLAUSE.search(gap) and not _AFTER_OBJECT.match(text, am.end(1))
 
 
 _BEFORE_OF = re.compile(r"\s+(?:of|with|in|at|from|on)\s+", re.IGNORECASE)

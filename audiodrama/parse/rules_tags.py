@@ -127,6 +127,11 @@ class TagRules(Sieve):
                 continue
             subj = st.tag.subject
             if subj.lower() in PRONOUNS and subj != "I":
+                # `said she` after `a young woman ... entered`: hers, where nobody of her
+                # sex is named (referents.py)
+                who = self.referents.get(st.tag.start)
+                if who is not None and who != st.addressee:
+                    self._set(st, who, "explicit-verb")
                 continue
             who = self._titled_holder(turn, subj, self._tag_speaker(turn, st.tag))
             if who is not None and self._relative_phrase(subj) and not self._present(turn.para.index, who):

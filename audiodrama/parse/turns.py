@@ -174,6 +174,8 @@ class Sieve:
         self.para_mentions: list[list[Mention]] = []
         self.skip: set[int] = set()
         """Paragraph indexes (an epigraph) the ranker leaves unattributed."""
+        self.referents: dict[int, int] = {}
+        """Pronoun tags (by start) that stand for a description character (referents.py)."""
 
     # ------------------------------------------------------------------ helpers
     def _set(self, st: QuoteState, who: int | None, rule: str, conf: float | None = None) -> None:

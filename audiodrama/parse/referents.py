@@ -1,0 +1,166 @@
+"""Speakers a description brings in and only pronoun tags name.
+
+`The landlord was a fat man with a red face.` / `"You'll be wanting a room," said he.`: the
+landlord speaks, though no tag names him. In a story that names nobody of the pronoun's
+sex (nor anybody of no known sex), the description of that sex the narration mentions last before a `he said` / `said
+she` (in the tag's paragraph or the twelve before it) is who the pronoun stands for.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+
+from audiodrama.parse.descriptions import AGED, description_at, description_sex, head_noun, introduced
+from audiodrama.parse.person_words import ANYBODY
+from audiodrama.parse.quotes import Paragraph
+from audiodrama.parse.tags import Tag
+
+_PRONOUN_SEX = {"he": "male", "she": "female"}
+
+# how many paragraphs before a tag's own the description may stand, and how many characters
+# before the tag at most (a story pasted as one paragraph is not read back to its start
+# for every tag)
+_BACK = 12
+_REACH = 4000
+
+# an article opening a lowercase word (`The landlord`, `a young woman`): where a description
+# may start (written from its first letter: the regex engine skips to those in C)
+_ARTICLE = re.compile(r"[TtAa](?<!\w.)(?:(?<=[Tt])he|(?<=[Aa])n?)\s+[a-z]")
+
+# `the doctor's wife`: someone's relative or servant, known by them
+_POSSESSED = re.compile(r"[Tt]he\s+([a-z]+(?:'s|\u2019s))\s+([a-z]+)\b")
+
+# a `He`/`She` opening a sentence of the narration: what someone there does
+_BEAT = re.compile(r"(?:^\s*|(?<=[.!?])[\"'\u201d]?\s+)(He|She)\b")
+
+# what makes the description after it say more of someone already there
+_PREDICATE = re.compile(r"\b(?:was|is|were|are|be|been|became|seemed|as|like)\s+$")
+
+
+def pronoun_referents(
+    text: str, paras: list[Paragraph], tags: list[Tag], named_sexes: set[str]
+) -> dict[int, str]:
+    """The description each pronoun tag stands for, by the tag's start, in a story that
+    names nobody of the pronoun's sex (`named_sexes`: the named characters' genders). A
+    tag with no description of its sex before it stands for the one the last such tag did
+    (`"I found this," said she` after `a young woman ... entered`)."""
+    out: dict[int, str] = {}
+    if _all_named(named_sexes):
+        return out
+    narration = _Narration(text, paras)
+    last: dict[str, str] = {}
+    for tag in tags:
+        sex = _PRONOUN_SEX.get(tag.subject.lower())
+        if sex is None or sex in named_sexes:
+            continue
+        desc = narration.last_description(tag.start, sex) or last.get(sex)
+        if desc:
+            out[tag.start] = last[sex] = desc
+    return out
+
+
+def beat_referents(text: str, paras: list[Paragraph], named_sexes: set[str]) -> Counter[str]:
+    """How many beats each description stands behind: a `He`/`She` opening a sentence of
+    the narration beside a quote (`"There was no other way." He turned from the fire.`), in
+    a story that names nobody of that sex."""
+    out: Counter[str] = Counter()
+    if _all_named(named_sexes):
+        return out
+    narration = _Narration(text, paras)
+    for p in paras:
+        if not p.quotes:
+            continue
+        for piece in p.narration:
+            # (searched in the piece's own string: `^` is its start)
+            for m in _BEAT.finditer(text[piece.start : piece.end]):
+                sex = _PRONOUN_SEX[m.group(1).lower()]
+                if sex not in named_sexes:
+                    desc = narration.last_description(piece.start + m.start(1), sex)
+                    out.update([desc] if desc else [])
+    return out
+
+
+def _all_named(named_sexes: set[str]) -> bool:
+    """Whether no pronoun can stand for a description: the story names someone of each sex,
+    or someone whose sex it does not tell (`Thorpe`, `Holmes`: who may be the `he`)."""
+    return "unknown" in named_sexes or named_sexes.issuperset(_PRONOUN_SEX.values())
+
+
+class _Narration:
+    """The story's narration pieces in text order, to read back from a tag or a beat."""
+
+    def __init__(self, text: str, paras: list[Paragraph]) -> None:
+        self.text = text
+        self.pieces = [(piece.start, piece.end) for p in paras for piece in p.narration]
+        self.starts = [s for s, _ in self.pieces]
+        self.ends = [e for _, e in self.pieces]
+        self.para_starts = [p.start for p in paras]
+        self._descs: dict[int, str | None] = {}  # by position: the description there
+        self._new: dict[str, bool] = {}
+
+    def last_description(self, before: int, sex: str) -> str | None:
+        """The last description of a person of `sex` the narration mentions before offset
+        `before`, in its paragraph or the `_BACK` before it and at most `_REACH` characters
+        back (a marked `man in a long coat` too), or None."""
+        pi = bisect.bisect_right(self.para_starts, before) - 1
+        since = max(self.para_starts[max(0, pi - _BACK)], before - _REACH)
+        k = bisect.bisect_right(self.ends, since)  # the first piece ending after `since`
+        j = bisect.bisect_left(self.starts, before, k)  # past the last piece before `before`
+        for s, e in reversed(self.pieces[k:j]):
+            found = None
+            for m in _ARTICLE.finditer(self.text, max(s, since), min(e, before)):
+                desc = self._description(m.start(), s)
+                if desc and _sex_of(desc) == sex and self._newcomer(_to_head(desc)):
+                    found = _to_head(desc)
+            if found:
+                return found
+        return None
+
+    def _newcomer(self, desc: str) -> bool:
+        """Whether `desc` tells one person: one the story brings in as somebody new (`a
+        tall man`), or a description that is nobody else's (`the landlord`, `the old man`,
+        `the man in a long coat`, `the doctor's wife`). `the young lady` it never
+        introduces may be a woman it names and gets the gender of wrong."""
+        if desc not in self._new:
+            specific = head_noun(desc) not in ANYBODY or desc in AGED or head_noun(desc) != desc.split()[-1]
+            self._new[desc] = "'" in desc or specific or introduced(self.text, desc)
+        return self._new[desc]
+
+    def _description(self, at: int, piece_start: int) -> str | None:
+        """The description of a person opening at `at`, if any (memoised: the tags after
+        it read it again)."""
+        if at not in self._descs:
+            text = self.text
+            if _PREDICATE.search(text, max(piece_start, at - 12), at):
+                desc = None  # `The landlord was a fat man`: the landlord again, no newcomer
+            else:
+                # (`a girl` too: nobody else of her sex is named)
+                desc = description_at(text, at, anybody=True) or _possessed(text, at)
+            self._descs[at] = desc
+        return self._descs[at]
+
+
+def _possessed(text: str, at: int) -> str | None:
+    """`the doctor's wife` at `at`, when the noun after the possessive tells a sex."""
+    m = _POSSESSED.match(text, at, at + 60)
+    return f"{m.group(1)} {m.group(2)}" if m and description_sex(m.group(2)) else None
+
+
+def _sex_of(desc: str) -> str | None:
+    """The sex a description's head noun tells, the verb after it cut off (`tall man stood`:
+    the narration's description runs on into its verb)."""
+    return description_sex(head_noun(_to_head(desc)))
+
+
+def _to_head(desc: str) -> str:
+    """The description up to its last word that tells a sex (`tall man` of `tall man
+    stood`); as it is when it ends on one, or none does, or it is marked (`man in a coat`)."""
+    if description_sex(head_noun(desc)) is not None:
+        return desc
+    words = desc.split()
+    for k in range(len(words) - 1, 0, -1):
+        if description_sex(words[k - 1]) is not None:
+            return " ".join(words[:k])
+    return desc
