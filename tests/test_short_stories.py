@@ -172,3 +172,30 @@ def test_her_as_the_object_of_a_verb_does_not_gender_the_subject() -> None:
     )
     ends = {"Tom": [i + 3 for i in range(len(text)) if text.startswith("Tom", i)]}
     assert gender_of_forms(["Tom"], text, ends, {}) == "male"
+
+
+_CONSULTING_ROOM = "\n\n".join(
+    [
+        "It was a raw evening in November, and I had been sitting with my friend before the fire "
+        "for the better part of an hour.",
+        '"A client," said my companion, without lifting his eyes from the paper. "A lady, I fancy."',
+        '"How can you possibly know that?"',
+        '"The ring was hesitant and then insistent. Open the door, Watson."',
+        "I did so. Holmes took the glove she held out and turned it over in his long fingers.",
+        '"You are quite sure it is hers?"',
+        "When she had gone Holmes sat for a long time in silence.",
+        '"You have a theory," said I at last.',
+        '"I have seven, Watson, and six of them are wrong."',
+    ]
+)
+
+
+def test_a_name_that_does_things_twice_is_somebody_and_my_companion_is_him() -> None:
+    # no tag names Holmes: `Holmes took`, `Holmes sat` make him somebody (the first-name
+    # list does not know him), and `said my companion` is the narrator's word for him
+    script = parse_story(_CONSULTING_ROOM)
+    assert "Holmes" in {c.name for c in script.characters}
+    lines = spoken(script)
+    assert lines["A client,"] == "Holmes"
+    assert lines["I have seven, Watson"] == "Holmes"
+    assert lines["How can you possibly"] != "Holmes"

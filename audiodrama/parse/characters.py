@@ -52,11 +52,13 @@ _MY_TAG = re.compile(
     r"\b[Mm]y\s+[a-z]+\s+(?:said|asked|answered|replied)\b|\b(?:said|whispered|called)\s+to\s+me\b"
 )
 
-# I and a verb in the past: -ed, or one of the common irregular ones
-_I_ACTS = re.compile(
-    r"\bI\s+(?:[a-z]+ed|was|had|took|saw|went|came|did|felt|thought|knew|found|made|got|sat|"
-    r"stood|ran|heard|told|gave|began|left|put|kept|drew|rose|fell|held|turned)\b"
+# a verb in the past that someone does: -ed, or one of the common irregular ones
+_DEEDS = (
+    r"(?:[a-z]{2,}ed|took|saw|went|came|did|felt|thought|knew|found|made|got|sat|stood|ran|heard|"
+    r"told|gave|began|left|put|kept|drew|rose|fell|held)\b"
 )
+_I_ACTS = re.compile(r"\bI\s+(?:was|had|" + _DEEDS[3:])  # I and a verb in the past
+_ACTED = re.compile(r"\s+" + _DEEDS)  # after a name
 
 
 def detect_first_person(text: str, paras: list[Paragraph]) -> bool:
@@ -210,7 +212,7 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
             # `the Admiral` again and again in the narration: someone there, tagged or not
             names[n] = names.get(n, 0.0) + c
     if len(names) < 2:
-        names.update(_first_names_written_twice(run_counts, names))
+        names.update(_first_names_written_twice(text, run_counts, names, ends))
     chars, prom = _cluster(names, run_counts, text, ends)
     join_titled_surnames(text, chars, prom, run_counts, _talk(tags, paras))
     _fold_bare_titles(chars, prom)
@@ -226,13 +228,20 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
     return chars, prom
 
 
-def _first_names_written_twice(run_counts: Counter[str], names: dict[str, float]) -> dict[str, float]:
+def _first_names_written_twice(
+    text: str, run_counts: Counter[str], names: dict[str, float], ends: dict[str, list[int]]
+) -> dict[str, float]:
     """In a story that names fewer than two people, the first names (the first-name list's)
     its narration writes twice or more: the sister whose lines only beats mark (`"I could
-    not sleep." Anne pulled a weed.`) is somebody."""
+    not sleep." Anne pulled a weed.`) is somebody; so is a name the list does not know that
+    does something twice (`Holmes took the glove`, `Holmes sat`), where a place would not."""
     plain = [n for n, c in run_counts.items() if c >= 2 and n not in names and n.isalpha()]
     listed = name_genders(plain)
-    return {n: float(run_counts[n]) for n in plain if n.lower() in listed}
+    return {
+        n: float(run_counts[n])
+        for n in plain
+        if n.lower() in listed or sum(_ACTED.match(text, e) is not None for e in ends.get(n, [])) >= 2
+    }
 
 
 def _narration_runs(

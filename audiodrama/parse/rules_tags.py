@@ -133,6 +133,12 @@ class TagRules(Sieve):
                 if who is not None and who != st.addressee:
                     self._set(st, who, "explicit-verb")
                 continue
+            if self.narrator is not None and _companion_word(subj):
+                # `said my companion`: the narrator's, named last before it
+                who = self._companion(turn, st.tag.start)
+                if who is not None and who != st.addressee:
+                    self._set(st, who, "explicit-verb")
+                continue
             who = self._titled_holder(turn, subj, self._tag_speaker(turn, st.tag))
             if who is not None and self._relative_phrase(subj) and not self._present(turn.para.index, who):
                 # `said her aunt` names whoever is her aunt in this scene: the cast's `Aunt
@@ -140,6 +146,21 @@ class TagRules(Sieve):
                 continue
             if who is not None and who != st.addressee:
                 self._set(st, who, "explicit-verb")
+
+    def _companion(self, turn: Turn, at: int) -> int | None:
+        """Whom `my companion` means: the character other than the narrator named last before
+        `at` (in its paragraph or the five before), else the story's most prominent other
+        named one; None when there is none."""
+        pi = turn.para.index
+        here = [m for m in self.para_mentions[pi] if m.start < at]
+        before = [m for p in self.para_mentions[max(0, pi - 5) : pi] for m in p]
+        for m in reversed(before + here):
+            if m.char != self.narrator and not _described(self.index.characters[m.char].name):
+                return m.char
+        return next(
+            (i for i, c in enumerate(self.index.characters) if i != self.narrator and not _described(c.name)),
+            None,
+        )
 
     def _tag_speaker(self, turn: Turn, tag: Tag) -> int | None:
         """The character a tag's subject names."""
@@ -327,6 +348,22 @@ class TagRules(Sieve):
         if re.match(r"\s*\.\s*$|\s*\.\s+[A-Z\"]", after + self.text[m.end + 2 : m.end + 4]):
             return pw in _VOC_LEADS
         return False
+
+
+# what a first-person narrator calls the one beside them in a tag (`said my companion`)
+_COMPANIONS = frozenset(["companion", "friend", "comrade", "colleague", "partner", "host", "guest"])
+
+
+def _companion_word(subject: str) -> bool:
+    """`my companion`, `My friend`: the narrator's word for someone the story names."""
+    words = subject.split()
+    return len(words) == 2 and words[0] in ("my", "My") and words[1] in _COMPANIONS
+
+
+def _described(name: str) -> bool:
+    """A character known by a description (`the old man`, `my father`), not by a name."""
+    words = name.split()
+    return len(words) >= 2 and words[0] in ("the", "my") and all(w[:1].islower() for w in words[1:])
 
 
 def _subsequence(short: list[str], long: list[str]) -> bool:
