@@ -199,3 +199,28 @@ def test_a_name_that_does_things_twice_is_somebody_and_my_companion_is_him() -> 
     assert lines["A client,"] == "Holmes"
     assert lines["I have seven, Watson"] == "Holmes"
     assert lines["How can you possibly"] != "Holmes"
+
+
+_LETTER = "\n\n".join(
+    [
+        "When I came down to breakfast my wife was already at the table, and there was a letter "
+        "beside my plate.",
+        "'It came by the first post,' she said. 'It has a foreign stamp.'",
+        "I opened it. It was from my brother Edward, whom I had not heard from in six years.",
+        "'Well?' said Clara. 'What does he say?'",
+        "'He says he is coming home.'",
+        "'Then you must write at once and tell him we have no room.'",
+        "'We have four spare rooms, my dear.'",
+        "'That is not the point, George.'",
+    ]
+)
+
+
+def test_a_short_storys_narrator_is_named_by_the_one_name_called() -> None:
+    # a short story may name its narrator once; a novel's once is never enough, and a
+    # titled name called once (`Aunt Mary`) is more likely someone else in the room
+    script = parse_story(_LETTER)
+    narrator = next(c for c in script.characters if "Narrator (I)" in c.all_names())
+    assert narrator.name == "George"
+    titled = parse_story(_LETTER.replace("point, George.", "point, Aunt Mary."))
+    assert any(c.name == "Narrator (I)" for c in titled.characters)

@@ -205,7 +205,11 @@ def called_never_narrated(
                 continue
             for name in _names_called(text, st.quote.inner, speaking):
                 counts[name] = counts.get(name, 0) + 1
-    forms = {n: _forms(n) for n, k in counts.items() if k >= 2}  # (once is never enough)
+    # twice, in a novel (once is never enough); in a short story, where the narrator may be
+    # named only once (`"That is not the point, George."`), a bare given name once, when no
+    # other name is called as often (`Aunt Mary` once is more likely someone else there)
+    need = 1 if sum(len(t.states) for t in turns) < _SHORT_STORY_QUOTES else 2
+    forms = {n: _forms(n) for n, k in counts.items() if k >= 2 or (need == 1 and " " not in n)}
     said = {w for n in speaking for w in name_key(n).split()}
     forms = {n: f for n, f in forms.items() if not f & said}
     if not forms:
@@ -222,7 +226,14 @@ def called_never_narrated(
         for piece in p.narration
         for m in written.finditer(text, piece.start, piece.end)
     }
-    return _most_called(text, {n: counts[n] for n, f in forms.items() if not f & seen})
+    left = {n: counts[n] for n, f in forms.items() if not f & seen}
+    if need == 1 and len(left) > 1 and sorted(left.values())[-2] == max(left.values()):
+        return None  # two names called as often: which is the narrator's, nothing tells
+    return _most_called(text, left, need)
+
+
+# fewer quotes than this make a short story (a 12,000-character piece of a novel holds 30 to 60)
+_SHORT_STORY_QUOTES = 100
 
 
 def _forms(name: str) -> set[str]:
@@ -247,11 +258,11 @@ def _names_called(text: str, span: tuple[int, int], speaking: set[str]) -> list[
     return out
 
 
-def _most_called(text: str, counts: dict[str, int]) -> str | None:
-    """The most called name, called twice or more, that the text ever capitalises
+def _most_called(text: str, counts: dict[str, int], need: int = 2) -> str | None:
+    """The most called name, called `need` times or more, that the text ever capitalises
     mid-sentence (`Besides, I ...` opens quotes as an address would, and names nobody); each
     check reads the whole text, so only the five most called are checked."""
-    often = [n for n in sorted(counts, key=lambda n: -counts[n]) if counts[n] >= 2][:5]
+    often = [n for n in sorted(counts, key=lambda n: -counts[n]) if counts[n] >= need][:5]
     return next((n for n in often if mid_sentence(text, n)), None)
 
 
