@@ -232,7 +232,8 @@ def called_never_narrated(
     return _most_called(text, left, need)
 
 
-# fewer quotes than this make a short story (a 12,000-character piece of a novel holds 30 to 60)
+# fewer quotes than this make a short story (a 12,000-character piece of a PDNC novel holds 36
+# on average, 87 in the talkiest, The Sun Also Rises)
 _SHORT_STORY_QUOTES = 100
 
 
