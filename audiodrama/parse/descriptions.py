@@ -211,11 +211,13 @@ def _addressed_kin(text: str, paras: list[Paragraph]) -> list[str]:
     return sorted(k for k in mentioned if k in found)
 
 
+# where a sentence of a narration piece opens: the piece's start, or after a full stop (and
+# a closing quote mark); searched in the piece's own string
+SENTENCE_OPENING = r"(?:^\s*|(?<=[.!?])[\"'\u201d]?\s+)"
+
 # `My mother looked up`: the narrator's relative opening a sentence, and what they do
 _KIN_BEAT = re.compile(
-    r"(?:^\s*|(?<=[.!?])[\"'\u201d]?\s+)My\s+("
-    + "|".join(sorted(KIN, key=len, reverse=True))
-    + r")\s+[a-z]+(?:ed|s)\b"
+    SENTENCE_OPENING + r"My\s+(" + "|".join(sorted(KIN, key=len, reverse=True)) + r")\s+[a-z]+(?:ed|s)\b"
 )
 
 

@@ -12,7 +12,14 @@ import bisect
 import re
 from collections import Counter
 
-from audiodrama.parse.descriptions import AGED, description_at, description_sex, head_noun, introduced
+from audiodrama.parse.descriptions import (
+    AGED,
+    SENTENCE_OPENING,
+    description_at,
+    description_sex,
+    head_noun,
+    introduced,
+)
 from audiodrama.parse.person_words import ANYBODY
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import Tag
@@ -33,23 +40,30 @@ _ARTICLE = re.compile(r"[TtAa](?<!\w.)(?:(?<=[Tt])he|(?<=[Aa])n?)\s+[a-z]")
 _POSSESSED = re.compile(r"[Tt]he\s+([a-z]+(?:'s|\u2019s))\s+([a-z]+)\b")
 
 # a `He`/`She` opening a sentence of the narration: what someone there does
-_BEAT = re.compile(r"(?:^\s*|(?<=[.!?])[\"'\u201d]?\s+)(He|She)\b")
+_BEAT = re.compile(SENTENCE_OPENING + r"(He|She)\b")
 
 # what makes the description after it say more of someone already there
 _PREDICATE = re.compile(r"\b(?:was|is|were|are|be|been|became|seemed|as|like)\s+$")
 
 
-def pronoun_referents(
+def referents(
     text: str, paras: list[Paragraph], tags: list[Tag], named_sexes: set[str]
-) -> dict[int, str]:
-    """The description each pronoun tag stands for, by the tag's start, in a story that
-    names nobody of the pronoun's sex (`named_sexes`: the named characters' genders). A
-    tag with no description of its sex before it stands for the one the last such tag did
-    (`"I found this," said she` after `a young woman ... entered`)."""
-    out: dict[int, str] = {}
+) -> tuple[dict[int, str], Counter[str]]:
+    """The descriptions pronouns stand for, in a story that names nobody of the pronoun's
+    sex (`named_sexes`: the named characters' genders): the one each pronoun tag stands for,
+    by the tag's start, and how many beats each stands behind (`_tag_referents`,
+    `_beat_referents`)."""
     if _all_named(named_sexes):
-        return out
+        return {}, Counter()
     narration = _Narration(text, paras)
+    return _tag_referents(narration, tags, named_sexes), _beat_referents(narration, paras, named_sexes)
+
+
+def _tag_referents(narration: _Narration, tags: list[Tag], named_sexes: set[str]) -> dict[int, str]:
+    """The description each pronoun tag stands for, by the tag's start. A tag with no
+    description of its sex before it stands for the one the last such tag did (`"I found
+    this," said she` after `a young woman ... entered`)."""
+    out: dict[int, str] = {}
     last: dict[str, str] = {}
     for tag in tags:
         sex = _PRONOUN_SEX.get(tag.subject.lower())
@@ -61,14 +75,11 @@ def pronoun_referents(
     return out
 
 
-def beat_referents(text: str, paras: list[Paragraph], named_sexes: set[str]) -> Counter[str]:
+def _beat_referents(narration: _Narration, paras: list[Paragraph], named_sexes: set[str]) -> Counter[str]:
     """How many beats each description stands behind: a `He`/`She` opening a sentence of
-    the narration beside a quote (`"There was no other way." He turned from the fire.`), in
-    a story that names nobody of that sex."""
+    the narration beside a quote (`"There was no other way." He turned from the fire.`)."""
+    text = narration.text
     out: Counter[str] = Counter()
-    if _all_named(named_sexes):
-        return out
-    narration = _Narration(text, paras)
     for p in paras:
         if not p.quotes:
             continue
@@ -112,8 +123,8 @@ class _Narration:
             found = None
             for m in _ARTICLE.finditer(self.text, max(s, since), min(e, before)):
                 desc = self._description(m.start(), s)
-                if desc and _sex_of(desc) == sex and self._newcomer(_to_head(desc)):
-                    found = _to_head(desc)
+                if desc and description_sex(head_noun(desc)) == sex and self._newcomer(desc):
+                    found = desc
             if found:
                 return found
         return None
@@ -129,8 +140,8 @@ class _Narration:
         return self._new[desc]
 
     def _description(self, at: int, piece_start: int) -> str | None:
-        """The description of a person opening at `at`, if any (memoised: the tags after
-        it read it again)."""
+        """The description of a person opening at `at`, if any, cut after its head noun
+        (`_to_head`; memoised: the tags after it read it again)."""
         if at not in self._descs:
             text = self.text
             if _PREDICATE.search(text, max(piece_start, at - 12), at):
@@ -138,7 +149,7 @@ class _Narration:
             else:
                 # (`a girl` too: nobody else of her sex is named)
                 desc = description_at(text, at, anybody=True) or _possessed(text, at)
-            self._descs[at] = desc
+            self._descs[at] = _to_head(desc) if desc else None
         return self._descs[at]
 
 
@@ -146,12 +157,6 @@ def _possessed(text: str, at: int) -> str | None:
     """`the doctor's wife` at `at`, when the noun after the possessive tells a sex."""
     m = _POSSESSED.match(text, at, at + 60)
     return f"{m.group(1)} {m.group(2)}" if m and description_sex(m.group(2)) else None
-
-
-def _sex_of(desc: str) -> str | None:
-    """The sex a description's head noun tells, the verb after it cut off (`tall man stood`:
-    the narration's description runs on into its verb)."""
-    return description_sex(head_noun(_to_head(desc)))
 
 
 def _to_head(desc: str) -> str:

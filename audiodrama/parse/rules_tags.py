@@ -6,6 +6,7 @@ import re
 from functools import cached_property
 
 from audiodrama.parse.context import last_sentence_start
+from audiodrama.parse.descriptions import is_description
 from audiodrama.parse.names import Mention, name_key
 from audiodrama.parse.piece_memo import tag_after_piece, tag_before_piece
 from audiodrama.parse.quotes import Piece
@@ -155,10 +156,10 @@ class TagRules(Sieve):
         here = [m for m in self.para_mentions[pi] if m.start < at]
         before = [m for p in self.para_mentions[max(0, pi - 5) : pi] for m in p]
         for m in reversed(before + here):
-            if m.char != self.narrator and not _described(self.index.characters[m.char].name):
+            if m.char != self.narrator and not is_description(self.index.characters[m.char]):
                 return m.char
         return next(
-            (i for i, c in enumerate(self.index.characters) if i != self.narrator and not _described(c.name)),
+            (i for i, c in enumerate(self.index.characters) if i != self.narrator and not is_description(c)),
             None,
         )
 
@@ -358,12 +359,6 @@ def _companion_word(subject: str) -> bool:
     """`my companion`, `My friend`: the narrator's word for someone the story names."""
     words = subject.split()
     return len(words) == 2 and words[0] in ("my", "My") and words[1] in _COMPANIONS
-
-
-def _described(name: str) -> bool:
-    """A character known by a description (`the old man`, `my father`), not by a name."""
-    words = name.split()
-    return len(words) >= 2 and words[0] in ("the", "my") and all(w[:1].islower() for w in words[1:])
 
 
 def _subsequence(short: list[str], long: list[str]) -> bool:
