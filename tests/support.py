@@ -23,6 +23,26 @@ from audiodrama.settings import Settings
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "stories" / "demo.txt"
 PDNC = REPO.parent / "shared" / "pdnc"
+DEMO_SCENES = [
+    "\"I don't like walking",
+    "Buffy opened her eyes",
+    '"Hey Buffster!"',
+    "Buffy found a wooden bench",
+    "Buffy didn't have time to register",
+]
+"""How each of the demo's five scenes begins."""
+
+
+def demo_opening(scenes: int = 2) -> str:
+    """The demo's first `scenes` scenes (two: 60 of its 149 lines, Buffy, Spike and Willow speak),
+    for the tests that need real rendering or mixing but not the whole demo (test_pipeline builds
+    all of it)."""
+    demo = DEMO.read_text(encoding="utf-8")
+    cut = demo.find("\n\n" + DEMO_SCENES[scenes])
+    assert cut > 0, "the demo's scenes moved: update support.DEMO_SCENES"
+    return demo[: cut + 1]
+
+
 SAMPLE = "I never thought I would see you again, not after everything that happened here."
 
 

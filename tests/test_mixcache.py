@@ -10,12 +10,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import soundfile as sf
+from support import demo_opening
 
 from audiodrama.pipeline.build import build
 from audiodrama.project.scripts import read_script
 
 
 def _wav_only(prod) -> None:
+    """WAV only, and the demo's first three scenes: the scene cache works the same on them."""
+    (prod.root / "stories" / "demo.txt").write_text(demo_opening(3), encoding="utf-8")
     toml = prod.settings_path.read_text(encoding="utf-8")
     prod.settings_path.write_text(re.sub(r"(?m)^formats = .*$", 'formats = ["wav"]', toml), encoding="utf-8")
 

@@ -7,7 +7,7 @@ import wave
 import numpy as np
 import pytest
 import soundfile as sf
-from support import make_script
+from support import demo_opening, make_script
 
 from audiodrama.errors import RenderError
 from audiodrama.model import Line
@@ -135,14 +135,16 @@ def test_cache_key_covers_its_inputs():
     assert base != cache_key("Hello.", "p|en|175|50|1.000", None, "pyttsx3:2")
 
 
-def test_killed_build_leaves_no_truncated_wav(production, demo_text):
-    """SIGKILL a cold render of the demo midway: every finished cache WAV is complete."""
+def test_killed_build_leaves_no_truncated_wav(production):
+    """SIGKILL a cold render of the demo's opening midway: every finished cache WAV is complete."""
     import os
     import signal
     import subprocess
     import sys
     import time
 
+    story = production.root / "stories" / "opening.txt"
+    story.write_text(demo_opening(), encoding="utf-8")
     code = f"""
 import sys
 from pathlib import Path
@@ -150,7 +152,7 @@ from audiodrama.project.production import Project
 from audiodrama.parse import parse_story
 from audiodrama.pipeline.voicing import cast_script, render_script
 prod = Project(Path({str(production.root)!r}))
-script = parse_story(Path({str(production.root / "stories" / "demo.txt")!r}).read_text(), slug="demo")
+script = parse_story(Path({str(story)!r}).read_text(), slug="demo")
 cast = cast_script(script, prod)
 print("go", flush=True)
 render_script(script, cast, prod, progress=False)
@@ -167,7 +169,7 @@ render_script(script, cast, prod, progress=False)
     # the next build completes the job
     from audiodrama.parse import parse_story
 
-    script = parse_story(demo_text, slug="demo")
+    script = parse_story(story.read_text(), slug="demo")
     cast = cast_script(script, production)
     result = render_script(script, cast, production, progress=False)
     assert result.cached >= len(finals) - 1

@@ -4,7 +4,6 @@ every finished line, and temporary files it left are swept."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import time
 from pathlib import Path
 
 import soundfile as sf
-from support import DEMO
+from support import demo_opening
 
 from audiodrama.project.production import init_production
 
@@ -21,10 +20,7 @@ from audiodrama.project.production import init_production
 def test_killed_render_resumes_without_rendering_any_line_twice(tmp_path):
     prod = init_production(tmp_path / "p")
     story = prod.root / "alice.txt"
-    story.write_text(
-        "\n\n* * *\n\n".join([DEMO.read_text(encoding="utf-8")] * 3),  # long enough to kill mid-render
-        encoding="utf-8",
-    )
+    story.write_text(demo_opening(), encoding="utf-8")  # 60 lines: killed after 25, 35 to resume
     cmd = [
         sys.executable,
         "-m",
@@ -44,12 +40,12 @@ def test_killed_render_resumes_without_rendering_any_line_twice(tmp_path):
     )
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.time() + 120
-    while time.time() < deadline and len(list(prod.cache_dir.glob("line/*.wav"))) < 40:
+    while time.time() < deadline and len(list(prod.cache_dir.glob("line/*.wav"))) < 25:
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)  # the command and its synthesis workers, mid-render
     proc.wait()
     done_before = {p.name for p in prod.cache_dir.glob("line/*.wav")}
-    assert len(done_before) >= 40, "the build was killed while rendering"
+    assert len(done_before) >= 25, "the build was killed while rendering"
     for wav in prod.cache_dir.glob("line/*.wav"):
         info = sf.info(str(wav))  # raises on a truncated or half-written file
         assert info.frames > 0
@@ -87,7 +83,7 @@ def test_kill_9_of_a_build_leaves_no_worker_and_frees_stdout(tmp_path):
     it, the pipe reaches EOF, and a rerun renders only the lines that were missing."""
     prod = init_production(tmp_path / "p")
     story = prod.root / "demo.txt"
-    shutil.copy(DEMO, story)
+    story.write_text(demo_opening(), encoding="utf-8")
     cmd = [sys.executable, "-m", "audiodrama", "-C", str(prod.root), "build", str(story), "--workers", "2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
     lines = prod.cache_dir / "line"

@@ -9,6 +9,7 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import DEMO_SCENES
 
 from audiodrama.parse.scenecues import first_narration_sentence
 from audiodrama.parse.structure import detect_structure, paragraphs, summary_block
@@ -20,14 +21,6 @@ REAL_CHAPTERS = {
     "PrideAndPrejudice": 23 + 19 + 19,
     "TheSunAlsoRises": 7 + 11 + 1,
 }
-
-DEMO_SCENES = [
-    "\"I don't like walking",
-    "Buffy opened her eyes",
-    '"Hey Buffster!"',
-    "Buffy found a wooden bench",
-    "Buffy didn't have time to register",
-]
 
 
 def _scene_starts(text, blocks):

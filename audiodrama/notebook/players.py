@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -43,6 +44,8 @@ class Player:
     segment: AudioSegment
     caption: str = ""
     note: str = ""
+    file: Path | None = None
+    """The file `segment` was decoded from, embedded as it is (see `_repr_html_`)."""
 
     @property
     def seconds(self) -> float:
@@ -53,7 +56,14 @@ class Player:
         return " &mdash; ".join(x for x in (self.caption, f"{minutes}:{seconds:02d}") if x) + self.note
 
     def _repr_html_(self) -> str:
-        return f"<div>{self.header()}<br>{self.segment._repr_html_()}</div>"
+        if self.file is None:
+            return f"<div>{self.header()}<br>{self.segment._repr_html_()}</div>"
+        # pydub's own player would encode the decoded samples to MP3 again: seconds per minute of
+        # an episode that is already an MP3 (or a WAV) the browser plays as it is
+        kind = "audio/mpeg" if self.file.suffix.lower() == ".mp3" else "audio/wav"
+        data = base64.b64encode(self.file.read_bytes()).decode("ascii")
+        player = f'<audio controls><source src="data:{kind};base64,{data}" type="{kind}"/></audio>'
+        return f"<div>{self.header()}<br>{player}</div>"
 
     def __repr__(self) -> str:
         return f"<Player {html.unescape(re.sub(r'<[^>]+>', '', self.header()))}>"
@@ -125,7 +135,7 @@ def play_episode(episode: EpisodeResult, max_bytes: int = EMBED_LIMIT) -> Player
         f"<code>{html.escape(str(audio))}</code>"
     )
     if audio.stat().st_size <= max_bytes:
-        return Player(AudioSegment.from_file(str(audio)), caption)
+        return Player(AudioSegment.from_file(str(audio)), caption, file=audio)
     source = Path(episode.wav) if episode.wav and Path(episode.wav).exists() else audio
     return Player(preview_segment(source), caption, " (48 kbit/s mono preview)")
 
