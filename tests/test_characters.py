@@ -32,6 +32,15 @@ def test_index_longest_match_and_derived_parts():
     assert got == [("Mr. John Knightley", 0), ("Mr. Knightley", 1), ("Bill", 2), ("Gorton", 2)]
 
 
+def test_a_lone_title_names_its_one_holder_but_not_before_another_name():
+    # the story's one `Mr.` and one `Colonel`: the title alone is them, `Mr. Lowe` someone
+    # else (the quote `Mr. Lowe tells me ...` is no sign Mr. Grayson is not speaking)
+    idx = NameIndex([Character("Mr. Grayson", [], "male"), Character("Colonel Brandon", [], "male")])
+    text = "Mr. Lowe tells me so. Ask Mr. Grayson, or the Colonel. Colonel Fitzwilliam knows. Mr. Grayson, Colonel."
+    got = [(text[m.start : m.end], m.char) for m in idx.mentions(text, 0, len(text))]
+    assert got == [("Mr. Grayson", 0), ("the Colonel.", 1), ("Mr. Grayson", 0), ("Colonel.", 1)]
+
+
 def test_lowercase_descriptions_are_mentions():
     idx = NameIndex([Character("The Drummer", [], "male"), Character("Count Mippipopolous", [], "male")])
     text = "Then the drummer chanted and the count laughed."

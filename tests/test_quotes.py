@@ -332,6 +332,7 @@ def test_scare_quotes_titles_and_signs_are_narration():
         'He called it his "study", though it was only a cupboard under the stairs.',
         'She was reading "The Mysteries of Udolpho" when the bell rang.',
         'A door marked "Private" stood open at the end of the hall.',
+        'She said the Thursday teas were "an institution", and she did not mean it kindly.',
     ):
         lines = _kinds(text, ann)
         assert [k for k, _, _ in lines] == ["narration"], lines

@@ -224,3 +224,81 @@ def test_a_short_storys_narrator_is_named_by_the_one_name_called() -> None:
     assert narrator.name == "George"
     titled = parse_story(_LETTER.replace("point, George.", "point, Aunt Mary."))
     assert any(c.name == "Narrator (I)" for c in titled.characters)
+
+
+_KEEPERS_DOOR = "\n\n".join(
+    [
+        "The keeper was a grey-bearded man of sixty, mending a net by his door.",
+        '"You\'ll be the gentleman from London," said the keeper.',
+        '"I am," I answered. "How did you know?"',
+        '"There\'s nobody else would walk out here in this wind."',
+        "Presently a tall young fellow in a fisherman's jersey put his head in at the door.",
+        '"Evening, Mr. Pascoe. Evening, Nell."',
+        '"Come in, Jem, and shut the door," said the keeper.',
+        "The young man came in, turning his cap in his hands.",
+        '"Is it a lonely life?" I asked.',
+        '"Lonely enough," said the keeper.',
+    ]
+)
+
+
+def test_a_newcomer_greeted_once_does_not_name_a_narrator_who_says_i_said() -> None:
+    # the narrator's lines are tagged `I answered`, `I asked`: the one name called once, in
+    # no reply to them, is the newcomer's at the door, not the narrator's
+    script = parse_story(_KEEPERS_DOOR)
+    names = {n for c in script.characters for n in c.all_names()}
+    assert "Jem" not in next(c for c in script.characters if "Narrator (I)" in c.all_names()).all_names()
+    assert "Narrator (I)" in names
+
+
+_VICARAGE = "\n\n".join(
+    [
+        '"He will ask you to sing," said Mrs. Ashby as they walked up the lane.',
+        "The vicarage drawing-room was full. The vicar, a tall stooping man with kind eyes, "
+        "came forward to meet them.",
+        '"You are very welcome, my dear," he said.',
+        '"Thank you," said Lucy.',
+        "Over the tea-cups the talk was all of the new railway. Old Colonel Marsh was against it.",
+        '"It will bring the wrong sort of people," he said. "Trippers."',
+        '"It will bring the post a day sooner," said the vicar mildly.',
+        '"I can wait a day for my post, sir."',
+    ]
+)
+
+
+def test_an_appositive_is_no_newcomer() -> None:
+    # `The vicar, a tall stooping man`: the vicar again, whom `he said` stands for, not a
+    # second man (in a story that names no man)
+    script = parse_story(_VICARAGE.split("\n\nOver")[0])
+    assert not any("stooping" in n for c in script.characters for n in c.all_names())
+    assert spoken(script)["You are very welcome"] == "the vicar"
+
+
+def test_a_short_storys_titled_name_written_once_is_somebody() -> None:
+    # `Old Colonel Marsh`, written once in a short story that names others, is the `he` who
+    # answers (a novel needs him written twice)
+    script = parse_story(_VICARAGE)
+    assert "Colonel Marsh" in {c.name for c in script.characters}
+    lines = spoken(script)
+    assert lines["It will bring the wr"] == "Colonel Marsh"
+    assert lines["I can wait a day for"] == "Colonel Marsh"
+
+
+_NEPHEW = "\n\n".join(
+    [
+        "Mr. Grayson did not look up when Hubbard came in. Hubbard sat down on the edge of the "
+        "chair, and Hubbard waited.",
+        '"Mr. Hubbard is to have the accounts," said Mr. Grayson.',
+        "The door opened and a young man came in without knocking.",
+        '"You wanted me, uncle?"',
+        '"I did, Arthur. An hour ago."',
+        '"The accounts? I thought they were to be mine."',
+        '"You thought wrong. Good morning, Arthur."',
+        "Arthur went out and shut the door harder than he need have done.",
+    ]
+)
+
+
+def test_a_name_called_twice_and_written_once_is_somebody_in_a_short_story() -> None:
+    script = parse_story(_NEPHEW)
+    assert "Arthur" in {c.name for c in script.characters}

@@ -28,7 +28,7 @@ from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.pet_names import fold_pet_names
 from audiodrama.parse.piece_memo import runs_of_piece, tag_after_piece, tag_before_piece
 from audiodrama.parse.pronoun_genders import SEXES, gender_of_forms, name_gender
-from audiodrama.parse.quotes import Paragraph
+from audiodrama.parse.quotes import Paragraph, is_short_story
 from audiodrama.parse.referents import referents
 from audiodrama.parse.tags import Tag
 from audiodrama.parse.vocatives import VOCATIVE
@@ -203,9 +203,11 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
             names[n] = 0.5 * c
     for n, c in tag_counts.items():
         names[n] = names.get(n, 0.0) + 3.0 * c + run_counts.get(n, 0)
-    # a story that would name nobody: a titled name its narration writes once is somebody
-    # (`Mrs. Hale, my landlady, met me on the stairs.` / `"There's a gentleman," she said.`)
-    once = 1 if not names else 2
+    # a story that would name nobody, or a short story: a titled name its narration writes
+    # once is somebody (`Mrs. Hale, my landlady, met me on the stairs.` / `"There's a
+    # gentleman," she said.`; `Old Colonel Marsh was against it.` / `"...," he said.`)
+    short = is_short_story(paras)
+    once = 1 if not names or short else 2
     for n, c in run_counts.items():
         words = n.split()
         first = words[0].lower().rstrip(".")
@@ -216,6 +218,12 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
             names[n] = names.get(n, 0.0) + c
     if len(names) < 2:
         names.update(_names_written_twice(text, run_counts, names, ends))
+    # in a short story, a name called twice that its narration writes too (`"I did, Arthur."`
+    # ... `Arthur went out.`): the nephew who speaks but is never tagged
+    if short:
+        for n, c in voc_counts.items():
+            if c == 2 and n not in names and run_counts.get(n, 0) > 0 and mid_sentence(text, n):
+                names[n] = 0.5 * c + run_counts[n]
     chars, prom = _cluster(names, run_counts, text, ends)
     join_titled_surnames(text, chars, prom, run_counts, _talk(tags, paras))
     _fold_bare_titles(chars, prom)

@@ -3,7 +3,8 @@
 `He called it his "study", though it was a cupboard.` `a card marked "Private"`, `the
 "Lady of the Lake"`: the quote marks set off a word or a name the narrator mentions; nobody
 says it. Such a quote sits inside the sentence: a word of the narration leads straight into
-it (an article, a possessive, a preposition, "called", "the word", "marked"), it is short, it
+it (an article, a possessive, a preposition, "called", "the word", "marked", a past copula:
+`the teas were "an institution", and she`), it is short, it
 has no exclamation or question, no "I" or "you", and the sentence goes on after it in lower
 case. Speech keeps its marks and its line: after a speech verb, a comma or a colon; a whole
 sentence; an exclamation; anything addressed to someone.
@@ -19,7 +20,7 @@ from audiodrama.parse.quotes import Paragraph, Piece
 _LEAD_WORD = re.compile(
     r"(?:\b(?:of|the|a|an|his|her|their|its|my|your|our|to|as|by|from|about|upon|no|this|these"
     r"|those|some|any|every|in|on|for|into|word|words|called|named|marked|labelled|labeled"
-    r"|entitled|inscribed|reading|titled|name)|['\u2019]s)$",
+    r"|entitled|inscribed|reading|titled|name|was|were|be|been|became|seemed)|['\u2019]s)$",
     re.I,
 )
 # Words written, not said: after "marked", "printed", "wrote down" ..., or in capitals (a sign,

@@ -275,7 +275,7 @@ class NameIndex:
             found = False
             for j in range(min(n, i + self.max_words + 1), i, -1):
                 k = name_key(" ".join(w[2] for w in words[i:j]))
-                if k in self.keys:
+                if k in self.keys and not (j == i + 1 < n and k in HONORIFICS and _titles_next(words[i][2])):
                     end = words[j - 1][1]
                     last = words[j - 1][2]
                     if last.endswith(".") and last[:-1].lower() not in HONORIFICS:
@@ -287,6 +287,13 @@ class NameIndex:
             if not found:
                 i += 1
         return hits
+
+
+def _titles_next(word: str) -> bool:
+    """Whether a title written `word` belongs to the word after it in a run: a lone title is
+    keyed for the one character holding it (`the colonel`), but in `Mr. Lowe` it is another
+    man's; `Colonel. Alice` ends a sentence (abbreviated titles are at most five letters)."""
+    return not word.endswith((",", ";", ":", "!", "?")) and (not word.endswith(".") or len(word) <= 5)
 
 
 # `Christopher Robin - Story`, `John (the elder)`: a cast name with a note telling two

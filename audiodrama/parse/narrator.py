@@ -17,7 +17,7 @@ from audiodrama.parse.name_runs import mid_sentence
 from audiodrama.parse.names import HONORIFICS, NameIndex, name_key
 from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.pet_names import same_person_names
-from audiodrama.parse.quotes import Paragraph
+from audiodrama.parse.quotes import SHORT_STORY_QUOTES, Paragraph
 from audiodrama.parse.turns import QuoteState, Turn
 from audiodrama.parse.vocatives import VOCATIVE
 from audiodrama.parse.wordlists import NOT_NAMES
@@ -199,17 +199,26 @@ def called_never_narrated(
     someone else's."""
     speaking = {n for c in characters if c.__dict__.get("_tagged") for n in c.all_names()}
     counts: dict[str, int] = {}
-    for t in turns:
+    # called in a reply to an `I said` line (to the narrator's, in a story that never tags
+    # them), or in a line said `to me`
+    to_me: set[str] = set()
+    tags_me = any(st.tag is not None and st.tag.subject == "I" for t in turns for st in t.states)
+    for ti, t in enumerate(turns):
+        replies = _next_to_i_said(turns, ti, None if tags_me else narrator)
         for st in t.states:
             if st.speaker == narrator or (st.tag is not None and st.tag.subject == "I"):
                 continue
+            said_to_me = st.tag is not None and st.tag.end and _TO_ME.match(text, st.tag.end, st.tag.end + 30)
             for name in _names_called(text, st.quote.inner, speaking):
                 counts[name] = counts.get(name, 0) + 1
+                if replies or said_to_me:
+                    to_me.add(name)
     # twice, in a novel (once is never enough); in a short story, where the narrator may be
-    # named only once (`"That is not the point, George."`), a bare given name once, when no
-    # other name is called as often (`Aunt Mary` once is more likely someone else there)
-    need = 1 if sum(len(t.states) for t in turns) < _SHORT_STORY_QUOTES else 2
-    forms = {n: _forms(n) for n, k in counts.items() if k >= 2 or (need == 1 and " " not in n)}
+    # named only once (`"That is not the point, George."`, in reply to the narrator), a bare
+    # given name once, when no other name is called as often (`Aunt Mary` once is more likely
+    # someone else there); once, elsewhere, it is more likely a newcomer greeted at the door
+    need = 1 if sum(len(t.states) for t in turns) < SHORT_STORY_QUOTES else 2
+    forms = {n: _forms(n) for n, k in counts.items() if k >= 2 or (need == 1 and " " not in n and n in to_me)}
     said = {w for n in speaking for w in name_key(n).split()}
     forms = {n: f for n, f in forms.items() if not f & said}
     if not forms:
@@ -232,9 +241,18 @@ def called_never_narrated(
     return _most_called(text, left, need)
 
 
-# fewer quotes than this make a short story (a 12,000-character piece of a PDNC novel holds 36
-# on average, 87 in the talkiest, The Sun Also Rises)
-_SHORT_STORY_QUOTES = 100
+def _next_to_i_said(turns: list[Turn], ti: int, narrator: int | None) -> bool:
+    """Whether the paragraph before or after turn `ti` holds a quote tagged `I said` (with
+    `narrator`: one given to the narrator)."""
+    return any(
+        0 <= tj < len(turns)
+        and abs(turns[tj].para.index - turns[ti].para.index) == 1
+        and any(
+            st.speaker == narrator if narrator is not None else st.tag is not None and st.tag.subject == "I"
+            for st in turns[tj].states
+        )
+        for tj in (ti - 1, ti + 1)
+    )
 
 
 def _forms(name: str) -> set[str]:

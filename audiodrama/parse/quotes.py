@@ -386,3 +386,12 @@ def _add_speech(text: str, para: Paragraph, index: int, mark: int, s: int, e: in
     s, e = trim(text, s, e)
     if e > s:
         para.pieces.append(Piece("q", mark, e, Quote(mark, e, (s, e), index, True)))
+
+
+SHORT_STORY_QUOTES = 100
+"""Fewer quotes than this make a short story (a 12,000-character piece of a PDNC novel holds 36
+on average, 87 in the talkiest, The Sun Also Rises): names said once or twice count there."""
+
+
+def is_short_story(paras: list[Paragraph]) -> bool:
+    return sum(len(p.quotes) for p in paras) < SHORT_STORY_QUOTES

@@ -20,6 +20,7 @@ from audiodrama.parse.descriptions import (
     head_noun,
     introduced,
 )
+from audiodrama.parse.first_names import name_genders
 from audiodrama.parse.person_words import ANYBODY
 from audiodrama.parse.quotes import Paragraph
 from audiodrama.parse.tags import Tag
@@ -144,13 +145,28 @@ class _Narration:
         (`_to_head`; memoised: the tags after it read it again)."""
         if at not in self._descs:
             text = self.text
-            if _PREDICATE.search(text, max(piece_start, at - 12), at):
+            if _PREDICATE.search(text, max(piece_start, at - 12), at) or _appositive(text, at, piece_start):
                 desc = None  # `The landlord was a fat man`: the landlord again, no newcomer
             else:
                 # (`a girl` too: nobody else of her sex is named)
                 desc = description_at(text, at, anybody=True) or _possessed(text, at)
             self._descs[at] = _to_head(desc) if desc else None
         return self._descs[at]
+
+
+# `The vicar, a tall stooping man with kind eyes,`: the word before the comma
+_BEFORE_COMMA = re.compile(r"(\w+),\s+$")
+
+
+def _appositive(text: str, at: int, piece_start: int) -> bool:
+    """Whether the description at `at` follows a person's noun or name and a comma (`The
+    vicar, a tall stooping man`, `Marsh, an old soldier`): it says more of them, no newcomer
+    (`In the corner, a man sat` brings one in)."""
+    m = _BEFORE_COMMA.search(text, max(piece_start, at - 30), at)
+    if m is None:
+        return False
+    word = m.group(1)
+    return description_sex(word.lower()) is not None or (word[0].isupper() and bool(name_genders([word])))
 
 
 def _possessed(text: str, at: int) -> str | None:
