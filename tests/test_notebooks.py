@@ -311,6 +311,16 @@ def test_episode_player_shows_length_first_and_previews_long_episodes_in_memory(
     assert sorted(tmp_path.iterdir()) == before  # nothing written next to the episode
 
 
+def test_episode_player_whose_file_went_plays_the_decoded_samples(tmp_path):
+    from audiodrama import notebook as nb
+
+    episode = _episode(tmp_path)
+    player = nb.play_episode(episode)
+    episode.wav.unlink()
+    page = player._repr_html_()
+    assert "<audio" in page and 'type="audio/mpeg"' in page  # pydub's own player, from memory
+
+
 def test_plot_episode_saves_a_png_into_a_new_folder(tmp_path):
     from audiodrama import notebook as nb
 

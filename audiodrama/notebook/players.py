@@ -56,12 +56,16 @@ class Player:
         return " &mdash; ".join(x for x in (self.caption, f"{minutes}:{seconds:02d}") if x) + self.note
 
     def _repr_html_(self) -> str:
-        if self.file is None:
-            return f"<div>{self.header()}<br>{self.segment._repr_html_()}</div>"
         # pydub's own player would encode the decoded samples to MP3 again: seconds per minute of
         # an episode that is already an MP3 (or a WAV) the browser plays as it is
+        try:
+            raw = self.file.read_bytes() if self.file is not None else None
+        except OSError:  # the file went since: the samples decoded from it still play
+            raw = None
+        if self.file is None or raw is None:
+            return f"<div>{self.header()}<br>{self.segment._repr_html_()}</div>"
         kind = "audio/mpeg" if self.file.suffix.lower() == ".mp3" else "audio/wav"
-        data = base64.b64encode(self.file.read_bytes()).decode("ascii")
+        data = base64.b64encode(raw).decode("ascii")
         player = f'<audio controls><source src="data:{kind};base64,{data}" type="{kind}"/></audio>'
         return f"<div>{self.header()}<br>{player}</div>"
 

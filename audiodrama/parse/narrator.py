@@ -172,16 +172,11 @@ def called_by_others(text: str, turns: list[Turn], narrator: int, characters: li
     speaking = {n for c in characters if c.__dict__.get("_tagged") for n in c.all_names()}
     counts: dict[str, int] = {}
     for ti, t in enumerate(turns):
-        next_to = any(
-            0 <= tj < len(turns)
-            and abs(turns[tj].para.index - t.para.index) == 1
-            and any(st.speaker == narrator for st in turns[tj].states)
-            for tj in (ti - 1, ti + 1)
-        )
+        next_to = _beside_narrators_line(turns, ti, narrator)
         for st in t.states:
             if st.speaker == narrator or (st.tag is not None and st.tag.subject == "I"):
                 continue
-            to_me = st.tag is not None and st.tag.end and _TO_ME.match(text, st.tag.end, st.tag.end + 30)
+            to_me = _said_to_me(text, st)
             if not (to_me or next_to):
                 continue
             for name in _names_called(text, st.quote.inner, speaking):
@@ -199,25 +194,32 @@ def called_never_narrated(
     someone else's."""
     speaking = {n for c in characters if c.__dict__.get("_tagged") for n in c.all_names()}
     counts: dict[str, int] = {}
-    # called in a reply to an `I said` line (to the narrator's, in a story that never tags
-    # them), or in a line said `to me`
-    to_me: set[str] = set()
-    tags_me = any(st.tag is not None and st.tag.subject == "I" for t in turns for st in t.states)
-    for ti, t in enumerate(turns):
-        replies = _next_to_i_said(turns, ti, None if tags_me else narrator)
-        for st in t.states:
-            if st.speaker == narrator or (st.tag is not None and st.tag.subject == "I"):
-                continue
-            said_to_me = st.tag is not None and st.tag.end and _TO_ME.match(text, st.tag.end, st.tag.end + 30)
-            for name in _names_called(text, st.quote.inner, speaking):
-                counts[name] = counts.get(name, 0) + 1
-                if replies or said_to_me:
-                    to_me.add(name)
     # twice, in a novel (once is never enough); in a short story, where the narrator may be
     # named only once (`"That is not the point, George."`, in reply to the narrator), a bare
     # given name once, when no other name is called as often (`Aunt Mary` once is more likely
     # someone else there); once, elsewhere, it is more likely a newcomer greeted at the door
     need = 1 if sum(len(t.states) for t in turns) < SHORT_STORY_QUOTES else 2
+    # (short story only) called in a reply to an `I said` line (to the narrator's, in a story
+    # that never tags them), or in a line said `to me`
+    to_me: set[str] = set()
+    tags_me = need == 1 and any(
+        st.tag is not None and st.tag.subject == "I" for t in turns for st in t.states
+    )
+    for ti, t in enumerate(turns):
+        for st in t.states:
+            if st.speaker == narrator or (st.tag is not None and st.tag.subject == "I"):
+                continue
+            names = _names_called(text, st.quote.inner, speaking)
+            for name in names:
+                counts[name] = counts.get(name, 0) + 1
+            if (
+                names
+                and need == 1
+                and (
+                    _said_to_me(text, st) or _beside_narrators_line(turns, ti, None if tags_me else narrator)
+                )
+            ):
+                to_me.update(names)
     forms = {n: _forms(n) for n, k in counts.items() if k >= 2 or (need == 1 and " " not in n and n in to_me)}
     said = {w for n in speaking for w in name_key(n).split()}
     forms = {n: f for n, f in forms.items() if not f & said}
@@ -241,9 +243,18 @@ def called_never_narrated(
     return _most_called(text, left, need)
 
 
-def _next_to_i_said(turns: list[Turn], ti: int, narrator: int | None) -> bool:
-    """Whether the paragraph before or after turn `ti` holds a quote tagged `I said` (with
-    `narrator`: one given to the narrator)."""
+def _said_to_me(text: str, st: QuoteState) -> bool:
+    """Whether the quote's tag goes on `to me` (`"Come here, Jane," she said to me`)."""
+    return (
+        st.tag is not None
+        and bool(st.tag.end)
+        and _TO_ME.match(text, st.tag.end, st.tag.end + 30) is not None
+    )
+
+
+def _beside_narrators_line(turns: list[Turn], ti: int, narrator: int | None) -> bool:
+    """Whether the paragraph before or after turn `ti` holds a line of the narrator's: one
+    given to `narrator`, or (None) one tagged `I said`."""
     return any(
         0 <= tj < len(turns)
         and abs(turns[tj].para.index - turns[ti].para.index) == 1
