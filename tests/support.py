@@ -208,3 +208,8 @@ JAKE_AT_THE_BAR = [
     "Cohn looked at her and went back to the floor. I watched him go.",
     '"He is a fine dancer," I said.',
 ]
+
+
+def spoken_by(script: Script) -> dict[str, str | None]:
+    """Each dialogue line's text (its first 20 characters) -> its speaker."""
+    return {line.text[:20]: line.speaker for line in script.lines() if line.kind == "dialogue"}

@@ -10,7 +10,14 @@ from support import python_calls
 
 from audiodrama.model import Character, Line, Scene, Script
 from audiodrama.parse import parse_story
-from audiodrama.parse.calibration import FEATURES, Calibration, line_features, monotone_map
+from audiodrama.parse.calibration import (
+    FEATURES,
+    LOW_SLOPE_CAST,
+    LOW_SLOPE_NOCAST,
+    Calibration,
+    line_features,
+    monotone_map,
+)
 from audiodrama.parse.ranker import load_model, load_weights, model_from_json
 from audiodrama.parse.review import REVIEW_SHARE, review
 
@@ -96,6 +103,7 @@ def test_the_monotone_map_keeps_the_order_of_the_lines():
     assert (
         math.isclose(mapped[0], 0.325) and mapped[-1] == 1.0 and math.isclose(monotone_map(0.6, knots), 0.55)
     )
+    assert math.isclose(monotone_map(0.0, knots, 0.1), 0.37)  # flatter: 0.4 - 0.1 * 0.3
     assert monotone_map(0.42, []) == 0.42
     assert model_from_json('{"weights": {}}').calibration is None
 
@@ -238,4 +246,5 @@ def test_probability_sums_what_the_plain_weighted_sum_sums():
             z = sum(weights.get(k, 0.0) * v for k, v in f.items())
             p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
             knots = model.calibration.cast_knots if given else model.calibration.nocast_knots
-            assert model.calibration.probability(f, given) == monotone_map(p, knots)
+            slope = LOW_SLOPE_CAST if given else LOW_SLOPE_NOCAST
+            assert model.calibration.probability(f, given) == monotone_map(p, knots, slope)

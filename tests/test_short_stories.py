@@ -4,7 +4,8 @@ Each passage is hand-written; each test fails without the rule it names."""
 
 from __future__ import annotations
 
-from audiodrama.model import Script
+from support import spoken_by as spoken
+
 from audiodrama.parse import parse_story
 
 _FERRY = "\n\n".join(
@@ -65,11 +66,6 @@ _TEA = "\n\n".join(
         '"Nonsense," said Miss Oakes. "He takes three at home."',
     ]
 )
-
-
-def spoken(script: Script) -> dict[str, str | None]:
-    """Each dialogue line's text (its first 20 characters) -> its speaker."""
-    return {l.text[:20]: l.speaker for l in script.lines() if l.kind == "dialogue"}
 
 
 def test_a_newcomer_only_pronoun_tags_name_is_a_character_who_speaks() -> None:

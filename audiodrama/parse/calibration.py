@@ -110,25 +110,29 @@ class Calibration:
         # the same products summed in the same order as a generator would, iterated in C
         z = sum(map(mul, ordered, feats.values()))
         p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        return monotone_map(p, self.cast_knots if cast_given else self.nocast_knots)
+        if cast_given:
+            return monotone_map(p, self.cast_knots, LOW_SLOPE_CAST)
+        return monotone_map(p, self.nocast_knots, LOW_SLOPE_NOCAST)
 
 
 # below the first knot (the mean of the least sure twentieth of the lines) the data say
 # nothing finer: nearly flat there, as an isotonic fit is beyond its data, with a slight
 # slope to keep the order of the lines (towards (0, 0) it stated the least sure lines some
-# 0.09 below their observed accuracy)
-_LOW_SLOPE = 0.25
+# 0.09 below their observed accuracy). Without a cast the least sure lines are right about
+# as often as the first knot's, with one less often (README, "Reliability"): flatter there.
+LOW_SLOPE_CAST = 0.25
+LOW_SLOPE_NOCAST = 0.1
 
 
-def monotone_map(p: float, knots: Sequence[tuple[float, float]]) -> float:
+def monotone_map(p: float, knots: Sequence[tuple[float, float]], low_slope: float = LOW_SLOPE_CAST) -> float:
     """`p` through the knots (x and y ascending), linear between them, nearly flat below the
-    first (`_LOW_SLOPE`) and towards (1, 1) above the last, so the order of the lines is
+    first (`low_slope`) and towards (1, 1) above the last, so the order of the lines is
     kept; no knots: `p` itself."""
     if not knots:
         return p
     if p < knots[0][0]:
         x0, y0 = knots[0]
-        return max(0.0, y0 - _LOW_SLOPE * (x0 - p))
+        return max(0.0, y0 - low_slope * (x0 - p))
     pts = [(0.0, 0.0), *knots, (1.0, 1.0)]
     # (p,) sorts right before any (p, y): the first knot at or after p, as on the x's alone
     i = min(max(1, bisect.bisect_left(pts, (p,))), len(pts) - 1)

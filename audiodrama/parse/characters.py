@@ -31,6 +31,7 @@ from audiodrama.parse.pronoun_genders import SEXES, gender_of_forms, name_gender
 from audiodrama.parse.quotes import Paragraph, is_short_story
 from audiodrama.parse.referents import referents
 from audiodrama.parse.tags import Tag
+from audiodrama.parse.title_alone import fold_bare_titles, lower_titles
 from audiodrama.parse.vocatives import VOCATIVE
 from audiodrama.parse.wordlists import NOT_NAMES
 
@@ -184,19 +185,7 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
     spoken = [t.subject for t in tags if not t.subject.rstrip().endswith(("'s", "\u2019s"))]
     tag_counts = Counter(n for n in map(_clean_name, spoken) if n)
     run_counts, titled, ends = _narration_runs(text, paras)
-    # Names addressed in quotes ("Good-night, Jake."): people even if never tagged.
-    voc_counts: Counter[str] = Counter()
-    for p in paras:
-        for q in p.quotes:
-            for m in VOCATIVE.finditer(text, q.inner[0], q.inner[1]):
-                name = _clean_name(m.group(1))
-                if name and name.lower() not in INTERJECTIONS and name.lower() not in FORMS_OF_ADDRESS:
-                    voc_counts[name] += 1
-    nick_counts: Counter[str] = Counter(voc_counts)
-    for p in paras:
-        for q in p.quotes:
-            for m in _NAME_IN_QUOTE.finditer(text, q.inner[0], q.inner[1]):
-                nick_counts[m.group(1)] += 1
+    voc_counts, nick_counts = _called(text, paras)
     names: dict[str, float] = {}
     for n, c in voc_counts.items():
         if c >= 3 and mid_sentence(text, n):
@@ -211,12 +200,13 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
     for n, c in run_counts.items():
         words = n.split()
         first = words[0].lower().rstrip(".")
-        if first in HONORIFICS and len(words) > 1 and c >= once:
+        if first in HONORIFICS and len(words) > 1 and c >= once and not n.isupper():  # (a heading)
             names[n] = names.get(n, 0.0) + c
         elif first == "the" and len(words) == 2 and words[1].lower() in HONORIFICS and titled[n] >= 3:
             # `the Admiral` again and again in the narration: someone there, tagged or not
             names[n] = names.get(n, 0.0) + c
-    if len(names) < 2:
+    if len(names) < 2 or short:
+        # (a short story too: the steward `Abel Fish` who speaks only after beats)
         names.update(_names_written_twice(text, run_counts, names, ends))
     # in a short story, a name called twice that its narration writes too (`"I did, Arthur."`
     # ... `Arthur went out.`): the nephew who speaks but is never tagged
@@ -226,7 +216,8 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
                 names[n] = 0.5 * c + run_counts[n]
     chars, prom = _cluster(names, run_counts, text, ends)
     join_titled_surnames(text, chars, prom, run_counts, _talk(tags, paras))
-    _fold_bare_titles(chars, prom)
+    fold_bare_titles(chars, prom)
+    lower_titles(chars, {t.subject for t in tags})
     _nicknames(chars, nick_counts)
     fold_pet_names(chars, prom, {n for n, c in tag_counts.items() if c})
     fill_genders(chars)  # a name the text never genders: the first-name list's verdict
@@ -239,6 +230,24 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
     return chars, prom
 
 
+def _called(text: str, paras: list[Paragraph]) -> tuple[Counter[str], Counter[str]]:
+    """The names addressed in quotes (`"Good-night, Jake."`: people even if never tagged),
+    and those with the other names the quotes write (for the nicknames)."""
+    voc_counts: Counter[str] = Counter()
+    for p in paras:
+        for q in p.quotes:
+            for m in VOCATIVE.finditer(text, q.inner[0], q.inner[1]):
+                name = _clean_name(m.group(1))
+                if name and name.lower() not in INTERJECTIONS and name.lower() not in FORMS_OF_ADDRESS:
+                    voc_counts[name] += 1
+    nick_counts: Counter[str] = Counter(voc_counts)
+    for p in paras:
+        for q in p.quotes:
+            for m in _NAME_IN_QUOTE.finditer(text, q.inner[0], q.inner[1]):
+                nick_counts[m.group(1)] += 1
+    return voc_counts, nick_counts
+
+
 def _names_written_twice(
     text: str, run_counts: Counter[str], names: dict[str, float], ends: dict[str, list[int]]
 ) -> dict[str, float]:
@@ -246,12 +255,21 @@ def _names_written_twice(
     its narration writes twice or more: the sister whose lines only beats mark (`"I could
     not sleep." Anne pulled a weed.`) is somebody; so is a name the list does not know that
     does something twice (`Holmes took the glove`, `Holmes sat`), where a place would not."""
-    plain = [n for n, c in run_counts.items() if c >= 2 and n not in names and n.isalpha()]
-    listed = name_genders(plain)
+    plain = [
+        n
+        for n, c in run_counts.items()
+        if c >= 2
+        and n not in names
+        and n[:1].isupper()
+        and len(n.split()) <= 2
+        and n.replace(" ", "").isalpha()
+    ]
+    listed = name_genders(n.split()[0] for n in plain)
     return {
         n: float(run_counts[n])
         for n in plain
-        if n.lower() in listed or sum(_ACTED.match(text, e) is not None for e in ends.get(n, [])) >= 2
+        if n.split()[0].lower() in listed
+        or (" " not in n and sum(_ACTED.match(text, e) is not None for e in ends.get(n, [])) >= 2)
     }
 
 
@@ -278,23 +296,6 @@ def _narration_runs(
                         at = text.find(name, s, e)
                         ends[name].append(at + len(name) if at >= 0 else e)
     return run_counts, titled, ends
-
-
-def _fold_bare_titles(chars: list[Character], prom: list[float]) -> None:
-    """`the Colonel` is the story's one `Colonel Brandon`, when it has one (in place)."""
-    for i in range(len(chars) - 1, -1, -1):
-        words = chars[i].name.split()
-        if len(words) != 2 or words[0] != "the" or words[1].lower() not in HONORIFICS:
-            continue
-        titled = [
-            j
-            for j, c in enumerate(chars)
-            if j != i and any(len(n.split()) > 1 and n.split()[0] == words[1] for n in c.all_names())
-        ]
-        if len(titled) == 1:
-            chars[titled[0]].aliases.extend(chars[i].all_names())
-            prom[titled[0]] += prom[i]
-            del chars[i], prom[i]
 
 
 def _talk(tags: list[Tag], paras: list[Paragraph]) -> list[tuple[int, str]]:

@@ -1,11 +1,11 @@
 """Speakers known only by a description (`the old man`, `the mariner`): characters of their own.
 
 A description that a speech tag names as the speaker twice or more (`said the mariner`,
-`the old woman asked`) becomes a character named by it, when no character's name already
-covers it. Its gender is the head noun's (`woman`), else the pronouns that follow its
-mentions. After attribution a description whose name the text reveals is folded into the
-named character (`fold_revealed`): the speaker says `I am Dr. Kemp`, or the others address
-the one speaking as `Kemp` in their replies; the description stays as an alias.
+`the old woman asked`; once in a short story) becomes a character named by it, when no
+character's name already covers it; so does the narrator's own person a tag names (`said my
+father`, `our aunt asked`, `said Father`, `said my companion`). Its gender is the head
+noun's (`woman`), else the pronouns that follow its mentions. After attribution a
+description whose name the text reveals is folded into the named character (revealed.py).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import re
 from collections import Counter, defaultdict
 
 from audiodrama.model import Character
-from audiodrama.parse.names import HONORIFICS, NameIndex
+from audiodrama.parse.names import HONORIFICS
 from audiodrama.parse.person_words import ANYBODY, KIN, MALE_HEADS, NOT_PERSON, ROLES, STOP
 from audiodrama.parse.pronoun_genders import SEXES
-from audiodrama.parse.quotes import Paragraph
+from audiodrama.parse.quotes import Paragraph, is_short_story
 from audiodrama.parse.tags import Tag
-from audiodrama.parse.turns import GENDERED_NOUNS, Turn, renumber_speakers
+from audiodrama.parse.turns import GENDERED_NOUNS
 from audiodrama.parse.wordlists import SPEECH_VERBS
 
 # `said the old man, smiling`: the description is the article and up to three lowercase
@@ -122,10 +122,12 @@ def described_speakers(
     counts: Counter[str] = Counter()
     anybody: Counter[str] = Counter()  # `the young lady`, who could be anybody
     mine: Counter[str] = Counter()  # `said my father`: the narrator's kin, one person
+    forms: dict[str, Counter[str]] = defaultdict(Counter)  # how tags write them: `our aunt`, `Father`
     for tag in tags:
-        kin = _my_kin(tag.subject)
+        kin = _my_kin(tag.subject) or _my_fellow(tag.subject)
         if kin:
             mine[kin] += 1
+            forms[kin][_kin_form(tag.subject)] += 1
             continue
         if tag.subject[:1].isupper() and tag.subject.split()[0] not in ("The", "A", "An"):
             continue
@@ -140,22 +142,17 @@ def described_speakers(
     # twice or more; a trade or post once (`"Your table, sir," said the waiter`); in a story
     # that names nobody, its descriptions are its names (`asked the boy`, `said the stranger`)
     nameless = not named
-    descs = [d for d, c in counts.items() if c >= 2 or d.split()[-1] in ROLES or nameless]
+    # a short story's people are few, and one tag is all a passer-by gets (`asked the stranger`)
+    short = is_short_story(paras)
+    descs = [d for d, c in counts.items() if c >= 2 or d.split()[-1] in ROLES or nameless or short]
     sexes = {*named, *(description_sex(d) for d in descs)}  # a man with a black beard is somebody's man
     extra = _nobody_named(anybody, descs) if nameless else _somebody(text, anybody, sexes)
     descs += [d for d in extra if d not in descs]
     counts.update(anybody)
     _add_referred(descs, counts, referred or Counter(), known)
-    chars, prom = [], []
     for kin in _addressed_kin(text, paras):
         mine.setdefault(kin, 0)  # a speaker, though no tag names them (`he cried`)
-    for kin, n in mine.items():
-        if f"my {kin}" not in known:
-            chars.append(
-                Character(name=f"my {kin}", aliases=[f"my {kin}"], gender=description_sex(kin) or "unknown")
-            )
-            chars[-1].__dict__["_ends"] = []
-            prom.append(3.0 * n)
+    chars, prom = _own_people(text, mine, forms, known, short)
     if not descs:
         return chars, prom
     mentions = _mentions(text, paras, descs)
@@ -167,13 +164,46 @@ def described_speakers(
     return chars, prom
 
 
+def _own_people(
+    text: str, mine: Counter[str], forms: dict[str, Counter[str]], known: set[str], short: bool
+) -> tuple[list[Character], list[float]]:
+    """A character for each of the narrator's own people (`my father`, `our aunt`, `my
+    companion`) no name covers, named as the tags write them most, and their prominence."""
+    chars, prom = [], []
+    for kin, n in mine.items():
+        if kin not in KIN and n < 2 and not short:
+            continue  # `said my companion` once in a novel: the ranker's to place
+        said = [f for f, _ in forms[kin].most_common()] or [f"my {kin}"]
+        names = list(dict.fromkeys([*said, f"my {kin}", *_kin_name(text, kin)]))  # `my X` keys mentions
+        if not any(f.lower() in known for f in names):
+            chars.append(Character(name=said[0], aliases=names, gender=description_sex(kin) or "unknown"))
+            # where the narration names them: the pronouns after tell a companion's sex
+            own = re.compile(rf"\b(?:[Mm]y|[Oo]ur)\s+{kin}\b")
+            chars[-1].__dict__["_ends"] = [m.end() for m in own.finditer(text)][:150]
+            prom.append(3.0 * n)
+    return chars, prom
+
+
+def _kin_name(text: str, kin: str) -> list[str]:
+    """`Aunt Margery` and `Margery`, when the story calls one aunt (uncle, cousin) by name:
+    the narrator's aunt is she (`our aunt` / `"Yes, Aunt Margery," said Hugh`)."""
+    if kin not in ("aunt", "uncle", "cousin"):
+        return []
+    found = set(re.findall(rf"\b{kin.capitalize()} ([A-Z][a-z]+)\b", text))
+    if len(found) != 1:
+        return []
+    name = found.pop()
+    return [f"{kin.capitalize()} {name}", name]
+
+
 def _add_referred(descs: list[str], counts: Counter[str], referred: Counter[str], known: set[str]) -> None:
     """The descriptions pronouns stand for (referents.py) added to `descs`, each counted as
     often as they do (in place); a named character's words are theirs, and a description
     of the same noun is the one already there (`the young unmarried lady` is `the young
     lady`)."""
     for d, n in referred.items():
-        same = [o for o in descs if head_noun(o) == head_noun(d)]
+        # (`young lady` in `young unmarried lady`; `old man` is not `young man`)
+        same = [o for o in descs if head_noun(o) == head_noun(d) and _one_in_other(o, d)]
         if same:
             counts[same[0]] += n
         elif d not in known and d.split()[-1] not in known:
@@ -181,7 +211,13 @@ def _add_referred(descs: list[str], counts: Counter[str], referred: Counter[str]
             counts[d] += n
 
 
-_MY_KIN = re.compile(r"\b[Mm]y\s+(" + "|".join(sorted(KIN, key=len, reverse=True)) + r")\b")
+def _one_in_other(a: str, b: str) -> bool:
+    """Whether the words of one description are all words of the other."""
+    wa, wb = set(a.split()), set(b.split())
+    return wa <= wb or wb <= wa
+
+
+_MY_KIN = re.compile(r"\b(?:[Mm]y|[Oo]ur)\s+(" + "|".join(sorted(KIN, key=len, reverse=True)) + r")\b")
 
 
 def _addressed_kin(text: str, paras: list[Paragraph]) -> list[str]:
@@ -217,7 +253,10 @@ SENTENCE_OPENING = r"(?:^\s*|(?<=[.!?])[\"'\u201d]?\s+)"
 
 # `My mother looked up`: the narrator's relative opening a sentence, and what they do
 _KIN_BEAT = re.compile(
-    SENTENCE_OPENING + r"My\s+(" + "|".join(sorted(KIN, key=len, reverse=True)) + r")\s+[a-z]+(?:ed|s)\b"
+    SENTENCE_OPENING
+    + r"(?:My|Our)\s+("
+    + "|".join(sorted(KIN, key=len, reverse=True))
+    + r")\s+[a-z]+(?:ed|s)\b"
 )
 
 
@@ -235,9 +274,46 @@ def _nobody_named(anybody: Counter[str], descs: list[str]) -> list[str]:
 
 
 def _my_kin(subject: str) -> str | None:
-    """`my father`, `My aunt`: the relative of the narrator a tag names, or None."""
+    """`my father`, `our aunt`, `Father`: the relative of the narrator a tag names, or None.
+    A bare kin word with a capital is how a family's children name their parents (`said
+    Father`, `Mother answered`): the narrator's too, or the family's the story is about."""
     words = subject.split()
-    return words[1] if len(words) == 2 and words[0] in ("my", "My") and words[1] in KIN else None
+    if len(words) == 1 and words[0][:1].isupper() and words[0].lower() in PARENTS:
+        return words[0].lower()
+    return words[1] if len(words) == 2 and words[0] in _OWN and words[1] in KIN else None
+
+
+_OWN = ("my", "My", "our", "Our")
+# the narrator's one companion, host, guide: somebody of the story, as a relative is
+_FELLOWS = frozenset(
+    [
+        "companion",
+        "friend",
+        "host",
+        "hostess",
+        "guest",
+        "visitor",
+        "guide",
+        "comrade",
+        "neighbour",
+        "neighbor",
+    ]
+)
+
+
+def _my_fellow(subject: str) -> str | None:
+    """`my companion`, `my host`: the narrator's fellow a tag names, or None."""
+    words = subject.split()
+    return words[1] if len(words) == 2 and words[0] in ("my", "My") and words[1] in _FELLOWS | ROLES else None
+
+
+PARENTS = frozenset(["father", "mother", "papa", "mamma", "mama", "grandmother", "grandfather"])
+
+
+def _kin_form(subject: str) -> str:
+    """How a tag writes the narrator's relative, as a name: `Father`, `our aunt`."""
+    words = subject.split()
+    return words[0] if len(words) == 1 else f"{words[0].lower()} {words[1]}"
 
 
 def description_sex(desc: str) -> str | None:
@@ -290,83 +366,3 @@ def _mentions(text: str, paras: list[Paragraph], descs: list[str]) -> dict[str, 
                 if len(ends) < 150:
                     ends.append(m.end())
     return out
-
-
-_SELF_INTRO = re.compile(
-    r"\b(?:I am|I'm|my name is|My name is|I'm called|I am called)\s+"
-    r"((?:(?:Mr|Mrs|Miss|Dr|Doctor|Captain|Colonel)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
-)
-
-
-def fold_revealed(
-    text: str, characters: list[Character], turns: list[Turn], index: NameIndex, described: set[int]
-) -> dict[int, int]:
-    """Descriptions whose name the text reveals, as {description: named character}.
-
-    A description speaker who says `I am Dr. Kemp`, or whom the others address by one name
-    at least twice in the quotes next to its own (and by no other name as often), is that
-    named character."""
-    intro: dict[int, Counter[int]] = defaultdict(Counter)
-    addressed: dict[int, Counter[int]] = defaultdict(Counter)
-    partners: dict[int, Counter[int]] = defaultdict(Counter)
-    # per turn, once: whom its quotes address, who speaks in it by a tag (a paragraph may
-    # hold thousands of quotes: no pair of quotes is ever compared)
-    addr = [
-        Counter(st.addressee for st in t.states if st.addressee is not None and st.addressee != st.speaker)
-        for t in turns
-    ]
-    tagged = [
-        Counter(st.speaker for st in t.states if st.rule == "explicit-verb" and st.speaker is not None)
-        for t in turns
-    ]
-    for ti, t in enumerate(turns):
-        here = {st.speaker for st in t.states if st.speaker in described}
-        for st in t.states:
-            if st.speaker in here:
-                for m in _SELF_INTRO.finditer(text, *st.quote.inner):
-                    who = index.lookup(m.group(1))
-                    if who is not None and who not in described:
-                        intro[st.speaker][who] += 1
-        for d in here:
-            for tj in range(max(0, ti - 2), min(len(turns), ti + 3)):
-                if tj == ti:
-                    continue
-                if abs(turns[tj].para.index - t.para.index) == 1:
-                    addressed[d].update({a: k for a, k in addr[tj].items() if a not in described})
-                partners[d].update(tagged[tj])
-    out: dict[int, int] = {}
-    for d in described:
-        if intro[d]:
-            out[d] = intro[d].most_common(1)[0][0]
-            continue
-        # whoever speaks by name in a tag next to the description is someone else
-        ranked = [(c, k) for c, k in addressed[d].most_common() if not partners[d][c]][:2]
-        if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 3 * ranked[1][1]):
-            who = ranked[0][0]
-            gd, gw = characters[d].gender, characters[who].gender
-            if "unknown" in (gd, gw) or gd == gw:
-                out[d] = who
-    return out
-
-
-def is_description(character: Character) -> bool:
-    """Whether a discovered character is named by a lowercase description (`the old man`,
-    `my father`)."""
-    words = character.name.split()
-    return len(words) >= 2 and words[0] in ("the", "my") and all(w[:1].islower() for w in words[1:])
-
-
-def fold(characters: list[Character], turns: list[Turn], into: dict[int, int]) -> list[Character]:
-    """The characters without the folded descriptions, each now an alias of its named
-    character, and every turn's speaker and addressee renumbered to match."""
-    for d, who in into.items():
-        named = characters[who]
-        named.aliases.extend(n for n in characters[d].all_names() if n not in named.all_names())
-        if named.gender not in ("male", "female"):
-            named.gender = characters[d].gender
-    keep = [i for i in range(len(characters)) if i not in into]
-    new = {old: k for k, old in enumerate(keep)}
-    for d, who in into.items():
-        new[d] = new[who]
-    renumber_speakers(turns, new)
-    return [characters[i] for i in keep]

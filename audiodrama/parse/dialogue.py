@@ -26,7 +26,6 @@ from audiodrama.parse.characters import (
     gendered_cast,
     genders_for,
 )
-from audiodrama.parse.descriptions import fold, fold_revealed, is_description
 from audiodrama.parse.eldest import key_eldest, key_surname_bearer
 from audiodrama.parse.embedded import demote_embedded
 from audiodrama.parse.first_names import gender_priors
@@ -47,6 +46,7 @@ from audiodrama.parse.quotes import (
     uses_single_quotes,
 )
 from audiodrama.parse.ranker import decode
+from audiodrama.parse.revealed import fold, fold_revealed, is_description
 from audiodrama.parse.turns import Turn, renumber_speakers
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 
+from audiodrama.parse.honorifics import HONORIFICS
 from audiodrama.parse.quotes import Paragraph, Piece
+from audiodrama.parse.wordlists import SPEECH_VERBS
 
 # The narration word just before the opening mark: the quote is a noun phrase of that sentence.
 _LEAD_WORD = re.compile(
@@ -27,7 +29,7 @@ _LEAD_WORD = re.compile(
 # a label: `the words "DRINK ME," beautifully printed`, `the name "W. RABBIT,"`)
 _WRITTEN_LEAD = re.compile(
     r"\b(?:marked|labelled|labeled|entitled|inscribed|titled|written|printed|engraved|painted"
-    r"|name|wr(?:ote|ite|ites|itten)\s+(?:\w+\s+)?down)$",
+    r"|name|so-called|wr(?:ote|ite|ites|itten)\s+(?:\w+\s+)?down)$",
     re.I,
 )
 _PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Ww]e|[Uu]s|[Oo]ur|[Yy]ou|[Yy]our|[Tt]hee|[Tt]hou|[Yy]e)\b")
@@ -47,14 +49,35 @@ def is_embedded(text: str, para: Paragraph, piece: Piece) -> bool:
     before = text[max(para.start, piece.start - 24) : piece.start].rstrip()
     if not before[-1:].isalpha():
         return False
-    if _LEAD_WORD.search(before) is None and _WRITTEN_LEAD.search(before) is None:
+    title = _is_title(words, before)
+    if _LEAD_WORD.search(before) is None and _WRITTEN_LEAD.search(before) is None and not title:
         return False
-    if words.rstrip()[-1:] == "," and not _written(words, before):
+    if words.rstrip()[-1:] == "," and not title and not _written(words, before):
         return False  # "Yes," he said / the words "my son," and "Frank,": said aloud
     after = text[piece.end : min(para.end, piece.end + 8)].lstrip()
     if words.rstrip().endswith(".") and not after[:1].islower():
         return False  # `her reproach of "They spoil the children."`: a sentence said
     return not after[:1].isupper()
+
+
+def _is_title(words: str, before: str) -> bool:
+    """True when the quoted `words` are a title or a name in capitals after a narration word
+    that is not a speech verb: `the schooner "The Swallow" of Bath`, `finished "Bleak
+    House" off Cape Ann`, `hum "Old Hundred" under his breath`. Two capitalised words at
+    least: one (`"Hallo"`) is as often a word called out."""
+    ws = words.rstrip(",").split()
+    if not ws or len(ws) > 6 or not all(w[:1].isupper() or w in _SMALL for w in ws):
+        return False
+    if any(not w[-1:].isalpha() for w in ws[:-1]) or "." in words or ws[0].lower() in HONORIFICS:
+        # `"Come, Fanny," she cried`; a name announced (`as "Mr. Henry Tilney,"`, `"Lady Elliot"`)
+        return False
+    if sum(w[:1].isupper() for w in ws) < 2 or not ws[-1][-1:].isalpha():
+        return False
+    last = before.rsplit(None, 1)[-1]
+    return last.islower() and last not in SPEECH_VERBS
+
+
+_SMALL = frozenset(["of", "the", "a", "an", "and", "in", "on", "to", "at", "for", "de", "or"])
 
 
 def _written(words: str, before: str) -> bool:

@@ -39,6 +39,25 @@ HONORIFICS_MALE = frozenset(
         "lieutenant",
         "sergeant",
         "admiral",
+        # offices that stand before a name in the period's fiction (`Inspector Rook`); male
+        # as a prior only, as `doctor` is: the pronouns decide
+        "inspector",
+        "constable",
+        "superintendent",
+        "sheriff",
+        "squire",
+        "deacon",
+        "bishop",
+        "parson",
+        "pastor",
+        "judge",
+        "governor",
+        "corporal",
+        "commodore",
+        "commander",
+        "marshal",
+        "grandfather",
+        "grandpa",
     ]
 )
 HONORIFICS_FEMALE = frozenset(
@@ -65,6 +84,36 @@ HONORIFICS_FEMALE = frozenset(
         "señora",
         "signora",
         "mistress",
+        "grandmother",
+        "grandma",
+        "granny",
     ]
 )
 HONORIFICS = HONORIFICS_MALE | HONORIFICS_FEMALE
+
+# titles of an office, which `the` + the title in lower case names (`the captain` is the
+# story's one captain; `the lady`, `the master` are anyone so described)
+OFFICES = frozenset(
+    [
+        "captain",
+        "colonel",
+        "major",
+        "general",
+        "admiral",
+        "lieutenant",
+        "sergeant",
+        "inspector",
+        "constable",
+        "doctor",
+        "professor",
+        "judge",
+        "governor",
+        "sheriff",
+        "squire",
+        "parson",
+        "bishop",
+        "commodore",
+        "commander",
+        "corporal",
+    ]
+)

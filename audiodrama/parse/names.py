@@ -96,7 +96,9 @@ class NameIndex:
         self._desc = DescriptionScan(desc, indef) if desc or indef else None
         # the narrator's relatives discovery names (`my mother`): `My mother looked up`
         mine = sorted((k[3:] for k in self.keys if k.startswith("my ")), key=len, reverse=True)
-        self._my = re.compile(r"\b[Mm]y\s+(" + "|".join(map(re.escape, mine)) + r")\b") if mine else None
+        self._my = (
+            re.compile(r"\b(?:[Mm]y|[Oo]ur)\s+(" + "|".join(map(re.escape, mine)) + r")\b") if mine else None
+        )
         # a description discovery names (`a tall man`, all lower case): written so in the text
         self._lower_indef = {
             name_key(n)

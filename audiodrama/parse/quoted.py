@@ -198,6 +198,21 @@ def is_sung(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote) ->
     return prev is not None and introduces_song(text, prev.start, prev.end)
 
 
+# `and then ... read it aloud.`: a character reads the letter out, in their own voice
+_ALOUD = re.compile(r"\bread\b[^.!?\"\u201c]{0,60}?\b(?:aloud|out loud|out)\b[^.!?]{0,30}[.:,]?\s*$", re.I)
+
+
+def _read_aloud(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote) -> bool:
+    """True when the narration just before a letter says someone reads it aloud."""
+    if quote.start > para.start:
+        before = text[max(para.start, quote.start - 200) : quote.start]
+    elif prev is not None:
+        before = text[max(prev.start, prev.end - 200) : prev.end]
+    else:
+        return False
+    return _ALOUD.search(before.rstrip()) is not None
+
+
 def is_written(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote) -> bool:
     """True when a quote is written text read out (a letter, a poem), not speech.
 
@@ -209,7 +224,7 @@ def is_written(text: str, para: Paragraph, prev: Paragraph | None, quote: Quote)
     """
     s, e = quote.inner
     if is_letter(text[s:e]):
-        return True
+        return not _read_aloud(text, para, prev, quote)
     if e - s < 40 or is_sung(text, para, prev, quote):
         return False
     line_start = text.rfind("\n", 0, para.start) + 1

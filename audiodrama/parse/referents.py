@@ -3,7 +3,10 @@
 `The landlord was a fat man with a red face.` / `"You'll be wanting a room," said he.`: the
 landlord speaks, though no tag names him. In a story that names nobody of the pronoun's
 sex (nor anybody of no known sex), the description of that sex the narration mentions last before a `he said` / `said
-she` (in the tag's paragraph or the twelve before it) is who the pronoun stands for.
+she` (in the tag's paragraph or the twelve before it) is who the pronoun stands for. In a
+short story that does name them, a trade or post (`The station-master lifted down the
+trunks.`, `The captain grinned.`) the narration has just made the subject of a sentence, with
+no name after it, is who the next `he said` is.
 """
 
 from __future__ import annotations
@@ -21,11 +24,98 @@ from audiodrama.parse.descriptions import (
     introduced,
 )
 from audiodrama.parse.first_names import name_genders
-from audiodrama.parse.person_words import ANYBODY
-from audiodrama.parse.quotes import Paragraph
+from audiodrama.parse.honorifics import OFFICES
+from audiodrama.parse.person_words import ANYBODY, ROLES
+from audiodrama.parse.quotes import Paragraph, is_short_story
 from audiodrama.parse.tags import Tag
 
 _PRONOUN_SEX = {"he": "male", "she": "female"}
+_SEX_OF = {"he": "male", "his": "male", "him": "male", "she": "female", "her": "female"}
+# people whose noun tells no sex (trades and posts are ROLES)
+_SEXLESS = frozenset(
+    [
+        "stranger",
+        "visitor",
+        "traveller",
+        "traveler",
+        "newcomer",
+        "passenger",
+        "guest",
+        "companion",
+        "child",
+        "person",
+        "speaker",
+        "caller",
+        "intruder",
+        "youngster",
+        "foreigner",
+        "prisoner",
+        "patient",
+        "customer",
+        "rider",
+        "neighbour",
+        "neighbor",
+    ]
+)
+
+
+def _role_at(text: str, at: int) -> str | None:
+    """The trade or post an article at `at` opens, up to two words before it (`the fat
+    landlord`, `The station-master`), or None."""
+    if not _SUBJECT_BEFORE.search(text, max(0, at - 12), at):
+        return None  # `to the magistrate`: not who goes on to speak
+    words = text[at : at + 50].split()[1:4]
+    for k, w in enumerate(words):
+        if w in ROLES or w in OFFICES or w.rstrip(".,;:!?") in ROLES | OFFICES:
+            return " ".join([*words[:k], w.rstrip(".,;:!?")])
+        if not w.isalpha() or not w.islower():
+            return None
+    return None
+
+
+# what comes before a subject: a sentence's or a piece's start, or a clause's (`, and the
+# driver put his face in`)
+_SUBJECT_BEFORE = re.compile(
+    r"(?:^|[.!?][\"'\u201d\u2019]?\s+|\n\s*|[,;]?\s+(?:and|but|when|while|then)\s+)$"
+)
+
+
+_PLACE_BEFORE = re.compile(r"\b(?:of|at|to|in|from|on)\s+(?:the\s+)?$", re.I)
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+_NOT_NAMES = frozenset(
+    [
+        "He",
+        "She",
+        "It",
+        "They",
+        "The",
+        "A",
+        "An",
+        "His",
+        "Her",
+        "Its",
+        "Their",
+        "But",
+        "And",
+        "Then",
+        "When",
+        "So",
+        "There",
+        "This",
+        "That",
+        "What",
+        "As",
+        "At",
+        "In",
+        "On",
+        "Yes",
+        "No",
+        "Oh",
+        "I",
+    ]
+)
+_SEXED = re.compile(r"\b(he|his|him|she|her)\b", re.I)
+_TWO_SENTENCES = re.compile(r"^[^.!?]*[.!?]+[^.!?]*")
 
 # how many paragraphs before a tag's own the description may stand, and how many characters
 # before the tag at most (a story pasted as one paragraph is not read back to its start
@@ -51,12 +141,13 @@ def referents(
     text: str, paras: list[Paragraph], tags: list[Tag], named_sexes: set[str]
 ) -> tuple[dict[int, str], Counter[str]]:
     """The descriptions pronouns stand for, in a story that names nobody of the pronoun's
-    sex (`named_sexes`: the named characters' genders): the one each pronoun tag stands for,
-    by the tag's start, and how many beats each stands behind (`_tag_referents`,
+    sex (`named_sexes`: the named characters' genders), and in a short story the trade or
+    post just brought in whatever it names: the one each pronoun tag stands for, by the
+    tag's start, and how many beats each stands behind (`_tag_referents`,
     `_beat_referents`)."""
-    if _all_named(named_sexes):
-        return {}, Counter()
     narration = _Narration(text, paras)
+    if _all_named(named_sexes):
+        return _tag_referents(narration, tags, named_sexes), Counter()
     return _tag_referents(narration, tags, named_sexes), _beat_referents(narration, paras, named_sexes)
 
 
@@ -68,7 +159,16 @@ def _tag_referents(narration: _Narration, tags: list[Tag], named_sexes: set[str]
     last: dict[str, str] = {}
     for tag in tags:
         sex = _PRONOUN_SEX.get(tag.subject.lower())
-        if sex is None or sex in named_sexes:
+        if sex is None:
+            continue
+        if sex in named_sexes or "unknown" in named_sexes:
+            if not narration.short:
+                continue  # a novel names many, and a trade met on one page is seldom the `he`
+            # a trade or post the narration has just brought in is who `he said` is, named
+            # men or not (`The station-master lifted down the trunks.` / `"...," he announced`)
+            role = narration.last_role(tag.start, sex)
+            if role:
+                out[tag.start] = role
             continue
         desc = narration.last_description(tag.start, sex) or last.get(sex)
         if desc:
@@ -111,6 +211,7 @@ class _Narration:
         self.para_starts = [p.start for p in paras]
         self._descs: dict[int, str | None] = {}  # by position: the description there
         self._new: dict[str, bool] = {}
+        self.short = is_short_story(paras)
 
     def last_description(self, before: int, sex: str) -> str | None:
         """The last description of a person of `sex` the narration mentions before offset
@@ -124,11 +225,55 @@ class _Narration:
             found = None
             for m in _ARTICLE.finditer(self.text, max(s, since), min(e, before)):
                 desc = self._description(m.start(), s)
-                if desc and description_sex(head_noun(desc)) == sex and self._newcomer(desc):
+                if desc and self._of_sex(desc, m.start(), sex) and self._newcomer(desc):
                     found = desc
             if found:
                 return found
         return None
+
+    def last_role(self, before: int, sex: str) -> str | None:
+        """The trade or post (`the station-master`, `the captain`) of `sex` the narration of
+        the tag's paragraph or the one before mentions last before `before`, when no
+        capitalised name stands between it and `before` (a named man there is the `he`)."""
+        pi = bisect.bisect_right(self.para_starts, before) - 1
+        since = self.para_starts[max(0, pi - 1)]
+        k = bisect.bisect_right(self.ends, since)
+        j = bisect.bisect_left(self.starts, before, k)
+        for s, e in reversed(self.pieces[k:j]):
+            for m in reversed(list(_ARTICLE.finditer(self.text, max(s, since), min(e, before)))):
+                desc = _role_at(self.text, m.start())
+                if not desc:
+                    continue
+                if self._of_sex(desc, m.start(), sex) and not self._named_since(m.start(), before, k):
+                    return desc
+                return None  # the last one there is of the other sex, or a name came after it
+        return None
+
+    def _named_since(self, at: int, before: int, k: int) -> bool:
+        """Whether the narration between `at` and `before` writes a capitalised name."""
+        for s, e in self.pieces[k:]:
+            if s >= before:
+                break
+            for m in _CAPITALISED.finditer(self.text, max(s, at + 1), min(e, before)):
+                if m.group() not in _NOT_NAMES and not _PLACE_BEFORE.search(
+                    self.text, max(0, m.start() - 9), m.start()
+                ):
+                    return True  # (`the Bar`, `of Sonora`: a place)
+        return False
+
+    def _of_sex(self, desc: str, at: int, sex: str) -> bool:
+        """Whether the description at `at` is of `sex`: its noun's, else the first pronoun
+        after it, within its sentence and the next (`a tall stranger with his collar`,
+        `asked the stranger. He had a soft voice`)."""
+        noun = description_sex(head_noun(desc))
+        if noun is not None:
+            return noun == sex
+        if head_noun(desc) not in _SEXLESS | ROLES | OFFICES:
+            return False  # `a basket on her arm`: a thing
+        after = self.text[at + len(desc) : at + len(desc) + 200]
+        reach = _TWO_SENTENCES.match(after)
+        m = _SEXED.search(after, 0, reach.end() if reach else len(after))
+        return m is not None and _SEX_OF[m.group(1).lower()] == sex
 
     def _newcomer(self, desc: str) -> bool:
         """Whether `desc` tells one person: one the story brings in as somebody new (`a
@@ -181,7 +326,8 @@ def _to_head(desc: str) -> str:
     if description_sex(head_noun(desc)) is not None:
         return desc
     words = desc.split()
-    for k in range(len(words) - 1, 0, -1):
-        if description_sex(words[k - 1]) is not None:
-            return " ".join(words[:k])
+    for k in range(len(words), 0, -1):
+        w = words[k - 1]
+        if description_sex(w) is not None or w in _SEXLESS or w in ROLES or w in OFFICES:
+            return " ".join(words[:k])  # (`driver` of `driver put`: a trade tells a person)
     return desc

@@ -6,10 +6,10 @@ import re
 from functools import cached_property
 
 from audiodrama.parse.context import last_sentence_start
-from audiodrama.parse.descriptions import is_description
 from audiodrama.parse.names import Mention, name_key
 from audiodrama.parse.piece_memo import tag_after_piece, tag_before_piece
 from audiodrama.parse.quotes import Piece
+from audiodrama.parse.revealed import is_description
 from audiodrama.parse.shared_names import SharedNames
 from audiodrama.parse.speech_subject import lead_in_subject
 from audiodrama.parse.tags import Tag

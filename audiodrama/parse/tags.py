@@ -31,7 +31,7 @@ _VERB = (
 _CAP_WORD = r"(?:(?:Mrs|Mr|Ms|Dr|St|Messrs|Mme|Mlle|Col|Capt|Gen|Rev|Prof|Lt|Sgt)\.|[A-Z]\.(?=\s*[A-Z])|[A-Z][\w'\u2019]*(?:-[\w'\u2019]+)*)"
 _SUBJ = (
     r"(?P<subj>(?:I|he|she|they|we|it|He|She|They|We|It)\b(?!')|"
-    r"(?:(?:the|The|a|A|an|An|his|His|her|Her|their|Their|my|My|poor|Poor|old|Old|young|Young|little|Little)\s+)*"
+    r"(?:(?:the|The|a|A|an|An|his|His|her|Her|their|Their|my|My|our|Our|poor|Poor|old|Old|young|Young|little|Little)\s+)*"
     r"(?:"
     + _CAP_WORD
     + r"|[a-z][a-z-]+)(?:\s+(?:(?:de|van|von|of|la|le|du|the)\s+){0,2}"

@@ -1,0 +1,40 @@
+"""A title alone names the story's one character of that title: `the Colonel` is its one
+`Colonel Brandon`, `said the captain` its one `Captain Eli Wardlow`."""
+
+from __future__ import annotations
+
+from audiodrama.model import Character
+from audiodrama.parse.honorifics import HONORIFICS, OFFICES
+
+
+def fold_bare_titles(chars: list[Character], prom: list[float]) -> None:
+    """`the Colonel` is the story's one `Colonel Brandon`, when it has one (in place)."""
+    for i in range(len(chars) - 1, -1, -1):
+        words = chars[i].name.split()
+        if len(words) != 2 or words[0] != "the" or words[1].lower() not in HONORIFICS:
+            continue
+        titled = [
+            j
+            for j, c in enumerate(chars)
+            if j != i and any(len(n.split()) > 1 and n.split()[0] == words[1] for n in c.all_names())
+        ]
+        if len(titled) == 1:
+            chars[titled[0]].aliases.extend(chars[i].all_names())
+            prom[titled[0]] += prom[i]
+            del chars[i], prom[i]
+
+
+def lower_titles(chars: list[Character], subjects: set[str]) -> None:
+    """`said the captain` is the story's one `Captain Eli Wardlow`, when it has one: the
+    title in lower case is how the narration goes on to name a titled man (in place)."""
+    for subject in subjects:
+        words = subject.split()
+        if len(words) != 2 or words[0] != "the" or words[1] not in OFFICES:
+            continue
+        titled = [
+            c
+            for c in chars
+            if any(len(n.split()) > 1 and n.split()[0].lower().rstrip(".") == words[1] for n in c.all_names())
+        ]
+        if len(titled) == 1 and subject not in titled[0].aliases:
+            titled[0].aliases.append(subject)

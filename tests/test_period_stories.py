@@ -1,0 +1,175 @@
+"""Period short stories (1840-1925 magazine fiction): a family that calls its parents
+`Father` and `Mother`, an aunt known as `our aunt`, an inspector and a steward named in the
+narration only, `the captain` for the story's one captain, a stranger tagged once, titles
+and scare quotes that nobody says, and a letter a character reads aloud. Each passage is
+hand-written; each test fails without the rule it names."""
+
+from __future__ import annotations
+
+from support import spoken_by as spoken
+
+from audiodrama.parse import parse_story
+
+
+def _names_and_lines(story: str) -> tuple[set[str], dict[str, str | None]]:
+    """The story's character names, and each dialogue line's speaker (`spoken`)."""
+    script = parse_story(story)
+    return {c.name for c in script.characters}, spoken(script)
+
+
+_OUR_AUNT = "\n\n".join(
+    [
+        "We had been told for a fortnight that our aunt was coming, and Father was forbidden to "
+        "smoke anywhere but in the woodshed.",
+        '"She is your father\'s sister," my mother said. "You are all to be good."',
+        '"She will look at you," said Father from behind his newspaper. "It is generally enough."',
+        "Our aunt arrived on the Tuesday by the cars from Rutland, and surveyed us through a lorgnette.",
+        '"So these are Robert\'s children," she said. "They are very brown."',
+        '"They have been out in the hay, Margery," said my mother.',
+        '"I was never brown in July."',
+        '"You were never in the hay," said Father.',
+        '"Are you quite well, child?" our aunt asked suddenly.',
+        '"Good night, Aunt Margery," said my brother Sam.',
+    ]
+)
+
+
+def test_father_and_our_aunt_are_the_familys_people() -> None:
+    # `said Father`: a capitalised parent is a name; `our aunt` is the narrator's kin as
+    # `my aunt` is
+    script = parse_story(_OUR_AUNT)
+    names = {c.name for c in script.characters}
+    assert {"Father", "our aunt"} <= names
+    lines = spoken(script)
+    assert lines["She will look at you"] == "Father"
+    assert lines["You were never in th"] == "Father"
+    assert lines["Are you quite well, "] == "our aunt"
+    # the one aunt the story calls by name is she: `Margery` names neither the narrator nor
+    # anybody else
+    aunt = next(c for c in script.characters if c.name == "our aunt")
+    assert {"Aunt Margery", "Margery"} <= set(aunt.aliases)
+    assert not any("Margery" in c.all_names() for c in script.characters if c is not aunt)
+
+
+_LODGER = "\n\n".join(
+    [
+        "It was past eight when I climbed the stair to Evelyn's rooms.",
+        '"Come in, Tom," called a voice I knew; and I went in.',
+        '"You have not changed the furniture," I said.',
+        '"Nor the company," said Evelyn. "Sit down."',
+        "A heavy step sounded on the stair. Inspector Rook was a lean, grey man with a clerk's spectacles.",
+        '"I did not expect company," he said, looking at me.',
+        '"Mr. Ashby is an old friend," said Evelyn.',
+        'Rook smiled thinly and turned to me. "You were in London on the fourteenth?"',
+        '"I was in Norwich."',
+        '"Can you prove it?"',
+    ]
+)
+
+
+def test_an_inspector_the_narration_names_once_is_somebody() -> None:
+    # `Inspector`: a title as `Captain` is; in a short story, written once is enough
+    names, lines = _names_and_lines(_LODGER)
+    assert "Inspector Rook" in names
+    assert lines["I did not expect com"] == "Inspector Rook"
+    assert lines["You were in London o"] == "Inspector Rook"
+
+
+_SWALLOW = "\n\n".join(
+    [
+        'The schooner "The Swallow" of Bath lay wind-bound in Tarpaulin Cove, and Captain Eli '
+        "Wardlow came nearer to a mutiny than in all his thirty years at sea.",
+        'Mr. Josiah Peck, the mate, had bought a copy of "Bleak House" and read it aloud in the evenings.',
+        '"It\'s a long yarn," said the captain. "How long?"',
+        '"Eight hundred pages, sir," said Peck.',
+        'It began over the owner\'s so-called "improvement," a patent windlass of cast iron.',
+        '"That windlass," said the captain, "was made by lawyers."',
+        "But the steward, Abel Fish, could not let the matter rest.",
+        '"Cap\'n," he said, "who pays if it fouls?"',
+        '"The ship pays for everything, Abel."',
+        'Abel Fish began to hum "Old Hundred" under his breath.',
+        "Among the letters was one for the captain from his daughter. He read it through, and "
+        "then, being a man who could not keep good news in, read it aloud.",
+        '"Dear Father, We are all well and the new calf is come. Your loving daughter, Ruth."',
+        '"A steady girl," said Peck.',
+    ]
+)
+
+
+def test_titles_and_scare_quotes_are_narration() -> None:
+    # a title in capitals after a narration word, and a quote after `so-called`
+    texts = {l.text.strip('",') for l in parse_story(_SWALLOW).lines() if l.kind == "dialogue"}
+    assert not texts & {"The Swallow", "Bleak House", "improvement", "Old Hundred"}
+
+
+def test_the_captain_is_the_storys_captain_and_the_steward_is_somebody() -> None:
+    script = parse_story(_SWALLOW)
+    captain = next(c.name for c in script.characters if "Wardlow" in c.name)
+    lines = spoken(script)
+    assert lines["It's a long yarn,"] == captain
+    assert lines["That windlass,"] == captain
+    # `Abel Fish` twice in the narration of a short story: somebody, who speaks
+    assert "Abel Fish" in {c.name for c in script.characters}
+    assert lines["Cap'n,"] == "Abel Fish"
+
+
+def test_a_letter_read_aloud_is_the_readers_line() -> None:
+    lines = spoken(parse_story(_SWALLOW))
+    assert lines["Dear Father, We are "] is not None
+
+
+_COACH = "\n\n".join(
+    [
+        "When the coach drew up there were already three persons inside it: an old woman in a "
+        "black bonnet, a tall stranger with his collar turned up, and a ragged boy asleep.",
+        '"Is it far to Lynton?" asked the stranger. He had a soft voice.',
+        '"Far enough," said the old woman. "Twenty mile, and every one uphill."',
+        '"They are not all uphill, ma\'am," I ventured.',
+        '"Then you\'ve not been down it in the dark, young man."',
+        "The stranger said nothing more for a time.",
+        '"You are going home, madam?" he said at last.',
+        '"I am going to my daughter\'s."',
+    ]
+)
+
+
+def test_a_stranger_tagged_once_in_a_short_story_speaks() -> None:
+    names, lines = _names_and_lines(_COACH)
+    assert "the stranger" in names
+    assert lines["Is it far to Lynton?"] == "the stranger"
+    assert lines["You are going home, "] == "the stranger"
+
+
+_PLATFORM = "\n\n".join(
+    [
+        "Our aunt arrived on the Tuesday, with two trunks and her nephew Hugh. The station-master "
+        "lifted down the trunks himself, a thing he did for nobody.",
+        '"Mrs. Pell\'s boxes," he announced, "and mind the corners."',
+        '"A linnet," Hugh said, lifting the cage. "It doesn\'t sing."',
+        '"Why not?" asked my brother Sam.',
+        '"Nobody knows."',
+    ]
+)
+
+_BAR = "\n\n".join(
+    [
+        '"Sold her, Cap?" Ned Carver called from the door of the Eldorado.',
+        "The captain did not answer at once. He came on up the street in his new hat and stopped "
+        "before the saloon.",
+        '"I have not sold her," he said. "I have given her away."',
+        '"Given her away!" jeered Long Tom.',
+        "Mr. Grey turned to the sheriff.",
+        '"You hear that?" he said.',
+    ]
+)
+
+
+def test_a_trade_just_brought_in_is_the_he_though_men_are_named() -> None:
+    # `The station-master lifted down the trunks` / `he announced`: the post the narration
+    # has just brought in, as the subject of its sentence, speaks; named men or not
+    lines = spoken(parse_story(_PLATFORM))
+    assert lines["Mrs. Pell's boxes,"] == "the station-master"
+    lines = spoken(parse_story(_BAR))
+    assert lines["I have not sold her,"] == "the captain"
+    # `turned to the sheriff`: the sheriff is spoken to, and a name came first
+    assert lines["You hear that?"] != "the sheriff"
