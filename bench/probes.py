@@ -17,13 +17,16 @@ Without a cast a found character stands for the key speaker most of its lines be
 voice per found character: a character found twice costs nothing here, two people found as
 one cost the lines of the smaller); with the cast a line is right when it names the key's
 speaker. A key passage no dialogue line opens is missing (wrong); a dialogue line no key
-passage opens is spurious (listed).
+passage opens is spurious (listed), unless it goes on with the line before it in its paragraph
+in the same voice (a long quote is cut into sentences). PROBES=DIR reads another folder of
+stories keyed the same way.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections import Counter, defaultdict
@@ -32,7 +35,7 @@ from pathlib import Path
 from audiodrama.model import Character, Line
 from audiodrama.parse import parse_story
 
-PROBES = Path(__file__).resolve().parent / "probes"
+PROBES = Path(os.environ.get("PROBES") or Path(__file__).resolve().parent / "probes")
 
 
 def _norm(words: str) -> str:
@@ -76,7 +79,14 @@ def score(name: str, with_cast: bool, verbose: bool) -> tuple[int, int]:
         stands = {found: found or "" for found in votes}
     right = sum(stands[line.speaker] == speaker for speaker, line in pairs)
     used = {id(line) for _, line in pairs}
-    spurious = [line.text for line in dialogue if id(line) not in used]
+    spurious = []
+    for before, line in zip([None, *dialogue], dialogue, strict=False):
+        # a quote's later sentences are lines of their own, its speaker's, in its paragraph
+        goes_on = before is not None and id(before) in used and before.paragraph == line.paragraph
+        if id(line) in used or (goes_on and before.speaker == line.speaker):
+            used.add(id(line))
+        else:
+            spurious.append(line.text)
     print(
         f"{name:22} {right:3d} / {len(key):3d}  {right / len(key):.3f}  missing {len(missing)}, spurious {len(spurious)}"
     )

@@ -173,3 +173,74 @@ def test_a_trade_just_brought_in_is_the_he_though_men_are_named() -> None:
     assert lines["I have not sold her,"] == "the captain"
     # `turned to the sheriff`: the sheriff is spoken to, and a name came first
     assert lines["You hear that?"] != "the sheriff"
+
+
+_CLUB = "\n\n".join(
+    [
+        '"Nobody believes in ghosts," said Talbot.',
+        '"I resent that," said Fenwick. "The cat was perfectly real."',
+        'Old Colonel Heywood put down his glass. "So should I," he said.',
+        "Fenwick rang, and the whisky came, and the Colonel, holding his glass in both hands and "
+        "looking into the fire, began.",
+        '"I was a subaltern then, not much older than Talbot, and I had been sent up with forty men '
+        "of the regiment to hold a little mud fort at the mouth of a pass.",
+        '"The first night passed quietly enough. The second night, a little before two, I was woken '
+        "by a bugle sounding the Alarm from the top of the tower.",
+        '"We went up, the sergeant and I. The door was locked, and the roof was empty, and there was '
+        'not a living thing upon the stones of the pass."',
+        '"And you heard it again?" said Talbot.',
+    ]
+)
+
+
+def test_a_tale_told_over_paragraphs_is_one_speakers_after_a_long_lead_in() -> None:
+    # `and the Colonel, holding his glass ..., began.`: the subject of the lead-in's last
+    # clause, before its insertion; and a speech the paragraph before left open goes on
+    # in the same voice, whoever the ranker would take the next paragraph for alone
+    lines = spoken(parse_story(_CLUB))
+    assert lines["I was a subaltern th"] == "Colonel Heywood"
+    assert lines["The first night pass"] == "Colonel Heywood"
+    assert lines["We went up, the serg"] == "Colonel Heywood"
+
+
+_INQUEST = "\n\n".join(
+    [
+        "The coroner sat at the top of the table with his papers, and Mr. Sillitoe, the solicitor, "
+        "sat by the window. The first witness was Samuel Keech, a waterman, who had found the body.",
+        '"You found him at the weir?" said the coroner.',
+        '"I did, sir."',
+        '"A few questions, sir," said Mr. Sillitoe. "How long have you known the lock, Mr. Keech?"',
+        '"Two-and-twenty year."',
+        '"That is not an answer, Mr. Keech."',
+        '"It\'s the only one I have."',
+    ]
+)
+
+
+def test_a_name_called_twice_whose_surname_the_narration_writes_is_somebody() -> None:
+    # `Mr. Keech` twice in the quotes, `Samuel Keech` once in the narration: the witness
+    names, _ = _names_and_lines(_INQUEST)
+    assert "Mr. Keech" in names
+
+
+_LEMONADE = "\n\n".join(
+    [
+        "We had set up the stall at the gate by ten, and Edmund wrote the sign, and Maud poured.",
+        '"Nobody will come," said Edmund.',
+        '"Somebody always comes," said Winifred.',
+        "At last a man came along the road from the Dover side. He had boots that were mended with "
+        "string, and he stopped and read the sign slowly.",
+        '"A penny, is it?" he said.',
+        '"Yes, please," said Winifred.',
+        "Edmund took the penny. The tramp drank the glass at one go, and stood quite still.",
+        '"What\'s in that?" he said.',
+    ]
+)
+
+
+def test_a_newcomer_brought_in_as_a_subject_is_the_he_though_boys_are_named() -> None:
+    # `At last a man came along the road`: somebody new, not Edmund
+    lines = spoken(parse_story(_LEMONADE))
+    assert lines["A penny, is it?"] == "the man"
+    # `The tramp`: a passer-by of the road, as a trade is, the `he` just after
+    assert lines["What's in that?"] == "the tramp"

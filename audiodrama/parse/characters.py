@@ -24,6 +24,7 @@ from audiodrama.parse.first_names import fill_genders, name_genders
 from audiodrama.parse.full_names import join_titled_surnames
 from audiodrama.parse.name_runs import mid_sentence
 from audiodrama.parse.names import HONORIFICS, name_key
+from audiodrama.parse.names_once import DEEDS, called_twice, names_written_twice
 from audiodrama.parse.person_words import FORMS_OF_ADDRESS, INTERJECTIONS
 from audiodrama.parse.pet_names import fold_pet_names
 from audiodrama.parse.piece_memo import runs_of_piece, tag_after_piece, tag_before_piece
@@ -56,13 +57,7 @@ _MY_TAG = re.compile(
 # `my` or `me`, which every `_MY_TAG` holds: a scan that opens on the letter, 3x cheaper
 _MY_OR_ME = re.compile(r"[Mm](?<!\w.)(?:y|(?<=m)e)\b")
 
-# a verb in the past that someone does: -ed, or one of the common irregular ones
-_DEEDS = (
-    r"(?:[a-z]{2,}ed|took|saw|went|came|did|felt|thought|knew|found|made|got|sat|stood|ran|heard|"
-    r"told|gave|began|left|put|kept|drew|rose|fell|held)\b"
-)
-_I_ACTS = re.compile(r"\bI\s+(?:was|had|" + _DEEDS[3:])  # I and a verb in the past
-_ACTED = re.compile(r"\s+" + _DEEDS)  # after a name
+_I_ACTS = re.compile(r"\bI\s+(?:was|had|" + DEEDS[3:])  # I and a verb in the past
 
 
 def detect_first_person(text: str, paras: list[Paragraph]) -> bool:
@@ -205,15 +200,10 @@ def discover(text: str, paras: list[Paragraph]) -> tuple[list[Character], list[f
         elif first == "the" and len(words) == 2 and words[1].lower() in HONORIFICS and titled[n] >= 3:
             # `the Admiral` again and again in the narration: someone there, tagged or not
             names[n] = names.get(n, 0.0) + c
-    if len(names) < 2 or short:
-        # (a short story too: the steward `Abel Fish` who speaks only after beats)
-        names.update(_names_written_twice(text, run_counts, names, ends))
-    # in a short story, a name called twice that its narration writes too (`"I did, Arthur."`
-    # ... `Arthur went out.`): the nephew who speaks but is never tagged
+    if len(names) < 2 or short:  # (the steward `Abel Fish` who speaks only after beats)
+        names.update(names_written_twice(text, run_counts, names, ends))
     if short:
-        for n, c in voc_counts.items():
-            if c == 2 and n not in names and run_counts.get(n, 0) > 0 and mid_sentence(text, n):
-                names[n] = 0.5 * c + run_counts[n]
+        called_twice(text, voc_counts, run_counts, names)
     chars, prom = _cluster(names, run_counts, text, ends)
     join_titled_surnames(text, chars, prom, run_counts, _talk(tags, paras))
     fold_bare_titles(chars, prom)
@@ -246,31 +236,6 @@ def _called(text: str, paras: list[Paragraph]) -> tuple[Counter[str], Counter[st
             for m in _NAME_IN_QUOTE.finditer(text, q.inner[0], q.inner[1]):
                 nick_counts[m.group(1)] += 1
     return voc_counts, nick_counts
-
-
-def _names_written_twice(
-    text: str, run_counts: Counter[str], names: dict[str, float], ends: dict[str, list[int]]
-) -> dict[str, float]:
-    """In a story that names fewer than two people, the first names (the first-name list's)
-    its narration writes twice or more: the sister whose lines only beats mark (`"I could
-    not sleep." Anne pulled a weed.`) is somebody; so is a name the list does not know that
-    does something twice (`Holmes took the glove`, `Holmes sat`), where a place would not."""
-    plain = [
-        n
-        for n, c in run_counts.items()
-        if c >= 2
-        and n not in names
-        and n[:1].isupper()
-        and len(n.split()) <= 2
-        and n.replace(" ", "").isalpha()
-    ]
-    listed = name_genders(n.split()[0] for n in plain)
-    return {
-        n: float(run_counts[n])
-        for n in plain
-        if n.split()[0].lower() in listed
-        or (" " not in n and sum(_ACTED.match(text, e) is not None for e in ends.get(n, [])) >= 2)
-    }
 
 
 def _narration_runs(

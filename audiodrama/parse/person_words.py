@@ -212,8 +212,9 @@ ANYBODY = frozenset(
 )
 
 
-# Trades and posts (`the waiter`, `the concierge`, `the station-master`): someone met in one
-# scene, who speaks there and is never named; a named character is seldom called by one
+# Trades and posts (`the waiter`, `the concierge`, `the station-master`), and the passers-by
+# of the road (`the tramp`, `the pedlar`): someone met in one scene, who speaks there and is
+# never named; a named character is seldom called by one
 _ROLE_WORDS = """waiter waitress concierge porter doorman coachman cabman driver chauffeur conductor
     guard constable policeman sentry clerk landlord landlady innkeeper barman barmaid bartender
     housemaid maid footman butler cook nurse nursemaid gamekeeper game-keeper gardener
@@ -221,7 +222,7 @@ _ROLE_WORDS = """waiter waitress concierge porter doorman coachman cabman driver
     sexton sailor mariner boatman ferryman fisherman farmer blacksmith carpenter baker butcher
     grocer tailor barber station-master stationmaster steward stewardess usher croupier lacquey
     lackey valet ostler hostler proprietor attendant governess schoolmaster patronne patron
-    keeper drummer navvy chairman"""
+    keeper drummer navvy chairman tramp beggar pedlar peddler hawker tinker gipsy gypsy vagrant"""
 ROLES = frozenset(_ROLE_WORDS.split())
 
 

@@ -76,7 +76,8 @@ def _role_at(text: str, at: int) -> str | None:
 # what comes before a subject: a sentence's or a piece's start, or a clause's (`, and the
 # driver put his face in`)
 _SUBJECT_BEFORE = re.compile(
-    r"(?:^|[.!?][\"'\u201d\u2019]?\s+|\n\s*|[,;]?\s+(?:and|but|when|while|then)\s+)$"
+    r"(?:^|[.!?][\"'\u201d\u2019]?\s+|\n\s*|[,;]?\s+(?:and|but|when|while|then)\s+"
+    r"|(?:^|[.!?]\s+)(?:At last|Then|Presently|Soon),?\s+)$"
 )
 
 
@@ -241,13 +242,22 @@ class _Narration:
         j = bisect.bisect_left(self.starts, before, k)
         for s, e in reversed(self.pieces[k:j]):
             for m in reversed(list(_ARTICLE.finditer(self.text, max(s, since), min(e, before)))):
-                desc = _role_at(self.text, m.start())
+                desc = _role_at(self.text, m.start()) or self._newcomer_at(m.start(), s)
                 if not desc:
                     continue
-                if self._of_sex(desc, m.start(), sex) and not self._named_since(m.start(), before, k):
+                if self._of_sex(desc, m.start(), sex, lenient=True) and not self._named_since(
+                    m.start(), before, k
+                ):
                     return desc
                 return None  # the last one there is of the other sex, or a name came after it
         return None
+
+    def _newcomer_at(self, at: int, piece_start: int) -> str | None:
+        """The person an indefinite article brings in as the subject of a sentence (`At last
+        a man came along the road`): somebody new, none of the named."""
+        if self.text[at] not in "aA" or not _SUBJECT_BEFORE.search(self.text, max(0, at - 40), at):
+            return None
+        return self._description(at, piece_start)
 
     def _named_since(self, at: int, before: int, k: int) -> bool:
         """Whether the narration between `at` and `before` writes a capitalised name."""
@@ -261,10 +271,11 @@ class _Narration:
                     return True  # (`the Bar`, `of Sonora`: a place)
         return False
 
-    def _of_sex(self, desc: str, at: int, sex: str) -> bool:
+    def _of_sex(self, desc: str, at: int, sex: str, lenient: bool = False) -> bool:
         """Whether the description at `at` is of `sex`: its noun's, else the first pronoun
         after it, within its sentence and the next (`a tall stranger with his collar`,
-        `asked the stranger. He had a soft voice`)."""
+        `asked the stranger. He had a soft voice`); `lenient`: or no pronoun there at all
+        (`The tramp drank the glass.` / `"...," he said`: the tag's pronoun tells it)."""
         noun = description_sex(head_noun(desc))
         if noun is not None:
             return noun == sex
@@ -273,7 +284,7 @@ class _Narration:
         after = self.text[at + len(desc) : at + len(desc) + 200]
         reach = _TWO_SENTENCES.match(after)
         m = _SEXED.search(after, 0, reach.end() if reach else len(after))
-        return m is not None and _SEX_OF[m.group(1).lower()] == sex
+        return (m is None and lenient) or (m is not None and _SEX_OF[m.group(1).lower()] == sex)
 
     def _newcomer(self, desc: str) -> bool:
         """Whether `desc` tells one person: one the story brings in as somebody new (`a

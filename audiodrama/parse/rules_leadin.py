@@ -23,6 +23,7 @@ from audiodrama.parse.turns import CONFIDENCE, GENDERED_NOUNS, Sieve, Turn
 from audiodrama.parse.wordlists import PRONOUNS, SPEECH_VERBS, WEAK_VERBS
 
 _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|I|they|we|He|She|They|We)\b(?!')")
+_CLAUSE_AND = re.compile(r"[,;]\s+(?:and|but|then)\s+")
 _CONJ = re.compile(r"\s*(?:and|but|then|so|And|But|Then|So)\s+")
 _AND = re.compile(r"(?:and|but)\s", re.IGNORECASE)
 _TAIL = re.compile(r"[\s,:;\u2014-]*$")
@@ -230,10 +231,16 @@ class LeadInRules(Sieve):
         whole = last_sentence_start(self.text, s, end)
         if after_quote and not _SENTENCE_GAP.search(self.text, s, whole):
             return None
-        m = _INSERTION.match(self.text, whole, e)
-        if m is None or m.group(2).split()[0] in WEAK_VERBS:
-            return None  # `Mrs. Elton, very willing ..., smiled most graciously.`: no speech
-        return (whole, end) if is_pure_tag(m.group(1) + " " + m.group(2)) else None
+        # (or in the sentence's last clause: `Fenwick rang, and the whisky came, and the
+        # Colonel, holding his glass and looking into the fire, began.`)
+        opens = [whole, *(c.end() for c in _CLAUSE_AND.finditer(self.text, whole, end))]
+        for start in opens:
+            m = _INSERTION.match(self.text, start, e)
+            if m is None or m.group(2).split()[0] in WEAK_VERBS:
+                continue  # `Mrs. Elton, very willing ..., smiled most graciously.`: no speech
+            if is_pure_tag(m.group(1) + " " + m.group(2)):
+                return start, end
+        return None
 
     def _speech_act(self, s: int, e: int) -> tuple[int, int] | None:
         """The narration text[s:e] closes on a sentence that is a speech act (`_SPEECH_ACT`):
