@@ -38,7 +38,7 @@ from audiodrama.parse.ranker_context import Context, gone_at
 from audiodrama.parse.ranker_features import candidates
 from audiodrama.parse.ranker_search import agreement, search_scores, static_scores
 from audiodrama.parse.ranker_search import score as score  # re-exported: the training script's
-from audiodrama.parse.turns import Sieve
+from audiodrama.parse.turns import CONFIDENCE, Sieve
 
 FEATURES: tuple[str, ...] = (
     "pron_match",
@@ -336,7 +336,7 @@ def _goes_on(att: Sieve, ti: int, hist: History, dec: tuple | None) -> tuple[int
     """The speaker of the paragraph before, with the probability and rule it was chosen by,
     when turn `ti` opens by going on with its unclosed quote: one speech across paragraphs
     is one speaker's (a tale told at the club fire), whoever the ranker would take the next
-    paragraph for alone, and as sure as the first (the calibration reads the first's rule)."""
+    paragraph for alone (the calibration reads the first's rule)."""
     turn = att.turns[ti]
     if ti == 0 or not turn.states[0].quote.continued:
         return None
@@ -348,10 +348,12 @@ def _goes_on(att: Sieve, ti: int, hist: History, dec: tuple | None) -> tuple[int
     who = hist[ti - 1]
     if who is None:
         return None
+    # as sure as the first, times the chance that the paragraph does go on with it (a
+    # closing mark may be lost): CONFIDENCE["continued"], the precise rule's
     if dec is not None and dec[1] == ti - 1:
-        return who, dec[3], dec[4]
+        return who, dec[3] * CONFIDENCE["continued"], dec[4]
     last = att.turns[ti - 1].states[-1]
-    return who, last.confidence, last.rule or "continued"
+    return who, last.confidence * CONFIDENCE["continued"], last.rule or "continued"
 
 
 def _choices(
