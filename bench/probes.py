@@ -110,12 +110,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     a = ap.parse_args(argv)
     names = a.stories or sorted(p.stem for p in PROBES.glob("*.txt"))
+    if not names:
+        print(f"probes: {PROBES}: no stories (NAME.txt with NAME.key.json); set PROBES=DIR", file=sys.stderr)
+        return 2
     right = total = 0
     for name in names:
-        r, n = score(name, a.cast, a.verbose)
+        try:
+            r, n = score(name, a.cast, a.verbose)
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
+            # a story or key missing, unreadable or not in the key's shape
+            print(
+                f"probes: {PROBES / name}: {e.__class__.__name__}: {e}; fix its .txt / .key.json",
+                file=sys.stderr,
+            )
+            return 2
         right += r
         total += n
-    print(f"{'all':22} {right:3d} / {total:3d}  {right / total:.3f}")
+    print(f"{'all':22} {right:3d} / {total:3d}  {right / total:.3f}" if total else f"{'all':22} no passages")
     return 0
 
 

@@ -213,3 +213,11 @@ JAKE_AT_THE_BAR = [
 def spoken_by(script: Script) -> dict[str, str | None]:
     """Each dialogue line's text (its first 20 characters) -> its speaker."""
     return {line.text[:20]: line.speaker for line in script.lines() if line.kind == "dialogue"}
+
+
+def names_and_lines(story: str) -> tuple[set[str], dict[str, str | None]]:
+    """A story's character names, and each dialogue line's speaker (`spoken_by`)."""
+    from audiodrama.parse import parse_story
+
+    script = parse_story(story)
+    return {c.name for c in script.characters}, spoken_by(script)

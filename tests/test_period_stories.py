@@ -6,16 +6,10 @@ hand-written; each test fails without the rule it names."""
 
 from __future__ import annotations
 
+from support import names_and_lines
 from support import spoken_by as spoken
 
 from audiodrama.parse import parse_story
-
-
-def _names_and_lines(story: str) -> tuple[set[str], dict[str, str | None]]:
-    """The story's character names, and each dialogue line's speaker (`spoken`)."""
-    script = parse_story(story)
-    return {c.name for c in script.characters}, spoken(script)
-
 
 _OUR_AUNT = "\n\n".join(
     [
@@ -69,7 +63,7 @@ _LODGER = "\n\n".join(
 
 def test_an_inspector_the_narration_names_once_is_somebody() -> None:
     # `Inspector`: a title as `Captain` is; in a short story, written once is enough
-    names, lines = _names_and_lines(_LODGER)
+    names, lines = names_and_lines(_LODGER)
     assert "Inspector Rook" in names
     assert lines["I did not expect com"] == "Inspector Rook"
     assert lines["You were in London o"] == "Inspector Rook"
@@ -134,7 +128,7 @@ _COACH = "\n\n".join(
 
 
 def test_a_stranger_tagged_once_in_a_short_story_speaks() -> None:
-    names, lines = _names_and_lines(_COACH)
+    names, lines = names_and_lines(_COACH)
     assert "the stranger" in names
     assert lines["Is it far to Lynton?"] == "the stranger"
     assert lines["You are going home, "] == "the stranger"
@@ -219,7 +213,7 @@ _INQUEST = "\n\n".join(
 
 def test_a_name_called_twice_whose_surname_the_narration_writes_is_somebody() -> None:
     # `Mr. Keech` twice in the quotes, `Samuel Keech` once in the narration: the witness
-    names, _ = _names_and_lines(_INQUEST)
+    names, _ = names_and_lines(_INQUEST)
     assert "Mr. Keech" in names
 
 

@@ -4,6 +4,7 @@ Each passage is hand-written; each test fails without the rule it names."""
 
 from __future__ import annotations
 
+from support import names_and_lines
 from support import spoken_by as spoken
 
 from audiodrama.parse import parse_story
@@ -189,9 +190,8 @@ _CONSULTING_ROOM = "\n\n".join(
 def test_a_name_that_does_things_twice_is_somebody_and_my_companion_is_him() -> None:
     # no tag names Holmes: `Holmes took`, `Holmes sat` make him somebody (the first-name
     # list does not know him), and `said my companion` is the narrator's word for him
-    script = parse_story(_CONSULTING_ROOM)
-    assert "Holmes" in {c.name for c in script.characters}
-    lines = spoken(script)
+    names, lines = names_and_lines(_CONSULTING_ROOM)
+    assert "Holmes" in names
     assert lines["A client,"] == "Holmes"
     assert lines["I have seven, Watson"] == "Holmes"
     assert lines["How can you possibly"] != "Holmes"
@@ -273,9 +273,8 @@ def test_an_appositive_is_no_newcomer() -> None:
 def test_a_short_storys_titled_name_written_once_is_somebody() -> None:
     # `Old Colonel Marsh`, written once in a short story that names others, is the `he` who
     # answers (a novel needs him written twice)
-    script = parse_story(_VICARAGE)
-    assert "Colonel Marsh" in {c.name for c in script.characters}
-    lines = spoken(script)
+    names, lines = names_and_lines(_VICARAGE)
+    assert "Colonel Marsh" in names
     assert lines["It will bring the wr"] == "Colonel Marsh"
     assert lines["I can wait a day for"] == "Colonel Marsh"
 

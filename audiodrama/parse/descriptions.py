@@ -301,10 +301,15 @@ _FELLOWS = frozenset(
 )
 
 
+_FELLOWS_OR_ROLES = _FELLOWS | ROLES
+
+
 def _my_fellow(subject: str) -> str | None:
     """`my companion`, `my host`: the narrator's fellow a tag names, or None."""
     words = subject.split()
-    return words[1] if len(words) == 2 and words[0] in ("my", "My") and words[1] in _FELLOWS | ROLES else None
+    return (
+        words[1] if len(words) == 2 and words[0] in ("my", "My") and words[1] in _FELLOWS_OR_ROLES else None
+    )
 
 
 PARENTS = frozenset(["father", "mother", "papa", "mamma", "mama", "grandmother", "grandfather"])

@@ -58,6 +58,9 @@ _SEXLESS = frozenset(
     ]
 )
 
+_POSTS = ROLES | OFFICES  # trades and posts: a person, of no sex the noun tells
+_PEOPLE = _SEXLESS | _POSTS
+
 
 def _role_at(text: str, at: int) -> str | None:
     """The trade or post an article at `at` opens, up to two words before it (`the fat
@@ -66,7 +69,7 @@ def _role_at(text: str, at: int) -> str | None:
         return None  # `to the magistrate`: not who goes on to speak
     words = text[at : at + 50].split()[1:4]
     for k, w in enumerate(words):
-        if w in ROLES or w in OFFICES or w.rstrip(".,;:!?") in ROLES | OFFICES:
+        if w.rstrip(".,;:!?") in _POSTS:
             return " ".join([*words[:k], w.rstrip(".,;:!?")])
         if not w.isalpha() or not w.islower():
             return None
@@ -146,9 +149,11 @@ def referents(
     post just brought in whatever it names: the one each pronoun tag stands for, by the
     tag's start, and how many beats each stands behind (`_tag_referents`,
     `_beat_referents`)."""
-    narration = _Narration(text, paras)
     if _all_named(named_sexes):
-        return _tag_referents(narration, tags, named_sexes), Counter()
+        if not is_short_story(paras):
+            return {}, Counter()  # (only a short story's trades stand for a named sex's pronoun)
+        return _tag_referents(_Narration(text, paras), tags, named_sexes), Counter()
+    narration = _Narration(text, paras)
     return _tag_referents(narration, tags, named_sexes), _beat_referents(narration, paras, named_sexes)
 
 
@@ -279,7 +284,7 @@ class _Narration:
         noun = description_sex(head_noun(desc))
         if noun is not None:
             return noun == sex
-        if head_noun(desc) not in _SEXLESS | ROLES | OFFICES:
+        if head_noun(desc) not in _PEOPLE:
             return False  # `a basket on her arm`: a thing
         after = self.text[at + len(desc) : at + len(desc) + 200]
         reach = _TWO_SENTENCES.match(after)
@@ -339,6 +344,6 @@ def _to_head(desc: str) -> str:
     words = desc.split()
     for k in range(len(words), 0, -1):
         w = words[k - 1]
-        if description_sex(w) is not None or w in _SEXLESS or w in ROLES or w in OFFICES:
+        if description_sex(w) is not None or w in _PEOPLE:
             return " ".join(words[:k])  # (`driver` of `driver put`: a trade tells a person)
     return desc

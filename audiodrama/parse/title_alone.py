@@ -13,11 +13,7 @@ def fold_bare_titles(chars: list[Character], prom: list[float]) -> None:
         words = chars[i].name.split()
         if len(words) != 2 or words[0] != "the" or words[1].lower() not in HONORIFICS:
             continue
-        titled = [
-            j
-            for j, c in enumerate(chars)
-            if j != i and any(len(n.split()) > 1 and n.split()[0] == words[1] for n in c.all_names())
-        ]
+        titled = [j for j in _holders(chars, words[1]) if j != i]
         if len(titled) == 1:
             chars[titled[0]].aliases.extend(chars[i].all_names())
             prom[titled[0]] += prom[i]
@@ -31,10 +27,17 @@ def lower_titles(chars: list[Character], subjects: set[str]) -> None:
         words = subject.split()
         if len(words) != 2 or words[0] != "the" or words[1] not in OFFICES:
             continue
-        titled = [
-            c
-            for c in chars
-            if any(len(n.split()) > 1 and n.split()[0].lower().rstrip(".") == words[1] for n in c.all_names())
-        ]
-        if len(titled) == 1 and subject not in titled[0].aliases:
-            titled[0].aliases.append(subject)
+        titled = _holders(chars, words[1])
+        if len(titled) == 1 and subject not in chars[titled[0]].aliases:
+            chars[titled[0]].aliases.append(subject)
+
+
+def _holders(chars: list[Character], title: str) -> list[int]:
+    """The characters with a name of two words or more that opens on `title` (`Colonel`,
+    `captain`: any case, a period after it or not)."""
+    title = title.lower()
+    return [
+        j
+        for j, c in enumerate(chars)
+        if any(len(n.split()) > 1 and n.split()[0].lower().rstrip(".") == title for n in c.all_names())
+    ]
